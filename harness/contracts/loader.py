@@ -1,0 +1,256 @@
+"""Load contract files into `Contract`s; every mistake is one `ContractError`
+naming file, line, column and the rule broken."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, Iterable
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError, ValidationError
+from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT202012
+
+from harness import yamlfile
+from harness.contracts.format import CONTRACT
+from harness.contracts.model import (Contract, Interaction, Lifecycle, Outcome, RequestSpec,
+                                     ResponseSpec, Signal)
+from harness.errors import ContractError
+from harness.providers import NAMES as PROVIDERS
+from harness.routes import Route, RouteSyntaxError
+
+SUFFIXES = (".yaml", ".yml", ".json")
+_FORMAT = Draft202012Validator(CONTRACT)
+
+
+def load(path: str | Path) -> Contract:
+    """One contract file."""
+    doc = yamlfile.load(path, kind=ContractError)
+    return _Reader(doc).contract()
+
+
+def loads(text: str | bytes, source: str = "<string>") -> Contract:
+    return _Reader(yamlfile.loads(text, source, kind=ContractError)).contract()
+
+
+def load_path(*paths: str | Path) -> list[Contract]:
+    """Every contract in the given files and folders (folders searched recursively)."""
+    contracts: list[Contract] = []
+    seen: dict[str, str] = {}
+    for file in _files(paths):
+        contract = load(file)
+        if contract.name in seen:
+            raise ContractError(f"contract name {contract.name!r} is also used by {seen[contract.name]}",
+                                contract.source, 1)
+        seen[contract.name] = contract.source
+        contracts.append(contract)
+    return contracts
+
+
+def _files(paths: Iterable[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            if not found:
+                raise ContractError("no contract files (*.yaml, *.yml, *.json) in this folder", str(path))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ContractError("no such file or folder", str(path))
+    return files
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if value is None:
+        return "null"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+class _Reader:
+    def __init__(self, doc: yamlfile.Document) -> None:
+        self.doc = doc
+
+    def fail(self, message: str, pointer: str = "", *, key: bool = False) -> ContractError:
+        return self.doc.error(message, pointer, key=key, kind=ContractError)  # type: ignore[return-value]
+
+    # -- structure ---------------------------------------------------------
+    def contract(self) -> Contract:
+        data = self.doc.data
+        if data is None:
+            raise self.fail("the file is empty; a contract needs keys contract, consumer, provider, interactions")
+        errors = sorted(_FORMAT.iter_errors(data), key=lambda e: self.doc.position(_ptr(e.absolute_path)))
+        if errors:
+            raise self._format_error(errors[0])
+        if data["provider"] not in PROVIDERS:
+            raise self.fail(f"unknown provider {data['provider']!r}; known: {', '.join(PROVIDERS)}", "/provider")
+        interactions = tuple(self._interaction(item, f"/interactions/{i}")
+                             for i, item in enumerate(data["interactions"]))
+        names = self._unique(interactions, "/interactions", "interaction")
+        refusals = self._outcomes(data.get("refusals", []), "refusals", names)
+        errors_ = self._outcomes(data.get("errors", []), "errors", names)
+        return Contract(
+            name=data["contract"], consumer=data["consumer"], provider=data["provider"],
+            capability=data.get("capability"), description=data.get("description"),
+            interactions=interactions, refusals=refusals, errors=errors_,
+            lifecycle=self._lifecycle(data.get("lifecycle"), names),
+            signals=tuple(self._signal(s, f"/signals/{i}", names) for i, s in enumerate(data.get("signals", []))),
+            source=self.doc.source,
+        )
+
+    def _format_error(self, error: ValidationError) -> ContractError:
+        pointer = _ptr(error.absolute_path)
+        where = f"'{pointer.rsplit('/', 1)[-1]}'" if pointer else "the contract"
+        if error.validator == "additionalProperties":
+            allowed = list(error.schema.get("properties", {}))
+            unknown = sorted(set(error.instance) - set(allowed))
+            if unknown:
+                bad = unknown[0]
+                hint = difflib.get_close_matches(bad, allowed, n=1)
+                suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {', '.join(allowed)}"
+                return self.fail(f"unknown key {bad!r} in {where}{suggestion}",
+                                 yamlfile.pointer_join(pointer, bad), key=True)
+            # An `additionalProperties` schema rejected a value (e.g. a header schema that is a string).
+        if error.validator == "required":
+            missing = [k for k in error.validator_value if k not in error.instance]
+            return self.fail(f"{where} is missing the required key {missing[0]!r}", pointer)
+        if error.validator == "type":
+            expected = error.validator_value
+            expected = " or ".join(expected) if isinstance(expected, list) else expected
+            return self.fail(f"{where} must be {_article(expected)}, not {_describe(error.instance)}", pointer)
+        if error.validator == "enum":
+            return self.fail(f"{where} must be one of {', '.join(map(str, error.validator_value))}, "
+                             f"not {_describe(error.instance)}", pointer)
+        if error.validator == "oneOf" and error.context:
+            best = min(error.context, key=lambda e: len(list(e.absolute_path)))
+            return self._format_error(best) if best.validator != "type" else self.fail(
+                f"{where} has the wrong type: {_describe(error.instance)}", pointer)
+        if error.validator == "pattern" and pointer.endswith("/path"):
+            return self.fail(f"{where} must start with '/', not {_describe(error.instance)}", pointer)
+        if error.validator == "minItems":
+            return self.fail(f"{where} must not be empty", pointer)
+        return self.fail(f"{where}: {error.message}", pointer)
+
+    def _unique(self, items, pointer: str, what: str) -> set[str]:
+        names: set[str] = set()
+        for i, item in enumerate(items):
+            if item.name in names:
+                raise self.fail(f"duplicate {what} name {item.name!r}", f"{pointer}/{i}/name")
+            names.add(item.name)
+        return names
+
+    def _known(self, names: list[str], pointer: str, known: set[str]) -> tuple[str, ...]:
+        for i, name in enumerate(names):
+            if name not in known:
+                hint = difflib.get_close_matches(name, sorted(known), n=1)
+                extra = f"; did you mean {hint[0]!r}?" if hint else ""
+                raise self.fail(f"no interaction named {name!r}{extra}", f"{pointer}/{i}")
+        return tuple(names)
+
+    # -- parts -------------------------------------------------------------
+    def _interaction(self, item: dict, pointer: str) -> Interaction:
+        req = item["request"]
+        try:
+            route = Route.compile(req["path"], req["method"])
+        except RouteSyntaxError as exc:
+            raise self.fail(str(exc), f"{pointer}/request/path") from None
+        request = RequestSpec(method=req["method"], path=req["path"],
+                              query={k: str(v) for k, v in req.get("query", {}).items()},
+                              headers=dict(req.get("headers", {})), json=req.get("json"))
+        return Interaction(name=item["name"], request=request, route=route,
+                           response=self._response(item["response"], f"{pointer}/response"),
+                           line=self.doc.position(pointer)[0])
+
+    def _response(self, data: dict, pointer: str) -> ResponseSpec:
+        status = data["status"]
+        return ResponseSpec(
+            status=tuple(status) if isinstance(status, list) else (status,),
+            headers={name.lower(): self._schema(s, f"{pointer}/headers/{name}")
+                     for name, s in data.get("headers", {}).items()},
+            json=self._schema(data["json"], f"{pointer}/json") if "json" in data else None,
+            content_type=data.get("content_type"),
+            events={name: self._schema(s, yamlfile.pointer_join(f"{pointer}/events", name))
+                    for name, s in data.get("events", {}).items()},
+            last_event=data.get("last_event"),
+        )
+
+    def _schema(self, schema: Any, pointer: str) -> Draft202012Validator:
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
+            inner = _ptr(exc.path)
+            raise self.fail(f"invalid JSON Schema: {exc.message}", pointer + inner) from None
+        self._check_refs(schema, schema, pointer)
+        return Draft202012Validator(schema)
+
+    def _check_refs(self, root: Any, node: Any, pointer: str) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                if not ref.startswith("#"):
+                    raise self.fail(f"$ref {ref!r}: only refs inside the same schema ('#/...') are supported",
+                                    f"{pointer}/$ref")
+                resource = Resource.from_contents(root, default_specification=DRAFT202012)
+                try:
+                    Registry().with_resource("urn:harness:schema", resource).resolver(
+                        "urn:harness:schema").lookup(ref)
+                except (Unresolvable, Exception):
+                    raise self.fail(f"$ref {ref!r} does not resolve inside this schema",
+                                    f"{pointer}/$ref") from None
+            for key, value in node.items():
+                self._check_refs(root, value, yamlfile.pointer_join(pointer, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                self._check_refs(root, value, f"{pointer}/{i}")
+
+    def _outcomes(self, items: list, key: str, names: set[str]) -> tuple[Outcome, ...]:
+        outcomes = tuple(
+            Outcome(name=item["name"], kind=key[:-1],
+                    response=self._response(item["response"], f"/{key}/{i}/response"),
+                    interactions=self._known(item.get("interactions", []), f"/{key}/{i}/interactions", names),
+                    line=self.doc.position(f"/{key}/{i}")[0])
+            for i, item in enumerate(items))
+        self._unique(outcomes, f"/{key}", key[:-1])
+        return outcomes
+
+    def _lifecycle(self, data: dict | None, names: set[str]) -> Lifecycle | None:
+        if data is None:
+            return None
+        states = data["states"]
+        for i, state in enumerate(data["terminal"]):
+            if state not in states:
+                raise self.fail(f"terminal state {state!r} is not one of the states ({', '.join(states)})",
+                                f"/lifecycle/terminal/{i}")
+        return Lifecycle(states=tuple(states), terminal=tuple(data["terminal"]),
+                         interactions=self._known(data.get("interactions", []), "/lifecycle/interactions", names),
+                         id=data.get("id", "/id"), field=data.get("field", "/status"),
+                         timeout=data.get("timeout"))
+
+    def _signal(self, data: Any, pointer: str, names: set[str]) -> Signal:
+        if isinstance(data, str):
+            return Signal(header=data.lower())
+        status = data.get("status", [])
+        return Signal(header=data["header"].lower(), required=data.get("required", False),
+                      status=tuple(status) if isinstance(status, list) else (status,),
+                      interactions=self._known(data.get("interactions", []), f"{pointer}/interactions", names))
+
+
+def _ptr(path: Iterable[Any]) -> str:
+    out = ""
+    for part in path:
+        out = yamlfile.pointer_join(out, part)
+    return out
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"

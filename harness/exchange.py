@@ -1,0 +1,173 @@
+"""Exchange: one request and its response, as every layer sees it.
+
+Doubles produce exchanges, faults transform them, cassettes store them,
+checks and diffs read them, reports render them. There is no other record.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any, Callable, Iterable, Iterator
+from urllib.parse import parse_qsl, urlsplit
+
+from harness import sse
+
+Headers = tuple[tuple[str, str], ...]
+
+
+def headers_from(items: Any) -> Headers:
+    """Normalise a mapping, a list of pairs or a multi-valued mapping to pairs."""
+    if not items:
+        return ()
+    pairs = items.items() if hasattr(items, "items") else items
+    out: list[tuple[str, str]] = []
+    for name, value in pairs:
+        values = value if isinstance(value, (list, tuple)) else [value]
+        out.extend((str(name), str(v)) for v in values)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class _Message:
+    headers: Headers = ()
+    body: bytes = b""
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        name = name.lower()
+        for key, value in self.headers:
+            if key.lower() == name:
+                return value
+        return default
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("content-type") or "").split(";")[0].strip().lower()
+
+    @cached_property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    @cached_property
+    def json(self) -> Any:
+        """The body parsed as JSON, or None when it is empty or not JSON."""
+        if not self.body:
+            return None
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class Request(_Message):
+    method: str = "GET"
+    url: str = "/"
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path or "/"
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(parse_qsl(urlsplit(self.url).query, keep_blank_values=True))
+
+
+@dataclass(frozen=True)
+class Response(_Message):
+    status: int = 200
+
+    @property
+    def is_stream(self) -> bool:
+        return self.content_type == "text/event-stream"
+
+    @cached_property
+    def events(self) -> tuple[sse.Event, ...]:
+        """SSE events of a streamed body; empty for any other body."""
+        return tuple(sse.parse(self.text)) if self.is_stream else ()
+
+
+@dataclass(frozen=True)
+class Exchange:
+    request: Request
+    response: Response | None = None   # None: the connection failed (see `error`)
+    provider: str | None = None
+    route: str | None = None           # the route template that served it, e.g. "POST /v1/videos/{id}"
+    started: float = 0.0               # seconds since the epoch, on the clock that served it
+    elapsed: float = 0.0               # seconds
+    fault: str | None = None           # name of the fault applied, if any
+    error: str | None = None           # what went wrong when there is no response
+    source: str | None = None          # where it came from: a cassette file, a double
+
+    @property
+    def status(self) -> int | None:
+        return self.response.status if self.response else None
+
+    def with_(self, **changes: Any) -> "Exchange":
+        return replace(self, **changes)
+
+    def describe(self) -> str:
+        status = self.status if self.response else f"no response ({self.error})"
+        return f"{self.request.method} {self.request.path} -> {status}"
+
+
+@dataclass
+class Journal:
+    """Every exchange that happened, in order. Safe to append from threads."""
+
+    exchanges: list[Exchange] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record(self, exchange: Exchange) -> Exchange:
+        with self._lock:
+            self.exchanges.append(exchange)
+        return exchange
+
+    def extend(self, exchanges: Iterable[Exchange]) -> None:
+        with self._lock:
+            self.exchanges.extend(exchanges)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.exchanges.clear()
+
+    def __iter__(self) -> Iterator[Exchange]:
+        with self._lock:
+            return iter(list(self.exchanges))
+
+    def __len__(self) -> int:
+        return len(self.exchanges)
+
+    def __getitem__(self, index: int) -> Exchange:
+        return self.exchanges[index]
+
+    def filter(self, *, provider: str | None = None, method: str | None = None,
+               path: str | None = None, route: str | None = None,
+               since: float | None = None, until: float | None = None,
+               where: Callable[[Exchange], bool] | None = None) -> list[Exchange]:
+        """Exchanges matching every given criterion. `path` may end in `*`."""
+        def keep(x: Exchange) -> bool:
+            if provider is not None and x.provider != provider:
+                return False
+            if method is not None and x.request.method != method.upper():
+                return False
+            if path is not None:
+                if path.endswith("*"):
+                    if not x.request.path.startswith(path[:-1]):
+                        return False
+                elif x.request.path != path:
+                    return False
+            if route is not None and x.route != route:
+                return False
+            if since is not None and x.started < since:
+                return False
+            if until is not None and x.started >= until:
+                return False
+            return where(x) if where else True
+        return [x for x in self if keep(x)]

@@ -1,0 +1,121 @@
+"""Formats of the signal headers providers send and apps read.
+
+The same functions write these headers in faults and check them in
+contracts, so what we emit is what we accept.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Callable
+
+_SF_DATE = re.compile(r"^@-?\d{1,15}$")
+_IMF_FIXDATE = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"\d{4} \d{2}:\d{2}:\d{2} GMT$")
+_GO_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
+
+
+def sf_date(epoch: float) -> str:
+    """RFC 9745 `Deprecation` value: `@` and Unix seconds."""
+    return f"@{int(epoch)}"
+
+
+def http_date(epoch: float) -> str:
+    """RFC 8594 `Sunset` value (IMF-fixdate, literal GMT)."""
+    return format_datetime(datetime.fromtimestamp(int(epoch), timezone.utc), usegmt=True)
+
+
+def parse_http_date(value: str) -> float | None:
+    if not _IMF_FIXDATE.match(value.strip()):
+        return None
+    return parsedate_to_datetime(value).timestamp()
+
+
+def parse_sf_date(value: str) -> float | None:
+    return float(value.strip()[1:]) if _SF_DATE.match(value.strip()) else None
+
+
+def _deprecation(value: str) -> str | None:
+    if parse_sf_date(value) is None:
+        return "an RFC 9745 sf-date like '@1688169599' ('true' is from old drafts and invalid)"
+    return None
+
+
+def _sunset(value: str) -> str | None:
+    if parse_http_date(value) is None:
+        return "an RFC 8594 HTTP-date like 'Sat, 31 Dec 2018 23:59:59 GMT'"
+    return None
+
+
+def _retry_after(value: str) -> str | None:
+    value = value.strip()
+    if value.isdigit() or parsedate_to_datetime_safe(value):
+        return None
+    return "delay-seconds (a non-negative integer) or an HTTP-date"
+
+
+def _non_negative_number(value: str) -> str | None:
+    try:
+        if float(value) >= 0:
+            return None
+    except ValueError:
+        pass
+    return "a non-negative number"
+
+
+def _non_empty(value: str) -> str | None:
+    return None if value.strip() else "a non-empty value"
+
+
+def _integer(value: str) -> str | None:
+    return None if value.strip().isdigit() else "a non-negative integer"
+
+
+def _duration(value: str) -> str | None:
+    return None if _GO_DURATION.match(value.strip()) else "a duration like '6m0s' or '12ms'"
+
+
+def _rfc3339(value: str) -> str | None:
+    try:
+        datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return None
+    except ValueError:
+        return "an RFC 3339 timestamp"
+
+
+def parsedate_to_datetime_safe(value: str):
+    try:
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+# header name -> check(value) returning what was expected, or None when valid.
+FORMATS: dict[str, Callable[[str], str | None]] = {
+    "deprecation": _deprecation,
+    "sunset": _sunset,
+    "retry-after": _retry_after,
+    "retry-after-ms": _non_negative_number,
+    "x-request-id": _non_empty,
+    "request-id": _non_empty,
+    "openai-poll-after-ms": _integer,
+    "x-ratelimit-limit-requests": _integer,
+    "x-ratelimit-limit-tokens": _integer,
+    "x-ratelimit-remaining-requests": _integer,
+    "x-ratelimit-remaining-tokens": _integer,
+    "x-ratelimit-reset-requests": _duration,
+    "x-ratelimit-reset-tokens": _duration,
+}
+for _kind in ("requests", "tokens", "input-tokens", "output-tokens"):
+    FORMATS[f"anthropic-ratelimit-{_kind}-limit"] = _integer
+    FORMATS[f"anthropic-ratelimit-{_kind}-remaining"] = _integer
+    FORMATS[f"anthropic-ratelimit-{_kind}-reset"] = _rfc3339
+
+
+def check_format(name: str, value: str) -> str | None:
+    """What the header should look like, when `value` does not; None when fine or unknown."""
+    check = FORMATS.get(name.lower())
+    return check(value) if check else None

@@ -1,0 +1,90 @@
+"""Route templates: `POST /v1/videos/{video_id}` matched against a request.
+
+One matcher for contracts, doubles and fault schedules. Parameters match one
+path segment (`{id}`), or any rest of the path (`{name:path}`, for Gemini's
+operation names that contain slashes). A trailing `*` matches any suffix
+(`/v1/chat/*`). The method is optional: a bare path matches every method.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::(path|segment))?\}")
+
+
+class RouteSyntaxError(ValueError):
+    """A route template that cannot be compiled; the message says why."""
+
+
+@dataclass(frozen=True)
+class Route:
+    template: str
+    method: str | None = None
+    pattern: re.Pattern = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+    literal: int = field(compare=False, repr=False, default=0)  # literal characters: more is more specific
+
+    @classmethod
+    def parse(cls, text: str) -> "Route":
+        """`"POST /v1/videos/{id}"`, `"/v1/chat/*"` or `"GET /v1beta/{name:path}"`."""
+        text = text.strip()
+        method, _, path = text.partition(" ")
+        if not _:
+            method, path = "", text
+        elif method.upper() not in METHODS:
+            raise RouteSyntaxError(f"unknown HTTP method {method!r} in route {text!r}")
+        return cls.compile(path.strip(), method.upper() or None)
+
+    @classmethod
+    def compile(cls, template: str, method: str | None = None) -> "Route":
+        if not template.startswith("/"):
+            raise RouteSyntaxError(f"route path must start with '/': {template!r}")
+        body, wildcard = (template[:-1], True) if template.endswith("*") else (template, False)
+        regex, pos, literal, names = "", 0, 0, set()
+        for m in _PARAM.finditer(body):
+            chunk = body[pos:m.start()]
+            regex += re.escape(chunk)
+            literal += len(chunk)
+            name = m.group(1)
+            if name in names:
+                raise RouteSyntaxError(f"parameter {{{name}}} appears twice in {template!r}")
+            names.add(name)
+            regex += f"(?P<{name}>.+)" if m.group(2) == "path" else f"(?P<{name}>[^/]+)"
+            pos = m.end()
+        rest = body[pos:]
+        leftover = _PARAM.sub("", body)
+        if "{" in leftover or "}" in leftover:
+            raise RouteSyntaxError(f"unbalanced or invalid '{{...}}' parameter in {template!r}")
+        if "*" in body:
+            raise RouteSyntaxError(f"'*' may only end a route, in {template!r}")
+        regex += re.escape(rest)
+        literal += len(rest)
+        regex = "^" + regex + (".*" if wildcard else "") + "$"
+        return cls(template=template, method=method, pattern=re.compile(regex), literal=literal)
+
+    def match(self, method: str, path: str) -> dict[str, str] | None:
+        """Path parameters when the request matches, else None."""
+        if self.method and self.method != method.upper():
+            return None
+        m = self.pattern.match(path)
+        return m.groupdict() if m else None
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        """Sort key: a method and more literal text win over templates."""
+        return (self.literal, 1 if self.method else 0)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.template}" if self.method else self.template
+
+
+def most_specific(routes, method: str, path: str):
+    """The (item, params) whose route matches best, for items with `.route`; or None."""
+    best = None
+    for item in routes:
+        params = item.route.match(method, path)
+        if params is not None and (best is None or item.route.specificity > best[0].route.specificity):
+            best = (item, params)
+    return best

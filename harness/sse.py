@@ -1,0 +1,92 @@
+"""Server-sent events: parse a text/event-stream body, and frame events back.
+
+Parsing follows the WHATWG rules that the SDKs implement: fields `event`,
+`data` (joined by newlines), `id`, `retry`; lines starting with `:` are
+comments; a blank line dispatches.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Iterable
+
+
+@dataclass(frozen=True)
+class Event:
+    data: str
+    event: str | None = None
+    id: str | None = None
+    retry: int | None = None
+
+    @cached_property
+    def json(self) -> Any:
+        """The data parsed as JSON, or None when it is not JSON (e.g. `[DONE]`)."""
+        try:
+            return json.loads(self.data)
+        except ValueError:
+            return None
+
+    @property
+    def type(self) -> str:
+        """What a contract calls this event.
+
+        The `event:` field when the provider sends one (Anthropic, OpenAI
+        Responses); else the JSON `type`, else the JSON `object` (OpenAI chat
+        chunks); `error` for a bare error object; a non-JSON payload such as
+        `[DONE]` is its own type; otherwise SSE's default, `message` (Gemini).
+        """
+        if self.event:
+            return self.event
+        body = self.json
+        if isinstance(body, dict):
+            for key in ("type", "object"):
+                if isinstance(body.get(key), str):
+                    return body[key]
+            if "error" in body:
+                return "error"
+            return "message"
+        if body is None and self.data.strip():
+            return self.data.strip()
+        return "message"
+
+
+def parse(text: str) -> list[Event]:
+    events: list[Event] = []
+    fields: dict[str, Any] = {}
+    data: list[str] = []
+    for line in text.splitlines():
+        if not line:
+            if data or fields:
+                events.append(Event(data="\n".join(data), **fields))
+            fields, data = {}, []
+            continue
+        if line.startswith(":"):
+            continue
+        name, _, value = line.partition(":")
+        if value.startswith(" "):
+            value = value[1:]
+        if name == "data":
+            data.append(value)
+        elif name in ("event", "id"):
+            fields[name] = value
+        elif name == "retry" and value.isdigit():
+            fields["retry"] = int(value)
+    if data or fields:
+        events.append(Event(data="\n".join(data), **fields))
+    return events
+
+
+def frame(event: Event) -> bytes:
+    lines = []
+    if event.event is not None:
+        lines.append(f"event: {event.event}")
+    if event.id is not None:
+        lines.append(f"id: {event.id}")
+    lines.extend(f"data: {part}" for part in event.data.split("\n"))
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+def frame_all(events: Iterable[Event]) -> bytes:
+    return b"".join(frame(e) for e in events)

@@ -1,0 +1,131 @@
+"""YAML (and JSON) files that remember where each value came from.
+
+Contracts, scenarios and cassettes are written by hand, so every error must
+name the file, line and column. `load` returns the plain data plus a map from
+JSON pointer to position; any problem is an `InputError` with a position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Type
+
+import yaml
+
+from harness.errors import InputError
+
+_MAX_NODES = 200_000  # alias bombs ("billion laughs") stop here
+
+
+def pointer_join(pointer: str, key: Any) -> str:
+    return f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+
+
+@dataclass
+class Document:
+    source: str
+    data: Any
+    values: dict[str, tuple[int, int]] = field(default_factory=dict)  # pointer -> (line, col) of the value
+    keys: dict[str, tuple[int, int]] = field(default_factory=dict)    # pointer -> (line, col) of its key
+
+    def position(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        """Where `pointer` is written; falls back to the nearest parent."""
+        while True:
+            table = self.keys if key and pointer in self.keys else self.values
+            if pointer in table:
+                return table[pointer]
+            if not pointer:
+                return (1, 1)
+            pointer = pointer.rsplit("/", 1)[0]
+
+    def error(self, message: str, pointer: str = "", *, key: bool = False,
+              kind: Type[InputError] = InputError) -> InputError:
+        line, col = self.position(pointer, key=key)
+        return kind(message, self.source, line, col)
+
+
+def load(path: str | Path, *, kind: Type[InputError] = InputError) -> Document:
+    source = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise kind(f"cannot read file: {exc.strerror or exc}", source) from None
+    return loads(raw, source, kind=kind)
+
+
+def loads(raw: bytes | str, source: str = "<string>", *,
+          kind: Type[InputError] = InputError) -> Document:
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[:exc.start].count(b"\n") + 1
+            raise kind("file is not valid UTF-8", source, line) from None
+    else:
+        text = raw
+    doc = Document(source, None)
+    loader = None
+    try:
+        loader = yaml.SafeLoader(text)
+        node = loader.get_single_node()
+        if node is not None:
+            doc.data = _Builder(loader, doc, kind).build(node, "")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, None)
+        raise kind(f"invalid YAML: {problem}", source, line, col) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[:exc.position].count("\n") + 1
+        raise kind(f"invalid character in file: {exc.reason}", source, line) from None
+    except yaml.YAMLError as exc:
+        raise kind(f"invalid YAML: {exc}", source, 1) from None
+    except RecursionError:
+        raise kind("document is nested too deeply", source, 1) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return doc
+
+
+class _Builder:
+    def __init__(self, loader: yaml.SafeLoader, doc: Document, kind: Type[InputError]) -> None:
+        self.loader, self.doc, self.kind = loader, doc, kind
+        self.count = 0
+        self.active: set[int] = set()
+
+    def fail(self, message: str, node: yaml.Node) -> InputError:
+        return self.kind(message, self.doc.source, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, pointer: str) -> Any:
+        self.count += 1
+        if self.count > _MAX_NODES:
+            raise self.fail("document expands to too many values (alias bomb?)", node)
+        self.doc.values.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                return node.value  # dates stay strings, as in JSON
+            return self.loader.construct_object(node, deep=True)
+        if id(node) in self.active:
+            raise self.fail("an alias refers to itself", node)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(child, pointer_join(pointer, i)) for i, child in enumerate(node.value)]
+            self.loader.flatten_mapping(node)
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self.fail("mapping keys must be plain strings", key_node)
+                key = self.loader.construct_object(key_node)
+                if not isinstance(key, str):
+                    key = key_node.value  # `200:` or `true:` as keys stay text
+                child = pointer_join(pointer, key)
+                if key in out:
+                    raise self.fail(f"duplicate key {key!r}", key_node)
+                self.doc.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                out[key] = self.build(value_node, child)
+            return out
+        finally:
+            self.active.discard(id(node))
