@@ -13,3 +13,14 @@ NAMES: tuple[str, ...] = ("openai", "anthropic", "gemini")
 
 def provider_for_host(host: str) -> str | None:
     return HOSTS.get(host.lower())
+
+
+def profile(name: str):
+    """The `Profile` of a provider, from `harness/providers/<name>.py` (its `PROFILE`)."""
+    from importlib import import_module
+
+    from harness.errors import InputError
+
+    if name not in NAMES:
+        raise InputError(f"unknown provider {name!r}; known: {', '.join(NAMES)}")
+    return import_module(f"harness.providers.{name}").PROFILE

@@ -1,0 +1,55 @@
+"""The `harness` command. Each subcommand lives in `harness/commands/<name>.py`
+with `add_arguments(parser)` and `run(args) -> exit code`; modules load lazily
+so `harness --help` stays fast.
+
+Exit codes: 0 all held, 1 something the user should know failed (violations,
+breaking changes), 2 bad input (file, line, reason), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+from harness.errors import InputError
+
+COMMANDS = {
+    "verify": "check recorded or live exchanges against contracts",
+    "record": "record cassettes from a provider, secrets redacted",
+    "diff": "does a new API version break this consumer?",
+    "serve": "run a provider double on 127.0.0.1",
+}
+
+
+def build_parser(command: str | None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="harness", description="Contract tests and chaos rehearsals "
+                                     "for apps that depend on AI providers.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if name == command:
+            import_module(f"harness.commands.{name}").add_arguments(sub_parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(command if command in COMMANDS else None)
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return import_module(f"harness.commands.{args.command}").run(args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

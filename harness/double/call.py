@@ -1,0 +1,87 @@
+"""What a provider profile's route handler receives (`Call`) and returns (`Reply`).
+
+A profile (`harness/providers/<name>.py`) is data plus small handler
+functions; the double (`harness/double/`) turns it into an ASGI app, records
+every exchange in its journal, and lets faults act before and after a
+handler. Handlers never touch HTTP, clocks or randomness directly: they use
+what `Call` gives them, so answers are deterministic for a seed and move
+with the double's (possibly virtual) clock.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+from harness import sse
+from harness.exchange import Headers
+
+
+@dataclass
+class State:
+    """Per-double mutable state shared by all handlers of one double."""
+    rng: random.Random
+    clock: Any                          # harness.double.clock.Clock: .now() -> epoch seconds
+    jobs: dict[str, dict[str, Any]] = field(default_factory=dict)   # async jobs by id
+    counter: int = 0
+    settings: dict[str, Any] = field(default_factory=dict)          # e.g. job_seconds
+
+    def next_id(self, prefix: str, length: int = 24) -> str:
+        """A realistic, deterministic id: `chatcmpl-…`, `msg_…`, `video_…`."""
+        self.counter += 1
+        alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+        return prefix + "".join(self.rng.choice(alphabet) for _ in range(length))
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    params: dict[str, str]              # path parameters of the matched route
+    query: dict[str, str]
+    headers: Headers
+    body: bytes
+    json: Any                           # parsed JSON body, or None
+    form: dict[str, Any] | None         # parsed multipart/urlencoded fields, or None
+    state: State
+    route: str = ""                     # the matched route template, e.g. "POST /v1/videos"
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        name = name.lower()
+        for key, value in self.headers:
+            if key.lower() == name:
+                return value
+        return default
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The request's fields, whether sent as JSON or as a form."""
+        if isinstance(self.json, dict):
+            return self.json
+        return self.form or {}
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    json: Any = None
+    body: bytes | None = None           # raw body (e.g. MP4 bytes); wins over json
+    headers: dict[str, str] = field(default_factory=dict)
+    events: list[sse.Event] | None = None   # a streamed (text/event-stream) answer
+    content_type: str | None = None     # defaults: application/json, or text/event-stream for events
+
+
+Handler = Callable[[Call], Reply | Awaitable[Reply]]
+ErrorEnvelope = Callable[..., Reply]    # (status, message, *, type=None, code=None, param=None) -> Reply
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything a double needs to play one provider."""
+    name: str
+    routes: tuple[tuple[str, Handler], ...]      # ("POST /v1/chat/completions", handler)
+    error: ErrorEnvelope                         # the provider's own error envelope
+    request_id_header: str                       # x-request-id (OpenAI), request-id (Anthropic)
+    request_id: Callable[[State], str]           # a fresh request id
+    headers: Callable[[Call], dict[str, str]] = lambda call: {}   # added to every answer (rate limits…)
