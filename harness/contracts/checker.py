@@ -95,7 +95,10 @@ def verify(contracts: list[Contract], exchanges: Iterable[Exchange]) -> Verifica
     for contract in contracts:
         result.per_contract[contract.name] = len(matched[contract.name])
         if contract.lifecycle:
-            result.violations.extend(_check_lifecycle(contract, matched[contract.name]))
+            # A state the body schema already rejected is reported once, by the schema.
+            seen = {(id(v.exchange), v.pointer) for v in result.violations}
+            result.violations.extend(v for v in _check_lifecycle(contract, matched[contract.name])
+                                     if (id(v.exchange), v.pointer) not in seen)
     return result
 
 

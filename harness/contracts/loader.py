@@ -110,7 +110,7 @@ class _Reader:
 
     def _format_error(self, error: ValidationError) -> ContractError:
         pointer = _ptr(error.absolute_path)
-        where = f"'{pointer.rsplit('/', 1)[-1]}'" if pointer else "the contract"
+        where = _dotted(pointer)
         if error.validator == "additionalProperties":
             allowed = list(error.schema.get("properties", {}))
             unknown = sorted(set(error.instance) - set(allowed))
@@ -132,9 +132,11 @@ class _Reader:
             return self.fail(f"{where} must be one of {', '.join(map(str, error.validator_value))}, "
                              f"not {_describe(error.instance)}", pointer)
         if error.validator == "oneOf" and error.context:
-            best = min(error.context, key=lambda e: len(list(e.absolute_path)))
-            return self._format_error(best) if best.validator != "type" else self.fail(
-                f"{where} has the wrong type: {_describe(error.instance)}", pointer)
+            # The branch whose type fits the value says what is really wrong with it.
+            fitting = [e for e in error.context if not (e.validator == "type" and not e.relative_path)]
+            if fitting:
+                return self._format_error(fitting[0])
+            return self.fail(f"{where} has the wrong type: {_describe(error.instance)}", pointer)
         if error.validator == "pattern" and pointer.endswith("/path"):
             return self.fail(f"{where} must start with '/', not {_describe(error.instance)}", pointer)
         if error.validator == "minItems":
@@ -243,6 +245,17 @@ class _Reader:
         return Signal(header=data["header"].lower(), required=data.get("required", False),
                       status=tuple(status) if isinstance(status, list) else (status,),
                       interactions=self._known(data.get("interactions", []), f"{pointer}/interactions", names))
+
+
+def _dotted(pointer: str) -> str:
+    """`/interactions/0/request/path` -> `interactions[0].request.path`, for messages."""
+    if not pointer:
+        return "the contract"
+    out = ""
+    for part in pointer.lstrip("/").split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out
 
 
 def _ptr(path: Iterable[Any]) -> str:
