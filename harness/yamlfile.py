@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Type
+import difflib
+from typing import Any, Iterable, Type
 
 import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
 
 from harness.errors import InputError
 
@@ -20,6 +23,13 @@ _MAX_NODES = 200_000  # alias bombs ("billion laughs") stop here
 
 def pointer_join(pointer: str, key: Any) -> str:
     return f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}"
+
+
+def pointer_of(path: Iterable[Any]) -> str:
+    out = ""
+    for part in path:
+        out = pointer_join(out, part)
+    return out
 
 
 @dataclass
@@ -129,3 +139,79 @@ class _Builder:
             return out
         finally:
             self.active.discard(id(node))
+
+
+# -- the structure of a hand-written file, checked against a JSON Schema --------
+
+def check_format(doc: Document, validator: Draft202012Validator, what: str, *,
+                 kind: Type[InputError] = InputError) -> None:
+    """Raise one positioned, readable error for the first structural mistake.
+
+    `what` names the whole document in messages ("the contract", "the scenario").
+    Unknown keys are reported at the key, with the closest allowed key.
+    """
+    errors = sorted(validator.iter_errors(doc.data), key=lambda e: doc.position(pointer_of(e.absolute_path)))
+    if errors:
+        message, pointer, at_key = _explain(errors[0], what)
+        raise doc.error(message, pointer, key=at_key, kind=kind)
+
+
+def _explain(error: ValidationError, what: str) -> tuple[str, str, bool]:
+    pointer = pointer_of(error.absolute_path)
+    where = dotted(pointer, what)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))
+        if unknown:
+            bad = unknown[0]
+            hint = difflib.get_close_matches(bad, allowed, n=1)
+            suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {', '.join(allowed)}"
+            return f"unknown key {bad!r} in {where}{suggestion}", pointer_join(pointer, bad), True
+    if error.validator == "required":
+        missing = [k for k in error.validator_value if k not in error.instance]
+        return f"{where} is missing the required key {missing[0]!r}", pointer, False
+    if error.validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return f"{where} must be {_article(expected)}, not {describe(error.instance)}", pointer, False
+    if error.validator == "enum":
+        return (f"{where} must be one of {', '.join(map(str, error.validator_value))}, "
+                f"not {describe(error.instance)}", pointer, False)
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        # The branch whose type fits the value says what is really wrong with it.
+        fitting = [e for e in error.context if not (e.validator == "type" and not e.relative_path)]
+        if fitting:
+            return _explain(fitting[0], what)
+        return f"{where} has the wrong type: {describe(error.instance)}", pointer, False
+    if error.validator == "pattern" and pointer.endswith("/path"):
+        return f"{where} must start with '/', not {describe(error.instance)}", pointer, False
+    if error.validator == "minItems":
+        return f"{where} must not be empty", pointer, False
+    return f"{where}: {error.message}", pointer, False
+
+
+def dotted(pointer: str, root: str = "the document") -> str:
+    """`/interactions/0/request/path` -> `interactions[0].request.path`, for messages."""
+    if not pointer:
+        return root
+    out = ""
+    for part in pointer.lstrip("/").split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if value is None:
+        return "null"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError, ValidationError
+from jsonschema.exceptions import SchemaError
 from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
@@ -65,18 +65,6 @@ def _files(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        return f"the string {value!r}"
-    if value is None:
-        return "null"
-    return "a list" if isinstance(value, list) else "a mapping"
-
-
 class _Reader:
     def __init__(self, doc: yamlfile.Document) -> None:
         self.doc = doc
@@ -89,9 +77,7 @@ class _Reader:
         data = self.doc.data
         if data is None:
             raise self.fail("the file is empty; a contract needs keys contract, consumer, provider, interactions")
-        errors = sorted(_FORMAT.iter_errors(data), key=lambda e: self.doc.position(_ptr(e.absolute_path)))
-        if errors:
-            raise self._format_error(errors[0])
+        yamlfile.check_format(self.doc, _FORMAT, "the contract", kind=ContractError)
         if data["provider"] not in PROVIDERS:
             raise self.fail(f"unknown provider {data['provider']!r}; known: {', '.join(PROVIDERS)}", "/provider")
         interactions = tuple(self._interaction(item, f"/interactions/{i}")
@@ -107,41 +93,6 @@ class _Reader:
             signals=tuple(self._signal(s, f"/signals/{i}", names) for i, s in enumerate(data.get("signals", []))),
             source=self.doc.source,
         )
-
-    def _format_error(self, error: ValidationError) -> ContractError:
-        pointer = _ptr(error.absolute_path)
-        where = _dotted(pointer)
-        if error.validator == "additionalProperties":
-            allowed = list(error.schema.get("properties", {}))
-            unknown = sorted(set(error.instance) - set(allowed))
-            if unknown:
-                bad = unknown[0]
-                hint = difflib.get_close_matches(bad, allowed, n=1)
-                suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {', '.join(allowed)}"
-                return self.fail(f"unknown key {bad!r} in {where}{suggestion}",
-                                 yamlfile.pointer_join(pointer, bad), key=True)
-            # An `additionalProperties` schema rejected a value (e.g. a header schema that is a string).
-        if error.validator == "required":
-            missing = [k for k in error.validator_value if k not in error.instance]
-            return self.fail(f"{where} is missing the required key {missing[0]!r}", pointer)
-        if error.validator == "type":
-            expected = error.validator_value
-            expected = " or ".join(expected) if isinstance(expected, list) else expected
-            return self.fail(f"{where} must be {_article(expected)}, not {_describe(error.instance)}", pointer)
-        if error.validator == "enum":
-            return self.fail(f"{where} must be one of {', '.join(map(str, error.validator_value))}, "
-                             f"not {_describe(error.instance)}", pointer)
-        if error.validator == "oneOf" and error.context:
-            # The branch whose type fits the value says what is really wrong with it.
-            fitting = [e for e in error.context if not (e.validator == "type" and not e.relative_path)]
-            if fitting:
-                return self._format_error(fitting[0])
-            return self.fail(f"{where} has the wrong type: {_describe(error.instance)}", pointer)
-        if error.validator == "pattern" and pointer.endswith("/path"):
-            return self.fail(f"{where} must start with '/', not {_describe(error.instance)}", pointer)
-        if error.validator == "minItems":
-            return self.fail(f"{where} must not be empty", pointer)
-        return self.fail(f"{where}: {error.message}", pointer)
 
     def _unique(self, items, pointer: str, what: str) -> set[str]:
         names: set[str] = set()
@@ -190,7 +141,7 @@ class _Reader:
         try:
             Draft202012Validator.check_schema(schema)
         except SchemaError as exc:
-            inner = _ptr(exc.path)
+            inner = yamlfile.pointer_of(exc.path)
             raise self.fail(f"invalid JSON Schema: {exc.message}", pointer + inner) from None
         self._check_refs(schema, schema, pointer)
         return Draft202012Validator(schema)
@@ -245,25 +196,3 @@ class _Reader:
         return Signal(header=data["header"].lower(), required=data.get("required", False),
                       status=tuple(status) if isinstance(status, list) else (status,),
                       interactions=self._known(data.get("interactions", []), f"{pointer}/interactions", names))
-
-
-def _dotted(pointer: str) -> str:
-    """`/interactions/0/request/path` -> `interactions[0].request.path`, for messages."""
-    if not pointer:
-        return "the contract"
-    out = ""
-    for part in pointer.lstrip("/").split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
-    return out
-
-
-def _ptr(path: Iterable[Any]) -> str:
-    out = ""
-    for part in path:
-        out = yamlfile.pointer_join(out, part)
-    return out
-
-
-def _article(word: str) -> str:
-    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"

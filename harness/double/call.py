@@ -70,10 +70,40 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     events: list[sse.Event] | None = None   # a streamed (text/event-stream) answer
     content_type: str | None = None     # defaults: application/json, or text/event-stream for events
+    # Real-time behaviour, for faults that test an app's timeouts (not the virtual clock):
+    delay: float = 0.0                  # seconds before the first byte
+    pauses: dict[int, float] = field(default_factory=dict)   # event index -> seconds to wait before it
+    abort: bool = False                 # drop the connection after the last event, without a clean end
 
 
 Handler = Callable[[Call], Reply | Awaitable[Reply]]
 ErrorEnvelope = Callable[..., Reply]    # (status, message, *, type=None, code=None, param=None) -> Reply
+
+
+@dataclass(frozen=True)
+class Failures:
+    """How one provider fails, for the chaos layer's faults (PROVIDERS.md).
+
+    Each function builds this provider's own answer for a bad day; the
+    faults in `harness/chaos/faults/` decide when, and never hard-code a
+    provider's shapes themselves.
+    """
+    outage_status: int = 503
+    outage_message: str = "The server is temporarily unable to handle the request."
+    # (call, retry_after seconds, quota) -> a 429 with this provider's headers and body
+    rate_limited: Callable[[Call, float, bool], Reply] | None = None
+    # (call, model) -> the answer for a retired model
+    model_retired: Callable[[Call, str], Reply] | None = None
+    # (call, reply, model, shutdown date "YYYY-MM-DD") -> the models list marking the retirement
+    mark_retired: Callable[[Call, Reply, str, str], Reply] | None = None
+    # (call, reply, code or None) -> this route's moderation refusal; None code: the provider's own
+    refusal: Callable[[Call, Reply, str | None], Reply] | None = None
+    # async jobs: (body) -> (job id, state) or None when the body is not a job
+    job_state: Callable[[Any], tuple[str, str] | None] | None = None
+    # (body) -> the body of a job stuck where it is
+    job_stall: Callable[[Any], Any] | None = None
+    # (body, code, message) -> the body of a job that failed
+    job_fail: Callable[[Any, str, str], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,3 +115,4 @@ class Profile:
     request_id_header: str                       # x-request-id (OpenAI), request-id (Anthropic)
     request_id: Callable[[State], str]           # a fresh request id
     headers: Callable[[Call], dict[str, str]] = lambda call: {}   # added to every answer (rate limits…)
+    failures: Failures = field(default_factory=Failures)        # how it fails, for the chaos layer

@@ -1,0 +1,161 @@
+"""What every fault shares, done once (like Toxiproxy's toxic stub).
+
+A fault (`harness/chaos/faults/<name>.py`) is a frozen dataclass whose fields
+are its public parameters, with `before` (answer instead of the provider)
+and/or `after` (change the provider's answer). An `Injection` adds where
+(provider, route pattern) and when (`Schedule`), counts matching calls, and
+keeps the log of what acted. Faults never decide *when*; injections never
+decide *what*.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import threading
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from harness.chaos.schedule import DAY, Schedule
+from harness.double.call import Call, Profile, Reply
+from harness.errors import InputError
+from harness.routes import Route
+
+FAULTS: dict[str, type["Fault"]] = {}
+
+
+def register(cls: type["Fault"]) -> type["Fault"]:
+    FAULTS[cls.name] = cls
+    return cls
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: ClassVar[str] = ""
+    layer: ClassVar[str] = "http"      # "http": in the double; "network": a Toxiproxy toxic
+
+    def before(self, call: Call, profile: Profile) -> Reply | None:
+        return None
+
+    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
+        return reply
+
+
+def make(name: str, params: dict[str, Any] | None = None) -> Fault:
+    """A fault from its public name and parameters; bad names or values say what is allowed."""
+    params = dict(params or {})
+    if name not in FAULTS:
+        _load_all()
+    cls = FAULTS.get(name)
+    if cls is None:
+        hint = difflib.get_close_matches(name, FAULTS, n=1)
+        extra = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(sorted(FAULTS))}"
+        raise InputError(f"unknown fault {name!r}{extra}")
+    allowed = [f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")]
+    for key in params:
+        if key not in allowed:
+            hint = difflib.get_close_matches(key, allowed, n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else \
+                (f"; it takes {', '.join(allowed)}" if allowed else "; it takes no parameters")
+            raise InputError(f"fault {name!r} has no parameter {key!r}{extra}")
+    try:
+        return cls(**params)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"fault {name!r}: {exc}") from None
+
+
+def _load_all() -> None:
+    import importlib
+    import pkgutil
+
+    from harness.chaos import faults
+    for module in pkgutil.iter_modules(faults.__path__):
+        importlib.import_module(f"harness.chaos.faults.{module.name}")
+
+
+@dataclass(frozen=True)
+class Acted:
+    """One entry of the fault log: which injection acted on which call, when."""
+    fault: str
+    provider: str
+    route: str
+    call: int          # matching-call number for this injection (1-based)
+    at: float          # clock time, epoch seconds
+
+
+@dataclass
+class Injection:
+    fault: Fault
+    provider: str | None = None        # None: every double it is attached to
+    route: Route | None = None         # None: every route
+    schedule: Schedule = field(default_factory=Schedule)
+    origin: float = 0.0                # epoch seconds that `at`/`until` days count from
+    seed: int = 0
+    key: str = ""                      # identity for seeded decisions (stable across runs)
+    calls: int = 0
+    log: list[Acted] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.fault.name
+
+    def decide(self, provider: str, call: Call, now: float) -> bool:
+        """Count the call if it matches where; then say whether the schedule acts on it."""
+        if self.provider is not None and self.provider != provider:
+            return False
+        if self.route is not None and self.route.match(call.method, call.path) is None:
+            return False
+        with self._lock:
+            self.calls += 1
+            number = self.calls
+        if not self.schedule.acts(number, (now - self.origin) / DAY, seed=self.seed, key=self.key):
+            return False
+        with self._lock:
+            self.log.append(Acted(self.name, provider, f"{call.method} {call.path}", number, now))
+        return True
+
+    def describe(self) -> dict[str, Any]:
+        return {"fault": self.name, "params": dataclasses.asdict(self.fault), "provider": self.provider,
+                "route": str(self.route) if self.route else None,
+                "schedule": {k: v for k, v in dataclasses.asdict(self.schedule).items() if v is not None}}
+
+
+class Active:
+    """An injection at work inside one double: the double's fault hook.
+
+    `before` counts the call and asks the schedule once; `after` acts only
+    on calls the schedule chose and `before` did not already answer.
+    """
+
+    def __init__(self, injection: Injection, profile: Profile, clock: Any) -> None:
+        self.injection, self.profile, self.clock = injection, profile, clock
+        self._chosen: set[int] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self.injection.name
+
+    def before(self, call: Call) -> Reply | None:
+        if not self.injection.decide(self.profile.name, call, self.clock.now()):
+            return None
+        reply = self.injection.fault.before(call, self.profile)
+        if reply is None:
+            with self._lock:
+                self._chosen.add(id(call))
+        return reply
+
+    def after(self, call: Call, reply: Reply) -> Reply:
+        with self._lock:
+            if id(call) not in self._chosen:
+                return reply
+            self._chosen.discard(id(call))
+        return self.injection.fault.after(call, reply, self.profile)
+
+
+def attach(injection: Injection, double: Any) -> Active:
+    """Make `injection` act inside `double` (a `harness.double.Double`)."""
+    active = Active(injection, double.profile, double.clock)
+    double.faults.append(active)
+    return active

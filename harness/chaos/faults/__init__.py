@@ -1,0 +1,1 @@
+"""One module per fault; each registers itself under its public name."""

@@ -1,0 +1,17 @@
+"""gone: 410 in the provider's envelope — the API was shut down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.chaos.fault import Fault, register
+
+
+@register
+@dataclass(frozen=True)
+class Gone(Fault):
+    name = "gone"
+    message: str = "This API has been shut down and is no longer available."
+
+    def before(self, call, profile):
+        return profile.error(410, self.message)

@@ -1,0 +1,23 @@
+"""rate_limit: 429 with retry-after headers; `quota: true` is the billing kind that must not be retried."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.chaos.fault import Fault, register
+from harness.chaos.faults._shared import needs
+
+
+@register
+@dataclass(frozen=True)
+class RateLimit(Fault):
+    name = "rate_limit"
+    retry_after: float = 1.0       # seconds the provider asks the client to wait
+    quota: bool = False            # insufficient_quota: out of credit, retrying does not help
+
+    def __post_init__(self) -> None:
+        if self.retry_after < 0:
+            raise ValueError("retry_after must be 0 or more seconds")
+
+    def before(self, call, profile):
+        return needs(profile, "rate_limited", self.name)(call, self.retry_after, self.quota)

@@ -1,0 +1,35 @@
+"""stream_cut: an SSE stream that stops after N events, loses its end marker,
+or is dropped mid-way (`abort`: the connection closes without a clean end)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from harness.chaos.fault import Fault, register
+
+END_MARKERS = ("[DONE]", "message_stop", "response.completed")
+
+
+@register
+@dataclass(frozen=True)
+class StreamCut(Fault):
+    name = "stream_cut"
+    after_events: int | None = None   # keep this many events, drop the rest
+    drop_end: bool = False            # drop only the end marker ([DONE], message_stop, response.completed)
+    abort: bool = False               # close the connection abruptly after the kept events
+
+    def __post_init__(self) -> None:
+        if self.after_events is None and not self.drop_end:
+            object.__setattr__(self, "drop_end", True)
+        if self.after_events is not None and self.after_events < 0:
+            raise ValueError("after_events must be 0 or more")
+
+    def after(self, call, reply, profile):
+        if reply.events is None:
+            return reply
+        events = list(reply.events)
+        if self.after_events is not None:
+            events = events[: self.after_events]
+        if self.drop_end:
+            events = [e for e in events if e.type not in END_MARKERS]
+        return replace(reply, events=events, abort=self.abort or reply.abort)

@@ -1,0 +1,21 @@
+"""stream_stall: an SSE stream that goes quiet after N events, for `seconds`
+of real time (to test an app's read timeout), then carries on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from harness.chaos.fault import Fault, register
+
+
+@register
+@dataclass(frozen=True)
+class StreamStall(Fault):
+    name = "stream_stall"
+    after_events: int = 1
+    seconds: float = 30.0
+
+    def after(self, call, reply, profile):
+        if reply.events is None:
+            return reply
+        return replace(reply, pauses={**reply.pauses, self.after_events: self.seconds})
