@@ -1,0 +1,122 @@
+"""The app under test as a process: started with its placeholders filled,
+waited on until ready, and always stopped — also on errors and Ctrl-C.
+Its output is kept for the report."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from harness.errors import InputError
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fill(value: Any, values: dict[str, str], where: str) -> Any:
+    """Replace `{port}`, `{openai.url}`… in strings, lists and mappings; unknown names are errors."""
+    if isinstance(value, str):
+        def one(match: re.Match) -> str:
+            name = match.group(1)
+            if name not in values:
+                raise InputError(f"unknown placeholder {{{name}}} in {where}; known: "
+                                 + ", ".join(f"{{{k}}}" for k in sorted(values)))
+            return values[name]
+        return _PLACEHOLDER.sub(one, value)
+    if isinstance(value, list):
+        return [fill(v, values, where) for v in value]
+    if isinstance(value, dict):
+        return {k: fill(v, values, where) for k, v in value.items()}
+    return value
+
+
+class AppProcess:
+    """`with AppProcess(command, cwd, env, url, ready_path, timeout) as app:` — ready, or a clear InputError."""
+
+    def __init__(self, command: list[str] | None, cwd: Path, env: dict[str, str], url: str,
+                 ready_path: str = "/health", ready_timeout: float = 20.0, name: str = "app") -> None:
+        self.command, self.cwd, self.env, self.url = command, cwd, env, url.rstrip("/")
+        self.ready_path, self.ready_timeout, self.name = ready_path, ready_timeout, name
+        self.process: subprocess.Popen | None = None
+        self._log = tempfile.TemporaryFile()
+
+    def __enter__(self) -> "AppProcess":
+        if self.command:
+            try:
+                self.process = subprocess.Popen(
+                    self.command, cwd=self.cwd, env={**os.environ, **self.env}, stdin=subprocess.DEVNULL,
+                    stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+            except OSError as exc:
+                self._log.close()
+                raise InputError(f"cannot start the app {self.command!r} in {self.cwd}: {exc.strerror or exc}",
+                                 self.name) from None
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.ready_timeout
+        last = "no answer yet"
+        with httpx.Client(timeout=2.0) as client:
+            while time.monotonic() < deadline:
+                if self.process is not None and self.process.poll() is not None:
+                    raise InputError(f"the app exited with code {self.process.returncode} before it was ready"
+                                     f"{self._tail()}", self.name)
+                try:
+                    response = client.get(self.url + self.ready_path)
+                    if response.status_code == 200:
+                        return
+                    last = f"HTTP {response.status_code}"
+                except httpx.HTTPError as exc:
+                    last = type(exc).__name__
+                time.sleep(0.05)
+        raise InputError(f"the app never became ready: GET {self.url}{self.ready_path} gave {last} for "
+                         f"{self.ready_timeout:g}s{self._tail()}", self.name)
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=5)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait(timeout=5)
+
+    def output(self) -> str:
+        """Everything the app printed so far."""
+        if self._log.closed:
+            return ""
+        self._log.flush()
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", errors="replace")
+
+    def _tail(self, lines: int = 15) -> str:
+        text = self.output().strip()
+        if not text:
+            return " (it printed nothing)"
+        return "; its last output:\n    " + "\n    ".join(text.splitlines()[-lines:])

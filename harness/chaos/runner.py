@@ -1,0 +1,265 @@
+"""Run one scenario: doubles up, faults attached, app started and ready,
+steps walked in virtual time, expectations judged from the journal.
+
+Everything started is stopped on the way out, also on errors and Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import httpx
+from jsonschema import Draft202012Validator
+
+from harness.chaos.app import AppProcess, fill, free_port
+from harness.chaos.fault import Acted, Injection, attach
+from harness.chaos.scenario import Scenario, Step
+from harness.chaos.schedule import DAY
+from harness.chaos.verdicts import Seen, Verdict, judge
+from harness.double import Double
+from harness.double.clock import FlowingClock
+from harness.exchange import Exchange
+from harness.errors import InputError
+
+
+@dataclass
+class ScenarioRun:
+    scenario: Scenario
+    verdicts: list[Verdict] = field(default_factory=list)
+    exchanges: list[Exchange] = field(default_factory=list)
+    step_of: dict[int, int] = field(default_factory=dict)        # id(exchange) -> step index
+    fault_log: list[Acted] = field(default_factory=list)
+    network_log: list[dict[str, Any]] = field(default_factory=list)
+    app_output: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return all(v.ok for v in self.verdicts)
+
+    @property
+    def failures(self) -> list[Verdict]:
+        return [v for v in self.verdicts if not v.ok]
+
+
+Progress = Callable[[str], None]
+
+
+def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progress | None = None) -> ScenarioRun:
+    say = progress or (lambda message: None)
+    result = ScenarioRun(scenario)
+    started = time.perf_counter()
+    clock = FlowingClock(scenario.start)
+    doubles = {name: Double(name, seed=scenario.seed, clock=clock, job_seconds=cfg.get("job_seconds", 1.0))
+               for name, cfg in scenario.doubles.items()}
+    injections: list[Injection] = []
+    app: AppProcess | None = None
+    try:
+        with ExitStack() as stack:
+            urls = {name: stack.enter_context(double.serve()) for name, double in doubles.items()}
+            hop = _network_hop(scenario, urls, toxiproxy_url, stack)
+            if hop is not None:
+                urls.update(hop.urls)
+            injections = _attach(scenario, doubles)
+            app = _start_app(scenario, urls, stack)
+            say(f"{scenario.name}: app ready at {app.url}")
+            _walk(scenario, app.url, clock, doubles, hop, result, say)
+    finally:
+        for double in doubles.values():
+            double.close()
+        if app is not None:
+            result.app_output = app.output()
+        result.fault_log = sorted((a for i in injections for a in i.log), key=lambda a: (a.at, a.fault))
+        result.seconds = time.perf_counter() - started
+    result.verdicts.extend(_timeline_verdicts(scenario, injections, result))
+    seen = Seen(result.exchanges, result.step_of)
+    for expectation in scenario.expect:
+        chosen = [x for x in result.exchanges
+                  if (not expectation.steps or result.step_of.get(id(x)) in expectation.steps)
+                  and (expectation.provider is None or x.provider == expectation.provider)
+                  and (expectation.route is None
+                       or expectation.route.match(x.request.method, x.request.path) is not None)]
+        result.verdicts.append(judge(expectation, Seen(chosen, seen.step_of)))
+    return result
+
+
+def _attach(scenario: Scenario, doubles: dict[str, Double]) -> list[Injection]:
+    injections = []
+    for i, entry in enumerate(scenario.timeline):
+        if entry.network:
+            continue
+        injection = Injection(entry.fault, provider=entry.provider, route=entry.route, schedule=entry.schedule,
+                              origin=scenario.start, seed=scenario.seed, key=f"{i}:{entry.fault.name}")
+        for name, double in doubles.items():
+            if entry.provider in (None, name):
+                attach(injection, double)
+        injections.append(injection)
+    return injections
+
+
+def _network_hop(scenario: Scenario, urls: dict[str, str], toxiproxy_url: str | None, stack: ExitStack):
+    entries = [e for e in scenario.timeline if e.network]
+    if not entries:
+        return None
+    from harness.chaos.hop import NetworkHop
+    providers = sorted({e.provider for e in entries if e.provider} or set(urls))
+    return stack.enter_context(NetworkHop(scenario.name, {p: urls[p] for p in providers}, toxiproxy_url))
+
+
+def _start_app(scenario: Scenario, urls: dict[str, str], stack: ExitStack) -> AppProcess:
+    spec = scenario.app
+    values = {"port": str(free_port()), "scenario_dir": str(scenario.folder)}
+    values.update({f"{name}.url": url for name, url in urls.items()})
+    where = f"{scenario.source} (app)"
+    env = {k: str(fill(str(v), values, f"{where}.env.{k}")) for k, v in spec.get("env", {}).items()}
+    command = fill(spec.get("command"), values, f"{where}.command") if spec.get("command") else None
+    cwd = scenario.folder / spec.get("cwd", ".")
+    ready = spec.get("ready", {})
+    return stack.enter_context(AppProcess(
+        command, cwd, env, fill(spec["url"], values, f"{where}.url"), ready.get("path", "/health"),
+        ready.get("timeout", 20.0), name=f"{scenario.source}: app of scenario {scenario.name!r}"))
+
+
+def _walk(scenario: Scenario, app_url: str, clock: FlowingClock, doubles: dict[str, Double], hop, result:
+          ScenarioRun, say: Progress) -> None:
+    saved: dict[str, str] = {}
+    with httpx.Client(base_url=app_url, timeout=120.0) as client:
+        for step in scenario.steps:
+            clock.set(scenario.start + step.at * DAY)
+            if hop is not None:
+                result.network_log.extend(hop.apply(scenario, step.at))
+            marks = {name: len(double.journal) for name, double in doubles.items()}
+            verdict = _send(client, step, saved, "step")
+            for name, double in doubles.items():
+                for exchange in list(double.journal)[marks[name]:]:
+                    result.exchanges.append(exchange)
+                    result.step_of[id(exchange)] = step.index
+            evidence = tuple(x for x in result.exchanges if result.step_of.get(id(x)) == step.index)
+            verdict = Verdict(verdict.kind, verdict.name, verdict.ok, verdict.message, evidence, verdict.line)
+            result.verdicts.append(verdict)
+            say(f"{scenario.name}: day {step.at:g} {step.name}: {'ok' if verdict.ok else 'FAILED'}")
+            for probe in scenario.probes:
+                probe_verdict = _send(client, probe, dict(saved), "probe")
+                if not probe_verdict.ok:
+                    result.verdicts.append(Verdict("probe", f"{probe.name} after step {step.index}", False,
+                                                   probe_verdict.message, (), probe.line))
+        if scenario.probes and not any(v.kind == "probe" for v in result.verdicts):
+            result.verdicts.append(Verdict("probe", "steady state", True,
+                                           f"{len(scenario.probes)} probe(s) held after every step"))
+
+
+def _send(client: httpx.Client, step: Step, saved: dict[str, str], kind: str) -> Verdict:
+    name = f"{kind} {step.index}: {step.name}"
+    try:
+        request = fill(step.request, saved, f"{kind} {step.index}")
+    except InputError as exc:
+        return Verdict(kind, name, False, f"{exc.message} (was an earlier save missing?)", line=step.line)
+    try:
+        response = client.request(request["method"], request["path"], json=request.get("json"),
+                                  headers=request.get("headers"), timeout=request.get("timeout", 120.0))
+    except httpx.HTTPError as exc:
+        return Verdict(kind, name, False, f"the app did not answer: {type(exc).__name__}: {exc}", line=step.line)
+    problems = expectation_problems(step.expect, response)
+    body = _json(response)
+    for key, where in step.save.items():
+        value = _pick(where, response, body)
+        if value is None:
+            problems.append(f"could not save {key!r} from {where}")
+        else:
+            saved[key] = str(value)
+    shown = response.text if len(response.text) <= 300 else response.text[:299] + "…"
+    message = f"HTTP {response.status_code} {shown}".strip()
+    if problems:
+        message = "; ".join(problems) + f" — got {message}"
+    return Verdict(kind, name, not problems, message, line=step.line)
+
+
+def expectation_problems(expect: dict[str, Any], response: httpx.Response) -> list[str]:
+    problems = []
+    status = expect.get("status")
+    allowed = status if isinstance(status, list) else [status] if status is not None else None
+    if allowed is not None and response.status_code not in allowed:
+        problems.append(f"expected status {' or '.join(map(str, allowed))}, got {response.status_code}")
+    body = _json(response)
+    if "json" in expect:
+        mismatch = _subset_mismatch(expect["json"], body, "")
+        if mismatch:
+            problems.append(mismatch)
+    if "schema" in expect:
+        error = next(iter(Draft202012Validator(expect["schema"]).iter_errors(body)), None)
+        if error is not None:
+            problems.append(f"body does not fit the schema at /{'/'.join(map(str, error.absolute_path))}: "
+                            f"{error.message}")
+    for header, value in expect.get("headers", {}).items():
+        if response.headers.get(header) != value:
+            problems.append(f"expected header {header}: {value!r}, got {response.headers.get(header)!r}")
+    return problems
+
+
+def _subset_mismatch(want: Any, got: Any, pointer: str) -> str | None:
+    """Where `got` fails to contain `want` (mappings by key, lists item by item), or None."""
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return f"expected an object at {pointer or '/'}, got {json.dumps(got)[:60]}"
+        for key, value in want.items():
+            if key not in got:
+                return f"expected {pointer}/{key} in the body, it is missing"
+            problem = _subset_mismatch(value, got[key], f"{pointer}/{key}")
+            if problem:
+                return problem
+        return None
+    if isinstance(want, list):
+        if not isinstance(got, list) or len(got) < len(want):
+            return f"expected a list of at least {len(want)} at {pointer or '/'}, got {json.dumps(got)[:60]}"
+        for i, value in enumerate(want):
+            problem = _subset_mismatch(value, got[i], f"{pointer}/{i}")
+            if problem:
+                return problem
+        return None
+    if want != got:
+        return f"expected {pointer or '/'} = {json.dumps(want)}, got {json.dumps(got)[:60]}"
+    return None
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _pick(where: str, response: httpx.Response, body: Any) -> Any:
+    if where == "status":
+        return response.status_code
+    source, _, path = where.partition(".")
+    if source == "headers":
+        return response.headers.get(path)
+    value = body
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
+
+
+def _timeline_verdicts(scenario: Scenario, injections: list[Injection], result: ScenarioRun) -> list[Verdict]:
+    """Each timeline entry must have acted: a fault that never fired rehearsed nothing."""
+    verdicts = []
+    http = iter(injections)
+    for i, entry in enumerate(scenario.timeline):
+        name = f"timeline[{i}] {entry.fault.name}" + (f" on {entry.provider}" if entry.provider else "")
+        if entry.network:
+            count = sum(1 for n in result.network_log if n["entry"] == i)
+        else:
+            count = len(next(http).log)
+        message = (f"acted {count} time(s)" if count else
+                   "never acted: no call matched its provider, route and window, so nothing was rehearsed")
+        verdicts.append(Verdict("timeline", name, count > 0, message, line=entry.line))
+    return verdicts

@@ -1,0 +1,265 @@
+"""Scenario files: the app, the doubles, a fault timeline on the virtual clock,
+steps sent to the app, and expectations read from the journal.
+`docs/scenarios.md` is the reference; every mistake is one error naming
+file, line and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from harness import yamlfile
+from harness.chaos.fault import FAULTS, Fault, _load_all, make
+from harness.chaos.schedule import Schedule
+from harness.errors import InputError
+from harness.providers import NAMES as PROVIDERS
+from harness.routes import Route, RouteSyntaxError
+
+_DAYS = {"type": "number", "minimum": 0}
+_REQUEST = {
+    "type": "object", "additionalProperties": False, "required": ["path"],
+    "properties": {"method": {"enum": ["GET", "POST", "PUT", "PATCH", "DELETE"]},
+                   "path": {"type": "string", "pattern": "^/"},
+                   "json": {}, "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+                   "timeout": {"type": "number", "exclusiveMinimum": 0}},
+}
+_STEP_EXPECT = {
+    "type": "object", "additionalProperties": False,
+    "properties": {"status": {"oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]},
+                   "json": {}, "schema": {"type": ["object", "boolean"]},
+                   "headers": {"type": "object", "additionalProperties": {"type": "string"}}},
+}
+_SELECT = {"provider": {"type": "string"}, "route": {"type": "string"},
+           "steps": {"type": "array", "items": {"type": "integer", "minimum": 0}}}
+# Each expectation kind and its own keys, beside the selectors every kind accepts.
+EXPECTATIONS: dict[str, dict[str, Any]] = {
+    "served_by": {"served_by": {"type": ["string", "null"]}},
+    "max_calls": {"max_calls": {"type": "integer", "minimum": 0}},
+    "min_calls": {"min_calls": {"type": "integer", "minimum": 0}},
+    "fault_acted": {"fault_acted": {"type": "string"}},
+    "retry_after_honoured": {"retry_after_honoured": {"type": "boolean"}},
+    "max_attempts": {"max_attempts": {"type": "integer", "minimum": 1}},
+}
+FORMAT = {
+    "type": "object", "additionalProperties": False, "required": ["scenario", "doubles", "app", "steps"],
+    "properties": {
+        "scenario": {"type": "string", "minLength": 1},
+        "description": {"type": "string"},
+        "seed": {"type": "integer"},
+        "start": {"type": ["string", "number"]},
+        "doubles": {"oneOf": [
+            {"type": "array", "items": {"enum": list(PROVIDERS)}, "minItems": 1},
+            {"type": "object", "propertyNames": {"enum": list(PROVIDERS)}, "minProperties": 1,
+             "additionalProperties": {"type": "object", "additionalProperties": False,
+                                      "properties": {"job_seconds": {"type": "number", "exclusiveMinimum": 0}}}},
+        ]},
+        "app": {
+            "type": "object", "additionalProperties": False, "required": ["url"],
+            "properties": {
+                "command": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                "url": {"type": "string"},
+                "env": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
+                "cwd": {"type": "string"},
+                "ready": {"type": "object", "additionalProperties": False,
+                          "properties": {"path": {"type": "string", "pattern": "^/"},
+                                         "timeout": {"type": "number", "exclusiveMinimum": 0}}},
+            },
+        },
+        "timeline": {"type": "array", "items": {
+            "type": "object", "required": ["fault"],
+            "properties": {"fault": {"type": "string"}, "at": _DAYS, "until": _DAYS,
+                           "provider": {"enum": list(PROVIDERS)}, "route": {"type": "string"},
+                           "first": {"type": "integer"}, "after": {"type": "integer"},
+                           "every": {"type": "integer"}, "probability": {"type": "number"}},
+        }},
+        "steps": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "additionalProperties": False, "required": ["request"],
+            "properties": {"name": {"type": "string"}, "at": _DAYS, "request": _REQUEST, "expect": _STEP_EXPECT,
+                           "save": {"type": "object", "additionalProperties": {"type": "string"}}},
+        }},
+        "probes": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["request"],
+            "properties": {"name": {"type": "string"}, "request": _REQUEST, "expect": _STEP_EXPECT},
+        }},
+        "expect": {"type": "array", "items": {"type": "object", "minProperties": 1}},
+    },
+}
+_FORMAT = Draft202012Validator(FORMAT)
+_SCHEDULE_KEYS = ("at", "until", "first", "after", "every", "probability")
+_WHERE_KEYS = ("fault", "provider", "route")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One timeline entry: a fault, where and when."""
+    fault: Fault
+    schedule: Schedule
+    provider: str | None
+    route: Route | None
+    line: int
+
+    @property
+    def network(self) -> bool:
+        return self.fault.layer == "network"
+
+
+@dataclass(frozen=True)
+class Step:
+    index: int
+    name: str
+    at: float                       # virtual day
+    request: dict[str, Any]
+    expect: dict[str, Any]
+    save: dict[str, str]
+    line: int
+
+
+@dataclass(frozen=True)
+class Expectation:
+    kind: str                       # one of EXPECTATIONS
+    value: Any
+    provider: str | None
+    route: Route | None
+    steps: tuple[int, ...]          # empty: the whole run
+    line: int
+    text: str                       # as written, for reports
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    source: str
+    folder: Path
+    seed: int
+    start: float                    # epoch seconds of virtual day 0
+    doubles: dict[str, dict[str, Any]]
+    app: dict[str, Any]
+    timeline: tuple[Entry, ...]
+    steps: tuple[Step, ...]
+    probes: tuple[Step, ...] = ()
+    expect: tuple[Expectation, ...] = ()
+    description: str = ""
+    positions: dict[str, int] = field(default_factory=dict, compare=False)
+
+
+def load(path: str | Path, *, seed: int | None = None) -> Scenario:
+    doc = yamlfile.load(path)
+    return _read(doc, Path(path).resolve().parent, seed)
+
+
+def loads(text: str, source: str = "<scenario>", folder: Path = Path("."), *, seed: int | None = None) -> Scenario:
+    return _read(yamlfile.loads(text, source), folder, seed)
+
+
+def _read(doc: yamlfile.Document, folder: Path, seed: int | None) -> Scenario:
+    if doc.data is None:
+        raise doc.error("the file is empty; a scenario needs keys scenario, doubles, app, steps")
+    yamlfile.check_format(doc, _FORMAT, "the scenario")
+    data = doc.data
+    from harness.chaos.faults._shared import epoch
+    try:
+        start = epoch(data.get("start", "2026-01-01"), "start")
+    except ValueError as exc:
+        raise doc.error(str(exc), "/start") from None
+    doubles = data["doubles"]
+    doubles = {name: {} for name in doubles} if isinstance(doubles, list) else doubles
+    timeline = tuple(_entry(doc, item, i, doubles, start) for i, item in enumerate(data.get("timeline", [])))
+    steps = tuple(_step(doc, item, i, "steps") for i, item in enumerate(data["steps"]))
+    for before, after in zip(steps, steps[1:]):
+        if after.at < before.at:
+            raise doc.error(f"steps must go forward in time: step {after.index} is at day {after.at}, "
+                            f"before step {before.index} (day {before.at})", f"/steps/{after.index}/at")
+    probes = tuple(_step(doc, item, i, "probes") for i, item in enumerate(data.get("probes", [])))
+    expect = tuple(_expectation(doc, item, i, len(steps), doubles) for i, item in enumerate(data.get("expect", [])))
+    return Scenario(name=data["scenario"], source=doc.source, folder=folder,
+                    seed=seed if seed is not None else data.get("seed", 0), start=start,
+                    doubles=doubles, app=data["app"], timeline=timeline, steps=steps, probes=probes,
+                    expect=expect, description=data.get("description", ""))
+
+
+def _route(doc: yamlfile.Document, text: str, pointer: str) -> Route:
+    try:
+        return Route.parse(text)
+    except RouteSyntaxError as exc:
+        raise doc.error(f"bad route pattern: {exc}", pointer) from None
+
+
+def _entry(doc, item: dict, i: int, doubles: dict, start: float) -> Entry:
+    pointer = f"/timeline/{i}"
+    provider = item.get("provider")
+    if provider is not None and provider not in doubles:
+        raise doc.error(f"provider {provider!r} has no double in this scenario (doubles: {', '.join(doubles)})",
+                        f"{pointer}/provider")
+    params = {k: v for k, v in item.items() if k not in _SCHEDULE_KEYS + _WHERE_KEYS}
+    name = item["fault"]
+    _load_all()
+    try:
+        # Dates in days on the timeline become epoch seconds for the fault.
+        if name == "deprecated" and "since" not in params:
+            params["since"] = item.get("at", 0)       # deprecated from the day it starts
+        for key in ("sunset", "since"):
+            if isinstance(params.get(key), (int, float)) and not isinstance(params.get(key), bool):
+                params[key] = start + params[key] * 86_400
+        fault = make(name, params)
+    except InputError as exc:
+        bad = next((k for k in params if f"parameter {k!r}" in exc.message), None)
+        raise doc.error(exc.message, f"{pointer}/{bad}" if bad else f"{pointer}/fault", key=bool(bad)) from None
+    try:
+        schedule = Schedule(**{k: item[k] for k in _SCHEDULE_KEYS if k in item})
+    except ValueError as exc:
+        raise doc.error(str(exc), pointer) from None
+    route = _route(doc, item["route"], f"{pointer}/route") if "route" in item else None
+    return Entry(fault=fault, schedule=schedule, provider=provider, route=route, line=doc.position(pointer)[0])
+
+
+def _step(doc, item: dict, i: int, key: str) -> Step:
+    pointer = f"/{key}/{i}"
+    request = {"method": "GET", **item["request"]}
+    for name, path in item.get("save", {}).items():
+        if not path.startswith(("json.", "headers.", "status")):
+            raise doc.error(f"save {name!r}: say where from, e.g. json.id, headers.x-request-id or status",
+                            f"{pointer}/save/{name}")
+    return Step(index=i, name=item.get("name") or f"{request['method']} {request['path']}", at=item.get("at", 0),
+                request=request, expect=item.get("expect", {}), save=item.get("save", {}),
+                line=doc.position(pointer)[0])
+
+
+def _expectation(doc, item: dict, i: int, step_count: int, doubles: dict) -> Expectation:
+    pointer = f"/expect/{i}"
+    kinds = [k for k in item if k in EXPECTATIONS]
+    if len(kinds) != 1:
+        what = f"has {', '.join(kinds)}" if kinds else "has none"
+        raise doc.error(f"an expectation needs exactly one of {', '.join(EXPECTATIONS)}; this one {what}", pointer)
+    kind = kinds[0]
+    allowed = set(_SELECT) | {kind}
+    for key in item:
+        if key not in allowed:
+            import difflib
+            hint = difflib.get_close_matches(key, sorted(allowed), n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else f"; allowed here: {', '.join(sorted(allowed))}"
+            raise doc.error(f"unknown key {key!r} in expect[{i}]{extra}", f"{pointer}/{key}", key=True)
+    schema = Draft202012Validator({"type": "object", "properties": {**_SELECT, **EXPECTATIONS[kind]}})
+    sub = yamlfile.Document(doc.source, item, {k[len(pointer):]: v for k, v in doc.values.items()
+                                                if k.startswith(pointer)},
+                            {k[len(pointer):]: v for k, v in doc.keys.items() if k.startswith(pointer)})
+    yamlfile.check_format(sub, schema, f"expect[{i}]")
+    for n, step in enumerate(item.get("steps", [])):
+        if step >= step_count:
+            raise doc.error(f"there is no step {step} (steps are numbered 0 to {step_count - 1})",
+                            f"{pointer}/steps/{n}")
+    provider = item.get("provider")
+    if kind == "served_by" and item[kind] is not None:
+        provider = None
+        if item[kind] not in doubles:
+            raise doc.error(f"{item[kind]!r} has no double in this scenario", f"{pointer}/served_by")
+    if kind == "fault_acted":
+        _load_all()
+        if item[kind] not in FAULTS:
+            raise doc.error(f"unknown fault {item[kind]!r}", f"{pointer}/fault_acted")
+    route = _route(doc, item["route"], f"{pointer}/route") if "route" in item else None
+    text = ", ".join(f"{k}: {v}" for k, v in item.items())
+    return Expectation(kind=kind, value=item[kind], provider=provider, route=route,
+                       steps=tuple(item.get("steps", [])), line=doc.position(pointer)[0], text=text)

@@ -1,0 +1,154 @@
+"""Verdicts: what held and what did not, each with its evidence (exchanges).
+
+Journal expectations are a registry of small checks by kind; each reads the
+exchanges of the steps it names and says, in a sentence, why it failed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from harness.chaos.scenario import Expectation
+from harness.exchange import Exchange
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str                  # step, probe, expect, timeline
+    name: str
+    ok: bool
+    message: str               # what happened, in a sentence
+    evidence: tuple[Exchange, ...] = ()
+    line: int | None = None    # where in the scenario file it is written
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The exchanges an expectation reads, and the step each happened in."""
+    exchanges: list[Exchange]
+    step_of: dict[int, int]            # id(exchange) -> step index
+
+    def step(self, exchange: Exchange) -> int | None:
+        return self.step_of.get(id(exchange))
+
+
+Check = Callable[[Expectation, Seen], tuple[bool, str, list[Exchange]]]
+CHECKS: dict[str, Check] = {}
+
+
+def check(kind: str):
+    def add(function: Check) -> Check:
+        CHECKS[kind] = function
+        return function
+    return add
+
+
+def ok_status(x: Exchange) -> bool:
+    return x.response is not None and 200 <= x.response.status < 300
+
+
+def _summary(exchanges: list[Exchange]) -> str:
+    counts = Counter(f"{x.provider} {x.status if x.response else 'no response'}" for x in exchanges)
+    return ", ".join(f"{n}× {what}" for what, n in sorted(counts.items())) or "no calls"
+
+
+@check("served_by")
+def served_by(expectation: Expectation, seen: Seen):
+    exchanges = seen.exchanges
+    want = expectation.value
+    served = sorted({x.provider for x in exchanges if ok_status(x)})
+    if want is None:
+        return (not served, "no provider answered successfully" if not served else
+                f"expected no provider to serve, but {', '.join(served)} did ({_summary(exchanges)})", exchanges)
+    if served == [want]:
+        return True, f"served by {want} ({_summary(exchanges)})", exchanges
+    if not served:
+        return False, f"expected {want} to serve, but no provider answered successfully ({_summary(exchanges)})", \
+            exchanges
+    return False, f"expected only {want} to serve, but {', '.join(served)} did ({_summary(exchanges)})", exchanges
+
+
+@check("max_calls")
+def max_calls(expectation: Expectation, seen: Seen):
+    exchanges = seen.exchanges
+    n = len(exchanges)
+    return n <= expectation.value, f"{n} call(s), at most {expectation.value} allowed", exchanges
+
+
+@check("min_calls")
+def min_calls(expectation: Expectation, seen: Seen):
+    exchanges = seen.exchanges
+    n = len(exchanges)
+    return n >= expectation.value, f"{n} call(s), at least {expectation.value} needed", exchanges
+
+
+@check("fault_acted")
+def fault_acted(expectation: Expectation, seen: Seen):
+    exchanges = seen.exchanges
+    hit = [x for x in exchanges if x.fault and expectation.value in x.fault.split(",")]
+    if hit:
+        return True, f"{expectation.value} acted on {len(hit)} call(s)", hit
+    return False, f"{expectation.value} never acted on these calls: the rehearsal did not happen", exchanges
+
+
+@check("max_attempts")
+def max_attempts(expectation: Expectation, seen: Seen):
+    """No retry storm: calls per step to one provider route stay within the limit."""
+    exchanges = seen.exchanges
+    """No retry storm: calls per step to one provider route stay within the limit."""
+    per: Counter = Counter((seen.step(x), x.provider, x.route or x.request.path) for x in exchanges)
+    worst = max(per.values(), default=0)
+    if worst <= expectation.value:
+        return True, f"at most {worst} attempt(s) per step and route (limit {expectation.value})", exchanges
+    key = max(per, key=per.get)
+    storm = [x for x in exchanges if (seen.step(x), x.provider, x.route or x.request.path) == key]
+    return False, (f"retry storm: {worst} calls to {key[1]} {key[2]} in one step "
+                   f"(limit {expectation.value})"), storm
+
+
+def retry_after_seconds(x: Exchange) -> float | None:
+    if x.response is None:
+        return None
+    ms = x.response.header("retry-after-ms")
+    if ms is not None:
+        try:
+            return float(ms) / 1000
+        except ValueError:
+            pass
+    value = x.response.header("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+@check("retry_after_honoured")
+def retry_after_honoured(expectation: Expectation, seen: Seen):
+    exchanges = seen.exchanges
+    by_route: dict[Any, list[Exchange]] = defaultdict(list)
+    for x in exchanges:
+        by_route[(x.provider, x.route or x.request.path)].append(x)
+    waited = 0
+    for calls in by_route.values():
+        calls.sort(key=lambda x: x.started)
+        for this, following in zip(calls, calls[1:]):
+            asked = retry_after_seconds(this) if this.status == 429 else None
+            if asked is None:
+                continue
+            gap = following.started - (this.started + this.elapsed)
+            waited += 1
+            if gap < asked * 0.9:
+                ok = not expectation.value
+                return ok, (f"retried {this.provider} {this.request.path} after {gap:.2f}s although "
+                            f"retry-after asked for {asked:g}s"), [this, following]
+    if expectation.value and waited == 0:
+        return False, "no 429 with retry-after was followed by a retry: nothing showed the wait", exchanges
+    return bool(expectation.value), f"{waited} retry(ies) waited as asked", exchanges
+
+
+def judge(expectation: Expectation, seen: Seen) -> Verdict:
+    ok, message, evidence = CHECKS[expectation.kind](expectation, seen)
+    steps = f" during steps {list(expectation.steps)}" if expectation.steps else ""
+    return Verdict("expect", f"{expectation.text}", ok, message + steps, tuple(evidence), expectation.line)

@@ -1,0 +1,32 @@
+"""report.md: a verdict line, a table per scenario, failures with evidence."""
+
+from __future__ import annotations
+
+from harness.report.model import totals
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(runs) -> str:
+    all_ = totals(runs)
+    icon = "✅" if not all_["failed"] else "❌"
+    lines = [f"# {icon} harness chaos: {all_['passed']}/{all_['scenarios']} scenarios held", "",
+             "| scenario | verdict | checks | failed | seconds |", "|---|---|---:|---:|---:|"]
+    for run in runs:
+        lines.append(f"| {_cell(run.scenario.name)} | {'held' if run.ok else '**failed**'} | {len(run.verdicts)} "
+                     f"| {len(run.failures)} | {run.seconds:.1f} |")
+    for run in runs:
+        lines += ["", f"## {run.scenario.name} — {'held' if run.ok else 'failed'}", ""]
+        if run.scenario.description:
+            lines += [run.scenario.description, ""]
+        lines += ["| | check | what happened |", "|---|---|---|"]
+        for v in run.verdicts:
+            lines.append(f"| {'✅' if v.ok else '❌'} | {_cell(v.name)} | {_cell(v.message)} |")
+        for v in run.failures:
+            if v.evidence:
+                lines += ["", f"Evidence for *{_cell(v.name)}*:", ""]
+                lines += [f"- `{x.describe()}` ({x.provider}{', fault ' + x.fault if x.fault else ''})"
+                          for x in v.evidence[:20]]
+    return "\n".join(lines) + "\n"
