@@ -123,17 +123,22 @@ class _Builder:
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.build(child, pointer_join(pointer, i)) for i, child in enumerate(node.value)]
+            written = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
             self.loader.flatten_mapping(node)
+            merged = len(node.value) - written   # `<<: *base` pairs come first; written keys may override them
             out: dict[str, Any] = {}
-            for key_node, value_node in node.value:
+            written_keys: set[str] = set()
+            for index, (key_node, value_node) in enumerate(node.value):
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise self.fail("mapping keys must be plain strings", key_node)
                 key = self.loader.construct_object(key_node)
                 if not isinstance(key, str):
                     key = key_node.value  # `200:` or `true:` as keys stay text
                 child = pointer_join(pointer, key)
-                if key in out:
+                if key in written_keys:
                     raise self.fail(f"duplicate key {key!r}", key_node)
+                if index >= merged:
+                    written_keys.add(key)
                 self.doc.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 out[key] = self.build(value_node, child)
             return out

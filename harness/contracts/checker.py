@@ -145,17 +145,26 @@ def _fit(spec: ResponseSpec, response: Response) -> list[_Finding]:
             findings.append(("header", f"/{name}", "present", "missing"))
         else:
             findings.extend(("header", f"/{name}" + p, e, a) for p, e, a in _schema_findings(validator, value))
-    if spec.events:
+    # `json` describes a plain body and `events` (with `last_event`) a streamed one. Given both,
+    # each applies to its own kind of body; given one, the other kind of body does not fit.
+    wants_events = bool(spec.events) or spec.last_event is not None
+    if wants_events and (spec.json is None or response.is_stream):
         findings.extend(_fit_events(spec, response))
-    if spec.json is not None:
-        body = response.json
-        if body is None and response.body.strip() not in (b"null",):
-            if spec.json.schema not in (True, {}):
-                got = f"{response.content_type or 'untyped'} body of {len(response.body)} bytes"
-                findings.append(("body", "", "a JSON body", got))
-        else:
-            findings.extend(("body", p, e, a) for p, e, a in _schema_findings(spec.json, body))
+    if spec.json is not None and not (wants_events and response.is_stream):
+        findings.extend(_fit_json(spec.json, response))
     return findings
+
+
+def _fit_json(validator: Draft202012Validator, response: Response) -> list[_Finding]:
+    if response.is_stream:
+        return [("body", "", "a JSON body", f"an event stream (text/event-stream) of {len(response.events)} events")]
+    body = response.json
+    if body is None and response.body.strip() not in (b"null",):
+        if validator.schema in (True, {}):
+            return []
+        got = f"{response.content_type or 'untyped'} body of {len(response.body)} bytes"
+        return [("body", "", "a JSON body", got)]
+    return [("body", p, e, a) for p, e, a in _schema_findings(validator, body)]
 
 
 def _fit_events(spec: ResponseSpec, response: Response) -> list[_Finding]:
@@ -196,7 +205,8 @@ def _describe_error(error: ValidationError) -> tuple[str, str, str]:
     if kind == "type":
         want = error.validator_value
         want = " or ".join(want) if isinstance(want, list) else want
-        return pointer, f"type {want}", f"{_type_name(error.instance)} {_short(error.instance)}"
+        actual = "null" if error.instance is None else f"{_type_name(error.instance)} {_short(error.instance)}"
+        return pointer, f"type {want}", actual
     if kind == "enum":
         return pointer, f"one of {_short(error.validator_value, 120)}", _short(error.instance)
     if kind == "const":

@@ -63,6 +63,7 @@ CONTRACT = {
                         "properties": {
                             "method": {"enum": ["GET", "POST", "PUT", "PATCH", "DELETE"]},
                             "path": {"type": "string", "pattern": "^/"},
+                            "params": {"type": "object", "additionalProperties": {"type": ["string", "number"]}},
                             "query": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
                             "headers": {"type": "object", "additionalProperties": {"type": "string"}},
                             "json": {},

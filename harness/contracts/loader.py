@@ -117,7 +117,13 @@ class _Reader:
             route = Route.compile(req["path"], req["method"])
         except RouteSyntaxError as exc:
             raise self.fail(str(exc), f"{pointer}/request/path") from None
+        names = set(route.pattern.groupindex)
+        for name in req.get("params", {}):
+            if name not in names:
+                raise self.fail(f"params: the path {req['path']!r} has no parameter {{{name}}}",
+                                f"{pointer}/request/params/{name}", key=True)
         request = RequestSpec(method=req["method"], path=req["path"],
+                              params={k: str(v) for k, v in req.get("params", {}).items()},
                               query={k: str(v) for k, v in req.get("query", {}).items()},
                               headers=dict(req.get("headers", {})), json=req.get("json"))
         return Interaction(name=item["name"], request=request, route=route,

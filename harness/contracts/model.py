@@ -27,6 +27,7 @@ class RequestSpec:
     query: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     json: Any = None
+    params: dict[str, str] = field(default_factory=dict)   # example values for the path's {parameters}
 
 
 @dataclass(frozen=True)
