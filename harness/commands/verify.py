@@ -9,8 +9,8 @@ import sys
 from rich.console import Console
 from rich.table import Table
 
+from harness.commands import live_options
 from harness.contracts import Verification, load_path, verify
-from harness.errors import InputError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,9 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--live", action="store_true",
                         help="send each contract's example requests to the real provider "
                              "(keys from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY)")
-    parser.add_argument("--budget", type=int, default=20, help="most requests --live may send (default 20)")
-    parser.add_argument("--base-url", action="append", default=[], metavar="PROVIDER=URL",
-                        help="send --live requests for PROVIDER to URL instead of its real host")
+    live_options.add(parser)
     parser.add_argument("--format", choices=["text", "json"], default="text")
 
 
@@ -32,9 +30,8 @@ def run(args: argparse.Namespace) -> int:
     notes: list[str] = []
     if args.live:
         from harness.live import send_examples
-        if args.budget < 0:
-            raise InputError("--budget must be 0 or more")
-        live = send_examples(contracts, budget=args.budget, base_urls=parse_base_urls(args.base_url))
+        base_urls, params = live_options.read(args)
+        live = send_examples(contracts, budget=args.budget, base_urls=base_urls, params=params)
         exchanges, notes = list(live.exchanges), list(live.skipped)
     else:
         from harness.cassettes import load_path as load_cassettes
@@ -46,16 +43,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_text(result, len(exchanges), notes)
     return 0 if result.ok else 1
-
-
-def parse_base_urls(items: list[str]) -> dict[str, str]:
-    urls = {}
-    for item in items:
-        provider, sep, url = item.partition("=")
-        if not sep or not url.startswith(("http://", "https://")):
-            raise InputError(f"--base-url expects PROVIDER=URL, got {item!r}")
-        urls[provider] = url.rstrip("/")
-    return urls
 
 
 def as_json(result: Verification, total: int, notes: list[str]) -> dict:

@@ -1,0 +1,477 @@
+"""vcrpy cassettes: load them as Exchanges, write Exchanges as cassettes, and
+record new ones with secrets redacted.
+
+The file format is vcrpy's own (its YAML serializer, both ways), so cassettes
+from vcrpy 4-9 or pytest-recording load as they are, and what we write
+replays in plain vcrpy. Redaction is on by default everywhere a cassette is
+written: a recorded key is a leaked key, because cassettes get committed.
+Named headers and query parameters are blanked; the values of the key
+variables are hunted everywhere; and whatever was blanked in a request is
+hunted in the responses too, since servers echo requests back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+from urllib.parse import quote, quote_plus, unquote_plus
+
+import vcr
+import yaml
+from vcr.filters import decode_response
+from vcr.request import Request as VcrRequest
+from vcr.serialize import serialize
+from vcr.serializers import compat, jsonserializer, yamlserializer
+
+from harness.errors import CassetteError
+from harness.exchange import Exchange, Request, Response, headers_from
+from harness.providers import provider_for_host
+
+SUFFIXES = (".yaml", ".yml")
+RECORD_MODES = ("once", "new_episodes", "all", "none")
+MATCH_ON = ("method", "scheme", "host", "port", "path", "query", "normalised_body")
+PLACEHOLDER = "REDACTED"
+# An env value shorter than this is not treated as a secret: replacing every
+# occurrence of, say, "test" would wreck the cassette, and real keys are long.
+MIN_SECRET_LENGTH = 8
+
+
+# -- redaction --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Redaction:
+    """What never reaches a cassette. Header and query names are case-insensitive."""
+    request_headers: tuple[str, ...] = ("authorization", "api-key", "x-api-key", "x-goog-api-key",
+                                        "openai-organization", "openai-project", "cookie")
+    response_headers: tuple[str, ...] = ("set-cookie",)
+    query: tuple[str, ...] = ("key", "api_key")
+    # Defence in depth: the literal values of these variables are replaced
+    # anywhere (headers, URL, body), in case a server echoes a key back.
+    env_vars: tuple[str, ...] = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY")
+    values: tuple[str, ...] = ()          # further literal secrets, e.g. a key not taken from the env
+    placeholder: str = PLACEHOLDER
+
+    def secrets(self) -> set[str]:
+        """The literals to replace anywhere. The env is read on each call, so a
+        key set after import is still caught."""
+        found = [os.environ.get(name, "") for name in self.env_vars] + list(self.values)
+        return {form for value in found for form in _wire_forms(value)}
+
+
+DEFAULT = Redaction()
+
+
+def _wire_forms(value: str) -> set[str]:
+    """A secret as it can appear on the wire: as is, and percent-encoded."""
+    value = value.strip()
+    if len(value) < MIN_SECRET_LENGTH:
+        return set()
+    return {value, quote(value, safe=""), quote_plus(value)}
+
+
+def _echoable_parts(value: str) -> set[str]:
+    """A redacted header or query value, and the pieces of it a server may echo
+    alone: the token after `Bearer `, each cookie's value."""
+    parts = {value, value.partition(" ")[2]}
+    parts.update(cookie.partition("=")[2] for cookie in value.split(";"))
+    return {form for part in parts for form in _wire_forms(part)}
+
+
+class Scrubber:
+    """Replaces the secrets of one recording, one write or one exchange.
+
+    Besides what its `Redaction` names, it remembers every value it has
+    redacted from a request and hunts for it in later responses too, because
+    servers echo requests back (a debug echo, an error quoting the URL)."""
+
+    def __init__(self, redaction: Redaction = DEFAULT) -> None:
+        self.redaction = redaction
+        self.learned: set[str] = set()
+
+    def secrets(self) -> list[str]:
+        return sorted(self.redaction.secrets() | self.learned, key=len, reverse=True)   # longest first
+
+    def text(self, text: str) -> str:
+        for secret in self.secrets():
+            text = text.replace(secret, self.redaction.placeholder)
+        return text
+
+    def body(self, body: bytes) -> bytes:
+        for secret in self.secrets():
+            body = body.replace(secret.encode(), self.redaction.placeholder.encode())
+        return body
+
+    def headers(self, pairs: Iterable[tuple[str, str]], names: Iterable[str]) -> list[tuple[str, str]]:
+        """Named headers keep their name but lose their value; secrets go from all others."""
+        hidden = {name.lower() for name in names}
+        out = []
+        for name, value in pairs:
+            if name.lower() in hidden:
+                self.learned |= _echoable_parts(value)
+                out.append((name, self.redaction.placeholder))
+            else:
+                out.append((name, value))
+        return [(name, self.text(value)) for name, value in out]
+
+    def url(self, url: str) -> str:
+        """Blank the named query parameters, leaving every other byte of the URL as it was."""
+        base, mark, rest = url.partition("?")
+        query, hash_, fragment = rest.partition("#")
+        if mark:
+            url = base + mark + "&".join(self._query_part(part) for part in query.split("&")) + hash_ + fragment
+        return self.text(url)
+
+    def _query_part(self, part: str) -> str:
+        name, equals, value = part.partition("=")
+        if not equals or unquote_plus(name).lower() not in {q.lower() for q in self.redaction.query}:
+            return part
+        self.learned |= _echoable_parts(value) | _echoable_parts(unquote_plus(value))
+        return f"{name}={self.redaction.placeholder}"
+
+    def exchange(self, exchange: Exchange) -> Exchange:
+        # The request first: what it gives away is then hunted in the response.
+        request = exchange.request
+        request = Request(method=request.method, url=self.url(request.url),
+                          headers=tuple(self.headers(request.headers, self.redaction.request_headers)),
+                          body=self.body(request.body))
+        response = exchange.response
+        if response is not None:
+            response = Response(status=response.status, body=self.body(response.body),
+                                headers=tuple(self.headers(response.headers, self.redaction.response_headers)))
+        error = self.text(exchange.error) if exchange.error else exchange.error
+        return exchange.with_(request=request, response=response, error=error)
+
+    def vcr_request(self, request: VcrRequest) -> VcrRequest:
+        # A new request with a plain bytes body: file and iterator bodies
+        # would not survive having their content replaced in place.
+        body = None if request.body is None else self.body(_body_of(request))
+        return VcrRequest(request.method, self.url(request.uri), body,
+                          dict(self.headers(request.headers.items(), self.redaction.request_headers)))
+
+    def vcr_response(self, response: dict) -> dict:
+        pairs = headers_from(response.get("headers") or {})
+        response["headers"] = _grouped(self.headers(pairs, self.redaction.response_headers))
+        body = (response.get("body") or {}).get("string")
+        if isinstance(body, str):
+            body = body.encode()
+        if isinstance(body, bytes):
+            response["body"]["string"] = self.body(body)
+        return response
+
+
+def redact_exchange(exchange: Exchange, redaction: Redaction = DEFAULT) -> Exchange:
+    """The same exchange with every secret `redaction` knows replaced."""
+    return Scrubber(redaction).exchange(exchange)
+
+
+# -- matching ---------------------------------------------------------------
+
+def normalised_body(r1: VcrRequest, r2: VcrRequest) -> None:
+    """vcrpy matcher: bodies equal as JSON (any key order), as multipart
+    (any boundary), or else byte for byte."""
+    if _normal_form(r1) != _normal_form(r2):
+        raise AssertionError("the request bodies differ")
+
+
+def _normal_form(request: VcrRequest) -> tuple[str, Any]:
+    body = _body_of(request)
+    content_type = request.headers.get("Content-Type") or ""
+    boundary = re.search(r'boundary="?([^";]+)"?', content_type, re.IGNORECASE)
+    if content_type.lower().startswith("multipart/") and boundary:
+        # Clients pick a random boundary per request; it carries no meaning.
+        return ("multipart", body.replace(boundary.group(1).encode(), b"BOUNDARY"))
+    try:
+        # Canonical text, not the parsed value: in Python 1 == 1.0 == True.
+        return ("json", json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")))
+    except ValueError:
+        return ("raw", body)
+
+
+# -- recording --------------------------------------------------------------
+
+def _vcr(redaction: Redaction | None) -> vcr.VCR:
+    hooks: dict[str, Any] = {}
+    if redaction is not None:
+        # vcrpy runs the request hook and then the response hook for each
+        # interaction, so the scrubber has learned the request's secrets in time.
+        scrubber = Scrubber(redaction)
+        hooks = {"before_record_request": scrubber.vcr_request, "before_record_response": scrubber.vcr_response}
+    # Compressed bodies are stored decoded, so the literal-secret scan sees
+    # the real bytes (and cassettes stay readable).
+    config = vcr.VCR(match_on=MATCH_ON, decode_compressed_response=True, **hooks)
+    config.register_matcher("normalised_body", normalised_body)
+    return config
+
+
+@contextmanager
+def recording(path: str | Path, *, record_mode: str = "once",
+              redaction: Redaction | None = DEFAULT) -> Iterator[Any]:
+    """Record (or replay) every httpx, httpx2, requests or urllib call made inside
+    the block to the vcrpy cassette at `path`; yields vcrpy's Cassette."""
+    if record_mode not in RECORD_MODES:
+        raise CassetteError(f"unknown record mode {record_mode!r}; use one of {', '.join(RECORD_MODES)}",
+                            str(path))
+    if Path(path).is_file() and Path(path).read_bytes().strip():
+        # vcrpy treats a cassette it cannot parse as empty and records over
+        # it; a user's broken file deserves an error, not silent loss.
+        load(path)
+    with _vcr(redaction).use_cassette(os.fspath(path), record_mode=record_mode) as cassette:
+        yield cassette
+
+
+# -- writing ----------------------------------------------------------------
+
+def write(exchanges: Iterable[Exchange], path: str | Path, *,
+          redaction: Redaction | None = DEFAULT) -> int:
+    """Write exchanges as a vcrpy cassette; returns how many were written.
+
+    An exchange without a response (the connection failed) is left out:
+    vcrpy's format has no way to replay a failed connection.
+    """
+    answered = [x for x in exchanges if x.response is not None]
+    requests = [_vcr_request(x.request) for x in answered]
+    responses = [_vcr_response(x.response) for x in answered]   # type: ignore[arg-type]
+    if redaction is not None:
+        scrubber = Scrubber(redaction)   # every request first, so all they give away is hunted in every response
+        requests = [scrubber.vcr_request(r) for r in requests]
+        responses = [scrubber.vcr_response(r) for r in responses]
+    text = serialize({"requests": requests, "responses": responses}, yamlserializer)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return len(answered)
+
+
+def _vcr_request(request: Request) -> VcrRequest:
+    return VcrRequest(request.method, request.url, request.body, dict(request.headers))
+
+
+def _vcr_response(response: Response) -> dict:
+    try:
+        message = HTTPStatus(response.status).phrase
+    except ValueError:
+        message = ""     # e.g. Anthropic's 529: no standard phrase
+    return {"status": {"code": response.status, "message": message},
+            "headers": _grouped(response.headers),
+            "body": {"string": response.body}}
+
+
+def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Header pairs as vcrpy stores them: each name once, with all its values."""
+    grouped: dict[str, list[str]] = {}
+    for name, value in pairs:
+        grouped.setdefault(name, []).append(value)
+    return grouped
+
+
+# -- loading ----------------------------------------------------------------
+
+def load_path(*paths: str | Path) -> list[Exchange]:
+    """Every exchange in the given cassette files and folders (searched recursively)."""
+    return [exchange for file in _files(paths) for exchange in load(file)]
+
+
+def _files(paths: Iterable[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            if not found:
+                raise CassetteError("no cassette files (*.yaml, *.yml) in this folder", str(path))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise CassetteError("no such file or folder", str(path))
+    return files
+
+
+def load(path: str | Path) -> list[Exchange]:
+    """The exchanges of one vcrpy cassette file, in recorded order."""
+    source = str(path)
+    text = _read_text(path)
+    data = _deserialize(text, source, json_file=Path(path).suffix == ".json")
+    interactions = _interactions(data, _Locator(text, source))
+    return [_exchange(request, response, source) for request, response in interactions]
+
+
+def _read_text(path: str | Path) -> str:
+    try:
+        raw = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise CassetteError("is a folder; give a cassette file, or use load_path for folders",
+                            str(path)) from None
+    except OSError as exc:
+        message = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot read file: {exc.strerror}"
+        raise CassetteError(message, str(path)) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CassetteError("file is not valid UTF-8", str(path), raw[:exc.start].count(b"\n") + 1) from None
+
+
+def _deserialize(text: str, source: str, *, json_file: bool) -> Any:
+    """Parse with vcrpy's own serializer, so every tag vcrpy writes loads."""
+    if not text.strip():
+        raise CassetteError("the file is empty; a vcrpy cassette has 'version' and 'interactions'", source, 1)
+    serializer = jsonserializer if json_file else yamlserializer
+    try:
+        return serializer.deserialize(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise CassetteError(f"invalid YAML: {exc.problem or exc.context}", source, line, column) from None
+    except yaml.YAMLError as exc:
+        raise CassetteError(f"invalid YAML: {exc}", source) from None
+    except json.JSONDecodeError as exc:
+        raise CassetteError(f"invalid JSON: {exc.msg}", source, exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise CassetteError("document is nested too deeply", source, 1) from None
+
+
+class _Locator:
+    """Finds the line of a path in the cassette, only when an error needs it."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.text, self.source = text, source
+
+    def error(self, message: str, *path: Any) -> CassetteError:
+        return CassetteError(message, self.source, *self._position(path))
+
+    def _position(self, path: tuple[Any, ...]) -> tuple[int | None, int | None]:
+        try:
+            node = yaml.compose(self.text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError:
+            return (None, None)
+        for step in path:
+            child = _child(node, step)
+            if child is None:
+                break
+            node = child
+        return (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (None, None)
+
+
+def _child(node: yaml.Node | None, step: Any) -> yaml.Node | None:
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+        return node.value[step]
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == step:
+                return value
+    return None
+
+
+def _interactions(data: Any, where: _Locator) -> list[tuple[dict, dict]]:
+    if isinstance(data, list) and data and isinstance(data[0], dict) and "request" in data[0]:
+        raise where.error("written by vcrpy before 1.0; convert it with `python -m vcr.migration FILE`")
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        raise where.error("not a vcrpy cassette: expected a mapping with an 'interactions' list",
+                          "interactions")
+    pairs = []
+    for i, item in enumerate(data["interactions"]):
+        if not isinstance(item, dict):
+            raise where.error(f"interaction {i + 1} must be a mapping with 'request' and 'response'",
+                              "interactions", i)
+        for part in ("request", "response"):
+            if not isinstance(item.get(part), dict):
+                raise where.error(f"interaction {i + 1} has no '{part}' mapping", "interactions", i, part)
+        pairs.append((_checked_request(item["request"], where, i), _checked_response(item["response"], where, i)))
+    return pairs
+
+
+def _checked_request(request: dict, where: _Locator, i: int) -> dict:
+    for key in ("method", "uri"):
+        if not isinstance(request.get(key), str):
+            raise where.error(f"interaction {i + 1}: the request needs '{key}' (a string)",
+                              "interactions", i, "request", key)
+    _check_headers(request.get("headers"), where, i, "request")
+    body = request.get("body")
+    # vcrpy stores text, bytes, or (for file and iterator bodies) a BytesIO or a list of chunks.
+    if not (body is None or isinstance(body, (str, bytes, list)) or hasattr(body, "read") or hasattr(body, "__next__")):
+        raise where.error(f"interaction {i + 1}: the request 'body' must be text, !!binary or null",
+                          "interactions", i, "request", "body")
+    return request
+
+
+def _checked_response(response: dict, where: _Locator, i: int) -> dict:
+    if "status_code" in response:     # httpx cassettes from vcrpy before 4.x
+        response = {"status": {"code": response["status_code"]}, "headers": response.get("headers") or {},
+                    "body": {"string": response.get("content")}}
+    status = response.get("status")
+    code = status.get("code") if isinstance(status, dict) else None
+    if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
+        raise where.error(f"interaction {i + 1}: the response needs 'status: {{code: N}}' with an HTTP status",
+                          "interactions", i, "response", "status")
+    _check_headers(response.get("headers"), where, i, "response")
+    body = response.get("body")
+    if body is not None and not (isinstance(body, dict) and isinstance(body.get("string"), (str, bytes, type(None)))):
+        raise where.error(f"interaction {i + 1}: the response 'body' must be a mapping whose 'string' is "
+                          "text, !!binary or null", "interactions", i, "response", "body")
+    return response
+
+
+def _check_headers(headers: Any, where: _Locator, i: int, part: str) -> None:
+    if headers is None:
+        return
+    if not isinstance(headers, dict):
+        raise where.error(f"interaction {i + 1}: the {part} 'headers' must be a mapping of name to values",
+                          "interactions", i, part, "headers")
+    for name, values in headers.items():
+        for value in values if isinstance(values, list) else [values]:
+            if not isinstance(value, (str, int, float)):
+                raise where.error(f"interaction {i + 1}: {part} header {name!r} must be text",
+                                  "interactions", i, part, "headers", name)
+
+
+def _exchange(request: dict, response: dict, source: str) -> Exchange:
+    vcr_request = VcrRequest(request["method"], request["uri"], request.get("body"), {})
+    req = Request(method=request["method"].upper(), url=request["uri"],
+                  headers=headers_from(request.get("headers")), body=_body_of(vcr_request))
+    resp = _response(response)
+    return Exchange(request=req, response=resp, provider=provider_for_host(req.host), source=source)
+
+
+def _response(response: dict) -> Response:
+    body = (response.get("body") or {}).get("string")
+    response = {"status": response["status"], "headers": _as_lists(response.get("headers")),
+                "body": {"string": b"" if body is None else body}}
+    # vcrpy's own decoder: gzip, deflate (and br when brotli is installed),
+    # dropping content-encoding and fixing content-length as vcrpy does.
+    response = decode_response(compat.convert_to_bytes(response))
+    return Response(status=response["status"]["code"], headers=headers_from(response["headers"]),
+                    body=_as_bytes(response["body"]["string"]))
+
+
+def _as_lists(headers: dict | None) -> dict[str, list[str]]:
+    return {str(name): [str(v) for v in (values if isinstance(values, list) else [values])]
+            for name, values in (headers or {}).items()}
+
+
+def _as_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    return bytes(body)
+
+
+def _body_of(request: VcrRequest) -> bytes:
+    """A vcrpy request's body as bytes: vcrpy hands file bodies back as a
+    fresh BytesIO and iterator bodies as an iterator over their chunks."""
+    body = request.body
+    if hasattr(body, "read"):
+        return _as_bytes(body.read())
+    if body is None or isinstance(body, (str, bytes, bytearray)):
+        return _as_bytes(body)
+    return b"".join(_as_bytes(chunk) for chunk in body)
+
+
+__all__ = ["DEFAULT", "Redaction", "Scrubber", "load", "load_path", "normalised_body", "recording",
+           "redact_exchange", "write"]
