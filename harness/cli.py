@@ -19,6 +19,7 @@ COMMANDS = {
     "record": "record cassettes from a provider, secrets redacted",
     "diff": "does a new API version break this consumer?",
     "serve": "run a provider double on 127.0.0.1",
+    "toxiproxy": "run the embedded Toxiproxy-compatible server",
     "chaos": "run chaos scenarios against an app, with a report",
 }
 

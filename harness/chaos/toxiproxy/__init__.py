@@ -1,0 +1,23 @@
+"""Network faults: a Toxiproxy-compatible server and the client side.
+
+The engine (asyncio): `Proxy` listens on 127.0.0.1 and forwards to its
+upstream; each connection has two `Link`s (upstream: client -> server,
+downstream: server -> client) that run chunks through the toxics of their
+direction. Toxics live one per file in `toxics/` and are found by type name
+in `TOXICS`. `build_app` is the HTTP API (Toxiproxy 2.x paths, codes, JSON);
+`EmbeddedToxiproxy` runs both in a thread. `toxiproxy_for` hands out a
+toxiproxy-python client for TOXIPROXY_URL or an embedded server.
+"""
+
+from harness.chaos.toxiproxy.api import VERSION, build_app
+from harness.chaos.toxiproxy.client import ToxiproxyClient, proxy_name, toxiproxy_for
+from harness.chaos.toxiproxy.collection import ProxyCollection
+from harness.chaos.toxiproxy.proxy import Proxy, ProxyConfig
+from harness.chaos.toxiproxy.registry import TOXICS, register, toxic_type
+from harness.chaos.toxiproxy.server import EmbeddedToxiproxy
+from harness.chaos.toxiproxy.stream import Chunk, Direction
+from harness.chaos.toxiproxy.toxic import Toxic, ToxicSpec, ToxicStub
+
+__all__ = ["TOXICS", "VERSION", "Chunk", "Direction", "EmbeddedToxiproxy", "Proxy", "ProxyCollection",
+           "ProxyConfig", "Toxic", "ToxicSpec", "ToxicStub", "ToxiproxyClient", "build_app", "proxy_name",
+           "register", "toxic_type", "toxiproxy_for"]

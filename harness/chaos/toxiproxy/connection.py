@@ -1,0 +1,64 @@
+"""One client connection through a proxy: the client and upstream sockets and the two links."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import struct
+from random import Random
+from typing import Callable
+
+from harness.chaos.toxiproxy.link import Link
+from harness.chaos.toxiproxy.stream import Direction
+from harness.chaos.toxiproxy.toxic import ToxicSpec
+
+Streams = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+class Connection:
+    def __init__(self, client: Streams, upstream: Streams, rng: Random,
+                 on_closed: Callable[[Connection], None]) -> None:
+        self._writers = (client[1], upstream[1])
+        self._on_closed = on_closed
+        self.closed = asyncio.get_running_loop().create_future()
+        self.links = {
+            Direction.UPSTREAM: Link(self, Direction.UPSTREAM, client[0], upstream[1], Random(rng.getrandbits(64))),
+            Direction.DOWNSTREAM: Link(self, Direction.DOWNSTREAM, upstream[0], client[1],
+                                       Random(rng.getrandbits(64))),
+        }
+
+    def start(self, chains: dict[Direction, list[ToxicSpec]]) -> None:
+        for direction, link in self.links.items():
+            for spec in chains[direction]:
+                link.attach(spec)
+            link.start()
+
+    def link_ended(self, link: Link) -> None:
+        if all(each.ended for each in self.links.values()):
+            self._finish()
+
+    def close(self) -> None:
+        """Drop the connection now (the proxy went down or away)."""
+        for link in self.links.values():
+            link.stop()
+        for writer in self._writers:
+            writer.transport.abort()
+        self._finish()
+
+    def reset(self) -> None:
+        """Close both sockets with SO_LINGER 0, so each peer gets a TCP RST."""
+        for link in self.links.values():
+            link.stop()
+        for writer in self._writers:
+            sock = writer.get_extra_info("socket")
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            except (OSError, AttributeError):
+                pass    # already closed
+            writer.transport.abort()
+        self._finish()
+
+    def _finish(self) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+            self._on_closed(self)

@@ -1,0 +1,128 @@
+"""A proxy: listens on 127.0.0.1, forwards each connection to its upstream, and
+keeps the toxic chains that every connection runs through."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from random import Random
+from typing import Any
+
+from harness.chaos.toxiproxy import errors
+from harness.chaos.toxiproxy.address import Address, bind_host
+from harness.chaos.toxiproxy.connection import Connection
+from harness.chaos.toxiproxy.stream import Direction
+from harness.chaos.toxiproxy.toxic import ToxicSpec
+
+
+@dataclass(frozen=True)
+class ProxyConfig:
+    name: str
+    listen: str
+    upstream: str
+    enabled: bool = True
+
+
+class Proxy:
+    def __init__(self, config: ProxyConfig, rng: Random) -> None:
+        self.name = config.name
+        self.listen = config.listen
+        self.upstream = config.upstream
+        self.enabled = False
+        self.chains: dict[Direction, list[ToxicSpec]] = {d: [] for d in Direction}
+        self._rng = rng
+        self._server: asyncio.AbstractServer | None = None
+        self._connections: set[Connection] = set()
+
+    # -- up and down ----------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self.enabled:
+            return
+        address = Address.parse(self.listen)
+        try:
+            self._server = await asyncio.start_server(self._accept, bind_host(address.host), address.port)
+        except OSError as exc:
+            raise errors.ListenFailed(f"{self.listen}: {exc.strerror or exc}") from None
+        host, port = self._server.sockets[0].getsockname()[:2]
+        # Report the real port when asked for port 0; re-enabling reuses it.
+        self.listen = str(Address(host, port))
+        self.enabled = True
+
+    async def stop(self) -> None:
+        """`down`: stop listening (new connections are refused) and drop the open ones."""
+        if not self.enabled:
+            return
+        self.enabled = False
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+        for connection in list(self._connections):
+            connection.close()
+
+    async def update(self, listen: str, upstream: str, enabled: bool) -> None:
+        if (listen, upstream) != (self.listen, self.upstream):
+            await self.stop()   # a new address restarts the proxy and drops its connections
+            self.listen, self.upstream = listen, upstream
+        if enabled:
+            await self.start()
+        else:
+            await self.stop()
+
+    async def _accept(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        upstream = Address.parse(self.upstream)
+        try:
+            upstream_streams = await asyncio.open_connection(upstream.host, upstream.port)
+        except OSError:
+            client_writer.close()   # as Toxiproxy: accepted, then closed at once
+            return
+        if not self.enabled:
+            client_writer.transport.abort()
+            upstream_streams[1].transport.abort()
+            return
+        connection = Connection((client_reader, client_writer), upstream_streams,
+                                Random(self._rng.getrandbits(64)), self._connections.discard)
+        self._connections.add(connection)
+        connection.start(self.chains)
+        await connection.closed     # keep the handler alive as long as the connection
+
+    # -- toxics ---------------------------------------------------------------------
+
+    def toxics(self) -> list[ToxicSpec]:
+        return [*self.chains[Direction.UPSTREAM], *self.chains[Direction.DOWNSTREAM]]
+
+    def toxic(self, name: str) -> ToxicSpec:
+        for spec in self.toxics():
+            if spec.name == name:
+                return spec
+        raise errors.ToxicNotFound()
+
+    def add_toxic(self, spec: ToxicSpec) -> None:
+        if any(existing.name == spec.name for existing in self.toxics()):
+            raise errors.ToxicExists()
+        self.chains[spec.stream].append(spec)
+        for link in self._links(spec.stream):
+            link.attach(spec)
+
+    def update_toxic(self, spec: ToxicSpec) -> None:
+        chain = self.chains[spec.stream]
+        chain[chain.index(self.toxic(spec.name))] = spec
+        for link in self._links(spec.stream):
+            link.replace(spec)
+
+    def remove_toxic(self, name: str) -> None:
+        spec = self.toxic(name)
+        self.chains[spec.stream].remove(spec)
+        for link in self._links(spec.stream):
+            link.detach(name)
+
+    def remove_toxics(self) -> None:
+        for spec in self.toxics():
+            self.remove_toxic(spec.name)
+
+    def _links(self, direction: Direction):
+        return [c.links[direction] for c in list(self._connections)]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "listen": self.listen, "upstream": self.upstream,
+                "enabled": self.enabled, "toxics": [spec.to_json() for spec in self.toxics()]}

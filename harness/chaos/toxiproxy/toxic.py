@@ -1,0 +1,140 @@
+"""What every toxic shares, done once (Toxiproxy's ToxicWrapper and ToxicStub).
+
+A toxic (`toxics/<type>.py`) is a frozen dataclass whose fields are its public
+attributes. It overrides only what it changes:
+
+- `pipe(chunk, stub, send)`: pass the chunk on with `await send(...)`, change
+  it, split it, hold it, or drop it (not calling `send`);
+- `at_end(stub)`: the source has closed; return when the close may go on;
+- `attached(stub)` / `detached(stub)`: the toxic joined or left a live link
+  (timers; what removing it must undo);
+- `new_state()`: per-connection state, kept on the stub;
+- `validate()`: raise ValueError for attribute values it cannot work with.
+
+Toxicity, direction and chaining are not a toxic's business: the stub and
+the link do them, the same way for every toxic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from dataclasses import dataclass
+from random import Random
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
+
+from harness.chaos.toxiproxy.stream import Chunk, Direction
+
+if TYPE_CHECKING:
+    from harness.chaos.toxiproxy.link import Link
+
+Send = Callable[[Chunk], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Toxic:
+    def new_state(self) -> Any:
+        return None
+
+    def validate(self) -> None:
+        pass
+
+    def attached(self, stub: ToxicStub) -> None:
+        pass
+
+    def detached(self, stub: ToxicStub) -> None:
+        pass
+
+    async def pipe(self, chunk: Chunk, stub: ToxicStub, send: Send) -> None:
+        await send(chunk)
+
+    async def at_end(self, stub: ToxicStub) -> None:
+        pass
+
+    def attributes(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class ToxicSpec:
+    """A toxic as the API shows it: its name, type, direction, toxicity and attributes."""
+    name: str
+    type: str
+    stream: Direction
+    toxicity: float
+    toxic: Toxic
+
+    def to_json(self) -> dict[str, Any]:
+        return {"attributes": self.toxic.attributes(), "name": self.name, "type": self.type,
+                "stream": self.stream.value, "toxicity": self.toxicity}
+
+
+class ToxicStub:
+    """One toxic on one link: whether it applies there, its state, its timers."""
+
+    def __init__(self, spec: ToxicSpec, link: Link, active: bool, state: Any = None) -> None:
+        self.spec = spec
+        self.link = link
+        self.active = active
+        self.state = spec.toxic.new_state() if state is None else state
+        self.retired = False
+        self._loop = asyncio.get_running_loop()
+        self._sleepers: set[asyncio.Future] = set()
+        self._timers: list[asyncio.TimerHandle] = []
+
+    @property
+    def toxic(self) -> Toxic:
+        return self.spec.toxic
+
+    @property
+    def rng(self) -> Random:
+        """The connection's seeded RNG: jitter and slicing repeat with the server's seed."""
+        return self.link.rng
+
+    def now(self) -> float:
+        return self._loop.time()
+
+    async def sleep(self, seconds: float) -> bool:
+        """Wait `seconds`; True if the whole time passed, False if the toxic left the link first
+        (then it should let its data go on at once rather than hold or drop it)."""
+        if self.retired:
+            return False
+        if seconds <= 0:
+            return True
+        woken = self._loop.create_future()
+        timer = self._loop.call_later(seconds, _wake, woken, True)
+        self._sleepers.add(woken)
+        try:
+            return await woken
+        finally:
+            timer.cancel()
+            self._sleepers.discard(woken)
+
+    async def sleep_until(self, when: float) -> bool:
+        return await self.sleep(when - self.now())
+
+    def after(self, seconds: float, action: Callable[[], None]) -> None:
+        """Run `action` in `seconds` unless the toxic leaves the link first."""
+        self._timers.append(self._loop.call_later(seconds, action))
+
+    def close(self) -> None:
+        """End this direction: what was sent is delivered, then the destination closes."""
+        self.link.close()
+
+    def reset(self) -> None:
+        """Reset both sockets of the connection (TCP RST)."""
+        self.link.connection.reset()
+
+    def retire(self) -> None:
+        """The toxic leaves this link (removed, replaced, or the link ended)."""
+        self.retired = True
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+        for woken in list(self._sleepers):
+            _wake(woken, False)
+
+
+def _wake(future: asyncio.Future, value: bool) -> None:
+    if not future.done():
+        future.set_result(value)

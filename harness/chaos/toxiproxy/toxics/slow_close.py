@@ -1,0 +1,17 @@
+"""slow_close: when the source closes, the close reaches the other side `delay` ms later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from harness.chaos.toxiproxy.registry import register
+from harness.chaos.toxiproxy.toxic import Toxic, ToxicStub
+
+
+@register("slow_close")
+@dataclass(frozen=True)
+class SlowClose(Toxic):
+    delay: int = 0       # ms
+
+    async def at_end(self, stub: ToxicStub) -> None:
+        await stub.sleep(self.delay / 1000)
