@@ -207,6 +207,12 @@ def _entry(doc, item: dict, i: int, doubles: dict, start: float) -> Entry:
     except InputError as exc:
         bad = next((k for k in params if f"parameter {k!r}" in exc.message), None)
         raise doc.error(exc.message, f"{pointer}/{bad}" if bad else f"{pointer}/fault", key=bool(bad)) from None
+    if fault.layer == "network":
+        # A toxic sits on the connection, not on a request: only the timeline window applies.
+        for key in ("route", "first", "after", "every", "probability"):
+            if key in item:
+                raise doc.error(f"{key!r} does not apply to the network fault {name!r}: it acts on the "
+                                f"provider's connection between `at` and `until`", f"{pointer}/{key}", key=True)
     try:
         schedule = Schedule(**{k: item[k] for k in _SCHEDULE_KEYS if k in item})
     except ValueError as exc:
