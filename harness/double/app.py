@@ -1,0 +1,291 @@
+"""Double: a provider profile played as an ASGI app, with a journal.
+
+Route matching, body parsing, the fault hook, rendering and the journal are
+done here once; what a provider says is in its profile. Every answer is in
+the provider's own envelope: an unknown route, a body that does not parse
+and a handler that raises all come back as the provider would say them,
+never as a bare 500.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import random
+import time
+import weakref
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import parse_qsl
+
+from harness import sse
+from harness.double import control
+from harness.double.body import BodyError, parse_body, read_body
+from harness.double.call import Call, Handler, Profile, Reply, State
+from harness.double.clock import Clock, RealClock
+from harness.double.faults import run_after, run_before
+from harness.double.loop import LoopThread
+from harness.exchange import Exchange, Journal, Request, Response
+from harness.routes import Route, most_specific
+
+log = logging.getLogger("harness.double")
+
+# Credentials never reach the journal, which is served on /__harness/journal.
+SECRET_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "x-goog-api-key",
+                            "proxy-authorization", "cookie"})
+SECRET_QUERY = frozenset({"key", "api_key", "api-key"})
+REDACTED = "REDACTED"
+
+
+@dataclass(frozen=True)
+class RouteHandler:
+    route: Route
+    handler: Handler
+
+
+class Double:
+    """An ASGI app that plays `provider`; `double.journal` holds what it answered.
+
+    `seed` fixes ids and generated content, `clock` (default: real time) moves
+    jobs and timestamps, `job_seconds` is how long an async job (a video)
+    takes on that clock.
+    """
+
+    def __init__(self, provider: str | Profile, *, seed: int = 0, clock: Clock | None = None,
+                 job_seconds: float = 1.0, journal: Journal | None = None) -> None:
+        if isinstance(provider, Profile):
+            self.profile = provider
+        else:
+            from harness.providers import profile
+            self.profile = profile(provider)
+        self.name = self.profile.name
+        self.seed = seed
+        self.clock: Clock = clock if clock is not None else RealClock()
+        self.journal = journal if journal is not None else Journal()
+        self.faults: list[Any] = []
+        self.state = State(rng=random.Random(seed), clock=self.clock,
+                           settings={"job_seconds": float(job_seconds), "seed": seed})
+        self.routes = tuple(RouteHandler(Route.parse(template), handler)
+                            for template, handler in self.profile.routes)
+        self.loop = LoopThread(name=f"harness-double-{self.name}")
+        # A double dropped without close() must not leave its loop thread behind.
+        weakref.finalize(self, self.loop.stop)
+        self.fault_descriptions: dict[int, Any] = {}   # id(fault) -> the JSON it was built from
+
+    def __repr__(self) -> str:
+        return f"<Double {self.name} seed={self.seed} clock={self.clock!r}>"
+
+    # --- ways in -------------------------------------------------------------------------
+
+    def transport(self, flavour: str = "httpx"):
+        """A sync transport for `httpx.Client` (or `httpx2.Client` with flavour="httpx2")."""
+        from harness.double.transport import sync_transport
+        return sync_transport(self, flavour)
+
+    def async_transport(self, flavour: str = "httpx"):
+        """An async transport for `httpx.AsyncClient` (or `httpx2.AsyncClient`)."""
+        from harness.double.transport import async_transport
+        return async_transport(self, flavour)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> AbstractContextManager[str]:
+        """`with double.serve() as url:` real HTTP on a loopback address, in the background."""
+        from harness.double.server import serve
+        return serve(self, host, port)
+
+    def close(self) -> None:
+        """Stop the double's loop thread (and any server on it)."""
+        self.loop.stop()
+
+    def __enter__(self) -> "Double":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # --- ASGI ----------------------------------------------------------------------------
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        kind = scope["type"]
+        if kind == "lifespan":
+            await _lifespan(receive, send)
+        elif kind == "http":
+            if scope["path"].startswith(control.PREFIX):
+                await control.handle(self, scope, receive, send)
+            else:
+                await self._exchange(scope, receive, send)
+
+    async def _exchange(self, scope: dict, receive: Callable, send: Callable) -> None:
+        started, t0 = self.clock.now(), time.perf_counter()
+        body = await read_body(receive)
+        headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", ()))
+        query_string = scope.get("query_string", b"").decode("latin-1")
+        call, reply, acted = await self.answer(scope["method"], scope["path"], query_string, headers, body)
+        payload = None if reply.events is not None else render_body(reply)
+        status, pairs = self.head(call, reply, payload)
+        chunks = list(body_chunks(reply, payload))
+        last = chunks.pop() if chunks else b""
+        sent: list[bytes] = []
+        error = None
+        try:
+            await send({"type": "http.response.start", "status": status,
+                        "headers": [(k.lower().encode("latin-1", "replace"), v.encode("latin-1", "replace"))
+                                    for k, v in pairs]})
+            for chunk in chunks:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                sent.append(chunk)
+        except Exception as exc:   # the client went away mid-answer; keep what it got
+            error = f"client disconnected: {exc or type(exc).__name__}"
+        else:
+            sent.append(last)
+        # Recorded before the last chunk goes out, so a client that has its whole
+        # answer can already read the exchange from the journal.
+        request = Request(headers=_redact_headers(headers), body=body, method=scope["method"],
+                          url=_url(scope, query_string))
+        self.journal.record(Exchange(
+            request=request, response=Response(headers=tuple(pairs), body=b"".join(sent), status=status),
+            provider=self.name, route=call.route or None, started=started,
+            elapsed=time.perf_counter() - t0, fault=",".join(acted) or None, error=error, source="double"))
+        if error is None:
+            try:
+                await send({"type": "http.response.body", "body": last, "more_body": False})
+            except Exception:   # gone at the last moment; what it was sent is already recorded
+                pass
+
+    # --- answering (no HTTP below here) --------------------------------------------------
+
+    async def answer(self, method: str, path: str, query_string: str, headers: tuple[tuple[str, str], ...],
+                     body: bytes) -> tuple[Call, Reply, list[str]]:
+        """The call as a handler sees it, the reply after faults, and the faults that acted."""
+        found = most_specific(self.routes, method, path)
+        if found:
+            entry, params = found
+            handler, route = entry.handler, str(entry.route)
+        else:
+            handler, params, route = self._not_found, {}, ""
+        content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
+        try:
+            parsed, form = parse_body(content_type, body)
+        except BodyError as exc:
+            parsed, form = None, None
+            handler = _bad_body(self.profile, str(exc))
+        call = Call(method=method, path=path, params=params,
+                    query=dict(parse_qsl(query_string, keep_blank_values=True)),
+                    headers=headers, body=body, json=parsed, form=form, state=self.state, route=route)
+        faults = tuple(self.faults)
+        try:
+            reply, acted = await run_before(faults, call)
+        except Exception:
+            log.exception("fault failed before %s %s", method, path)
+            return call, self._server_error(), []
+        if reply is None:
+            try:
+                reply = await _resolved(handler(call))
+                if not isinstance(reply, Reply):
+                    raise TypeError(f"handler for {route or path} returned {type(reply).__name__}, not Reply")
+            except Exception:
+                log.exception("handler failed on %s %s", method, path)
+                reply = self._server_error()
+        try:
+            reply, acted_after = await run_after(faults, call, reply)
+        except Exception:
+            log.exception("fault failed after %s %s", method, path)
+            return call, self._server_error(), acted
+        return call, reply, acted + acted_after
+
+    def head(self, call: Call, reply: Reply, payload: bytes | None) -> tuple[int, list[tuple[str, str]]]:
+        """Status and headers: content type, the profile's own, the reply's, a request id.
+
+        `payload` is the rendered body, or None for a stream (no length then).
+        """
+        headers: dict[str, str] = {"content-type": content_type(reply)}
+        if payload is not None:
+            headers["content-length"] = str(len(payload))
+        try:
+            headers.update({k.lower(): str(v) for k, v in self.profile.headers(call).items()})
+        except Exception:
+            log.exception("profile headers failed on %s %s", call.method, call.path)
+        headers.update({k.lower(): str(v) for k, v in reply.headers.items()})
+        id_header = self.profile.request_id_header.lower()
+        if id_header not in headers:
+            headers[id_header] = self.profile.request_id(self.state)
+        return reply.status, list(headers.items())
+
+    def _not_found(self, call: Call) -> Reply:
+        return self.profile.error(404, f"Invalid URL ({call.method} {call.path})")
+
+    def _server_error(self) -> Reply:
+        return self.profile.error(500, "The server had an error while processing your request. Sorry about that!")
+
+
+def _bad_body(profile: Profile, reason: str) -> Handler:
+    def bad_body(call: Call) -> Reply:
+        return profile.error(400, f"We could not parse the body of your request: {reason}.")
+    return bad_body
+
+
+async def _resolved(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+def content_type(reply: Reply) -> str:
+    if reply.content_type:
+        return reply.content_type
+    if reply.events is not None:
+        return "text/event-stream; charset=utf-8"
+    if reply.body is not None:
+        return "application/octet-stream"
+    return "application/json"
+
+
+def render_body(reply: Reply) -> bytes:
+    """The whole body of a non-streamed reply: raw bytes win over JSON; None -> empty."""
+    if reply.body is not None:
+        return reply.body
+    if reply.json is None:
+        return b""
+    return json.dumps(reply.json, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def body_chunks(reply: Reply, payload: bytes | None):
+    """What goes on the wire, one chunk per SSE event so a stream really streams."""
+    if reply.events is None:
+        if payload:
+            yield payload
+        return
+    for event in reply.events:
+        yield sse.frame(event)
+
+
+async def _lifespan(receive: Callable, send: Callable) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+def _url(scope: dict, query_string: str) -> str:
+    host = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"host"), None)
+    if host is None:
+        server = scope.get("server") or ("localhost", None)
+        host = f"{server[0]}:{server[1]}" if server[1] else server[0]
+    query = "&".join(f"{part.partition('=')[0]}={REDACTED}"
+                     if part.partition("=")[0].lower() in SECRET_QUERY else part
+                     for part in query_string.split("&") if part)
+    path = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
+    return f"{scope.get('scheme', 'http')}://{host}{path}" + (f"?{query}" if query else "")
+
+
+def _redact_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    def redact(name: str, value: str) -> str:
+        if name.lower() not in SECRET_HEADERS:
+            return value
+        scheme, _, rest = value.partition(" ")
+        return f"{scheme} {REDACTED}" if rest and scheme.lower() in ("bearer", "basic") else REDACTED
+    return tuple((name, redact(name, value)) for name, value in headers)

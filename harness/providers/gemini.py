@@ -1,0 +1,511 @@
+"""Google Gemini API (generativelanguage, v1beta and v1), as the double plays
+it (PROVIDERS.md §7, §9).
+
+generateContent answers a `GenerateContentResponse`; streamGenerateContent
+sends the same shape in pieces, as `data:` SSE lines with `?alt=sse` (no
+`[DONE]`) or as one JSON array without it. Veo's predictLongRunning starts an
+Operation that GET /v1beta/{name} polls until `done`, about `job_seconds`
+later on the double's clock; the finished video's uri points at a download
+route served here too. Errors are google.rpc.Status envelopes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Any
+
+from harness.double import media
+from harness.double.call import Call, Failures, Profile, Reply, State
+from harness.providers.media import count_tokens, cut, pieces, reply_text
+from harness.sse import Event
+
+NAME = "gemini"
+HOST = "generativelanguage.googleapis.com"
+# Google's front end sends no request id. The double sends its own under a name
+# that says so, for journals and reports; an app must not come to rely on it.
+REQUEST_ID_HEADER = "x-harness-request-id"
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """One model the double knows, and which methods it answers."""
+    id: str
+    display_name: str
+    methods: tuple[str, ...]
+    input_token_limit: int = 1_048_576
+    output_token_limit: int = 65_536
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": f"models/{self.id}", "version": "001", "displayName": self.display_name,
+                "inputTokenLimit": self.input_token_limit, "outputTokenLimit": self.output_token_limit,
+                "supportedGenerationMethods": list(self.methods)}
+
+
+_TEXT = ("generateContent", "streamGenerateContent", "countTokens")
+_VIDEO = ("predictLongRunning",)
+MODELS: tuple[ModelCard, ...] = (
+    ModelCard("gemini-2.5-flash", "Gemini 2.5 Flash", _TEXT),
+    ModelCard("gemini-2.5-pro", "Gemini 2.5 Pro", _TEXT),
+    ModelCard("gemini-2.5-flash-lite", "Gemini 2.5 Flash-Lite", _TEXT),
+    ModelCard("gemini-3-pro-preview", "Gemini 3 Pro Preview", _TEXT),
+    ModelCard("gemini-3-flash-preview", "Gemini 3 Flash Preview", _TEXT),
+    ModelCard("gemini-3.5-flash", "Gemini 3.5 Flash", _TEXT),
+    ModelCard("veo-2.0-generate-001", "Veo 2", _VIDEO, 480, 4),
+    ModelCard("veo-3.0-generate-001", "Veo 3", _VIDEO, 1024, 4),
+    ModelCard("veo-3.0-fast-generate-001", "Veo 3 fast", _VIDEO, 1024, 4),
+    ModelCard("veo-3.1-generate-preview", "Veo 3.1", _VIDEO, 1024, 4),
+    ModelCard("veo-3.1-fast-generate-preview", "Veo 3.1 fast", _VIDEO, 1024, 4),
+)
+
+# google.rpc.Code names by HTTP status; unlisted statuses fall back by class.
+STATUSES: dict[int, str] = {
+    400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
+    409: "ABORTED", 429: "RESOURCE_EXHAUSTED", 499: "CANCELLED", 500: "INTERNAL",
+    501: "UNIMPLEMENTED", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED",
+}
+_DETAIL = "type.googleapis.com/google.rpc."
+_API_TYPE = "type.googleapis.com/google.ai.generativelanguage."
+HARM_CATEGORIES = ("HARM_CATEGORY_SEXUALLY_EXPLICIT", "HARM_CATEGORY_HATE_SPEECH",
+                   "HARM_CATEGORY_HARASSMENT", "HARM_CATEGORY_DANGEROUS_CONTENT")
+FINISH_REASONS = {"end": "STOP", "stop_sequence": "STOP", "max_tokens": "MAX_TOKENS"}
+
+
+def status_name(status: int) -> str:
+    if status in STATUSES:
+        return STATUSES[status]
+    return "FAILED_PRECONDITION" if status < 500 else "INTERNAL"
+
+
+def error_details(status: int, message: str, *, code: str | None = None, param: str | None = None,
+                  retry_delay: float | None = None) -> list[dict[str, Any]]:
+    """The typed `details` a google.rpc.Status carries for this error."""
+    details: list[dict[str, Any]] = []
+    if code:
+        details.append({"@type": _DETAIL + "ErrorInfo", "reason": code, "domain": "googleapis.com",
+                        "metadata": {"service": HOST}})
+    if param:
+        details.append({"@type": _DETAIL + "BadRequest",
+                        "fieldViolations": [{"field": param, "description": message}]})
+    if status == 429:
+        details.append({"@type": _DETAIL + "QuotaFailure", "violations": [{
+            "quotaMetric": f"{HOST}/generate_content_requests",
+            "quotaId": "GenerateRequestsPerMinutePerProjectPerModel"}]})
+        details.append({"@type": _DETAIL + "RetryInfo",
+                        "retryDelay": f"{math.ceil(30 if retry_delay is None else retry_delay)}s"})
+    return details
+
+
+def error(status: int, message: str, *, type: str | None = None, code: str | None = None,
+          param: str | None = None, retry_delay: float | None = None) -> Reply:
+    """A google.rpc.Status envelope. `type` overrides the status name (e.g.
+    FAILED_PRECONDITION), `code` becomes an ErrorInfo reason (API_KEY_INVALID),
+    `param` a BadRequest field violation; a 429 says when to retry."""
+    details = error_details(status, message, code=code, param=param, retry_delay=retry_delay)
+    return Reply(status=status, json={"error": {"code": status, "message": message,
+                                                "status": type or status_name(status),
+                                                "details": details}})
+
+
+def request_id(state: State) -> str:
+    return state.next_id("", 32)
+
+
+def headers(call: Call) -> dict[str, str]:
+    # What Google's front end adds to every answer; apps do not read these.
+    return {"server": "scaffolding on HTTPServer2", "vary": "Origin, X-Origin, Referer",
+            "x-content-type-options": "nosniff"}
+
+
+def find_model(model_id: str) -> ModelCard | None:
+    model_id = model_id.removeprefix("models/")
+    return next((card for card in MODELS if card.id == model_id), None)
+
+
+def not_found_model(call: Call, model: str, method: str) -> Reply:
+    return error(404, f"models/{model.removeprefix('models/')} is not found for API version "
+                      f"{api_version(call)}, or is not supported for {method}. Call ListModels to "
+                      f"see the list of available models and their supported methods.")
+
+
+def _model_for(call: Call, method: str) -> ModelCard | Reply:
+    """The model the path names, or the 404 the API gives for it."""
+    card = find_model(call.params["model"])
+    if card is None or method not in card.methods:
+        return not_found_model(call, call.params["model"], method)
+    return card
+
+
+def api_version(call: Call) -> str:
+    """v1beta or v1: the first segment of the path the call came in on."""
+    return call.path.strip("/").split("/", 1)[0]
+
+
+def _lower_id(state: State, length: int) -> str:
+    # Operation and file ids are lower-case: the SDK reads a file id from a
+    # download uri with [a-z0-9]+.
+    state.counter += 1
+    return "".join(state.rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(length))
+
+
+# --- generateContent and streamGenerateContent -------------------------------
+
+def invalid_content_request(body: Any) -> str | None:
+    """Why a GenerateContentRequest is rejected, as the API words it; None when valid."""
+    if not isinstance(body, dict) or not body.get("contents"):
+        return "* GenerateContentRequest.contents: contents is not specified\n"
+    if not isinstance(body["contents"], list):
+        return "Invalid value at 'contents': expected a list of Content"
+    for index, content in enumerate(body["contents"]):
+        parts = content.get("parts") if isinstance(content, dict) else None
+        if not isinstance(parts, list) or not parts:
+            return (f"* GenerateContentRequest.contents[{index}].parts: "
+                    "contents.parts must not be empty.\n")
+        if content.get("role", "user") not in ("user", "model", "function"):
+            return "Please use a valid role: user, model."
+    return None
+
+
+def _text_of(content: dict[str, Any]) -> str:
+    return " ".join(part["text"] for part in content.get("parts", [])
+                    if isinstance(part, dict) and isinstance(part.get("text"), str))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One made-up answer: its text, why it ended, and what it cost."""
+    text: str
+    finish_reason: str
+    prompt_tokens: int
+    answer_tokens: int
+
+
+def answer(state: State, body: dict[str, Any]) -> Answer:
+    contents = body["contents"]
+    asked = next((_text_of(c) for c in reversed(contents) if c.get("role", "user") == "user"), "")
+    config = body.get("generationConfig") or {}
+    said = cut(reply_text(state.rng, asked), config.get("stopSequences") or (),
+               config.get("maxOutputTokens"))
+    prompt = _text_of(body.get("systemInstruction") or {}) + " " + " ".join(_text_of(c) for c in contents)
+    return Answer(said.text, FINISH_REASONS[said.reason], count_tokens(prompt), said.tokens)
+
+
+def _usage(prompt_tokens: int, answer_tokens: int | None) -> dict[str, Any]:
+    usage: dict[str, Any] = {"promptTokenCount": prompt_tokens}
+    if answer_tokens is not None:
+        usage["candidatesTokenCount"] = answer_tokens
+    usage["totalTokenCount"] = prompt_tokens + (answer_tokens or 0)
+    usage["promptTokensDetails"] = [{"modality": "TEXT", "tokenCount": prompt_tokens}]
+    return usage
+
+
+def _safety_ratings() -> list[dict[str, str]]:
+    return [{"category": category, "probability": "NEGLIGIBLE"} for category in HARM_CATEGORIES]
+
+
+def _candidate(text: str, finish_reason: str | None) -> dict[str, Any]:
+    candidate: dict[str, Any] = {"content": {"parts": [{"text": text}], "role": "model"}}
+    if finish_reason:
+        candidate["finishReason"] = finish_reason
+        candidate["safetyRatings"] = _safety_ratings()
+    candidate["index"] = 0
+    return candidate
+
+
+def _response(card: ModelCard, response_id: str, candidate: dict[str, Any],
+              usage: dict[str, Any]) -> dict[str, Any]:
+    return {"candidates": [candidate], "usageMetadata": usage,
+            "modelVersion": card.id, "responseId": response_id}
+
+
+def _started(call: Call, method: str) -> tuple[ModelCard, Answer, str] | Reply:
+    """Model, answer and response id for a valid request; else the API's error."""
+    card = _model_for(call, method)
+    if isinstance(card, Reply):
+        return card
+    problem = invalid_content_request(call.json)
+    if problem:
+        return error(400, problem)
+    return card, answer(call.state, call.json), call.state.next_id("", 22)
+
+
+def generate_content(call: Call) -> Reply:
+    started = _started(call, "generateContent")
+    if isinstance(started, Reply):
+        return started
+    card, said, response_id = started
+    candidate = _candidate(said.text, said.finish_reason)
+    usage = _usage(said.prompt_tokens, said.answer_tokens)
+    return Reply(json=_response(card, response_id, candidate, usage))
+
+
+def stream_chunks(card: ModelCard, said: Answer, response_id: str) -> list[dict[str, Any]]:
+    """The answer as the API streams it: text pieces, the last one with the finish and full usage."""
+    texts = pieces(said.text, words=4)
+    chunks = [_response(card, response_id, _candidate(text, None), _usage(said.prompt_tokens, None))
+              for text in texts[:-1]]
+    chunks.append(_response(card, response_id, _candidate(texts[-1], said.finish_reason),
+                            _usage(said.prompt_tokens, said.answer_tokens)))
+    return chunks
+
+
+def stream_generate_content(call: Call) -> Reply:
+    started = _started(call, "streamGenerateContent")
+    if isinstance(started, Reply):
+        return started
+    chunks = stream_chunks(*started)
+    if call.query.get("alt") == "sse":
+        return Reply(events=[Event(data=json.dumps(chunk)) for chunk in chunks])
+    return Reply(json=chunks)    # without alt=sse the API streams one JSON array
+
+
+# --- Veo: predictLongRunning, operations, file download ----------------------
+
+def invalid_video_request(body: Any) -> str | None:
+    if not isinstance(body, dict) or not isinstance(body.get("instances"), list) or not body["instances"]:
+        return "* PredictLongRunningRequest.instances: instances is not specified\n"
+    instance = body["instances"][0]
+    if not isinstance(instance, dict) or not (instance.get("prompt") or instance.get("image")):
+        return "A prompt or an image is required."
+    parameters = body.get("parameters") or {}
+    if parameters.get("aspectRatio", "16:9") not in ("16:9", "9:16"):
+        return f"Unsupported aspect ratio: {parameters['aspectRatio']}. Supported values are 16:9, 9:16."
+    count = parameters.get("sampleCount", 1)
+    if not isinstance(count, int) or not 1 <= count <= 4:
+        return "sampleCount must be between 1 and 4."
+    seconds = parameters.get("durationSeconds", 8)
+    if not isinstance(seconds, int) or not 4 <= seconds <= 8:
+        return "durationSeconds must be between 4 and 8."
+    return None
+
+
+def rfc3339(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def predict_long_running(call: Call) -> Reply:
+    card = _model_for(call, "predictLongRunning")
+    if isinstance(card, Reply):
+        return card
+    problem = invalid_video_request(call.json)
+    if problem:
+        return error(400, problem)
+    state, now = call.state, call.state.clock.now()
+    operation_id = _lower_id(state, 12)
+    parameters = call.json.get("parameters") or {}
+    # The job record: `ready_at` is when it is done; the job_fail fault marks
+    # it with `failure` ({code, message}) so that every later poll fails too.
+    job = {"provider": NAME, "kind": "operation", "name": f"models/{card.id}/operations/{operation_id}",
+           "model": card.id, "prompt": call.json["instances"][0].get("prompt", ""),
+           "created_at": now, "ready_at": now + float(state.settings.get("job_seconds", 1.0)),
+           "seconds": int(parameters.get("durationSeconds", 8)),
+           "aspect_ratio": parameters.get("aspectRatio", "16:9"),
+           "files": [_lower_id(state, 12) for _ in range(parameters.get("sampleCount", 1))],
+           "host": call.header("host") or HOST, "version": api_version(call)}
+    state.jobs[operation_id] = job
+    return Reply(json=operation(job, now))
+
+
+def _progress(job: dict[str, Any], now: float) -> int:
+    span = job["ready_at"] - job["created_at"]
+    return 100 if span <= 0 or now >= job["ready_at"] else int(100 * (now - job["created_at"]) / span)
+
+
+def download_uri(job: dict[str, Any], file_id: str) -> str:
+    """Where the video is, on the host the client reached the double by.
+
+    Always https, as the real API's uris are: google-genai's files.download
+    only reads a file id out of an https uri (then fetches it from its own
+    base URL), so this is the form that works for SDK apps.
+    """
+    return f"https://{job['host']}/{job['version']}/files/{file_id}:download?alt=media"
+
+
+def operation(job: dict[str, Any], now: float) -> dict[str, Any]:
+    """The Operation as a poll sees it at `now`."""
+    body: dict[str, Any] = {"name": job["name"], "done": False,
+                            "metadata": {"createTime": rfc3339(job["created_at"]),
+                                         "progressPercent": _progress(job, now)}}
+    if job.get("failure"):
+        return failed_operation(body, job["failure"]["code"], job["failure"]["message"])
+    if now < job["ready_at"]:
+        return body
+    samples = [{"video": {"uri": download_uri(job, file_id)}} for file_id in job["files"]]
+    return {**body, "done": True, "response": {
+        "@type": f"{_API_TYPE}{job['version']}.PredictLongRunningResponse",
+        "generateVideoResponse": {"generatedSamples": samples}}}
+
+
+_OPERATION = re.compile(r"^models/[^/]+/operations/([^/]+)$")
+
+
+def get_resource(call: Call) -> Reply:
+    """GET /v1beta/{name}: an operation by its name (what the SDK polls); else 404."""
+    found = _OPERATION.match(call.params["name"])
+    job = call.state.jobs.get(found.group(1)) if found else None
+    if job is None or job.get("provider") != NAME or job["name"] != call.params["name"]:
+        return error(404, "Requested entity was not found.")
+    return Reply(json=operation(job, call.state.clock.now()))
+
+
+def video_bytes(file_id: str, job: dict[str, Any]) -> bytes:
+    """A real, playable MP4 of the job's length and shape, 64 pixels on its long side
+    (small enough to keep in a journal), in a colour of its own."""
+    width, height = (64, 36) if job["aspect_ratio"] == "16:9" else (36, 64)
+    colour = tuple(hashlib.sha256(file_id.encode()).digest()[:3])
+    return media.mp4(width, height, job["seconds"], colour, created=int(job["created_at"]))
+
+
+def download_file(call: Call) -> Reply:
+    """The bytes of a finished video; a file of an unfinished or unknown job is not found."""
+    file_id, now = call.params["file_id"], call.state.clock.now()
+    for job in call.state.jobs.values():
+        if job.get("provider") == NAME and file_id in job.get("files", ()):
+            if now >= job["ready_at"] and not job.get("failure"):
+                return Reply(body=video_bytes(file_id, job), content_type="video/mp4")
+    return error(404, f"File files/{file_id} does not exist or it is not ready.")
+
+
+# --- models ------------------------------------------------------------------
+
+def list_models(call: Call) -> Reply:
+    return Reply(json={"models": [card.to_json() for card in MODELS]})
+
+
+def get_model(call: Call) -> Reply:
+    card = find_model(call.params["model"])
+    if card is None:
+        return error(404, f"models/{call.params['model']} is not found for API version "
+                          f"{api_version(call)}.")
+    return Reply(json=card.to_json())
+
+
+# --- bad days, for the chaos layer --------------------------------------------
+
+# google.rpc.Code numbers: an Operation's `error` carries the number, not the name.
+RPC_CODES = {"CANCELLED": 1, "UNKNOWN": 2, "INVALID_ARGUMENT": 3, "DEADLINE_EXCEEDED": 4,
+             "NOT_FOUND": 5, "ALREADY_EXISTS": 6, "PERMISSION_DENIED": 7, "RESOURCE_EXHAUSTED": 8,
+             "FAILED_PRECONDITION": 9, "ABORTED": 10, "OUT_OF_RANGE": 11, "UNIMPLEMENTED": 12,
+             "INTERNAL": 13, "UNAVAILABLE": 14, "DATA_LOSS": 15, "UNAUTHENTICATED": 16}
+
+
+def rate_limited(call: Call, retry_after: float, quota: bool) -> Reply:
+    """429 RESOURCE_EXHAUSTED. The wait is only in RetryInfo: Google sends no
+    Retry-After header. `quota` is the daily free-tier quota, not a per-minute rate."""
+    reply = error(429, "You exceeded your current quota, please check your plan and billing details.",
+                  retry_delay=retry_after)
+    if quota:
+        for detail in reply.json["error"]["details"]:
+            for violation in detail.get("violations", ()):
+                violation["quotaId"] = "GenerateRequestsPerDayPerProjectPerModel-FreeTier"
+    return reply
+
+
+def model_retired(call: Call, model: str) -> Reply:
+    method = call.route.rpartition(":")[2] if ":" in call.route else "generateContent"
+    return not_found_model(call, model, method)
+
+
+def refusal(call: Call, reply: Reply, reason: str | None) -> Reply:
+    """A blocked prompt (no candidates, promptFeedback.blockReason), or for Veo a
+    finished operation whose videos the safety filter removed. `reason`
+    (refusal_drift) replaces SAFETY, or the filter's reason text."""
+    if reply.status != 200:
+        return reply
+    if reply.events is not None:
+        first = reply.events[0].json if reply.events else None
+        return replace(reply, events=[Event(data=json.dumps(_blocked(first, reason)))]) if first else reply
+    if isinstance(reply.json, list) and reply.json:
+        return replace(reply, json=[_blocked(reply.json[0], reason)])
+    if isinstance(reply.json, dict) and "candidates" in reply.json:
+        return replace(reply, json=_blocked(reply.json, reason))
+    if isinstance(reply.json, dict) and reply.json.get("done") and "response" in reply.json:
+        return replace(reply, json=_filtered(reply.json, reason))
+    return reply
+
+
+def _blocked(answer: dict[str, Any], reason: str | None) -> dict[str, Any]:
+    ratings = [dict(r, probability="HIGH", blocked=True) if r["category"].endswith("DANGEROUS_CONTENT")
+               else r for r in _safety_ratings()]
+    prompt_tokens = (answer.get("usageMetadata") or {}).get("promptTokenCount", 0)
+    return {"promptFeedback": {"blockReason": reason or "SAFETY", "safetyRatings": ratings},
+            "usageMetadata": _usage(prompt_tokens, None),
+            "modelVersion": answer.get("modelVersion"), "responseId": answer.get("responseId")}
+
+
+def _filtered(operation_body: dict[str, Any], reason: str | None) -> dict[str, Any]:
+    video = operation_body["response"].get("generateVideoResponse", {})
+    removed = len(video.get("generatedSamples", ())) or 1
+    why = reason or ("Veo could not generate videos because the input prompt may violate "
+                     "the usage guidelines.")
+    return {**operation_body, "response": {**operation_body["response"], "generateVideoResponse": {
+        "raiMediaFilteredCount": removed, "raiMediaFilteredReasons": [why]}}}
+
+
+def job_state(body: Any) -> tuple[str, str] | None:
+    """(operation id, running | succeeded | failed) for an Operation body; None for anything else."""
+    if not isinstance(body, dict) or not isinstance(body.get("name"), str):
+        return None
+    found = _OPERATION.match(body["name"])
+    if not found:
+        return None
+    if not body.get("done"):
+        return found.group(1), "running"
+    return found.group(1), "failed" if body.get("error") else "succeeded"
+
+
+def job_stall(body: dict[str, Any]) -> dict[str, Any]:
+    """The Operation still running, short of done however long it has been."""
+    metadata = dict(body.get("metadata") or {})
+    if "progressPercent" in metadata:
+        metadata["progressPercent"] = min(metadata["progressPercent"], 99)
+    return {"name": body["name"], "done": False, "metadata": metadata}
+
+
+def failed_operation(body: dict[str, Any], code: str, message: str) -> dict[str, Any]:
+    """A done Operation with a google.rpc.Status error; a non-RPC `code` becomes its ErrorInfo reason."""
+    number = RPC_CODES.get(code.upper(), RPC_CODES["INTERNAL"])
+    status: dict[str, Any] = {"code": number, "message": message}
+    if code.upper() not in RPC_CODES:
+        status["details"] = [{"@type": _DETAIL + "ErrorInfo", "reason": code, "domain": HOST}]
+    return {"name": body["name"], "done": True, "metadata": body.get("metadata", {}), "error": status}
+
+
+FAILURES = Failures(
+    outage_status=503,
+    outage_message="The model is overloaded. Please try again later.",
+    rate_limited=rate_limited,
+    model_retired=model_retired,
+    refusal=refusal,
+    job_state=job_state,
+    job_stall=job_stall,
+    job_fail=failed_operation,
+)
+
+# The API answers under v1beta (what the docs use) and v1 (google-genai 3.x's
+# default api_version); the double serves both the same way.
+API_VERSIONS = ("v1beta", "v1")
+ROUTES = (
+    ("POST /{version}/models/{{model}}:generateContent", generate_content),
+    ("POST /{version}/models/{{model}}:streamGenerateContent", stream_generate_content),
+    ("POST /{version}/models/{{model}}:predictLongRunning", predict_long_running),
+    ("GET /{version}/models", list_models),
+    ("GET /{version}/models/{{model}}", get_model),
+    ("GET /{version}/files/{{file_id}}:download", download_file),
+    ("GET /{version}/{{name:path}}", get_resource),
+)
+
+PROFILE = Profile(
+    name=NAME,
+    routes=tuple((template.format(version=version), handler)
+                 for version in API_VERSIONS for template, handler in ROUTES),
+    error=error,
+    request_id_header=REQUEST_ID_HEADER,
+    request_id=request_id,
+    headers=headers,
+    failures=FAILURES,
+)

@@ -1,0 +1,202 @@
+"""The fixture pair fixtures/specs/acme-v1.yaml (3.0) -> acme-v2.yaml (3.1), judged
+for each consumer contract in fixtures/specs/contracts/, and the command around it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from harness import contracts
+from harness.cli import main
+from harness.diff import KINDS, diff_specs, judge, load_spec
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "specs"
+OLD, NEW = FIXTURES / "acme-v1.yaml", FIXTURES / "acme-v2.yaml"
+CLIPSTUDIO, CHATBOT = FIXTURES / "contracts" / "clipstudio.yaml", FIXTURES / "contracts" / "chatbot.yaml"
+
+# (kind, route, pointer) per list, for each consumer.
+EXPECTED = {
+    CLIPSTUDIO: {
+        "breaking": {
+            ("path-removed", "POST /v1/images/generations", ""),
+            ("model-removed", "POST /v1/videos", "/model"),
+            ("request-enum-narrowed", "POST /v1/videos", "/seconds"),
+            ("response-field-nullable", "GET /v1/videos/{id}", "/completed_at"),
+            ("response-field-retyped", "GET /v1/videos/{id}", "/progress"),
+            ("response-field-renamed", "GET /v1/videos/{id}", "/remixed_from_video_id"),
+            ("response-field-removed", "GET /v1/videos/{id}", "/size"),
+            ("content-type-changed", "GET /v1/videos/{id}/content", ""),
+        },
+        "risky": {
+            ("operation-deprecated", "POST /v1/videos", ""),
+            ("operation-deprecated", "GET /v1/videos/{id}", ""),
+            ("operation-deprecated", "GET /v1/videos/{id}/content", ""),
+            ("enum-value-added", "POST /v1/videos", "/status"),
+            ("enum-value-added", "GET /v1/videos/{id}", "/status"),
+        },
+    },
+    CHATBOT: {
+        "breaking": {
+            ("response-field-optional", "POST /v1/chat/completions", "/usage"),
+            ("request-field-retyped", "POST /v1/embeddings", "/dimensions"),
+            ("request-field-required", "POST /v1/embeddings", "/encoding_format"),
+            ("status-removed", "POST /v1/moderations", ""),
+            ("event-type-removed", "POST /v1/responses", ""),
+        },
+        "risky": {
+            ("default-changed", "POST /v1/chat/completions", "/temperature"),
+            ("enum-value-added", "POST /v1/chat/completions", "/choices/*/finish_reason"),
+            ("enum-value-removed", "POST /v1/chat/completions", "/choices/*/finish_reason"),
+            ("field-deprecated", "POST /v1/chat/completions", "/usage/total_tokens"),
+            ("response-header-removed", "POST /v1/chat/completions", "/x-request-id"),
+            ("event-type-added", "POST /v1/responses", ""),
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def changes():
+    return diff_specs(load_spec(OLD), load_spec(NEW))
+
+
+def keys(judged) -> set[tuple[str, str, str]]:
+    return {(j.change.kind, j.change.route, j.change.pointer) for j in judged}
+
+
+@pytest.mark.parametrize("contract", [CLIPSTUDIO, CHATBOT], ids=lambda p: p.stem)
+def test_each_consumer_gets_exactly_its_breaking_and_risky_changes(changes, contract):
+    result = judge(changes, [contracts.load(contract)])
+    assert keys(result.breaking) == EXPECTED[contract]["breaking"]
+    assert keys(result.risky) == EXPECTED[contract]["risky"]
+    assert result.exit_code == 1
+
+
+def test_the_fixture_pair_exercises_every_change_kind(changes):
+    assert {c.kind for c in changes} == set(KINDS)
+
+
+def test_what_breaks_one_consumer_is_provider_wide_for_the_other(changes):
+    clip = judge(changes, [contracts.load(CLIPSTUDIO)])
+    chat = judge(changes, [contracts.load(CHATBOT)])
+    assert EXPECTED[CHATBOT]["breaking"] <= keys(clip.provider_breaking)
+    assert EXPECTED[CLIPSTUDIO]["breaking"] <= keys(chat.provider_breaking)
+    untouched = {("operation-removed", "DELETE /v1/videos/{video_id}", ""),
+                 ("response-field-removed", "POST /v1/chat/completions", "/system_fingerprint"),
+                 ("model-removed", "POST /v1/chat/completions", "/model"),
+                 ("request-field-required", "GET /v1/videos", "/order")}
+    both = judge(changes, contracts.load_path(FIXTURES / "contracts"))
+    assert untouched <= keys(both.provider_breaking)
+    assert not untouched & keys(both.breaking)
+
+
+def test_saying_the_same_thing_in_3_1_words_is_not_a_change(changes):
+    quiet = {"/expires_at", "/error", "/object", "/choices/*/message/content", "/choices/*/message/refusal",
+             "/error/code", "/choices/*/delta/content"}
+    assert not [c for c in changes if c.pointer in quiet]
+
+
+def test_a_change_inside_a_schema_from_another_file_is_found(changes):
+    assert ("response-field-added", "POST /v1/chat/completions", "/usage/reasoning_tokens") in {
+        (c.kind, c.route, c.pointer) for c in changes}
+
+
+def test_json_copies_of_the_specs_give_the_same_changes(tmp_path, changes):
+    for name in ("acme-v1", "acme-v2", "acme-v2-common"):
+        data = yaml.safe_load((FIXTURES / f"{name}.yaml").read_text())
+        (tmp_path / f"{name}.json").write_text(json.dumps(data))
+    text = (tmp_path / "acme-v2.json").read_text().replace("acme-v2-common.yaml", "acme-v2-common.json")
+    (tmp_path / "acme-v2.json").write_text(text)
+    again = diff_specs(load_spec(tmp_path / "acme-v1.json"), load_spec(tmp_path / "acme-v2.json"))
+    assert [c.to_dict() for c in again] == [c.to_dict() for c in changes]
+
+
+# -- the command ------------------------------------------------------------------
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["diff", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_exit_1_when_something_breaks_the_consumer(capsys):
+    code, out, _ = run(capsys, str(OLD), str(NEW), "--contracts", str(CLIPSTUDIO))
+    assert code == 1
+    assert out.startswith("harness diff: 8 changes break clipstudio")
+    assert "Breaking for you (8)" in out and "response-field-renamed" in out
+
+
+def test_exit_0_when_nothing_breaks_the_consumer(capsys, tmp_path):
+    only_files = tmp_path / "files.yaml"
+    only_files.write_text(yaml.safe_dump({
+        "contract": "x/files", "consumer": "filer", "provider": "openai",
+        "interactions": [{"name": "list", "request": {"method": "GET", "path": "/v1/files"},
+                          "response": {"status": 200}}]}))
+    code, out, _ = run(capsys, str(OLD), str(NEW), "--contracts", str(only_files))
+    assert code == 0 and out.startswith("harness diff: nothing breaks filer")
+
+
+def test_exit_0_for_identical_specs(capsys):
+    code, out, _ = run(capsys, str(OLD), str(OLD), "--contracts", str(CHATBOT))
+    assert code == 0 and "nothing breaks chatbot (0 harmless)" in out
+
+
+def test_markdown_opens_with_a_verdict_line_then_tables(capsys):
+    code, out, _ = run(capsys, str(OLD), str(NEW), "--contracts", str(FIXTURES / "contracts"), "--format", "markdown")
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0].startswith("**❌ 13 changes break chatbot, clipstudio (11 risky, 13 provider-wide breaking")
+    headings = [line for line in lines if line.startswith("#### ")]
+    assert headings == ["#### Breaking for you (13)", "#### Risky for you (11)",
+                        "#### Provider-wide breaking, not touching you (13)"]
+    assert "| change | route | where | pointer | old → new | why |" in lines
+    assert "| `response-field-renamed` | `GET /v1/videos/{id}` |" in out
+    assert lines[-1].startswith("<sub>23 harmless changes not listed.")
+
+
+def test_markdown_escapes_pipes_in_cells(capsys):
+    code, out, _ = run(capsys, str(OLD), str(NEW), "--contracts", str(CLIPSTUDIO), "--format", "markdown")
+    row = next(line for line in out.splitlines() if "/completed_at" in line)
+    assert "`integer\\|null`" in row and row.count(" | ") == 5
+
+
+def test_json_lists_every_change_with_its_judgement(capsys):
+    code, out, _ = run(capsys, str(OLD), str(NEW), "--contracts", str(CHATBOT), "--format", "json")
+    data = json.loads(out)
+    assert code == data["exit_code"] == 1
+    assert data["counts"]["breaking"] == len(data["breaking"]) == 5
+    first = data["breaking"][0]
+    assert set(first) >= {"kind", "route", "location", "pointer", "old", "new", "severity", "level", "reason",
+                          "contract", "interaction"}
+    total = sum(data["counts"].values())
+    assert total == len(diff_specs(load_spec(OLD), load_spec(NEW)))
+
+
+def test_text_all_lists_harmless_changes(capsys):
+    code, out, _ = run(capsys, str(OLD), str(NEW), "--contracts", str(CHATBOT), "--all")
+    assert "Harmless (" in out and "operation-added" in out
+
+
+def test_bad_arguments_exit_2(capsys):
+    code, _, err = run(capsys, str(OLD), "--contracts", str(CHATBOT))
+    assert code == 2 and "give two specs" in err
+    code, _, err = run(capsys, str(OLD), str(NEW), "--cassettes", "a", "b", "--contracts", str(CHATBOT))
+    assert code == 2 and "not both" in err
+
+
+def test_a_bad_contract_exits_2(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("contract: x\nconsumer: y\nprovider: openai\ninteractions: []\n")
+    code, _, err = run(capsys, str(OLD), str(NEW), "--contracts", str(bad))
+    assert code == 2 and "bad.yaml" in err
+
+
+def test_the_fixture_folder_can_be_copied_and_used_elsewhere(tmp_path, capsys):
+    shutil.copytree(FIXTURES, tmp_path / "specs")
+    code, _, _ = run(capsys, str(tmp_path / "specs" / "acme-v1.yaml"), str(tmp_path / "specs" / "acme-v2.yaml"),
+                     "--contracts", str(tmp_path / "specs" / "contracts"))
+    assert code == 1

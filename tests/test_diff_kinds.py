@@ -1,0 +1,551 @@
+"""One test per change kind: detected (in both directions where that matters) and
+judged for a consumer that uses what changed and for one that does not."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+import yaml
+
+from harness import contracts
+from harness.diff import BREAKING, HARMLESS, KINDS, RISKY, diff_specs, judge, spec_from_data
+
+
+# -- building small specs and contracts ---------------------------------------------
+
+def api(paths: dict, schemas: dict | None = None, version: str = "3.1.0") -> dict:
+    return {"openapi": version, "info": {"title": "t", "version": "1"},
+            "servers": [{"url": "https://api.test/v1"}], "paths": paths,
+            "components": {"schemas": schemas or {}}}
+
+
+def op(response: Any = None, request: Any = None, status: str = "200", media: str = "application/json",
+       **extra: Any) -> dict:
+    content = {media: {"schema": response}} if response is not None else {}
+    out: dict[str, Any] = {"responses": {status: {"description": "ok", "content": content}}, **extra}
+    if request is not None:
+        out["requestBody"] = {"content": {"application/json": {"schema": request}}}
+    return out
+
+
+def obj(required: list[str] | None = None, **props: Any) -> dict:
+    out: dict[str, Any] = {"type": "object", "properties": props}
+    if required:
+        out["required"] = required
+    return out
+
+
+def diff(old: dict, new: dict):
+    return diff_specs(spec_from_data(old, "old.yaml"), spec_from_data(new, "new.yaml"))
+
+
+def kinds(old: dict, new: dict) -> list[str]:
+    return [c.kind for c in diff(old, new)]
+
+
+def only(old: dict, new: dict, kind: str):
+    found = [c for c in diff(old, new) if c.kind == kind]
+    assert len(found) == 1, (kind, diff(old, new))
+    return found[0]
+
+
+def contract(*interactions: dict, **extra: Any):
+    data = {"contract": "test/consumer", "consumer": "consumer", "provider": "openai",
+            "interactions": [{"name": f"call {i}", **x} for i, x in enumerate(interactions)], **extra}
+    return contracts.loads(yaml.safe_dump(data, sort_keys=False), "consumer.yaml")
+
+
+def calls(method: str, path: str, json: Any = None, status: int = 200, body: Any = None, **response: Any) -> dict:
+    request: dict[str, Any] = {"method": method, "path": path}
+    if json is not None:
+        request["json"] = json
+    resp: dict[str, Any] = {"status": status, **response}
+    if body is not None:
+        resp["json"] = body
+    return {"request": request, "response": resp}
+
+
+def level(old: dict, new: dict, kind: str, *interactions: dict, **extra: Any) -> str:
+    """How the one change of `kind` is judged for a consumer with these interactions."""
+    result = judge([only(old, new, kind)], [contract(*interactions, **extra)])
+    if result.breaking:
+        return BREAKING
+    if result.risky:
+        return RISKY
+    return "provider-breaking" if result.provider_breaking else HARMLESS
+
+
+def test_every_registered_kind_is_tested_here():
+    tested = {name.removeprefix("test_").replace("_", "-") for name in globals() if name.startswith("test_")}
+    missing = [k for k in KINDS if not any(k in t for t in tested)]
+    assert not missing
+
+
+# -- routes ---------------------------------------------------------------------
+
+TWO_PATHS = api({"/a": {"get": op(obj(id={"type": "string"}))}, "/b": {"get": op(obj())}})
+ONE_PATH = api({"/b": {"get": op(obj())}})
+
+
+def test_path_removed_and_back_is_operation_added():
+    change = only(TWO_PATHS, ONE_PATH, "path-removed")
+    assert (change.route, change.old, change.severity) == ("GET /v1/a", "GET /a", BREAKING)
+    assert only(ONE_PATH, TWO_PATHS, "operation-added").route == "GET /v1/a"
+
+
+def test_path_removed_breaks_a_consumer_that_calls_it_only():
+    assert level(TWO_PATHS, ONE_PATH, "path-removed", calls("GET", "/v1/a")) == BREAKING
+    assert level(TWO_PATHS, ONE_PATH, "path-removed", calls("GET", "/v1/b")) == "provider-breaking"
+
+
+def test_operation_removed_when_the_path_stays():
+    old = api({"/v": {"get": op(obj()), "delete": op(obj())}})
+    new = api({"/v": {"get": op(obj())}})
+    assert only(old, new, "operation-removed").route == "DELETE /v1/v"
+    assert "path-removed" not in kinds(old, new)
+    assert level(old, new, "operation-removed", calls("DELETE", "/v1/v")) == BREAKING
+    assert level(old, new, "operation-removed", calls("GET", "/v1/v")) == "provider-breaking"
+
+
+def test_operation_added_is_harmless():
+    old = api({"/v": {"get": op(obj())}})
+    new = api({"/v": {"get": op(obj()), "post": op(obj())}})
+    assert level(old, new, "operation-added", calls("GET", "/v1/v")) == HARMLESS
+
+
+def test_path_parameter_renamed_is_the_same_operation():
+    old = api({"/v/{video_id}": {"get": op(obj())}})
+    new = api({"/v/{id}": {"get": op(obj())}})
+    assert kinds(old, new) == []
+
+
+def test_operation_deprecated_with_its_sunset_date():
+    old = api({"/v": {"get": op(obj())}})
+    new = api({"/v": {"x-sunset": "2026-09-24", "get": op(obj(), deprecated=True)}})
+    change = only(old, new, "operation-deprecated")
+    assert change.new == {"deprecated": True, "x-sunset": "2026-09-24"}
+    assert level(old, new, "operation-deprecated", calls("GET", "/v1/v")) == RISKY
+    assert level(old, new, "operation-deprecated", calls("POST", "/v1/other")) == HARMLESS
+    assert "operation-deprecated" not in kinds(new, old)
+
+
+def test_operation_deprecated_again_when_the_sunset_moves():
+    old = api({"/v": {"get": op(obj(), deprecated=True, **{"x-deprecation-date": "2026-12-01"})}})
+    new = api({"/v": {"get": op(obj(), deprecated=True, **{"x-deprecation-date": "2026-10-01"})}})
+    assert only(old, new, "operation-deprecated").new["x-deprecation-date"] == "2026-10-01"
+
+
+# -- statuses, media types, headers, events -------------------------------------------
+
+def test_status_removed_and_status_added():
+    old = api({"/m": {"post": op(obj(flagged={"type": "boolean"}))}})
+    new = api({"/m": {"post": op(obj(id={"type": "string"}), status="202")}})
+    assert only(old, new, "status-removed").location.status == "200"
+    assert only(old, new, "status-added").location.status == "202"
+    assert only(new, old, "status-removed").location.status == "202"
+    assert level(old, new, "status-removed", calls("POST", "/v1/m")) == BREAKING
+    assert level(old, new, "status-removed", calls("POST", "/v1/m", status=202)) == "provider-breaking"
+    assert level(old, new, "status-added", calls("POST", "/v1/m")) == HARMLESS
+
+
+def test_status_ranges_and_default_match_the_consumers_status():
+    old = api({"/m": {"post": {"responses": {"4XX": {"description": "e"}, "200": {"description": "ok"}}}}})
+    new = api({"/m": {"post": {"responses": {"200": {"description": "ok"}}}}})
+    errors = {"errors": [{"name": "bad", "response": {"status": 404}}]}
+    assert level(old, new, "status-removed", calls("POST", "/v1/m"), **errors) == BREAKING
+
+
+VIDEO = {"type": "string", "format": "binary"}
+
+
+def test_content_type_changed_and_content_type_added():
+    old = api({"/c": {"get": op(VIDEO, media="video/mp4")}})
+    new = api({"/c": {"get": op(VIDEO, media="application/octet-stream")}})
+    change = only(old, new, "content-type-changed")
+    assert (change.old, change.new) == ("video/mp4", "application/octet-stream")
+    assert only(old, new, "content-type-added").new == "application/octet-stream"
+    assert only(new, old, "content-type-changed").old == "application/octet-stream"
+    download = calls("GET", "/v1/c", content_type="video/mp4")
+    assert level(old, new, "content-type-changed", download) == BREAKING
+    assert level(old, new, "content-type-added", download) == HARMLESS
+
+
+def test_content_type_changed_for_a_json_body_breaks_a_consumer_reading_json():
+    old = api({"/c": {"get": op(obj(a={"type": "string"}))}})
+    new = api({"/c": {"get": op(obj(a={"type": "string"}), media="application/x-ndjson")}})
+    reader = calls("GET", "/v1/c", body=obj(a={"type": "string"}))
+    assert level(old, new, "content-type-changed", reader) == BREAKING
+
+
+def test_request_content_type_changed_breaks_a_json_sender():
+    old = api({"/c": {"post": op(obj(), request=obj(a={"type": "string"}))}})
+    new = copy.deepcopy(old)
+    body = new["paths"]["/c"]["post"]["requestBody"]["content"]
+    body["multipart/form-data"] = body.pop("application/json")
+    assert level(old, new, "content-type-changed", calls("POST", "/v1/c", json={"a": "x"})) == BREAKING
+
+
+def _with_headers(*names: str) -> dict:
+    response = op(obj())
+    response["responses"]["200"]["headers"] = {n: {"schema": {"type": "string"}} for n in names}
+    return api({"/h": {"get": response}})
+
+
+def test_response_header_removed_and_response_header_added():
+    old, new = _with_headers("x-request-id"), _with_headers("x-trace")
+    assert only(old, new, "response-header-removed").pointer == "/x-request-id"
+    assert only(old, new, "response-header-added").pointer == "/x-trace"
+    assert level(old, new, "response-header-removed", calls("GET", "/v1/h"), signals=["x-request-id"]) == RISKY
+    required = [{"header": "x-request-id", "required": True}]
+    assert level(old, new, "response-header-removed", calls("GET", "/v1/h"), signals=required) == BREAKING
+    assert level(old, new, "response-header-removed", calls("GET", "/v1/h")) == HARMLESS
+    assert level(old, new, "response-header-added", calls("GET", "/v1/h")) == HARMLESS
+
+
+def _event(name: str, **props: Any) -> dict:
+    return obj(["type"], type={"type": "string", "enum": [name]}, **props)
+
+
+def _stream(*names: str, version: str = "3.1.0") -> dict:
+    union = {"oneOf": [{"$ref": f"#/components/schemas/E{i}"} for i in range(len(names))]}
+    schemas = {f"E{i}": _event(n, delta={"type": "string"}) for i, n in enumerate(names)}
+    return api({"/r": {"post": op(union, media="text/event-stream")}}, schemas, version)
+
+
+LISTENER = calls("POST", "/v1/r", events={"r.created": {"type": "object"}, "r.refusal": {"type": "object"},
+                                          "r.done": {"type": "object"}})
+
+
+def test_event_type_removed_and_event_type_added():
+    old, new = _stream("r.created", "r.refusal", "r.done"), _stream("r.created", "r.reasoning", "r.done")
+    assert only(old, new, "event-type-removed").location.event == "r.refusal"
+    assert only(old, new, "event-type-added").location.event == "r.reasoning"
+    assert only(new, old, "event-type-removed").old == "r.reasoning"
+    assert level(old, new, "event-type-removed", LISTENER) == BREAKING
+    assert level(old, new, "event-type-added", LISTENER) == RISKY
+    reader = calls("POST", "/v1/r", body=obj())
+    assert level(old, new, "event-type-removed", reader) == "provider-breaking"
+    assert level(old, new, "event-type-added", reader) == HARMLESS
+
+
+def test_event_types_come_from_a_single_event_object_too():
+    chunk = obj(["object"], object={"type": "string", "enum": ["chunk.v1"]})
+    old = api({"/c": {"post": op(chunk, media="text/event-stream")}})
+    renamed = copy.deepcopy(old)
+    renamed["paths"]["/c"]["post"]["responses"]["200"]["content"]["text/event-stream"]["schema"]["properties"][
+        "object"]["enum"] = ["chunk.v2"]
+    assert only(old, renamed, "event-type-removed").old == "chunk.v1"
+
+
+def test_fields_of_an_event_are_compared_per_event_type():
+    old = _stream("r.created", "r.done")
+    new = copy.deepcopy(old)
+    del new["components"]["schemas"]["E1"]["properties"]["delta"]
+    change = only(old, new, "response-field-removed")
+    assert (change.location.event, change.pointer) == ("r.done", "/delta")
+    reads_delta = calls("POST", "/v1/r", events={"r.done": obj(["delta"], delta={"type": "string"})})
+    assert level(old, new, "response-field-removed", reads_delta) == BREAKING
+    reads_other_event = calls("POST", "/v1/r", events={"r.created": obj(["delta"], delta={"type": "string"})})
+    assert level(old, new, "response-field-removed", reads_other_event) == "provider-breaking"
+
+
+# -- response fields --------------------------------------------------------------
+
+def body_api(schema: dict, version: str = "3.1.0") -> dict:
+    return api({"/v": {"get": op(schema)}}, version=version)
+
+
+def reader(**props: Any) -> dict:
+    return calls("GET", "/v1/v", body=obj(sorted(props), **props))
+
+
+def test_response_field_removed_and_back_is_added():
+    old = body_api(obj(["id", "size"], id={"type": "string"}, size={"type": "string"}))
+    new = body_api(obj(["id"], id={"type": "string"}))
+    assert only(old, new, "response-field-removed").pointer == "/size"
+    assert only(new, old, "response-field-added").pointer == "/size"
+    assert level(old, new, "response-field-removed", reader(size={"type": "string"})) == BREAKING
+    assert level(old, new, "response-field-removed", reader(id={"type": "string"})) == "provider-breaking"
+
+
+def test_response_field_removed_breaks_a_consumer_reading_inside_it():
+    old = body_api(obj(usage=obj(total={"type": "integer"})))
+    new = body_api(obj())
+    deep = calls("GET", "/v1/v", body=obj(usage=obj(total={"type": "integer"})))
+    assert level(old, new, "response-field-removed", deep) == BREAKING
+
+
+def test_response_field_added_is_harmless():
+    old, new = body_api(obj()), body_api(obj(extra={"type": "string"}))
+    assert level(old, new, "response-field-added", reader(extra={"type": "string"})) == HARMLESS
+
+
+def test_response_field_renamed_when_the_type_matches():
+    old = body_api(obj(remixed_from={"type": ["string", "null"]}))
+    new = body_api(obj(remix_of={"anyOf": [{"type": "string"}, {"type": "null"}]}))
+    change = only(old, new, "response-field-renamed")
+    assert (change.pointer, change.old, change.new) == ("/remixed_from", "remixed_from", "remix_of")
+    assert only(new, old, "response-field-renamed").old == "remix_of"
+    assert level(old, new, "response-field-renamed", reader(remixed_from={"type": ["string", "null"]})) == BREAKING
+
+
+def test_a_removed_and_an_added_field_of_different_types_are_no_rename():
+    old, new = body_api(obj(a={"type": "string"})), body_api(obj(b={"type": "integer"}))
+    assert sorted(kinds(old, new)) == ["response-field-added", "response-field-removed"]
+
+
+def test_response_field_retyped_in_the_direction_that_matters():
+    as_integer, as_number = body_api(obj(n={"type": "integer"})), body_api(obj(n={"type": "number"}))
+    change = only(as_integer, as_number, "response-field-retyped")
+    assert (change.old, change.new) == ("integer", "number")
+    assert "response-field-retyped" not in kinds(as_number, as_integer)   # narrower: every integer is a number
+    assert level(as_integer, as_number, "response-field-retyped", reader(n={"type": "integer"})) == BREAKING
+    assert level(as_integer, as_number, "response-field-retyped", reader(n={"type": "number"})) == "provider-breaking"
+
+
+def test_response_field_retyped_string_and_integer_both_ways():
+    a, b = body_api(obj(p={"type": "integer"})), body_api(obj(p={"type": "string"}))
+    assert only(a, b, "response-field-retyped").new == "string"
+    assert only(b, a, "response-field-retyped").new == "integer"
+    assert level(a, b, "response-field-retyped", reader(q={"type": "string"})) == "provider-breaking"
+
+
+def test_response_field_nullable_in_every_spelling():
+    plain = body_api(obj(t={"type": "integer"}))
+    for nullable in ({"type": ["integer", "null"]}, {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+                     {"type": "integer", "nullable": True}):
+        change = only(plain, body_api(obj(t=nullable)), "response-field-nullable")
+        assert (change.old, change.new) == ("integer", "integer|null")
+    assert "response-field-nullable" not in kinds(body_api(obj(t={"type": ["integer", "null"]})), plain)
+
+
+def test_response_field_nullable_judged_by_whether_the_contract_takes_null():
+    old, new = body_api(obj(t={"type": "integer"})), body_api(obj(t={"type": ["integer", "null"]}))
+    assert level(old, new, "response-field-nullable", reader(t={"type": "integer"})) == BREAKING
+    assert level(old, new, "response-field-nullable", reader(t={"type": ["integer", "null"]})) == "provider-breaking"
+
+
+def test_response_field_optional():
+    old = body_api(obj(["id", "usage"], id={"type": "string"}, usage={"type": "object"}))
+    new = body_api(obj(["id"], id={"type": "string"}, usage={"type": "object"}))
+    assert only(old, new, "response-field-optional").pointer == "/usage"
+    assert "response-field-optional" not in kinds(new, old)
+    assert level(old, new, "response-field-optional", reader(usage={"type": "object"})) == BREAKING
+    optional_reader = calls("GET", "/v1/v", body=obj(usage={"type": "object"}))
+    assert level(old, new, "response-field-optional", optional_reader) == RISKY
+
+
+# -- values ------------------------------------------------------------------------
+
+def _status(*values: str) -> dict:
+    return body_api(obj(status={"type": "string", "enum": list(values)}))
+
+
+def test_enum_value_added_is_risky_only_where_the_consumer_switches_on_it():
+    old, new = _status("queued", "completed"), _status("queued", "completed", "cancelled")
+    assert only(old, new, "enum-value-added").new == "cancelled"
+    switches = reader(status={"enum": ["queued", "completed"]})
+    assert level(old, new, "enum-value-added", switches) == RISKY
+    assert level(old, new, "enum-value-added", reader(status={"type": "string"})) == HARMLESS
+    handles_it = reader(status={"enum": ["queued", "completed", "cancelled"]})
+    assert level(old, new, "enum-value-added", handles_it) == HARMLESS
+
+
+def test_enum_value_added_through_a_lifecycle():
+    old, new = _status("queued", "completed"), _status("queued", "completed", "cancelled")
+    life = {"lifecycle": {"states": ["queued", "completed"], "terminal": ["completed"]}}
+    assert level(old, new, "enum-value-added", calls("GET", "/v1/v", body=obj()), **life) == RISKY
+
+
+def test_enum_value_removed():
+    old, new = _status("queued", "in_progress", "completed"), _status("queued", "completed")
+    assert only(old, new, "enum-value-removed").old == "in_progress"
+    assert only(new, old, "enum-value-added").new == "in_progress"
+    assert level(old, new, "enum-value-removed", reader(status={"enum": ["queued", "in_progress", "completed"]})) == RISKY
+    assert level(old, new, "enum-value-removed", reader(status={"type": "string"})) == HARMLESS
+
+
+def test_a_new_variant_of_a_tagged_union_is_a_new_value_of_its_tag():
+    def items(*tags: str) -> dict:
+        return body_api(obj(output={"type": "array", "items": {"oneOf": [
+            obj(["type"], type={"const": t}, text={"type": "string"}) for t in tags]}}))
+    old, new = items("message"), items("message", "tool_call")
+    change = only(old, new, "enum-value-added")
+    assert (change.pointer, change.new) == ("/output/*/type", "tool_call")
+    switches = calls("GET", "/v1/v", body=obj(output={"type": "array", "items": obj(type={"enum": ["message"]})}))
+    assert level(old, new, "enum-value-added", switches) == RISKY
+
+
+def _request(schema: dict) -> dict:
+    return api({"/v": {"post": op(obj(), request=schema)}})
+
+
+def test_request_enum_narrowed_and_request_enum_widened():
+    old = _request(obj(seconds={"type": "string", "enum": ["4", "8", "12"]}))
+    new = _request(obj(seconds={"type": "string", "enum": ["8", "12", "16"]}))
+    assert only(old, new, "request-enum-narrowed").old == "4"
+    assert only(old, new, "request-enum-widened").new == "16"
+    assert only(new, old, "request-enum-narrowed").old == "16"
+    assert level(old, new, "request-enum-narrowed", calls("POST", "/v1/v", json={"seconds": "4"})) == BREAKING
+    assert level(old, new, "request-enum-narrowed", calls("POST", "/v1/v", json={"seconds": "8"})) == "provider-breaking"
+    assert level(old, new, "request-enum-widened", calls("POST", "/v1/v", json={"seconds": "8"})) == HARMLESS
+
+
+def test_request_enum_narrowed_not_reported_for_an_open_list():
+    def models(*values: str) -> dict:
+        return _request(obj(voice={"anyOf": [{"type": "string"}, {"type": "string", "enum": list(values)}]}))
+    assert "request-enum-narrowed" not in kinds(models("alloy", "echo"), models("alloy"))
+
+
+def _models(*values: str) -> dict:
+    return _request(obj(["model"], model={"anyOf": [{"type": "string"}, {"type": "string", "enum": list(values)}]}))
+
+
+def test_model_removed_and_model_added_even_from_an_open_list():
+    old, new = _models("m-large", "m-legacy"), _models("m-large", "m-next")
+    assert only(old, new, "model-removed").old == "m-legacy"
+    assert only(old, new, "model-added").new == "m-next"
+    assert only(new, old, "model-removed").old == "m-next"
+    assert level(old, new, "model-removed", calls("POST", "/v1/v", json={"model": "m-legacy"})) == BREAKING
+    assert level(old, new, "model-removed", calls("POST", "/v1/v", json={"model": "m-large"})) == "provider-breaking"
+    assert level(old, new, "model-added", calls("POST", "/v1/v", json={"model": "m-large"})) == HARMLESS
+
+
+def test_default_changed_is_risky_for_a_consumer_that_relies_on_it():
+    old = _request(obj(temperature={"type": "number", "default": 1}))
+    new = _request(obj(temperature={"type": "number", "default": 0.7}))
+    change = only(old, new, "default-changed")
+    assert (change.old, change.new) == (1, 0.7)
+    assert level(old, new, "default-changed", calls("POST", "/v1/v", json={"model": "x"})) == RISKY
+    assert level(old, new, "default-changed", calls("POST", "/v1/v", json={"temperature": 1})) == HARMLESS
+
+
+def test_default_changed_in_a_response_is_harmless():
+    old, new = body_api(obj(tier={"type": "string", "default": "a"})), body_api(obj(tier={"type": "string", "default": "b"}))
+    assert level(old, new, "default-changed", reader(tier={"type": "string"})) == HARMLESS
+
+
+# -- request fields ----------------------------------------------------------------
+
+def test_request_field_required_when_added_as_required():
+    old = _request(obj(["input"], input={"type": "string"}))
+    new = _request(obj(["input", "format"], input={"type": "string"}, format={"type": "string"}))
+    assert only(old, new, "request-field-required").pointer == "/format"
+    assert only(new, old, "request-field-removed").pointer == "/format"
+    assert level(old, new, "request-field-required", calls("POST", "/v1/v", json={"input": "x"})) == BREAKING
+    # Harmless for this consumer, but still breaking for clients that do not send it:
+    assert level(old, new, "request-field-required",
+                 calls("POST", "/v1/v", json={"input": "x", "format": "f"})) == "provider-breaking"
+
+
+def test_request_field_required_when_an_optional_field_becomes_required():
+    old = _request(obj(["input"], input={"type": "string"}, user={"type": "string"}))
+    new = _request(obj(["input", "user"], input={"type": "string"}, user={"type": "string"}))
+    assert only(old, new, "request-field-required").old == "optional"
+    assert "request-field-required" not in kinds(new, old)
+
+
+def test_request_field_required_inside_an_object_the_consumer_does_not_send():
+    old = _request(obj(options=obj(a={"type": "string"})))
+    new = _request(obj(options=obj(["b"], a={"type": "string"}, b={"type": "string"})))
+    assert level(old, new, "request-field-required", calls("POST", "/v1/v", json={"input": "x"})) == "provider-breaking"
+    assert level(old, new, "request-field-required", calls("POST", "/v1/v", json={"options": {"a": "x"}})) == BREAKING
+
+
+def test_request_field_required_for_a_query_parameter():
+    def listing(*params: dict) -> dict:
+        return api({"/v": {"get": {**op(obj()), "parameters": list(params)}}})
+    limit = {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+    order = {"name": "order", "in": "query", "required": True, "schema": {"type": "string"}}
+    old, new = listing(limit), listing(limit, order)
+    change = only(old, new, "request-field-required")
+    assert (str(change.location), change.pointer) == ("request query", "/order")
+    assert level(old, new, "request-field-required", calls("GET", "/v1/v")) == BREAKING
+
+
+def test_request_field_removed_is_risky_for_a_sender():
+    old = _request(obj(input={"type": "string"}, logit_bias={"type": "object"}))
+    new = _request(obj(input={"type": "string"}))
+    assert only(old, new, "request-field-removed").pointer == "/logit_bias"
+    assert level(old, new, "request-field-removed", calls("POST", "/v1/v", json={"logit_bias": {"1": 2}})) == RISKY
+    assert level(old, new, "request-field-removed", calls("POST", "/v1/v", json={"input": "x"})) == HARMLESS
+
+
+def test_request_field_retyped_judged_by_the_value_sent():
+    old, new = _request(obj(dimensions={"type": "integer"})), _request(obj(dimensions={"type": "string"}))
+    assert only(old, new, "request-field-retyped").new == "string"
+    assert only(new, old, "request-field-retyped").new == "integer"
+    assert level(old, new, "request-field-retyped", calls("POST", "/v1/v", json={"dimensions": 256})) == BREAKING
+    assert level(old, new, "request-field-retyped", calls("POST", "/v1/v", json={"input": "x"})) == "provider-breaking"
+    widened = _request(obj(dimensions={"type": ["integer", "string"]}))
+    assert "request-field-retyped" not in kinds(old, widened)
+
+
+def test_request_field_added_when_optional_is_harmless():
+    old, new = _request(obj()), _request(obj(metadata={"type": "object"}))
+    assert level(old, new, "request-field-added", calls("POST", "/v1/v", json={"a": 1})) == HARMLESS
+
+
+# -- the rest ----------------------------------------------------------------------
+
+def test_field_deprecated_is_risky_where_used():
+    old = body_api(obj(total={"type": "integer"}))
+    new = body_api(obj(total={"type": "integer", "deprecated": True}))
+    assert only(old, new, "field-deprecated").pointer == "/total"
+    assert "field-deprecated" not in kinds(new, old)
+    assert level(old, new, "field-deprecated", reader(total={"type": "integer"})) == RISKY
+    assert level(old, new, "field-deprecated", reader(other={"type": "integer"})) == HARMLESS
+    sent_old, sent_new = _request(obj(n={"type": "integer"})), _request(obj(n={"type": "integer", "deprecated": True}))
+    assert level(sent_old, sent_new, "field-deprecated", calls("POST", "/v1/v", json={"n": 2})) == RISKY
+
+
+def test_constraint_changed_is_reported_and_harmless():
+    old = _request(obj(prompt={"type": "string", "maxLength": 32000}))
+    new = _request(obj(prompt={"type": "string", "maxLength": 4000, "format": "text"}))
+    found = [c for c in diff(old, new) if c.kind == "constraint-changed"]
+    assert {(c.pointer, str(c.old), str(c.new)) for c in found} == {
+        ("/prompt", "{'maxLength': 32000}", "{'maxLength': 4000}"), ("/prompt", "None", "{'format': 'text'}")}
+    result = judge(found, [contract(calls("POST", "/v1/v", json={"prompt": "p"}))])
+    assert len(result.harmless) == 2 and not result.breaking
+
+
+# -- shared behaviour ----------------------------------------------------------------
+
+def test_a_change_is_judged_on_the_route_under_the_servers_base_path():
+    old, new = TWO_PATHS, ONE_PATH
+    without_version = calls("GET", "/a")
+    assert level(old, new, "path-removed", without_version) == BREAKING
+    unversioned = copy.deepcopy(TWO_PATHS)
+    del unversioned["servers"]
+    change = only(unversioned, api({"/b": {"get": op(obj())}}) | {"servers": []}, "path-removed")
+    assert change.route == "GET /a"
+    assert judge([change], [contract(calls("GET", "/v1/a"))]).breaking
+
+
+def test_a_contract_route_with_a_wildcard_matches():
+    assert level(TWO_PATHS, ONE_PATH, "path-removed", calls("GET", "/v1/*")) == BREAKING
+
+
+def test_changes_inside_a_recursive_schema_are_found_once_per_level():
+    def tree(**extra: Any) -> dict:
+        node = obj(name={"type": "string"}, children={"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+                   **extra)
+        return api({"/t": {"get": op({"$ref": "#/components/schemas/Node"})}}, {"Node": node})
+    found = [c.pointer for c in diff(tree(), tree(size={"type": "integer"})) if c.kind == "response-field-added"]
+    assert sorted(found) == ["/children/*/size", "/size"]
+
+
+def test_a_schema_reused_in_many_places_is_reported_at_each_place():
+    shared = {"Usage": obj(total={"type": "integer"})}
+    paths = {f"/p{i}": {"get": op({"$ref": "#/components/schemas/Usage"})} for i in range(3)}
+    new_shared = {"Usage": obj(total={"type": "string"})}
+    found = diff(api(paths, shared), api(paths, new_shared))
+    assert sorted(c.route for c in found) == ["GET /v1/p0", "GET /v1/p1", "GET /v1/p2"]
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_each_kind_has_a_summary_and_a_valid_severity(kind):
+    unit = KINDS[kind]
+    assert unit.summary and unit.severity in (BREAKING, RISKY, HARMLESS)
