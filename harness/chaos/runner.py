@@ -7,6 +7,7 @@ Everything started is stopped on the way out, also on errors and Ctrl-C.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -112,7 +113,7 @@ def _network_hop(scenario: Scenario, urls: dict[str, str], toxiproxy_url: str | 
 
 def _start_app(scenario: Scenario, urls: dict[str, str], stack: ExitStack) -> AppProcess:
     spec = scenario.app
-    values = {"port": str(free_port()), "scenario_dir": str(scenario.folder)}
+    values = {"port": str(free_port()), "scenario_dir": str(scenario.folder), "python": sys.executable}
     values.update({f"{name}.url": url for name, url in urls.items()})
     where = f"{scenario.source} (app)"
     env = {k: str(fill(str(v), values, f"{where}.env.{k}")) for k, v in spec.get("env", {}).items()}
@@ -174,7 +175,7 @@ def _send(client: httpx.Client, step: Step, saved: dict[str, str], kind: str) ->
     shown = response.text if len(response.text) <= 300 else response.text[:299] + "…"
     message = f"HTTP {response.status_code} {shown}".strip()
     if problems:
-        message = "; ".join(problems) + f" — got {message}"
+        message = "; ".join(problems) + f" (the app answered {message})"
     return Verdict(kind, name, not problems, message, line=step.line)
 
 

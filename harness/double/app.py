@@ -9,6 +9,8 @@ never as a bare 500.
 
 from __future__ import annotations
 
+import asyncio
+
 import inspect
 import json
 import logging
@@ -125,20 +127,29 @@ class Double:
         payload = None if reply.events is not None else render_body(reply)
         status, pairs = self.head(call, reply, payload)
         chunks = list(body_chunks(reply, payload))
-        last = chunks.pop() if chunks else b""
+        # An aborted answer sends every chunk as "more to come", then drops the connection.
+        last = chunks.pop() if chunks and not reply.abort else b""
         sent: list[bytes] = []
         error = None
         try:
+            if reply.delay:       # slow_first_byte: real time, for the app's timeouts
+                await asyncio.sleep(reply.delay)
             await send({"type": "http.response.start", "status": status,
                         "headers": [(k.lower().encode("latin-1", "replace"), v.encode("latin-1", "replace"))
                                     for k, v in pairs]})
-            for chunk in chunks:
+            for index, chunk in enumerate(chunks):
+                if index in reply.pauses:   # stream_stall: a quiet gap before this event
+                    await asyncio.sleep(reply.pauses[index])
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 sent.append(chunk)
+            if len(chunks) in reply.pauses and last:
+                await asyncio.sleep(reply.pauses[len(chunks)])
         except Exception as exc:   # the client went away mid-answer; keep what it got
             error = f"client disconnected: {exc or type(exc).__name__}"
         else:
             sent.append(last)
+            if reply.abort:
+                error = "connection dropped by a fault before the answer ended"
         # Recorded before the last chunk goes out, so a client that has its whole
         # answer can already read the exchange from the journal.
         request = Request(headers=_redact_headers(headers), body=body, method=scope["method"],
@@ -147,6 +158,8 @@ class Double:
             request=request, response=Response(headers=tuple(pairs), body=b"".join(sent), status=status),
             provider=self.name, route=call.route or None, started=started,
             elapsed=time.perf_counter() - t0, fault=",".join(acted) or None, error=error, source="double"))
+        if reply.abort and error is not None and error.startswith("connection dropped"):
+            raise StreamAborted(error)
         if error is None:
             try:
                 await send({"type": "http.response.body", "body": last, "more_body": False})
@@ -250,6 +263,10 @@ def render_body(reply: Reply) -> bytes:
     return json.dumps(reply.json, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+class StreamAborted(ConnectionAbortedError):
+    """Raised to the server on purpose: the only way an ASGI app can drop a connection mid-answer."""
+
+
 def body_chunks(reply: Reply, payload: bytes | None):
     """What goes on the wire, one chunk per SSE event so a stream really streams."""
     if reply.events is None:
@@ -289,3 +306,13 @@ def _redact_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, st
         scheme, _, rest = value.partition(" ")
         return f"{scheme} {REDACTED}" if rest and scheme.lower() in ("bearer", "basic") else REDACTED
     return tuple((name, redact(name, value)) for name, value in headers)
+
+
+class _QuietAborts(logging.Filter):
+    """An aborted stream is a fault doing its job, not a server error worth a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], StreamAborted))
+
+
+logging.getLogger("uvicorn.error").addFilter(_QuietAborts())

@@ -1,0 +1,21 @@
+"""Does a new API version break *us*? Spec (or recording) versions judged against contracts.
+
+    old, new = load_spec("openapi-old.yaml"), load_spec("openapi-new.yaml")
+    judgement = judge(diff_specs(old, new), contracts.load_path("contracts/"))
+    judgement.breaking      # changes that touch what the contracts use
+"""
+
+from harness.diff.change import BREAKING, HARMLESS, LEVELS, RISKY, Change, Location
+from harness.diff.judge import Judged, Judgement, judge
+from harness.diff.observed import diff_exchanges, spec_from_exchanges
+from harness.diff.registry import KINDS, ChangeKind, change_kind, kind
+from harness.diff.render import FORMATS, markdown
+from harness.diff.spec import Spec, SpecError, load_spec, spec_from_data
+from harness.diff.usage import Use, uses_of
+from harness.diff.walk import diff_specs
+
+import harness.diff.kinds  # noqa: E402,F401  (registers the change catalogue in KINDS)
+
+__all__ = ["BREAKING", "HARMLESS", "LEVELS", "RISKY", "Change", "ChangeKind", "FORMATS", "Judged", "Judgement",
+           "KINDS", "Location", "Spec", "SpecError", "Use", "change_kind", "diff_exchanges", "diff_specs", "judge",
+           "kind", "load_spec", "markdown", "spec_from_data", "spec_from_exchanges", "uses_of"]

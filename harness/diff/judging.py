@@ -1,0 +1,84 @@
+"""Judgements that several change kinds share, written once.
+
+A judge is called only with interactions that call the change's route; it
+answers (level, why) when the change touches what the interaction uses, or
+None when it does not.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from harness.diff.change import BREAKING, HARMLESS, RISKY, Change
+from harness.diff.usage import Body, Reading, Use, bodies_at, sends, touches
+
+
+
+def calls_route(level: str, why: str):
+    """Any interaction that calls the route is affected."""
+    def judge(change: Change, use: Use):
+        return level, why
+    return judge
+
+
+def not_judged(change: Change, use: Use) -> None:
+    """The change cannot hurt a consumer (something added or loosened)."""
+    return None
+
+
+def response_bodies(change: Change, use: Use) -> list[Body]:
+    loc = change.location
+    return bodies_at(use, loc.status, loc.media_type, loc.event)
+
+
+def reads_field(level: str):
+    """Affected when a response body the interaction handles reads the field or anything in it."""
+    def judge(change: Change, use: Use):
+        for body in response_bodies(change, use):
+            if touches(body, change.pointer):
+                return level, f"{body.name} reads {change.pointer or 'the body'}"
+        return None
+    return judge
+
+
+def sends_field(level: str, why: str):
+    """Affected when the example request sends the field."""
+    def judge(change: Change, use: Use):
+        if change.location.part == "request" and sends(use, change.location.section, change.pointer):
+            return level, f"sends {change.pointer} ({why})"
+        return None
+    return judge
+
+
+def readings(change: Change, use: Use) -> Iterable[tuple[Body, Reading | None]]:
+    """(body, what it says at exactly the change's pointer) for every body that reads in there."""
+    for body in response_bodies(change, use):
+        if touches(body, change.pointer):
+            yield body, body.reads.get(change.pointer)
+
+
+def types_named(name: str) -> set[str] | None:
+    """`"integer|null"` -> {"integer", "null"}; `"any"` -> None (the inverse of pairs.type_name)."""
+    return None if name in (None, "any") else set(str(name).split("|"))
+
+
+def worst_of(verdicts: Iterable[tuple[str, str] | None]) -> tuple[str, str] | None:
+    order = {BREAKING: 0, RISKY: 1, HARMLESS: 2}
+    found = [v for v in verdicts if v is not None]
+    return min(found, key=lambda v: order[v[0]]) if found else None
+
+
+def sent_values(change: Change, use: Use) -> tuple:
+    if change.location.part != "request" or change.location.section != "body":
+        return ()
+    return use.sent.get(change.pointer, ())
+
+
+def encloser_sent(change: Change, use: Use) -> bool:
+    """Is the object that holds this field sent at all (the body itself always is)?"""
+    parent = change.pointer.rsplit("/", 1)[0]
+    return parent == "" or sends(use, change.location.section, parent)
+
+
+__all__ = ["BREAKING", "HARMLESS", "RISKY", "calls_route", "not_judged", "reads_field", "sends_field",
+           "readings", "response_bodies", "types_named", "worst_of", "sent_values", "encloser_sent"]

@@ -1,0 +1,59 @@
+"""Whole operations: gone, new, or on their way out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.diff.change import BREAKING, HARMLESS, RISKY, Hit
+from harness.diff.judging import calls_route, not_judged
+from harness.diff.pairs import OperationPair
+from harness.diff.registry import change_kind
+from harness.diff.spec import Operation
+
+_SUNSET_WORDS = ("sunset", "deprecat", "retire", "shutdown", "removal")
+
+
+@change_kind("path-removed", severity=BREAKING, scope="operation",
+             summary="a path is gone, with every operation on it",
+             judge=calls_route(BREAKING, "calls this route"))
+def path_removed(pair: OperationPair):
+    if pair.new is None and pair.path_gone and pair.old is not None:
+        yield Hit(old=pair.old.route)
+
+
+@change_kind("operation-removed", severity=BREAKING, scope="operation",
+             summary="one method of a path is gone",
+             judge=calls_route(BREAKING, "calls this route"))
+def operation_removed(pair: OperationPair):
+    if pair.new is None and not pair.path_gone and pair.old is not None:
+        yield Hit(old=pair.old.route)
+
+
+@change_kind("operation-added", severity=HARMLESS, scope="operation",
+             summary="a new path or method", judge=not_judged)
+def operation_added(pair: OperationPair):
+    if pair.old is None and pair.new is not None:
+        yield Hit(new=pair.new.route)
+
+
+def deprecation(op: Operation) -> dict[str, Any]:
+    """`deprecated` plus any sunset-like extension (x-sunset, x-deprecation-date, ...) on the
+    operation or its path item: what a deprecation notice says."""
+    notice: dict[str, Any] = {"deprecated": op.node.data.get("deprecated") is True}
+    for holder in (op.path_item.data, op.node.data):
+        notice.update({k: v for k, v in holder.items()
+                       if isinstance(k, str) and k.startswith("x-") and any(w in k.lower() for w in _SUNSET_WORDS)})
+    return notice
+
+
+@change_kind("operation-deprecated", severity=RISKY, scope="operation",
+             summary="an operation is newly deprecated, or its sunset date was set or moved",
+             judge=calls_route(RISKY, "calls a deprecated route; plan the move before the sunset"))
+def operation_deprecated(pair: OperationPair):
+    if pair.old is None or pair.new is None:
+        return
+    old, new = deprecation(pair.old), deprecation(pair.new)
+    dates_old = {k: v for k, v in old.items() if k != "deprecated"}
+    dates_new = {k: v for k, v in new.items() if k != "deprecated"}
+    if (new["deprecated"] and not old["deprecated"]) or (dates_new and dates_new != dates_old):
+        yield Hit(old=old, new=new)

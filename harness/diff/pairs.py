@@ -1,0 +1,131 @@
+"""What a change unit is handed: the old and the new side of one thing.
+
+Pairing (which operation, status, media type, event or property on one side
+is which on the other) is done here once, so no unit repeats it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from harness.diff.shape import Schema, Shape, pinned, shape_of
+from harness.diff.spec import Node, Operation, Spec
+
+
+@dataclass(frozen=True, eq=False)
+class OperationPair:
+    old: Operation | None          # None: the operation is new
+    new: Operation | None          # None: the operation is gone
+    path_gone: bool = False        # ... and so is every operation of its path
+
+
+@dataclass(frozen=True, eq=False)
+class StatusesPair:
+    old: Mapping[str, Node]        # status ("200", "4XX", "default") -> response object
+    new: Mapping[str, Node]
+
+
+@dataclass(frozen=True, eq=False)
+class ContentPair:
+    part: str                      # "request" or "response"
+    old: Mapping[str, Node]        # media type -> media type object
+    new: Mapping[str, Node]
+
+
+@dataclass(frozen=True, eq=False)
+class HeadersPair:
+    old: Mapping[str, Node]        # lower-case header name -> header object
+    new: Mapping[str, Node]
+
+
+@dataclass(frozen=True, eq=False)
+class StreamPair:
+    old: Mapping[str, Schema]      # event type -> schema of its data
+    new: Mapping[str, Schema]
+
+
+@dataclass(frozen=True, eq=False)
+class SchemaPair:
+    """One level of a schema on both sides, with its properties already paired."""
+    old: Shape
+    new: Shape
+    role: str                      # "request" (the consumer sends it) or "response" (it reads it)
+    name: str | None               # the property this level is the value of, if any
+    old_spec: Spec
+    new_spec: Spec
+    matched: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()  # not counting renamed ones
+    added: tuple[str, ...] = ()    # not counting renamed ones
+    renamed: tuple[tuple[str, str], ...] = ()
+    tag: str | None = None         # the field that tells variants apart, when either side is a tagged union
+    old_variants: Mapping[Any, Shape] = field(default_factory=dict)   # tag value -> variant
+    new_variants: Mapping[Any, Shape] = field(default_factory=dict)
+
+    def old_child(self, name: str) -> Shape:
+        return shape_of(self.old_spec, self.old.properties[name])
+
+    def new_child(self, name: str) -> Shape:
+        return shape_of(self.new_spec, self.new.properties[name])
+
+
+def pair_schemas(old: Shape, new: Shape, role: str, name: str | None, old_spec: Spec, new_spec: Spec) -> SchemaPair:
+    """Pair the properties of two shapes. In a response, a field removed and one added with the
+    same type at the same level are taken as one field renamed (closest names first)."""
+    tag = old.tag or new.tag
+    old_variants = variants_of(old_spec, old, tag)
+    new_variants = variants_of(new_spec, new, tag)
+    if old_variants and new_variants and bool(old.variants) != bool(new.variants):
+        # A union of one object became a union of several (or back): its fields are
+        # compared variant by variant, not against the union's (empty) own fields.
+        return SchemaPair(old, new, role, name, old_spec, new_spec, tag=tag,
+                          old_variants=old_variants, new_variants=new_variants)
+    gone = [n for n in old.properties if n not in new.properties]
+    came = [n for n in new.properties if n not in old.properties]
+    matched = tuple(n for n in old.properties if n in new.properties)
+    renamed: list[tuple[str, str]] = []
+    if role == "response" and gone and came:
+        sig_old = {n: signature(shape_of(old_spec, old.properties[n])) for n in gone}
+        sig_new = {n: signature(shape_of(new_spec, new.properties[n])) for n in came}
+        candidates = sorted(((difflib.SequenceMatcher(None, a, b).ratio(), a, b)
+                             for a in gone for b in came if sig_old[a] is not None and sig_old[a] == sig_new[b]),
+                            key=lambda t: (-t[0], t[1], t[2]))
+        used_old: set[str] = set()
+        used_new: set[str] = set()
+        for _, a, b in candidates:
+            if a not in used_old and b not in used_new:
+                renamed.append((a, b))
+                used_old.add(a)
+                used_new.add(b)
+        gone = [n for n in gone if n not in used_old]
+        came = [n for n in came if n not in used_new]
+    return SchemaPair(old, new, role, name, old_spec, new_spec, matched, tuple(gone), tuple(came),
+                      tuple(renamed), tag, old_variants, new_variants)
+
+
+def variants_of(spec: Spec, shape: Shape, tag: str | None) -> dict[Any, Shape]:
+    """Tag value -> variant. A plain object that pins the tag field is a union of one."""
+    if tag is None:
+        return {}
+    if shape.variants:
+        return {v: shape_of(spec, sub) for v, sub in shape.variants.items()} if shape.tag == tag else {}
+    values = pinned(spec, shape, tag)
+    return {v: shape for v in values} if values else {}
+
+
+def signature(shape: Shape) -> Any:
+    """What "the same type" means for a rename: the same JSON types and nullability."""
+    return None if shape.types is None else (shape.types, shape.nullable)
+
+
+def type_name(shape: Shape) -> str:
+    """`string`, `integer|null`, `array`, `any`: a shape's type as a report shows it."""
+    if shape.types is None:
+        name = "any"
+    elif not shape.types:
+        name = "null" if shape.nullable else "nothing"
+        return name
+    else:
+        name = "|".join(sorted(shape.types))
+    return name + ("|null" if shape.nullable else "")

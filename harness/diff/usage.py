@@ -1,0 +1,306 @@
+"""What a consumer's contracts use, read off as pointers and values.
+
+For every interaction: the route it calls, what its example request sends
+(pointer -> values, the model), and for every response it handles (the main
+one, each refusal and error, each stream event type) the pointers its schema
+constrains with what it says there (required, types, listed values). A
+lifecycle's states count as listed values of its state field: the consumer
+switches on them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any, Iterable, Mapping
+
+from harness.contracts.model import Contract, Interaction, ResponseSpec
+from harness.routes import Route
+from harness.yamlfile import pointer_join
+
+STREAM = "text/event-stream"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a contract says about one pointer it reads."""
+    required: bool = False
+    types: frozenset[str] | None = None      # None: any type; may hold "null"
+    enum: frozenset | None = None            # values it lists (enum/const)
+
+    def accepts_type(self, json_type: str) -> bool:
+        if self.types is None:
+            return True
+        return json_type in self.types or (json_type == "integer" and "number" in self.types)
+
+
+@dataclass(frozen=True)
+class Body:
+    """One kind of response the consumer handles."""
+    name: str                                 # "response", "refusal 'prompt blocked'", "event response.completed"
+    statuses: tuple[int, ...]
+    stream: bool = False
+    event: str | None = None                  # the event type, for a stream ("*": any event)
+    content_type: str | None = None
+    reads: Mapping[str, Reading] = field(default_factory=dict)
+    headers: frozenset[str] = frozenset()     # lower-case response headers its schema reads
+
+
+@dataclass(frozen=True)
+class Use:
+    """What one contract interaction relies on."""
+    contract: str
+    consumer: str
+    interaction: str
+    method: str
+    path: str                                  # the contract's request path (a template or a literal)
+    route: Route
+    sent: Mapping[str, tuple] = field(default_factory=dict)   # pointer -> values the example request sends
+    query: frozenset[str] = frozenset()
+    request_headers: frozenset[str] = frozenset()
+    bodies: tuple[Body, ...] = ()
+    events: frozenset[str] = frozenset()       # event types it lists (and its last event)
+    signals: frozenset[str] = frozenset()      # response headers it reads
+    required_signals: frozenset[str] = frozenset()
+
+    @property
+    def model(self) -> Any:
+        values = self.sent.get("/model")
+        return values[0] if values else None
+
+
+def uses_of(contracts: Iterable[Contract]) -> list[Use]:
+    return [use_of(c, i) for c in contracts for i in c.interactions]
+
+
+def use_of(contract: Contract, interaction: Interaction) -> Use:
+    request = interaction.request
+    bodies = list(_bodies("response", interaction.response))
+    for outcome in contract.outcomes:
+        if outcome.applies_to(interaction.name):
+            bodies.extend(_bodies(f"{outcome.kind} {outcome.name!r}", outcome.response))
+    life = contract.lifecycle
+    if life is not None and (not life.interactions or interaction.name in life.interactions):
+        states = Reading(enum=frozenset(life.states))
+        bodies = [replace(b, reads=_merge_reads(b.reads, {life.field: states}, "all"))
+                  if b.name == "response" and not b.stream else b for b in bodies]
+    signals = [s for s in contract.signals if not s.interactions or interaction.name in s.interactions]
+    response = interaction.response
+    return Use(
+        contract=contract.name, consumer=contract.consumer, interaction=interaction.name,
+        method=request.method.upper(), path=request.path, route=interaction.route,
+        sent=_sent(request.json), query=frozenset(request.query),
+        request_headers=frozenset(h.lower() for h in request.headers),
+        bodies=tuple(bodies),
+        events=frozenset(response.events) | ({response.last_event} if response.last_event else frozenset()),
+        signals=frozenset(s.header for s in signals) | frozenset(response.headers),
+        required_signals=frozenset(s.header for s in signals if s.required),
+    )
+
+
+def _bodies(name: str, spec: ResponseSpec) -> Iterable[Body]:
+    headers = frozenset(spec.headers)
+    stream_only = spec.content_type is not None and spec.content_type.lower().startswith(STREAM)
+    if spec.json is not None or not (spec.events or stream_only):
+        reads = reads_of(spec.json.schema) if spec.json is not None else {}
+        yield Body(name, spec.status, False, None, spec.content_type, reads, headers)
+    for event, validator in spec.events.items():
+        yield Body(f"{name} event {event}", spec.status, True, event, spec.content_type,
+                   reads_of(validator.schema), headers)
+    if stream_only and not spec.events:
+        yield Body(f"{name} stream", spec.status, True, "*", spec.content_type, {}, headers)
+
+
+# -- reading contract schemas ------------------------------------------------------
+
+def reads_of(schema: Any) -> dict[str, Reading]:
+    """Pointer -> Reading for every place a contract schema constrains."""
+    return _reads(schema, schema, "", ())
+
+
+def _reads(node: Any, root: Any, pointer: str, active: tuple) -> dict[str, Reading]:
+    if node is True:
+        return {pointer: Reading()}
+    if not isinstance(node, dict):
+        return {}
+    out: dict[str, Reading] = {pointer: _own(node)}
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#") and ref not in active:
+        target = _local(root, ref)
+        if target is not None:
+            out = _merge_reads(out, _reads(target, root, pointer, active + (ref,)), "all")
+    props = node.get("properties")
+    if isinstance(props, dict):
+        for name, sub in props.items():
+            out = _merge_reads(out, _reads(sub, root, pointer_join(pointer, name), active), "all")
+    required = node.get("required")
+    if isinstance(required, list):
+        for name in required:
+            if isinstance(name, str):
+                child = pointer_join(pointer, name)
+                out[child] = replace(out.get(child, Reading()), required=True)
+    for word in ("items", "additionalProperties"):
+        if isinstance(node.get(word), dict):
+            out = _merge_reads(out, _reads(node[word], root, pointer + "/*", active), "all")
+    for sub in node.get("prefixItems", []) if isinstance(node.get("prefixItems"), list) else []:
+        out = _merge_reads(out, _reads(sub, root, pointer + "/*", active), "all")
+    for sub in node.get("allOf", []) if isinstance(node.get("allOf"), list) else []:
+        out = _merge_reads(out, _reads(sub, root, pointer, active), "all")
+    for word in ("anyOf", "oneOf"):
+        branches = node.get(word)
+        if isinstance(branches, list) and branches:
+            union = _reads(branches[0], root, pointer, active)
+            for sub in branches[1:]:
+                union = _merge_reads(union, _reads(sub, root, pointer, active), "any")
+            out = _merge_reads(out, union, "all")
+    return out
+
+
+def _own(node: dict) -> Reading:
+    raw = node.get("type")
+    types = frozenset([raw]) if isinstance(raw, str) else frozenset(raw) if isinstance(raw, list) else None
+    values = [node["const"]] if "const" in node else node.get("enum") if isinstance(node.get("enum"), list) else None
+    enum = frozenset(v for v in values if isinstance(v, (str, int, float, bool))) if values is not None else None
+    if types is None and values is not None:
+        # `{const: x}` or `{enum: [...]}` alone still fixes the type; null is allowed only if listed.
+        types = frozenset(json_type(v) for v in values)
+    return Reading(False, types, enum)
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return "string" if isinstance(value, str) else "array" if isinstance(value, list) else "object"
+
+
+def _local(root: Any, ref: str) -> Any:
+    node = root
+    for raw in ref[1:].split("/")[1:]:
+        key = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+            node = node[int(key)]
+        else:
+            return None
+    return node
+
+
+def _merge_reads(a: Mapping[str, Reading], b: Mapping[str, Reading], mode: str) -> dict[str, Reading]:
+    """"all": both hold (allOf, nesting); "any": one of them holds (anyOf/oneOf branches)."""
+    out = dict(a)
+    for pointer, rb in b.items():
+        ra = out.get(pointer)
+        if ra is None:
+            out[pointer] = rb if mode == "all" else replace(rb, required=False)
+        else:
+            out[pointer] = _merge(ra, rb, mode)
+    if mode == "any":
+        for pointer in a.keys() - b.keys():
+            out[pointer] = replace(out[pointer], required=False)
+    return out
+
+
+def _merge(a: Reading, b: Reading, mode: str) -> Reading:
+    if mode == "all":
+        types = b.types if a.types is None else a.types if b.types is None else (a.types & b.types or a.types | b.types)
+        enum = b.enum if a.enum is None else a.enum if b.enum is None else a.enum & b.enum
+        return Reading(a.required or b.required, types, enum)
+    types = None if a.types is None or b.types is None else a.types | b.types
+    enum = None if a.enum is None or b.enum is None else a.enum | b.enum
+    return Reading(a.required and b.required, types, enum)
+
+
+def _sent(value: Any, pointer: str = "", out: dict[str, tuple] | None = None) -> dict[str, tuple]:
+    out = {} if out is None else out
+    if pointer:
+        out[pointer] = out.get(pointer, ()) + (value,)
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _sent(sub, pointer_join(pointer, key), out)
+    elif isinstance(value, list):
+        for sub in value:
+            _sent(sub, pointer + "/*", out)
+    return out
+
+
+# -- matching a change to what a use relies on ----------------------------------------
+
+_VERSION_PREFIX = re.compile(r"^/v\d+[a-z0-9]*(?=/)")
+_SPEC_PARAM = re.compile(r"\{[^}/]*\}")
+
+
+@lru_cache(maxsize=4096)
+def _path_pattern(template: str) -> re.Pattern:
+    regex, pos = "", 0
+    for m in _SPEC_PARAM.finditer(template):
+        regex += re.escape(template[pos:m.start()]) + r"[^/]+"
+        pos = m.end()
+    return re.compile("^" + regex + re.escape(template[pos:]).rstrip("/") + "/?$")
+
+
+def route_matches(method: str, path: str, spec_path: str, use: Use) -> bool:
+    """Does the spec's route (`path` has the servers' base path, `spec_path` has not) serve `use`?"""
+    if method != use.method:
+        return False
+    candidates = {use.path, _VERSION_PREFIX.sub("", use.path)}
+    if any(_path_pattern(p).match(c) for p in (path, spec_path) if p for c in candidates):
+        return True
+    return use.route.match(method, path) is not None
+
+
+def status_matches(status: str, statuses: tuple[int, ...]) -> bool:
+    if status == "default":
+        return True
+    if len(status) == 3 and status[1:].upper() == "XX" and status[0].isdigit():
+        return any(s // 100 == int(status[0]) for s in statuses)
+    return status.isdigit() and int(status) in statuses
+
+
+def bodies_at(use: Use, status: str | None, media_type: str | None, event: str | None) -> list[Body]:
+    """The bodies of `use` that a change at this status / media type / event lands in."""
+    out = []
+    for body in use.bodies:
+        if status is not None and not status_matches(status, body.statuses):
+            continue
+        if media_type is not None:
+            if media_type.startswith(STREAM) != body.stream:
+                continue
+            if not body.stream:
+                if body.content_type:
+                    if not media_type.startswith(body.content_type.lower().split(";")[0]):
+                        continue
+                elif body.reads and "json" not in media_type:
+                    continue
+        if event is not None and body.event not in (event, "*"):
+            continue
+        out.append(body)
+    return out
+
+
+def touches(body: Body, pointer: str) -> bool:
+    """Does the body read `pointer` or anything inside it?"""
+    if pointer == "":
+        return bool(body.reads)
+    inside = pointer + "/"
+    return any(p == pointer or p.startswith(inside) for p in body.reads)
+
+
+def sends(use: Use, section: str, pointer: str) -> bool:
+    """Does the example request send the field at `pointer` (or anything inside it)?"""
+    name = pointer[1:].replace("~1", "/").replace("~0", "~")
+    if section == "query":
+        return name in use.query
+    if section == "header":
+        return name.lower() in use.request_headers
+    if section != "body":
+        return False
+    inside = pointer + "/"
+    return any(p == pointer or p.startswith(inside) for p in use.sent)

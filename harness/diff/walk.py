@@ -1,0 +1,257 @@
+"""Walk two specs side by side and collect every change the units find.
+
+Operations are paired by method and path (parameter names ignored, so
+`/videos/{id}` is `/videos/{video_id}`); then statuses, media types,
+headers, stream events and schemas, level by level. A schema pair is compared
+once and its findings reused wherever it appears again (a `Response` schema
+is in many operations and events). A schema that contains itself is cut where
+it recurs: what it holds was already reported one level up.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+from typing import Iterable
+
+from harness.diff.change import Change, Found, Location
+from harness.diff.pairs import (ContentPair, HeadersPair, OperationPair, StatusesPair, StreamPair,
+                                pair_schemas)
+from harness.diff.registry import ChangeKind, units
+from harness.diff.shape import TAGS, Schema, Shape, pinned, schema, shape_of
+from harness.diff.spec import Node, Operation, Spec
+
+_PARAM = re.compile(r"\{[^}/]*\}")
+STREAM = "text/event-stream"
+# Deeper than any real API nests its schemas; past it, a chain of $refs is cut like a cycle
+# rather than running Python out of stack.
+MAX_DEPTH = 150
+EVENTS_EXTENSION = "x-harness-events"   # event type -> schema; written by the cassette diff
+
+
+def diff_specs(old: Spec, new: Spec) -> list[Change]:
+    """Every change from `old` to `new`, sorted by route, location and pointer."""
+    return _Walk(old, new).run()
+
+
+def operation_key(op: Operation) -> tuple[str, str]:
+    return op.method, _PARAM.sub("{}", op.path.rstrip("/") or "/")
+
+
+class _Walk:
+    def __init__(self, old: Spec, new: Spec) -> None:
+        self.old, self.new = old, new
+        self.memo: dict[tuple, tuple[Found, ...]] = {}
+        self.active: dict[tuple, int] = {}
+        self.low = math.inf
+        self.changes: dict[tuple, Change] = {}
+        self.has_new = True
+
+    # -- collecting ------------------------------------------------------------
+    def emit(self, scope: str, pair: object, op: Operation, location: Location) -> None:
+        for unit in units(scope):
+            for hit in unit.detect(pair):
+                where = replace(location, status=hit.status or location.status,
+                                media_type=hit.media_type or location.media_type, event=hit.event or location.event)
+                self.add(unit, Found(unit.name, hit.pointer, hit.old, hit.new), op, where)
+
+    def add_all(self, found: Iterable[Found], op: Operation, location: Location) -> None:
+        for f in found:
+            self.add(_kind(f.kind), f, op, location)
+
+    def add(self, unit: ChangeKind, found: Found, op: Operation, location: Location) -> None:
+        # A route is named as the side that has it serves it: a removed one by the old base path.
+        base = self.new.base_path if self.has_new else self.old.base_path
+        change = Change(unit.name, op.method, base + op.path, location, found.pointer, found.old, found.new,
+                        unit.severity, op.path)
+        key = (change.kind, change.method, change.path, str(change.location), change.pointer,
+               repr(change.old), repr(change.new))
+        self.changes.setdefault(key, change)
+
+    # -- operations ------------------------------------------------------------
+    def run(self) -> list[Change]:
+        old_ops = {operation_key(op): op for op in self.old.operations()}
+        new_ops = {operation_key(op): op for op in self.new.operations()}
+        new_paths = {path for _, path in new_ops}
+        for key in sorted(old_ops.keys() | new_ops.keys(), key=lambda k: (k[1], k[0])):
+            o, n = old_ops.get(key), new_ops.get(key)
+            pair = OperationPair(o, n, path_gone=n is None and key[1] not in new_paths)
+            self.has_new = n is not None
+            self.emit("operation", pair, n or o, Location("operation"))  # type: ignore[arg-type]
+            if o is not None and n is not None:
+                self.parameters(o, n)
+                self.request(o, n)
+                self.responses(o, n)
+        return sorted(self.changes.values(),
+                      key=lambda c: (c.path, c.method, str(c.location), c.pointer, c.kind, repr(c.new)))
+
+    def parameters(self, o: Operation, n: Operation) -> None:
+        old_params, new_params = _parameters(self.old, o), _parameters(self.new, n)
+        for section in ("query", "header", "cookie"):
+            if section in old_params and section in new_params:
+                found = self.compare_shapes(old_params[section], new_params[section], "request", None)
+                self.add_all(found, n, Location("request", section=section))
+
+    def request(self, o: Operation, n: Operation) -> None:
+        old_content = _content(self.old, o.node.get("requestBody"))
+        new_content = _content(self.new, n.node.get("requestBody"))
+        if not old_content and not new_content:
+            return
+        self.emit("content", ContentPair("request", old_content, new_content), n, Location("request"))
+        for media in old_content.keys() & new_content.keys():
+            self.body(old_content[media], new_content[media], "request", n, Location("request", media_type=media))
+
+    def responses(self, o: Operation, n: Operation) -> None:
+        old_statuses, new_statuses = _statuses(self.old, o), _statuses(self.new, n)
+        self.emit("statuses", StatusesPair(old_statuses, new_statuses), n, Location("response"))
+        for status in sorted(old_statuses.keys() & new_statuses.keys()):
+            old_resp, new_resp = old_statuses[status], new_statuses[status]
+            self.emit("headers", HeadersPair(_headers(self.old, old_resp), _headers(self.new, new_resp)), n,
+                      Location("response", status, section="headers"))
+            old_content, new_content = _content(self.old, old_resp), _content(self.new, new_resp)
+            self.emit("content", ContentPair("response", old_content, new_content), n, Location("response", status))
+            for media in sorted(old_content.keys() & new_content.keys()):
+                where = Location("response", status, media)
+                if media.startswith(STREAM):
+                    self.stream(old_content[media], new_content[media], n, where)
+                else:
+                    self.body(old_content[media], new_content[media], "response", n, where)
+
+    def stream(self, old_media: Node, new_media: Node, op: Operation, where: Location) -> None:
+        old_events, new_events = stream_events(self.old, old_media), stream_events(self.new, new_media)
+        self.emit("stream", StreamPair(old_events, new_events), op, where)
+        for event in sorted(old_events.keys() & new_events.keys()):
+            found = self.compare(old_events[event], new_events[event], "response", None)
+            self.add_all(found, op, Location(where.part, where.status, where.media_type, event))
+
+    def body(self, old_media: Node, new_media: Node, role: str, op: Operation, where: Location) -> None:
+        old_schema, new_schema = old_media.get("schema"), new_media.get("schema")
+        if old_schema is not None and new_schema is not None:
+            self.add_all(self.compare(schema(old_schema), schema(new_schema), role, None), op, where)
+
+    # -- schemas -----------------------------------------------------------------
+    def compare(self, old: Schema, new: Schema, role: str, name: str | None) -> tuple[Found, ...]:
+        key = (old.key, new.key, role, name)
+        done = self.memo.get(key)
+        if done is not None:
+            return done
+        depth = self.active.get(key)
+        if depth is not None:          # recursion: the same pair is being compared further up
+            self.low = min(self.low, depth)
+            return ()
+        mine = len(self.active)
+        if mine >= MAX_DEPTH:
+            self.low = min(self.low, 0)   # incomplete: never cache what was cut here
+            return ()
+        self.active[key] = mine
+        outer_low, self.low = self.low, math.inf
+        try:
+            found = self.compare_shapes(shape_of(self.old, old), shape_of(self.new, new), role, name)
+        finally:
+            del self.active[key]
+        if self.low >= mine:           # complete: it did not stop at a pair still open above it
+            self.memo[key] = found
+        self.low = min(outer_low, self.low)
+        return found
+
+    def compare_shapes(self, o: Shape, n: Shape, role: str, name: str | None) -> tuple[Found, ...]:
+        pair = pair_schemas(o, n, role, name, self.old, self.new)
+        out: list[Found] = [Found(unit.name, hit.pointer, hit.old, hit.new)
+                            for unit in units("schema") for hit in unit.detect(pair)]
+        if _may_be(o, "object") and _may_be(n, "object"):
+            for prop in pair.matched:
+                out.extend(f.under(prop) for f in self.compare(o.properties[prop], n.properties[prop], role, prop))
+            if o.additional is not None and n.additional is not None:
+                out.extend(f.under("*") for f in self.compare(o.additional, n.additional, role, None))
+        if o.items is not None and n.items is not None and _may_be(o, "array") and _may_be(n, "array"):
+            out.extend(f.under("*") for f in self.compare(o.items, n.items, role, None))
+        if o.variants and n.variants and o.tag == n.tag:
+            for value in o.variants.keys() & n.variants.keys():
+                out.extend(self.compare(o.variants[value], n.variants[value], role, name))
+        elif pair.old_variants and pair.new_variants and bool(o.variants) != bool(n.variants):
+            for value in pair.old_variants.keys() & pair.new_variants.keys():
+                out.extend(self.compare_shapes(pair.old_variants[value], pair.new_variants[value], role, name))
+        return tuple(out)
+
+
+def _kind(name: str) -> ChangeKind:
+    from harness.diff.registry import kind
+    return kind(name)
+
+
+def _may_be(shape: Shape, json_type: str) -> bool:
+    return shape.types is None or json_type in shape.types
+
+
+def _parameters(spec: Spec, op: Operation) -> dict[str, Shape]:
+    """Query, header and cookie parameters as one object shape per section, so the schema
+    units judge "a required query parameter was added" like "a required field was added"."""
+    by_name: dict[tuple[str, str], Node] = {}
+    for holder in (op.path_item, op.node):   # the operation's own list overrides the path item's
+        params = holder.get("parameters")
+        if params is None or not isinstance(params.data, list):
+            continue
+        for i in range(len(params.data)):
+            param = spec.resolve(params.child(i))
+            if isinstance(param.data, dict) and isinstance(param.data.get("name"), str):
+                by_name[(str(param.data.get("in")), param.data["name"])] = param
+    sections: dict[str, dict] = {}
+    for (section, name), param in by_name.items():
+        entry = sections.setdefault(section, {"properties": {}, "required": set()})
+        sub = param.get("schema")
+        entry["properties"][name] = schema(sub) if sub is not None else Schema((param,))
+        if param.data.get("required") is True:
+            entry["required"].add(name)
+    return {section: Shape(key=("parameters", id(op.node.data), section), types=frozenset({"object"}),
+                           properties=entry["properties"], required=frozenset(entry["required"]))
+            for section, entry in sections.items()}
+
+
+def _statuses(spec: Spec, op: Operation) -> dict[str, Node]:
+    responses = op.node.get("responses")
+    if responses is None or not isinstance(responses.data, dict):
+        return {}
+    return {str(status).upper() if str(status).lower() != "default" else "default": spec.resolve(responses.child(status))
+            for status in responses.data}
+
+
+def _content(spec: Spec, holder: Node | None) -> dict[str, Node]:
+    if holder is None:
+        return {}
+    holder = spec.resolve(holder)
+    content = holder.get("content")
+    if content is None or not isinstance(content.data, dict):
+        return {}
+    return {str(media).split(";")[0].strip().lower(): spec.resolve(content.child(media)) for media in content.data}
+
+
+def _headers(spec: Spec, response: Node) -> dict[str, Node]:
+    headers = response.get("headers")
+    if headers is None or not isinstance(headers.data, dict):
+        return {}
+    return {str(name).lower(): spec.resolve(headers.child(name)) for name in headers.data}
+
+
+def stream_events(spec: Spec, media: Node) -> dict[str, Schema]:
+    """Event type -> data schema of a text/event-stream body.
+
+    The types come from the stream's schema: a oneOf/anyOf of objects whose
+    `type` (or `object`) is a constant, or one such object. A stream whose
+    schema names no type is one kind of event, SSE's default `message`.
+    """
+    listed = media.get(EVENTS_EXTENSION)
+    if listed is not None and isinstance(listed.data, dict):
+        return {str(name): schema(listed.child(name)) for name in listed.data}
+    node = media.get("schema")
+    if node is None:
+        return {}
+    whole = schema(node)
+    shape = shape_of(spec, whole)
+    if shape.variants:
+        return {str(value): sub for value, sub in shape.variants.items()}
+    for tag in TAGS:
+        values = pinned(spec, shape, tag)
+        if values:
+            return {str(value): whole for value in values}
+    return {"message": whole}
