@@ -20,7 +20,7 @@ def main(selected: list[str]) -> int:
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
     if selected:
         names = [n for n in names if any(s in n for s in selected)]
-    console = Console()
+    console = Console(width=140)
     table = Table(title="harness benchmarks")
     for col in ("benchmark", "measure", "value", "baseline", "baseline value", "ratio"):
         table.add_column(col, justify="right" if col in ("value", "baseline value", "ratio") else "left")
