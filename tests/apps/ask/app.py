@@ -57,4 +57,7 @@ app = Starlette(routes=[Route("/ask", ask, methods=["POST"]), Route("/answers/{a
                         Route("/health", health)])
 
 if __name__ == "__main__":
+    if os.environ.get("PID_FILE"):   # lets tests check the harness stopped us
+        with open(os.environ["PID_FILE"], "w") as handle:
+            handle.write(str(os.getpid()))
     uvicorn.run(app, host="127.0.0.1", port=int(os.environ["PORT"]), log_level="warning")

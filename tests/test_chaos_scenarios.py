@@ -1,0 +1,147 @@
+"""Scenarios end to end: a small app with a fallback holds; without it the run
+fails with verdicts that say why; bad input exits 2 naming the file and line;
+the app is always stopped; reports are written."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from harness.chaos import runner, scenario
+from harness.cli import main
+from harness.errors import InputError
+
+APP = Path(__file__).parent / "apps" / "ask"
+SUNSET = (APP / "sunset.yaml").read_text()
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    shutil.copy(APP / "app.py", tmp_path / "app.py")
+    return tmp_path
+
+
+def write(workdir, text, name="s.yaml"):
+    path = workdir / name
+    path.write_text(text)
+    return path
+
+
+def test_the_app_with_a_fallback_holds_and_reports_are_written(workdir, capsys):
+    path = write(workdir, SUNSET)
+    assert main(["chaos", "run", str(path), "--report", str(workdir / "report")]) == 0
+    names = sorted(p.name for p in (workdir / "report").iterdir())
+    assert names == ["junit.xml", "report.html", "report.json", "report.md"]
+    data = json.loads((workdir / "report" / "report.json").read_text())
+    assert data["totals"] == {"scenarios": 1, "passed": 1, "failed": 0, "verdicts": 8, "verdicts_failed": 0}
+    suite = ET.parse(workdir / "report" / "junit.xml").getroot().find("testsuite")
+    assert suite.get("tests") == "8" and suite.get("failures") == "0"
+    html = (workdir / "report" / "report.html").read_text()
+    assert "<svg" in html and "http://" not in html.split("<body>")[0] and "<script" not in html
+
+
+def test_without_the_fallback_the_run_fails_with_verdicts_that_say_why(workdir, capsys):
+    fragile = SUNSET.replace('ANTHROPIC_BASE_URL: "{anthropic.url}"}',
+                             'ANTHROPIC_BASE_URL: "{anthropic.url}", FALLBACK: "0"}')
+    result = runner.run(scenario.load(write(workdir, fragile)))
+    assert not result.ok
+    failed = {v.name: v.message for v in result.failures}
+    assert set(failed) == {"step 1: POST /ask", "served_by: anthropic, steps: [1]"}
+    assert "expected status 200, got 502" in failed["step 1: POST /ask"]
+    assert "no provider answered successfully (1× openai 410)" in failed["served_by: anthropic, steps: [1]"]
+    evidence = next(v for v in result.failures if v.kind == "expect").evidence
+    assert [(x.provider, x.status, x.fault) for x in evidence] == [("openai", 410, "gone,deprecated")]
+    assert main(["chaos", "run", str(workdir / "s.yaml")]) == 1
+
+
+def test_a_fault_that_never_acts_fails_the_run(workdir):
+    never = SUNSET.replace("  - {at: 30, fault: gone", "  - {at: 90, fault: outage, provider: anthropic}\n"
+                                                        "  - {at: 30, fault: gone")
+    result = runner.run(scenario.load(write(workdir, never)))
+    (verdict,) = result.failures
+    assert verdict.kind == "timeline" and "never acted" in verdict.message and verdict.line == 12
+
+
+def test_the_app_is_stopped_even_when_the_run_is_interrupted(workdir):
+    pid_file = workdir / "pid"
+    text = SUNSET.replace('env: {PORT: "{port}"', f'env: {{PID_FILE: "{pid_file}", PORT: "{{port}}"')
+
+    def interrupt(message):
+        if "day 1" in message:
+            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(scenario.load(write(workdir, text)), progress=interrupt)
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+@pytest.mark.parametrize("change, words, line", [
+    (("fault: gone", "fault: gon"), "unknown fault 'gon'; did you mean 'gone'?", 12),
+    (("sunset: 30}", "sunset: 30, sunsett: 4}"), "fault 'deprecated' has no parameter 'sunsett'", 11),
+    (('route: "/v1/chat/completions"}', 'route: "/v1/{chat"}'), "bad route pattern", 12),
+    (("ready: {path", "redy: {path"), "unknown key 'redy' in app; did you mean 'ready'?", 9),
+    (("steps: [0]}", "steps: [7]}"), "there is no step 7", 18),
+    (("{anthropic.url}\"}", "{antropic.url}\"}"), "unknown placeholder {antropic.url}", None),
+])
+def test_bad_scenarios_exit_2_naming_file_and_line(workdir, capsys, change, words, line):
+    old, new = change
+    assert old in SUNSET
+    path = write(workdir, SUNSET.replace(old, new, 1))
+    assert main(["chaos", "run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and str(path) in err and "Traceback" not in err
+    if line:
+        assert f"{path}:{line}:" in err
+
+
+def test_an_app_that_exits_or_never_gets_ready_is_bad_input(workdir):
+    crashing = SUNSET.replace('command: ["{python}", app.py]', 'command: ["{python}", "-c", "raise SystemExit(3)"]')
+    with pytest.raises(InputError, match="exited with code 3 before it was ready"):
+        runner.run(scenario.load(write(workdir, crashing)))
+    silent = SUNSET.replace('command: ["{python}", app.py]', 'command: ["{python}", "-c", "import time; time.sleep(30)"]')
+    silent = silent.replace("timeout: 20}", "timeout: 0.5}")
+    with pytest.raises(InputError, match="never became ready"):
+        runner.run(scenario.load(write(workdir, silent)))
+
+
+def test_a_dead_toxiproxy_url_is_bad_input(workdir, capsys):
+    text = SUNSET.replace("  - {at: 30, fault: gone", "  - {at: 1, fault: latency, provider: openai, latency: 10}\n"
+                                                       "  - {at: 30, fault: gone")
+    path = write(workdir, text)
+    assert main(["chaos", "run", str(path), "--toxiproxy-url", "http://127.0.0.1:9"]) == 2
+    assert "Toxiproxy at http://127.0.0.1:9 is not answering" in capsys.readouterr().err
+
+
+NETWORK = """\
+scenario: ask-network
+seed: 3
+doubles: [openai, anthropic]
+app:
+  command: ["{python}", app.py]
+  url: "http://127.0.0.1:{port}"
+  env: {PORT: "{port}", OPENAI_BASE_URL: "{openai.url}/v1", ANTHROPIC_BASE_URL: "{anthropic.url}"}
+timeline:
+  - {at: 1, until: 2, fault: latency, provider: openai, latency: 300}
+  - {at: 2, until: 3, fault: down, provider: openai}
+steps:
+  - {at: 1, request: {method: POST, path: /ask, json: {q: slow}}, expect: {status: 200, json: {provider: openai}}}
+  - {at: 2, request: {method: POST, path: /ask, json: {q: down}}, expect: {status: 200, json: {provider: anthropic}}}
+  - {at: 3, request: {method: POST, path: /ask, json: {q: back}}, expect: {status: 200, json: {provider: openai}}}
+expect:
+  - {served_by: anthropic, steps: [1]}
+  - {max_calls: 0, provider: openai, steps: [1]}
+"""
+
+
+def test_network_faults_act_through_the_toxiproxy_hop(workdir):
+    result = runner.run(scenario.load(write(workdir, NETWORK)))
+    assert result.ok, [f"{v.name}: {v.message}" for v in result.failures]
+    slow = [x for x in result.exchanges if result.step_of[id(x)] == 0]
+    assert [x.provider for x in slow] == ["openai"]
+    assert {(n["fault"], n["day"]) for n in result.network_log} == {("latency", 1), ("down", 2)}
