@@ -161,3 +161,23 @@ def test_windows_count_days_from_the_origin():
     assert active.before(call()) is None
     clock.t += 86_400
     assert active.before(call()).status == 410
+
+
+def test_an_app_out_of_process_sets_faults_through_the_control_api():
+    import httpx
+
+    from harness.double import Double
+    chat = {"model": "gpt-4o", "messages": [{"role": "user", "content": "x"}]}
+    with Double("openai") as double:
+        client = httpx.Client(base_url="http://double", transport=double.transport(),
+                              headers={"authorization": "Bearer sk-test"})
+        made = client.post("/__harness/faults", json={"fault": "rate_limit", "route": "POST /v1/chat/completions",
+                                                      "first": 1, "retry_after": 2})
+        assert made.status_code == 201
+        first, second = (client.post("/v1/chat/completions", json=chat) for _ in range(2))
+        assert (first.status_code, first.headers["retry-after"], second.status_code) == (429, "2", 200)
+        assert [x.fault for x in double.journal] == ["rate_limit", None]
+        typo = client.post("/__harness/faults", json={"fault": "rate_limit", "retry_aftr": 2})
+        assert typo.status_code == 400 and "did you mean 'retry_after'" in typo.json()["error"]
+        network = client.post("/__harness/faults", json={"fault": "latency"})
+        assert network.status_code == 400   # a Toxiproxy toxic, not something the double does

@@ -95,6 +95,11 @@ def test_path_removed_and_back_is_operation_added():
     assert only(ONE_PATH, TWO_PATHS, "operation-added").route == "GET /v1/a"
 
 
+def test_the_verdict_counts_in_words():
+    result = judge([only(TWO_PATHS, ONE_PATH, "path-removed")], [contract(calls("GET", "/v1/a"))])
+    assert result.verdict() == "1 change breaks consumer (0 harmless)"
+
+
 def test_path_removed_breaks_a_consumer_that_calls_it_only():
     assert level(TWO_PATHS, ONE_PATH, "path-removed", calls("GET", "/v1/a")) == BREAKING
     assert level(TWO_PATHS, ONE_PATH, "path-removed", calls("GET", "/v1/b")) == "provider-breaking"
@@ -493,12 +498,19 @@ def test_request_field_added_when_optional_is_harmless():
 def test_field_deprecated_is_risky_where_used():
     old = body_api(obj(total={"type": "integer"}))
     new = body_api(obj(total={"type": "integer", "deprecated": True}))
-    assert only(old, new, "field-deprecated").pointer == "/total"
+    change = only(old, new, "field-deprecated")
+    assert (change.pointer, change.old, change.new) == ("/total", {"deprecated": False}, {"deprecated": True})
     assert "field-deprecated" not in kinds(new, old)
     assert level(old, new, "field-deprecated", reader(total={"type": "integer"})) == RISKY
     assert level(old, new, "field-deprecated", reader(other={"type": "integer"})) == HARMLESS
     sent_old, sent_new = _request(obj(n={"type": "integer"})), _request(obj(n={"type": "integer", "deprecated": True}))
     assert level(sent_old, sent_new, "field-deprecated", calls("POST", "/v1/v", json={"n": 2})) == RISKY
+
+
+def test_field_deprecated_when_it_gets_a_sunset_date():
+    old = body_api(obj(total={"type": "integer"}))
+    new = body_api(obj(total={"type": "integer", "x-sunset": "2027-01-01"}))
+    assert only(old, new, "field-deprecated").new == {"deprecated": False, "x-sunset": "2027-01-01"}
 
 
 def test_constraint_changed_is_reported_and_harmless():
@@ -549,3 +561,17 @@ def test_a_schema_reused_in_many_places_is_reported_at_each_place():
 def test_each_kind_has_a_summary_and_a_valid_severity(kind):
     unit = KINDS[kind]
     assert unit.summary and unit.severity in (BREAKING, RISKY, HARMLESS)
+
+
+def test_a_change_behind_a_loop_of_refs_is_still_found():
+    def loop(c_type: str) -> dict:
+        schemas = {"A": obj(b={"$ref": "#/components/schemas/B"}),
+                   "B": obj(a={"$ref": "#/components/schemas/A"}, c={"$ref": "#/components/schemas/C"}),
+                   "C": obj(v={"type": c_type})}
+        paths = {"/x": {"get": op({"$ref": "#/components/schemas/B"})},
+                 "/y": {"get": op({"$ref": "#/components/schemas/A"})}}
+        return api(paths, schemas)
+    found = {(c.route, c.pointer) for c in diff(loop("string"), loop("integer")) if c.kind == "response-field-retyped"}
+    # Where the loop is cut can depend on the walk's order; the shortest pointers are always there.
+    assert {("GET /v1/x", "/c/v"), ("GET /v1/y", "/b/c/v")} <= found
+    assert all(pointer.endswith("/c/v") for _, pointer in found)

@@ -90,7 +90,7 @@ def mutate(s: dict) -> tuple[dict, dict]:
             api(new_fields, required, s["new_version"], s["nested"]))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, database=None)
 @given(scenarios())
 def test_a_change_breaks_the_consumer_exactly_when_it_reads_the_field(s):
     old, new = mutate(s)
@@ -104,7 +104,7 @@ def test_a_change_breaks_the_consumer_exactly_when_it_reads_the_field(s):
         assert result.provider_breaking, s
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(values=st.lists(st.sampled_from(("queued", "running", "done", "failed")), min_size=1, unique=True),
        listed=st.booleans(), nested=st.booleans())
 def test_a_new_enum_value_is_never_breaking_and_risky_only_where_values_are_listed(values, listed, nested):

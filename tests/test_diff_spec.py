@@ -196,7 +196,7 @@ def test_invalid_json_exits_2_with_its_line(tmp_path, capsys):
 
 def test_a_document_that_is_not_openapi_exits_2(tmp_path, capsys):
     code, err = run_cli(capsys, write(tmp_path / "x.yaml", {"title": "not a spec"}), good(tmp_path))
-    assert code == 2 and "x.yaml" in err and "no 'openapi' key" in err
+    assert code == 2 and "x.yaml" in err and "no 'openapi' key (/openapi)" in err
     code, err = run_cli(capsys, write(tmp_path / "list.yaml", [1, 2]), good(tmp_path))
     assert code == 2 and "list.yaml" in err and "not an OpenAPI document" in err
 

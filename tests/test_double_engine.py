@@ -364,7 +364,7 @@ def test_build_fault_names_unknown_faults_and_uses_registered_builders(monkeypat
         build_fault({"fault": "outage"})
     with pytest.raises(InputError, match='"fault" name'):
         build_fault({"name": "outage"})
-    register_fault("toy_outage", lambda settings: Outage(**settings))
+    register_fault("toy_outage", lambda settings, double: Outage(**settings))
     fault = build_fault({"fault": "toy_outage", "route": "GET /v1/stream"})
     assert isinstance(fault, Outage) and fault.route == "GET /v1/stream"
     with pytest.raises(InputError, match="toy_outage"):
@@ -411,7 +411,7 @@ def test_control_faults_use_the_registry(client, double, monkeypatch):
     response = client.post("/__harness/faults", json={"fault": "toy_outage"})
     assert response.status_code == 400
     assert "unknown fault 'toy_outage'" in response.json()["error"]
-    register_fault("toy_outage", lambda settings: Outage(**settings))
+    register_fault("toy_outage", lambda settings, double: Outage(**settings))
     response = client.post("/__harness/faults", json={"fault": "toy_outage", "route": "GET /v1/now"})
     assert response.status_code == 201
     assert response.json() == {"index": 0, "name": "toy_outage",

@@ -159,3 +159,19 @@ def attach(injection: Injection, double: Any) -> Active:
     active = Active(injection, double.profile, double.clock)
     double.faults.append(active)
     return active
+
+
+_WHEN = ("first", "after", "every", "probability", "at", "until")
+
+
+def from_description(name: str):
+    """A builder for the double's control API: `{"fault": name, "route": ..., "first": 2, ...params}`."""
+    def build(settings: dict[str, Any], double: Any) -> Active:
+        settings = dict(settings)
+        route = settings.pop("route", None)
+        when = {key: settings.pop(key) for key in _WHEN if key in settings}
+        injection = Injection(make(name, settings), route=Route.parse(route) if route else None,
+                              schedule=Schedule(**when), origin=double.clock.now(), seed=double.seed,
+                              key=f"control:{name}")
+        return Active(injection, double.profile, double.clock)
+    return build

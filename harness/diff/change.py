@@ -15,10 +15,6 @@ BREAKING, RISKY, HARMLESS = "breaking", "risky", "harmless"
 LEVELS = (BREAKING, RISKY, HARMLESS)          # worst first
 
 
-def worst(levels) -> str:
-    return min(levels, key=LEVELS.index, default=HARMLESS)
-
-
 @dataclass(frozen=True, slots=True)
 class Hit:
     """What a unit's `detect` yields: where (relative to what it was handed) and old -> new.

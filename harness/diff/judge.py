@@ -15,7 +15,8 @@ from typing import Any, Iterable
 from harness.contracts.model import Contract
 from harness.diff.change import BREAKING, HARMLESS, LEVELS, RISKY, Change
 from harness.diff.registry import kind
-from harness.diff.usage import Use, route_matches, uses_of
+from harness.diff.matching import route_matches
+from harness.diff.usage import Use, uses_of
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ class Judgement:
     def verdict(self) -> str:
         who = ", ".join(self.consumers) or "this consumer"
         if self.breaking:
-            head = f"{len(self.breaking)} change{'s' if len(self.breaking) != 1 else ''} break {who}"
+            n = len(self.breaking)
+            head = f"{n} change{'s break' if n != 1 else ' breaks'} {who}"
         elif self.risky:
             head = f"nothing breaks {who}, but {len(self.risky)} change{'s are' if len(self.risky) != 1 else ' is'} risky"
         else:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from harness.diff.change import BREAKING, HARMLESS, RISKY, Change
-from harness.diff.usage import Body, Reading, Use, bodies_at, sends, touches
-
+from harness.diff.change import Change
+from harness.diff.matching import bodies_at, sends, touches
+from harness.diff.usage import Body, Reading, Use
 
 
 def calls_route(level: str, why: str):
@@ -62,12 +62,6 @@ def types_named(name: str) -> set[str] | None:
     return None if name in (None, "any") else set(str(name).split("|"))
 
 
-def worst_of(verdicts: Iterable[tuple[str, str] | None]) -> tuple[str, str] | None:
-    order = {BREAKING: 0, RISKY: 1, HARMLESS: 2}
-    found = [v for v in verdicts if v is not None]
-    return min(found, key=lambda v: order[v[0]]) if found else None
-
-
 def sent_values(change: Change, use: Use) -> tuple:
     if change.location.part != "request" or change.location.section != "body":
         return ()
@@ -79,6 +73,3 @@ def encloser_sent(change: Change, use: Use) -> bool:
     parent = change.pointer.rsplit("/", 1)[0]
     return parent == "" or sends(use, change.location.section, parent)
 
-
-__all__ = ["BREAKING", "HARMLESS", "RISKY", "calls_route", "not_judged", "reads_field", "sends_field",
-           "readings", "response_bodies", "types_named", "worst_of", "sent_values", "encloser_sent"]

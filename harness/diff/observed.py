@@ -22,7 +22,8 @@ from harness.contracts.model import Contract
 from harness.diff.change import Change
 from harness.diff.spec import Spec, spec_from_data
 from harness.diff.usage import Use, uses_of
-from harness.diff.walk import EVENTS_EXTENSION, diff_specs
+from harness.diff.operation_parts import EVENTS_EXTENSION
+from harness.diff.walk import diff_specs
 from harness.exchange import Exchange
 from harness.yamlfile import pointer_join
 

@@ -15,7 +15,7 @@ schemas stay unresolved `Schema` handles until the diff walks into them.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from harness.diff.spec import Node, Spec
@@ -26,6 +26,12 @@ CONSTRAINTS = ("format", "pattern", "minLength", "maxLength", "minimum", "maximu
                "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems", "minProperties",
                "maxProperties")
 _SUNSET_WORDS = ("sunset", "deprecat", "retire", "shutdown", "removal")
+
+
+def sunset_extensions(data: dict) -> dict[str, Any]:
+    """`x-sunset`, `x-deprecation-date` and the like: extensions that say when something goes away."""
+    return {k: v for k, v in data.items()
+            if isinstance(k, str) and k.startswith("x-") and any(w in k.lower() for w in _SUNSET_WORDS)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,9 +103,7 @@ def _build(spec: Spec, sch: Schema, key: tuple) -> Shape:
 
 
 def _with_key(shape: Shape, key: tuple) -> Shape:
-    return Shape(key, shape.types, shape.nullable, shape.properties, shape.required, shape.items,
-                 shape.additional, shape.enum, shape.open_enum, shape.default, shape.deprecated,
-                 shape.sunset, shape.tag, shape.variants, shape.constraints)
+    return replace(shape, key=key)
 
 
 def _node_shape(spec: Spec, node: Node, key: tuple) -> Shape:
@@ -180,7 +184,7 @@ def _own(node: Node, key: tuple) -> Shape:
         enum=frozenset(hashable(v) for v in values) if values is not None else None,
         default=data.get("default", MISSING),
         deprecated=data.get("deprecated") is True,
-        sunset={k: v for k, v in data.items() if k.startswith("x-") and any(w in k.lower() for w in _SUNSET_WORDS)},
+        sunset=sunset_extensions(data),
         constraints={k: data[k] for k in CONSTRAINTS if k in data},
     )
 
@@ -199,32 +203,12 @@ def _json_type(value: Any) -> str:
 
 def _all(shapes: list[Shape], key: tuple) -> Shape:
     """allOf: every part holds at once, so constraints add up."""
-    types: frozenset[str] | None = None
-    for s in shapes:
-        if s.types is not None:
-            if types is None:
-                types = s.types
-            else:
-                both = types & s.types
-                if not both and "number" in types | s.types and "integer" in types | s.types:
-                    both = frozenset({"integer"})
-                types = both or types   # contradictory parts: keep the first rather than "nothing"
+    types = _all_types(shapes)
     properties: dict[str, Schema] = {}
     for s in shapes:
         for name, sub in s.properties.items():
             properties[name] = join([properties[name], sub], "all") if name in properties else sub
-    enum: frozenset | None = None
-    for s in shapes:
-        if s.enum is not None and not s.open_enum:
-            enum = s.enum if enum is None else enum & s.enum
-    if enum is None:
-        listed = [s for s in shapes if s.enum is not None]
-        if listed:
-            enum, open_enum = frozenset().union(*(s.enum for s in listed)), True  # type: ignore[misc]
-        else:
-            open_enum = False
-    else:
-        open_enum = False
+    enum, open_enum = _all_enum(shapes)
     items = [s.items for s in shapes if s.items is not None]
     additional = [s.additional for s in shapes if s.additional is not None]
     tagged = next((s for s in shapes if s.variants), None)
@@ -246,6 +230,30 @@ def _all(shapes: list[Shape], key: tuple) -> Shape:
         tag=tagged.tag if tagged else None, variants=tagged.variants if tagged else {},
         constraints=constraints,
     )
+
+
+def _all_types(shapes: list[Shape]) -> frozenset[str] | None:
+    types: frozenset[str] | None = None
+    for s in shapes:
+        if s.types is None:
+            continue
+        if types is None:
+            types = s.types
+            continue
+        both = types & s.types
+        if not both and {"number", "integer"} <= types | s.types:
+            both = frozenset({"integer"})           # an integer is a number
+        types = both or types   # contradictory parts: keep the first rather than "nothing"
+    return types
+
+
+def _all_enum(shapes: list[Shape]) -> tuple[frozenset | None, bool]:
+    """Closed lists intersect; open lists (known values, any accepted) add up and stay open."""
+    closed = [s.enum for s in shapes if s.enum is not None and not s.open_enum]
+    if closed:
+        return frozenset.intersection(*closed), False
+    listed = [s.enum for s in shapes if s.enum is not None]
+    return (frozenset().union(*listed), True) if listed else (None, False)
 
 
 def join(schemas: list[Schema], mode: str) -> Schema | None:
@@ -274,9 +282,7 @@ def _any(spec: Spec, shapes: list[Shape], key: tuple, tag: str | None, schemas: 
     if len(kept) == 1:
         # `anyOf: [X, {type: "null"}]` is 3.1's way to write a nullable X.
         only = kept[0][0]
-        return Shape(key, only.types, nullable or only.nullable, only.properties, only.required, only.items,
-                     only.additional, only.enum, only.open_enum, only.default, only.deprecated, only.sunset,
-                     only.tag, only.variants, only.constraints)
+        return replace(only, key=key, nullable=nullable or only.nullable)
     tagged = _tagged(spec, kept, tag)
     if tagged is not None:
         name, variants = tagged
@@ -285,23 +291,37 @@ def _any(spec: Spec, shapes: list[Shape], key: tuple, tag: str | None, schemas: 
 
 
 def _tagged(spec: Spec, kept: list[tuple[Shape, Schema]], tag: str | None):
-    """(tag field, {tag value: variant}) when every variant pins the same field to constants."""
+    """(tag field, {tag value: variant}) when every variant pins one field to values no other
+    variant uses: the discriminator's field if there is one, else `type`, else `object`, else
+    any field they all pin (chat messages are told apart by `role`)."""
     if not kept or any(s.types is not None and s.types != frozenset({"object"}) for s, _ in kept):
         return None
-    for name in ((tag,) if tag else TAGS):
-        variants: dict[Any, Schema] = {}
-        for s, sch in kept:
-            if s.variants and s.tag == name:
-                variants.update(s.variants)   # a union of unions: flatten
-                continue
-            values = pinned(spec, s, name)
-            if not values:
-                break
-            for value in values:
-                variants.setdefault(value, sch)
-        else:
+    if tag:
+        names: list[str] = [tag]
+    else:
+        common = set.intersection(*(set(s.properties) | ({s.tag} if s.tag else set()) for s, _ in kept))
+        names = [t for t in TAGS if t in common] + sorted(common - set(TAGS))
+    for name in names:
+        variants = _variants_by(spec, kept, name)
+        if variants is not None:
             return name, variants
     return None
+
+
+def _variants_by(spec: Spec, kept: list[tuple[Shape, Schema]], name: str) -> dict[Any, Schema] | None:
+    variants: dict[Any, Schema] = {}
+    for s, sch in kept:
+        if s.variants and s.tag == name:
+            found = dict(s.variants)        # a union of unions: flatten
+        else:
+            values = pinned(spec, s, name)
+            if not values:
+                return None
+            found = {value: sch for value in values}
+        if variants.keys() & found.keys():
+            return None                     # two variants share a value: this field does not tell them apart
+        variants.update(found)
+    return variants
 
 
 def pinned(spec: Spec, s: Shape, name: str) -> frozenset | None:

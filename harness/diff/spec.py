@@ -224,9 +224,9 @@ def _checked(doc: Document) -> Spec:
     if not isinstance(data, dict):
         raise SpecError("not an OpenAPI document: expected a mapping with an 'openapi' key", doc.source, 1)
     if "openapi" not in data:
-        hint = ("Swagger 2.0 is not supported; convert it to OpenAPI 3 first" if "swagger" in data
-                else "not an OpenAPI document: there is no 'openapi' key")
-        raise _error(doc, hint, "/swagger" if "swagger" in data else "")
+        if "swagger" in data:
+            raise _error(doc, "Swagger 2.0 is not supported; convert it to OpenAPI 3 first", "/swagger")
+        raise _error(doc, "not an OpenAPI document: the top level has no 'openapi' key (/openapi)", "")
     version = str(data["openapi"])
     if not _VERSION.match(version):
         raise _error(doc, f"OpenAPI version {version!r} is not supported; expected 3.0.x or 3.1.x", "/openapi")

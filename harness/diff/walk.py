@@ -18,16 +18,16 @@ from typing import Iterable
 from harness.diff.change import Change, Found, Location
 from harness.diff.pairs import (ContentPair, HeadersPair, OperationPair, StatusesPair, StreamPair,
                                 pair_schemas)
-from harness.diff.registry import ChangeKind, units
-from harness.diff.shape import TAGS, Schema, Shape, pinned, schema, shape_of
+from harness.diff import operation_parts as parts
+from harness.diff.registry import ChangeKind, kind, units
+from harness.diff.shape import Schema, Shape, schema, shape_of
 from harness.diff.spec import Node, Operation, Spec
+from harness.diff.twins import Twins
 
 _PARAM = re.compile(r"\{[^}/]*\}")
-STREAM = "text/event-stream"
 # Deeper than any real API nests its schemas; past it, a chain of $refs is cut like a cycle
 # rather than running Python out of stack.
 MAX_DEPTH = 150
-EVENTS_EXTENSION = "x-harness-events"   # event type -> schema; written by the cassette diff
 
 
 def diff_specs(old: Spec, new: Spec) -> list[Change]:
@@ -47,6 +47,7 @@ class _Walk:
         self.low = math.inf
         self.changes: dict[tuple, Change] = {}
         self.has_new = True
+        self.twins = Twins(old, new)
 
     # -- collecting ------------------------------------------------------------
     def emit(self, scope: str, pair: object, op: Operation, location: Location) -> None:
@@ -58,10 +59,10 @@ class _Walk:
 
     def add_all(self, found: Iterable[Found], op: Operation, location: Location) -> None:
         for f in found:
-            self.add(_kind(f.kind), f, op, location)
+            self.add(kind(f.kind), f, op, location)
 
     def add(self, unit: ChangeKind, found: Found, op: Operation, location: Location) -> None:
-        # A route is named as the side that has it serves it: a removed one by the old base path.
+        # A route is named by the side that serves it: a removed one under the old base path.
         base = self.new.base_path if self.has_new else self.old.base_path
         change = Change(unit.name, op.method, base + op.path, location, found.pointer, found.old, found.new,
                         unit.severity, op.path)
@@ -87,15 +88,15 @@ class _Walk:
                       key=lambda c: (c.path, c.method, str(c.location), c.pointer, c.kind, repr(c.new)))
 
     def parameters(self, o: Operation, n: Operation) -> None:
-        old_params, new_params = _parameters(self.old, o), _parameters(self.new, n)
+        old_params, new_params = parts.parameters(self.old, o), parts.parameters(self.new, n)
         for section in ("query", "header", "cookie"):
             if section in old_params and section in new_params:
                 found = self.compare_shapes(old_params[section], new_params[section], "request", None)
                 self.add_all(found, n, Location("request", section=section))
 
     def request(self, o: Operation, n: Operation) -> None:
-        old_content = _content(self.old, o.node.get("requestBody"))
-        new_content = _content(self.new, n.node.get("requestBody"))
+        old_content = parts.content(self.old, o.node.get("requestBody"))
+        new_content = parts.content(self.new, n.node.get("requestBody"))
         if not old_content and not new_content:
             return
         self.emit("content", ContentPair("request", old_content, new_content), n, Location("request"))
@@ -103,23 +104,23 @@ class _Walk:
             self.body(old_content[media], new_content[media], "request", n, Location("request", media_type=media))
 
     def responses(self, o: Operation, n: Operation) -> None:
-        old_statuses, new_statuses = _statuses(self.old, o), _statuses(self.new, n)
+        old_statuses, new_statuses = parts.statuses(self.old, o), parts.statuses(self.new, n)
         self.emit("statuses", StatusesPair(old_statuses, new_statuses), n, Location("response"))
         for status in sorted(old_statuses.keys() & new_statuses.keys()):
             old_resp, new_resp = old_statuses[status], new_statuses[status]
-            self.emit("headers", HeadersPair(_headers(self.old, old_resp), _headers(self.new, new_resp)), n,
+            self.emit("headers", HeadersPair(parts.headers(self.old, old_resp), parts.headers(self.new, new_resp)), n,
                       Location("response", status, section="headers"))
-            old_content, new_content = _content(self.old, old_resp), _content(self.new, new_resp)
+            old_content, new_content = parts.content(self.old, old_resp), parts.content(self.new, new_resp)
             self.emit("content", ContentPair("response", old_content, new_content), n, Location("response", status))
             for media in sorted(old_content.keys() & new_content.keys()):
                 where = Location("response", status, media)
-                if media.startswith(STREAM):
+                if media.startswith(parts.STREAM):
                     self.stream(old_content[media], new_content[media], n, where)
                 else:
                     self.body(old_content[media], new_content[media], "response", n, where)
 
     def stream(self, old_media: Node, new_media: Node, op: Operation, where: Location) -> None:
-        old_events, new_events = stream_events(self.old, old_media), stream_events(self.new, new_media)
+        old_events, new_events = parts.stream_events(self.old, old_media), parts.stream_events(self.new, new_media)
         self.emit("stream", StreamPair(old_events, new_events), op, where)
         for event in sorted(old_events.keys() & new_events.keys()):
             found = self.compare(old_events[event], new_events[event], "response", None)
@@ -147,7 +148,10 @@ class _Walk:
         self.active[key] = mine
         outer_low, self.low = self.low, math.inf
         try:
-            found = self.compare_shapes(shape_of(self.old, old), shape_of(self.new, new), role, name)
+            if self.twins.same(old, new):
+                found = ()
+            else:
+                found = self.compare_shapes(shape_of(self.old, old), shape_of(self.new, new), role, name)
         finally:
             del self.active[key]
         if self.low >= mine:           # complete: it did not stop at a pair still open above it
@@ -175,83 +179,5 @@ class _Walk:
         return tuple(out)
 
 
-def _kind(name: str) -> ChangeKind:
-    from harness.diff.registry import kind
-    return kind(name)
-
-
 def _may_be(shape: Shape, json_type: str) -> bool:
     return shape.types is None or json_type in shape.types
-
-
-def _parameters(spec: Spec, op: Operation) -> dict[str, Shape]:
-    """Query, header and cookie parameters as one object shape per section, so the schema
-    units judge "a required query parameter was added" like "a required field was added"."""
-    by_name: dict[tuple[str, str], Node] = {}
-    for holder in (op.path_item, op.node):   # the operation's own list overrides the path item's
-        params = holder.get("parameters")
-        if params is None or not isinstance(params.data, list):
-            continue
-        for i in range(len(params.data)):
-            param = spec.resolve(params.child(i))
-            if isinstance(param.data, dict) and isinstance(param.data.get("name"), str):
-                by_name[(str(param.data.get("in")), param.data["name"])] = param
-    sections: dict[str, dict] = {}
-    for (section, name), param in by_name.items():
-        entry = sections.setdefault(section, {"properties": {}, "required": set()})
-        sub = param.get("schema")
-        entry["properties"][name] = schema(sub) if sub is not None else Schema((param,))
-        if param.data.get("required") is True:
-            entry["required"].add(name)
-    return {section: Shape(key=("parameters", id(op.node.data), section), types=frozenset({"object"}),
-                           properties=entry["properties"], required=frozenset(entry["required"]))
-            for section, entry in sections.items()}
-
-
-def _statuses(spec: Spec, op: Operation) -> dict[str, Node]:
-    responses = op.node.get("responses")
-    if responses is None or not isinstance(responses.data, dict):
-        return {}
-    return {str(status).upper() if str(status).lower() != "default" else "default": spec.resolve(responses.child(status))
-            for status in responses.data}
-
-
-def _content(spec: Spec, holder: Node | None) -> dict[str, Node]:
-    if holder is None:
-        return {}
-    holder = spec.resolve(holder)
-    content = holder.get("content")
-    if content is None or not isinstance(content.data, dict):
-        return {}
-    return {str(media).split(";")[0].strip().lower(): spec.resolve(content.child(media)) for media in content.data}
-
-
-def _headers(spec: Spec, response: Node) -> dict[str, Node]:
-    headers = response.get("headers")
-    if headers is None or not isinstance(headers.data, dict):
-        return {}
-    return {str(name).lower(): spec.resolve(headers.child(name)) for name in headers.data}
-
-
-def stream_events(spec: Spec, media: Node) -> dict[str, Schema]:
-    """Event type -> data schema of a text/event-stream body.
-
-    The types come from the stream's schema: a oneOf/anyOf of objects whose
-    `type` (or `object`) is a constant, or one such object. A stream whose
-    schema names no type is one kind of event, SSE's default `message`.
-    """
-    listed = media.get(EVENTS_EXTENSION)
-    if listed is not None and isinstance(listed.data, dict):
-        return {str(name): schema(listed.child(name)) for name in listed.data}
-    node = media.get("schema")
-    if node is None:
-        return {}
-    whole = schema(node)
-    shape = shape_of(spec, whole)
-    if shape.variants:
-        return {str(value): sub for value, sub in shape.variants.items()}
-    for tag in TAGS:
-        values = pinned(spec, shape, tag)
-        if values:
-            return {str(value): whole for value in values}
-    return {"message": whole}

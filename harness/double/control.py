@@ -94,7 +94,7 @@ def _faults(double: "Double", method: str, body: Any) -> tuple[int, Any]:
     if method != "POST":
         return 405, {"error": "use GET, POST or DELETE on /__harness/faults"}
     try:
-        fault = build_fault(body)
+        fault = build_fault(body, double)
     except InputError as exc:
         return 400, {"error": str(exc)}
     double.faults.append(fault)

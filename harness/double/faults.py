@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+from importlib import import_module
 from typing import Any, Callable, Protocol
 
 from harness.double.call import Call, Reply
@@ -26,20 +27,22 @@ class Fault(Protocol):
     name: str
 
 
-FaultBuilder = Callable[[dict[str, Any]], Fault]
+FaultBuilder = Callable[[dict[str, Any], Any], Fault]   # (settings, the double) -> fault
 BUILDERS: dict[str, FaultBuilder] = {}
 
 
 def register_fault(name: str, build: FaultBuilder | None = None):
-    """Register `build(description) -> fault` under `name`; usable as a decorator."""
+    """Register `build(settings, double) -> fault` under `name`; usable as a decorator."""
     def add(builder: FaultBuilder) -> FaultBuilder:
         BUILDERS[name] = builder
         return builder
     return add(build) if build is not None else add
 
 
-def build_fault(description: Any) -> Fault:
-    """A fault from `{"fault": NAME, ...its settings}`; InputError when it cannot be built."""
+def build_fault(description: Any, double: Any = None) -> Fault:
+    """A fault for `double` from `{"fault": NAME, ...its settings}`; InputError when it cannot be built."""
+    if not BUILDERS:
+        import_module("harness.chaos")   # the chaos layer registers its faults when imported
     if not isinstance(description, dict) or not isinstance(description.get("fault"), str):
         raise InputError('a fault description is a JSON object with a "fault" name, e.g. {"fault": "outage"}')
     name = description["fault"]
@@ -49,7 +52,7 @@ def build_fault(description: Any) -> Fault:
         raise InputError(f"unknown fault {name!r}; known: {known}")
     settings = {k: v for k, v in description.items() if k != "fault"}
     try:
-        return builder(settings)
+        return builder(settings, double)
     except (TypeError, ValueError) as exc:
         raise InputError(f"fault {name!r}: {exc}") from None
 

@@ -6,7 +6,8 @@ from harness.diff.change import BREAKING, HARMLESS, Change, Hit
 from harness.diff.judging import not_judged
 from harness.diff.pairs import ContentPair
 from harness.diff.registry import change_kind
-from harness.diff.usage import Use, bodies_at
+from harness.diff.matching import bodies_at
+from harness.diff.usage import Use
 
 
 def _uses_media(change: Change, use: Use):

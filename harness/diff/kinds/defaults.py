@@ -7,7 +7,8 @@ from harness.diff.judging import encloser_sent
 from harness.diff.pairs import SchemaPair
 from harness.diff.registry import change_kind
 from harness.diff.shape import MISSING
-from harness.diff.usage import Use, sends
+from harness.diff.matching import sends
+from harness.diff.usage import Use
 
 
 def _relies_on_default(change: Change, use: Use):

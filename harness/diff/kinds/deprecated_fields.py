@@ -16,8 +16,13 @@ def _uses_field(change: Change, use: Use):
     return _sends(change, use) if change.location.part == "request" else _reads(change, use)
 
 
+def _notice(deprecated: bool, sunset) -> dict:
+    return {"deprecated": deprecated, **sunset}
+
+
 @change_kind("field-deprecated", severity=RISKY, scope="schema",
-             summary="a field is newly marked deprecated", judge=_uses_field)
+             summary="a field is newly marked deprecated, or given (or moved) a sunset date", judge=_uses_field)
 def field_deprecated(pair: SchemaPair):
-    if pair.name is not None and pair.new.deprecated and not pair.old.deprecated:
-        yield Hit(old=False, new=True)
+    o, n = pair.old, pair.new
+    if pair.name is not None and ((n.deprecated and not o.deprecated) or (n.sunset and n.sunset != o.sunset)):
+        yield Hit(old=_notice(o.deprecated, o.sunset), new=_notice(n.deprecated, n.sunset))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from harness.diff.change import BREAKING, RISKY, Change, Hit
 from harness.diff.pairs import StreamPair
 from harness.diff.registry import change_kind
-from harness.diff.usage import Use, bodies_at
+from harness.diff.matching import bodies_at
+from harness.diff.usage import Use
 
 
 def _streams(change: Change, use: Use) -> bool:

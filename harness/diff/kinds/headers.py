@@ -6,7 +6,8 @@ from harness.diff.change import BREAKING, HARMLESS, RISKY, Change, Hit, field_po
 from harness.diff.judging import not_judged
 from harness.diff.pairs import HeadersPair
 from harness.diff.registry import change_kind
-from harness.diff.usage import Use, bodies_at
+from harness.diff.matching import bodies_at
+from harness.diff.usage import Use
 
 
 def _reads_header(change: Change, use: Use):

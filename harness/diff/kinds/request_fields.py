@@ -7,7 +7,8 @@ from harness.diff.judging import encloser_sent, not_judged, sent_values, sends_f
 from harness.diff.kinds.response_fields import covers
 from harness.diff.pairs import SchemaPair, type_name
 from harness.diff.registry import change_kind
-from harness.diff.usage import Use, json_type, sends
+from harness.diff.matching import sends
+from harness.diff.usage import Use, json_type
 
 
 def _must_send(change: Change, use: Use):

@@ -8,10 +8,8 @@ from harness.diff.change import BREAKING, HARMLESS, RISKY, Hit
 from harness.diff.judging import calls_route, not_judged
 from harness.diff.pairs import OperationPair
 from harness.diff.registry import change_kind
+from harness.diff.shape import sunset_extensions
 from harness.diff.spec import Operation
-
-_SUNSET_WORDS = ("sunset", "deprecat", "retire", "shutdown", "removal")
-
 
 @change_kind("path-removed", severity=BREAKING, scope="operation",
              summary="a path is gone, with every operation on it",
@@ -41,8 +39,7 @@ def deprecation(op: Operation) -> dict[str, Any]:
     operation or its path item: what a deprecation notice says."""
     notice: dict[str, Any] = {"deprecated": op.node.data.get("deprecated") is True}
     for holder in (op.path_item.data, op.node.data):
-        notice.update({k: v for k, v in holder.items()
-                       if isinstance(k, str) and k.startswith("x-") and any(w in k.lower() for w in _SUNSET_WORDS)})
+        notice.update(sunset_extensions(holder))
     return notice
 
 

@@ -1,0 +1,141 @@
+"""Tally: what the harness did in a pytest session, test by test, summed.
+
+Each test that used the harness gives one record — plain JSON data, so it
+travels inside pytest's reports from pytest-xdist workers to the controller:
+its seed, doubles, exchanges, faults that acted, contracts checked and
+violations, fallbacks observed, and its scenario. The tally sums them into
+the terminal summary and `summary.json`.
+
+A *fallback* is a provider answering successfully (2xx) after another
+provider failed (an error status or no answer) earlier in the same test:
+the app moved on. It is read from the test's journal in the order the
+exchanges happened.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+SCHEMA = "harness.pytest-summary/1"
+
+
+def fallbacks(exchanges: Iterable[Any]) -> list[str]:
+    """`"openai -> anthropic"` for each provider that answered after another one failed."""
+    failed: list[str] = []
+    seen: list[str] = []
+    for exchange in exchanges:
+        provider = exchange.provider
+        if provider is None:
+            continue
+        response = exchange.response
+        if response is None or response.status >= 400:
+            if provider not in failed:
+                failed.append(provider)
+        elif 200 <= response.status < 300:
+            for earlier in failed:
+                pair = f"{earlier} -> {provider}"
+                if earlier != provider and pair not in seen:
+                    seen.append(pair)
+    return seen
+
+
+def record(*, seed: int, outcome: str, testbed: Any = None, verification: Any = None,
+           scenario_run: Any = None, scenario_report: str | None = None,
+           cassette: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The plain-data record of one test."""
+    exchanges: list[Any] = []
+    faults: Counter[str] = Counter()
+    doubles: list[str] = []
+    if testbed is not None:
+        exchanges = testbed.exchanges()
+        faults.update(testbed.chaos.acted())
+        doubles = sorted(testbed.doubles)
+    data: dict[str, Any] = {"seed": seed, "outcome": outcome, "doubles": doubles}
+    if scenario_run is not None:
+        exchanges = list(scenario_run.exchanges)
+        faults.update(acted.fault for acted in scenario_run.fault_log)
+        faults.update(entry["fault"] for entry in scenario_run.network_log)
+        doubles = sorted(scenario_run.scenario.doubles)
+        data["doubles"] = doubles
+        data["scenario"] = {"name": scenario_run.scenario.name, "source": scenario_run.scenario.source,
+                            "ok": scenario_run.ok, "failed": [v.name for v in scenario_run.failures],
+                            "report": scenario_report}
+    data["exchanges"] = len(exchanges)
+    data["faults"] = dict(faults)
+    data["fallbacks"] = fallbacks(exchanges)
+    if verification is not None:
+        data["contracts"] = {"names": [c.name for c in verification.contracts], "checked": verification.checked,
+                             "violations": [str(v) for v in verification.violations]}
+    if cassette is not None:
+        data["cassette"] = cassette
+    return data
+
+
+@dataclass
+class Tally:
+    seed: int = 0
+    tests: dict[str, dict[str, Any]] = field(default_factory=dict)   # test id -> record
+
+    def add(self, test_id: str, data: dict[str, Any]) -> None:
+        self.tests[test_id] = data
+
+    def __bool__(self) -> bool:
+        return bool(self.tests)
+
+    def totals(self) -> dict[str, Any]:
+        records = list(self.tests.values())
+        faults: Counter[str] = Counter()
+        pairs: Counter[str] = Counter()
+        for data in records:
+            faults.update(data["faults"])
+            pairs.update(data["fallbacks"])
+        checked = [d["contracts"] for d in records if "contracts" in d]
+        scenarios = [d["scenario"] for d in records if "scenario" in d]
+        return {
+            "tests": len(records),
+            "exchanges": sum(d["exchanges"] for d in records),
+            "faults_acted": sum(faults.values()),
+            "faults": dict(sorted(faults.items())),
+            "tests_with_faults": sum(1 for d in records if d["faults"]),
+            "contracts": sorted({name for c in checked for name in c["names"]}),
+            "contract_tests": len(checked),
+            "exchanges_checked": sum(c["checked"] for c in checked),
+            "violations": sum(len(c["violations"]) for c in checked),
+            "tests_with_violations": sum(1 for c in checked if c["violations"]),
+            "fallbacks": dict(sorted(pairs.items())),
+            "tests_with_fallbacks": sum(1 for d in records if d["fallbacks"]),
+            "scenarios_passed": sum(1 for s in scenarios if s["ok"]),
+            "scenarios_failed": sum(1 for s in scenarios if not s["ok"]),
+            "cassettes": sum(1 for d in records if "cassette" in d),
+        }
+
+    def lines(self) -> list[str]:
+        """The terminal summary, one fact a line."""
+        t = self.totals()
+        plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"   # noqa: E731
+        lines = [f"{plural(t['tests'], 'test')} used the harness; {plural(t['exchanges'], 'exchange')} "
+                 f"with provider doubles; seed {self.seed} (--harness-seed {self.seed})"]
+        faults = ", ".join(f"{name} {count}" for name, count in t["faults"].items())
+        lines.append(f"faults injected: {t['faults_acted']} calls acted on"
+                     + (f" ({faults}) in {plural(t['tests_with_faults'], 'test')}" if faults else ""))
+        if t["contract_tests"]:
+            lines.append(f"contracts checked: {plural(t['exchanges_checked'], 'exchange')} in "
+                         f"{plural(t['contract_tests'], 'test')} against {', '.join(t['contracts']) or 'no contract'}")
+            lines.append(f"violations: {t['violations']}"
+                         + (f" in {plural(t['tests_with_violations'], 'test')}" if t["violations"] else ""))
+        else:
+            lines.append("contracts checked: none (use --harness-contracts or @pytest.mark.contract)")
+        pairs = ", ".join(f"{pair} {count}" for pair, count in t["fallbacks"].items())
+        lines.append(f"fallbacks observed: {plural(t['tests_with_fallbacks'], 'test')}"
+                     + (f" ({pairs})" if pairs else ""))
+        if t["scenarios_passed"] or t["scenarios_failed"]:
+            lines.append(f"scenarios: {t['scenarios_passed']} held, {t['scenarios_failed']} failed")
+        if t["cassettes"]:
+            lines.append(f"cassettes: {plural(t['cassettes'], 'test')}")
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, "seed": self.seed, "totals": self.totals(),
+                "tests": [{"test": test_id, **data} for test_id, data in sorted(self.tests.items())]}
