@@ -29,6 +29,7 @@ from vcr.request import Request as VcrRequest
 from vcr.serialize import serialize
 from vcr.serializers import compat, jsonserializer, yamlserializer
 
+from harness import yamlfile
 from harness.errors import CassetteError
 from harness.exchange import Exchange, Request, Response, headers_from
 from harness.providers import provider_for_host
@@ -274,23 +275,8 @@ def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 
 def load_path(*paths: str | Path) -> list[Exchange]:
     """Every exchange in the given cassette files and folders (searched recursively)."""
-    return [exchange for file in _files(paths) for exchange in load(file)]
-
-
-def _files(paths: Iterable[str | Path]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
-            if not found:
-                raise CassetteError("no cassette files (*.yaml, *.yml) in this folder", str(path))
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise CassetteError("no such file or folder", str(path))
-    return files
+    files = yamlfile.files_in(paths, SUFFIXES, "cassette", kind=CassetteError)
+    return [exchange for file in files for exchange in load(file)]
 
 
 def load(path: str | Path) -> list[Exchange]:

@@ -220,3 +220,25 @@ def describe(value: Any) -> str:
 
 def _article(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def files_in(paths: Iterable[str | Path], suffixes: tuple[str, ...], what: str, *,
+             kind: Type[InputError] = InputError) -> list[Path]:
+    """The files given, and the files with `suffixes` in the folders given (recursively, sorted).
+
+    A missing path, or a folder with none of them, is an error naming it.
+    """
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in suffixes and p.is_file())
+            if not found:
+                patterns = ", ".join(f"*{s}" for s in suffixes)
+                raise kind(f"no {what} files ({patterns}) in this folder", str(path))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise kind("no such file or folder", str(path))
+    return files

@@ -8,7 +8,6 @@ import os
 from rich.console import Console
 from rich.table import Table
 
-from harness.errors import InputError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,30 +20,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                      help="a real Toxiproxy server for network faults (default: $TOXIPROXY_URL, else embedded)")
 
 
-def scenario_files(paths: list[str]) -> list[str]:
-    from pathlib import Path
-    files: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(str(p) for p in path.rglob("*.y*ml") if p.is_file())
-            if not found:
-                raise InputError("no scenario files (*.yaml) in this folder", raw)
-            files.extend(found)
-        elif path.is_file():
-            files.append(raw)
-        else:
-            raise InputError("no such file or folder", raw)
-    return files
-
-
 def run(args: argparse.Namespace) -> int:
-    from harness import report
+    from harness import report, yamlfile
     from harness.chaos import runner, scenario
 
     console = Console(stderr=False)
     # Load every file first: a typo in the last file should not cost a whole run.
-    scenarios = [scenario.load(path, seed=args.seed) for path in scenario_files(args.files)]
+    files = yamlfile.files_in(args.files, (".yaml", ".yml"), "scenario")
+    scenarios = [scenario.load(path, seed=args.seed) for path in files]
     runs = []
     for item in scenarios:
         with console.status(f"[bold]{item.name}[/] starting…") as status:

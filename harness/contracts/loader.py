@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
@@ -39,7 +39,7 @@ def load_path(*paths: str | Path) -> list[Contract]:
     """Every contract in the given files and folders (folders searched recursively)."""
     contracts: list[Contract] = []
     seen: dict[str, str] = {}
-    for file in _files(paths):
+    for file in yamlfile.files_in(paths, SUFFIXES, "contract", kind=ContractError):
         contract = load(file)
         if contract.name in seen:
             raise ContractError(f"contract name {contract.name!r} is also used by {seen[contract.name]}",
@@ -47,22 +47,6 @@ def load_path(*paths: str | Path) -> list[Contract]:
         seen[contract.name] = contract.source
         contracts.append(contract)
     return contracts
-
-
-def _files(paths: Iterable[str | Path]) -> list[Path]:
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
-            if not found:
-                raise ContractError("no contract files (*.yaml, *.yml, *.json) in this folder", str(path))
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise ContractError("no such file or folder", str(path))
-    return files
 
 
 class _Reader:
