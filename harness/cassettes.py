@@ -29,15 +29,15 @@ from vcr.request import Request as VcrRequest
 from vcr.serialize import serialize
 from vcr.serializers import compat, jsonserializer, yamlserializer
 
-from harness import yamlfile
+from harness import secrets, yamlfile
 from harness.errors import CassetteError
 from harness.exchange import Exchange, Request, Response, headers_from
-from harness.providers import provider_for_host
+from harness.providers import provider_of
 
 SUFFIXES = (".yaml", ".yml")
 RECORD_MODES = ("once", "new_episodes", "all", "none")
 MATCH_ON = ("method", "scheme", "host", "port", "path", "query", "normalised_body")
-PLACEHOLDER = "REDACTED"
+PLACEHOLDER = secrets.PLACEHOLDER
 # An env value shorter than this is not treated as a secret: replacing every
 # occurrence of, say, "test" would wreck the cassette, and real keys are long.
 MIN_SECRET_LENGTH = 8
@@ -48,13 +48,12 @@ MIN_SECRET_LENGTH = 8
 @dataclass(frozen=True)
 class Redaction:
     """What never reaches a cassette. Header and query names are case-insensitive."""
-    request_headers: tuple[str, ...] = ("authorization", "api-key", "x-api-key", "x-goog-api-key",
-                                        "openai-organization", "openai-project", "cookie")
-    response_headers: tuple[str, ...] = ("set-cookie",)
-    query: tuple[str, ...] = ("key", "api_key")
+    request_headers: tuple[str, ...] = secrets.REQUEST_HEADERS
+    response_headers: tuple[str, ...] = secrets.RESPONSE_HEADERS
+    query: tuple[str, ...] = secrets.QUERY
     # Defence in depth: the literal values of these variables are replaced
     # anywhere (headers, URL, body), in case a server echoes a key back.
-    env_vars: tuple[str, ...] = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY")
+    env_vars: tuple[str, ...] = secrets.ENV_VARS
     values: tuple[str, ...] = ()          # further literal secrets, e.g. a key not taken from the env
     placeholder: str = PLACEHOLDER
 
@@ -421,7 +420,7 @@ def _exchange(request: dict, response: dict, source: str) -> Exchange:
     req = Request(method=request["method"].upper(), url=request["uri"],
                   headers=headers_from(request.get("headers")), body=_body_of(vcr_request))
     resp = _response(response)
-    return Exchange(request=req, response=resp, provider=provider_for_host(req.host), source=source)
+    return Exchange(request=req, response=resp, provider=provider_of(req), source=source)
 
 
 def _response(response: dict) -> Response:

@@ -511,3 +511,16 @@ def test_iterator_and_file_bodies_are_recorded_as_bytes(tmp_path, echo_server):
     assert file_upload.request.body == b"file body"
     assert chunked.request.body == b"chunk one chunk two"
     assert chunked.response.json["body"] == "chunk one chunk two"   # the server got it all
+
+
+def test_traffic_recorded_against_a_local_server_is_attributed_by_its_sdks_signature():
+    from harness.exchange import Request
+    from harness.providers import provider_of
+    local = "http://127.0.0.1:8123"
+    assert provider_of(Request(method="POST", url=f"{local}/v1/messages",
+                               headers=(("anthropic-version", "2023-06-01"),))) == "anthropic"
+    assert provider_of(Request(method="POST", url=f"{local}/v1beta/models/m:generateContent")) == "gemini"
+    assert provider_of(Request(method="GET", url=f"{local}/v1/models",
+                               headers=(("User-Agent", "OpenAI/Python 3.52.0"),))) == "openai"
+    assert provider_of(Request(method="GET", url=f"{local}/v1/models")) is None
+    assert provider_of(Request(method="GET", url="https://api.anthropic.com/v1/models")) == "anthropic"

@@ -34,8 +34,8 @@ def run(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         raise InputError(f"--host {args.host} is not a loopback address; a double has no authentication, "
                          f"so it only listens on 127.0.0.1, ::1 or localhost")
-    if args.job_seconds <= 0:
-        raise InputError(f"--job-seconds must be positive, got {args.job_seconds}")
+    if args.job_seconds < 0:
+        raise InputError(f"--job-seconds must be 0 or more, got {args.job_seconds}")
     double = Double(args.provider, seed=args.seed, job_seconds=args.job_seconds,
                     clock=VirtualClock() if args.virtual_clock else None)
 

@@ -8,11 +8,11 @@
 from harness.double.app import Double
 from harness.double.body import BodyError, FormFile
 from harness.double.call import Call, Profile, Reply, State
-from harness.double.clock import Clock, RealClock, VirtualClock
+from harness.double.clock import Clock, FlowingClock, RealClock, VirtualClock
 from harness.double.faults import Fault, build_fault, register_fault
 from harness.double.server import serve, serve_forever
 from harness.double.transport import async_transport, sync_transport
 
 __all__ = ["BodyError", "Call", "Clock", "Double", "Fault", "FormFile", "Profile", "RealClock", "Reply",
-           "State", "VirtualClock", "async_transport", "build_fault", "register_fault", "serve",
+           "State", "FlowingClock", "VirtualClock", "async_transport", "build_fault", "register_fault", "serve",
            "serve_forever", "sync_transport"]

@@ -29,16 +29,16 @@ from harness.double.call import Call, Handler, Profile, Reply, State
 from harness.double.clock import Clock, RealClock
 from harness.double.faults import run_after, run_before
 from harness.double.loop import LoopThread
+from harness import secrets
 from harness.exchange import Exchange, Journal, Request, Response
 from harness.routes import Route, most_specific
 
 log = logging.getLogger("harness.double")
 
 # Credentials never reach the journal, which is served on /__harness/journal.
-SECRET_HEADERS = frozenset({"authorization", "x-api-key", "api-key", "x-goog-api-key",
-                            "proxy-authorization", "cookie"})
-SECRET_QUERY = frozenset({"key", "api_key", "api-key"})
-REDACTED = "REDACTED"
+SECRET_HEADERS = frozenset(secrets.REQUEST_HEADERS)
+SECRET_QUERY = frozenset(secrets.QUERY)
+REDACTED = secrets.PLACEHOLDER
 
 
 @dataclass(frozen=True)
