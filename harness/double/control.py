@@ -8,6 +8,8 @@ errors as `{"error": message}`.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import base64
 import json
 from typing import TYPE_CHECKING, Any, Callable
@@ -94,6 +96,7 @@ def _faults(double: "Double", method: str, body: Any) -> tuple[int, Any]:
     if method != "POST":
         return 405, {"error": "use GET, POST or DELETE on /__harness/faults"}
     try:
+        import_module("harness.chaos")   # the chaos layer registers its faults when imported
         fault = build_fault(body, double)
     except InputError as exc:
         return 400, {"error": str(exc)}

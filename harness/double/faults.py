@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import inspect
-from importlib import import_module
 from typing import Any, Callable, Protocol
 
 from harness.double.call import Call, Reply
@@ -41,8 +40,6 @@ def register_fault(name: str, build: FaultBuilder | None = None):
 
 def build_fault(description: Any, double: Any = None) -> Fault:
     """A fault for `double` from `{"fault": NAME, ...its settings}`; InputError when it cannot be built."""
-    if not BUILDERS:
-        import_module("harness.chaos")   # the chaos layer registers its faults when imported
     if not isinstance(description, dict) or not isinstance(description.get("fault"), str):
         raise InputError('a fault description is a JSON object with a "fault" name, e.g. {"fault": "outage"}')
     name = description["fault"]
