@@ -4,6 +4,7 @@
     @pytest.mark.chaos(["outage", "gone"], provider="openai")        # one run per fault
     @pytest.mark.chaos([{"fault": "drift", "pointer": "/id", "op": "remove"}, "malformed"])
     @pytest.mark.contract("contracts/chat.yaml", "contracts/videos/")
+    @pytest.mark.contract                  # the --harness-contracts ones, faulted answers included
     @pytest.mark.scenario("scenarios/sunset.yaml")
 
 Reading a mark checks only its shape; fault names and parameters are
@@ -15,6 +16,7 @@ marks while collecting every test of a project.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from os import PathLike
 from typing import Any, Iterable
 
 from harness.errors import InputError
@@ -65,23 +67,27 @@ def _spec(item: Any, shared: dict[str, Any]) -> FaultSpec:
 
 
 def spec_ids(specs: list[FaultSpec]) -> list[str]:
-    """Test ids for a chaos-parametrized test: the fault's name, with its
-    keywords only where two specs share a name (`outage-status=502`)."""
-    names = [spec.name for spec in specs]
+    """Test ids for a chaos-parametrized test: the fault's name, plus the keywords
+    that tell apart specs sharing a name (`outage`, `outage-status=502`)."""
     ids = []
     for spec in specs:
-        if names.count(spec.name) == 1 or not spec.params:
-            ids.append(spec.name)
-        else:
-            ids.append(spec.name + "-" + "-".join(f"{k}={v}" for k, v in sorted(spec.params.items())))
+        twins = [other for other in specs if other.name == spec.name]
+        keys = sorted({k for other in twins for k in other.params
+                       if any(t.params.get(k, _MISSING) != other.params[k] for t in twins)})
+        shown = [f"{k}={spec.params[k]}" for k in keys if k in spec.params]
+        ids.append("-".join([spec.name, *shown]))
     return ids
 
 
+_MISSING = object()
+
+
 def paths(marks: Iterable[Any], name: str) -> list[str]:
-    """The file and folder arguments of every `name` mark (contract, scenario)."""
+    """The file and folder arguments of every `name` mark (contract, scenario);
+    a bare `@pytest.mark.contract` gives none."""
     found: list[str] = []
     for mark in marks:
-        if not mark.args or mark.kwargs:
+        if mark.kwargs or not all(isinstance(arg, (str, PathLike)) for arg in mark.args):
             raise InputError(f"@pytest.mark.{name} takes file or folder paths only, "
                              f"e.g. @pytest.mark.{name}('{name}s/example.yaml')")
         found.extend(str(arg) for arg in mark.args)

@@ -2,9 +2,10 @@
 
 The behaviour lives in the library beside it, shared with the CLI:
 `harness.testbed` (one test's doubles, clock, faults and journal),
-`harness.marks` (what the marks say), `harness.testid` (seeds and names per test), `harness.tally`
-(the session summary), `harness.report.failures` (failure texts),
-`harness.cassettes`, `harness.chaos` and `harness.contracts`.
+`harness.marks` (what the marks say), `harness.testid` (seeds and names
+per test), `harness.contracts.suite` (which contracts check a test),
+`harness.tally` (the session summary), `harness.report.failures` (failure
+texts), `harness.cassettes` and `harness.chaos`.
 
 This module loads in every pytest run of a project that installs harness,
 so it imports only pytest and the standard library at the top; the library
@@ -31,7 +32,7 @@ MARKERS = (
     "when: first, after, every, probability, at, until); a list of faults, or several marks, runs the "
     "test once per fault",
     "contract(*paths): fail the test when an exchange with its provider doubles breaks these contract "
-    "files or folders",
+    "files or folders (bare: the --harness-contracts ones), answers shaped by faults included",
     "scenario(path): run this chaos scenario file as the test; it fails with the scenario's failed verdicts",
 )
 # The same modes as harness.cassettes.RECORD_MODES, not imported from there: that imports vcrpy.
@@ -59,7 +60,7 @@ class Settings:
     record_mode: str = "none"
     toxiproxy_url: str | None = None
     tally: "Tally | None" = None
-    loaded: dict[tuple[str, ...], list[Any]] = field(default_factory=dict)   # contract paths -> Contracts
+    suite: Any = None                                      # harness.contracts.suite.ContractSuite, on first use
 
     def shared(self) -> dict[str, Any]:
         return {"seed": self.seed, "seed_given": self.seed_given, "contracts": self.contracts,
@@ -92,11 +93,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for line in MARKERS:
         config.addinivalue_line("markers", line)
-    from harness.tally import Tally
-
     shared = getattr(config, "workerinput", {}).get("harness")
     settings = Settings(**shared) if shared else _read_options(config)
-    settings.tally = Tally(seed=settings.seed)
     config.stash[SETTINGS] = settings
     config.pluginmanager.register(_Summary(settings), "harness-summary")
 
@@ -137,8 +135,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     from harness.marks import chaos_specs, spec_ids
     try:
         specs = chaos_specs(marks)
-    except InputError as exc:
-        pytest.fail(f"{metafunc.definition.nodeid}: {exc}", pytrace=False)
+    except InputError:
+        return          # said at setup, where it fails this test only (harness_testbed)
     if len(specs) > 1:
         if FAULT_PARAM not in metafunc.fixturenames:
             metafunc.fixturenames.append(FAULT_PARAM)
@@ -180,28 +178,26 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 def _check_contracts(item: pytest.Item, bed: Any, run: Any, *, failing: bool) -> None:
     settings = item.config.stash[SETTINGS]
-    used = bool(bed.doubles) if bed is not None else True
-    paths = list(settings.contracts) if used else []
     marks = list(item.iter_markers("contract"))
-    if not paths and not marks:
+    used = bool(bed.doubles) if bed is not None else True
+    if not marks and not (settings.contracts and used):
         return
-    from harness.contracts import load_path, verify
+    from harness.contracts.suite import ContractSuite
     from harness.errors import InputError
-    from harness.marks import paths as mark_paths
+    from harness.marks import paths
     from harness.report import failures
+    if settings.suite is None:
+        settings.suite = ContractSuite(settings.contracts)
+    exchanges = bed.exchanges() if bed is not None else list(run.exchanges)
     try:
-        paths += [str(_beside(item, p)) for p in mark_paths(marks, "contract")]
-        key = tuple(dict.fromkeys(paths))
-        if key not in settings.loaded:
-            settings.loaded[key] = load_path(*key)
+        verification = settings.suite.check(exchanges, marked=bool(marks), used_doubles=used,
+                                             paths=[str(_beside(item, p)) for p in paths(marks, "contract")])
     except InputError as exc:
         if failing:
             return
         pytest.fail(f"contracts: {exc}", pytrace=False)
-    exchanges = bed.exchanges() if bed is not None else list(run.exchanges)
-    verification = verify(settings.loaded[key], exchanges)
     item.stash[VERIFICATION] = verification
-    if verification.violations:
+    if verification is not None and verification.violations:
         text = failures.violations(verification)
         if failing:
             item.stash[NOTE] = text
@@ -257,8 +253,12 @@ class _Summary:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         data = getattr(report, "harness", None)
-        if data is not None and self.settings.tally is not None:
-            self.settings.tally.add(report.nodeid, data)
+        if data is None:
+            return
+        if self.settings.tally is None:
+            from harness.tally import Tally
+            self.settings.tally = Tally(seed=self.settings.seed)
+        self.settings.tally.add(report.nodeid, data)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -266,9 +266,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if settings is None or not settings.report or hasattr(session.config, "workerinput"):
         return
     import json
+    from harness.tally import Tally
     folder = Path(settings.report)
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "summary.json").write_text(json.dumps(settings.tally.to_json(), indent=2) + "\n", encoding="utf-8")
+    tally = settings.tally or Tally(seed=settings.seed)
+    (folder / "summary.json").write_text(json.dumps(tally.to_json(), indent=2) + "\n", encoding="utf-8")
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -66,7 +66,8 @@ def record(*, seed: int, outcome: str, testbed: Any = None, verification: Any = 
     data["faults"] = dict(faults)
     data["fallbacks"] = fallbacks(exchanges)
     if verification is not None:
-        data["contracts"] = {"names": [c.name for c in verification.contracts], "checked": verification.checked,
+        data["contracts"] = {"matched": {name: n for name, n in verification.per_contract.items() if n},
+                             "loaded": len(verification.contracts), "checked": verification.checked,
                              "violations": [str(v) for v in verification.violations]}
     if cassette is not None:
         data["cassette"] = cassette
@@ -92,6 +93,9 @@ class Tally:
             faults.update(data["faults"])
             pairs.update(data["fallbacks"])
         checked = [d["contracts"] for d in records if "contracts" in d]
+        matched: Counter[str] = Counter()
+        for c in checked:
+            matched.update(c["matched"])
         scenarios = [d["scenario"] for d in records if "scenario" in d]
         return {
             "tests": len(records),
@@ -99,7 +103,7 @@ class Tally:
             "faults_acted": sum(faults.values()),
             "faults": dict(sorted(faults.items())),
             "tests_with_faults": sum(1 for d in records if d["faults"]),
-            "contracts": sorted({name for c in checked for name in c["names"]}),
+            "contracts": dict(sorted(matched.items())),     # contract -> exchanges it matched
             "contract_tests": len(checked),
             "exchanges_checked": sum(c["checked"] for c in checked),
             "violations": sum(len(c["violations"]) for c in checked),
@@ -116,13 +120,15 @@ class Tally:
         t = self.totals()
         plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"   # noqa: E731
         lines = [f"{plural(t['tests'], 'test')} used the harness; {plural(t['exchanges'], 'exchange')} "
-                 f"with provider doubles; seed {self.seed} (--harness-seed {self.seed})"]
+                 f"with provider doubles; base seed {self.seed} (rerun with --harness-seed {self.seed})"]
         faults = ", ".join(f"{name} {count}" for name, count in t["faults"].items())
-        lines.append(f"faults injected: {t['faults_acted']} calls acted on"
+        lines.append(f"faults injected: {plural(t['faults_acted'], 'call')} acted on"
                      + (f" ({faults}) in {plural(t['tests_with_faults'], 'test')}" if faults else ""))
         if t["contract_tests"]:
+            per = ", ".join(f"{name} {count}" for name, count in t["contracts"].items())
             lines.append(f"contracts checked: {plural(t['exchanges_checked'], 'exchange')} in "
-                         f"{plural(t['contract_tests'], 'test')} against {', '.join(t['contracts']) or 'no contract'}")
+                         f"{plural(t['contract_tests'], 'test')}" + (f" ({per})" if per else
+                                                                     " (none matched a contract's interactions)"))
             lines.append(f"violations: {t['violations']}"
                          + (f" in {plural(t['tests_with_violations'], 'test')}" if t["violations"] else ""))
         else:

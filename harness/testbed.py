@@ -19,8 +19,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from harness.chaos.fault import Acted, Fault, Injection, attach, make
-from harness.chaos.schedule import DAY, Schedule
+from harness.chaos.fault import Acted, Fault, Injection, attach, make, on_timeline
+from harness.chaos.schedule import Schedule
 from harness.double.app import Double
 from harness.double.clients import base_url, sdk_client
 from harness.double.clock import Clock, FlowingClock
@@ -59,6 +59,7 @@ class TestbedDouble(Double):
         self._served = ExitStack()
         self._url: str | None = None
         self._url_lock = threading.Lock()
+        self._clients: list[Any] = []
 
     @property
     def url(self) -> str:
@@ -76,13 +77,21 @@ class TestbedDouble(Double):
     def client(self, **options: Any) -> Any:
         """The official SDK's client (openai.OpenAI, anthropic.Anthropic, genai.Client),
         in-process; `options` go to its constructor (max_retries=0, timeout=...)."""
-        return sdk_client(self, **options)
+        made = sdk_client(self, **options)
+        self._clients.append(made)
+        return made
 
     def async_client(self, **options: Any) -> Any:
         """The SDK's async client (openai.AsyncOpenAI, anthropic.AsyncAnthropic, genai.Client.aio)."""
         return sdk_client(self, asynchronous=True, **options)
 
     def close(self) -> None:
+        for made in self._clients:
+            try:
+                made.close()
+            except Exception:   # a client the test closed or broke itself
+                pass
+        self._clients.clear()
         with self._url_lock:
             self._served.close()
             self._url = None
@@ -99,7 +108,7 @@ def injection(fault: str | Fault, *, provider: str | None = None, route: str | N
         raise InputError(f"unknown provider {provider!r}; known: {', '.join(NAMES)}")
     when = {k: options.pop(k) for k in WHEN if k in options}
     if isinstance(fault, str):
-        made = make(fault, _dated(fault, options, when.get("at") or 0, origin))
+        made = make(fault, on_timeline(fault, options, when.get("at") or 0, origin))
     elif isinstance(fault, Fault):
         if options:
             raise InputError(f"fault {fault.name!r} is already built; give its parameters to it, "
@@ -120,18 +129,6 @@ def injection(fault: str | Fault, *, provider: str | None = None, route: str | N
     except RouteSyntaxError as exc:
         raise InputError(f"fault {made.name!r}: bad route pattern: {exc}") from None
     return Injection(made, provider=provider, route=where, schedule=schedule, origin=origin, seed=seed, key=key)
-
-
-def _dated(name: str, params: dict[str, Any], at: float, origin: float) -> dict[str, Any]:
-    if name != "deprecated":
-        return params
-    params = dict(params)
-    params.setdefault("since", at)          # deprecated from the day it starts acting
-    for key in ("sunset", "since"):
-        value = params.get(key)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            params[key] = origin + value * DAY
-    return params
 
 
 class Chaos:

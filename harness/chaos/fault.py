@@ -64,6 +64,21 @@ def make(name: str, params: dict[str, Any] | None = None) -> Fault:
         raise InputError(f"fault {name!r}: {exc}") from None
 
 
+def on_timeline(name: str, params: dict[str, Any], at: float, origin: float) -> dict[str, Any]:
+    """Parameters written on a timeline, as the fault takes them: `deprecated`'s
+    `sunset` and `since` given as numbers are days from `origin`, and it is
+    deprecated from the day its entry starts unless `since` says otherwise."""
+    if name != "deprecated":
+        return params
+    params = dict(params)
+    params.setdefault("since", at)
+    for key in ("sunset", "since"):
+        value = params.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            params[key] = origin + value * DAY
+    return params
+
+
 def _load_all() -> None:
     import importlib
     import pkgutil

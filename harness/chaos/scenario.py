@@ -12,7 +12,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from harness import yamlfile
-from harness.chaos.fault import FAULTS, Fault, _load_all, make
+from harness.chaos.fault import FAULTS, Fault, _load_all, make, on_timeline
 from harness.chaos.schedule import Schedule
 from harness.errors import InputError
 from harness.providers import NAMES as PROVIDERS
@@ -198,12 +198,7 @@ def _entry(doc, item: dict, i: int, doubles: dict, start: float) -> Entry:
     _load_all()
     try:
         # Dates in days on the timeline become epoch seconds for the fault.
-        if name == "deprecated" and "since" not in params:
-            params["since"] = item.get("at", 0)       # deprecated from the day it starts
-        for key in ("sunset", "since"):
-            if isinstance(params.get(key), (int, float)) and not isinstance(params.get(key), bool):
-                params[key] = start + params[key] * 86_400
-        fault = make(name, params)
+        fault = make(name, on_timeline(name, params, item.get("at", 0), start))
     except InputError as exc:
         bad = next((k for k in params if f"parameter {k!r}" in exc.message), None)
         raise doc.error(exc.message, f"{pointer}/{bad}" if bad else f"{pointer}/fault", key=bool(bad)) from None

@@ -12,7 +12,8 @@ MAX_EVIDENCE = 6         # exchanges shown under one failed verdict
 
 def violations(verification: Any) -> str:
     found = verification.violations
-    names = ", ".join(c.name for c in verification.contracts)
+    names = ", ".join(name for name, count in verification.per_contract.items() if count) or \
+        ", ".join(c.name for c in verification.contracts)
     lines = [f"contract violated: {len(found)} violation{'s' if len(found) != 1 else ''} in "
              f"{verification.checked} exchange{'s' if verification.checked != 1 else ''} checked against {names}"]
     lines += [f"  {v}" for v in found[:MAX_LISTED]]

@@ -50,12 +50,17 @@ class ScopedToxiproxy(ToxiproxyClient):
 
     def hop(self, target: Any, name: str | None = None):
         """A proxy in front of a double (anything with `.url` and `.name`) or a URL;
-        its `.url` is the address to give the client instead."""
+        its `.url` is the address to give the client instead. Named after the
+        double (`openai`, then `openai_2`, ...) unless `name` is given."""
         url = target if isinstance(target, str) else target.url
         parts = urlsplit(url)
         if not parts.hostname or not parts.port:
             raise ValueError(f"cannot put a proxy in front of {url!r}: it needs a host and a port")
         base = name or (getattr(target, "name", None) if not isinstance(target, str) else None) or "upstream"
+        if name is None:   # a second hop to the same double gets a name of its own: openai, openai_2, ...
+            taken = set(self.created)
+            base = next(f"{base}_{n}" if n > 1 else base for n in range(1, len(taken) + 2)
+                        if self._scoped(f"{base}_{n}" if n > 1 else base) not in taken)
         return self.create(upstream=f"{parts.hostname}:{parts.port}", name=base)
 
     def get_proxy(self, proxy_name: str):
