@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The nightly chaos suite against the example app (APP=fragile: its twin without fallbacks).
+APP ?=
 run: $(STAMP)
-	$(BIN)/harness verify --contracts contracts/providers --cassettes fixtures/cassettes/clean
+	CLIPSTUDIO_APP=clipstudio$(if $(APP),_$(APP)) $(BIN)/harness chaos run contracts/scenarios/nightly --report reports
 
 test: $(STAMP)
 	$(BIN)/pytest -n 2 -q

@@ -130,9 +130,10 @@ def _walk(scenario: Scenario, app_url: str, clock: FlowingClock, doubles: dict[s
     saved: dict[str, str] = {}
     with httpx.Client(base_url=app_url, timeout=120.0) as client:
         for step in scenario.steps:
-            clock.set(scenario.start + step.at * DAY)
+            # Toxics first: a background call must never see the new day without its network fault.
             if hop is not None:
                 result.network_log.extend(hop.apply(scenario, step.at))
+            clock.set(scenario.start + step.at * DAY)
             marks = {name: len(double.journal) for name, double in doubles.items()}
             verdict = _send(client, step, saved, "step")
             for name, double in doubles.items():
