@@ -18,7 +18,7 @@ install: $(STAMP)
 # The nightly chaos suite against the example app (APP=fragile: its twin without fallbacks).
 APP ?=
 run: $(STAMP)
-	CLIPSTUDIO_APP=clipstudio$(if $(APP),_$(APP)) $(BIN)/harness chaos run contracts/scenarios/nightly --report reports
+	CLIPSTUDIO_APP=clipstudio$(if $(APP),_$(APP)) $(BIN)/harness chaos run contracts/scenarios/nightly --jobs 2 --report reports
 
 test: $(STAMP)
 	$(BIN)/pytest -n 2 -q

@@ -145,3 +145,13 @@ def test_network_faults_act_through_the_toxiproxy_hop(workdir):
     slow = [x for x in result.exchanges if result.step_of[id(x)] == 0]
     assert [x.provider for x in slow] == ["openai"]
     assert {(n["fault"], n["day"]) for n in result.network_log} == {("latency", 1), ("down", 2)}
+
+
+def test_jobs_run_scenarios_in_worker_processes_with_the_same_verdicts(workdir, capsys):
+    write(workdir, SUNSET, "a.yaml")
+    write(workdir, SUNSET.replace("scenario: ask-openai-sunset", "scenario: ask-fragile").replace(
+        'ANTHROPIC_BASE_URL: "{anthropic.url}"}', 'ANTHROPIC_BASE_URL: "{anthropic.url}", FALLBACK: "0"}'), "b.yaml")
+    assert main(["chaos", "run", str(workdir / "a.yaml"), str(workdir / "b.yaml"), "--jobs", "2",
+                 "--report", str(workdir / "r")]) == 1
+    totals = json.loads((workdir / "r" / "report.json").read_text())["totals"]
+    assert totals == {"scenarios": 2, "passed": 1, "failed": 1, "verdicts": 16, "verdicts_failed": 2}

@@ -8,6 +8,8 @@ import os
 from rich.console import Console
 from rich.table import Table
 
+from harness.errors import InputError
+
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,33 +18,58 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("files", nargs="+", metavar="FILE")
     run.add_argument("--report", metavar="DIR", help="write report.json, junit.xml, report.md, report.html here")
     run.add_argument("--seed", type=int, help="override every scenario's seed")
+    run.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                     help="run N scenarios at once, each in its own process (default 1)")
     run.add_argument("--toxiproxy-url", default=os.environ.get("TOXIPROXY_URL"),
                      help="a real Toxiproxy server for network faults (default: $TOXIPROXY_URL, else embedded)")
 
 
+def _results(scenarios, args, console):
+    """Each scenario's run, in file order; with --jobs, N at a time in worker processes
+    (toxiproxy-python keeps its server address class-wide, so hops cannot share a process)."""
+    from harness.chaos import runner
+    if args.jobs == 1:
+        for item in scenarios:
+            with console.status(f"[bold]{item.name}[/] starting…") as status:
+                yield runner.run(item, toxiproxy_url=args.toxiproxy_url,
+                                 progress=lambda message: status.update(message))
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(runner.run, item, toxiproxy_url=args.toxiproxy_url) for item in scenarios]
+        with console.status(f"running {len(scenarios)} scenarios, {args.jobs} at a time…"):
+            for future in futures:
+                yield future.result()
+
+
+def _print_run(console: Console, result) -> None:
+    item = result.scenario
+    mark = "[green]held[/]" if result.ok else "[red]FAILED[/]"
+    console.print(f"{mark} {item.name} ({len(result.verdicts)} checks, {result.seconds:.1f}s)")
+    for verdict in result.failures:
+        where = f" [dim]({item.source}:{verdict.line})[/]" if verdict.line else ""
+        console.print(f"  [red]✗[/] {verdict.name}: {verdict.message}{where}", highlight=False)
+        for exchange in verdict.evidence[:8]:
+            fault = f" fault={exchange.fault}" if exchange.fault else ""
+            console.print(f"      {exchange.provider}: {exchange.describe()}{fault}", style="dim",
+                          highlight=False)
+
+
 def run(args: argparse.Namespace) -> int:
     from harness import report, yamlfile
-    from harness.chaos import runner, scenario
+    from harness.chaos import scenario
 
     console = Console(stderr=False)
     # Load every file first: a typo in the last file should not cost a whole run.
     files = yamlfile.files_in(args.files, (".yaml", ".yml"), "scenario")
     scenarios = [scenario.load(path, seed=args.seed) for path in files]
+    if args.jobs < 1:
+        raise InputError("--jobs must be 1 or more")
     runs = []
-    for item in scenarios:
-        with console.status(f"[bold]{item.name}[/] starting…") as status:
-            result = runner.run(item, toxiproxy_url=args.toxiproxy_url,
-                                progress=lambda message: status.update(message))
+    for result in _results(scenarios, args, console):
         runs.append(result)
-        mark = "[green]held[/]" if result.ok else "[red]FAILED[/]"
-        console.print(f"{mark} {item.name} ({len(result.verdicts)} checks, {result.seconds:.1f}s)")
-        for verdict in result.failures:
-            where = f" [dim]({item.source}:{verdict.line})[/]" if verdict.line else ""
-            console.print(f"  [red]✗[/] {verdict.name}: {verdict.message}{where}", highlight=False)
-            for exchange in verdict.evidence[:8]:
-                fault = f" fault={exchange.fault}" if exchange.fault else ""
-                console.print(f"      {exchange.provider}: {exchange.describe()}{fault}", style="dim",
-                              highlight=False)
+        _print_run(console, result)
     table = Table(title="chaos summary", title_justify="left")
     for column in ("scenario", "verdict", "checks", "failed", "seconds"):
         table.add_column(column, justify="right" if column in ("checks", "failed", "seconds") else "left")
