@@ -173,11 +173,19 @@ def _send(client: httpx.Client, step: Step, saved: dict[str, str], kind: str) ->
             problems.append(f"could not save {key!r} from {where}")
         else:
             saved[key] = str(value)
-    shown = response.text if len(response.text) <= 300 else response.text[:299] + "…"
-    message = f"HTTP {response.status_code} {shown}".strip()
+    message = f"HTTP {response.status_code} {_shown(response)}".strip()
     if problems:
         message = "; ".join(problems) + f" (the app answered {message})"
     return Verdict(kind, name, not problems, message, line=step.line)
+
+
+def _shown(response: httpx.Response, limit: int = 300) -> str:
+    """The body as a report shows it: text cut short, anything else as its size and type."""
+    kind = response.headers.get("content-type", "").split(";")[0].strip()
+    if kind and not (kind.startswith("text/") or "json" in kind or "xml" in kind):
+        return f"<{len(response.content):,} bytes of {kind}>"
+    text = response.text
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def expectation_problems(expect: dict[str, Any], response: httpx.Response) -> list[str]:

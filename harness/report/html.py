@@ -21,8 +21,8 @@ color:#1f2328;padding:0 1rem}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2.5rem;border-bottom:1px solid #d0d7de;padding-bottom:.3rem}
 table{border-collapse:collapse;width:100%;margin:.8rem 0}td,th{border:1px solid #d0d7de;padding:.3rem .5rem;
 text-align:left;vertical-align:top}th{background:#f6f8fa}.ok{color:#1a7f37}.bad{color:#cf222e;font-weight:600}
-.num{text-align:right}code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;
-padding:.6rem;overflow:auto;max-height:20rem}svg{background:#fff;border:1px solid #d0d7de;border-radius:6px}
+.num{text-align:right}td{overflow-wrap:anywhere}table.checks td:nth-child(2){width:16rem}code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;
+padding:.6rem;overflow:auto;max-height:20rem}svg{max-width:100%;height:auto;background:#fff;border:1px solid #d0d7de;border-radius:6px}
 .legend span{display:inline-block;margin-right:1rem}.dot{display:inline-block;width:.7rem;height:.7rem;
 border-radius:50%;margin-right:.3rem;vertical-align:middle}
 """
@@ -58,7 +58,7 @@ def _scenario(i: int, run) -> str:
     out.append(f"<p><code>{escape(s.source)}</code> · seed {s.seed} · {len(run.exchanges)} provider calls · "
                f"{run.seconds:.1f}s</p>")
     out.append(timeline_svg(run))
-    out.append("<table><tr><th></th><th>check</th><th>what happened</th></tr>")
+    out.append("<table class=checks><tr><th></th><th>check</th><th>what happened</th></tr>")
     for v in run.verdicts:
         evidence = ""
         if v.evidence and not v.ok:
