@@ -1,7 +1,8 @@
 """`make bench`: run every benchmarks/bench_*.py and print figures with ratios.
 
 Each module has `run() -> list[Row]`; a row measures one thing next to a
-baseline measured in the same run, so the ratio holds on any machine.
+baseline measured in the same run, so the ratio (value / baseline) holds on
+any machine.
 """
 
 from __future__ import annotations
