@@ -110,6 +110,18 @@ def test_an_app_that_exits_or_never_gets_ready_is_bad_input(workdir):
         runner.run(scenario.load(write(workdir, silent)))
 
 
+def test_a_port_already_taken_is_bad_input(workdir):
+    import socket
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        taken = SUNSET.replace('url: "http://127.0.0.1:{port}"', f'url: "http://127.0.0.1:{port}"')
+        taken = taken.replace('PORT: "{port}"', f'PORT: "{port}"')
+        with pytest.raises(InputError, match=f"port {port} on 127.0.0.1 is already taken"):
+            runner.run(scenario.load(write(workdir, taken)))
+
+
 def test_a_dead_toxiproxy_url_is_bad_input(workdir, capsys):
     text = SUNSET.replace("  - {at: 30, fault: gone", "  - {at: 1, fault: latency, provider: openai, latency: 10}\n"
                                                        "  - {at: 30, fault: gone")

@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -56,6 +57,7 @@ class AppProcess:
 
     def __enter__(self) -> "AppProcess":
         if self.command:
+            self._check_port_free()
             try:
                 self.process = subprocess.Popen(
                     self.command, cwd=self.cwd, env={**os.environ, **self.env}, stdin=subprocess.DEVNULL,
@@ -70,6 +72,16 @@ class AppProcess:
             self.stop()
             raise
         return self
+
+    def _check_port_free(self) -> None:
+        """Something already answering on the app's port would pass the readiness check for it."""
+        parts = urlsplit(self.url)
+        host, port = parts.hostname or "127.0.0.1", parts.port or (443 if parts.scheme == "https" else 80)
+        with socket.socket() as probe:
+            probe.settimeout(0.5)
+            if probe.connect_ex((host, port)) == 0:
+                raise InputError(f"port {port} on {host} is already taken, before the app started; "
+                                 f"stop what holds it or use {{port}} in app.url", self.name)
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
