@@ -151,8 +151,9 @@ def test_markdown_opens_with_a_verdict_line_then_tables(capsys):
     assert code == 1
     assert lines[0].startswith("**❌ 13 changes break chatbot, clipstudio (11 risky, 13 provider-wide breaking")
     headings = [line for line in lines if line.startswith("#### ")]
-    assert headings == ["#### Breaking for you (13)", "#### Risky for you (11)",
-                        "#### Provider-wide breaking, not touching you (13)"]
+    assert headings == ["#### Breaking for you (13)", "#### Risky for you (11)"]
+    # What does not touch the consumer is folded away under its own summary.
+    assert "<details><summary>Provider-wide breaking, not touching you (13)</summary>" in lines
     assert "| change | route | where | pointer | old → new | why |" in lines
     assert "| `response-field-renamed` | `GET /v1/videos/{id}` |" in out
     assert lines[-1].startswith("<sub>23 harmless changes not listed.")
