@@ -205,7 +205,7 @@ def _describe_error(error: ValidationError) -> tuple[str, str, str]:
     if kind == "type":
         want = error.validator_value
         want = " or ".join(want) if isinstance(want, list) else want
-        actual = "null" if error.instance is None else f"{_type_name(error.instance)} {_short(error.instance)}"
+        actual = "null" if error.instance is None else f"{json_type(error.instance)} {_short(error.instance)}"
         return pointer, f"type {want}", actual
     if kind == "enum":
         return pointer, f"one of {_short(error.validator_value, 120)}", _short(error.instance)
@@ -214,9 +214,17 @@ def _describe_error(error: ValidationError) -> tuple[str, str, str]:
     return pointer, f"{kind} {_short(error.validator_value)}", _short(error.instance)
 
 
-def _type_name(value: Any) -> str:
-    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
-            dict: "object", type(None): "null"}.get(type(value), type(value).__name__)
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a parsed JSON value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return "string" if isinstance(value, str) else "array" if isinstance(value, list) else "object"
 
 
 def _short(value: Any, limit: int = 60) -> str:

@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
+from harness.contracts.checker import json_type
 from harness.diff.spec import Node, Spec
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
@@ -156,7 +157,7 @@ def _own(node: Node, key: tuple) -> Shape:
         elif "items" in data or "prefixItems" in data:
             types = {"array"}
         elif values:
-            types = {_json_type(v) for v in values}
+            types = {json_type(v) for v in values}
     if types is not None and "null" in types:
         nullable = True
         types.discard("null")
@@ -187,18 +188,6 @@ def _own(node: Node, key: tuple) -> Shape:
         sunset=sunset_extensions(data),
         constraints={k: data[k] for k in CONSTRAINTS if k in data},
     )
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def _all(shapes: list[Shape], key: tuple) -> Shape:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
+from harness.contracts.checker import json_type
 from harness.contracts.model import Contract, Interaction, ResponseSpec
 from harness.diff.operation_parts import STREAM
 from harness.routes import Route
@@ -163,18 +164,6 @@ def _own(node: dict) -> Reading:
         # `{const: x}` or `{enum: [...]}` alone still fixes the type; null is allowed only if listed.
         types = frozenset(json_type(v) for v in values)
     return Reading(False, types, enum)
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    return "string" if isinstance(value, str) else "array" if isinstance(value, list) else "object"
 
 
 def _local(root: Any, ref: str) -> Any:
