@@ -128,18 +128,28 @@ def _start_app(scenario: Scenario, urls: dict[str, str], stack: ExitStack) -> Ap
 def _walk(scenario: Scenario, app_url: str, clock: FlowingClock, doubles: dict[str, Double], hop, result:
           ScenarioRun, say: Progress) -> None:
     saved: dict[str, str] = {}
+    marks = {name: 0 for name in doubles}
+
+    def collect(step: int | None) -> None:
+        """Move what the doubles answered since the last look into the run, as part of `step`
+        (None: between steps, e.g. an app's background polling while probes run)."""
+        for name, double in doubles.items():
+            seen = list(double.journal)
+            for exchange in seen[marks[name]:]:
+                result.exchanges.append(exchange)
+                if step is not None:
+                    result.step_of[id(exchange)] = step
+            marks[name] = len(seen)
+
     with httpx.Client(base_url=app_url, timeout=120.0) as client:
         for step in scenario.steps:
+            collect(None)
             # Toxics first: a background call must never see the new day without its network fault.
             if hop is not None:
                 result.network_log.extend(hop.apply(scenario, step.at))
             clock.set(scenario.start + step.at * DAY)
-            marks = {name: len(double.journal) for name, double in doubles.items()}
             verdict = _send(client, step, saved, "step")
-            for name, double in doubles.items():
-                for exchange in list(double.journal)[marks[name]:]:
-                    result.exchanges.append(exchange)
-                    result.step_of[id(exchange)] = step.index
+            collect(step.index)
             evidence = tuple(x for x in result.exchanges if result.step_of.get(id(x)) == step.index)
             verdict = Verdict(verdict.kind, verdict.name, verdict.ok, verdict.message, evidence, verdict.line)
             result.verdicts.append(verdict)
@@ -149,6 +159,7 @@ def _walk(scenario: Scenario, app_url: str, clock: FlowingClock, doubles: dict[s
                 if not probe_verdict.ok:
                     result.verdicts.append(Verdict("probe", f"{probe.name} after step {step.index}", False,
                                                    probe_verdict.message, (), probe.line))
+        collect(None)
         if scenario.probes and not any(v.kind == "probe" for v in result.verdicts):
             result.verdicts.append(Verdict("probe", "steady state", True,
                                            f"{len(scenario.probes)} probe(s) held after every step"))
