@@ -44,16 +44,13 @@ def _results(scenarios, args, console):
 
 
 def _print_run(console: Console, result) -> None:
-    item = result.scenario
+    from rich.text import Text
+
+    from harness.report import failures
     mark = "[green]held[/]" if result.ok else "[red]FAILED[/]"
-    console.print(f"{mark} {item.name} ({len(result.verdicts)} checks, {result.seconds:.1f}s)")
-    for verdict in result.failures:
-        where = f" [dim]({item.source}:{verdict.line})[/]" if verdict.line else ""
-        console.print(f"  [red]✗[/] {verdict.name}: {verdict.message}{where}", highlight=False)
-        for exchange in verdict.evidence[:8]:
-            fault = f" fault={exchange.fault}" if exchange.fault else ""
-            console.print(f"      {exchange.provider}: {exchange.describe()}{fault}", style="dim",
-                          highlight=False)
+    console.print(f"{mark} {result.scenario.name} ({len(result.verdicts)} checks, {result.seconds:.1f}s)")
+    if not result.ok:   # the same text the pytest plugin shows for a failed scenario
+        console.print(Text(failures.scenario(result).split("\n", 1)[1], style="red"))
 
 
 def run(args: argparse.Namespace) -> int:
