@@ -130,14 +130,15 @@ def _walk(scenario: Scenario, app_url: str, clock: FlowingClock, doubles: dict[s
     saved: dict[str, str] = {}
     marks = {name: 0 for name in doubles}
 
-    def collect(step: int | None) -> None:
+    def collect(step: int | None, began: float = 0.0) -> None:
         """Move what the doubles answered since the last look into the run, as part of `step`
-        (None: between steps, e.g. an app's background polling while probes run)."""
+        if it started once the step's day had begun (else between steps: an app's background
+        polling, a call still in flight when the clock jumped, calls made while probes run)."""
         for name, double in doubles.items():
             seen = list(double.journal)
             for exchange in seen[marks[name]:]:
                 result.exchanges.append(exchange)
-                if step is not None:
+                if step is not None and exchange.started >= began:
                     result.step_of[id(exchange)] = step
             marks[name] = len(seen)
 
@@ -147,9 +148,9 @@ def _walk(scenario: Scenario, app_url: str, clock: FlowingClock, doubles: dict[s
             # Toxics first: a background call must never see the new day without its network fault.
             if hop is not None:
                 result.network_log.extend(hop.apply(scenario, step.at))
-            clock.set(scenario.start + step.at * DAY)
+            began = clock.set(scenario.start + step.at * DAY)
             verdict = _send(client, step, saved, "step")
-            collect(step.index)
+            collect(step.index, began)
             evidence = tuple(x for x in result.exchanges if result.step_of.get(id(x)) == step.index)
             verdict = Verdict(verdict.kind, verdict.name, verdict.ok, verdict.message, evidence, verdict.line)
             result.verdicts.append(verdict)
