@@ -95,3 +95,8 @@ def test_live_against_a_double_checks_what_came_back(capsys, monkeypatch):
         code, report = verify(capsys, "--live", "--budget", "5", "--base-url", f"openai={url}")
     assert report["exchanges"] == 5 and report["checked"] == 5
     assert code == 0, report["violations"]
+
+
+def test_live_options_without_live_are_refused(capsys):
+    assert main(["verify", "--contracts", BASELINES, "--cassettes", str(CLEAN), "--budget", "3"]) == 2
+    assert "only apply with --live" in capsys.readouterr().err

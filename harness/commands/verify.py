@@ -11,6 +11,7 @@ from rich.table import Table
 
 from harness.commands import live_options
 from harness.contracts import Verification, load_path, verify
+from harness.errors import InputError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.live and (args.base_url or args.param or args.budget != 20):
+        raise InputError("--budget, --base-url and --param only apply with --live")
     contracts = load_path(*args.contracts)
     notes: list[str] = []
     if args.live:
