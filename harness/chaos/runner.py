@@ -77,14 +77,13 @@ def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progr
         result.fault_log = sorted((a for i in injections for a in i.log), key=lambda a: (a.at, a.fault))
         result.seconds = time.perf_counter() - started
     result.verdicts.extend(_timeline_verdicts(scenario, injections, result))
-    seen = Seen(result.exchanges, result.step_of)
     for expectation in scenario.expect:
         chosen = [x for x in result.exchanges
                   if (not expectation.steps or result.step_of.get(id(x)) in expectation.steps)
                   and (expectation.provider is None or x.provider == expectation.provider)
                   and (expectation.route is None
                        or expectation.route.match(x.request.method, x.request.path) is not None)]
-        result.verdicts.append(judge(expectation, Seen(chosen, seen.step_of)))
+        result.verdicts.append(judge(expectation, Seen(chosen, result.step_of)))
     return result
 
 

@@ -147,7 +147,7 @@ class _Reader:
                 try:
                     Registry().with_resource("urn:harness:schema", resource).resolver(
                         "urn:harness:schema").lookup(ref)
-                except (Unresolvable, Exception):
+                except Unresolvable:
                     raise self.fail(f"$ref {ref!r} does not resolve inside this schema",
                                     f"{pointer}/$ref") from None
             for key, value in node.items():

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from harness.double.call import Call, Failures, Profile, Reply, State
-from harness.providers.media import count_tokens, cut, pieces, reply_text
+from harness.providers.answers import count_tokens, cut, pieces, reply_text
 from harness.sse import Event
 
 NAME = "anthropic"

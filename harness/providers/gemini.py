@@ -21,7 +21,7 @@ from typing import Any
 
 from harness.double import media
 from harness.double.call import Call, Failures, Profile, Reply, State
-from harness.providers.media import count_tokens, cut, pieces, reply_text
+from harness.providers.answers import count_tokens, cut, pieces, reply_text
 from harness.sse import Event
 
 NAME = "gemini"
