@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from harness.chaos import Injection, Schedule, make
+from harness.chaos import Injection, Schedule, attach, make
 from harness.chaos.fault import Active
 from harness.double.call import Call, Failures, Profile, Reply, State
 from harness.errors import InputError
@@ -181,3 +181,23 @@ def test_an_app_out_of_process_sets_faults_through_the_control_api():
         assert typo.status_code == 400 and "did you mean 'retry_after'" in typo.json()["error"]
         network = client.post("/__harness/faults", json={"fault": "latency"})
         assert network.status_code == 400   # a Toxiproxy toxic, not something the double does
+
+
+def test_the_journal_names_only_faults_that_changed_the_answer():
+    import httpx
+
+    from harness.double import Double
+    chat = {"model": "gpt-4o", "messages": [{"role": "user", "content": "x"}]}
+    with Double("openai") as double:
+        for name, params in (("stream_cut", {}), ("deprecated", {"sunset": "2026-09-24"}),
+                             ("model_retired", {"model": "gpt-4o", "shutdown_date": "2026-09-24"})):
+            attach(Injection(make(name, params)), double)
+        client = httpx.Client(base_url="http://double", transport=double.transport(),
+                              headers={"authorization": "Bearer sk-test"})
+        plain = client.post("/v1/chat/completions", json={**chat, "model": "gpt-4o-mini"})
+        listed = client.get("/v1/models").json()
+    # stream_cut was chosen but a plain answer has no stream to cut; model_retired marked the list
+    # in place inside its own copy, and that still counts as acting.
+    assert plain.status_code == 200 and "Deprecation" in plain.headers
+    assert [x.fault for x in double.journal] == ["deprecated", "deprecated,model_retired"]
+    assert next(m for m in listed["data"] if m["id"] == "gpt-4o")["shutdown_date"] == "2026-09-24"

@@ -10,6 +10,7 @@ decide *what*.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import difflib
 import threading
@@ -161,12 +162,16 @@ class Active:
                 self._chosen.add(id(call))
         return reply
 
+    returns_new_reply = True   # see harness.double.faults: the reply is copied only when chosen
+
     def after(self, call: Call, reply: Reply) -> Reply:
         with self._lock:
             if id(call) not in self._chosen:
                 return reply
             self._chosen.discard(id(call))
-        return self.injection.fault.after(call, reply, self.profile)
+        # Faults get their own copy: some provider shapes are edited in place.
+        changed = self.injection.fault.after(call, copy.deepcopy(reply), self.profile)
+        return reply if changed == reply else changed
 
 
 def attach(injection: Injection, double: Any) -> Active:

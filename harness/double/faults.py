@@ -6,6 +6,8 @@ A fault is any object with a `name` and either or both of
 async. The double runs the faults in `double.faults`, in order, around every
 provider call and records in the exchange the names of those that acted
 (a `before` that answered, an `after` whose reply differs from what it got).
+A fault that sets `returns_new_reply = True` promises to return the reply it
+was given, untouched, when it did not act, so the double skips copying it.
 
 Faults named in a JSON description (`POST /__harness/faults`, scenario
 files) are built by the builders registered here; the chaos layer fills this
@@ -80,6 +82,13 @@ async def run_after(faults: tuple[Any, ...], call: Call, reply: Reply) -> tuple[
     for fault in faults:
         after = getattr(fault, "after", None)
         if after is None:
+            continue
+        if getattr(fault, "returns_new_reply", False):
+            # It hands back the very reply it got unless it acted: no copy needed on every call.
+            changed = await _resolve(after(call, reply))
+            if changed is not reply:
+                acted.append(fault_name(fault))
+            reply = changed
             continue
         # A copy first, so a fault that edits the reply in place still counts as acting.
         before = copy.deepcopy(reply)
