@@ -5,12 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench install clean
+.PHONY: run test check bench install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,check]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,6 +23,13 @@ run: $(STAMP)
 # 4 workers on 2 cores: the slowest tests (whole scenarios) wait on timers, not the CPU.
 test: $(STAMP)
 	$(BIN)/pytest -n 4 -q
+
+# Lint and format (ruff) and types (mypy); the rule sets are in pyproject.toml.
+LINTED := harness tests benchmarks fixtures/apps
+check: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -29,10 +29,14 @@ def main(selected: list[str]) -> int:
         console.print(f"running {name} ...")
         for row in importlib.import_module(f"benchmarks.{name}").run():
             ratio = row.get("ratio")
-            table.add_row(name.removeprefix("bench_"), row["measure"], f"{row['value']:,.1f} {row['unit']}",
-                          row.get("baseline", ""),
-                          f"{row['baseline_value']:,.1f} {row['unit']}" if "baseline_value" in row else "",
-                          f"{ratio:.2f}x" if ratio is not None else "")
+            table.add_row(
+                name.removeprefix("bench_"),
+                row["measure"],
+                f"{row['value']:,.1f} {row['unit']}",
+                row.get("baseline", ""),
+                f"{row['baseline_value']:,.1f} {row['unit']}" if "baseline_value" in row else "",
+                f"{ratio:.2f}x" if ratio is not None else "",
+            )
     console.print(table)
     return 0
 

@@ -28,8 +28,9 @@ def naive(contracts, exchanges) -> int:
             if interaction is None or interaction.response.json is None:
                 continue
             try:
-                jsonschema.validate(exchange.response.json, interaction.response.json.schema,
-                                    cls=jsonschema.Draft202012Validator)
+                jsonschema.validate(
+                    exchange.response.json, interaction.response.json.schema, cls=jsonschema.Draft202012Validator
+                )
             except jsonschema.ValidationError:
                 failures += 1
     return failures
@@ -49,7 +50,14 @@ def run() -> list[dict]:
     baseline = time.perf_counter() - start
 
     rate, base_rate = len(exchanges) / ours, len(exchanges) / baseline
-    return [{"measure": f"exchanges checked/s ({len(exchanges)} from {len(recorded)} recorded, "
-                        f"{len(contracts)} contracts)",
-             "value": rate, "unit": "ex/s", "baseline": "jsonschema.validate each time",
-             "baseline_value": base_rate, "ratio": rate / base_rate}]
+    return [
+        {
+            "measure": f"exchanges checked/s ({len(exchanges)} from {len(recorded)} recorded, "
+            f"{len(contracts)} contracts)",
+            "value": rate,
+            "unit": "ex/s",
+            "baseline": "jsonschema.validate each time",
+            "baseline_value": base_rate,
+            "ratio": rate / base_rate,
+        }
+    ]

@@ -12,8 +12,9 @@ import copy
 import random
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -23,9 +24,9 @@ from harness.diff import diff_specs, judge, load_spec, spec_from_data
 ROOT = Path(__file__).resolve().parent.parent
 REAL = Path("/work/shared/specs")
 REAL_OLD, REAL_NEW = REAL / "openai-openapi-3.1-2026-05-13.yaml", REAL / "openai-openapi-3.1-2026-08-21.yaml"
-EXAMPLE_CONTRACTS = ROOT / "fixtures" / "specs" / "contracts"     # made-up consumers of OpenAI-like routes
-BASELINE_CONTRACTS = ROOT / "contracts" / "providers" / "openai"   # the shipped OpenAI baselines, when present
-SIZES = (250, 1000, 4000)          # paths; each has two schemas of its own
+EXAMPLE_CONTRACTS = ROOT / "fixtures" / "specs" / "contracts"  # made-up consumers of OpenAI-like routes
+BASELINE_CONTRACTS = ROOT / "contracts" / "providers" / "openai"  # the shipped OpenAI baselines, when present
+SIZES = (250, 1000, 4000)  # paths; each has two schemas of its own
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -33,36 +34,58 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 def generated(paths: int) -> dict[str, Any]:
     """A spec shaped like a provider's: objects with enums, nullable fields, arrays, short $ref chains,
     a few shared leaf schemas and a tagged union of stream events."""
-    schemas: dict[str, Any] = {f"Leaf{k}": {"type": "object", "properties": {
-        "code": {"type": "string"}, "value": {"type": "number"}}} for k in range(20)}
+    schemas: dict[str, Any] = {
+        f"Leaf{k}": {"type": "object", "properties": {"code": {"type": "string"}, "value": {"type": "number"}}}
+        for k in range(20)
+    }
     for i in range(paths * 2):
         props: dict[str, Any] = {
-            "id": {"type": "string"}, "name": {"type": "string", "maxLength": 256},
+            "id": {"type": "string"},
+            "name": {"type": "string", "maxLength": 256},
             "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
-            "count": {"type": "integer", "default": 1}, "tags": {"type": "array", "items": {"type": "string"}},
+            "count": {"type": "integer", "default": 1},
+            "tags": {"type": "array", "items": {"type": "string"}},
             "detail": {"anyOf": [{"$ref": f"#/components/schemas/Leaf{i % 20}"}, {"type": "null"}]},
             "note": {"type": ["string", "null"]},
         }
-        if i % 8 != 7 and i + 1 < paths * 2:   # chains of up to eight schemas
+        if i % 8 != 7 and i + 1 < paths * 2:  # chains of up to eight schemas
             props["next"] = {"$ref": f"#/components/schemas/S{i + 1}"}
         schemas[f"S{i}"] = {"type": "object", "required": ["id", "status"], "properties": props}
-    events = [{"type": "object", "required": ["type"], "properties": {
-        "type": {"const": f"thing.{name}"}, "data": {"$ref": "#/components/schemas/Leaf0"}}}
-        for name in ("created", "delta", "done")]
+    events = [
+        {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"const": f"thing.{name}"}, "data": {"$ref": "#/components/schemas/Leaf0"}},
+        }
+        for name in ("created", "delta", "done")
+    ]
     spec_paths: dict[str, Any] = {}
     for i in range(paths):
-        ok = {"description": "ok", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/S{2 * i}"}}}}
+        ok = {
+            "description": "ok",
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/S{2 * i}"}}},
+        }
         if i % 50 == 0:
             ok["content"]["text/event-stream"] = {"schema": {"oneOf": events}}
         spec_paths[f"/things{i}/{{id}}"] = {
-            "get": {"parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
-                    "responses": {"200": ok}},
-            "post": {"requestBody": {"content": {"application/json": {"schema": {
-                "$ref": f"#/components/schemas/S{2 * i + 1}"}}}}, "responses": {"200": ok}},
+            "get": {
+                "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": ok},
+            },
+            "post": {
+                "requestBody": {
+                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/S{2 * i + 1}"}}}
+                },
+                "responses": {"200": ok},
+            },
         }
-    return {"openapi": "3.1.0", "info": {"title": "generated", "version": "1"},
-            "servers": [{"url": "https://api.example.test/v1"}],
-            "paths": spec_paths, "components": {"schemas": schemas}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "generated", "version": "1"},
+        "servers": [{"url": "https://api.example.test/v1"}],
+        "paths": spec_paths,
+        "components": {"schemas": schemas},
+    }
 
 
 def mutated(spec: dict[str, Any], seed: int = 11) -> dict[str, Any]:
@@ -106,8 +129,9 @@ def _peak_mb(work: Callable[[], Any]) -> float:
         tracemalloc.stop()
 
 
-def _row(measure: str, value: float, unit: str, baseline: str | None = None,
-         baseline_value: float | None = None) -> dict[str, Any]:
+def _row(
+    measure: str, value: float, unit: str, baseline: str | None = None, baseline_value: float | None = None
+) -> dict[str, Any]:
     row: dict[str, Any] = {"measure": measure, "value": value, "unit": unit}
     if baseline is not None and baseline_value:
         row.update(baseline=baseline, baseline_value=baseline_value, ratio=value / baseline_value)
@@ -120,13 +144,14 @@ def run() -> list[dict[str, Any]]:
         old = generated(size)
         new = mutated(old)
         texts = [yaml.dump(d, Dumper=_Dumper) for d in (old, new)]
-        parse_s, _ = _timed(lambda: [yaml.load(t, Loader=_Loader) for t in texts])
-        diff_s, found = _timed(lambda: diff_specs(spec_from_data(old), spec_from_data(new)))
+        parse_s, _ = _timed(lambda texts=texts: [yaml.load(t, Loader=_Loader) for t in texts])
+        diff_s, found = _timed(lambda old=old, new=new: diff_specs(spec_from_data(old), spec_from_data(new)))
         label = f"{size} paths / {size * 2} schemas"
-        rows.append(_row(f"diff {label} ({len(found)} changes)", diff_s * 1000, "ms",
-                         "YAML parse of both", parse_s * 1000))
-        parse_mb = _peak_mb(lambda: [yaml.load(t, Loader=_Loader) for t in texts])
-        diff_mb = _peak_mb(lambda: diff_specs(spec_from_data(old), spec_from_data(new)))
+        rows.append(
+            _row(f"diff {label} ({len(found)} changes)", diff_s * 1000, "ms", "YAML parse of both", parse_s * 1000)
+        )
+        parse_mb = _peak_mb(lambda texts=texts: [yaml.load(t, Loader=_Loader) for t in texts])
+        diff_mb = _peak_mb(lambda old=old, new=new: diff_specs(spec_from_data(old), spec_from_data(new)))
         rows.append(_row(f"peak memory, diff {label}", diff_mb, "MB", "YAML parse of both", parse_mb))
     rows.extend(_real_pair())
     return rows
@@ -146,17 +171,24 @@ def _real_pair() -> list[dict[str, Any]]:
     parse_peak = _peak_mb(lambda: [yaml.load(p.read_bytes(), Loader=_Loader) for p in (REAL_OLD, REAL_NEW)])
     pair = "OpenAI 2026-05-13 -> 2026-08-21"
     return [
-        _row(f"{pair}: load + diff + judge", (load_s + diff_s + judge_s) * 1000, "ms", "YAML parse of both",
-             parse_s * 1000),
+        _row(
+            f"{pair}: load + diff + judge",
+            (load_s + diff_s + judge_s) * 1000,
+            "ms",
+            "YAML parse of both",
+            parse_s * 1000,
+        ),
         _row(f"{pair}: diff alone", diff_s * 1000, "ms", "YAML parse of both", parse_s * 1000),
         _row(f"{pair}: peak memory, load + diff", peak, "MB", "YAML parse of both", parse_peak),
         _row(f"{pair}: peak memory, diff alone (specs loaded)", diff_peak, "MB", "YAML parse of both", parse_peak),
         _row(f"{pair}: changes", len(found), "changes"),
-        _row(f"{pair}: breaking for the example contracts ({', '.join(judgement.consumers)})",
-             len(judgement.breaking), "changes"),
+        _row(
+            f"{pair}: breaking for the example contracts ({', '.join(judgement.consumers)})",
+            len(judgement.breaking),
+            "changes",
+        ),
         _row(f"{pair}: risky for the example contracts", len(judgement.risky), "changes"),
-        _row(f"{pair}: provider-wide breaking", len(judgement.provider_breaking) + len(judgement.breaking),
-             "changes"),
+        _row(f"{pair}: provider-wide breaking", len(judgement.provider_breaking) + len(judgement.breaking), "changes"),
     ] + _judged_for(found, BASELINE_CONTRACTS, pair)
 
 
@@ -168,13 +200,15 @@ def _fresh(specs: tuple) -> tuple:
 def _judged_for(found: list, folder: Path, pair: str) -> list[dict[str, Any]]:
     try:
         shipped = contracts.load_path(folder)
-    except Exception as exc:   # other contracts may be work in progress; the figures above stand alone
+    except Exception as exc:  # other contracts may be work in progress; the figures above stand alone
         print(f"note: contracts in {folder} not judged: {exc}")
         return []
     judgement = judge(found, shipped)
     where = folder.relative_to(ROOT)
-    return [_row(f"{pair}: breaking for {where}", len(judgement.breaking), "changes"),
-            _row(f"{pair}: risky for {where}", len(judgement.risky), "changes")]
+    return [
+        _row(f"{pair}: breaking for {where}", len(judgement.breaking), "changes"),
+        _row(f"{pair}: risky for {where}", len(judgement.risky), "changes"),
+    ]
 
 
 if __name__ == "__main__":

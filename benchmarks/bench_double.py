@@ -17,9 +17,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 from starlette.applications import Starlette
@@ -42,6 +43,7 @@ def fixed_app(body: bytes) -> Starlette:
     async def answer(request):
         await request.body()
         return Response(body, media_type="application/json")
+
     return Starlette(routes=[Route("/v1/chat/completions", answer, methods=["POST"])])
 
 
@@ -64,8 +66,12 @@ def serve_child(kind: str) -> None:
 @contextmanager
 def _served(kind: str, fixed: bytes) -> Iterator[str]:
     root = Path(__file__).resolve().parent.parent
-    child = subprocess.Popen([sys.executable, "-c", f"from benchmarks.bench_double import serve_child; "
-                              f"serve_child({kind!r})"], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, "-c", f"from benchmarks.bench_double import serve_child; serve_child({kind!r})"],
+        cwd=root,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
     try:
         child.stdin.write(fixed + b"\n")
         child.stdin.flush()
@@ -89,8 +95,10 @@ async def _load(url: str) -> tuple[float, list[float]]:
     pool costs more per request as connections grow (at 32 it, not the server,
     is the bottleneck), which would hide the difference being measured.
     """
-    clients = [httpx.AsyncClient(base_url=url, headers=HEADERS, timeout=30,
-                                 limits=httpx.Limits(max_connections=1)) for _ in range(CONCURRENCY)]
+    clients = [
+        httpx.AsyncClient(base_url=url, headers=HEADERS, timeout=30, limits=httpx.Limits(max_connections=1))
+        for _ in range(CONCURRENCY)
+    ]
     latencies: list[float] = []
 
     async def one(client: httpx.AsyncClient) -> None:
@@ -131,8 +139,14 @@ def _calls_per_second(client: httpx.Client) -> float:
 
 def _row(measure: str, value: float, unit: str, baseline: str, baseline_value: float) -> dict[str, Any]:
     # value / baseline, as in every benchmark; the measure says which way is better
-    return {"measure": measure, "value": value, "unit": unit, "baseline": baseline,
-            "baseline_value": baseline_value, "ratio": value / baseline_value}
+    return {
+        "measure": measure,
+        "value": value,
+        "unit": unit,
+        "baseline": baseline,
+        "baseline_value": baseline_value,
+        "ratio": value / baseline_value,
+    }
 
 
 def run() -> list[dict[str, Any]]:
@@ -140,8 +154,9 @@ def run() -> list[dict[str, Any]]:
         with httpx.Client(base_url="http://api.openai.test", transport=double.transport(), headers=HEADERS) as c:
             fixed = json.dumps(c.post("/v1/chat/completions", json=BODY).json()).encode()
             double_calls = _calls_per_second(c)
-        mock = httpx.MockTransport(lambda request: httpx.Response(
-            200, content=fixed, headers={"content-type": "application/json"}))
+        mock = httpx.MockTransport(
+            lambda request: httpx.Response(200, content=fixed, headers={"content-type": "application/json"})
+        )
         with httpx.Client(base_url="http://api.openai.test", transport=mock, headers=HEADERS) as c:
             mock_calls = _calls_per_second(c)
 
@@ -153,14 +168,34 @@ def run() -> list[dict[str, Any]]:
     plain = "plain Starlette, fixed body"
     return [
         _row(f"HTTP chat completions ({REQUESTS} at {CONCURRENCY})", double_rps, "req/s", plain, plain_rps),
-        _row("HTTP latency p50", _percentile(double_latency, 0.50) * 1000, "ms", plain,
-             _percentile(plain_latency, 0.50) * 1000),
-        _row("HTTP latency p99", _percentile(double_latency, 0.99) * 1000, "ms", plain,
-             _percentile(plain_latency, 0.99) * 1000),
-        _row("HTTP latency mean", statistics.fmean(double_latency) * 1000, "ms", plain,
-             statistics.fmean(plain_latency) * 1000),
-        _row(f"in-process calls, httpx transport ({IN_PROCESS_CALLS})", double_calls, "calls/s",
-             "httpx.MockTransport, fixed body", mock_calls),
+        _row(
+            "HTTP latency p50",
+            _percentile(double_latency, 0.50) * 1000,
+            "ms",
+            plain,
+            _percentile(plain_latency, 0.50) * 1000,
+        ),
+        _row(
+            "HTTP latency p99",
+            _percentile(double_latency, 0.99) * 1000,
+            "ms",
+            plain,
+            _percentile(plain_latency, 0.99) * 1000,
+        ),
+        _row(
+            "HTTP latency mean",
+            statistics.fmean(double_latency) * 1000,
+            "ms",
+            plain,
+            statistics.fmean(plain_latency) * 1000,
+        ),
+        _row(
+            f"in-process calls, httpx transport ({IN_PROCESS_CALLS})",
+            double_calls,
+            "calls/s",
+            "httpx.MockTransport, fixed body",
+            mock_calls,
+        ),
     ]
 
 

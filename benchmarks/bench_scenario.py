@@ -33,8 +33,10 @@ steps:
 def timed(days: list[int]) -> tuple[float, bool]:
     folder = Path(tempfile.mkdtemp())
     shutil.copy(APP / "app.py", folder / "app.py")
-    steps = "".join(f"  - {{at: {d}, request: {{method: POST, path: /ask, json: {{q: day {d}}}}}, "
-                    f"expect: {{status: 200}}}}\n" for d in days)
+    steps = "".join(
+        f"  - {{at: {d}, request: {{method: POST, path: /ask, json: {{q: day {d}}}}}, expect: {{status: 200}}}}\n"
+        for d in days
+    )
     (folder / "s.yaml").write_text(HEAD + steps)
     loaded = scenario.load(folder / "s.yaml")
     start = time.perf_counter()
@@ -48,6 +50,14 @@ def run() -> list[dict]:
     walk, ok = timed([0, 10, 20, 30, 40, 50, 60, 70, 80, 90])
     single, _ = timed([0])
     assert ok, "the 90-day scenario should hold"
-    return [{"measure": "90-day sunset, 10 steps", "value": walk, "unit": "s",
-             "baseline": "same scenario, 1 step (start-up)", "baseline_value": single, "ratio": walk / single},
-            {"measure": "virtual days walked per wall second", "value": 90 / walk, "unit": "days/s"}]
+    return [
+        {
+            "measure": "90-day sunset, 10 steps",
+            "value": walk,
+            "unit": "s",
+            "baseline": "same scenario, 1 step (start-up)",
+            "baseline_value": single,
+            "ratio": walk / single,
+        },
+        {"measure": "virtual days walked per wall second", "value": 90 / walk, "unit": "days/s"},
+    ]

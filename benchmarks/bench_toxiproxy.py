@@ -23,10 +23,12 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = 2_000
 CONCURRENCY = 16
-ROUNDS = 2          # direct, hop, direct, hop: drift in the machine's load hits both alike
+ROUNDS = 2  # direct, hop, direct, hop: drift in the machine's load hits both alike
 WARM_UP = 200
-BODY = b'{"id":"chatcmpl-bench","object":"chat.completion","choices":[{"index":0,' \
-       b'"message":{"role":"assistant","content":"hello"},"finish_reason":"stop"}]}'
+BODY = (
+    b'{"id":"chatcmpl-bench","object":"chat.completion","choices":[{"index":0,'
+    b'"message":{"role":"assistant","content":"hello"},"finish_reason":"stop"}]}'
+)
 
 
 def serve_upstream() -> None:
@@ -44,8 +46,9 @@ def serve_upstream() -> None:
     sock.bind(("127.0.0.1", 0))
     sock.listen(256)
     print(sock.getsockname()[1], flush=True)
-    config = uvicorn.Config(Starlette(routes=[Route("/", answer)]), lifespan="off", access_log=False,
-                            log_level="warning")
+    config = uvicorn.Config(
+        Starlette(routes=[Route("/", answer)]), lifespan="off", access_log=False, log_level="warning"
+    )
     asyncio.run(uvicorn.Server(config).serve(sockets=[sock]))
 
 
@@ -109,14 +112,28 @@ def run() -> list[dict]:
     rows = []
     for label, share in (("p50", 0.50), ("p99", 0.99)):
         direct, via = (percentile(samples[k], share) * 1000 for k in ("direct", "hop"))
-        rows.append({"measure": f"{label} latency through the hop, no toxic (+{via - direct:.2f} ms; "
-                                f"{REQUESTS:,} req, {CONCURRENCY} conns)",
-                     "value": via, "unit": "ms", "baseline": "direct to the server",
-                     "baseline_value": direct, "ratio": via / direct})
+        rows.append(
+            {
+                "measure": f"{label} latency through the hop, no toxic (+{via - direct:.2f} ms; "
+                f"{REQUESTS:,} req, {CONCURRENCY} conns)",
+                "value": via,
+                "unit": "ms",
+                "baseline": "direct to the server",
+                "baseline_value": direct,
+                "ratio": via / direct,
+            }
+        )
     direct_rate, hop_rate = (REQUESTS / seconds[k] for k in ("direct", "hop"))
-    rows.append({"measure": "throughput through the hop, no toxic", "value": hop_rate, "unit": "req/s",
-                 "baseline": "direct to the server", "baseline_value": direct_rate,
-                 "ratio": hop_rate / direct_rate})
+    rows.append(
+        {
+            "measure": "throughput through the hop, no toxic",
+            "value": hop_rate,
+            "unit": "req/s",
+            "baseline": "direct to the server",
+            "baseline_value": direct_rate,
+            "ratio": hop_rate / direct_rate,
+        }
+    )
     return rows
 
 

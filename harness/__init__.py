@@ -4,5 +4,4 @@ from harness.errors import CassetteError, ContractError, HarnessError, InputErro
 from harness.exchange import Exchange, Journal, Request, Response
 
 __version__ = "0.1.0"
-__all__ = ["CassetteError", "ContractError", "Exchange", "HarnessError", "InputError", "Journal",
-           "Request", "Response"]
+__all__ = ["CassetteError", "ContractError", "Exchange", "HarnessError", "InputError", "Journal", "Request", "Response"]

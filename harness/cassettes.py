@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 from urllib.parse import quote, quote_plus, unquote_plus
 
 import vcr
@@ -45,16 +46,18 @@ MIN_SECRET_LENGTH = 8
 
 # -- redaction --------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Redaction:
     """What never reaches a cassette. Header and query names are case-insensitive."""
+
     request_headers: tuple[str, ...] = secrets.REQUEST_HEADERS
     response_headers: tuple[str, ...] = secrets.RESPONSE_HEADERS
     query: tuple[str, ...] = secrets.QUERY
     # Defence in depth: the literal values of these variables are replaced
     # anywhere (headers, URL, body), in case a server echoes a key back.
     env_vars: tuple[str, ...] = secrets.ENV_VARS
-    values: tuple[str, ...] = ()          # further literal secrets, e.g. a key not taken from the env
+    values: tuple[str, ...] = ()  # further literal secrets, e.g. a key not taken from the env
     placeholder: str = PLACEHOLDER
 
     def secrets(self) -> set[str]:
@@ -95,7 +98,7 @@ class Scrubber:
         self.learned: set[str] = set()
 
     def secrets(self) -> list[str]:
-        return sorted(self.redaction.secrets() | self.learned, key=len, reverse=True)   # longest first
+        return sorted(self.redaction.secrets() | self.learned, key=len, reverse=True)  # longest first
 
     def text(self, text: str) -> str:
         for secret in self.secrets():
@@ -137,13 +140,19 @@ class Scrubber:
     def exchange(self, exchange: Exchange) -> Exchange:
         # The request first: what it gives away is then hunted in the response.
         request = exchange.request
-        request = Request(method=request.method, url=self.url(request.url),
-                          headers=tuple(self.headers(request.headers, self.redaction.request_headers)),
-                          body=self.body(request.body))
+        request = Request(
+            method=request.method,
+            url=self.url(request.url),
+            headers=tuple(self.headers(request.headers, self.redaction.request_headers)),
+            body=self.body(request.body),
+        )
         response = exchange.response
         if response is not None:
-            response = Response(status=response.status, body=self.body(response.body),
-                                headers=tuple(self.headers(response.headers, self.redaction.response_headers)))
+            response = Response(
+                status=response.status,
+                body=self.body(response.body),
+                headers=tuple(self.headers(response.headers, self.redaction.response_headers)),
+            )
         error = self.text(exchange.error) if exchange.error else exchange.error
         return exchange.with_(request=request, response=response, error=error)
 
@@ -151,8 +160,12 @@ class Scrubber:
         # A new request with a plain bytes body: file and iterator bodies
         # would not survive having their content replaced in place.
         body = None if request.body is None else self.body(_body_of(request))
-        return VcrRequest(request.method, self.url(request.uri), body,
-                          dict(self.headers(request.headers.items(), self.redaction.request_headers)))
+        return VcrRequest(
+            request.method,
+            self.url(request.uri),
+            body,
+            dict(self.headers(request.headers.items(), self.redaction.request_headers)),
+        )
 
     def vcr_response(self, response: dict) -> dict:
         pairs = headers_from(response.get("headers") or {})
@@ -171,6 +184,7 @@ def redact_exchange(exchange: Exchange, redaction: Redaction = DEFAULT) -> Excha
 
 
 # -- matching ---------------------------------------------------------------
+
 
 def normalised_body(r1: VcrRequest, r2: VcrRequest) -> None:
     """vcrpy matcher: bodies equal as JSON (any key order), as multipart
@@ -195,6 +209,7 @@ def _normal_form(request: VcrRequest) -> tuple[str, Any]:
 
 # -- recording --------------------------------------------------------------
 
+
 def _vcr(redaction: Redaction | None) -> vcr.VCR:
     hooks: dict[str, Any] = {}
     if redaction is not None:
@@ -210,13 +225,11 @@ def _vcr(redaction: Redaction | None) -> vcr.VCR:
 
 
 @contextmanager
-def recording(path: str | Path, *, record_mode: str = "once",
-              redaction: Redaction | None = DEFAULT) -> Iterator[Any]:
+def recording(path: str | Path, *, record_mode: str = "once", redaction: Redaction | None = DEFAULT) -> Iterator[Any]:
     """Record (or replay) every httpx, httpx2, requests or urllib call made inside
     the block to the vcrpy cassette at `path`; yields vcrpy's Cassette."""
     if record_mode not in RECORD_MODES:
-        raise CassetteError(f"unknown record mode {record_mode!r}; use one of {', '.join(RECORD_MODES)}",
-                            str(path))
+        raise CassetteError(f"unknown record mode {record_mode!r}; use one of {', '.join(RECORD_MODES)}", str(path))
     if Path(path).is_file() and Path(path).read_bytes().strip():
         # vcrpy treats a cassette it cannot parse as empty and records over
         # it; a user's broken file deserves an error, not silent loss.
@@ -227,8 +240,8 @@ def recording(path: str | Path, *, record_mode: str = "once",
 
 # -- writing ----------------------------------------------------------------
 
-def write(exchanges: Iterable[Exchange], path: str | Path, *,
-          redaction: Redaction | None = DEFAULT) -> int:
+
+def write(exchanges: Iterable[Exchange], path: str | Path, *, redaction: Redaction | None = DEFAULT) -> int:
     """Write exchanges as a vcrpy cassette; returns how many were written.
 
     An exchange without a response (the connection failed) is left out:
@@ -236,9 +249,9 @@ def write(exchanges: Iterable[Exchange], path: str | Path, *,
     """
     answered = [x for x in exchanges if x.response is not None]
     requests = [_vcr_request(x.request) for x in answered]
-    responses = [_vcr_response(x.response) for x in answered]   # type: ignore[arg-type]
+    responses = [_vcr_response(x.response) for x in answered]  # type: ignore[arg-type]
     if redaction is not None:
-        scrubber = Scrubber(redaction)   # every request first, so all they give away is hunted in every response
+        scrubber = Scrubber(redaction)  # every request first, so all they give away is hunted in every response
         requests = [scrubber.vcr_request(r) for r in requests]
         responses = [scrubber.vcr_response(r) for r in responses]
     text = serialize({"requests": requests, "responses": responses}, yamlserializer)
@@ -256,10 +269,12 @@ def _vcr_response(response: Response) -> dict:
     try:
         message = HTTPStatus(response.status).phrase
     except ValueError:
-        message = ""     # e.g. Anthropic's 529: no standard phrase
-    return {"status": {"code": response.status, "message": message},
-            "headers": _grouped(response.headers),
-            "body": {"string": response.body}}
+        message = ""  # e.g. Anthropic's 529: no standard phrase
+    return {
+        "status": {"code": response.status, "message": message},
+        "headers": _grouped(response.headers),
+        "body": {"string": response.body},
+    }
 
 
 def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
@@ -271,6 +286,7 @@ def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 # -- loading ----------------------------------------------------------------
+
 
 def load_path(*paths: str | Path) -> list[Exchange]:
     """Every exchange in the given cassette files and folders (searched recursively)."""
@@ -291,15 +307,14 @@ def _read_text(path: str | Path) -> str:
     try:
         raw = Path(path).read_bytes()
     except IsADirectoryError:
-        raise CassetteError("is a folder; give a cassette file, or use load_path for folders",
-                            str(path)) from None
+        raise CassetteError("is a folder; give a cassette file, or use load_path for folders", str(path)) from None
     except OSError as exc:
         message = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot read file: {exc.strerror}"
         raise CassetteError(message, str(path)) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CassetteError("file is not valid UTF-8", str(path), raw[:exc.start].count(b"\n") + 1) from None
+        raise CassetteError("file is not valid UTF-8", str(path), raw[: exc.start].count(b"\n") + 1) from None
 
 
 def _deserialize(text: str, source: str, *, json_file: bool) -> Any:
@@ -357,13 +372,11 @@ def _interactions(data: Any, where: _Locator) -> list[tuple[dict, dict]]:
     if isinstance(data, list) and data and isinstance(data[0], dict) and "request" in data[0]:
         raise where.error("written by vcrpy before 1.0; convert it with `python -m vcr.migration FILE`")
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
-        raise where.error("not a vcrpy cassette: expected a mapping with an 'interactions' list",
-                          "interactions")
+        raise where.error("not a vcrpy cassette: expected a mapping with an 'interactions' list", "interactions")
     pairs = []
     for i, item in enumerate(data["interactions"]):
         if not isinstance(item, dict):
-            raise where.error(f"interaction {i + 1} must be a mapping with 'request' and 'response'",
-                              "interactions", i)
+            raise where.error(f"interaction {i + 1} must be a mapping with 'request' and 'response'", "interactions", i)
         for part in ("request", "response"):
             if not isinstance(item.get(part), dict):
                 raise where.error(f"interaction {i + 1} has no '{part}' mapping", "interactions", i, part)
@@ -374,31 +387,50 @@ def _interactions(data: Any, where: _Locator) -> list[tuple[dict, dict]]:
 def _checked_request(request: dict, where: _Locator, i: int) -> dict:
     for key in ("method", "uri"):
         if not isinstance(request.get(key), str):
-            raise where.error(f"interaction {i + 1}: the request needs '{key}' (a string)",
-                              "interactions", i, "request", key)
+            raise where.error(
+                f"interaction {i + 1}: the request needs '{key}' (a string)", "interactions", i, "request", key
+            )
     _check_headers(request.get("headers"), where, i, "request")
     body = request.get("body")
     # vcrpy stores text, bytes, or (for file and iterator bodies) a BytesIO or a list of chunks.
     if not (body is None or isinstance(body, (str, bytes, list)) or hasattr(body, "read") or hasattr(body, "__next__")):
-        raise where.error(f"interaction {i + 1}: the request 'body' must be text, !!binary or null",
-                          "interactions", i, "request", "body")
+        raise where.error(
+            f"interaction {i + 1}: the request 'body' must be text, !!binary or null",
+            "interactions",
+            i,
+            "request",
+            "body",
+        )
     return request
 
 
 def _checked_response(response: dict, where: _Locator, i: int) -> dict:
-    if "status_code" in response:     # httpx cassettes from vcrpy before 4.x
-        response = {"status": {"code": response["status_code"]}, "headers": response.get("headers") or {},
-                    "body": {"string": response.get("content")}}
+    if "status_code" in response:  # httpx cassettes from vcrpy before 4.x
+        response = {
+            "status": {"code": response["status_code"]},
+            "headers": response.get("headers") or {},
+            "body": {"string": response.get("content")},
+        }
     status = response.get("status")
     code = status.get("code") if isinstance(status, dict) else None
     if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 599:
-        raise where.error(f"interaction {i + 1}: the response needs 'status: {{code: N}}' with an HTTP status",
-                          "interactions", i, "response", "status")
+        raise where.error(
+            f"interaction {i + 1}: the response needs 'status: {{code: N}}' with an HTTP status",
+            "interactions",
+            i,
+            "response",
+            "status",
+        )
     _check_headers(response.get("headers"), where, i, "response")
     body = response.get("body")
     if body is not None and not (isinstance(body, dict) and isinstance(body.get("string"), (str, bytes, type(None)))):
-        raise where.error(f"interaction {i + 1}: the response 'body' must be a mapping whose 'string' is "
-                          "text, !!binary or null", "interactions", i, "response", "body")
+        raise where.error(
+            f"interaction {i + 1}: the response 'body' must be a mapping whose 'string' is text, !!binary or null",
+            "interactions",
+            i,
+            "response",
+            "body",
+        )
     return response
 
 
@@ -406,37 +438,60 @@ def _check_headers(headers: Any, where: _Locator, i: int, part: str) -> None:
     if headers is None:
         return
     if not isinstance(headers, dict):
-        raise where.error(f"interaction {i + 1}: the {part} 'headers' must be a mapping of name to values",
-                          "interactions", i, part, "headers")
+        raise where.error(
+            f"interaction {i + 1}: the {part} 'headers' must be a mapping of name to values",
+            "interactions",
+            i,
+            part,
+            "headers",
+        )
     for name, values in headers.items():
         for value in values if isinstance(values, list) else [values]:
             if not isinstance(value, (str, int, float)):
-                raise where.error(f"interaction {i + 1}: {part} header {name!r} must be text",
-                                  "interactions", i, part, "headers", name)
+                raise where.error(
+                    f"interaction {i + 1}: {part} header {name!r} must be text",
+                    "interactions",
+                    i,
+                    part,
+                    "headers",
+                    name,
+                )
 
 
 def _exchange(request: dict, response: dict, source: str) -> Exchange:
     vcr_request = VcrRequest(request["method"], request["uri"], request.get("body"), {})
-    req = Request(method=request["method"].upper(), url=request["uri"],
-                  headers=headers_from(request.get("headers")), body=_body_of(vcr_request))
+    req = Request(
+        method=request["method"].upper(),
+        url=request["uri"],
+        headers=headers_from(request.get("headers")),
+        body=_body_of(vcr_request),
+    )
     resp = _response(response)
     return Exchange(request=req, response=resp, provider=provider_of(req), source=source)
 
 
 def _response(response: dict) -> Response:
     body = (response.get("body") or {}).get("string")
-    response = {"status": response["status"], "headers": _as_lists(response.get("headers")),
-                "body": {"string": b"" if body is None else body}}
+    response = {
+        "status": response["status"],
+        "headers": _as_lists(response.get("headers")),
+        "body": {"string": b"" if body is None else body},
+    }
     # vcrpy's own decoder: gzip, deflate (and br when brotli is installed),
     # dropping content-encoding and fixing content-length as vcrpy does.
     response = decode_response(compat.convert_to_bytes(response))
-    return Response(status=response["status"]["code"], headers=headers_from(response["headers"]),
-                    body=_as_bytes(response["body"]["string"]))
+    return Response(
+        status=response["status"]["code"],
+        headers=headers_from(response["headers"]),
+        body=_as_bytes(response["body"]["string"]),
+    )
 
 
 def _as_lists(headers: dict | None) -> dict[str, list[str]]:
-    return {str(name): [str(v) for v in (values if isinstance(values, list) else [values])]
-            for name, values in (headers or {}).items()}
+    return {
+        str(name): [str(v) for v in (values if isinstance(values, list) else [values])]
+        for name, values in (headers or {}).items()
+    }
 
 
 def _as_bytes(body: Any) -> bytes:
@@ -458,5 +513,14 @@ def _body_of(request: VcrRequest) -> bytes:
     return b"".join(_as_bytes(chunk) for chunk in body)
 
 
-__all__ = ["DEFAULT", "Redaction", "Scrubber", "load", "load_path", "normalised_body", "recording",
-           "redact_exchange", "write"]
+__all__ = [
+    "DEFAULT",
+    "Redaction",
+    "Scrubber",
+    "load",
+    "load_path",
+    "normalised_body",
+    "recording",
+    "redact_exchange",
+    "write",
+]

@@ -25,8 +25,9 @@ COMMANDS = {
 
 
 def build_parser(command: str | None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="harness", description="Contract tests and chaos rehearsals "
-                                     "for apps that depend on AI providers.")
+    parser = argparse.ArgumentParser(
+        prog="harness", description="Contract tests and chaos rehearsals for apps that depend on AI providers."
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)

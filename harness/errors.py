@@ -13,8 +13,9 @@ class InputError(HarnessError):
     `source` names the file (or thing), `line`/`column` are 1-based when known.
     """
 
-    def __init__(self, message: str, source: str | None = None,
-                 line: int | None = None, column: int | None = None) -> None:
+    def __init__(
+        self, message: str, source: str | None = None, line: int | None = None, column: int | None = None
+    ) -> None:
         self.message = message
         self.source = source
         self.line = line

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from harness import sse
@@ -96,20 +97,20 @@ class Response(_Message):
 @dataclass(frozen=True)
 class Exchange:
     request: Request
-    response: Response | None = None   # None: the connection failed (see `error`)
+    response: Response | None = None  # None: the connection failed (see `error`)
     provider: str | None = None
-    route: str | None = None           # the route template that served it, e.g. "POST /v1/videos/{id}"
-    started: float = 0.0               # seconds since the epoch, on the clock that served it
-    elapsed: float = 0.0               # seconds
-    fault: str | None = None           # name of the fault applied, if any
-    error: str | None = None           # what went wrong when there is no response
-    source: str | None = None          # where it came from: a cassette file, a double
+    route: str | None = None  # the route template that served it, e.g. "POST /v1/videos/{id}"
+    started: float = 0.0  # seconds since the epoch, on the clock that served it
+    elapsed: float = 0.0  # seconds
+    fault: str | None = None  # name of the fault applied, if any
+    error: str | None = None  # what went wrong when there is no response
+    source: str | None = None  # where it came from: a cassette file, a double
 
     @property
     def status(self) -> int | None:
         return self.response.status if self.response else None
 
-    def with_(self, **changes: Any) -> "Exchange":
+    def with_(self, **changes: Any) -> Exchange:
         return replace(self, **changes)
 
     def describe(self) -> str:
@@ -147,11 +148,19 @@ class Journal:
     def __getitem__(self, index: int) -> Exchange:
         return self.exchanges[index]
 
-    def filter(self, *, provider: str | None = None, method: str | None = None,
-               path: str | None = None, route: str | None = None,
-               since: float | None = None, until: float | None = None,
-               where: Callable[[Exchange], bool] | None = None) -> list[Exchange]:
+    def filter(
+        self,
+        *,
+        provider: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        route: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        where: Callable[[Exchange], bool] | None = None,
+    ) -> list[Exchange]:
         """Exchanges matching every given criterion. `path` may end in `*`."""
+
         def keep(x: Exchange) -> bool:
             if provider is not None and x.provider != provider:
                 return False
@@ -170,4 +179,5 @@ class Journal:
             if until is not None and x.started >= until:
                 return False
             return where(x) if where else True
+
         return [x for x in self if keep(x)]

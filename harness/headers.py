@@ -7,14 +7,15 @@ contracts, so what we emit is what we accept.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Callable
 
 _SF_DATE = re.compile(r"^@-?\d{1,15}$")
 _IMF_FIXDATE = re.compile(
     r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
-    r"\d{4} \d{2}:\d{2}:\d{2} GMT$")
+    r"\d{4} \d{2}:\d{2}:\d{2} GMT$"
+)
 _GO_DURATION = re.compile(r"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")
 
 
@@ -25,7 +26,7 @@ def sf_date(epoch: float) -> str:
 
 def http_date(epoch: float) -> str:
     """RFC 8594 `Sunset` value (IMF-fixdate, literal GMT)."""
-    return format_datetime(datetime.fromtimestamp(int(epoch), timezone.utc), usegmt=True)
+    return format_datetime(datetime.fromtimestamp(int(epoch), UTC), usegmt=True)
 
 
 def parse_http_date(value: str) -> float | None:

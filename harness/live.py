@@ -20,16 +20,17 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import httpx
 
 from harness.cassettes import DEFAULT as DEFAULT_REDACTION
 from harness.cassettes import redact_exchange
 from harness.contracts.model import Contract, Interaction
-from harness.exchange import Exchange, Request, Response
 from harness.errors import InputError
+from harness.exchange import Exchange, Request, Response
 
 DEFAULT_BASE_URLS: dict[str, str] = {
     "openai": "https://api.openai.com",
@@ -45,7 +46,8 @@ _TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 @dataclass(frozen=True)
 class Credential:
     """How one provider takes its API key."""
-    env_vars: tuple[str, ...]           # the first one set wins
+
+    env_vars: tuple[str, ...]  # the first one set wins
     header: str
     prefix: str = ""
     extra_headers: tuple[tuple[str, str], ...] = ()
@@ -59,8 +61,7 @@ class Credential:
 
 CREDENTIALS: dict[str, Credential] = {
     "openai": Credential(("OPENAI_API_KEY",), "authorization", prefix="Bearer "),
-    "anthropic": Credential(("ANTHROPIC_API_KEY",), "x-api-key",
-                            extra_headers=(("anthropic-version", "2023-06-01"),)),
+    "anthropic": Credential(("ANTHROPIC_API_KEY",), "x-api-key", extra_headers=(("anthropic-version", "2023-06-01"),)),
     "gemini": Credential(("GEMINI_API_KEY", "GOOGLE_API_KEY"), "x-goog-api-key"),
 }
 
@@ -68,7 +69,7 @@ CREDENTIALS: dict[str, Credential] = {
 @dataclass(frozen=True)
 class LiveRun:
     exchanges: tuple[Exchange, ...] = ()
-    skipped: tuple[str, ...] = ()       # one line per thing not sent, saying why
+    skipped: tuple[str, ...] = ()  # one line per thing not sent, saying why
 
     @property
     def failed(self) -> tuple[Exchange, ...]:
@@ -76,10 +77,15 @@ class LiveRun:
         return tuple(x for x in self.exchanges if x.response is None)
 
 
-def send_examples(contracts: Iterable[Contract], *, budget: int = 20,
-                  base_urls: Mapping[str, str] | None = None, env: Mapping[str, str] = os.environ,
-                  transport: httpx.BaseTransport | None = None,
-                  params: Mapping[str, str] | None = None) -> LiveRun:
+def send_examples(
+    contracts: Iterable[Contract],
+    *,
+    budget: int = 20,
+    base_urls: Mapping[str, str] | None = None,
+    env: Mapping[str, str] = os.environ,
+    transport: httpx.BaseTransport | None = None,
+    params: Mapping[str, str] | None = None,
+) -> LiveRun:
     """Send every example request of `contracts`, at most `budget` in all.
 
     `params` gives path parameters no earlier answer can, e.g. {"model": "gemini-2.5-flash"}."""
@@ -91,8 +97,9 @@ def send_examples(contracts: Iterable[Contract], *, budget: int = 20,
         for contract in contracts:
             if contract.provider not in keys:
                 continue
-            sender = _Sender(client, contract, urls[contract.provider].rstrip("/"), keys[contract.provider],
-                             dict(params or {}))
+            sender = _Sender(
+                client, contract, urls[contract.provider].rstrip("/"), keys[contract.provider], dict(params or {})
+            )
             sent, lines = sender.send_all(budget - len(exchanges))
             exchanges.extend(sent)
             skipped.extend(lines)
@@ -111,7 +118,7 @@ def _base_urls(overrides: Mapping[str, str]) -> dict[str, str]:
 def _keys(providers: list[str], env: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     keys: dict[str, str] = {}
     skipped: list[str] = []
-    for provider in dict.fromkeys(providers):         # first-seen order, once each
+    for provider in dict.fromkeys(providers):  # first-seen order, once each
         credential = CREDENTIALS[provider]
         key = credential.key(env)
         if key:
@@ -125,12 +132,13 @@ def _keys(providers: list[str], env: Mapping[str, str]) -> tuple[dict[str, str],
 class _Sender:
     """Sends one contract's examples in order, feeding ids forward."""
 
-    def __init__(self, client: httpx.Client, contract: Contract, base_url: str, key: str,
-                 params: dict[str, str]) -> None:
+    def __init__(
+        self, client: httpx.Client, contract: Contract, base_url: str, key: str, params: dict[str, str]
+    ) -> None:
         self.client, self.contract, self.base_url, self.key = client, contract, base_url, key
         self.params = params
         self.credential = CREDENTIALS[contract.provider]
-        self.earlier: list[Any] = []            # JSON bodies of earlier responses, newest last
+        self.earlier: list[Any] = []  # JSON bodies of earlier responses, newest last
         # The exchanges we hand back never carry the key, even if a server echoes it.
         self.redaction = replace(DEFAULT_REDACTION, values=(key,))
 
@@ -141,8 +149,10 @@ class _Sender:
         for interaction in self.contract.interactions:
             path, missing = self.path_for(interaction)
             if missing:
-                skipped.append(f"skipped {self.contract.name} / {interaction.name!r}: nothing gives "
-                               f"{{{missing}}} in {interaction.request.path} (no param, no earlier answer)")
+                skipped.append(
+                    f"skipped {self.contract.name} / {interaction.name!r}: nothing gives "
+                    f"{{{missing}}} in {interaction.request.path} (no param, no earlier answer)"
+                )
             elif len(sent) >= budget:
                 unsent += 1
             else:
@@ -181,28 +191,41 @@ class _Sender:
         # "Authorization" or "Accept-Encoding" cannot travel beside ours.
         headers = httpx.Headers(example.headers)
         headers.update({"accept-encoding": _ACCEPT_ENCODING, **self.credential.headers(self.key)})
-        request = self.client.build_request(example.method, self.base_url + path, params=example.query or None,
-                                            headers=headers, json=example.json)
+        request = self.client.build_request(
+            example.method, self.base_url + path, params=example.query or None, headers=headers, json=example.json
+        )
         started, clock = time.time(), time.perf_counter()
         try:
             response = self.client.send(request)
         except httpx.HTTPError as exc:
-            failed = Exchange(request=_request(request), provider=self.contract.provider,
-                              route=str(interaction.route), started=started,
-                              elapsed=time.perf_counter() - clock, error=f"{type(exc).__name__}: {exc}",
-                              source=self.base_url)
+            failed = Exchange(
+                request=_request(request),
+                provider=self.contract.provider,
+                route=str(interaction.route),
+                started=started,
+                elapsed=time.perf_counter() - clock,
+                error=f"{type(exc).__name__}: {exc}",
+                source=self.base_url,
+            )
             return redact_exchange(failed, self.redaction)
-        exchange = Exchange(request=_request(request), response=_response(response),
-                            provider=self.contract.provider, route=str(interaction.route), started=started,
-                            elapsed=time.perf_counter() - clock, source=self.base_url)
-        if response.is_success:     # only a real answer can name the object to fetch next
+        exchange = Exchange(
+            request=_request(request),
+            response=_response(response),
+            provider=self.contract.provider,
+            route=str(interaction.route),
+            started=started,
+            elapsed=time.perf_counter() - clock,
+            source=self.base_url,
+        )
+        if response.is_success:  # only a real answer can name the object to fetch next
             self.earlier.append(exchange.response.json)
         return redact_exchange(exchange, self.redaction)
 
 
 def _request(request: httpx.Request) -> Request:
-    return Request(method=request.method, url=str(request.url), headers=tuple(request.headers.multi_items()),
-                   body=request.content)
+    return Request(
+        method=request.method, url=str(request.url), headers=tuple(request.headers.multi_items()), body=request.content
+    )
 
 
 def _response(response: httpx.Response) -> Response:
@@ -210,8 +233,11 @@ def _response(response: httpx.Response) -> Response:
     encoding header no longer applies and the length is the decoded one."""
     headers = response.headers.multi_items()
     if "content-encoding" in response.headers:
-        headers = [(k, str(len(response.content)) if k.lower() == "content-length" else v)
-                   for k, v in headers if k.lower() != "content-encoding"]
+        headers = [
+            (k, str(len(response.content)) if k.lower() == "content-length" else v)
+            for k, v in headers
+            if k.lower() != "content-encoding"
+        ]
     return Response(status=response.status_code, headers=tuple(headers), body=response.content)
 
 
@@ -220,7 +246,9 @@ def _resource_segment(name: Any, param: str) -> str | None:
     if not isinstance(name, str):
         return None
     parts = name.split("/")
-    return next((value for collection, value in zip(parts[::2], parts[1::2]) if collection == param + "s"), None)
+    return next(
+        (value for collection, value in zip(parts[::2], parts[1::2], strict=False) if collection == param + "s"), None
+    )
 
 
 def _at_pointer(document: Any, pointer: str) -> Any:

@@ -15,9 +15,10 @@ marks while collecting every test of a project.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from os import PathLike
-from typing import Any, Iterable
+from typing import Any
 
 from harness.errors import InputError
 
@@ -29,6 +30,7 @@ class FaultSpec:
     """One fault of a chaos mark: a name (or a ready `Fault`), and its keywords:
     the fault's own parameters mixed with where (provider, route) and when
     (first, after, every, probability, at, until), as `Chaos.inject` takes them."""
+
     fault: Any
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -43,8 +45,10 @@ def chaos_specs(marks: Iterable[Any]) -> list[FaultSpec]:
     specs: list[FaultSpec] = []
     for mark in marks:
         if len(mark.args) != 1:
-            raise InputError("@pytest.mark.chaos takes one fault name, or a list of them, then keywords: "
-                             "chaos('rate_limit', provider='openai', first=2)")
+            raise InputError(
+                "@pytest.mark.chaos takes one fault name, or a list of them, then keywords: "
+                "chaos('rate_limit', provider='openai', first=2)"
+            )
         shared = dict(mark.kwargs)
         items = mark.args[0] if isinstance(mark.args[0], (list, tuple)) else [mark.args[0]]
         if not items:
@@ -60,10 +64,12 @@ def _spec(item: Any, shared: dict[str, Any]) -> FaultSpec:
             raise InputError(f"a fault given as a mapping needs a 'fault' key naming it: {item!r}")
         own = {k: v for k, v in item.items() if k != "fault"}
         return FaultSpec(item["fault"], {**shared, **own})
-    if isinstance(item, str) or hasattr(item, "before"):   # a name, or a harness.chaos.Fault
+    if isinstance(item, str) or hasattr(item, "before"):  # a name, or a harness.chaos.Fault
         return FaultSpec(item, dict(shared))
-    raise InputError(f"@pytest.mark.chaos: {item!r} is not a fault; give a name like 'outage', "
-                     "a mapping like {'fault': 'outage', 'status': 502}, or a harness.chaos Fault")
+    raise InputError(
+        f"@pytest.mark.chaos: {item!r} is not a fault; give a name like 'outage', "
+        "a mapping like {'fault': 'outage', 'status': 502}, or a harness.chaos Fault"
+    )
 
 
 def spec_ids(specs: list[FaultSpec]) -> list[str]:
@@ -72,8 +78,14 @@ def spec_ids(specs: list[FaultSpec]) -> list[str]:
     ids = []
     for spec in specs:
         twins = [other for other in specs if other.name == spec.name]
-        keys = sorted({k for other in twins for k in other.params
-                       if any(t.params.get(k, _MISSING) != other.params[k] for t in twins)})
+        keys = sorted(
+            {
+                k
+                for other in twins
+                for k in other.params
+                if any(t.params.get(k, _MISSING) != other.params[k] for t in twins)
+            }
+        )
         shown = [f"{k}={spec.params[k]}" for k in keys if k in spec.params]
         ids.append("-".join([spec.name, *shown]))
     return ids
@@ -88,7 +100,8 @@ def paths(marks: Iterable[Any], name: str) -> list[str]:
     found: list[str] = []
     for mark in marks:
         if mark.kwargs or not all(isinstance(arg, (str, PathLike)) for arg in mark.args):
-            raise InputError(f"@pytest.mark.{name} takes file or folder paths only, "
-                             f"e.g. @pytest.mark.{name}('{name}s/example.yaml')")
+            raise InputError(
+                f"@pytest.mark.{name} takes file or folder paths only, e.g. @pytest.mark.{name}('{name}s/example.yaml')"
+            )
         found.extend(str(arg) for arg in mark.args)
     return found

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -37,15 +38,15 @@ MARKERS = (
 )
 # The same modes as harness.cassettes.RECORD_MODES, not imported from there: that imports vcrpy.
 RECORD_MODES = ("once", "new_episodes", "all", "none")
-FAULT_PARAM = "harness_fault"      # the argument a chaos mark with several faults parametrizes
+FAULT_PARAM = "harness_fault"  # the argument a chaos mark with several faults parametrizes
 
 SETTINGS = pytest.StashKey["Settings"]()
-SEED = pytest.StashKey[tuple]()                 # (seed, scenario file whose seed it is, or None)
+SEED = pytest.StashKey[tuple]()  # (seed, scenario file whose seed it is, or None)
 TESTBED = pytest.StashKey["Testbed"]()
-SCENARIO = pytest.StashKey[Any]()               # the ScenarioRun of a scenario-marked test
+SCENARIO = pytest.StashKey[Any]()  # the ScenarioRun of a scenario-marked test
 SCENARIO_REPORT = pytest.StashKey[str]()
 VERIFICATION = pytest.StashKey[Any]()
-NOTE = pytest.StashKey[str]()                   # violations of a test that had already failed
+NOTE = pytest.StashKey[str]()  # violations of a test that had already failed
 CASSETTE = pytest.StashKey[dict]()
 OUTCOME = pytest.StashKey[str]()
 
@@ -53,41 +54,74 @@ OUTCOME = pytest.StashKey[str]()
 @dataclass
 class Settings:
     """The session's options, as the controller read them (xdist workers get a copy)."""
+
     seed: int = 0
     seed_given: bool = False
-    contracts: list[str] = field(default_factory=list)     # absolute paths
-    report: str | None = None                              # absolute folder
+    contracts: list[str] = field(default_factory=list)  # absolute paths
+    report: str | None = None  # absolute folder
     record_mode: str = "none"
     toxiproxy_url: str | None = None
-    tally: "Tally | None" = None
-    suite: Any = None                                      # harness.contracts.suite.ContractSuite, on first use
+    tally: Tally | None = None
+    suite: Any = None  # harness.contracts.suite.ContractSuite, on first use
 
     def shared(self) -> dict[str, Any]:
-        return {"seed": self.seed, "seed_given": self.seed_given, "contracts": self.contracts,
-                "report": self.report, "record_mode": self.record_mode, "toxiproxy_url": self.toxiproxy_url}
+        return {
+            "seed": self.seed,
+            "seed_given": self.seed_given,
+            "contracts": self.contracts,
+            "report": self.report,
+            "record_mode": self.record_mode,
+            "toxiproxy_url": self.toxiproxy_url,
+        }
 
 
 # --- options and start-up ----------------------------------------------------------------------
 
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("harness", "harness: provider doubles, chaos and contracts")
-    group.addoption("--harness-seed", metavar="N", default=None,
-                    help="base seed; each test's seed is derived from it and the test id "
-                         "('random' picks one and prints it; default 0, ini harness_seed)")
-    group.addoption("--harness-contracts", metavar="PATH", action="append", default=[],
-                    help="contract file or folder checked against every test that uses a provider double "
-                         "(repeatable; ini harness_contracts)")
-    group.addoption("--harness-report", metavar="DIR", default=None,
-                    help="write each scenario-marked test's reports and summary.json here")
-    group.addoption("--harness-record-mode", metavar="MODE", default="none", choices=RECORD_MODES,
-                    help="vcrpy record mode of the `cassette` fixture: none (replay only, the default), "
-                         "once, new_episodes, all")
-    group.addoption("--harness-toxiproxy-url", metavar="URL", default=None,
-                    help="Toxiproxy server of the `toxiproxy` fixture and of scenarios "
-                         "(default: $TOXIPROXY_URL, else an embedded server per worker)")
+    group.addoption(
+        "--harness-seed",
+        metavar="N",
+        default=None,
+        help="base seed; each test's seed is derived from it and the test id "
+        "('random' picks one and prints it; default 0, ini harness_seed)",
+    )
+    group.addoption(
+        "--harness-contracts",
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="contract file or folder checked against every test that uses a provider double "
+        "(repeatable; ini harness_contracts)",
+    )
+    group.addoption(
+        "--harness-report",
+        metavar="DIR",
+        default=None,
+        help="write each scenario-marked test's reports and summary.json here",
+    )
+    group.addoption(
+        "--harness-record-mode",
+        metavar="MODE",
+        default="none",
+        choices=RECORD_MODES,
+        help="vcrpy record mode of the `cassette` fixture: none (replay only, the default), once, new_episodes, all",
+    )
+    group.addoption(
+        "--harness-toxiproxy-url",
+        metavar="URL",
+        default=None,
+        help="Toxiproxy server of the `toxiproxy` fixture and of scenarios "
+        "(default: $TOXIPROXY_URL, else an embedded server per worker)",
+    )
     parser.addini("harness_seed", "harness: base seed (see --harness-seed)", default="")
-    parser.addini("harness_contracts", "harness: contract files or folders checked against every test "
-                  "that uses a provider double", type="paths", default=[])
+    parser.addini(
+        "harness_contracts",
+        "harness: contract files or folders checked against every test that uses a provider double",
+        type="paths",
+        default=[],
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -113,10 +147,14 @@ def _read_options(config: pytest.Config) -> Settings:
     contracts = [str(Path(here, p)) for p in config.getoption("harness_contracts")]
     contracts += [str(p) for p in config.getini("harness_contracts")]
     report = config.getoption("harness_report")
-    return Settings(seed=seed, seed_given=bool(raw), contracts=contracts,
-                    report=str(Path(here, report)) if report else None,
-                    record_mode=config.getoption("harness_record_mode"),
-                    toxiproxy_url=config.getoption("harness_toxiproxy_url") or os.environ.get("TOXIPROXY_URL"))
+    return Settings(
+        seed=seed,
+        seed_given=bool(raw),
+        contracts=contracts,
+        report=str(Path(here, report)) if report else None,
+        record_mode=config.getoption("harness_record_mode"),
+        toxiproxy_url=config.getoption("harness_toxiproxy_url") or os.environ.get("TOXIPROXY_URL"),
+    )
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -127,16 +165,18 @@ def pytest_configure_node(node: Any) -> None:
 
 # --- marks --------------------------------------------------------------------------------------
 
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     marks = list(metafunc.definition.iter_markers("chaos"))
     if not marks:
         return
     from harness.errors import InputError
     from harness.marks import chaos_specs, spec_ids
+
     try:
         specs = chaos_specs(marks)
     except InputError:
-        return          # said at setup, where it fails this test only (harness_testbed)
+        return  # said at setup, where it fails this test only (harness_testbed)
     if len(specs) > 1:
         if FAULT_PARAM not in metafunc.fixturenames:
             metafunc.fixturenames.append(FAULT_PARAM)
@@ -150,8 +190,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if names is None:
             continue
         marked = {mark.name for mark in item.iter_markers()}
-        need = ("scenario_run" if "scenario" in marked else
-                "harness_testbed" if marked & {"chaos", "contract"} else None)
+        need = "scenario_run" if "scenario" in marked else "harness_testbed" if marked & {"chaos", "contract"} else None
         if need is not None and need not in names:
             names.append(need)
 
@@ -161,6 +200,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     run = item.stash.get(SCENARIO, None)
     if run is not None and not run.ok:
         from harness.report import failures
+
         pytest.fail(failures.scenario(run), pytrace=False)
     bed = item.stash.get(TESTBED, None)
     if bed is None and run is None:
@@ -186,12 +226,17 @@ def _check_contracts(item: pytest.Item, bed: Any, run: Any, *, failing: bool) ->
     from harness.errors import InputError
     from harness.marks import paths
     from harness.report import failures
+
     if settings.suite is None:
         settings.suite = ContractSuite(settings.contracts)
     exchanges = bed.exchanges() if bed is not None else list(run.exchanges)
     try:
-        verification = settings.suite.check(exchanges, marked=bool(marks), used_doubles=used,
-                                             paths=[str(_beside(item, p)) for p in paths(marks, "contract")])
+        verification = settings.suite.check(
+            exchanges,
+            marked=bool(marks),
+            used_doubles=used,
+            paths=[str(_beside(item, p)) for p in paths(marks, "contract")],
+        )
     except InputError as exc:
         if failing:
             return
@@ -213,10 +258,11 @@ def _beside(item: pytest.Item, raw: str) -> Path:
     for base in (item.path.parent, item.config.rootpath):
         if (base / path).exists():
             return base / path
-    return item.path.parent / path      # the loader then says "no such file or folder", naming it
+    return item.path.parent / path  # the loader then says "no such file or folder", naming it
 
 
 # --- reports and the summary --------------------------------------------------------------------
+
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[Any]:
@@ -226,22 +272,37 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
         return report
     if report.failed or report.skipped or report.when == "call":
         if item.stash.get(OUTCOME, "passed") not in ("failed", "error"):
-            item.stash[OUTCOME] = ("skipped" if report.skipped else "passed" if report.passed
-                                   else "failed" if report.when == "call" else "error")
+            item.stash[OUTCOME] = (
+                "skipped"
+                if report.skipped
+                else "passed"
+                if report.passed
+                else "failed"
+                if report.when == "call"
+                else "error"
+            )
     if report.failed:
         from harness.report import failures
+
         settings = item.config.stash[SETTINGS]
-        report.sections.append(("harness", failures.seed_note(item.nodeid, seeded[0], settings.seed,
-                                                              from_file=seeded[1])))
+        report.sections.append(
+            ("harness", failures.seed_note(item.nodeid, seeded[0], settings.seed, from_file=seeded[1]))
+        )
         note = item.stash.get(NOTE, None)
         if note and report.when == "call":
             report.sections.append(("harness contracts", note))
     if report.when == "teardown":
         from harness import tally
-        report.harness = tally.record(   # travels to the xdist controller with the report
-            seed=seeded[0], outcome=item.stash.get(OUTCOME, "passed"), testbed=item.stash.get(TESTBED, None),
-            verification=item.stash.get(VERIFICATION, None), scenario_run=item.stash.get(SCENARIO, None),
-            scenario_report=item.stash.get(SCENARIO_REPORT, None), cassette=item.stash.get(CASSETTE, None))
+
+        report.harness = tally.record(  # travels to the xdist controller with the report
+            seed=seeded[0],
+            outcome=item.stash.get(OUTCOME, "passed"),
+            testbed=item.stash.get(TESTBED, None),
+            verification=item.stash.get(VERIFICATION, None),
+            scenario_run=item.stash.get(SCENARIO, None),
+            scenario_report=item.stash.get(SCENARIO_REPORT, None),
+            cassette=item.stash.get(CASSETTE, None),
+        )
     return report
 
 
@@ -257,6 +318,7 @@ class _Summary:
             return
         if self.settings.tally is None:
             from harness.tally import Tally
+
             self.settings.tally = Tally(seed=self.settings.seed)
         self.settings.tally.add(report.nodeid, data)
 
@@ -266,7 +328,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if settings is None or not settings.report or hasattr(session.config, "workerinput"):
         return
     import json
+
     from harness.tally import Tally
+
     folder = Path(settings.report)
     folder.mkdir(parents=True, exist_ok=True)
     tally = settings.tally or Tally(seed=settings.seed)
@@ -286,18 +350,20 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 # --- fixtures -------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def harness_seed(request: pytest.FixtureRequest) -> int:
     """This test's seed, derived from --harness-seed and the test id: the same in every run and
     every xdist worker. The doubles and faults of the test use it; so may you."""
     from harness.testid import seed_for
+
     seed = seed_for(request.config.stash[SETTINGS].seed, request.node.nodeid)
     request.node.stash[SEED] = (seed, None)
     return seed
 
 
 @pytest.fixture
-def harness_testbed(request: pytest.FixtureRequest, harness_seed: int) -> Iterator["Testbed"]:
+def harness_testbed(request: pytest.FixtureRequest, harness_seed: int) -> Iterator[Testbed]:
     """The test's Testbed: its provider doubles, virtual clock, injected faults and journal.
     The other harness fixtures are views of it; the chaos mark's faults are injected here."""
     from harness.errors import InputError
@@ -321,47 +387,47 @@ def harness_testbed(request: pytest.FixtureRequest, harness_seed: int) -> Iterat
 
 
 @pytest.fixture
-def provider_double(harness_testbed: "Testbed") -> Callable[..., "TestbedDouble"]:
+def provider_double(harness_testbed: Testbed) -> Callable[..., TestbedDouble]:
     """`provider_double(name, **options)`: the test's double of provider `name` (openai,
     anthropic, gemini), made on first use; options: job_seconds, seed, clock."""
     return harness_testbed.double
 
 
 @pytest.fixture
-def openai_double(harness_testbed: "Testbed") -> "TestbedDouble":
+def openai_double(harness_testbed: Testbed) -> TestbedDouble:
     """An OpenAI double: `.client()` (openai.OpenAI, in-process), `.transport()`, `.url` (real HTTP on
     127.0.0.1, started on first use), `.base_url` (`.url` + /v1), `.journal`."""
     return harness_testbed.double("openai")
 
 
 @pytest.fixture
-def anthropic_double(harness_testbed: "Testbed") -> "TestbedDouble":
+def anthropic_double(harness_testbed: Testbed) -> TestbedDouble:
     """An Anthropic double: `.client()` (anthropic.Anthropic, in-process), `.transport()`, `.url`, `.journal`."""
     return harness_testbed.double("anthropic")
 
 
 @pytest.fixture
-def gemini_double(harness_testbed: "Testbed") -> "TestbedDouble":
+def gemini_double(harness_testbed: Testbed) -> TestbedDouble:
     """A Gemini double: `.client()` (google.genai.Client, in-process), `.transport()`, `.url`, `.journal`."""
     return harness_testbed.double("gemini")
 
 
 @pytest.fixture
-def chaos(harness_testbed: "Testbed") -> "Chaos":
+def chaos(harness_testbed: Testbed) -> Chaos:
     """Inject faults into the test's doubles: `chaos.inject("rate_limit", provider="openai", first=2,
     retry_after=0.2)` returns the Injection. Everything injected is gone after the test."""
     return harness_testbed.chaos
 
 
 @pytest.fixture
-def virtual_clock(harness_testbed: "Testbed") -> Any:
+def virtual_clock(harness_testbed: Testbed) -> Any:
     """The clock all the test's doubles share: `virtual_clock.advance(days=30)` jumps ahead;
     between jumps it runs at real speed."""
     return harness_testbed.clock
 
 
 @pytest.fixture
-def journal(harness_testbed: "Testbed") -> Any:
+def journal(harness_testbed: Testbed) -> Any:
     """Every exchange with any of the test's doubles, in the order they happened."""
     return harness_testbed.journal
 
@@ -371,6 +437,7 @@ def harness_toxiproxy_url(pytestconfig: pytest.Config) -> Iterator[str]:
     """The Toxiproxy server of this session (of this xdist worker): --harness-toxiproxy-url,
     $TOXIPROXY_URL, or an embedded one started on first use."""
     from harness.chaos.toxiproxy import toxiproxy_for
+
     with toxiproxy_for(pytestconfig.stash[SETTINGS].toxiproxy_url) as client:
         yield client.url
 
@@ -380,6 +447,7 @@ def toxiproxy(harness_toxiproxy_url: str) -> Iterator[Any]:
     """A toxiproxy-python client. `toxiproxy.hop(openai_double)` puts a proxy in front of a double
     (its `.url` is the way through); names are per xdist worker; the test's proxies go after it."""
     from harness.chaos.toxiproxy.scoped import ScopedToxiproxy
+
     with ScopedToxiproxy(harness_toxiproxy_url) as client:
         yield client
 
@@ -389,6 +457,7 @@ def cassette_path(request: pytest.FixtureRequest) -> Path:
     """Where the `cassette` fixture records: cassettes/<module>/<test>.yaml beside the test
     module. Override this fixture to put cassettes elsewhere."""
     from harness.testid import file_name
+
     name = request.node.name if request.cls is None else f"{request.cls.__name__}.{request.node.name}"
     module = request.node.path
     return module.parent / "cassettes" / module.stem / f"{file_name(name)}.yaml"
@@ -402,6 +471,7 @@ def cassette(request: pytest.FixtureRequest, cassette_path: Path, harness_seed: 
 
     from harness.cassettes import recording
     from harness.errors import InputError
+
     mode = request.config.stash[SETTINGS].record_mode
     with ExitStack() as stack:
         try:
@@ -409,8 +479,12 @@ def cassette(request: pytest.FixtureRequest, cassette_path: Path, harness_seed: 
         except InputError as exc:
             pytest.fail(str(exc), pytrace=False)
         yield made
-    request.node.stash[CASSETTE] = {"path": str(cassette_path), "record_mode": mode,
-                                    "interactions": len(made), "played": made.play_count}
+    request.node.stash[CASSETTE] = {
+        "path": str(cassette_path),
+        "record_mode": mode,
+        "interactions": len(made),
+        "played": made.play_count,
+    }
 
 
 @pytest.fixture
@@ -427,6 +501,7 @@ def scenario_run(request: pytest.FixtureRequest, harness_seed: int) -> Any:
         if len(files) != 1:
             raise HarnessError("the test needs exactly one @pytest.mark.scenario(path) for scenario_run")
         from harness.chaos import runner, scenario
+
         loaded = scenario.load(_beside(request.node, files[0]), seed=harness_seed if settings.seed_given else None)
         run = runner.run(loaded, toxiproxy_url=settings.toxiproxy_url)
     except HarnessError as exc:
@@ -436,6 +511,7 @@ def scenario_run(request: pytest.FixtureRequest, harness_seed: int) -> Any:
     if settings.report:
         from harness import report
         from harness.testid import folder_name
+
         folder = Path(settings.report, "scenarios", folder_name(request.node.nodeid))
         report.write([run], folder)
         request.node.stash[SCENARIO_REPORT] = str(folder)

@@ -27,7 +27,7 @@ class Route:
     literal: int = field(compare=False, repr=False, default=0)  # literal characters: more is more specific
 
     @classmethod
-    def parse(cls, text: str) -> "Route":
+    def parse(cls, text: str) -> Route:
         """`"POST /v1/videos/{id}"`, `"/v1/chat/*"` or `"GET /v1beta/{name:path}"`."""
         text = text.strip()
         method, _, path = text.partition(" ")
@@ -38,13 +38,13 @@ class Route:
         return cls.compile(path.strip(), method.upper() or None)
 
     @classmethod
-    def compile(cls, template: str, method: str | None = None) -> "Route":
+    def compile(cls, template: str, method: str | None = None) -> Route:
         if not template.startswith("/"):
             raise RouteSyntaxError(f"route path must start with '/': {template!r}")
         body, wildcard = (template[:-1], True) if template.endswith("*") else (template, False)
         regex, pos, literal, names = "", 0, 0, set()
         for m in _PARAM.finditer(body):
-            chunk = body[pos:m.start()]
+            chunk = body[pos : m.start()]
             regex += re.escape(chunk)
             literal += len(chunk)
             name = m.group(1)

@@ -4,8 +4,16 @@ traffic: cassettes, the doubles' journal, reports. One list, so they agree."""
 from __future__ import annotations
 
 # Request headers that carry credentials or identify an account.
-REQUEST_HEADERS: tuple[str, ...] = ("authorization", "proxy-authorization", "api-key", "x-api-key",
-                                    "x-goog-api-key", "openai-organization", "openai-project", "cookie")
+REQUEST_HEADERS: tuple[str, ...] = (
+    "authorization",
+    "proxy-authorization",
+    "api-key",
+    "x-api-key",
+    "x-goog-api-key",
+    "openai-organization",
+    "openai-project",
+    "cookie",
+)
 RESPONSE_HEADERS: tuple[str, ...] = ("set-cookie",)
 # Query-string parameters that carry keys (Gemini takes `key=`).
 QUERY: tuple[str, ...] = ("key", "api_key", "api-key")

@@ -8,9 +8,10 @@ comments; a blank line dispatches.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterable
+from typing import Any
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ exchanges happened.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 SCHEMA = "harness.pytest-summary/1"
 
@@ -41,9 +42,16 @@ def fallbacks(exchanges: Iterable[Any]) -> list[str]:
     return seen
 
 
-def record(*, seed: int, outcome: str, testbed: Any = None, verification: Any = None,
-           scenario_run: Any = None, scenario_report: str | None = None,
-           cassette: dict[str, Any] | None = None) -> dict[str, Any]:
+def record(
+    *,
+    seed: int,
+    outcome: str,
+    testbed: Any = None,
+    verification: Any = None,
+    scenario_run: Any = None,
+    scenario_report: str | None = None,
+    cassette: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The plain-data record of one test."""
     exchanges: list[Any] = []
     faults: Counter[str] = Counter()
@@ -59,16 +67,23 @@ def record(*, seed: int, outcome: str, testbed: Any = None, verification: Any = 
         faults.update(entry["fault"] for entry in scenario_run.network_log)
         doubles = sorted(scenario_run.scenario.doubles)
         data["doubles"] = doubles
-        data["scenario"] = {"name": scenario_run.scenario.name, "source": scenario_run.scenario.source,
-                            "ok": scenario_run.ok, "failed": [v.name for v in scenario_run.failures],
-                            "report": scenario_report}
+        data["scenario"] = {
+            "name": scenario_run.scenario.name,
+            "source": scenario_run.scenario.source,
+            "ok": scenario_run.ok,
+            "failed": [v.name for v in scenario_run.failures],
+            "report": scenario_report,
+        }
     data["exchanges"] = len(exchanges)
     data["faults"] = dict(faults)
     data["fallbacks"] = fallbacks(exchanges)
     if verification is not None:
-        data["contracts"] = {"matched": {name: n for name, n in verification.per_contract.items() if n},
-                             "loaded": len(verification.contracts), "checked": verification.checked,
-                             "violations": [str(v) for v in verification.violations]}
+        data["contracts"] = {
+            "matched": {name: n for name, n in verification.per_contract.items() if n},
+            "loaded": len(verification.contracts),
+            "checked": verification.checked,
+            "violations": [str(v) for v in verification.violations],
+        }
     if cassette is not None:
         data["cassette"] = cassette
     return data
@@ -77,7 +92,7 @@ def record(*, seed: int, outcome: str, testbed: Any = None, verification: Any = 
 @dataclass
 class Tally:
     seed: int = 0
-    tests: dict[str, dict[str, Any]] = field(default_factory=dict)   # test id -> record
+    tests: dict[str, dict[str, Any]] = field(default_factory=dict)  # test id -> record
 
     def add(self, test_id: str, data: dict[str, Any]) -> None:
         self.tests[test_id] = data
@@ -103,7 +118,7 @@ class Tally:
             "faults_acted": sum(faults.values()),
             "faults": dict(sorted(faults.items())),
             "tests_with_faults": sum(1 for d in records if d["faults"]),
-            "contracts": dict(sorted(matched.items())),     # contract -> exchanges it matched
+            "contracts": dict(sorted(matched.items())),  # contract -> exchanges it matched
             "contract_tests": len(checked),
             "exchanges_checked": sum(c["checked"] for c in checked),
             "violations": sum(len(c["violations"]) for c in checked),
@@ -118,24 +133,33 @@ class Tally:
     def lines(self) -> list[str]:
         """The terminal summary, one fact a line."""
         t = self.totals()
-        plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"   # noqa: E731
-        lines = [f"{plural(t['tests'], 'test')} used the harness; {plural(t['exchanges'], 'exchange')} "
-                 f"with provider doubles; base seed {self.seed} (rerun with --harness-seed {self.seed})"]
+        plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+        lines = [
+            f"{plural(t['tests'], 'test')} used the harness; {plural(t['exchanges'], 'exchange')} "
+            f"with provider doubles; base seed {self.seed} (rerun with --harness-seed {self.seed})"
+        ]
         faults = ", ".join(f"{name} {count}" for name, count in t["faults"].items())
-        lines.append(f"faults injected: {plural(t['faults_acted'], 'call')} acted on"
-                     + (f" ({faults}) in {plural(t['tests_with_faults'], 'test')}" if faults else ""))
+        lines.append(
+            f"faults injected: {plural(t['faults_acted'], 'call')} acted on"
+            + (f" ({faults}) in {plural(t['tests_with_faults'], 'test')}" if faults else "")
+        )
         if t["contract_tests"]:
             per = ", ".join(f"{name} {count}" for name, count in t["contracts"].items())
-            lines.append(f"contracts checked: {plural(t['exchanges_checked'], 'exchange')} in "
-                         f"{plural(t['contract_tests'], 'test')}" + (f" ({per})" if per else
-                                                                     " (none matched a contract's interactions)"))
-            lines.append(f"violations: {t['violations']}"
-                         + (f" in {plural(t['tests_with_violations'], 'test')}" if t["violations"] else ""))
+            lines.append(
+                f"contracts checked: {plural(t['exchanges_checked'], 'exchange')} in "
+                f"{plural(t['contract_tests'], 'test')}"
+                + (f" ({per})" if per else " (none matched a contract's interactions)")
+            )
+            lines.append(
+                f"violations: {t['violations']}"
+                + (f" in {plural(t['tests_with_violations'], 'test')}" if t["violations"] else "")
+            )
         else:
             lines.append("contracts checked: none (use --harness-contracts or @pytest.mark.contract)")
         pairs = ", ".join(f"{pair} {count}" for pair, count in t["fallbacks"].items())
-        lines.append(f"fallbacks observed: {plural(t['tests_with_fallbacks'], 'test')}"
-                     + (f" ({pairs})" if pairs else ""))
+        lines.append(
+            f"fallbacks observed: {plural(t['tests_with_fallbacks'], 'test')}" + (f" ({pairs})" if pairs else "")
+        )
         if t["scenarios_passed"] or t["scenarios_failed"]:
             lines.append(f"scenarios: {t['scenarios_passed']} held, {t['scenarios_failed']} failed")
         if t["cassettes"]:
@@ -143,5 +167,9 @@ class Tally:
         return lines
 
     def to_json(self) -> dict[str, Any]:
-        return {"schema": SCHEMA, "seed": self.seed, "totals": self.totals(),
-                "tests": [{"test": test_id, **data} for test_id, data in sorted(self.tests.items())]}
+        return {
+            "schema": SCHEMA,
+            "seed": self.seed,
+            "totals": self.totals(),
+            "tests": [{"test": test_id, **data} for test_id, data in sorted(self.tests.items())],
+        }

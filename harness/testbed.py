@@ -15,9 +15,10 @@ those made later; `close()` stops the doubles and with them their faults.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from harness.chaos.fault import Acted, Fault, Injection, attach, make, on_timeline
 from harness.chaos.schedule import Schedule
@@ -39,6 +40,7 @@ WHEN = ("first", "after", "every", "probability", "at", "until")
 @dataclass
 class _SharedJournal(Journal):
     """A double's own journal that also records into its testbed's."""
+
     testbed_journal: Journal | None = None
 
     def record(self, exchange: Exchange) -> Exchange:
@@ -52,7 +54,8 @@ class TestbedDouble(Double):
     """A `Double` that serves itself over HTTP on 127.0.0.1 the first time
     `.url` is read (never before), and hands out official SDK clients wired
     to it in-process."""
-    __test__ = False   # not a pytest test class, despite its name
+
+    __test__ = False  # not a pytest test class, despite its name
 
     def __init__(self, provider: str, **options: Any) -> None:
         super().__init__(provider, **options)
@@ -89,7 +92,7 @@ class TestbedDouble(Double):
         for made in self._clients:
             try:
                 made.close()
-            except Exception:   # a client the test closed or broke itself
+            except Exception:  # a client the test closed or broke itself
                 pass
         self._clients.clear()
         with self._url_lock:
@@ -98,8 +101,16 @@ class TestbedDouble(Double):
         super().close()
 
 
-def injection(fault: str | Fault, *, provider: str | None = None, route: str | None = None,
-              origin: float = 0.0, seed: int = 0, key: str = "", **options: Any) -> Injection:
+def injection(
+    fault: str | Fault,
+    *,
+    provider: str | None = None,
+    route: str | None = None,
+    origin: float = 0.0,
+    seed: int = 0,
+    key: str = "",
+    **options: Any,
+) -> Injection:
     """An `Injection` from keywords: the fault's parameters, where (provider,
     route) and when (first, after, every, probability; at/until in days
     after `origin`). Numbers given to `deprecated` as sunset/since are days
@@ -111,15 +122,19 @@ def injection(fault: str | Fault, *, provider: str | None = None, route: str | N
         made = make(fault, on_timeline(fault, options, when.get("at") or 0, origin))
     elif isinstance(fault, Fault):
         if options:
-            raise InputError(f"fault {fault.name!r} is already built; give its parameters to it, "
-                             f"not as keywords ({', '.join(options)})")
+            raise InputError(
+                f"fault {fault.name!r} is already built; give its parameters to it, "
+                f"not as keywords ({', '.join(options)})"
+            )
         made = fault
     else:
         raise InputError(f"{fault!r} is not a fault; give a name like 'outage' or a harness.chaos Fault")
     if made.layer == "network":
-        raise InputError(f"{made.name!r} is a network fault: it acts on a connection, not in the double. "
-                         f"Put a Toxiproxy hop in front of the double (the `toxiproxy` fixture: "
-                         f"toxiproxy.hop(openai_double).add_toxic(type={made.name!r}, ...))")
+        raise InputError(
+            f"{made.name!r} is a network fault: it acts on a connection, not in the double. "
+            f"Put a Toxiproxy hop in front of the double (the `toxiproxy` fixture: "
+            f"toxiproxy.hop(openai_double).add_toxic(type={made.name!r}, ...))"
+        )
     try:
         schedule = Schedule(**when)
     except ValueError as exc:
@@ -134,12 +149,13 @@ def injection(fault: str | Fault, *, provider: str | None = None, route: str | N
 class Chaos:
     """The faults injected into a testbed's doubles, now and for doubles made later."""
 
-    def __init__(self, testbed: "Testbed") -> None:
+    def __init__(self, testbed: Testbed) -> None:
         self._testbed = testbed
         self.injections: list[Injection] = []
 
-    def inject(self, fault: str | Fault, /, *, provider: str | None = None, route: str | None = None,
-               **options: Any) -> Injection:
+    def inject(
+        self, fault: str | Fault, /, *, provider: str | None = None, route: str | None = None, **options: Any
+    ) -> Injection:
         """Make `fault` act on the test's doubles; returns the `Injection` (its `.log`
         says which calls it acted on).
 
@@ -147,9 +163,15 @@ class Chaos:
                          first=2, retry_after=0.2)
         """
         bed = self._testbed
-        made = injection(fault, provider=provider, route=route, origin=bed.origin, seed=bed.seed,
-                         key=f"{len(self.injections)}:{fault if isinstance(fault, str) else fault.name}",
-                         **options)
+        made = injection(
+            fault,
+            provider=provider,
+            route=route,
+            origin=bed.origin,
+            seed=bed.seed,
+            key=f"{len(self.injections)}:{fault if isinstance(fault, str) else fault.name}",
+            **options,
+        )
         self.injections.append(made)
         for double in bed.doubles.values():
             if made.provider in (None, double.name):
@@ -179,7 +201,8 @@ class Chaos:
 
 class Testbed:
     """The doubles, clock, faults and journal of one test."""
-    __test__ = False   # not a pytest test class, despite its name
+
+    __test__ = False  # not a pytest test class, despite its name
 
     def __init__(self, *, seed: int = 0, clock: Clock | None = None, job_seconds: float = 1.0) -> None:
         self.seed = seed
@@ -202,18 +225,24 @@ class Testbed:
             existing = self.doubles.get(provider)
             if existing is not None:
                 if options and options != self._options[provider]:
-                    raise InputError(f"this test's {provider} double already exists (made with "
-                                     f"{self._options[provider] or 'no options'}); a test has one double "
-                                     f"per provider, so ask for it with the same options or none")
+                    raise InputError(
+                        f"this test's {provider} double already exists (made with "
+                        f"{self._options[provider] or 'no options'}); a test has one double "
+                        f"per provider, so ask for it with the same options or none"
+                    )
                 return existing
             unknown = set(options) - {"seed", "clock", "job_seconds"}
             if unknown:
-                raise InputError(f"unknown double option(s) {', '.join(sorted(unknown))}; "
-                                 "a double takes seed, clock and job_seconds")
-            made = TestbedDouble(provider, seed=options.get("seed", self.seed),
-                                 clock=options.get("clock", self.clock),
-                                 job_seconds=options.get("job_seconds", self.job_seconds),
-                                 journal=_SharedJournal(testbed_journal=self.journal))
+                raise InputError(
+                    f"unknown double option(s) {', '.join(sorted(unknown))}; a double takes seed, clock and job_seconds"
+                )
+            made = TestbedDouble(
+                provider,
+                seed=options.get("seed", self.seed),
+                clock=options.get("clock", self.clock),
+                job_seconds=options.get("job_seconds", self.job_seconds),
+                journal=_SharedJournal(testbed_journal=self.journal),
+            )
             for injected in self.chaos.injections:
                 if injected.provider in (None, made.name):
                     attach(injected, made)
@@ -227,13 +256,14 @@ class Testbed:
     def verify(self, contracts: Iterable[Any]):
         """Check every exchange of this test against `contracts`; a `Verification`."""
         from harness.contracts import verify
+
         return verify(list(contracts), self.exchanges())
 
     def close(self) -> None:
         for double in self.doubles.values():
             double.close()
 
-    def __enter__(self) -> "Testbed":
+    def __enter__(self) -> Testbed:
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -7,10 +7,11 @@ JSON pointer to position; any problem is an `InputError` with a position.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-import difflib
-from typing import Any, Iterable, Type
+from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
@@ -37,7 +38,7 @@ class Document:
     source: str
     data: Any
     values: dict[str, tuple[int, int]] = field(default_factory=dict)  # pointer -> (line, col) of the value
-    keys: dict[str, tuple[int, int]] = field(default_factory=dict)    # pointer -> (line, col) of its key
+    keys: dict[str, tuple[int, int]] = field(default_factory=dict)  # pointer -> (line, col) of its key
 
     def position(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         """Where `pointer` is written; falls back to the nearest parent."""
@@ -49,13 +50,14 @@ class Document:
                 return (1, 1)
             pointer = pointer.rsplit("/", 1)[0]
 
-    def error(self, message: str, pointer: str = "", *, key: bool = False,
-              kind: Type[InputError] = InputError) -> InputError:
+    def error(
+        self, message: str, pointer: str = "", *, key: bool = False, kind: type[InputError] = InputError
+    ) -> InputError:
         line, col = self.position(pointer, key=key)
         return kind(message, self.source, line, col)
 
 
-def load(path: str | Path, *, kind: Type[InputError] = InputError) -> Document:
+def load(path: str | Path, *, kind: type[InputError] = InputError) -> Document:
     source = str(path)
     try:
         raw = Path(path).read_bytes()
@@ -64,13 +66,12 @@ def load(path: str | Path, *, kind: Type[InputError] = InputError) -> Document:
     return loads(raw, source, kind=kind)
 
 
-def loads(raw: bytes | str, source: str = "<string>", *,
-          kind: Type[InputError] = InputError) -> Document:
+def loads(raw: bytes | str, source: str = "<string>", *, kind: type[InputError] = InputError) -> Document:
     if isinstance(raw, bytes):
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = raw[:exc.start].count(b"\n") + 1
+            line = raw[: exc.start].count(b"\n") + 1
             raise kind("file is not valid UTF-8", source, line) from None
     else:
         text = raw
@@ -87,7 +88,7 @@ def loads(raw: bytes | str, source: str = "<string>", *,
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, None)
         raise kind(f"invalid YAML: {problem}", source, line, col) from None
     except yaml.reader.ReaderError as exc:
-        line = text[:exc.position].count("\n") + 1
+        line = text[: exc.position].count("\n") + 1
         raise kind(f"invalid character in file: {exc.reason}", source, line) from None
     except yaml.YAMLError as exc:
         raise kind(f"invalid YAML: {exc}", source, 1) from None
@@ -100,7 +101,7 @@ def loads(raw: bytes | str, source: str = "<string>", *,
 
 
 class _Builder:
-    def __init__(self, loader: yaml.SafeLoader, doc: Document, kind: Type[InputError]) -> None:
+    def __init__(self, loader: yaml.SafeLoader, doc: Document, kind: type[InputError]) -> None:
         self.loader, self.doc, self.kind = loader, doc, kind
         self.count = 0
         self.active: set[int] = set()
@@ -125,7 +126,7 @@ class _Builder:
                 return [self.build(child, pointer_join(pointer, i)) for i, child in enumerate(node.value)]
             written = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
             self.loader.flatten_mapping(node)
-            merged = len(node.value) - written   # `<<: *base` pairs come first; written keys may override them
+            merged = len(node.value) - written  # `<<: *base` pairs come first; written keys may override them
             out: dict[str, Any] = {}
             written_keys: set[str] = set()
             for index, (key_node, value_node) in enumerate(node.value):
@@ -148,8 +149,10 @@ class _Builder:
 
 # -- the structure of a hand-written file, checked against a JSON Schema --------
 
-def check_format(doc: Document, validator: Draft202012Validator, what: str, *,
-                 kind: Type[InputError] = InputError) -> None:
+
+def check_format(
+    doc: Document, validator: Draft202012Validator, what: str, *, kind: type[InputError] = InputError
+) -> None:
     """Raise one positioned, readable error for the first structural mistake.
 
     `what` names the whole document in messages ("the contract", "the scenario").
@@ -180,8 +183,11 @@ def _explain(error: ValidationError, what: str) -> tuple[str, str, bool]:
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         return f"{where} must be {_article(expected)}, not {describe(error.instance)}", pointer, False
     if error.validator == "enum":
-        return (f"{where} must be one of {', '.join(map(str, error.validator_value))}, "
-                f"not {describe(error.instance)}", pointer, False)
+        return (
+            f"{where} must be one of {', '.join(map(str, error.validator_value))}, not {describe(error.instance)}",
+            pointer,
+            False,
+        )
     if error.validator in ("oneOf", "anyOf") and error.context:
         # The branch whose type fits the value says what is really wrong with it.
         fitting = [e for e in error.context if not (e.validator == "type" and not e.relative_path)]
@@ -222,8 +228,9 @@ def _article(word: str) -> str:
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
 
 
-def files_in(paths: Iterable[str | Path], suffixes: tuple[str, ...], what: str, *,
-             kind: Type[InputError] = InputError) -> list[Path]:
+def files_in(
+    paths: Iterable[str | Path], suffixes: tuple[str, ...], what: str, *, kind: type[InputError] = InputError
+) -> list[Path]:
     """The files given, and the files with `suffixes` in the folders given (recursively, sorted).
 
     A missing path, or a folder with none of them, is an error naming it.

@@ -16,18 +16,29 @@ from contextlib import ExitStack
 from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--remote-debugging-address=127.0.0.1",
+    "--remote-debugging-port=0",
+]
 
 
 class Page:
     def __init__(self, width: int = 1200, height: int = 900) -> None:
         self.profile = tempfile.mkdtemp()
         self.connection = ExitStack()
-        self.process = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={self.profile}",
-                                         f"--window-size={width},{height}", "about:blank"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port_file = Path(self.profile) / "DevToolsActivePort"
         deadline = time.monotonic() + 20
         while not port_file.exists() or not port_file.read_text().strip():
@@ -37,9 +48,11 @@ class Page:
             time.sleep(0.05)
         port = port_file.read_text().split()[0]
         import urllib.request
+
         targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json"))
         page = next(t for t in targets if t["type"] == "page")
         from websockets.sync.client import connect
+
         self.socket = self.connection.enter_context(connect(page["webSocketDebuggerUrl"], max_size=None))
         self.ids = itertools.count(1)
         self.events: list[dict] = []
@@ -64,7 +77,7 @@ class Page:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{url} did not finish loading")
             self.events.append(json.loads(self.socket.recv(timeout=20)))
-        self.call("Runtime.evaluate", expression="1")   # flush console events queued during load
+        self.call("Runtime.evaluate", expression="1")  # flush console events queued during load
 
     def errors(self) -> list[str]:
         found = []
@@ -83,15 +96,20 @@ class Page:
 
     def screenshot(self, path: Path) -> None:
         height = self.text("document.documentElement.scrollHeight")
-        self.call("Emulation.setDeviceMetricsOverride", width=1200, height=min(int(height), 2400),
-                  deviceScaleFactor=1, mobile=False)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=1200,
+            height=min(int(height), 2400),
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         data = self.call("Page.captureScreenshot", format="png")["data"]
         path.write_bytes(base64.b64decode(data))
 
     def close(self) -> None:
         try:
             self.connection.close()
-        except Exception:   # Chromium may already be gone; the process is stopped below either way
+        except Exception:  # Chromium may already be gone; the process is stopped below either way
             pass
         self.process.terminate()
         try:

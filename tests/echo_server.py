@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
-
-import pytest
 
 BINARY = bytes(range(256)) * 4
 
@@ -25,31 +21,44 @@ BINARY = bytes(range(256)) * 4
 @dataclass
 class EchoServer:
     url: str
-    hits: list[str] = field(default_factory=list)   # "METHOD /path?query" of every request served
-    headers: list[dict[str, str]] = field(default_factory=list)   # the headers of each, lower-case names
+    hits: list[str] = field(default_factory=list)  # "METHOD /path?query" of every request served
+    headers: list[dict[str, str]] = field(default_factory=list)  # the headers of each, lower-case names
 
 
 def _sse(echo: dict) -> bytes:
-    events = [f"event: message_start\ndata: {json.dumps({'type': 'message_start', 'echo': echo})}\n\n",
-              'event: content_block_delta\ndata: {"type":"content_block_delta","delta":{"text":"hi"}}\n\n',
-              'event: message_stop\ndata: {"type":"message_stop"}\n\n']
+    events = [
+        f"event: message_start\ndata: {json.dumps({'type': 'message_start', 'echo': echo})}\n\n",
+        'event: content_block_delta\ndata: {"type":"content_block_delta","delta":{"text":"hi"}}\n\n',
+        'event: message_stop\ndata: {"type":"message_stop"}\n\n',
+    ]
     return "".join(events).encode()
 
 
 def _chat_completion(echo: dict) -> bytes:
     auth = echo["headers"].get("authorization", "")
-    return json.dumps({
-        "id": "chatcmpl-echo", "object": "chat.completion", "created": 1700000000, "model": "gpt-4o-mini",
-        "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
-                     "message": {"role": "assistant", "content": f"you sent {auth}", "refusal": None}}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 3, "total_tokens": 4},
-    }).encode()
+    return json.dumps(
+        {
+            "id": "chatcmpl-echo",
+            "object": "chat.completion",
+            "created": 1700000000,
+            "model": "gpt-4o-mini",
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "logprobs": None,
+                    "message": {"role": "assistant", "content": f"you sent {auth}", "refusal": None},
+                }
+            ],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 3, "total_tokens": 4},
+        }
+    ).encode()
 
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "echo/1"
 
-    def log_message(self, *args) -> None:   # keep test output clean
+    def log_message(self, *args) -> None:  # keep test output clean
         pass
 
     def _body(self) -> bytes:
@@ -67,12 +76,17 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self) -> None:
         body = self._body()
         parts = urlsplit(self.path)
-        self.server.hits.append(f"{self.command} {self.path}")   # type: ignore[attr-defined]
+        self.server.hits.append(f"{self.command} {self.path}")  # type: ignore[attr-defined]
         self.server.headers.append({k.lower(): v for k, v in self.headers.items()})  # type: ignore[attr-defined]
-        echo = {"id": f"obj_{len(self.server.hits)}",            # type: ignore[attr-defined]
-                "method": self.command, "path": parts.path, "query": dict(parse_qsl(parts.query)),
-                "url": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
-                "body": body.decode("utf-8", errors="replace")}
+        echo = {
+            "id": f"obj_{len(self.server.hits)}",  # type: ignore[attr-defined]
+            "method": self.command,
+            "path": parts.path,
+            "query": dict(parse_qsl(parts.query)),
+            "url": self.path,
+            "headers": {k.lower(): v for k, v in self.headers.items()},
+            "body": body.decode("utf-8", errors="replace"),
+        }
         status, content_type, payload, extra = 200, "application/json", json.dumps(echo).encode(), []
         if parts.path.endswith("/chat/completions"):
             payload = _chat_completion(echo)
@@ -85,8 +99,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif parts.path.startswith("/status/"):
             status = int(parts.path.rsplit("/", 1)[1])
         auth = self.headers.get("authorization") or self.headers.get("x-api-key") or ""
-        extra += [("X-Echo-Authorization", auth), ("Set-Cookie", f"session={auth}; Path=/"),
-                  ("Set-Cookie", "theme=dark")]
+        extra += [
+            ("X-Echo-Authorization", auth),
+            ("Set-Cookie", f"session={auth}; Path=/"),
+            ("Set-Cookie", "theme=dark"),
+        ]
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
@@ -96,18 +113,3 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
-
-
-@pytest.fixture
-def echo_server() -> Iterator[EchoServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    server.hits, server.headers = [], []   # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    try:
-        yield EchoServer(url=f"http://127.0.0.1:{server.server_address[1]}",
-                         hits=server.hits, headers=server.headers)  # type: ignore[attr-defined]
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -14,7 +14,7 @@ import httpx2
 import openai
 import pytest
 import vcr
-from echo_server import BINARY, echo_server  # noqa: F401  (pytest fixture)
+from echo_server import BINARY
 from hypothesis import given
 from hypothesis import strategies as st
 from vcr.errors import CannotOverwriteExistingCassetteException
@@ -41,7 +41,7 @@ def test_loads_a_cassette_vcrpy_wrote_for_httpx(tmp_path, echo_server):
     assert isinstance(first.request.headers, tuple) and all(len(pair) == 2 for pair in first.request.headers)
     assert first.status == 200 and first.response.json["query"] == {"limit": "2"}
     assert first.source == str(path)
-    assert first.provider is None            # 127.0.0.1 is no provider's host
+    assert first.provider is None  # 127.0.0.1 is no provider's host
     assert second.request.json == {"name": "fox"}
     assert second.response.json["method"] == "POST"
 
@@ -71,7 +71,7 @@ def test_gzip_body_recorded_by_httpx_is_decoded(tmp_path, echo_server):
     path = tmp_path / "gzip.yaml"
     with vcr.use_cassette(str(path)):
         httpx.get(f"{echo_server.url}/gzip")
-    assert "!!binary" in path.read_text()     # vcrpy keeps the compressed bytes
+    assert "!!binary" in path.read_text()  # vcrpy keeps the compressed bytes
 
     (exchange,) = load(path)
 
@@ -82,9 +82,12 @@ def test_gzip_body_recorded_by_httpx_is_decoded(tmp_path, echo_server):
 
 def test_deflate_body_is_decoded(tmp_path):
     body = json.dumps({"ok": True}).encode()
-    compressed = Exchange(Request(url="https://api.openai.com/v1/models"),
-                          Response(headers=(("content-encoding", "deflate"), ("content-type", "application/json")),
-                                   body=zlib.compress(body)))
+    compressed = Exchange(
+        Request(url="https://api.openai.com/v1/models"),
+        Response(
+            headers=(("content-encoding", "deflate"), ("content-type", "application/json")), body=zlib.compress(body)
+        ),
+    )
     write([compressed], tmp_path / "deflate.yaml")
 
     (exchange,) = load(tmp_path / "deflate.yaml")
@@ -101,7 +104,10 @@ def test_sse_body_comes_out_as_events(tmp_path, echo_server):
 
     assert exchange.response.is_stream
     assert [event.type for event in exchange.response.events] == [
-        "message_start", "content_block_delta", "message_stop"]
+        "message_start",
+        "content_block_delta",
+        "message_stop",
+    ]
     assert exchange.response.events[1].json["delta"] == {"text": "hi"}
 
 
@@ -162,10 +168,10 @@ def test_provider_method_and_old_formats_are_read(tmp_path):
     openai_, anthropic_, gemini = load(path)
 
     assert [x.provider for x in (openai_, anthropic_, gemini)] == ["openai", "anthropic", "gemini"]
-    assert openai_.request.method == "POST"            # vcrpy stores what the client sent
+    assert openai_.request.method == "POST"  # vcrpy stores what the client sent
     assert openai_.request.header("content-type") == "application/json"
     assert anthropic_.status == 529 and anthropic_.request.body == b""
-    assert gemini.response.json == {"candidates": []}   # httpx cassettes from vcrpy < 4
+    assert gemini.response.json == {"candidates": []}  # httpx cassettes from vcrpy < 4
 
 
 def test_load_path_finds_yaml_and_yml_recursively(tmp_path):
@@ -190,22 +196,33 @@ BROKEN = {
     "interaction without response": (
         "interactions:\n- request: {method: GET, uri: 'http://x/', body: null, headers: {}}\n"
         "- request: {method: GET, uri: 'http://x/', body: null, headers: {}}\n"
-        "  response: {status: {code: 200}, headers: {}, body: {string: ''}}\n", 2),
+        "  response: {status: {code: 200}, headers: {}, body: {string: ''}}\n",
+        2,
+    ),
     "request without uri": (
         "interactions:\n- request:\n    method: GET\n    body: null\n"
-        "  response: {status: {code: 200}, headers: {}, body: {string: ''}}\n", 3),
+        "  response: {status: {code: 200}, headers: {}, body: {string: ''}}\n",
+        3,
+    ),
     "status not a number": (
-        "interactions:\n- request: {method: GET, uri: 'http://x/'}\n"
-        "  response:\n    status: {code: teapot}\n", 4),
+        "interactions:\n- request: {method: GET, uri: 'http://x/'}\n  response:\n    status: {code: teapot}\n",
+        4,
+    ),
     "header value a mapping": (
         "interactions:\n- request: {method: GET, uri: 'http://x/'}\n"
-        "  response:\n    status: {code: 200}\n    headers:\n      x-a: [{b: c}]\n", 6),
+        "  response:\n    status: {code: 200}\n    headers:\n      x-a: [{b: c}]\n",
+        6,
+    ),
     "response body a number": (
         "interactions:\n- request: {method: GET, uri: 'http://x/'}\n"
-        "  response:\n    status: {code: 200}\n    body: {string: 5}\n", 5),
+        "  response:\n    status: {code: 200}\n    body: {string: 5}\n",
+        5,
+    ),
     "request body a mapping": (
         "interactions:\n- request:\n    method: GET\n    uri: 'http://x/'\n    body: {a: 1}\n"
-        "  response: {status: {code: 200}}\n", 5),
+        "  response: {status: {code: 200}}\n",
+        5,
+    ),
     "unknown python tag": ("interactions: !!python/object:os.system {}\n", 1),
     "empty file": ("   \n", 1),
     "before vcrpy 1.0": ("- request: {method: GET}\n  response: {}\n", 1),
@@ -246,22 +263,42 @@ def test_non_utf8_file_names_its_line(tmp_path):
 
 # -- writing ------------------------------------------------------------------
 
+
 def _exchanges() -> list[Exchange]:
-    sse_body = (b'event: message_start\ndata: {"type":"message_start"}\n\n'
-                b'event: message_stop\ndata: {"type":"message_stop"}\n\n')
+    sse_body = (
+        b'event: message_start\ndata: {"type":"message_start"}\n\n'
+        b'event: message_stop\ndata: {"type":"message_stop"}\n\n'
+    )
     return [
-        Exchange(Request(method="POST", url="https://api.openai.com/v1/chat/completions",
-                         headers=(("content-type", "application/json"),), body=b'{"model":"gpt-4o-mini"}'),
-                 Response(status=200, headers=(("content-type", "application/json"), ("x-request-id", "req_1")),
-                          body=b'{"id":"chatcmpl-1","choices":[]}'), provider="openai"),
-        Exchange(Request(method="POST", url="https://api.anthropic.com/v1/messages", body=b'{"stream":true}'),
-                 Response(status=200, headers=(("content-type", "text/event-stream"),), body=sse_body),
-                 provider="anthropic"),
-        Exchange(Request(method="GET", url="https://api.openai.com/v1/videos/video_1/content?variant=video"),
-                 Response(status=200, headers=(("content-type", "video/mp4"),), body=BINARY), provider="openai"),
-        Exchange(Request(method="GET", url="https://api.anthropic.com/v1/models"),
-                 Response(status=529, headers=(("set-cookie", "a=1"), ("set-cookie", "b=2")),
-                          body=b'{"type":"error"}'), provider="anthropic"),
+        Exchange(
+            Request(
+                method="POST",
+                url="https://api.openai.com/v1/chat/completions",
+                headers=(("content-type", "application/json"),),
+                body=b'{"model":"gpt-4o-mini"}',
+            ),
+            Response(
+                status=200,
+                headers=(("content-type", "application/json"), ("x-request-id", "req_1")),
+                body=b'{"id":"chatcmpl-1","choices":[]}',
+            ),
+            provider="openai",
+        ),
+        Exchange(
+            Request(method="POST", url="https://api.anthropic.com/v1/messages", body=b'{"stream":true}'),
+            Response(status=200, headers=(("content-type", "text/event-stream"),), body=sse_body),
+            provider="anthropic",
+        ),
+        Exchange(
+            Request(method="GET", url="https://api.openai.com/v1/videos/video_1/content?variant=video"),
+            Response(status=200, headers=(("content-type", "video/mp4"),), body=BINARY),
+            provider="openai",
+        ),
+        Exchange(
+            Request(method="GET", url="https://api.anthropic.com/v1/models"),
+            Response(status=529, headers=(("set-cookie", "a=1"), ("set-cookie", "b=2")), body=b'{"type":"error"}'),
+            provider="anthropic",
+        ),
     ]
 
 
@@ -303,16 +340,21 @@ def test_exchange_without_a_response_is_left_out(tmp_path):
 def test_write_redacts_by_default(tmp_path, monkeypatch):
     canary = f"sk-canary-{secrets.token_hex(8)}"
     monkeypatch.setenv("OPENAI_API_KEY", canary)
-    leaky = Exchange(Request(method="POST", url=f"https://api.openai.com/v1/x?key={canary}&limit=1",
-                             headers=(("Authorization", f"Bearer {canary}"), ("OpenAI-Project", "proj_1")),
-                             body=json.dumps({"echo": canary}).encode()),
-                     Response(headers=(("set-cookie", "s=1"), ("x-echo", canary)), body=canary.encode()))
+    leaky = Exchange(
+        Request(
+            method="POST",
+            url=f"https://api.openai.com/v1/x?key={canary}&limit=1",
+            headers=(("Authorization", f"Bearer {canary}"), ("OpenAI-Project", "proj_1")),
+            body=json.dumps({"echo": canary}).encode(),
+        ),
+        Response(headers=(("set-cookie", "s=1"), ("x-echo", canary)), body=canary.encode()),
+    )
 
     write([leaky], tmp_path / "c.yaml")
 
     assert canary.encode() not in (tmp_path / "c.yaml").read_bytes()
     (exchange,) = load(tmp_path / "c.yaml")
-    assert exchange.request.header("authorization") == "REDACTED"    # header kept, value gone
+    assert exchange.request.header("authorization") == "REDACTED"  # header kept, value gone
     assert exchange.request.header("openai-project") == "REDACTED"
     assert exchange.request.query == {"key": "REDACTED", "limit": "1"}
     assert exchange.response.header("set-cookie") == "REDACTED"
@@ -320,28 +362,54 @@ def test_write_redacts_by_default(tmp_path, monkeypatch):
 
 # -- recording: redaction -----------------------------------------------------
 
+
 def test_recording_redacts_headers_query_and_env_values(tmp_path, echo_server, monkeypatch):
     canary = f"AIza-canary-{secrets.token_hex(8)}"
     monkeypatch.setenv("GEMINI_API_KEY", canary)
     path = tmp_path / "redacted.yaml"
-    secret_headers = {"x-goog-api-key": canary, "api-key": "azure-key-123", "x-api-key": "ant-key-123",
-                      "openai-organization": "org-abc-123", "openai-project": "proj-abc-123",
-                      "cookie": "sid=session-123; theme=dark", "authorization": "Bearer token-123",
-                      "x-custom": f"prefix {canary} suffix"}
+    secret_headers = {
+        "x-goog-api-key": canary,
+        "api-key": "azure-key-123",
+        "x-api-key": "ant-key-123",
+        "openai-organization": "org-abc-123",
+        "openai-project": "proj-abc-123",
+        "cookie": "sid=session-123; theme=dark",
+        "authorization": "Bearer token-123",
+        "x-custom": f"prefix {canary} suffix",
+    }
 
     # The server echoes the URL and every header in its body: what is
     # redacted from the request must not come back through the response.
     with recording(path):
-        httpx.post(f"{echo_server.url}/echo?key=query-key-123&api_key=other-key-123&limit=2",
-                   headers=secret_headers, json={"note": canary})
+        httpx.post(
+            f"{echo_server.url}/echo?key=query-key-123&api_key=other-key-123&limit=2",
+            headers=secret_headers,
+            json={"note": canary},
+        )
 
     text = path.read_bytes()
-    for value in ("query-key-123", "other-key-123", "azure-key-123", "ant-key-123", "org-abc-123",
-                  "proj-abc-123", "session-123", "token-123", canary):
+    for value in (
+        "query-key-123",
+        "other-key-123",
+        "azure-key-123",
+        "ant-key-123",
+        "org-abc-123",
+        "proj-abc-123",
+        "session-123",
+        "token-123",
+        canary,
+    ):
         assert value.encode() not in text, value
     (exchange,) = load(path)
-    for name in ("x-goog-api-key", "api-key", "x-api-key", "openai-organization", "openai-project",
-                 "cookie", "authorization"):
+    for name in (
+        "x-goog-api-key",
+        "api-key",
+        "x-api-key",
+        "openai-organization",
+        "openai-project",
+        "cookie",
+        "authorization",
+    ):
         assert exchange.request.header(name) == "REDACTED", name
     assert exchange.request.header("x-custom") == "prefix REDACTED suffix"
     assert exchange.request.query == {"key": "REDACTED", "api_key": "REDACTED", "limit": "2"}
@@ -353,7 +421,7 @@ def test_gzip_response_is_scanned_for_secrets_after_decoding(tmp_path, echo_serv
     monkeypatch.setenv("ANTHROPIC_API_KEY", canary)
     path = tmp_path / "gzip.yaml"
 
-    with recording(path):   # the server echoes the header inside a gzip body
+    with recording(path):  # the server echoes the header inside a gzip body
         httpx.get(f"{echo_server.url}/gzip", headers={"x-echo-me": canary})
 
     assert canary.encode() not in path.read_bytes()
@@ -362,8 +430,9 @@ def test_gzip_response_is_scanned_for_secrets_after_decoding(tmp_path, echo_serv
 
 def test_redaction_lists_can_be_overridden(tmp_path, echo_server):
     path = tmp_path / "custom.yaml"
-    only_custom = Redaction(request_headers=("x-internal",), response_headers=(), query=("token",),
-                            values=("literal-secret-1",))
+    only_custom = Redaction(
+        request_headers=("x-internal",), response_headers=(), query=("token",), values=("literal-secret-1",)
+    )
 
     with recording(path, redaction=only_custom):
         httpx.get(f"{echo_server.url}/x?token=t-1&key=k-1", headers={"x-internal": "i-1", "x-note": "literal-secret-1"})
@@ -381,6 +450,7 @@ def test_short_env_values_are_not_treated_as_secrets(monkeypatch):
 
 
 # -- recording: httpx, httpx2 and the SDKs ------------------------------------
+
 
 def test_recording_sees_httpx_and_httpx2(tmp_path, echo_server):
     path = tmp_path / "both.yaml"
@@ -407,9 +477,9 @@ def test_openai_sdk_on_httpx2_is_recorded_and_replayed(tmp_path, echo_server, mo
     with recording(path, record_mode="none"):
         replayed = ask()
 
-    assert recorded == f"you sent Bearer {canary}"         # the app saw the real answer
-    assert replayed == "you sent REDACTED"                 # the cassette never held the key
-    assert len(echo_server.hits) == 1                      # the replay did not reach the server
+    assert recorded == f"you sent Bearer {canary}"  # the app saw the real answer
+    assert replayed == "you sent REDACTED"  # the cassette never held the key
+    assert len(echo_server.hits) == 1  # the replay did not reach the server
     assert canary.encode() not in path.read_bytes()
     (exchange,) = load(path)
     assert exchange.request.header("authorization") == "REDACTED"
@@ -420,19 +490,18 @@ def test_broken_existing_cassette_is_not_recorded_over(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("interactions: [\n")
 
-    with pytest.raises(CassetteError):
-        with recording(path):
-            pass
+    with pytest.raises(CassetteError), recording(path):
+        pass
     assert path.read_text() == "interactions: [\n"
 
 
 def test_unknown_record_mode_is_a_cassette_error(tmp_path):
-    with pytest.raises(CassetteError, match="record mode"):
-        with recording(tmp_path / "x.yaml", record_mode="sometimes"):
-            pass
+    with pytest.raises(CassetteError, match="record mode"), recording(tmp_path / "x.yaml", record_mode="sometimes"):
+        pass
 
 
 # -- matching on a normalised body --------------------------------------------
+
 
 def _post(body: bytes, content_type: str = "application/json") -> VcrRequest:
     return VcrRequest("POST", "https://api.openai.com/v1/x", body, {"Content-Type": content_type})
@@ -452,13 +521,14 @@ def test_json_bodies_match_in_any_key_order():
 
 def test_different_json_does_not_match():
     assert not _matches(_post(b'{"a": 1}'), _post(b'{"a": 2}'))
-    assert not _matches(_post(b'{"a": 1}'), _post(b'{"a": true}'))   # 1 == True in Python, not in JSON
+    assert not _matches(_post(b'{"a": 1}'), _post(b'{"a": true}'))  # 1 == True in Python, not in JSON
 
 
 def test_multipart_bodies_match_whatever_their_boundary():
     def form(boundary: str, prompt: str) -> VcrRequest:
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\n{prompt}\r\n"
-                f"--{boundary}--\r\n").encode()
+        body = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\n{prompt}\r\n--{boundary}--\r\n'
+        ).encode()
         return _post(body, f"multipart/form-data; boundary={boundary}")
 
     assert _matches(form("aaa111", "a fox"), form("bbb222", "a fox"))
@@ -470,9 +540,11 @@ def test_other_bodies_match_byte_for_byte():
     assert not _matches(_post(b"a=1", "text/plain"), _post(b"a=2", "text/plain"))
 
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
-                    max_leaves=10)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=10,
+)
 
 
 @given(st.dictionaries(st.text(max_size=5), JSON, max_size=6), st.randoms())
@@ -486,12 +558,14 @@ def test_any_json_object_matches_itself_reordered(document, rng):
 def test_replay_matches_json_in_another_key_order_but_not_other_json(tmp_path, echo_server):
     path = tmp_path / "match.yaml"
     with recording(path):
-        httpx.post(f"{echo_server.url}/v1/x", content=b'{"model": "m", "n": 1}',
-                   headers={"content-type": "application/json"})
+        httpx.post(
+            f"{echo_server.url}/v1/x", content=b'{"model": "m", "n": 1}', headers={"content-type": "application/json"}
+        )
 
     with recording(path, record_mode="none"):
-        again = httpx.post(f"{echo_server.url}/v1/x", content=b'{"n":1,"model":"m"}',
-                           headers={"content-type": "application/json"})
+        again = httpx.post(
+            f"{echo_server.url}/v1/x", content=b'{"n":1,"model":"m"}', headers={"content-type": "application/json"}
+        )
         with pytest.raises(CannotOverwriteExistingCassetteException):
             httpx.post(f"{echo_server.url}/v1/x", json={"model": "m", "n": 2})
 
@@ -500,7 +574,7 @@ def test_replay_matches_json_in_another_key_order_but_not_other_json(tmp_path, e
 
 
 def test_iterator_and_file_bodies_are_recorded_as_bytes(tmp_path, echo_server):
-    requests = pytest.importorskip("requests")     # comes with google-genai
+    requests = pytest.importorskip("requests")  # comes with google-genai
     path = tmp_path / "requests.yaml"
 
     with recording(path):
@@ -510,17 +584,22 @@ def test_iterator_and_file_bodies_are_recorded_as_bytes(tmp_path, echo_server):
     file_upload, chunked = load(path)
     assert file_upload.request.body == b"file body"
     assert chunked.request.body == b"chunk one chunk two"
-    assert chunked.response.json["body"] == "chunk one chunk two"   # the server got it all
+    assert chunked.response.json["body"] == "chunk one chunk two"  # the server got it all
 
 
 def test_traffic_recorded_against_a_local_server_is_attributed_by_its_sdks_signature():
     from harness.exchange import Request
     from harness.providers import provider_of
+
     local = "http://127.0.0.1:8123"
-    assert provider_of(Request(method="POST", url=f"{local}/v1/messages",
-                               headers=(("anthropic-version", "2023-06-01"),))) == "anthropic"
+    assert (
+        provider_of(Request(method="POST", url=f"{local}/v1/messages", headers=(("anthropic-version", "2023-06-01"),)))
+        == "anthropic"
+    )
     assert provider_of(Request(method="POST", url=f"{local}/v1beta/models/m:generateContent")) == "gemini"
-    assert provider_of(Request(method="GET", url=f"{local}/v1/models",
-                               headers=(("User-Agent", "OpenAI/Python 3.52.0"),))) == "openai"
+    assert (
+        provider_of(Request(method="GET", url=f"{local}/v1/models", headers=(("User-Agent", "OpenAI/Python 3.52.0"),)))
+        == "openai"
+    )
     assert provider_of(Request(method="GET", url=f"{local}/v1/models")) is None
     assert provider_of(Request(method="GET", url="https://api.anthropic.com/v1/models")) == "anthropic"

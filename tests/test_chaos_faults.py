@@ -28,14 +28,29 @@ JOBS = Failures(
     job_stall=lambda body: {**body, "status": "in_progress", "progress": 50},
     job_fail=lambda body, code, message: {**body, "status": "failed", "error": {"code": code, "message": message}},
 )
-PROFILE = Profile(name="toy", routes=(), error=envelope, request_id_header="x-request-id",
-                  request_id=lambda state: "req_1", failures=JOBS)
+PROFILE = Profile(
+    name="toy",
+    routes=(),
+    error=envelope,
+    request_id_header="x-request-id",
+    request_id=lambda state: "req_1",
+    failures=JOBS,
+)
 
 
 def call(method="POST", path="/v1/chat/completions", json_body=None, params=None):
     state = State(rng=random.Random(0), clock=None)
-    return Call(method=method, path=path, params=params or {}, query={}, headers=(), body=b"",
-                json=json_body if json_body is not None else {"model": "gpt-4o"}, form=None, state=state)
+    return Call(
+        method=method,
+        path=path,
+        params=params or {},
+        query={},
+        headers=(),
+        body=b"",
+        json=json_body if json_body is not None else {"model": "gpt-4o"},
+        form=None,
+        state=state,
+    )
 
 
 def test_outage_answers_in_the_providers_envelope_and_status():
@@ -61,12 +76,15 @@ def test_deprecated_adds_rfc_headers_and_keeps_the_answer():
         make("deprecated", {"since": "2026-09-24", "sunset": "2026-03-24"})
 
 
-@pytest.mark.parametrize("op, to, expected", [
-    ("rename", "finish", {"choices": [{"finish": "stop"}, {"finish": "length"}]}),
-    ("remove", None, {"choices": [{}, {}]}),
-    ("retype", "integer", {"choices": [{"finish_reason": 4}, {"finish_reason": 6}]}),
-    ("enum", "safety_stop", {"choices": [{"finish_reason": "safety_stop"}, {"finish_reason": "safety_stop"}]}),
-])
+@pytest.mark.parametrize(
+    "op, to, expected",
+    [
+        ("rename", "finish", {"choices": [{"finish": "stop"}, {"finish": "length"}]}),
+        ("remove", None, {"choices": [{}, {}]}),
+        ("retype", "integer", {"choices": [{"finish_reason": 4}, {"finish_reason": 6}]}),
+        ("enum", "safety_stop", {"choices": [{"finish_reason": "safety_stop"}, {"finish_reason": "safety_stop"}]}),
+    ],
+)
 def test_drift_changes_every_match_of_a_wildcard_pointer(op, to, expected):
     fault = make("drift", {"pointer": "/choices/*/finish_reason", "op": op, "to": to})
     body = {"choices": [{"finish_reason": "stop"}, {"finish_reason": "length"}]}
@@ -76,8 +94,10 @@ def test_drift_changes_every_match_of_a_wildcard_pointer(op, to, expected):
 
 def test_drift_in_stream_events_of_one_type():
     fault = make("drift", {"pointer": "/delta/text", "op": "rename", "to": "content", "event": "content_block_delta"})
-    events = [Event('{"type":"content_block_delta","delta":{"text":"hi"}}', "content_block_delta"),
-              Event('{"type":"message_stop","delta":{"text":"x"}}', "message_stop")]
+    events = [
+        Event('{"type":"content_block_delta","delta":{"text":"hi"}}', "content_block_delta"),
+        Event('{"type":"message_stop","delta":{"text":"x"}}', "message_stop"),
+    ]
     out = fault.after(call(), Reply(events=events), PROFILE).events
     assert json.loads(out[0].data)["delta"] == {"content": "hi"}
     assert json.loads(out[1].data)["delta"] == {"text": "x"}
@@ -91,18 +111,19 @@ def test_stream_cut_after_n_events_or_without_its_end_marker():
     assert len(make("stream_cut", {"after_events": 2}).after(call(), Reply(events=stream()), PROFILE).events) == 2
     dropped = make("stream_cut").after(call(), Reply(events=stream()), PROFILE)
     assert [e.type for e in dropped.events] == ["message"] * 3 and not dropped.abort
-    assert make("stream_cut", {"after_events": 1, "abort": True}).after(call(), Reply(events=stream()),
-                                                                       PROFILE).abort
+    assert make("stream_cut", {"after_events": 1, "abort": True}).after(call(), Reply(events=stream()), PROFILE).abort
 
 
 def test_stream_stall_and_slow_first_byte_are_real_time_pauses():
     assert make("stream_stall", {"after_events": 2, "seconds": 3}).after(
-        call(), Reply(events=stream()), PROFILE).pauses == {2: 3}
+        call(), Reply(events=stream()), PROFILE
+    ).pauses == {2: 3}
     assert make("slow_first_byte", {"seconds": 2}).after(call(), Reply(json={}), PROFILE).delay == 2
 
 
-@pytest.mark.parametrize("kind, content_type", [("truncated", "application/json"), ("html", "text/html"),
-                                                ("content_type", "text/plain")])
+@pytest.mark.parametrize(
+    "kind, content_type", [("truncated", "application/json"), ("html", "text/html"), ("content_type", "text/plain")]
+)
 def test_malformed_bodies(kind, content_type):
     reply = make("malformed", {"kind": kind}).after(call(), Reply(json={"id": "x", "ok": True}), PROFILE)
     assert reply.content_type == content_type and reply.json is None
@@ -137,8 +158,9 @@ class StoppedClock:
 
 
 def test_an_injection_counts_only_matching_calls_and_logs_what_acted():
-    injection = Injection(make("outage"), provider="toy", route=Route.parse("POST /v1/chat/*"),
-                          schedule=Schedule(every=2), key="0:outage")
+    injection = Injection(
+        make("outage"), provider="toy", route=Route.parse("POST /v1/chat/*"), schedule=Schedule(every=2), key="0:outage"
+    )
     active = Active(injection, PROFILE, StoppedClock(0.0))
     answers = [active.before(call()) for _ in range(4)] + [active.before(call("GET", "/v1/models"))]
     assert [a.status if a else None for a in answers] == [None, 503, None, 503, None]
@@ -150,7 +172,13 @@ def test_after_acts_only_on_calls_the_schedule_chose():
     active = Active(injection, PROFILE, StoppedClock(0.0))
     first, second = call(), call()
     assert active.before(first) is None and active.before(second) is None
-    assert "Deprecation" in active.after(first, Reply(json={}), ).headers
+    assert (
+        "Deprecation"
+        in active.after(
+            first,
+            Reply(json={}),
+        ).headers
+    )
     assert "Deprecation" not in active.after(second, Reply(json={})).headers
 
 
@@ -167,12 +195,16 @@ def test_an_app_out_of_process_sets_faults_through_the_control_api():
     import httpx
 
     from harness.double import Double
+
     chat = {"model": "gpt-4o", "messages": [{"role": "user", "content": "x"}]}
     with Double("openai") as double:
-        client = httpx.Client(base_url="http://double", transport=double.transport(),
-                              headers={"authorization": "Bearer sk-test"})
-        made = client.post("/__harness/faults", json={"fault": "rate_limit", "route": "POST /v1/chat/completions",
-                                                      "first": 1, "retry_after": 2})
+        client = httpx.Client(
+            base_url="http://double", transport=double.transport(), headers={"authorization": "Bearer sk-test"}
+        )
+        made = client.post(
+            "/__harness/faults",
+            json={"fault": "rate_limit", "route": "POST /v1/chat/completions", "first": 1, "retry_after": 2},
+        )
         assert made.status_code == 201
         first, second = (client.post("/v1/chat/completions", json=chat) for _ in range(2))
         assert (first.status_code, first.headers["retry-after"], second.status_code) == (429, "2", 200)
@@ -180,20 +212,25 @@ def test_an_app_out_of_process_sets_faults_through_the_control_api():
         typo = client.post("/__harness/faults", json={"fault": "rate_limit", "retry_aftr": 2})
         assert typo.status_code == 400 and "did you mean 'retry_after'" in typo.json()["error"]
         network = client.post("/__harness/faults", json={"fault": "latency"})
-        assert network.status_code == 400   # a Toxiproxy toxic, not something the double does
+        assert network.status_code == 400  # a Toxiproxy toxic, not something the double does
 
 
 def test_the_journal_names_only_faults_that_changed_the_answer():
     import httpx
 
     from harness.double import Double
+
     chat = {"model": "gpt-4o", "messages": [{"role": "user", "content": "x"}]}
     with Double("openai") as double:
-        for name, params in (("stream_cut", {}), ("deprecated", {"sunset": "2026-09-24"}),
-                             ("model_retired", {"model": "gpt-4o", "shutdown_date": "2026-09-24"})):
+        for name, params in (
+            ("stream_cut", {}),
+            ("deprecated", {"sunset": "2026-09-24"}),
+            ("model_retired", {"model": "gpt-4o", "shutdown_date": "2026-09-24"}),
+        ):
             attach(Injection(make(name, params)), double)
-        client = httpx.Client(base_url="http://double", transport=double.transport(),
-                              headers={"authorization": "Bearer sk-test"})
+        client = httpx.Client(
+            base_url="http://double", transport=double.transport(), headers={"authorization": "Bearer sk-test"}
+        )
         plain = client.post("/v1/chat/completions", json={**chat, "model": "gpt-4o-mini"})
         listed = client.get("/v1/models").json()
     # stream_cut was chosen but a plain answer has no stream to cut; model_retired marked the list

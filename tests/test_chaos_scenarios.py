@@ -46,8 +46,9 @@ def test_the_app_with_a_fallback_holds_and_reports_are_written(workdir, capsys):
 
 
 def test_without_the_fallback_the_run_fails_with_verdicts_that_say_why(workdir, capsys):
-    fragile = SUNSET.replace('ANTHROPIC_BASE_URL: "{anthropic.url}"}',
-                             'ANTHROPIC_BASE_URL: "{anthropic.url}", FALLBACK: "0"}')
+    fragile = SUNSET.replace(
+        'ANTHROPIC_BASE_URL: "{anthropic.url}"}', 'ANTHROPIC_BASE_URL: "{anthropic.url}", FALLBACK: "0"}'
+    )
     result = runner.run(scenario.load(write(workdir, fragile)))
     assert not result.ok
     failed = {v.name: v.message for v in result.failures}
@@ -60,8 +61,9 @@ def test_without_the_fallback_the_run_fails_with_verdicts_that_say_why(workdir, 
 
 
 def test_a_fault_that_never_acts_fails_the_run(workdir):
-    never = SUNSET.replace("  - {at: 30, fault: gone", "  - {at: 90, fault: outage, provider: anthropic}\n"
-                                                        "  - {at: 30, fault: gone")
+    never = SUNSET.replace(
+        "  - {at: 30, fault: gone", "  - {at: 90, fault: outage, provider: anthropic}\n  - {at: 30, fault: gone"
+    )
     result = runner.run(scenario.load(write(workdir, never)))
     (verdict,) = result.failures
     assert verdict.kind == "timeline" and "never acted" in verdict.message and verdict.line == 12
@@ -74,6 +76,7 @@ def test_the_app_is_stopped_even_when_the_run_is_interrupted(workdir):
     def interrupt(message):
         if "day 1" in message:
             raise KeyboardInterrupt
+
     with pytest.raises(KeyboardInterrupt):
         runner.run(scenario.load(write(workdir, text)), progress=interrupt)
     pid = int(pid_file.read_text())
@@ -81,14 +84,17 @@ def test_the_app_is_stopped_even_when_the_run_is_interrupted(workdir):
         os.kill(pid, 0)
 
 
-@pytest.mark.parametrize("change, words, line", [
-    (("fault: gone", "fault: gon"), "unknown fault 'gon'; did you mean 'gone'?", 12),
-    (("sunset: 30}", "sunset: 30, sunsett: 4}"), "fault 'deprecated' has no parameter 'sunsett'", 11),
-    (('route: "/v1/chat/completions"}', 'route: "/v1/{chat"}'), "bad route pattern", 12),
-    (("ready: {path", "redy: {path"), "unknown key 'redy' in app; did you mean 'ready'?", 9),
-    (("steps: [0]}", "steps: [7]}"), "there is no step 7", 18),
-    (("{anthropic.url}\"}", "{antropic.url}\"}"), "unknown placeholder {antropic.url}", None),
-])
+@pytest.mark.parametrize(
+    "change, words, line",
+    [
+        (("fault: gone", "fault: gon"), "unknown fault 'gon'; did you mean 'gone'?", 12),
+        (("sunset: 30}", "sunset: 30, sunsett: 4}"), "fault 'deprecated' has no parameter 'sunsett'", 11),
+        (('route: "/v1/chat/completions"}', 'route: "/v1/{chat"}'), "bad route pattern", 12),
+        (("ready: {path", "redy: {path"), "unknown key 'redy' in app; did you mean 'ready'?", 9),
+        (("steps: [0]}", "steps: [7]}"), "there is no step 7", 18),
+        (('{anthropic.url}"}', '{antropic.url}"}'), "unknown placeholder {antropic.url}", None),
+    ],
+)
 def test_bad_scenarios_exit_2_naming_file_and_line(workdir, capsys, change, words, line):
     old, new = change
     assert old in SUNSET
@@ -104,7 +110,9 @@ def test_an_app_that_exits_or_never_gets_ready_is_bad_input(workdir):
     crashing = SUNSET.replace('command: ["{python}", app.py]', 'command: ["{python}", "-c", "raise SystemExit(3)"]')
     with pytest.raises(InputError, match="exited with code 3 before it was ready"):
         runner.run(scenario.load(write(workdir, crashing)))
-    silent = SUNSET.replace('command: ["{python}", app.py]', 'command: ["{python}", "-c", "import time; time.sleep(30)"]')
+    silent = SUNSET.replace(
+        'command: ["{python}", app.py]', 'command: ["{python}", "-c", "import time; time.sleep(30)"]'
+    )
     silent = silent.replace("timeout: 20}", "timeout: 0.5}")
     with pytest.raises(InputError, match="never became ready"):
         runner.run(scenario.load(write(workdir, silent)))
@@ -112,6 +120,7 @@ def test_an_app_that_exits_or_never_gets_ready_is_bad_input(workdir):
 
 def test_a_port_already_taken_is_bad_input(workdir):
     import socket
+
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
@@ -123,8 +132,10 @@ def test_a_port_already_taken_is_bad_input(workdir):
 
 
 def test_a_dead_toxiproxy_url_is_bad_input(workdir, capsys):
-    text = SUNSET.replace("  - {at: 30, fault: gone", "  - {at: 1, fault: latency, provider: openai, latency: 10}\n"
-                                                       "  - {at: 30, fault: gone")
+    text = SUNSET.replace(
+        "  - {at: 30, fault: gone",
+        "  - {at: 1, fault: latency, provider: openai, latency: 10}\n  - {at: 30, fault: gone",
+    )
     path = write(workdir, text)
     assert main(["chaos", "run", str(path), "--toxiproxy-url", "http://127.0.0.1:9"]) == 2
     assert "Toxiproxy at http://127.0.0.1:9 is not answering" in capsys.readouterr().err
@@ -161,9 +172,27 @@ def test_network_faults_act_through_the_toxiproxy_hop(workdir):
 
 def test_jobs_run_scenarios_in_worker_processes_with_the_same_verdicts(workdir, capsys):
     write(workdir, SUNSET, "a.yaml")
-    write(workdir, SUNSET.replace("scenario: ask-openai-sunset", "scenario: ask-fragile").replace(
-        'ANTHROPIC_BASE_URL: "{anthropic.url}"}', 'ANTHROPIC_BASE_URL: "{anthropic.url}", FALLBACK: "0"}'), "b.yaml")
-    assert main(["chaos", "run", str(workdir / "a.yaml"), str(workdir / "b.yaml"), "--jobs", "2",
-                 "--report", str(workdir / "r")]) == 1
+    write(
+        workdir,
+        SUNSET.replace("scenario: ask-openai-sunset", "scenario: ask-fragile").replace(
+            'ANTHROPIC_BASE_URL: "{anthropic.url}"}', 'ANTHROPIC_BASE_URL: "{anthropic.url}", FALLBACK: "0"}'
+        ),
+        "b.yaml",
+    )
+    assert (
+        main(
+            [
+                "chaos",
+                "run",
+                str(workdir / "a.yaml"),
+                str(workdir / "b.yaml"),
+                "--jobs",
+                "2",
+                "--report",
+                str(workdir / "r"),
+            ]
+        )
+        == 1
+    )
     totals = json.loads((workdir / "r" / "report.json").read_text())["totals"]
     assert totals == {"scenarios": 2, "passed": 1, "failed": 1, "verdicts": 16, "verdicts_failed": 2}

@@ -45,16 +45,23 @@ def test_probability_is_roughly_p_and_differs_by_seed():
 
 def test_same_seed_same_faults_in_another_process():
     """PYTHONHASHSEED differs between processes (and xdist workers); decisions must not."""
-    code = ("from harness.chaos import Schedule;"
-            "print([n for n in range(1, 300) if Schedule(probability=0.25).acts(n, 0, seed=42, key='outage#0')])")
-    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                           env={"PYTHONHASHSEED": str(h)}).stdout for h in (1, 2)}
+    code = (
+        "from harness.chaos import Schedule;"
+        "print([n for n in range(1, 300) if Schedule(probability=0.25).acts(n, 0, seed=42, key='outage#0')])"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": str(h)}
+        ).stdout
+        for h in (1, 2)
+    }
     assert len(runs) == 1
     assert runs.pop().strip() == str(sequence(Schedule(probability=0.25), 299, 42, "outage#0"))
 
 
-@pytest.mark.parametrize("bad", [dict(first=-1), dict(every=0), dict(probability=1.5), dict(at=5, until=5),
-                                 dict(first=1.5)])
+@pytest.mark.parametrize(
+    "bad", [dict(first=-1), dict(every=0), dict(probability=1.5), dict(at=5, until=5), dict(first=1.5)]
+)
 def test_bad_schedules_say_why(bad):
     with pytest.raises(ValueError):
         Schedule(**bad)

@@ -4,6 +4,7 @@ behaviour the real provider would cause."""
 from __future__ import annotations
 
 import json
+
 import anthropic
 import httpx2
 import openai
@@ -28,34 +29,53 @@ def doubles():
     def double(provider, **options):
         made.append(Double(provider, seed=11, **options))
         return made[-1]
+
     yield double
     for d in made:
         d.close()
 
 
 def inject(double, fault, route=None, **schedule_and_params):
-    schedule = {k: schedule_and_params.pop(k) for k in ("first", "every", "after", "probability")
-                if k in schedule_and_params}
-    injection = Injection(make(fault, schedule_and_params), route=Route.parse(route) if route else None,
-                          schedule=Schedule(**schedule), key=fault)
+    schedule = {
+        k: schedule_and_params.pop(k) for k in ("first", "every", "after", "probability") if k in schedule_and_params
+    }
+    injection = Injection(
+        make(fault, schedule_and_params),
+        route=Route.parse(route) if route else None,
+        schedule=Schedule(**schedule),
+        key=fault,
+    )
     attach(injection, double)
     return injection
 
 
 def openai_client(double, **options):
-    return openai.OpenAI(api_key="sk-test", base_url="https://api.openai.com/v1",
-                         http_client=httpx2.Client(transport=double.transport("httpx2")), **options)
+    return openai.OpenAI(
+        api_key="sk-test",
+        base_url="https://api.openai.com/v1",
+        http_client=httpx2.Client(transport=double.transport("httpx2")),
+        **options,
+    )
 
 
 def anthropic_client(double, **options):
-    return anthropic.Anthropic(api_key="test", base_url="https://api.anthropic.com",
-                               http_client=httpx2.Client(transport=double.transport("httpx2")), **options)
+    return anthropic.Anthropic(
+        api_key="test",
+        base_url="https://api.anthropic.com",
+        http_client=httpx2.Client(transport=double.transport("httpx2")),
+        **options,
+    )
 
 
 def gemini_client(double):
-    return genai.Client(api_key="test", http_options=genai_types.HttpOptions(
-        base_url="https://generativelanguage.googleapis.com", api_version="v1beta",
-        client_args={"transport": double.transport("httpx2")}))
+    return genai.Client(
+        api_key="test",
+        http_options=genai_types.HttpOptions(
+            base_url="https://generativelanguage.googleapis.com",
+            api_version="v1beta",
+            client_args={"transport": double.transport("httpx2")},
+        ),
+    )
 
 
 CHAT = dict(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
@@ -88,7 +108,7 @@ def test_openai_model_retired_is_not_found_and_listed_with_its_shutdown_date(dou
     with pytest.raises(openai.NotFoundError) as info:
         client.chat.completions.create(**CHAT)
     assert info.value.code == "model_not_found" and "has been deprecated" in info.value.message
-    assert len(double.journal) == 1   # 404 is not retried
+    assert len(double.journal) == 1  # 404 is not retried
     listed = {m.id: m for m in client.models.list()}
     assert listed["gpt-4o-mini"].shutdown_date == "2026-09-24"
 
@@ -152,7 +172,7 @@ def test_anthropic_rate_limit_and_retired_model(doubles):
 def test_gemini_outage_and_rate_limit_raise_its_errors(doubles):
     double = doubles("gemini")
     inject(double, "outage")
-    client = gemini_client(double)   # keep it: the SDK closes its HTTP client when collected
+    client = gemini_client(double)  # keep it: the SDK closes its HTTP client when collected
     with pytest.raises(genai_errors.ServerError) as info:
         client.models.generate_content(model="gemini-2.5-flash", contents="hi")
     assert info.value.code == 503 and info.value.status == "UNAVAILABLE"
@@ -201,6 +221,7 @@ def test_job_stall_keeps_a_job_from_finishing(doubles):
     client = openai_client(double)
     video = client.videos.create(prompt="a fox")
     import time
+
     time.sleep(0.1)
     assert [client.videos.retrieve(video.id).status for _ in range(3)] == ["in_progress"] * 3
 
@@ -214,7 +235,7 @@ def test_stream_cut_and_drop_end(doubles):
             received.append(chunk)
     assert len(received) == 2
     quiet = doubles("anthropic")
-    inject(quiet, "stream_cut")   # drop only the end marker
+    inject(quiet, "stream_cut")  # drop only the end marker
     events = [e.type for e in anthropic_client(quiet).messages.create(stream=True, **MESSAGE)]
     assert events[0] == "message_start" and "message_stop" not in events
 
@@ -247,7 +268,7 @@ def test_drift_reaches_the_sdk_as_a_missing_field(doubles):
     double = doubles("openai")
     inject(double, "drift", pointer="/choices/*/message/content", op="rename", to="text")
     reply = openai_client(double).chat.completions.create(**CHAT)
-    assert reply.choices[0].message.content is None   # the SDK does not notice; the app must
+    assert reply.choices[0].message.content is None  # the SDK does not notice; the app must
 
 
 def fault_log(seed):

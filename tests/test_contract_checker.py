@@ -12,7 +12,8 @@ from harness.contracts import check, loads, verify
 from harness.exchange import Exchange, Request, Response
 from harness.headers import http_date, sf_date
 
-VIDEOS = loads(textwrap.dedent("""\
+VIDEOS = loads(
+    textwrap.dedent("""\
     contract: app/videos
     consumer: app
     provider: openai
@@ -58,16 +59,33 @@ VIDEOS = loads(textwrap.dedent("""\
       - deprecation
       - sunset
       - {header: retry-after, required: true, status: 429}
-    """), "videos.yaml")
+    """),
+    "videos.yaml",
+)
 
 
-def exchange(method, path, status=200, body=None, headers=(), started=0.0, host="api.openai.com",
-             provider="openai", content_type="application/json"):
+def exchange(
+    method,
+    path,
+    status=200,
+    body=None,
+    headers=(),
+    started=0.0,
+    host="api.openai.com",
+    provider="openai",
+    content_type="application/json",
+):
     raw = body if isinstance(body, bytes) else json.dumps(body).encode() if body is not None else b""
-    return Exchange(Request(method=method, url=f"https://{host}{path}"),
-                    Response(status=status, body=raw, headers=(("content-type", content_type),
-                                                               ("x-request-id", "req_1")) + tuple(headers)),
-                    provider=provider, started=started)
+    return Exchange(
+        Request(method=method, url=f"https://{host}{path}"),
+        Response(
+            status=status,
+            body=raw,
+            headers=(("content-type", content_type), ("x-request-id", "req_1")) + tuple(headers),
+        ),
+        provider=provider,
+        started=started,
+    )
 
 
 GOOD_VIDEO = {"id": "video_1", "status": "queued", "progress": 0, "error": None}
@@ -79,20 +97,41 @@ def only(violations):
 
 
 def test_clean_traffic_has_no_violations():
-    assert check(VIDEOS, [exchange("POST", "/v1/videos", body=GOOD_VIDEO),
-                          exchange("GET", "/v1/videos/video_1", body={**GOOD_VIDEO, "extra": "fine"})]) == []
+    assert (
+        check(
+            VIDEOS,
+            [
+                exchange("POST", "/v1/videos", body=GOOD_VIDEO),
+                exchange("GET", "/v1/videos/video_1", body={**GOOD_VIDEO, "extra": "fine"}),
+            ],
+        )
+        == []
+    )
 
 
-@pytest.mark.parametrize("body, pointer, expected, actual", [
-    ({"idd": "video_1", "status": "queued", "error": None}, "/id", "present", "missing"),
-    ({**GOOD_VIDEO, "status": "rendering"}, "/status", 'one of ["queued", "in_progress", "completed", "failed"]',
-     '"rendering"'),
-    ({**GOOD_VIDEO, "progress": "10"}, "/progress", "type integer", 'string "10"'),
-])
+@pytest.mark.parametrize(
+    "body, pointer, expected, actual",
+    [
+        ({"idd": "video_1", "status": "queued", "error": None}, "/id", "present", "missing"),
+        (
+            {**GOOD_VIDEO, "status": "rendering"},
+            "/status",
+            'one of ["queued", "in_progress", "completed", "failed"]',
+            '"rendering"',
+        ),
+        ({**GOOD_VIDEO, "progress": "10"}, "/progress", "type integer", 'string "10"'),
+    ],
+)
 def test_body_drift_is_reported_with_its_pointer(body, pointer, expected, actual):
     v = only(check(VIDEOS, [exchange("POST", "/v1/videos", body=body)]))
-    assert (v.contract, v.interaction, v.location, v.pointer, v.expected, v.actual) == \
-        ("app/videos", "create", "body", pointer, expected, actual)
+    assert (v.contract, v.interaction, v.location, v.pointer, v.expected, v.actual) == (
+        "app/videos",
+        "create",
+        "body",
+        pointer,
+        expected,
+        actual,
+    )
     assert v.exchange is not None and "POST /v1/videos -> 200" in str(v)
 
 
@@ -110,9 +149,14 @@ def test_most_specific_route_wins_and_refs_resolve():
 
 
 def test_traffic_of_other_providers_and_routes_is_not_ours():
-    result = verify([VIDEOS], [exchange("POST", "/v1/messages", host="api.anthropic.com", provider="anthropic"),
-                               exchange("POST", "/v1/videos", provider="anthropic", body={}),
-                               exchange("GET", "/v1/unknown")])
+    result = verify(
+        [VIDEOS],
+        [
+            exchange("POST", "/v1/messages", host="api.anthropic.com", provider="anthropic"),
+            exchange("POST", "/v1/videos", provider="anthropic", body={}),
+            exchange("GET", "/v1/unknown"),
+        ],
+    )
     assert result.ok and result.checked == 0 and len(result.unmatched) == 3
 
 
@@ -121,8 +165,11 @@ def test_a_declared_refusal_is_not_a_violation_but_a_changed_code_is():
     assert check(VIDEOS, [ok]) == []
     drifted = only(check(VIDEOS, [exchange("POST", "/v1/videos", 400, {"error": {"code": "sentinel_block"}})]))
     assert drifted.location == "body (refusal 'blocked')"
-    assert (drifted.pointer, drifted.expected, drifted.actual) == ("/error/code", '"moderation_blocked"',
-                                                                   '"sentinel_block"')
+    assert (drifted.pointer, drifted.expected, drifted.actual) == (
+        "/error/code",
+        '"moderation_blocked"',
+        '"sentinel_block"',
+    )
 
 
 def test_refusals_only_apply_to_their_interactions():
@@ -138,9 +185,11 @@ def test_an_undeclared_status_is_a_violation():
 def test_content_type_and_headers():
     v = only(check(VIDEOS, [exchange("GET", "/v1/videos/v/content", body=b"<html>", content_type="text/html")]))
     assert (v.location, v.pointer, v.expected, v.actual) == ("header", "/content-type", "video/mp4", "text/html")
-    missing = Exchange(Request(method="POST", url="https://api.openai.com/v1/videos"),
-                       Response(status=200, body=json.dumps(GOOD_VIDEO).encode(),
-                                headers=(("content-type", "application/json"),)), provider="openai")
+    missing = Exchange(
+        Request(method="POST", url="https://api.openai.com/v1/videos"),
+        Response(status=200, body=json.dumps(GOOD_VIDEO).encode(), headers=(("content-type", "application/json"),)),
+        provider="openai",
+    )
     v = only(check(VIDEOS, [missing]))
     assert (v.location, v.pointer, v.expected, v.actual) == ("header", "/x-request-id", "present", "missing")
 
@@ -151,13 +200,16 @@ def test_a_non_json_body_is_named():
     assert "10 bytes" in v.actual
 
 
-@pytest.mark.parametrize("header, value, ok", [
-    ("deprecation", sf_date(1788220800), True),
-    ("deprecation", "true", False),                       # old drafts; invalid under RFC 9745
-    ("sunset", http_date(1790208000), True),
-    ("sunset", "2026-09-24", False),
-    ("sunset", "Thu, 24 Sep 2026 00:00:00 +0000", False),  # RFC 8594 wants IMF-fixdate with GMT
-])
+@pytest.mark.parametrize(
+    "header, value, ok",
+    [
+        ("deprecation", sf_date(1788220800), True),
+        ("deprecation", "true", False),  # old drafts; invalid under RFC 9745
+        ("sunset", http_date(1790208000), True),
+        ("sunset", "2026-09-24", False),
+        ("sunset", "Thu, 24 Sep 2026 00:00:00 +0000", False),  # RFC 8594 wants IMF-fixdate with GMT
+    ],
+)
 def test_signal_headers_are_checked_when_present(header, value, ok):
     violations = check(VIDEOS, [exchange("POST", "/v1/videos", body=GOOD_VIDEO, headers=((header, value),))])
     assert (violations == []) is ok
@@ -174,6 +226,7 @@ def test_a_required_signal_must_be_there_on_its_status():
 def test_lifecycle_never_leaves_a_terminal_state():
     def poll(status, t):
         return exchange("GET", "/v1/videos/video_1", body={**GOOD_VIDEO, "status": status}, started=t)
+
     assert check(VIDEOS, [poll("queued", 0), poll("in_progress", 1), poll("completed", 2), poll("completed", 3)]) == []
     v = only(check(VIDEOS, [poll("queued", 0), poll("failed", 1), poll("in_progress", 2)]))
     assert (v.interaction, v.location, v.pointer) == ("lifecycle of video_1", "lifecycle", "/status")
@@ -181,8 +234,10 @@ def test_lifecycle_never_leaves_a_terminal_state():
 
 
 def test_lifecycle_timeout():
-    polls = [exchange("GET", "/v1/videos/v", body={**GOOD_VIDEO, "id": "v", "status": "in_progress"}, started=t)
-             for t in (0, 300, 700)]
+    polls = [
+        exchange("GET", "/v1/videos/v", body={**GOOD_VIDEO, "id": "v", "status": "in_progress"}, started=t)
+        for t in (0, 300, 700)
+    ]
     v = only(check(VIDEOS, polls))
     assert (v.expected, v.actual) == ("a terminal state within 600s", "still 'in_progress' after 700s")
 

@@ -52,17 +52,28 @@ def error_for(text: str) -> ContractError:
     return info.value
 
 
-@pytest.mark.parametrize("change, line, words", [
-    (("interactions:", "interactons:"), 5, "unknown key 'interactons' in the contract; did you mean 'interactions'"),
-    (("provider: openai ", "provider: opnai "), 3, "unknown provider 'opnai'"),
-    (("status: 200", "status: '200'"), 9, "interactions[0].response.status has the wrong type"),
-    (("path: /v1/videos", "path: v1/videos"), 7, "must start with '/'"),
-    (("type: object, required", "type: objekt, required"), 10, "invalid JSON Schema"),
-    (("terminal: [completed, failed]", "terminal: [completed, done]"), 14, "terminal state 'done'"),
-    (("consumer: clipstudio\n", ""), 1, "missing the required key 'consumer'"),
-    (("method: POST", "method: FETCH"), 7, "must be one of GET, POST"),
-    (("signals: [x-request-id", "signals: [{header: x-request-id, requried: true}"), 18, "unknown key 'requried' in signals[0]; did you mean 'required'"),
-])
+@pytest.mark.parametrize(
+    "change, line, words",
+    [
+        (
+            ("interactions:", "interactons:"),
+            5,
+            "unknown key 'interactons' in the contract; did you mean 'interactions'",
+        ),
+        (("provider: openai ", "provider: opnai "), 3, "unknown provider 'opnai'"),
+        (("status: 200", "status: '200'"), 9, "interactions[0].response.status has the wrong type"),
+        (("path: /v1/videos", "path: v1/videos"), 7, "must start with '/'"),
+        (("type: object, required", "type: objekt, required"), 10, "invalid JSON Schema"),
+        (("terminal: [completed, failed]", "terminal: [completed, done]"), 14, "terminal state 'done'"),
+        (("consumer: clipstudio\n", ""), 1, "missing the required key 'consumer'"),
+        (("method: POST", "method: FETCH"), 7, "must be one of GET, POST"),
+        (
+            ("signals: [x-request-id", "signals: [{header: x-request-id, requried: true}"),
+            18,
+            "unknown key 'requried' in signals[0]; did you mean 'required'",
+        ),
+    ],
+)
 def test_each_mistake_names_its_line(change, line, words):
     old, new = change
     assert old in DESIGN_SKETCH
@@ -73,15 +84,15 @@ def test_each_mistake_names_its_line(change, line, words):
 
 
 def test_unknown_key_points_at_the_key_itself():
-    error = error_for(DESIGN_SKETCH.replace("  - name: prompt blocked\n", "  - name: prompt blocked\n    respnse: {}\n"))
+    error = error_for(
+        DESIGN_SKETCH.replace("  - name: prompt blocked\n", "  - name: prompt blocked\n    respnse: {}\n")
+    )
     assert (error.line, error.column) == (17, 5)
     assert "did you mean 'response'" in str(error)
 
 
 def test_duplicate_interaction_names_are_rejected():
-    second = ("  - name: create a video job\n"
-              "    request: {method: GET, path: /v1/videos}\n"
-              "    response: {status: 200}\n")
+    second = "  - name: create a video job\n    request: {method: GET, path: /v1/videos}\n    response: {status: 200}\n"
     error = error_for(DESIGN_SKETCH.replace("lifecycle:", second + "lifecycle:", 1))
     assert "duplicate interaction name 'create a video job'" in str(error)
     assert error.line == 12
@@ -93,14 +104,18 @@ def test_duplicate_yaml_keys_are_rejected():
 
 
 def test_a_ref_that_does_not_resolve_is_named():
-    error = error_for(DESIGN_SKETCH.replace("json: {type: object, required",
-                                            "json: {$ref: '#/$defs/video', type: object, required"))
+    error = error_for(
+        DESIGN_SKETCH.replace("json: {type: object, required", "json: {$ref: '#/$defs/video', type: object, required")
+    )
     assert "'#/$defs/video' does not resolve" in str(error)
 
 
 def test_refusal_naming_an_unknown_interaction():
-    error = error_for(DESIGN_SKETCH.replace("  - name: prompt blocked\n",
-                                            "  - name: prompt blocked\n    interactions: [create a vdeo job]\n"))
+    error = error_for(
+        DESIGN_SKETCH.replace(
+            "  - name: prompt blocked\n", "  - name: prompt blocked\n    interactions: [create a vdeo job]\n"
+        )
+    )
     assert "no interaction named 'create a vdeo job'; did you mean 'create a video job'" in str(error)
 
 
@@ -124,12 +139,14 @@ def test_missing_and_empty_paths(tmp_path):
 
 def test_json_contract_files_load(tmp_path):
     import json
+
     path = tmp_path / "c.json"
     path.write_text(json.dumps(yaml.safe_load(DESIGN_SKETCH), indent=2))
     assert load(path).name == "clipstudio/openai-videos"
 
 
 # -- property tests: nothing but ContractError, always with a line ------------
+
 
 def assert_loads_or_names_a_line(text: str | bytes) -> None:
     try:
@@ -140,25 +157,71 @@ def assert_loads_or_names_a_line(text: str | bytes) -> None:
         assert str(error).startswith("fuzz.yaml:")
 
 
-VOCABULARY = ["contract", "consumer", "provider", "capability", "interactions", "name", "request",
-              "response", "method", "path", "json", "status", "headers", "events", "last_event",
-              "lifecycle", "states", "terminal", "refusals", "errors", "signals", "header", "required",
-              "type", "properties", "enum", "$ref", "openai", "POST", "/v1/x", "{id}", "<<", "*a", "&a"]
+VOCABULARY = [
+    "contract",
+    "consumer",
+    "provider",
+    "capability",
+    "interactions",
+    "name",
+    "request",
+    "response",
+    "method",
+    "path",
+    "json",
+    "status",
+    "headers",
+    "events",
+    "last_event",
+    "lifecycle",
+    "states",
+    "terminal",
+    "refusals",
+    "errors",
+    "signals",
+    "header",
+    "required",
+    "type",
+    "properties",
+    "enum",
+    "$ref",
+    "openai",
+    "POST",
+    "/v1/x",
+    "{id}",
+    "<<",
+    "*a",
+    "&a",
+]
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-                    st.sampled_from(VOCABULARY), st.text(max_size=8))
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.sampled_from(VOCABULARY),
+    st.text(max_size=8),
+)
 documents = st.recursive(
     scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.one_of(st.sampled_from(VOCABULARY), st.text(max_size=6)),
-                                            inner, max_size=5)),
-    max_leaves=30)
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(VOCABULARY), st.text(max_size=6)), inner, max_size=5),
+    ),
+    max_leaves=30,
+)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
-@given(st.one_of(st.text(max_size=200), st.binary(max_size=200),
-                 st.lists(st.sampled_from(VOCABULARY + [":", " ", "\n", "- ", "[", "]", "{", "}", "'", '"', "\t"]),
-                          max_size=60).map("".join)))
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        st.binary(max_size=200),
+        st.lists(
+            st.sampled_from(VOCABULARY + [":", " ", "\n", "- ", "[", "]", "{", "}", "'", '"', "\t"]), max_size=60
+        ).map("".join),
+    )
+)
 def test_random_text_never_raises_anything_else(text):
     assert_loads_or_names_a_line(text)
 

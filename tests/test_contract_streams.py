@@ -58,7 +58,9 @@ interactions:
     response: {status: 200, last_event: "[DONE]"}
 """
 
-ERROR_IN_STREAM = BOTH + """
+ERROR_IN_STREAM = (
+    BOTH
+    + """
 errors:
   - name: error mid-stream
     response:
@@ -66,18 +68,23 @@ errors:
       events: {chunk: true, error: {type: object, required: [error]}}
       last_event: error
 """
+)
 
 
 def plain(body, status=200):
-    return _exchange(Response(status=status, headers=(("content-type", "application/json"),),
-                              body=json.dumps(body).encode()))
+    return _exchange(
+        Response(status=status, headers=(("content-type", "application/json"),), body=json.dumps(body).encode())
+    )
 
 
 def stream(*payloads):
     """A data-only event stream; a str payload is sent as is (e.g. "[DONE]")."""
     lines = [f"data: {p if isinstance(p, str) else json.dumps(p)}\n\n" for p in payloads]
-    return _exchange(Response(status=200, headers=(("content-type", "text/event-stream; charset=utf-8"),),
-                              body="".join(lines).encode()))
+    return _exchange(
+        Response(
+            status=200, headers=(("content-type", "text/event-stream; charset=utf-8"),), body="".join(lines).encode()
+        )
+    )
 
 
 def _exchange(response):

@@ -11,18 +11,19 @@ from harness.exchange import Exchange, Journal, Request, Response, headers_from
 from harness.headers import check_format, http_date, parse_http_date, parse_sf_date, sf_date
 from harness.routes import Route, RouteSyntaxError
 
-
 # -- SSE ----------------------------------------------------------------------
 
+
 def test_sse_event_types_follow_each_providers_framing():
-    text = ("event: message_start\ndata: {\"type\":\"message_start\"}\n\n"
-            "data: {\"object\":\"chat.completion.chunk\",\"choices\":[]}\n\n"
-            ": keep-alive comment\n\n"
-            "data: {\"candidates\":[]}\n\n"
-            "data: {\"error\":{\"message\":\"boom\"}}\n\n"
-            "data: [DONE]\n\n")
-    assert [e.type for e in sse.parse(text)] == [
-        "message_start", "chat.completion.chunk", "message", "error", "[DONE]"]
+    text = (
+        'event: message_start\ndata: {"type":"message_start"}\n\n'
+        'data: {"object":"chat.completion.chunk","choices":[]}\n\n'
+        ": keep-alive comment\n\n"
+        'data: {"candidates":[]}\n\n'
+        'data: {"error":{"message":"boom"}}\n\n'
+        "data: [DONE]\n\n"
+    )
+    assert [e.type for e in sse.parse(text)] == ["message_start", "chat.completion.chunk", "message", "error", "[DONE]"]
 
 
 def test_sse_multiline_data_and_fields():
@@ -30,11 +31,17 @@ def test_sse_multiline_data_and_fields():
     assert (event.id, event.retry, event.event, event.data) == ("7", 100, "x", "a\nb")
 
 
-events = st.builds(sse.Event,
-                   data=st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x85\u2028\u2029\x0b\x0c\x1c\x1d\x1e"),
-                                max_size=30).map(lambda s: s.strip() or "x"),
-                   event=st.one_of(st.none(), st.from_regex(r"[a-z_.]{1,12}", fullmatch=True)),
-                   id=st.one_of(st.none(), st.from_regex(r"[0-9]{1,4}", fullmatch=True)))
+events = st.builds(
+    sse.Event,
+    data=st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs",), blacklist_characters="\r\n\x85\u2028\u2029\x0b\x0c\x1c\x1d\x1e"
+        ),
+        max_size=30,
+    ).map(lambda s: s.strip() or "x"),
+    event=st.one_of(st.none(), st.from_regex(r"[a-z_.]{1,12}", fullmatch=True)),
+    id=st.one_of(st.none(), st.from_regex(r"[0-9]{1,4}", fullmatch=True)),
+)
 
 
 @given(st.lists(events, max_size=8))
@@ -44,14 +51,17 @@ def test_sse_frame_then_parse_round_trips(items):
 
 # -- routes -------------------------------------------------------------------
 
+
 def test_route_parameters_and_wildcards():
     assert Route.parse("GET /v1/videos/{video_id}").match("GET", "/v1/videos/v1") == {"video_id": "v1"}
     assert Route.parse("GET /v1/videos/{video_id}").match("POST", "/v1/videos/v1") is None
     assert Route.parse("GET /v1/videos/{video_id}").match("GET", "/v1/videos/a/b") is None
     assert Route.parse("/v1beta/{name:path}").match("GET", "/v1beta/models/m/operations/o") == {
-        "name": "models/m/operations/o"}
+        "name": "models/m/operations/o"
+    }
     assert Route.parse("/v1beta/models/{model}:generateContent").match(
-        "POST", "/v1beta/models/gemini-2.5-flash:generateContent") == {"model": "gemini-2.5-flash"}
+        "POST", "/v1beta/models/gemini-2.5-flash:generateContent"
+    ) == {"model": "gemini-2.5-flash"}
     assert Route.parse("/v1/chat/*").match("POST", "/v1/chat/completions") == {}
 
 
@@ -70,6 +80,7 @@ def test_a_literal_route_matches_exactly_its_own_path(segments):
 
 
 # -- header formats -------------------------------------------------------------
+
 
 @given(st.integers(0, 4_000_000_000))
 def test_dates_we_write_are_dates_we_accept(epoch):
@@ -91,9 +102,13 @@ def test_known_bad_header_values():
 
 # -- Exchange and Journal ---------------------------------------------------------
 
+
 def test_exchange_reads_headers_case_insensitively_and_parses_bodies():
-    response = Response(status=200, headers=headers_from({"Content-Type": "text/event-stream; charset=utf-8"}),
-                        body=b"data: {\"a\": 1}\n\n")
+    response = Response(
+        status=200,
+        headers=headers_from({"Content-Type": "text/event-stream; charset=utf-8"}),
+        body=b'data: {"a": 1}\n\n',
+    )
     x = Exchange(Request(method="GET", url="https://api.openai.com/v1/x?limit=2"), response, provider="openai")
     assert response.header("content-type").startswith("text/event-stream")
     assert response.is_stream and response.events[0].json == {"a": 1}
@@ -104,8 +119,9 @@ def test_exchange_reads_headers_case_insensitively_and_parses_bodies():
 
 def test_journal_filters():
     journal = Journal()
-    for i, (provider, path) in enumerate([("openai", "/v1/chat/completions"), ("anthropic", "/v1/messages"),
-                                          ("openai", "/v1/videos")]):
+    for i, (provider, path) in enumerate(
+        [("openai", "/v1/chat/completions"), ("anthropic", "/v1/messages"), ("openai", "/v1/videos")]
+    ):
         journal.record(Exchange(Request(method="POST", url=path), Response(), provider=provider, started=i))
     assert len(journal.filter(provider="openai")) == 2
     assert len(journal.filter(path="/v1/chat/*")) == 1

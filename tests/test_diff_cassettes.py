@@ -14,17 +14,39 @@ from harness.diff import BREAKING, RISKY, diff_exchanges, judge
 from harness.exchange import Exchange, Request, Response
 
 VIDEOS = {
-    "contract": "clip/videos", "consumer": "clip", "provider": "openai",
+    "contract": "clip/videos",
+    "consumer": "clip",
+    "provider": "openai",
     "interactions": [
-        {"name": "poll", "request": {"method": "GET", "path": "/v1/videos/{video_id}"},
-         "response": {"status": 200, "json": {
-             "type": "object", "required": ["id", "status", "progress"],
-             "properties": {"id": {"type": "string"}, "status": {"enum": ["queued", "in_progress", "completed"]},
-                            "progress": {"type": "integer"}, "size": {"type": "string"}}}}},
-        {"name": "stream", "request": {"method": "POST", "path": "/v1/responses"},
-         "response": {"status": 200, "events": {"response.created": {"type": "object"},
-                                                "response.output_text.delta": {"type": "object"},
-                                                "response.completed": {"type": "object"}}}},
+        {
+            "name": "poll",
+            "request": {"method": "GET", "path": "/v1/videos/{video_id}"},
+            "response": {
+                "status": 200,
+                "json": {
+                    "type": "object",
+                    "required": ["id", "status", "progress"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "status": {"enum": ["queued", "in_progress", "completed"]},
+                        "progress": {"type": "integer"},
+                        "size": {"type": "string"},
+                    },
+                },
+            },
+        },
+        {
+            "name": "stream",
+            "request": {"method": "POST", "path": "/v1/responses"},
+            "response": {
+                "status": 200,
+                "events": {
+                    "response.created": {"type": "object"},
+                    "response.output_text.delta": {"type": "object"},
+                    "response.completed": {"type": "object"},
+                },
+            },
+        },
     ],
     "signals": ["deprecation", "sunset"],
 }
@@ -35,24 +57,39 @@ def consumer():
 
 
 def video(i: int, status: str = "queued", progress: Any = 10, **extra: Any) -> Exchange:
-    body = {"id": f"video_{i:04d}", "object": "video", "status": status, "progress": progress,
-            "created_at": 1_760_000_000 + i, "prompt": f"generated text {i}", "size": "720x1280", **extra}
-    body = {k: v for k, v in body.items() if v is not ...}     # `size=...` leaves the field out
-    return Exchange(Request(method="GET", url=f"https://api.openai.com/v1/videos/video_{i:04d}"),
-                    Response(status=200, headers=(("content-type", "application/json"),), body=json.dumps(body).encode()))
+    body = {
+        "id": f"video_{i:04d}",
+        "object": "video",
+        "status": status,
+        "progress": progress,
+        "created_at": 1_760_000_000 + i,
+        "prompt": f"generated text {i}",
+        "size": "720x1280",
+        **extra,
+    }
+    body = {k: v for k, v in body.items() if v is not ...}  # `size=...` leaves the field out
+    return Exchange(
+        Request(method="GET", url=f"https://api.openai.com/v1/videos/video_{i:04d}"),
+        Response(status=200, headers=(("content-type", "application/json"),), body=json.dumps(body).encode()),
+    )
 
 
 def with_headers(exchange: Exchange, *headers: tuple[str, str]) -> Exchange:
     response = exchange.response
-    return exchange.with_(response=Response(status=response.status, headers=response.headers + headers,
-                                            body=response.body))
+    return exchange.with_(
+        response=Response(status=response.status, headers=response.headers + headers, body=response.body)
+    )
 
 
 def stream(*types: str) -> Exchange:
-    text = "".join(f"event: {t}\ndata: {json.dumps({'type': t, 'sequence_number': n, 'delta': 'x' * n})}\n\n"
-                   for n, t in enumerate(types))
-    return Exchange(Request(method="POST", url="https://api.openai.com/v1/responses"),
-                    Response(status=200, headers=(("content-type", "text/event-stream"),), body=text.encode()))
+    text = "".join(
+        f"event: {t}\ndata: {json.dumps({'type': t, 'sequence_number': n, 'delta': 'x' * n})}\n\n"
+        for n, t in enumerate(types)
+    )
+    return Exchange(
+        Request(method="POST", url="https://api.openai.com/v1/responses"),
+        Response(status=200, headers=(("content-type", "text/event-stream"),), body=text.encode()),
+    )
 
 
 def changes(old: list[Exchange], new: list[Exchange]):
@@ -114,18 +151,26 @@ def test_deprecation_and_sunset_headers_appearing_deprecate_the_route():
 
 
 def test_what_was_not_recorded_again_is_not_reported_as_removed():
-    rate_limited = Exchange(Request(method="GET", url="https://api.openai.com/v1/videos/video_9"),
-                            Response(status=429, headers=(("content-type", "application/json"),),
-                                     body=b'{"error": {"code": "rate_limit_exceeded"}}'))
-    other = Exchange(Request(method="GET", url="https://api.openai.com/v1/models"),
-                     Response(status=200, headers=(("content-type", "application/json"),), body=b'{"data": []}'))
+    rate_limited = Exchange(
+        Request(method="GET", url="https://api.openai.com/v1/videos/video_9"),
+        Response(
+            status=429,
+            headers=(("content-type", "application/json"),),
+            body=b'{"error": {"code": "rate_limit_exceeded"}}',
+        ),
+    )
+    other = Exchange(
+        Request(method="GET", url="https://api.openai.com/v1/models"),
+        Response(status=200, headers=(("content-type", "application/json"),), body=b'{"data": []}'),
+    )
     assert kinds([video(1), rate_limited, other], [video(2)]) == []
 
 
 def test_a_success_status_replaced_by_gone_is_reported():
-    gone = Exchange(Request(method="GET", url="https://api.openai.com/v1/videos/video_2"),
-                    Response(status=410, headers=(("content-type", "application/json"),),
-                             body=b'{"error": {"message": "gone"}}'))
+    gone = Exchange(
+        Request(method="GET", url="https://api.openai.com/v1/videos/video_2"),
+        Response(status=410, headers=(("content-type", "application/json"),), body=b'{"error": {"message": "gone"}}'),
+    )
     found = kinds([video(1)], [gone])
     assert ("status-removed", "") in found and ("status-added", "") in found
     assert judge(changes([video(1)], [gone]), [consumer()]).breaking
@@ -147,12 +192,24 @@ def test_harness_diff_cassettes_on_recorded_folders(tmp_path, capsys):
     contract.write_text(yaml.safe_dump(VIDEOS))
     cassettes.write([video(i) for i in range(2)], tmp_path / "old" / "videos.yaml")
     cassettes.write([video(i, progress="half", size=...) for i in range(2)], tmp_path / "new" / "videos.yaml")
-    code = main(["diff", "--cassettes", str(tmp_path / "old"), str(tmp_path / "new"),
-                 "--contracts", str(contract), "--format", "json"])
+    code = main(
+        [
+            "diff",
+            "--cassettes",
+            str(tmp_path / "old"),
+            str(tmp_path / "new"),
+            "--contracts",
+            str(contract),
+            "--format",
+            "json",
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert code == 1
     assert {(j["kind"], j["pointer"]) for j in data["breaking"]} == {
-        ("response-field-removed", "/size"), ("response-field-retyped", "/progress")}
+        ("response-field-removed", "/size"),
+        ("response-field-retyped", "/progress"),
+    }
 
 
 def test_harness_diff_cassettes_with_a_missing_folder_exits_2(tmp_path, capsys):

@@ -85,24 +85,34 @@ def test_what_breaks_one_consumer_is_provider_wide_for_the_other(changes):
     chat = judge(changes, [contracts.load(CHATBOT)])
     assert EXPECTED[CHATBOT]["breaking"] <= keys(clip.provider_breaking)
     assert EXPECTED[CLIPSTUDIO]["breaking"] <= keys(chat.provider_breaking)
-    untouched = {("operation-removed", "DELETE /v1/videos/{video_id}", ""),
-                 ("response-field-removed", "POST /v1/chat/completions", "/system_fingerprint"),
-                 ("model-removed", "POST /v1/chat/completions", "/model"),
-                 ("request-field-required", "GET /v1/videos", "/order")}
+    untouched = {
+        ("operation-removed", "DELETE /v1/videos/{video_id}", ""),
+        ("response-field-removed", "POST /v1/chat/completions", "/system_fingerprint"),
+        ("model-removed", "POST /v1/chat/completions", "/model"),
+        ("request-field-required", "GET /v1/videos", "/order"),
+    }
     both = judge(changes, contracts.load_path(FIXTURES / "contracts"))
     assert untouched <= keys(both.provider_breaking)
     assert not untouched & keys(both.breaking)
 
 
 def test_saying_the_same_thing_in_3_1_words_is_not_a_change(changes):
-    quiet = {"/expires_at", "/error", "/object", "/choices/*/message/content", "/choices/*/message/refusal",
-             "/error/code", "/choices/*/delta/content"}
+    quiet = {
+        "/expires_at",
+        "/error",
+        "/object",
+        "/choices/*/message/content",
+        "/choices/*/message/refusal",
+        "/error/code",
+        "/choices/*/delta/content",
+    }
     assert not [c for c in changes if c.pointer in quiet]
 
 
 def test_a_change_inside_a_schema_from_another_file_is_found(changes):
     assert ("response-field-added", "POST /v1/chat/completions", "/usage/reasoning_tokens") in {
-        (c.kind, c.route, c.pointer) for c in changes}
+        (c.kind, c.route, c.pointer) for c in changes
+    }
 
 
 def test_json_copies_of_the_specs_give_the_same_changes(tmp_path, changes):
@@ -116,6 +126,7 @@ def test_json_copies_of_the_specs_give_the_same_changes(tmp_path, changes):
 
 
 # -- the command ------------------------------------------------------------------
+
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
     code = main(["diff", *args])
@@ -132,10 +143,18 @@ def test_exit_1_when_something_breaks_the_consumer(capsys):
 
 def test_exit_0_when_nothing_breaks_the_consumer(capsys, tmp_path):
     only_files = tmp_path / "files.yaml"
-    only_files.write_text(yaml.safe_dump({
-        "contract": "x/files", "consumer": "filer", "provider": "openai",
-        "interactions": [{"name": "list", "request": {"method": "GET", "path": "/v1/files"},
-                          "response": {"status": 200}}]}))
+    only_files.write_text(
+        yaml.safe_dump(
+            {
+                "contract": "x/files",
+                "consumer": "filer",
+                "provider": "openai",
+                "interactions": [
+                    {"name": "list", "request": {"method": "GET", "path": "/v1/files"}, "response": {"status": 200}}
+                ],
+            }
+        )
+    )
     code, out, _ = run(capsys, str(OLD), str(NEW), "--contracts", str(only_files))
     assert code == 0 and out.startswith("harness diff: nothing breaks filer")
 
@@ -160,7 +179,7 @@ def test_markdown_opens_with_a_verdict_line_then_tables(capsys):
 
 
 def test_markdown_escapes_pipes_in_cells(capsys):
-    code, out, _ = run(capsys, str(OLD), str(NEW), "--contracts", str(CLIPSTUDIO), "--format", "markdown")
+    _code, out, _ = run(capsys, str(OLD), str(NEW), "--contracts", str(CLIPSTUDIO), "--format", "markdown")
     row = next(line for line in out.splitlines() if "/completed_at" in line)
     assert "`integer\\|null`" in row and row.count(" | ") == 5
 
@@ -171,14 +190,25 @@ def test_json_lists_every_change_with_its_judgement(capsys):
     assert code == data["exit_code"] == 1
     assert data["counts"]["breaking"] == len(data["breaking"]) == 5
     first = data["breaking"][0]
-    assert set(first) >= {"kind", "route", "location", "pointer", "old", "new", "severity", "level", "reason",
-                          "contract", "interaction"}
+    assert set(first) >= {
+        "kind",
+        "route",
+        "location",
+        "pointer",
+        "old",
+        "new",
+        "severity",
+        "level",
+        "reason",
+        "contract",
+        "interaction",
+    }
     total = sum(data["counts"].values())
     assert total == len(diff_specs(load_spec(OLD), load_spec(NEW)))
 
 
 def test_text_all_lists_harmless_changes(capsys):
-    code, out, _ = run(capsys, str(OLD), str(NEW), "--contracts", str(CHATBOT), "--all")
+    _code, out, _ = run(capsys, str(OLD), str(NEW), "--contracts", str(CHATBOT), "--all")
     assert "Harmless (" in out and "operation-added" in out
 
 
@@ -198,6 +228,11 @@ def test_a_bad_contract_exits_2(capsys, tmp_path):
 
 def test_the_fixture_folder_can_be_copied_and_used_elsewhere(tmp_path, capsys):
     shutil.copytree(FIXTURES, tmp_path / "specs")
-    code, _, _ = run(capsys, str(tmp_path / "specs" / "acme-v1.yaml"), str(tmp_path / "specs" / "acme-v2.yaml"),
-                     "--contracts", str(tmp_path / "specs" / "contracts"))
+    code, _, _ = run(
+        capsys,
+        str(tmp_path / "specs" / "acme-v1.yaml"),
+        str(tmp_path / "specs" / "acme-v2.yaml"),
+        "--contracts",
+        str(tmp_path / "specs" / "contracts"),
+    )
     assert code == 1

@@ -12,17 +12,22 @@ import yaml
 from harness import contracts
 from harness.diff import BREAKING, HARMLESS, KINDS, RISKY, diff_specs, judge, spec_from_data
 
-
 # -- building small specs and contracts ---------------------------------------------
 
+
 def api(paths: dict, schemas: dict | None = None, version: str = "3.1.0") -> dict:
-    return {"openapi": version, "info": {"title": "t", "version": "1"},
-            "servers": [{"url": "https://api.test/v1"}], "paths": paths,
-            "components": {"schemas": schemas or {}}}
+    return {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "servers": [{"url": "https://api.test/v1"}],
+        "paths": paths,
+        "components": {"schemas": schemas or {}},
+    }
 
 
-def op(response: Any = None, request: Any = None, status: str = "200", media: str = "application/json",
-       **extra: Any) -> dict:
+def op(
+    response: Any = None, request: Any = None, status: str = "200", media: str = "application/json", **extra: Any
+) -> dict:
     content = {media: {"schema": response}} if response is not None else {}
     out: dict[str, Any] = {"responses": {status: {"description": "ok", "content": content}}, **extra}
     if request is not None:
@@ -52,8 +57,13 @@ def only(old: dict, new: dict, kind: str):
 
 
 def contract(*interactions: dict, **extra: Any):
-    data = {"contract": "test/consumer", "consumer": "consumer", "provider": "openai",
-            "interactions": [{"name": f"call {i}", **x} for i, x in enumerate(interactions)], **extra}
+    data = {
+        "contract": "test/consumer",
+        "consumer": "consumer",
+        "provider": "openai",
+        "interactions": [{"name": f"call {i}", **x} for i, x in enumerate(interactions)],
+        **extra,
+    }
     return contracts.loads(yaml.safe_dump(data, sort_keys=False), "consumer.yaml")
 
 
@@ -144,6 +154,7 @@ def test_operation_deprecated_again_when_the_sunset_moves():
 
 # -- statuses, media types, headers, events -------------------------------------------
 
+
 def test_status_removed_and_status_added():
     old = api({"/m": {"post": op(obj(flagged={"type": "boolean"}))}})
     new = api({"/m": {"post": op(obj(id={"type": "string"}), status="202")}})
@@ -219,8 +230,11 @@ def _stream(*names: str, version: str = "3.1.0") -> dict:
     return api({"/r": {"post": op(union, media="text/event-stream")}}, schemas, version)
 
 
-LISTENER = calls("POST", "/v1/r", events={"r.created": {"type": "object"}, "r.refusal": {"type": "object"},
-                                          "r.done": {"type": "object"}})
+LISTENER = calls(
+    "POST",
+    "/v1/r",
+    events={"r.created": {"type": "object"}, "r.refusal": {"type": "object"}, "r.done": {"type": "object"}},
+)
 
 
 def test_event_type_removed_and_event_type_added():
@@ -240,7 +254,8 @@ def test_event_types_come_from_a_single_event_object_too():
     old = api({"/c": {"post": op(chunk, media="text/event-stream")}})
     renamed = copy.deepcopy(old)
     renamed["paths"]["/c"]["post"]["responses"]["200"]["content"]["text/event-stream"]["schema"]["properties"][
-        "object"]["enum"] = ["chunk.v2"]
+        "object"
+    ]["enum"] = ["chunk.v2"]
     assert only(old, renamed, "event-type-removed").old == "chunk.v1"
 
 
@@ -257,6 +272,7 @@ def test_fields_of_an_event_are_compared_per_event_type():
 
 
 # -- response fields --------------------------------------------------------------
+
 
 def body_api(schema: dict, version: str = "3.1.0") -> dict:
     return api({"/v": {"get": op(schema)}}, version=version)
@@ -305,7 +321,7 @@ def test_response_field_retyped_in_the_direction_that_matters():
     as_integer, as_number = body_api(obj(n={"type": "integer"})), body_api(obj(n={"type": "number"}))
     change = only(as_integer, as_number, "response-field-retyped")
     assert (change.old, change.new) == ("integer", "number")
-    assert "response-field-retyped" not in kinds(as_number, as_integer)   # narrower: every integer is a number
+    assert "response-field-retyped" not in kinds(as_number, as_integer)  # narrower: every integer is a number
     assert level(as_integer, as_number, "response-field-retyped", reader(n={"type": "integer"})) == BREAKING
     assert level(as_integer, as_number, "response-field-retyped", reader(n={"type": "number"})) == "provider-breaking"
 
@@ -319,8 +335,11 @@ def test_response_field_retyped_string_and_integer_both_ways():
 
 def test_response_field_nullable_in_every_spelling():
     plain = body_api(obj(t={"type": "integer"}))
-    for nullable in ({"type": ["integer", "null"]}, {"anyOf": [{"type": "integer"}, {"type": "null"}]},
-                     {"type": "integer", "nullable": True}):
+    for nullable in (
+        {"type": ["integer", "null"]},
+        {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+        {"type": "integer", "nullable": True},
+    ):
         change = only(plain, body_api(obj(t=nullable)), "response-field-nullable")
         assert (change.old, change.new) == ("integer", "integer|null")
     assert "response-field-nullable" not in kinds(body_api(obj(t={"type": ["integer", "null"]})), plain)
@@ -343,6 +362,7 @@ def test_response_field_optional():
 
 
 # -- values ------------------------------------------------------------------------
+
 
 def _status(*values: str) -> dict:
     return body_api(obj(status={"type": "string", "enum": list(values)}))
@@ -368,14 +388,23 @@ def test_enum_value_removed():
     old, new = _status("queued", "in_progress", "completed"), _status("queued", "completed")
     assert only(old, new, "enum-value-removed").old == "in_progress"
     assert only(new, old, "enum-value-added").new == "in_progress"
-    assert level(old, new, "enum-value-removed", reader(status={"enum": ["queued", "in_progress", "completed"]})) == RISKY
+    assert (
+        level(old, new, "enum-value-removed", reader(status={"enum": ["queued", "in_progress", "completed"]})) == RISKY
+    )
     assert level(old, new, "enum-value-removed", reader(status={"type": "string"})) == HARMLESS
 
 
 def test_a_new_variant_of_a_tagged_union_is_a_new_value_of_its_tag():
     def items(*tags: str) -> dict:
-        return body_api(obj(output={"type": "array", "items": {"oneOf": [
-            obj(["type"], type={"const": t}, text={"type": "string"}) for t in tags]}}))
+        return body_api(
+            obj(
+                output={
+                    "type": "array",
+                    "items": {"oneOf": [obj(["type"], type={"const": t}, text={"type": "string"}) for t in tags]},
+                }
+            )
+        )
+
     old, new = items("message"), items("message", "tool_call")
     change = only(old, new, "enum-value-added")
     assert (change.pointer, change.new) == ("/output/*/type", "tool_call")
@@ -394,13 +423,16 @@ def test_request_enum_narrowed_and_request_enum_widened():
     assert only(old, new, "request-enum-widened").new == "16"
     assert only(new, old, "request-enum-narrowed").old == "16"
     assert level(old, new, "request-enum-narrowed", calls("POST", "/v1/v", json={"seconds": "4"})) == BREAKING
-    assert level(old, new, "request-enum-narrowed", calls("POST", "/v1/v", json={"seconds": "8"})) == "provider-breaking"
+    assert (
+        level(old, new, "request-enum-narrowed", calls("POST", "/v1/v", json={"seconds": "8"})) == "provider-breaking"
+    )
     assert level(old, new, "request-enum-widened", calls("POST", "/v1/v", json={"seconds": "8"})) == HARMLESS
 
 
 def test_request_enum_narrowed_not_reported_for_an_open_list():
     def models(*values: str) -> dict:
         return _request(obj(voice={"anyOf": [{"type": "string"}, {"type": "string", "enum": list(values)}]}))
+
     assert "request-enum-narrowed" not in kinds(models("alloy", "echo"), models("alloy"))
 
 
@@ -428,11 +460,15 @@ def test_default_changed_is_risky_for_a_consumer_that_relies_on_it():
 
 
 def test_default_changed_in_a_response_is_harmless():
-    old, new = body_api(obj(tier={"type": "string", "default": "a"})), body_api(obj(tier={"type": "string", "default": "b"}))
+    old, new = (
+        body_api(obj(tier={"type": "string", "default": "a"})),
+        body_api(obj(tier={"type": "string", "default": "b"})),
+    )
     assert level(old, new, "default-changed", reader(tier={"type": "string"})) == HARMLESS
 
 
 # -- request fields ----------------------------------------------------------------
+
 
 def test_request_field_required_when_added_as_required():
     old = _request(obj(["input"], input={"type": "string"}))
@@ -441,8 +477,10 @@ def test_request_field_required_when_added_as_required():
     assert only(new, old, "request-field-removed").pointer == "/format"
     assert level(old, new, "request-field-required", calls("POST", "/v1/v", json={"input": "x"})) == BREAKING
     # Harmless for this consumer, but still breaking for clients that do not send it:
-    assert level(old, new, "request-field-required",
-                 calls("POST", "/v1/v", json={"input": "x", "format": "f"})) == "provider-breaking"
+    assert (
+        level(old, new, "request-field-required", calls("POST", "/v1/v", json={"input": "x", "format": "f"}))
+        == "provider-breaking"
+    )
 
 
 def test_request_field_required_when_an_optional_field_becomes_required():
@@ -462,6 +500,7 @@ def test_request_field_required_inside_an_object_the_consumer_does_not_send():
 def test_request_field_required_for_a_query_parameter():
     def listing(*params: dict) -> dict:
         return api({"/v": {"get": {**op(obj()), "parameters": list(params)}}})
+
     limit = {"name": "limit", "in": "query", "schema": {"type": "integer"}}
     order = {"name": "order", "in": "query", "required": True, "schema": {"type": "string"}}
     old, new = listing(limit), listing(limit, order)
@@ -495,6 +534,7 @@ def test_request_field_added_when_optional_is_harmless():
 
 # -- the rest ----------------------------------------------------------------------
 
+
 def test_field_deprecated_is_risky_where_used():
     old = body_api(obj(total={"type": "integer"}))
     new = body_api(obj(total={"type": "integer", "deprecated": True}))
@@ -518,12 +558,15 @@ def test_constraint_changed_is_reported_and_harmless():
     new = _request(obj(prompt={"type": "string", "maxLength": 4000, "format": "text"}))
     found = [c for c in diff(old, new) if c.kind == "constraint-changed"]
     assert {(c.pointer, str(c.old), str(c.new)) for c in found} == {
-        ("/prompt", "{'maxLength': 32000}", "{'maxLength': 4000}"), ("/prompt", "None", "{'format': 'text'}")}
+        ("/prompt", "{'maxLength': 32000}", "{'maxLength': 4000}"),
+        ("/prompt", "None", "{'format': 'text'}"),
+    }
     result = judge(found, [contract(calls("POST", "/v1/v", json={"prompt": "p"}))])
     assert len(result.harmless) == 2 and not result.breaking
 
 
 # -- shared behaviour ----------------------------------------------------------------
+
 
 def test_a_change_is_judged_on_the_route_under_the_servers_base_path():
     old, new = TWO_PATHS, ONE_PATH
@@ -542,9 +585,11 @@ def test_a_contract_route_with_a_wildcard_matches():
 
 def test_changes_inside_a_recursive_schema_are_found_once_per_level():
     def tree(**extra: Any) -> dict:
-        node = obj(name={"type": "string"}, children={"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
-                   **extra)
+        node = obj(
+            name={"type": "string"}, children={"type": "array", "items": {"$ref": "#/components/schemas/Node"}}, **extra
+        )
         return api({"/t": {"get": op({"$ref": "#/components/schemas/Node"})}}, {"Node": node})
+
     found = [c.pointer for c in diff(tree(), tree(size={"type": "integer"})) if c.kind == "response-field-added"]
     assert sorted(found) == ["/children/*/size", "/size"]
 
@@ -565,12 +610,17 @@ def test_each_kind_has_a_summary_and_a_valid_severity(kind):
 
 def test_a_change_behind_a_loop_of_refs_is_still_found():
     def loop(c_type: str) -> dict:
-        schemas = {"A": obj(b={"$ref": "#/components/schemas/B"}),
-                   "B": obj(a={"$ref": "#/components/schemas/A"}, c={"$ref": "#/components/schemas/C"}),
-                   "C": obj(v={"type": c_type})}
-        paths = {"/x": {"get": op({"$ref": "#/components/schemas/B"})},
-                 "/y": {"get": op({"$ref": "#/components/schemas/A"})}}
+        schemas = {
+            "A": obj(b={"$ref": "#/components/schemas/B"}),
+            "B": obj(a={"$ref": "#/components/schemas/A"}, c={"$ref": "#/components/schemas/C"}),
+            "C": obj(v={"type": c_type}),
+        }
+        paths = {
+            "/x": {"get": op({"$ref": "#/components/schemas/B"})},
+            "/y": {"get": op({"$ref": "#/components/schemas/A"})},
+        }
         return api(paths, schemas)
+
     found = {(c.route, c.pointer) for c in diff(loop("string"), loop("integer")) if c.kind == "response-field-retyped"}
     # Where the loop is cut can depend on the walk's order; the shortest pointers are always there.
     assert {("GET /v1/x", "/c/v"), ("GET /v1/y", "/b/c/v")} <= found

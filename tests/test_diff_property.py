@@ -15,8 +15,13 @@ from harness.diff import RISKY, diff_specs, judge, spec_from_data
 NAMES = ("id", "status", "size", "progress", "usage", "model", "created", "text")
 TYPES = ("string", "integer", "number", "boolean", "object")
 # A retype that the consumer can still read (every integer is a number) is not a break; leave it out.
-WIDER = {"string": TYPES, "integer": ("string", "number", "boolean", "object"),
-         "number": ("string", "boolean", "object"), "boolean": TYPES, "object": TYPES}
+WIDER = {
+    "string": TYPES,
+    "integer": ("string", "number", "boolean", "object"),
+    "number": ("string", "boolean", "object"),
+    "boolean": TYPES,
+    "object": TYPES,
+}
 
 
 def field_schema(json_type: str, nullable: bool, version: str) -> dict:
@@ -37,9 +42,16 @@ def api(fields: dict[str, dict], required: set[str], version: str, nested: bool)
         body["required"] = sorted(required)
     if nested:
         body = {"type": "object", "properties": {"data": {"type": "array", "items": body}}}
-    return {"openapi": version, "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://x.test/v1"}],
-            "paths": {"/things/{id}": {"get": {"responses": {"200": {"description": "ok", "content": {
-                "application/json": {"schema": body}}}}}}}}
+    return {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "servers": [{"url": "https://x.test/v1"}],
+        "paths": {
+            "/things/{id}": {
+                "get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": body}}}}}
+            }
+        },
+    }
 
 
 def consumer(reads: dict[str, str], nested: bool):
@@ -48,9 +60,18 @@ def consumer(reads: dict[str, str], nested: bool):
         body["required"] = sorted(reads)
     if nested:
         body = {"type": "object", "properties": {"data": {"type": "array", "items": body}}}
-    data = {"contract": "prop/consumer", "consumer": "prop", "provider": "openai",
-            "interactions": [{"name": "get a thing", "request": {"method": "GET", "path": "/v1/things/t_1"},
-                              "response": {"status": 200, "json": body}}]}
+    data = {
+        "contract": "prop/consumer",
+        "consumer": "prop",
+        "provider": "openai",
+        "interactions": [
+            {
+                "name": "get a thing",
+                "request": {"method": "GET", "path": "/v1/things/t_1"},
+                "response": {"status": 200, "json": body},
+            }
+        ],
+    }
     return contracts.loads(json.dumps(data), "prop.json")
 
 
@@ -64,9 +85,18 @@ def scenarios(draw):
     mutations = ["remove", "retype", "nullable", "rename"] + (["optional"] if target in required else [])
     mutation = draw(st.sampled_from(mutations))
     new_type = draw(st.sampled_from([t for t in WIDER[types[target]] if t != types[target]]))
-    return {"names": names, "types": types, "required": required, "read": read, "target": target,
-            "mutation": mutation, "new_type": new_type, "version": draw(st.sampled_from(("3.0.3", "3.1.0"))),
-            "new_version": draw(st.sampled_from(("3.0.3", "3.1.0"))), "nested": draw(st.booleans())}
+    return {
+        "names": names,
+        "types": types,
+        "required": required,
+        "read": read,
+        "target": target,
+        "mutation": mutation,
+        "new_type": new_type,
+        "version": draw(st.sampled_from(("3.0.3", "3.1.0"))),
+        "new_version": draw(st.sampled_from(("3.0.3", "3.1.0"))),
+        "nested": draw(st.booleans()),
+    }
 
 
 def mutate(s: dict) -> tuple[dict, dict]:
@@ -86,8 +116,10 @@ def mutate(s: dict) -> tuple[dict, dict]:
         required = {f"{target}_v2" if n == target else n for n in required}
     elif mutation == "optional":
         required.discard(target)
-    return (api(old_fields, set(s["required"]), s["version"], s["nested"]),
-            api(new_fields, required, s["new_version"], s["nested"]))
+    return (
+        api(old_fields, set(s["required"]), s["version"], s["nested"]),
+        api(new_fields, required, s["new_version"], s["nested"]),
+    )
 
 
 @settings(max_examples=150, deadline=None, database=None)
@@ -105,20 +137,33 @@ def test_a_change_breaks_the_consumer_exactly_when_it_reads_the_field(s):
 
 
 @settings(max_examples=60, deadline=None, database=None)
-@given(values=st.lists(st.sampled_from(("queued", "running", "done", "failed")), min_size=1, unique=True),
-       listed=st.booleans(), nested=st.booleans())
+@given(
+    values=st.lists(st.sampled_from(("queued", "running", "done", "failed")), min_size=1, unique=True),
+    listed=st.booleans(),
+    nested=st.booleans(),
+)
 def test_a_new_enum_value_is_never_breaking_and_risky_only_where_values_are_listed(values, listed, nested):
     def with_status(vals: list[str]) -> dict:
         return api({"status": {"type": "string", "enum": vals}}, set(), "3.1.0", nested)
+
     changes = diff_specs(spec_from_data(with_status(values)), spec_from_data(with_status(values + ["cancelled"])))
     reads = consumer({"status": "string"}, nested)
     if listed:
         body: dict[str, Any] = {"type": "object", "properties": {"status": {"enum": values}}}
         if nested:
             body = {"type": "object", "properties": {"data": {"type": "array", "items": body}}}
-        data = {"contract": "prop/enum", "consumer": "prop", "provider": "openai",
-                "interactions": [{"name": "get", "request": {"method": "GET", "path": "/v1/things/t_1"},
-                                  "response": {"status": 200, "json": body}}]}
+        data = {
+            "contract": "prop/enum",
+            "consumer": "prop",
+            "provider": "openai",
+            "interactions": [
+                {
+                    "name": "get",
+                    "request": {"method": "GET", "path": "/v1/things/t_1"},
+                    "response": {"status": 200, "json": body},
+                }
+            ],
+        }
         reads = contracts.loads(json.dumps(data), "enum.json")
     result = judge(changes, [reads])
     assert not result.breaking

@@ -24,10 +24,18 @@ def write(path: Path, data) -> Path:
 
 
 def spec_doc(schema, version="3.1.0", **components) -> dict:
-    return {"openapi": version, "info": {"title": "t", "version": "1"},
-            "paths": {"/v": {"get": {"responses": {"200": {"description": "ok", "content": {
-                "application/json": {"schema": schema}}}}}}},
-            "components": {"schemas": components}}
+    return {
+        "openapi": version,
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/v": {
+                "get": {
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": schema}}}}
+                }
+            }
+        },
+        "components": {"schemas": components},
+    }
 
 
 def body_shape(data: dict):
@@ -37,6 +45,7 @@ def body_shape(data: dict):
 
 
 # -- reading --------------------------------------------------------------------
+
 
 def test_openapi_3_0_and_3_1_yaml_and_json_load(tmp_path):
     for version in ("3.0.3", "3.1.0", "3.0", "3.1.1"):
@@ -49,8 +58,12 @@ def test_openapi_3_0_and_3_1_yaml_and_json_load(tmp_path):
 def test_the_servers_path_is_the_base_path():
     data = spec_doc({}) | {"servers": [{"url": "https://api.example.test/v1/"}]}
     assert spec_from_data(data).base_path == "/v1"
-    data["servers"] = [{"url": "{scheme}://x.test/{version}", "variables": {"version": {"default": "v2"},
-                                                                          "scheme": {"default": "https"}}}]
+    data["servers"] = [
+        {
+            "url": "{scheme}://x.test/{version}",
+            "variables": {"version": {"default": "v2"}, "scheme": {"default": "https"}},
+        }
+    ]
     assert spec_from_data(data).base_path == "/v2"
     data["servers"] = [{"url": "/api"}]
     assert spec_from_data(data).base_path == "/api"
@@ -72,52 +85,78 @@ def test_relative_file_refs_resolve_against_the_file_that_holds_them(tmp_path):
 
 
 def test_refs_are_resolved_lazily_and_the_data_is_not_copied(tmp_path):
-    data = spec_doc({"$ref": "#/components/schemas/A"}, A={"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
-                    B={"type": "string"}, Unused={"$ref": "#/components/schemas/Nowhere"})
+    data = spec_doc(
+        {"$ref": "#/components/schemas/A"},
+        A={"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+        B={"type": "string"},
+        Unused={"$ref": "#/components/schemas/Nowhere"},
+    )
     spec = spec_from_data(data)
-    diff_specs(spec, spec_from_data(json.loads(json.dumps(data))))   # the broken, unused ref is never visited
+    diff_specs(spec, spec_from_data(json.loads(json.dumps(data))))  # the broken, unused ref is never visited
     target = spec.resolve(Node({"$ref": "#/components/schemas/A"}, spec.root, "/x"))
     assert target.data is data["components"]["schemas"]["A"]
-    assert ("#/components/schemas/A" in {ref for _, ref in spec.refs})
+    assert "#/components/schemas/A" in {ref for _, ref in spec.refs}
 
 
 def test_a_recursive_schema_terminates():
-    node = {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/N"}},
-                                             "self": {"$ref": "#/components/schemas/N"}}}
+    node = {
+        "type": "object",
+        "properties": {
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/N"}},
+            "self": {"$ref": "#/components/schemas/N"},
+        },
+    }
     data = spec_doc({"$ref": "#/components/schemas/N"}, N=node)
     assert diff_specs(spec_from_data(data), spec_from_data(json.loads(json.dumps(data)))) == []
 
 
 def test_an_allof_that_contains_itself_terminates():
-    data = spec_doc({"$ref": "#/components/schemas/A"},
-                    A={"allOf": [{"$ref": "#/components/schemas/A"}, {"type": "object"}]})
+    data = spec_doc(
+        {"$ref": "#/components/schemas/A"}, A={"allOf": [{"$ref": "#/components/schemas/A"}, {"type": "object"}]}
+    )
     assert diff_specs(spec_from_data(data), spec_from_data(json.loads(json.dumps(data)))) == []
 
 
 # -- one normal form ----------------------------------------------------------------
 
-@pytest.mark.parametrize("schema", [
-    {"type": ["string", "null"]},
-    {"anyOf": [{"type": "string"}, {"type": "null"}]},
-    {"oneOf": [{"type": "null"}, {"type": "string"}]},
-    {"type": "string", "nullable": True},
-    {"type": "string", "enum": ["a", None], "nullable": True},
-])
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": ["string", "null"]},
+        {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        {"oneOf": [{"type": "null"}, {"type": "string"}]},
+        {"type": "string", "nullable": True},
+        {"type": "string", "enum": ["a", None], "nullable": True},
+    ],
+)
 def test_every_spelling_of_nullable_is_one_shape(schema):
     _, shape = body_shape(spec_doc(schema))
     assert shape.types == frozenset({"string"}) and shape.nullable
 
 
 def test_nullable_next_to_allof_of_a_ref_is_3_0s_nullable_ref():
-    _, shape = body_shape(spec_doc({"nullable": True, "allOf": [{"$ref": "#/components/schemas/E"}]}, "3.0.3",
-                                   E={"type": "object", "properties": {"code": {"type": "string"}}}))
+    _, shape = body_shape(
+        spec_doc(
+            {"nullable": True, "allOf": [{"$ref": "#/components/schemas/E"}]},
+            "3.0.3",
+            E={"type": "object", "properties": {"code": {"type": "string"}}},
+        )
+    )
     assert shape.nullable and set(shape.properties) == {"code"}
 
 
 def test_allof_merges_properties_and_required():
-    _, shape = body_shape(spec_doc({"allOf": [
-        {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
-        {"required": ["status"], "properties": {"status": {"type": "string"}}}]}))
+    _, shape = body_shape(
+        spec_doc(
+            {
+                "allOf": [
+                    {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+                    {"required": ["status"], "properties": {"status": {"type": "string"}}},
+                ]
+            }
+        )
+    )
     assert set(shape.properties) == {"id", "status"} and shape.required == {"id", "status"}
     assert shape.types == frozenset({"object"})
 
@@ -129,8 +168,9 @@ def test_const_is_a_one_value_enum():
 
 
 def test_a_union_tagged_by_type_has_variants_and_an_untagged_one_is_merged():
-    tagged = {"oneOf": [{"type": "object", "properties": {"type": {"const": t}, t: {"type": "string"}}}
-                        for t in ("a", "b")]}
+    tagged = {
+        "oneOf": [{"type": "object", "properties": {"type": {"const": t}, t: {"type": "string"}}} for t in ("a", "b")]
+    }
     _, shape = body_shape(spec_doc(tagged))
     assert (shape.tag, set(shape.variants)) == ("type", {"a", "b"})
     _, merged = body_shape(spec_doc({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}))
@@ -143,23 +183,43 @@ def test_an_open_list_of_values_is_marked_open():
 
 
 def test_the_same_api_in_3_0_and_3_1_words_has_no_changes():
-    old = spec_doc({"type": "object", "required": ["id"], "properties": {
-        "id": {"type": "string"}, "object": {"type": "string", "enum": ["video"]},
-        "expires_at": {"type": "integer", "nullable": True},
-        "error": {"nullable": True, "allOf": [{"$ref": "#/components/schemas/E"}]},
-        "kind": {"type": "string", "enum": ["a", "b"]}}}, "3.0.3",
-        E={"type": "object", "properties": {"code": {"type": "string"}}})
-    new = spec_doc({"allOf": [{"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
-                              {"properties": {
-                                  "object": {"const": "video"},
-                                  "expires_at": {"type": ["integer", "null"]},
-                                  "error": {"anyOf": [{"$ref": "#/components/schemas/E"}, {"type": "null"}]},
-                                  "kind": {"enum": ["b", "a"]}}}]}, "3.1.0",
-                   E={"type": "object", "properties": {"code": {"type": "string"}}})
+    old = spec_doc(
+        {
+            "type": "object",
+            "required": ["id"],
+            "properties": {
+                "id": {"type": "string"},
+                "object": {"type": "string", "enum": ["video"]},
+                "expires_at": {"type": "integer", "nullable": True},
+                "error": {"nullable": True, "allOf": [{"$ref": "#/components/schemas/E"}]},
+                "kind": {"type": "string", "enum": ["a", "b"]},
+            },
+        },
+        "3.0.3",
+        E={"type": "object", "properties": {"code": {"type": "string"}}},
+    )
+    new = spec_doc(
+        {
+            "allOf": [
+                {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+                {
+                    "properties": {
+                        "object": {"const": "video"},
+                        "expires_at": {"type": ["integer", "null"]},
+                        "error": {"anyOf": [{"$ref": "#/components/schemas/E"}, {"type": "null"}]},
+                        "kind": {"enum": ["b", "a"]},
+                    }
+                },
+            ]
+        },
+        "3.1.0",
+        E={"type": "object", "properties": {"code": {"type": "string"}}},
+    )
     assert diff_specs(spec_from_data(old), spec_from_data(new)) == []
 
 
 # -- bad input: SpecError naming file, line and pointer; the CLI exits 2 ------------------------
+
 
 def run_cli(capsys, *args) -> tuple[int, str]:
     code = main(["diff", *map(str, args), "--contracts", str(CONTRACTS)])
@@ -220,15 +280,20 @@ def test_an_unresolved_local_ref_exits_2_naming_file_line_and_pointer(tmp_path, 
     assert "new.yaml:" in err and "'#/components/schemas/Missing' does not resolve" in err
     assert "no 'Missing' in #/components/schemas" in err
     assert "/paths/~1v/get/responses/200/content/application~1json/schema/$ref" in err
-    line = bad.read_text().splitlines().index(next(l for l in bad.read_text().splitlines() if "$ref" in l)) + 1
+    line = bad.read_text().splitlines().index(next(line for line in bad.read_text().splitlines() if "$ref" in line)) + 1
     assert f"new.yaml:{line}:" in err
 
 
 def test_an_unresolved_ref_in_the_old_spec_is_named_too(tmp_path, capsys):
-    bad = write(tmp_path / "old.yaml", spec_doc({"type": "object", "properties": {
-        "usage": {"$ref": "#/components/schemas/Usage"}}}))
-    code, err = run_cli(capsys, bad, write(tmp_path / "new.yaml", spec_doc({"type": "object", "properties": {
-        "usage": {"type": "object"}}})))
+    bad = write(
+        tmp_path / "old.yaml",
+        spec_doc({"type": "object", "properties": {"usage": {"$ref": "#/components/schemas/Usage"}}}),
+    )
+    code, err = run_cli(
+        capsys,
+        bad,
+        write(tmp_path / "new.yaml", spec_doc({"type": "object", "properties": {"usage": {"type": "object"}}})),
+    )
     assert code == 2 and "old.yaml" in err and "/properties/usage/$ref" in err
 
 
@@ -246,8 +311,14 @@ def test_a_ref_to_a_missing_pointer_in_another_file_exits_2(tmp_path, capsys):
 
 
 def test_a_loop_of_refs_exits_2(tmp_path, capsys):
-    bad = write(tmp_path / "loop.yaml", spec_doc({"$ref": "#/components/schemas/A"},
-                                                  A={"$ref": "#/components/schemas/B"}, B={"$ref": "#/components/schemas/A"}))
+    bad = write(
+        tmp_path / "loop.yaml",
+        spec_doc(
+            {"$ref": "#/components/schemas/A"},
+            A={"$ref": "#/components/schemas/B"},
+            B={"$ref": "#/components/schemas/A"},
+        ),
+    )
     code, err = run_cli(capsys, good(tmp_path), bad)
     assert code == 2 and "loop.yaml" in err and "loop of $refs" in err
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import anthropic
 import httpx2
@@ -21,22 +22,39 @@ from harness.double.call import Call, Reply, State
 from harness.headers import check_format
 from harness.providers import anthropic as profile
 
-pytestmark = pytest.mark.filterwarnings("error")   # typed objects must build without a warning
+pytestmark = pytest.mark.filterwarnings("error")  # typed objects must build without a warning
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts" / "providers" / "anthropic"
-MODEL = "claude-haiku-4-5"     # an alias, as apps write it; not on the SDK's deprecated list
+MODEL = "claude-haiku-4-5"  # an alias, as apps write it; not on the SDK's deprecated list
 
 
 def make_state(seed: int = 0) -> State:
     return State(rng=random.Random(seed), clock=VirtualClock())
 
 
-def make_call(state: State, method: str, path: str, *, body: Any = None, route: str = "",
-              params: dict[str, str] | None = None, query: dict[str, str] | None = None) -> Call:
+def make_call(
+    state: State,
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    route: str = "",
+    params: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
+) -> Call:
     raw = json.dumps(body).encode() if body is not None else b""
-    return Call(method=method, path=path, params=params or {}, query=query or {},
-                headers=(("content-type", "application/json"),), body=raw, json=body, form=None,
-                state=state, route=route or f"{method} {path}")
+    return Call(
+        method=method,
+        path=path,
+        params=params or {},
+        query=query or {},
+        headers=(("content-type", "application/json"),),
+        body=raw,
+        json=body,
+        form=None,
+        state=state,
+        route=route or f"{method} {path}",
+    )
 
 
 def ask(text: str = "What is the capital of France?", **fields: Any) -> dict[str, Any]:
@@ -48,6 +66,7 @@ def post_message(state: State, body: Any) -> Reply:
 
 
 # -- handlers on their own ------------------------------------------------------
+
 
 def test_message_has_the_sdk_shape_and_quotes_the_prompt():
     reply = post_message(make_state(), ask("Name three rivers in Europe"))
@@ -83,14 +102,16 @@ def test_a_missing_required_field_is_an_invalid_request_error(field):
     assert reply.headers["request-id"] == reply.json["request_id"]
 
 
-@pytest.mark.parametrize("body, message", [
-    (ask(messages=[]), "messages: at least one message is required"),
-    (ask(max_tokens=0), "max_tokens: Input should be greater than or equal to 1"),
-    (ask(max_tokens="many"), "max_tokens: Input should be a valid integer"),
-    (ask(messages=[{"role": "system", "content": "x"}]),
-     "messages.0.role: Input should be 'user' or 'assistant'"),
-    (["not", "an", "object"], "Request body must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (ask(messages=[]), "messages: at least one message is required"),
+        (ask(max_tokens=0), "max_tokens: Input should be greater than or equal to 1"),
+        (ask(max_tokens="many"), "max_tokens: Input should be a valid integer"),
+        (ask(messages=[{"role": "system", "content": "x"}]), "messages.0.role: Input should be 'user' or 'assistant'"),
+        (["not", "an", "object"], "Request body must be a JSON object"),
+    ],
+)
 def test_malformed_requests_say_what_is_wrong(body, message):
     reply = post_message(make_state(), body)
     assert (reply.status, reply.json["error"]["message"]) == (400, message)
@@ -137,12 +158,23 @@ def test_a_stream_sends_the_events_in_the_api_order_and_the_same_answer():
     assert delta["usage"]["output_tokens"] == plain["usage"]["output_tokens"]
 
 
-@pytest.mark.parametrize("status, kind", [
-    (400, "invalid_request_error"), (401, "authentication_error"), (402, "billing_error"),
-    (403, "permission_error"), (404, "not_found_error"), (413, "request_too_large"),
-    (429, "rate_limit_error"), (500, "api_error"), (504, "timeout_error"), (529, "overloaded_error"),
-    (409, "invalid_request_error"), (503, "api_error"),     # unlisted: by class
-])
+@pytest.mark.parametrize(
+    "status, kind",
+    [
+        (400, "invalid_request_error"),
+        (401, "authentication_error"),
+        (402, "billing_error"),
+        (403, "permission_error"),
+        (404, "not_found_error"),
+        (413, "request_too_large"),
+        (429, "rate_limit_error"),
+        (500, "api_error"),
+        (504, "timeout_error"),
+        (529, "overloaded_error"),
+        (409, "invalid_request_error"),
+        (503, "api_error"),  # unlisted: by class
+    ],
+)
 def test_the_envelope_picks_the_error_type_for_a_status(status, kind):
     reply = profile.error(status, "boom")
     assert reply.status == status
@@ -183,8 +215,16 @@ def test_models_list_rejects_bad_paging(query):
 
 def test_a_model_is_found_by_id_or_alias_and_unknown_ids_are_not():
     def get(model_id: str) -> Reply:
-        return profile.get_model(make_call(make_state(), "GET", f"/v1/models/{model_id}",
-                                           params={"model_id": model_id}, route="GET /v1/models/{model_id}"))
+        return profile.get_model(
+            make_call(
+                make_state(),
+                "GET",
+                f"/v1/models/{model_id}",
+                params={"model_id": model_id},
+                route="GET /v1/models/{model_id}",
+            )
+        )
+
     card = get("claude-haiku-4-5").json
     assert card["id"] == "claude-haiku-4-5-20251001" and card["display_name"] == "Claude Haiku 4.5"
     assert datetime.fromisoformat(card["created_at"].replace("Z", "+00:00"))
@@ -204,6 +244,7 @@ def test_rate_limit_headers_are_well_formed_and_reset_after_now():
 
 
 # -- bad days (the profile's Failures, used by the chaos layer) ----------------
+
 
 def test_an_outage_is_529_overloaded():
     failures = profile.PROFILE.failures
@@ -231,13 +272,15 @@ def test_a_retired_model_is_not_found_and_marked_in_the_models_list():
     state = make_state()
     gone = profile.model_retired(make_call(state, "POST", "/v1/messages", body=ask()), MODEL)
     assert gone.status == 404 and gone.json["error"]["type"] == "not_found_error"
-    listed = profile.mark_retired(make_call(state, "GET", "/v1/models"), list_models(state),
-                                  "claude-opus-4-8", "2026-06-30")
+    listed = profile.mark_retired(
+        make_call(state, "GET", "/v1/models"), list_models(state), "claude-opus-4-8", "2026-06-30"
+    )
     entry = listed.json["data"][0]
     assert entry["lifecycle"] == "deprecated" and entry["retires_at"] == "2026-06-30T00:00:00Z"
     state.clock.advance(days=200)
-    later = profile.mark_retired(make_call(state, "GET", "/v1/models"), list_models(state),
-                                 "claude-opus-4-8", "2026-06-30")
+    later = profile.mark_retired(
+        make_call(state, "GET", "/v1/models"), list_models(state), "claude-opus-4-8", "2026-06-30"
+    )
     assert later.json["data"][0]["lifecycle"] == "retired"
     assert later.json["data"][1]["lifecycle"] == "active"
 
@@ -257,6 +300,7 @@ def test_a_refusal_is_stop_reason_refusal_in_a_message_and_in_a_stream():
 
 # -- through the official SDK ----------------------------------------------------
 
+
 @pytest.fixture
 def double() -> Iterator[Double]:
     with Double("anthropic", seed=7, clock=VirtualClock()) as made:
@@ -268,8 +312,9 @@ def client(request, double) -> Iterator[anthropic.Anthropic]:
     """The same client code, once on the in-process httpx2 transport, once over real HTTP."""
     if request.param == "in-process":
         http = httpx2.Client(transport=double.transport("httpx2"))
-        with anthropic.Anthropic(api_key="test", base_url="https://api.anthropic.com",
-                                 http_client=http, max_retries=0) as made:
+        with anthropic.Anthropic(
+            api_key="test", base_url="https://api.anthropic.com", http_client=http, max_retries=0
+        ) as made:
             yield made
     else:
         with double.serve() as url, anthropic.Anthropic(api_key="test", base_url=url, max_retries=0) as made:
@@ -277,8 +322,7 @@ def client(request, double) -> Iterator[anthropic.Anthropic]:
 
 
 def test_sdk_creates_a_typed_message(client):
-    message = client.messages.create(model=MODEL, max_tokens=128,
-                                     messages=[{"role": "user", "content": "Say hello"}])
+    message = client.messages.create(model=MODEL, max_tokens=128, messages=[{"role": "user", "content": "Say hello"}])
     assert isinstance(message.content[0], TextBlock) and "Say hello" in message.content[0].text
     assert message.stop_reason == "end_turn" and message.usage.output_tokens > 0
     assert message.usage.cache_creation.ephemeral_5m_input_tokens == 0
@@ -286,17 +330,19 @@ def test_sdk_creates_a_typed_message(client):
 
 
 def test_sdk_streams_raw_events(client):
-    stream = client.messages.create(model=MODEL, max_tokens=128, stream=True,
-                                    messages=[{"role": "user", "content": "Say hello"}])
+    stream = client.messages.create(
+        model=MODEL, max_tokens=128, stream=True, messages=[{"role": "user", "content": "Say hello"}]
+    )
     kinds = [event.type for event in stream]
     assert kinds[0] == "message_start" and kinds[-1] == "message_stop"
-    assert "ping" not in kinds           # the SDK drops pings
+    assert "ping" not in kinds  # the SDK drops pings
     assert "content_block_delta" in kinds
 
 
 def test_sdk_message_stream_helper_builds_the_final_message(client):
-    with client.messages.stream(model=MODEL, max_tokens=128,
-                                messages=[{"role": "user", "content": "Say hello"}]) as stream:
+    with client.messages.stream(
+        model=MODEL, max_tokens=128, messages=[{"role": "user", "content": "Say hello"}]
+    ) as stream:
         text = "".join(stream.text_stream)
         final = stream.get_final_message()
     assert final.content[0].text == text and "Say hello" in text
@@ -313,8 +359,9 @@ def test_sdk_lists_models_across_pages(client):
 def test_sdk_raises_bad_request_for_a_missing_max_tokens(client):
     with pytest.raises(anthropic.BadRequestError) as caught:
         # `omit` leaves the field out of the body; a timeout skips the SDK's own max_tokens check.
-        client.messages.create(model=MODEL, max_tokens=anthropic.omit, timeout=30,
-                               messages=[{"role": "user", "content": "hi"}])
+        client.messages.create(
+            model=MODEL, max_tokens=anthropic.omit, timeout=30, messages=[{"role": "user", "content": "hi"}]
+        )
     assert caught.value.status_code == 400
     assert caught.value.body["error"]["message"] == "max_tokens: Field required"
     assert caught.value.request_id == caught.value.body["request_id"]
@@ -322,8 +369,7 @@ def test_sdk_raises_bad_request_for_a_missing_max_tokens(client):
 
 def test_sdk_raises_not_found_for_an_unknown_model(client):
     with pytest.raises(anthropic.NotFoundError) as caught:
-        client.messages.create(model="claude-imaginary-9", max_tokens=16,
-                               messages=[{"role": "user", "content": "hi"}])
+        client.messages.create(model="claude-imaginary-9", max_tokens=16, messages=[{"role": "user", "content": "hi"}])
     assert caught.value.body["error"]["type"] == "not_found_error"
 
 
@@ -335,6 +381,7 @@ def outage(call: Call) -> Reply:
 @dataclass
 class Answering:
     """A minimal fault for the double's hook: answer every call with `reply(call)`."""
+
     reply: Callable[[Call], Reply]
     name: str = "answering"
 
@@ -353,36 +400,50 @@ def test_sdk_sees_a_529_as_overloaded_and_a_429_as_rate_limited(double, client):
 
 
 def test_sdk_sees_a_refusal_as_a_typed_stop_reason(double, client):
-    double.faults.append(type("Refusing", (), {"name": "refusal", "after": staticmethod(
-        lambda call, reply: profile.refusal(call, reply, "bio"))})())
+    double.faults.append(
+        type(
+            "Refusing",
+            (),
+            {"name": "refusal", "after": staticmethod(lambda call, reply: profile.refusal(call, reply, "bio"))},
+        )()
+    )
     message = client.messages.create(model=MODEL, max_tokens=16, messages=[{"role": "user", "content": "hi"}])
     assert message.stop_reason == "refusal" and message.stop_details.category == "bio"
 
 
 async def _async_round_trip(double: Double) -> tuple[str, str]:
     http = httpx2.AsyncClient(transport=double.async_transport("httpx2"))
-    async with anthropic.AsyncAnthropic(api_key="test", base_url="https://api.anthropic.com",
-                                        http_client=http, max_retries=0) as client:
-        message = await client.messages.create(model=MODEL, max_tokens=64,
-                                               messages=[{"role": "user", "content": "async hello"}])
-        async with client.messages.stream(model=MODEL, max_tokens=64,
-                                          messages=[{"role": "user", "content": "async hello"}]) as stream:
+    async with anthropic.AsyncAnthropic(
+        api_key="test", base_url="https://api.anthropic.com", http_client=http, max_retries=0
+    ) as client:
+        message = await client.messages.create(
+            model=MODEL, max_tokens=64, messages=[{"role": "user", "content": "async hello"}]
+        )
+        async with client.messages.stream(
+            model=MODEL, max_tokens=64, messages=[{"role": "user", "content": "async hello"}]
+        ) as stream:
             final = await stream.get_final_message()
     return message.content[0].text, final.content[0].text
 
 
 def test_async_sdk_works_on_the_async_transport(double):
     import asyncio
+
     plain, streamed = asyncio.run(_async_round_trip(double))
     assert "async hello" in plain and "async hello" in streamed
 
 
 # -- the chaos layer's faults, acting through this profile ---------------------
 
-@pytest.mark.parametrize("fault, error", [
-    ("outage", anthropic.OverloadedError), ("rate_limit", anthropic.RateLimitError),
-    ("model_retired", anthropic.NotFoundError),
-])
+
+@pytest.mark.parametrize(
+    "fault, error",
+    [
+        ("outage", anthropic.OverloadedError),
+        ("rate_limit", anthropic.RateLimitError),
+        ("model_retired", anthropic.NotFoundError),
+    ],
+)
 def test_chaos_http_faults_reach_the_sdk_as_its_own_errors(double, client, fault, error):
     chaos.attach(chaos.Injection(chaos.make(fault)), double)
     with pytest.raises(error):
@@ -399,6 +460,7 @@ def test_chaos_refusal_in_a_streamed_message(double, client):
 
 
 # -- the journal against the shipped baseline contract --------------------------
+
 
 def test_every_exchange_checks_clean_against_the_baseline_contract(double, client):
     ask_hello = {"model": MODEL, "max_tokens": 64, "messages": [{"role": "user", "content": "hello"}]}

@@ -21,10 +21,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harness import sse
-from harness.double import (Call, Double, FormFile, Profile, RealClock, Reply, VirtualClock, build_fault,
-                            register_fault)
+from harness.double import (
+    Call,
+    Double,
+    FormFile,
+    Profile,
+    RealClock,
+    Reply,
+    VirtualClock,
+    build_fault,
+    media,
+    register_fault,
+)
 from harness.double import faults as fault_registry
-from harness.double import media
 from harness.double.body import BodyError, parse_body
 from harness.double.clock import DAY, DEFAULT_START
 from harness.errors import InputError
@@ -35,14 +44,23 @@ BASE = "http://toy.test"
 
 # --- a toy provider --------------------------------------------------------------------------
 
+
 def toy_error(status, message, *, type=None, code=None, param=None):
     return Reply(status=status, json={"problem": {"status": status, "message": message, "code": code}})
 
 
 def echo(call: Call) -> Reply:
     form = {k: (repr(v) if isinstance(v, FormFile) else v) for k, v in (call.form or {}).items()}
-    return Reply(json={"route": call.route, "params": call.params, "query": call.query, "json": call.json,
-                       "form": form, "n": call.state.next_id("n_", 4)})
+    return Reply(
+        json={
+            "route": call.route,
+            "params": call.params,
+            "query": call.query,
+            "json": call.json,
+            "form": form,
+            "n": call.state.next_id("n_", 4),
+        }
+    )
 
 
 def specific(call: Call) -> Reply:
@@ -51,8 +69,10 @@ def specific(call: Call) -> Reply:
 
 def stream(call: Call) -> Reply:
     count = int(call.query.get("count", "4"))
-    return Reply(events=[sse.Event(event="tick", data=json.dumps({"i": i})) for i in range(count)]
-                 + [sse.Event(data="[END]")], headers={"x-stream": "yes"})
+    return Reply(
+        events=[sse.Event(event="tick", data=json.dumps({"i": i})) for i in range(count)] + [sse.Event(data="[END]")],
+        headers={"x-stream": "yes"},
+    )
 
 
 def media_file(call: Call) -> Reply:
@@ -74,9 +94,16 @@ def now(call: Call) -> Reply:
 
 TOY = Profile(
     name="toy",
-    routes=(("POST /v1/things/{thing_id}", echo), ("POST /v1/things/special", specific),
-            ("GET /v1/stream", stream), ("GET /v1/file", media_file), ("GET /v1/boom", boom),
-            ("GET /v1/slow", slow), ("GET /v1/now", now), ("/v1/any/*", echo)),
+    routes=(
+        ("POST /v1/things/{thing_id}", echo),
+        ("POST /v1/things/special", specific),
+        ("GET /v1/stream", stream),
+        ("GET /v1/file", media_file),
+        ("GET /v1/boom", boom),
+        ("GET /v1/slow", slow),
+        ("GET /v1/now", now),
+        ("/v1/any/*", echo),
+    ),
     error=toy_error,
     request_id_header="toy-request-id",
     request_id=lambda state: state.next_id("req_", 8),
@@ -97,6 +124,7 @@ def client(double):
 
 
 # --- clock -----------------------------------------------------------------------------------
+
 
 def test_virtual_clock_moves_only_when_told():
     clock = VirtualClock(start=1000)
@@ -125,6 +153,7 @@ def test_real_clock_is_wall_time():
 
 # --- routing, bodies, envelopes --------------------------------------------------------------
 
+
 def test_the_most_specific_route_wins_and_params_reach_the_handler(client):
     assert client.post("/v1/things/special").json() == {"route": "POST /v1/things/special", "params": {}}
     answer = client.post("/v1/things/t1?x=1&y=", json={"a": 1}).json()
@@ -136,8 +165,11 @@ def test_the_most_specific_route_wins_and_params_reach_the_handler(client):
 
 
 def test_multipart_and_urlencoded_bodies_become_form_fields(client):
-    answer = client.post("/v1/things/t2", data={"prompt": "fox", "tag": ["a", "b"]},
-                         files={"input_reference": ("ref.png", b"\x89PNG", "image/png")}).json()
+    answer = client.post(
+        "/v1/things/t2",
+        data={"prompt": "fox", "tag": ["a", "b"]},
+        files={"input_reference": ("ref.png", b"\x89PNG", "image/png")},
+    ).json()
     assert answer["json"] is None
     assert answer["form"]["prompt"] == "fox"
     assert answer["form"]["tag"] == ["a", "b"]
@@ -165,13 +197,18 @@ _values = st.text(st.characters(blacklist_categories=["Cs"], blacklist_character
 
 
 @settings(max_examples=60, deadline=None)
-@given(fields=st.dictionaries(_names, _values, max_size=5),
-       files=st.dictionaries(_names, st.binary(max_size=64), max_size=2))
+@given(
+    fields=st.dictionaries(_names, _values, max_size=5),
+    files=st.dictionaries(_names, st.binary(max_size=64), max_size=2),
+)
 def test_what_httpx_encodes_parse_body_reads_back(fields, files):
     files = {f"file_{name}": value for name, value in files.items()}
-    request = httpx.Request("POST", BASE, data=fields,
-                            files={name: (f"{name}.bin", data, "application/octet-stream")
-                                   for name, data in files.items()} or None)
+    request = httpx.Request(
+        "POST",
+        BASE,
+        data=fields,
+        files={name: (f"{name}.bin", data, "application/octet-stream") for name, data in files.items()} or None,
+    )
     _, form = parse_body(request.headers.get("content-type"), request.read())
     if not fields and not files:
         assert not form
@@ -202,10 +239,16 @@ def test_a_handler_that_raises_is_a_500_in_the_envelope(client, caplog):
 
 
 def test_headers_come_from_profile_then_reply_and_a_request_id_is_added(double):
-    overriding = Profile(name="toy", routes=(("GET /x", lambda call: Reply(json={}, headers={
-        "X-Overridden": "reply", "toy-request-id": "req_mine"})),), error=toy_error,
-        request_id_header="toy-request-id", request_id=lambda s: "req_generated",
-        headers=lambda call: {"x-toy-limit": "100", "x-overridden": "profile"})
+    overriding = Profile(
+        name="toy",
+        routes=(
+            ("GET /x", lambda call: Reply(json={}, headers={"X-Overridden": "reply", "toy-request-id": "req_mine"})),
+        ),
+        error=toy_error,
+        request_id_header="toy-request-id",
+        request_id=lambda s: "req_generated",
+        headers=lambda call: {"x-toy-limit": "100", "x-overridden": "profile"},
+    )
     with Double(overriding) as other, httpx.Client(base_url=BASE, transport=other.transport()) as http:
         response = http.get("/x")
     assert response.headers["x-toy-limit"] == "100"
@@ -229,11 +272,13 @@ def test_same_seed_same_ids():
     def ids(seed):
         with Double(TOY, seed=seed) as made, httpx.Client(base_url=BASE, transport=made.transport()) as http:
             return [http.post("/v1/things/a").json()["n"] for _ in range(3)]
+
     assert ids(1) == ids(1)
     assert ids(1) != ids(2)
 
 
 # --- journal ---------------------------------------------------------------------------------
+
 
 def test_every_exchange_is_journalled_with_route_time_and_bodies(client, double):
     double.clock.set(1_800_000_000)
@@ -260,6 +305,7 @@ def test_secrets_in_the_query_are_redacted(client, double):
 
 def test_a_shared_journal_collects_several_doubles():
     from harness import Journal
+
     journal = Journal()
     with Double(TOY, journal=journal) as one, Double(TOY, journal=journal) as two:
         for made in (one, two):
@@ -270,13 +316,18 @@ def test_a_shared_journal_collects_several_doubles():
 
 # --- streaming -------------------------------------------------------------------------------
 
+
 def test_streams_arrive_event_by_event_and_are_journalled_whole(client, double):
     with client.stream("GET", "/v1/stream?count=3") as response:
         assert response.headers["content-type"] == "text/event-stream; charset=utf-8"
         assert "content-length" not in response.headers
         chunks = list(response.iter_raw())
-    assert chunks == [b'event: tick\ndata: {"i": 0}\n\n', b'event: tick\ndata: {"i": 1}\n\n',
-                      b'event: tick\ndata: {"i": 2}\n\n', b"data: [END]\n\n"]
+    assert chunks == [
+        b'event: tick\ndata: {"i": 0}\n\n',
+        b'event: tick\ndata: {"i": 1}\n\n',
+        b'event: tick\ndata: {"i": 2}\n\n',
+        b"data: [END]\n\n",
+    ]
     exchange = double.journal[-1]
     assert [e.type for e in exchange.response.events] == ["tick", "tick", "tick", "[END]"]
     assert exchange.error is None
@@ -286,7 +337,7 @@ def test_a_client_that_stops_reading_early_leaves_a_journalled_exchange(client, 
     with client.stream("GET", "/v1/stream?count=500") as response:
         first = next(response.iter_raw())
     assert first.startswith(b"event: tick")
-    assert client.get("/v1/now").status_code == 200   # the double is not stuck on the dropped stream
+    assert client.get("/v1/now").status_code == 200  # the double is not stuck on the dropped stream
     streamed = double.journal.filter(route="GET /v1/stream")[0]
     assert streamed.response.status == 200
     # Either the whole stream was written before the client left, or the cut is recorded.
@@ -295,8 +346,10 @@ def test_a_client_that_stops_reading_early_leaves_a_journalled_exchange(client, 
 
 # --- fault hook ------------------------------------------------------------------------------
 
+
 class Outage:
     """A tiny fault for the hook: answer 503 on one route."""
+
     name = "toy_outage"
 
     def __init__(self, route: str = "GET /v1/now") -> None:
@@ -312,7 +365,7 @@ class Stamp:
     def after(self, call: Call, reply: Reply) -> Reply:
         if call.route != "GET /v1/now":
             return reply
-        reply.headers["x-stamped"] = "1"   # edits in place: still counts as acting
+        reply.headers["x-stamped"] = "1"  # edits in place: still counts as acting
         return reply
 
 
@@ -322,7 +375,7 @@ class Watcher:
     def __init__(self) -> None:
         self.seen = []
 
-    async def after(self, call: Call, reply: Reply) -> Reply:   # async faults work too
+    async def after(self, call: Call, reply: Reply) -> Reply:  # async faults work too
         self.seen.append(reply.status)
         return reply
 
@@ -353,6 +406,7 @@ def test_a_fault_that_raises_is_a_500_in_the_envelope(client, double):
 
         def before(self, call):
             raise ValueError("bad fault")
+
     double.faults.append(Broken())
     response = client.get("/v1/now")
     assert response.status_code == 500 and "problem" in response.json()
@@ -372,6 +426,7 @@ def test_build_fault_names_unknown_faults_and_uses_registered_builders(monkeypat
 
 
 # --- control API -----------------------------------------------------------------------------
+
 
 def test_control_journal_lists_and_clears_and_is_not_journalled(client, double):
     client.post("/v1/things/t1", json={"a": 1})
@@ -414,8 +469,11 @@ def test_control_faults_use_the_registry(client, double, monkeypatch):
     register_fault("toy_outage", lambda settings, double: Outage(**settings))
     response = client.post("/__harness/faults", json={"fault": "toy_outage", "route": "GET /v1/now"})
     assert response.status_code == 201
-    assert response.json() == {"index": 0, "name": "toy_outage",
-                               "description": {"fault": "toy_outage", "route": "GET /v1/now"}}
+    assert response.json() == {
+        "index": 0,
+        "name": "toy_outage",
+        "description": {"fault": "toy_outage", "route": "GET /v1/now"},
+    }
     assert client.get("/__harness/faults").json()[0]["name"] == "toy_outage"
     assert client.get("/v1/now").status_code == 503
     assert client.delete("/__harness/faults").json() == {"removed": 1}
@@ -426,6 +484,7 @@ def test_control_faults_use_the_registry(client, double, monkeypatch):
 
 
 # --- transports ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("flavour", ["httpx", "httpx2"])
 def test_sync_transports_of_both_libraries(double, flavour):
@@ -454,14 +513,18 @@ def test_async_transports_of_both_libraries(double, flavour):
 
 
 def test_the_client_read_timeout_applies_in_process(double):
-    with httpx.Client(base_url=BASE, transport=double.transport(), timeout=0.05) as client:
-        with pytest.raises(httpx.ReadTimeout):
-            client.get("/v1/slow?seconds=1")
+    with (
+        httpx.Client(base_url=BASE, transport=double.transport(), timeout=0.05) as client,
+        pytest.raises(httpx.ReadTimeout),
+    ):
+        client.get("/v1/slow?seconds=1")
 
     async def main():
-        async with httpx2.AsyncClient(base_url=BASE, transport=double.async_transport("httpx2"),
-                                      timeout=0.05) as client:
+        async with httpx2.AsyncClient(
+            base_url=BASE, transport=double.async_transport("httpx2"), timeout=0.05
+        ) as client:
             await client.get("/v1/slow?seconds=1")
+
     with pytest.raises(httpx2.ReadTimeout):
         asyncio.run(main())
 
@@ -472,6 +535,7 @@ def test_an_unknown_flavour_is_refused(double):
 
 
 # --- servers ---------------------------------------------------------------------------------
+
 
 def test_serve_answers_over_real_http_and_streams(double):
     with double.serve() as url:
@@ -493,16 +557,14 @@ def test_several_doubles_serve_at_once_and_a_taken_port_is_named():
             assert httpx.get(first + "/v1/now").status_code == 200
             assert httpx.get(second + "/v1/now").status_code == 200
             port = int(first.rsplit(":", 1)[1])
-            with pytest.raises(InputError, match=f"port {port}"):
-                with two.serve(port=port):
-                    pass
+            with pytest.raises(InputError, match=f"port {port}"), two.serve(port=port):
+                pass
         assert len(one.journal) == 1 and len(two.journal) == 1
 
 
 def test_serve_refuses_a_non_loopback_host(double):
-    with pytest.raises(InputError, match="loopback"):
-        with double.serve(host="0.0.0.0"):
-            pass
+    with pytest.raises(InputError, match="loopback"), double.serve(host="0.0.0.0"):
+        pass
 
 
 def test_the_double_is_a_plain_asgi_app(double):
@@ -510,10 +572,12 @@ def test_the_double_is_a_plain_asgi_app(double):
         transport = httpx.ASGITransport(app=double)
         async with httpx.AsyncClient(base_url=BASE, transport=transport) as client:
             return await client.post("/v1/things/special")
+
     assert asyncio.run(main()).json()["route"] == "POST /v1/things/special"
 
 
 # --- media -----------------------------------------------------------------------------------
+
 
 def test_media_files_have_real_headers():
     png = media.png(3, 2, (9, 8, 7))
@@ -534,9 +598,16 @@ def test_media_files_have_real_headers():
 
 # --- harness serve ---------------------------------------------------------------------------
 
+
 def _harness(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "harness.cli", *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    return subprocess.Popen(
+        [sys.executable, "-m", "harness.cli", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
 
 
 def test_harness_serve_prints_its_url_answers_and_stops_cleanly():

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import httpx
 import httpx2
@@ -21,7 +22,7 @@ from harness.double import Double, VirtualClock, media
 from harness.double.call import Call, Reply, State
 from harness.providers import gemini as profile
 
-pytestmark = pytest.mark.filterwarnings("error")   # typed objects must build without a warning
+pytestmark = pytest.mark.filterwarnings("error")  # typed objects must build without a warning
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts" / "providers" / "gemini"
 HOST = "https://generativelanguage.googleapis.com"
@@ -34,41 +35,84 @@ def make_state(seed: int = 0, job_seconds: float = 60.0) -> State:
     return State(rng=random.Random(seed), clock=VirtualClock(), settings={"job_seconds": job_seconds})
 
 
-def make_call(state: State, method: str, path: str, *, body: Any = None, route: str = "",
-              params: dict[str, str] | None = None, query: dict[str, str] | None = None) -> Call:
+def make_call(
+    state: State,
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    route: str = "",
+    params: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
+) -> Call:
     raw = json.dumps(body).encode() if body is not None else b""
-    return Call(method=method, path=path, params=params or {}, query=query or {},
-                headers=(("host", "generativelanguage.googleapis.com"),), body=raw, json=body,
-                form=None, state=state, route=route)
+    return Call(
+        method=method,
+        path=path,
+        params=params or {},
+        query=query or {},
+        headers=(("host", "generativelanguage.googleapis.com"),),
+        body=raw,
+        json=body,
+        form=None,
+        state=state,
+        route=route,
+    )
 
 
 def prompt(text: str = "Why is the sky blue?", **fields: Any) -> dict[str, Any]:
     return {"contents": [{"role": "user", "parts": [{"text": text}]}], **fields}
 
 
-def generate(state: State, body: Any, model: str = MODEL, method: str = "generateContent",
-             query: dict[str, str] | None = None) -> Reply:
-    handler = {"generateContent": profile.generate_content,
-               "streamGenerateContent": profile.stream_generate_content}[method]
-    return handler(make_call(state, "POST", f"/v1beta/models/{model}:{method}", body=body, query=query,
-                             params={"model": model}, route=f"POST /v1beta/models/{{model}}:{method}"))
+def generate(
+    state: State, body: Any, model: str = MODEL, method: str = "generateContent", query: dict[str, str] | None = None
+) -> Reply:
+    handler = {"generateContent": profile.generate_content, "streamGenerateContent": profile.stream_generate_content}[
+        method
+    ]
+    return handler(
+        make_call(
+            state,
+            "POST",
+            f"/v1beta/models/{model}:{method}",
+            body=body,
+            query=query,
+            params={"model": model},
+            route=f"POST /v1beta/models/{{model}}:{method}",
+        )
+    )
 
 
 def start_video(state: State, body: Any, model: str = VEO) -> Reply:
-    return profile.predict_long_running(make_call(
-        state, "POST", f"/v1beta/models/{model}:predictLongRunning", body=body, params={"model": model},
-        route="POST /v1beta/models/{model}:predictLongRunning"))
+    return profile.predict_long_running(
+        make_call(
+            state,
+            "POST",
+            f"/v1beta/models/{model}:predictLongRunning",
+            body=body,
+            params={"model": model},
+            route="POST /v1beta/models/{model}:predictLongRunning",
+        )
+    )
 
 
 def poll(state: State, name: str) -> Reply:
-    return profile.get_resource(make_call(state, "GET", f"/v1beta/{name}", params={"name": name},
-                                          route="GET /v1beta/{name:path}"))
+    return profile.get_resource(
+        make_call(state, "GET", f"/v1beta/{name}", params={"name": name}, route="GET /v1beta/{name:path}")
+    )
 
 
 def download(state: State, file_id: str) -> Reply:
-    return profile.download_file(make_call(state, "GET", f"/v1beta/files/{file_id}:download",
-                                           params={"file_id": file_id}, query={"alt": "media"},
-                                           route="GET /v1beta/files/{file_id}:download"))
+    return profile.download_file(
+        make_call(
+            state,
+            "GET",
+            f"/v1beta/files/{file_id}:download",
+            params={"file_id": file_id},
+            query={"alt": "media"},
+            route="GET /v1beta/files/{file_id}:download",
+        )
+    )
 
 
 def file_id_of(uri: str) -> str:
@@ -76,6 +120,7 @@ def file_id_of(uri: str) -> str:
 
 
 # -- generateContent ------------------------------------------------------------
+
 
 def test_an_answer_has_candidates_usage_and_quotes_the_prompt():
     answer = generate(make_state(), prompt("Why is the sea salty?")).json
@@ -106,11 +151,14 @@ def test_a_stop_sequence_ends_the_answer_before_it_with_stop():
     assert answer["candidates"][0]["content"]["parts"][0]["text"] == "You asked: \u201csay "
 
 
-@pytest.mark.parametrize("body, says", [
-    ({}, "contents is not specified"),
-    (prompt(contents=[{"role": "user", "parts": []}]), "parts must not be empty"),
-    (prompt(contents=[{"role": "system", "parts": [{"text": "x"}]}]), "valid role"),
-])
+@pytest.mark.parametrize(
+    "body, says",
+    [
+        ({}, "contents is not specified"),
+        (prompt(contents=[{"role": "user", "parts": []}]), "parts must not be empty"),
+        (prompt(contents=[{"role": "system", "parts": [{"text": "x"}]}]), "valid role"),
+    ],
+)
 def test_a_bad_request_is_invalid_argument(body, says):
     reply = generate(make_state(), body)
     assert reply.status == 400 and reply.json["error"]["status"] == "INVALID_ARGUMENT"
@@ -126,9 +174,8 @@ def test_an_unknown_or_unsuitable_model_is_not_found(model, method):
 
 def test_a_stream_with_alt_sse_is_data_lines_that_make_the_same_answer():
     whole = generate(make_state(seed=4), prompt()).json
-    events = generate(make_state(seed=4), prompt(), method="streamGenerateContent",
-                      query={"alt": "sse"}).events
-    assert len(events) > 1 and all(e.event is None for e in events)   # plain `data:` lines
+    events = generate(make_state(seed=4), prompt(), method="streamGenerateContent", query={"alt": "sse"}).events
+    assert len(events) > 1 and all(e.event is None for e in events)  # plain `data:` lines
     chunks = [e.json for e in events]
     assert {c["responseId"] for c in chunks} == {whole["responseId"]}
     text = "".join(c["candidates"][0]["content"]["parts"][0]["text"] for c in chunks)
@@ -144,11 +191,22 @@ def test_a_stream_without_alt_sse_is_one_json_array():
 
 # -- the google.rpc.Status envelope ----------------------------------------------
 
-@pytest.mark.parametrize("status, name", [
-    (400, "INVALID_ARGUMENT"), (401, "UNAUTHENTICATED"), (403, "PERMISSION_DENIED"), (404, "NOT_FOUND"),
-    (429, "RESOURCE_EXHAUSTED"), (500, "INTERNAL"), (503, "UNAVAILABLE"), (504, "DEADLINE_EXCEEDED"),
-    (410, "FAILED_PRECONDITION"), (502, "INTERNAL"),     # unlisted: by class
-])
+
+@pytest.mark.parametrize(
+    "status, name",
+    [
+        (400, "INVALID_ARGUMENT"),
+        (401, "UNAUTHENTICATED"),
+        (403, "PERMISSION_DENIED"),
+        (404, "NOT_FOUND"),
+        (429, "RESOURCE_EXHAUSTED"),
+        (500, "INTERNAL"),
+        (503, "UNAVAILABLE"),
+        (504, "DEADLINE_EXCEEDED"),
+        (410, "FAILED_PRECONDITION"),
+        (502, "INTERNAL"),  # unlisted: by class
+    ],
+)
 def test_the_envelope_names_the_status(status, name):
     body = profile.error(status, "boom").json
     assert body["error"]["code"] == status and body["error"]["status"] == name
@@ -173,6 +231,7 @@ def test_code_and_param_become_typed_details():
 
 # -- Veo: an operation that finishes on the double's clock -----------------------
 
+
 def test_a_video_operation_is_done_after_job_seconds_with_a_downloadable_video():
     state = make_state(job_seconds=60)
     started = start_video(state, {"instances": [{"prompt": "a red fox"}], "parameters": {"sampleCount": 2}})
@@ -193,7 +252,7 @@ def test_a_video_operation_is_done_after_job_seconds_with_a_downloadable_video()
     video = download(state, file_id_of(uri))
     assert video.status == 200 and video.content_type == "video/mp4"
     assert [kind for kind, _ in media.boxes(video.body)] == ["ftyp", "moov", "mdat"]
-    assert download(state, file_id_of(samples[1]["video"]["uri"])).body != video.body   # each its own
+    assert download(state, file_id_of(samples[1]["video"]["uri"])).body != video.body  # each its own
 
 
 def test_a_videos_file_is_not_served_before_the_operation_is_done():
@@ -205,12 +264,17 @@ def test_a_videos_file_is_not_served_before_the_operation_is_done():
     assert download(state, file_id).status == 200
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"instances": []}, {"instances": [{}]},
-    {"instances": [{"prompt": "x"}], "parameters": {"aspectRatio": "4:3"}},
-    {"instances": [{"prompt": "x"}], "parameters": {"sampleCount": 9}},
-    {"instances": [{"prompt": "x"}], "parameters": {"durationSeconds": 30}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"instances": []},
+        {"instances": [{}]},
+        {"instances": [{"prompt": "x"}], "parameters": {"aspectRatio": "4:3"}},
+        {"instances": [{"prompt": "x"}], "parameters": {"sampleCount": 9}},
+        {"instances": [{"prompt": "x"}], "parameters": {"durationSeconds": 30}},
+    ],
+)
 def test_a_bad_video_request_is_invalid_argument(body):
     assert start_video(make_state(), body).json["error"]["status"] == "INVALID_ARGUMENT"
 
@@ -223,6 +287,7 @@ def test_unknown_operations_and_text_models_for_video_are_not_found():
 
 
 # -- bad days (the profile's Failures, used by the chaos layer) ----------------
+
 
 def test_job_state_stall_and_fail_work_on_operation_bodies():
     state = make_state(job_seconds=1)
@@ -246,7 +311,7 @@ def test_a_failure_marked_on_the_job_holds_for_every_later_poll():
     state = make_state(job_seconds=1)
     operation = start_video(state, {"instances": [{"prompt": "a red fox"}]}).json
     record = state.jobs[operation["name"].rsplit("/", 1)[1]]
-    record["failure"] = {"code": "internal_error", "message": "It broke."}   # what job_fail writes
+    record["failure"] = {"code": "internal_error", "message": "It broke."}  # what job_fail writes
     state.clock.advance(5)
     for _ in range(2):
         again = poll(state, operation["name"]).json
@@ -259,8 +324,9 @@ def test_a_refusal_blocks_the_prompt_or_filters_the_video():
     call = make_call(state, "POST", f"/v1beta/models/{MODEL}:generateContent", params={"model": MODEL})
     blocked = profile.refusal(call, generate(state, prompt()), None).json
     assert "candidates" not in blocked and blocked["promptFeedback"]["blockReason"] == "SAFETY"
-    streamed = profile.refusal(call, generate(state, prompt(), method="streamGenerateContent",
-                                              query={"alt": "sse"}), "PROHIBITED_CONTENT")
+    streamed = profile.refusal(
+        call, generate(state, prompt(), method="streamGenerateContent", query={"alt": "sse"}), "PROHIBITED_CONTENT"
+    )
     assert [e.json["promptFeedback"]["blockReason"] for e in streamed.events] == ["PROHIBITED_CONTENT"]
     operation = start_video(state, {"instances": [{"prompt": "a red fox"}]}).json
     state.clock.advance(2)
@@ -271,8 +337,13 @@ def test_a_refusal_blocks_the_prompt_or_filters_the_video():
 
 def test_rate_limits_and_retired_models_in_googles_words():
     state = make_state()
-    call = make_call(state, "POST", f"/v1beta/models/{MODEL}:generateContent", params={"model": MODEL},
-                     route="POST /v1beta/models/{model}:generateContent")
+    call = make_call(
+        state,
+        "POST",
+        f"/v1beta/models/{MODEL}:generateContent",
+        params={"model": MODEL},
+        route="POST /v1beta/models/{model}:generateContent",
+    )
     limited = profile.rate_limited(call, 3, True).json["error"]
     assert limited["status"] == "RESOURCE_EXHAUSTED"
     assert "FreeTier" in limited["details"][0]["violations"][0]["quotaId"]
@@ -282,6 +353,7 @@ def test_rate_limits_and_retired_models_in_googles_words():
 
 
 # -- through google-genai ----------------------------------------------------------
+
 
 @pytest.fixture
 def clock() -> VirtualClock:
@@ -297,8 +369,12 @@ def double(clock) -> Iterator[Double]:
 def in_process_options(double: Double, flavour: str = "httpx2", **extra: Any) -> types.HttpOptions:
     # google-genai takes a transport through client_args and picks httpx or
     # httpx2 from the transport's own package.
-    return types.HttpOptions(base_url=HOST, client_args={"transport": double.transport(flavour)},
-                             async_client_args={"transport": double.async_transport(flavour)}, **extra)
+    return types.HttpOptions(
+        base_url=HOST,
+        client_args={"transport": double.transport(flavour)},
+        async_client_args={"transport": double.async_transport(flavour)},
+        **extra,
+    )
 
 
 @pytest.fixture(params=["in-process", "in-process-httpx", "http"])
@@ -345,13 +421,16 @@ def test_sdk_polls_a_video_operation_until_done_and_downloads_it(double, clock, 
     # google-genai 3.4 starts Veo jobs only on Vertex (generate_videos raises on the
     # Developer API), so the job starts as a REST app starts it, then the SDK polls.
     with rest_client(double, options()) as rest:
-        started = rest.post(f"/v1beta/models/{VEO}:predictLongRunning", headers={"x-goog-api-key": "test"},
-                            json={"instances": [{"prompt": "a red fox in snow"}]})
+        started = rest.post(
+            f"/v1beta/models/{VEO}:predictLongRunning",
+            headers={"x-goog-api-key": "test"},
+            json={"instances": [{"prompt": "a red fox in snow"}]},
+        )
     assert started.status_code == 200
     operation = types.GenerateVideosOperation(name=started.json()["name"])
     polls = 0
     while not operation.done:
-        clock.advance(10)          # the virtual clock stands in for time.sleep(10)
+        clock.advance(10)  # the virtual clock stands in for time.sleep(10)
         operation = client.operations.get(operation)
         polls += 1
     assert polls == 2 and operation.error is None
@@ -378,6 +457,7 @@ def outage(call: Call) -> Reply:
 @dataclass
 class Answering:
     """A minimal fault for the double's hook: answer every call with `reply(call)`."""
+
     reply: Callable[[Call], Reply]
     name: str = "answering"
 
@@ -398,8 +478,13 @@ def test_sdk_raises_server_errors_and_quota_errors(double, client):
 
 
 def test_sdk_sees_a_blocked_prompt(double, client):
-    double.faults.append(type("Refusing", (), {"name": "refusal", "after": staticmethod(
-        lambda call, reply: profile.refusal(call, reply, None))})())
+    double.faults.append(
+        type(
+            "Refusing",
+            (),
+            {"name": "refusal", "after": staticmethod(lambda call, reply: profile.refusal(call, reply, None))},
+        )()
+    )
     response = client.models.generate_content(model=MODEL, contents="hi")
     assert not response.candidates
     assert response.prompt_feedback.block_reason == types.BlockedReason.SAFETY
@@ -409,9 +494,12 @@ def test_async_sdk_generates_and_streams(double):
     async def run() -> tuple[str, str]:
         async with genai.Client(api_key="test", http_options=in_process_options(double)).aio as client:
             whole = await client.models.generate_content(model=MODEL, contents="async sky")
-            parts = [chunk.text async for chunk in await client.models.generate_content_stream(
-                model=MODEL, contents="async sky")]
+            parts = [
+                chunk.text
+                async for chunk in await client.models.generate_content_stream(model=MODEL, contents="async sky")
+            ]
         return whole.text, "".join(parts)
+
     whole, streamed = asyncio.run(run())
     assert "async sky" in whole and "async sky" in streamed
 
@@ -426,10 +514,10 @@ def test_both_api_versions_are_served(double):
 
 # -- the chaos layer's faults, acting through this profile ---------------------
 
+
 def start_with_rest(double: Double, options: types.HttpOptions) -> types.GenerateVideosOperation:
     with rest_client(double, options) as rest:
-        started = rest.post(f"/v1beta/models/{VEO}:predictLongRunning",
-                            json={"instances": [{"prompt": "fox"}]})
+        started = rest.post(f"/v1beta/models/{VEO}:predictLongRunning", json={"instances": [{"prompt": "fox"}]})
     return types.GenerateVideosOperation(name=started.json()["name"])
 
 
@@ -449,13 +537,17 @@ def test_chaos_job_fail_fails_a_video_for_good(double, clock, client, options):
     failed = client.operations.get(operation)
     assert failed.done is True and failed.error["message"] == "Veo broke." and failed.response is None
     double.faults.remove(active)
-    assert client.operations.get(operation).error["message"] == "Veo broke."   # terminal states hold
+    assert client.operations.get(operation).error["message"] == "Veo broke."  # terminal states hold
 
 
-@pytest.mark.parametrize("fault, error, code", [
-    ("outage", errors.ServerError, 503), ("rate_limit", errors.ClientError, 429),
-    ("model_retired", errors.ClientError, 404),
-])
+@pytest.mark.parametrize(
+    "fault, error, code",
+    [
+        ("outage", errors.ServerError, 503),
+        ("rate_limit", errors.ClientError, 429),
+        ("model_retired", errors.ClientError, 404),
+    ],
+)
 def test_chaos_http_faults_reach_the_sdk_as_its_own_errors(double, client, fault, error, code):
     chaos.attach(chaos.Injection(chaos.make(fault)), double)
     with pytest.raises(error) as caught:
@@ -465,16 +557,19 @@ def test_chaos_http_faults_reach_the_sdk_as_its_own_errors(double, client, fault
 
 # -- the journal against the shipped baseline contracts ------------------------
 
+
 def test_every_exchange_checks_clean_against_the_baseline_contracts(request, double, clock, options):
     # The baselines name v1beta paths (the documented API), so this client asks for v1beta.
     client = genai.Client(api_key="test", http_options=options(api_version="v1beta"))
     request.addfinalizer(client.close)
-    client.models.generate_content(model=MODEL, contents="hello",
-                                   config=types.GenerateContentConfig(max_output_tokens=16))
+    client.models.generate_content(
+        model=MODEL, contents="hello", config=types.GenerateContentConfig(max_output_tokens=16)
+    )
     list(client.models.generate_content_stream(model=MODEL, contents="hello"))
     with rest_client(double, options()) as rest:
-        name = rest.post(f"/v1beta/models/{VEO}:predictLongRunning",
-                         json={"instances": [{"prompt": "a red fox"}]}).json()["name"]
+        name = rest.post(
+            f"/v1beta/models/{VEO}:predictLongRunning", json={"instances": [{"prompt": "a red fox"}]}
+        ).json()["name"]
     operation = client.operations.get(types.GenerateVideosOperation(name=name))
     clock.advance(30)
     operation = client.operations.get(operation)

@@ -33,8 +33,14 @@ ASK = [{"role": "user", "content": "Name three rivers in Europe"}]
 
 def sdk(base_url: str, http_client=None, cls=openai.OpenAI, **options):
     # Strict validation: the SDK checks every answer against its pydantic types.
-    return cls(api_key="sk-test", base_url=base_url + "/v1", http_client=http_client, max_retries=0,
-               _strict_response_validation=True, **options)
+    return cls(
+        api_key="sk-test",
+        base_url=base_url + "/v1",
+        http_client=http_client,
+        max_retries=0,
+        _strict_response_validation=True,
+        **options,
+    )
 
 
 @pytest.fixture
@@ -46,9 +52,8 @@ def double():
 @pytest.fixture(params=["httpx", "httpx2", "sdk-default-client", "http"])
 def client(request, double):
     if request.param == "http":
-        with double.serve() as url:
-            with sdk(url) as made:
-                yield made
+        with double.serve() as url, sdk(url) as made:
+            yield made
         return
     if request.param == "httpx":
         http_client = httpx.Client(transport=double.transport())
@@ -68,6 +73,7 @@ def raw(double):
 
 # --- chat completions ------------------------------------------------------------------------
 
+
 def test_chat_completion(client, double):
     completion = client.chat.completions.create(model="gpt-4o", messages=ASK)
     assert completion.id.startswith("chatcmpl-") and completion.object == "chat.completion"
@@ -79,15 +85,22 @@ def test_chat_completion(client, double):
     assert completion._request_id.startswith("req_")
     exchange = double.journal[-1]
     assert exchange.route == "POST /v1/chat/completions"
-    for name in ("x-request-id", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests",
-                 "x-ratelimit-reset-requests", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens"):
+    for name in (
+        "x-request-id",
+        "x-ratelimit-limit-requests",
+        "x-ratelimit-remaining-requests",
+        "x-ratelimit-reset-requests",
+        "x-ratelimit-remaining-tokens",
+        "x-ratelimit-reset-tokens",
+    ):
         value = exchange.response.header(name)
         assert value is not None and check_format(name, value) is None, (name, value)
 
 
 def test_chat_stream_with_usage(client, double):
-    stream = client.chat.completions.create(model="gpt-4o-mini", messages=ASK, stream=True,
-                                            stream_options={"include_usage": True})
+    stream = client.chat.completions.create(
+        model="gpt-4o-mini", messages=ASK, stream=True, stream_options={"include_usage": True}
+    )
     chunks = list(stream)
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
     assert "Name three rivers in Europe" in text
@@ -106,17 +119,30 @@ def test_chat_stream_without_usage_has_no_usage_chunk(client):
 
 
 def test_chat_tool_calls_and_structured_outputs(client):
-    tools = [{"type": "function", "function": {"name": "get_weather", "parameters": {
-        "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": "get_weather",
+                "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+            },
+        }
+    ]
     completion = client.chat.completions.create(model="gpt-4.1", messages=ASK, tools=tools, tool_choice="required")
     call = completion.choices[0].message.tool_calls[0]
     assert completion.choices[0].finish_reason == "tool_calls"
     assert call.function.name == "get_weather" and json.loads(call.function.arguments) == {"city": "double"}
-    schema = {"type": "object", "properties": {"rivers": {"type": "array", "items": {"type": "string"}}},
-              "required": ["rivers"], "additionalProperties": False}
+    schema = {
+        "type": "object",
+        "properties": {"rivers": {"type": "array", "items": {"type": "string"}}},
+        "required": ["rivers"],
+        "additionalProperties": False,
+    }
     completion = client.chat.completions.create(
-        model="gpt-4o", messages=ASK,
-        response_format={"type": "json_schema", "json_schema": {"name": "rivers", "schema": schema, "strict": True}})
+        model="gpt-4o",
+        messages=ASK,
+        response_format={"type": "json_schema", "json_schema": {"name": "rivers", "schema": schema, "strict": True}},
+    )
     assert json.loads(completion.choices[0].message.content) == {"rivers": []}
 
 
@@ -128,9 +154,9 @@ def test_chat_max_tokens_cuts_the_answer(client):
 
 # --- responses -------------------------------------------------------------------------------
 
+
 def test_response_and_retrieve(client):
-    response = client.responses.create(model="gpt-4.1", input="Write a haiku about rivers",
-                                       instructions="Be brief")
+    response = client.responses.create(model="gpt-4.1", input="Write a haiku about rivers", instructions="Be brief")
     assert response.id.startswith("resp_") and response.status == "completed"
     assert "Write a haiku about rivers" in response.output_text
     assert response.instructions == "Be brief"
@@ -142,10 +168,18 @@ def test_response_and_retrieve(client):
 def test_response_stream_is_typed_events_with_sequence_numbers(client, double):
     events = list(client.responses.create(model="gpt-4o", input="Hello", stream=True))
     kinds = [e.type for e in events]
-    assert kinds[:4] == ["response.created", "response.in_progress", "response.output_item.added",
-                         "response.content_part.added"]
-    assert kinds[-4:] == ["response.output_text.done", "response.content_part.done",
-                          "response.output_item.done", "response.completed"]
+    assert kinds[:4] == [
+        "response.created",
+        "response.in_progress",
+        "response.output_item.added",
+        "response.content_part.added",
+    ]
+    assert kinds[-4:] == [
+        "response.output_text.done",
+        "response.content_part.done",
+        "response.output_item.done",
+        "response.completed",
+    ]
     assert [e.sequence_number for e in events] == list(range(len(events)))
     deltas = "".join(e.delta for e in events if e.type == "response.output_text.delta")
     assert deltas == events[-1].response.output_text
@@ -155,8 +189,9 @@ def test_response_stream_is_typed_events_with_sequence_numbers(client, double):
 
 
 def test_response_input_items(client):
-    response = client.responses.create(model="gpt-5", input=[
-        {"role": "user", "content": [{"type": "input_text", "text": "Name a lake"}]}])
+    response = client.responses.create(
+        model="gpt-5", input=[{"role": "user", "content": [{"type": "input_text", "text": "Name a lake"}]}]
+    )
     assert "Name a lake" in response.output_text
 
 
@@ -176,13 +211,31 @@ def test_sdk_helpers_parse_and_stream(client):
 
 
 def test_response_function_calls_plain_and_streamed(client):
-    tools = [{"type": "function", "name": "lookup", "strict": True, "parameters": {
-        "type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"], "additionalProperties": False}}]
+    tools = [
+        {
+            "type": "function",
+            "name": "lookup",
+            "strict": True,
+            "parameters": {
+                "type": "object",
+                "properties": {"q": {"type": "string"}},
+                "required": ["q"],
+                "additionalProperties": False,
+            },
+        }
+    ]
     response = client.responses.create(model="gpt-4o", input="find it", tools=tools, tool_choice="required")
     call = response.output[0]
     assert call.type == "function_call" and call.name == "lookup" and json.loads(call.arguments) == {"q": "double"}
-    events = list(client.responses.create(model="gpt-4o", input="find it", tools=tools, stream=True,
-                                          tool_choice={"type": "function", "name": "lookup"}))
+    events = list(
+        client.responses.create(
+            model="gpt-4o",
+            input="find it",
+            tools=tools,
+            stream=True,
+            tool_choice={"type": "function", "name": "lookup"},
+        )
+    )
     kinds = [e.type for e in events]
     assert "response.function_call_arguments.done" in kinds and kinds[-1] == "response.completed"
     assert events[-1].response.output[0].call_id.startswith("call_")
@@ -190,8 +243,10 @@ def test_response_function_calls_plain_and_streamed(client):
 
 def test_background_response_moves_on_the_virtual_clock():
     clock = VirtualClock()
-    with Double("openai", clock=clock, job_seconds=10) as made, \
-            sdk(HOST, httpx.Client(transport=made.transport())) as client:
+    with (
+        Double("openai", clock=clock, job_seconds=10) as made,
+        sdk(HOST, httpx.Client(transport=made.transport())) as client,
+    ):
         created = client.responses.create(model="gpt-4o", input="later", background=True)
         assert created.status == "queued" and created.output == []
         clock.advance(5)
@@ -202,6 +257,7 @@ def test_background_response_moves_on_the_virtual_clock():
 
 
 # --- images, moderations, models -------------------------------------------------------------
+
 
 def test_image_generation_is_a_real_png(client):
     result = client.images.generate(model="gpt-image-1", prompt="a red fox", size="1024x1024")
@@ -242,9 +298,9 @@ def test_models_list_and_retrieve_carry_shutdown_dates(client):
 
 # --- videos ----------------------------------------------------------------------------------
 
+
 def test_video_create_and_poll_then_download(client, double):
-    video = client.videos.create_and_poll(prompt="A red fox trotting across fresh snow", seconds="4",
-                                          size="1280x720")
+    video = client.videos.create_and_poll(prompt="A red fox trotting across fresh snow", seconds="4", size="1280x720")
     assert video.id.startswith("video_") and video.status == "completed" and video.progress == 100
     assert video.completed_at and video.expires_at and video.error is None
     assert video.size == "1280x720" and video.seconds == "4" and video.model == "sora-2"
@@ -267,7 +323,7 @@ def test_video_list_delete_and_remix(client):
     page = client.videos.list(limit=1)
     assert [v.id for v in page.data] == [second.id] and page.has_more
     assert [v.id for v in client.videos.list(limit=1, order="asc").data] == [first.id]
-    assert [v.id for v in client.videos.list()] == [second.id, first.id]   # follows the cursor
+    assert [v.id for v in client.videos.list()] == [second.id, first.id]  # follows the cursor
     remix = client.videos.remix(first.id, prompt="the same, at dusk")
     assert remix.remixed_from_video_id == first.id and remix.status == "queued"
     deleted = client.videos.delete(second.id)
@@ -278,8 +334,10 @@ def test_video_list_delete_and_remix(client):
 
 def test_video_job_moves_on_the_virtual_clock():
     clock = VirtualClock()
-    with Double("openai", clock=clock, job_seconds=60) as made, \
-            sdk(HOST, httpx.Client(transport=made.transport())) as client:
+    with (
+        Double("openai", clock=clock, job_seconds=60) as made,
+        sdk(HOST, httpx.Client(transport=made.transport())) as client,
+    ):
         video = client.videos.create(prompt="a slow sunrise", model="sora-2-pro", seconds="8")
         assert (video.status, video.progress, video.completed_at) == ("queued", 0, None)
         clock.advance(30)
@@ -301,8 +359,15 @@ def test_video_blocked_by_moderation_fails_late(client):
 
 
 def test_video_create_also_takes_json(raw):
-    response = raw.post("/v1/videos", json={"prompt": "json body", "model": "sora-2", "seconds": "12",
-                                            "input_reference": {"image_url": "https://example.test/a.png"}})
+    response = raw.post(
+        "/v1/videos",
+        json={
+            "prompt": "json body",
+            "model": "sora-2",
+            "seconds": "12",
+            "input_reference": {"image_url": "https://example.test/a.png"},
+        },
+    )
     assert response.status_code == 200 and response.json()["seconds"] == "12"
     bad = raw.post("/v1/videos", json={"prompt": "json body", "input_reference": {}})
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "input_reference"
@@ -310,9 +375,10 @@ def test_video_create_also_takes_json(raw):
 
 # --- errors ----------------------------------------------------------------------------------
 
+
 def test_missing_model_is_a_bad_request(client):
     with pytest.raises(openai.BadRequestError) as caught:
-        client.chat.completions.create(model=None, messages=ASK)   # type: ignore[arg-type]
+        client.chat.completions.create(model=None, messages=ASK)  # type: ignore[arg-type]
     assert caught.value.type == "invalid_request_error" and caught.value.request_id.startswith("req_")
     with pytest.raises(openai.BadRequestError) as caught:
         client.responses.create(input="hi", model=openai.omit)
@@ -323,16 +389,19 @@ def test_unknown_model_is_not_found(client):
     with pytest.raises(openai.NotFoundError) as caught:
         client.chat.completions.create(model="gpt-nonexistent", messages=ASK)
     assert caught.value.code == "model_not_found"
-    assert caught.value.body == {"message": "The model `gpt-nonexistent` does not exist or you do not have "
-                                            "access to it.", "type": "invalid_request_error", "param": None,
-                                 "code": "model_not_found"}
+    assert caught.value.body == {
+        "message": "The model `gpt-nonexistent` does not exist or you do not have access to it.",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": "model_not_found",
+    }
     with pytest.raises(openai.NotFoundError):
         client.models.retrieve("no-such-model")
 
 
 def test_bad_parameters_are_bad_requests(client):
     with pytest.raises(openai.BadRequestError) as caught:
-        client.videos.create(prompt="x", seconds="5")   # type: ignore[arg-type]
+        client.videos.create(prompt="x", seconds="5")  # type: ignore[arg-type]
     assert caught.value.code == "invalid_value" and caught.value.param == "seconds"
     with pytest.raises(openai.BadRequestError) as caught:
         client.chat.completions.create(model="gpt-4o", messages=[])
@@ -358,39 +427,44 @@ def test_missing_key_unknown_route_and_bad_json_in_the_envelope(double):
         unknown = http.post("/v1/completely/unknown", headers=KEY)
         assert unknown.status_code == 404
         assert unknown.json()["error"]["message"] == "Invalid URL (POST /v1/completely/unknown)"
-        broken = http.post("/v1/chat/completions", content=b"{oops",
-                           headers={**KEY, "content-type": "application/json"})
+        broken = http.post(
+            "/v1/chat/completions", content=b"{oops", headers={**KEY, "content-type": "application/json"}
+        )
         assert broken.status_code == 400 and broken.json()["error"]["type"] == "invalid_request_error"
         assert broken.headers["x-request-id"].startswith("req_")
-    with sdk(HOST, httpx.Client(transport=double.transport())) as client:
-        with pytest.raises(openai.NotFoundError):
-            client.get("/completely/unknown", cast_to=object)
+    with sdk(HOST, httpx.Client(transport=double.transport())) as client, pytest.raises(openai.NotFoundError):
+        client.get("/completely/unknown", cast_to=object)
 
 
 def test_a_broken_handler_is_an_internal_server_error(double):
     def broken(call):
         raise RuntimeError("bug in the double")
-    double.routes = tuple(RouteHandler(r.route, broken) if r.route.template == "/v1/models" else r
-                          for r in double.routes)
-    with sdk(HOST, httpx.Client(transport=double.transport())) as client:
-        with pytest.raises(openai.InternalServerError) as caught:
-            client.models.list()
+
+    double.routes = tuple(
+        RouteHandler(r.route, broken) if r.route.template == "/v1/models" else r for r in double.routes
+    )
+    with (
+        sdk(HOST, httpx.Client(transport=double.transport())) as client,
+        pytest.raises(openai.InternalServerError) as caught,
+    ):
+        client.models.list()
     assert caught.value.type == "server_error"
 
 
 # --- async clients ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("flavour", ["httpx", "httpx2"])
 def test_async_client_streams_and_polls(double, flavour):
     http = {"httpx": httpx, "httpx2": httpx2}[flavour]
 
     async def main():
-        async with sdk(HOST, http.AsyncClient(transport=double.async_transport(flavour)),
-                       cls=openai.AsyncOpenAI) as client:
+        async with sdk(
+            HOST, http.AsyncClient(transport=double.async_transport(flavour)), cls=openai.AsyncOpenAI
+        ) as client:
             stream = await client.chat.completions.create(model="gpt-4o", messages=ASK, stream=True)
             text = "".join([c.choices[0].delta.content or "" async for c in stream])
-            answers = await asyncio.gather(*[client.responses.create(model="gpt-4o", input=f"q{i}")
-                                             for i in range(5)])
+            answers = await asyncio.gather(*[client.responses.create(model="gpt-4o", input=f"q{i}") for i in range(5)])
             video = await client.videos.create_and_poll(prompt="async fox")
             return text, answers, video
 
@@ -402,28 +476,43 @@ def test_async_client_streams_and_polls(double, flavour):
 
 # --- determinism -----------------------------------------------------------------------------
 
+
 def test_answers_repeat_for_a_seed():
     def run(seed):
-        with Double("openai", seed=seed, clock=VirtualClock()) as made, \
-                sdk(HOST, httpx.Client(transport=made.transport())) as client:
+        with (
+            Double("openai", seed=seed, clock=VirtualClock()) as made,
+            sdk(HOST, httpx.Client(transport=made.transport())) as client,
+        ):
             chat = client.chat.completions.create(model="gpt-4o", messages=ASK)
             video = client.videos.create(prompt="fox")
             return chat.id, chat.choices[0].message.content, chat.created, video.id
+
     assert run(1) == run(1)
     assert run(1)[0] != run(2)[0]
 
 
 # --- the baseline contracts ------------------------------------------------------------------
 
+
 def _exercise_every_route(client) -> None:
     client.chat.completions.create(model="gpt-4o", messages=ASK)
-    list(client.chat.completions.create(model="gpt-4o", messages=ASK, stream=True,
-                                        stream_options={"include_usage": True}))
+    list(
+        client.chat.completions.create(
+            model="gpt-4o", messages=ASK, stream=True, stream_options={"include_usage": True}
+        )
+    )
     response = client.responses.create(model="gpt-4o", input="Hello")
     client.responses.retrieve(response.id)
     list(client.responses.create(model="gpt-4o", input="Hello", stream=True))
-    list(client.responses.create(model="gpt-4o", input="Hi", stream=True, tool_choice="required",
-                                 tools=[{"type": "function", "name": "lookup", "parameters": {"type": "object"}}]))
+    list(
+        client.responses.create(
+            model="gpt-4o",
+            input="Hi",
+            stream=True,
+            tool_choice="required",
+            tools=[{"type": "function", "name": "lookup", "parameters": {"type": "object"}}],
+        )
+    )
     client.images.generate(model="gpt-image-1", prompt="a red fox")
     list(client.images.generate(model="gpt-image-1", prompt="a red fox", stream=True, partial_images=1))
     client.moderations.create(input="a calm lake")
@@ -434,9 +523,11 @@ def _exercise_every_route(client) -> None:
     client.videos.list(limit=10, order="desc")
     client.videos.remix(video.id, prompt="The same fox, now at dusk")
     client.videos.delete(video.id)
-    for bad in (lambda: client.chat.completions.create(model="gpt-nonexistent", messages=ASK),
-                lambda: client.videos.retrieve("video_missing"),
-                lambda: client.videos.create(prompt="x", seconds="5")):
+    for bad in (
+        lambda: client.chat.completions.create(model="gpt-nonexistent", messages=ASK),
+        lambda: client.videos.retrieve("video_missing"),
+        lambda: client.videos.create(prompt="x", seconds="5"),
+    ):
         with pytest.raises(openai.APIStatusError):
             bad()
 

@@ -14,8 +14,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 # Imported here, not only inside the runs: pytester takes modules first imported
 # during an in-process run out of sys.modules again afterwards, so each run would
 # import the SDKs anew (slow), and objects of two copies of a module would meet
@@ -25,13 +23,14 @@ import h11  # noqa: F401
 import httpcore  # noqa: F401
 import httpx
 import openai  # noqa: F401
+import pytest
 from google import genai  # noqa: F401
 
-import harness.cassettes  # noqa: F401
-import harness.chaos.runner  # noqa: F401
-import harness.chaos.toxiproxy.scoped  # noqa: F401
-import harness.contracts  # noqa: F401
-import harness.report.failures  # noqa: F401
+import harness.cassettes
+import harness.chaos.runner
+import harness.chaos.toxiproxy.scoped
+import harness.contracts
+import harness.report.failures
 import harness.testbed  # noqa: F401
 from harness.exchange import Exchange, Request, Response
 
@@ -43,8 +42,10 @@ def _modules_the_runs_share():
     """Serve a double once, so uvicorn's and httpcore's lazily imported modules are
     loaded before the in-process runs (see the imports above)."""
     from harness.double import Double
+
     with Double("openai") as double, double.serve() as url:
         httpx.get(url + "/v1/models")
+
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAT_CONTRACT = ROOT / "contracts" / "providers" / "openai" / "chat-completions.yaml"
@@ -65,7 +66,7 @@ def summary(result: pytest.RunResult) -> str:
     if start is None:
         return ""
     section = [lines[start]]
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if line.startswith("=") or re.match(r"\d+ (passed|failed|error)", line):
             break
         section.append(line)
@@ -74,8 +75,11 @@ def summary(result: pytest.RunResult) -> str:
 
 # --- fixtures -------------------------------------------------------------------------------------
 
+
 def test_double_fixtures_answer_in_process_over_both_http_libraries_and_over_http(pytester):
-    write(pytester, f"""
+    write(
+        pytester,
+        f"""
         import httpx, httpx2, pytest
 
         def test_sdk_clients(openai_double, anthropic_double, gemini_double, journal):
@@ -123,13 +127,16 @@ def test_double_fixtures_answer_in_process_over_both_http_libraries_and_over_htt
             assert virtual_clock.now() - before >= 30 * 86400
             openai_double.client(max_retries=0).chat.completions.create({ASK})
             assert openai_double.journal[0].started - before >= 30 * 86400
-    """)
+    """,
+    )
     result = pytester.runpytest("-q")
     result.assert_outcomes(passed=7)
 
 
 def test_chaos_fixture_injects_for_the_test_and_is_cleared_after_it(pytester):
-    write(pytester, f"""
+    write(
+        pytester,
+        f"""
         import openai, pytest
 
         def test_a_rate_limit_is_retried_after_the_wait_it_asks_for(openai_double, chaos, journal):
@@ -159,13 +166,16 @@ def test_chaos_fixture_injects_for_the_test_and_is_cleared_after_it(pytester):
         def test_e_bad_parameters_are_named(chaos):
             with pytest.raises(Exception, match="did you mean 'retry_after'"):
                 chaos.inject("rate_limit", retry_afterr=1)
-    """)
+    """,
+    )
     result = pytester.runpytest("-q")
     result.assert_outcomes(passed=5)
 
 
 def test_toxiproxy_fixture_hops_in_front_of_a_double_and_removes_its_proxies(pytester):
-    write(pytester, """
+    write(
+        pytester,
+        """
         import time, httpx
 
         def test_a_latency_on_the_hop(toxiproxy, openai_double):
@@ -179,20 +189,24 @@ def test_toxiproxy_fixture_hops_in_front_of_a_double_and_removes_its_proxies(pyt
 
         def test_b_the_proxies_of_the_last_test_are_gone(toxiproxy):
             assert toxiproxy.proxies() == {}
-    """)
+    """,
+    )
     pytester.runpytest("-q").assert_outcomes(passed=2)
 
 
 def test_toxiproxy_fixture_uses_the_server_it_is_given_and_leaves_it_clean(pytester, monkeypatch):
     from harness.chaos.toxiproxy import EmbeddedToxiproxy
 
-    write(pytester, """
+    write(
+        pytester,
+        """
         import os
 
         def test_on_the_given_server(toxiproxy, openai_double):
             assert toxiproxy.url == os.environ["GIVEN_TOXIPROXY"]
             toxiproxy.hop(openai_double)
-    """)
+    """,
+    )
     with EmbeddedToxiproxy() as url:
         monkeypatch.setenv("GIVEN_TOXIPROXY", url)
         pytester.runpytest("-q", f"--harness-toxiproxy-url={url}").assert_outcomes(passed=1)
@@ -200,24 +214,34 @@ def test_toxiproxy_fixture_uses_the_server_it_is_given_and_leaves_it_clean(pytes
 
 
 def test_cassette_fixture_records_redacted_beside_the_test_and_replays_without_network(pytester):
-    write(pytester, """
+    write(
+        pytester,
+        """
         import httpx
 
         def test_record(cassette, openai_double):
             reply = httpx.get(openai_double.url + "/v1/models",
                               headers={"authorization": "Bearer sk-live-abcdefghijkl"})
             assert reply.status_code == 200
-    """, name="test_rec")
+    """,
+        name="test_rec",
+    )
     pytester.runpytest("-q", "--harness-record-mode=once").assert_outcomes(passed=1)
     recorded = pytester.path / "cassettes" / "test_rec" / "test_record.yaml"
     assert "REDACTED" in recorded.read_text() and "sk-live-abcdefghijkl" not in recorded.read_text()
 
     from harness.cassettes import write as write_cassette
-    models = Exchange(request=Request(method="GET", url="https://api.openai.com/v1/models"),
-                      response=Response(status=200, body=b'{"object": "list", "data": []}',
-                                        headers=(("content-type", "application/json"),)))
+
+    models = Exchange(
+        request=Request(method="GET", url="https://api.openai.com/v1/models"),
+        response=Response(
+            status=200, body=b'{"object": "list", "data": []}', headers=(("content-type", "application/json"),)
+        ),
+    )
     write_cassette([models], pytester.path / "cassettes" / "test_replay" / "test_replayed.yaml")
-    write(pytester, """
+    write(
+        pytester,
+        """
         import httpx
 
         def test_replayed(cassette):
@@ -226,7 +250,9 @@ def test_cassette_fixture_records_redacted_beside_the_test_and_replays_without_n
 
         def test_unrecorded(cassette):
             httpx.get("https://api.openai.com/v1/files")
-    """, name="test_replay")
+    """,
+        name="test_replay",
+    )
     result = pytester.runpytest("-q", "test_replay.py")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*CannotOverwriteExistingCassetteException*"])
@@ -264,23 +290,27 @@ CHAOS_SUITE = f"""
 def test_chaos_mark_with_n_faults_makes_n_test_items(pytester):
     write(pytester, CHAOS_SUITE)
     collected = pytester.runpytest("--co", "-q")
-    collected.stdout.fnmatch_lines([
-        "test_app.py::test_every_fault_is_an_error_to_the_sdk[[]outage[]]",
-        "test_app.py::test_every_fault_is_an_error_to_the_sdk[[]outage-status=502[]]",
-        "test_app.py::test_every_fault_is_an_error_to_the_sdk[[]rate_limit[]]",
-        "test_app.py::test_every_fault_is_an_error_to_the_sdk[[]gone[]]",
-        "test_app.py::test_two_marks_two_runs[[]refusal[]]",
-        "test_app.py::test_two_marks_two_runs[[]model_retired[]]",
-        "test_app.py::test_one_fault_is_applied_without_parametrizing",
-        "8 tests collected*",
-    ])
+    collected.stdout.fnmatch_lines(
+        [
+            "test_app.py::test_every_fault_is_an_error_to_the_sdk[[]outage[]]",
+            "test_app.py::test_every_fault_is_an_error_to_the_sdk[[]outage-status=502[]]",
+            "test_app.py::test_every_fault_is_an_error_to_the_sdk[[]rate_limit[]]",
+            "test_app.py::test_every_fault_is_an_error_to_the_sdk[[]gone[]]",
+            "test_app.py::test_two_marks_two_runs[[]refusal[]]",
+            "test_app.py::test_two_marks_two_runs[[]model_retired[]]",
+            "test_app.py::test_one_fault_is_applied_without_parametrizing",
+            "8 tests collected*",
+        ]
+    )
     result = pytester.runpytest("-q", "--strict-markers")
     result.assert_outcomes(passed=8)
     assert "faults injected: 5 calls acted on (gone 1, outage 3, rate_limit 1) in 5 tests" in summary(result)
 
 
 def test_chaos_mark_with_an_unknown_fault_fails_the_test_with_the_reason(pytester):
-    write(pytester, """
+    write(
+        pytester,
+        """
         import pytest
 
         @pytest.mark.chaos("rate_limt", provider="openai")
@@ -290,11 +320,16 @@ def test_chaos_mark_with_an_unknown_fault_fails_the_test_with_the_reason(pyteste
         @pytest.mark.chaos()
         def test_no_fault():
             pass
-    """)
+    """,
+    )
     result = pytester.runpytest("-q")
     result.assert_outcomes(errors=2)
-    result.stdout.fnmatch_lines(["*@pytest.mark.chaos: unknown fault 'rate_limt'; did you mean 'rate_limit'?*",
-                                 "*@pytest.mark.chaos: @pytest.mark.chaos takes one fault name*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*@pytest.mark.chaos: unknown fault 'rate_limt'; did you mean 'rate_limit'?*",
+            "*@pytest.mark.chaos: @pytest.mark.chaos takes one fault name*",
+        ]
+    )
     assert "Traceback" not in result.stdout.str()
 
 
@@ -336,16 +371,19 @@ def test_contract_mark_fails_a_test_whose_exchanges_break_the_contract(pytester)
     write(pytester, CONTRACT_SUITE)
     result = pytester.runpytest("-q", "--strict-markers")
     result.assert_outcomes(passed=1, failed=3)
-    result.stdout.fnmatch_lines([
-        "*_ test_breaks_the_contract _*",
-        "contract violated: 1 violation in 1 exchange checked against openai/chat-completions",
-        "  openai/chat-completions / create a chat completion: body /choices/0/message/role: "
-        "expected present, got missing in POST /v1/chat/completions -> 200",
-        "*- harness -*",
-        "seed * (derived from --harness-seed 0 and the test id)*",
-    ])
-    result.stdout.fnmatch_lines(["*the test's own failure*", "*- harness contracts -*",
-                                 "contract violated: 1 violation*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*_ test_breaks_the_contract _*",
+            "contract violated: 1 violation in 1 exchange checked against openai/chat-completions",
+            "  openai/chat-completions / create a chat completion: body /choices/0/message/role: "
+            "expected present, got missing in POST /v1/chat/completions -> 200",
+            "*- harness -*",
+            "seed * (derived from --harness-seed 0 and the test id)*",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        ["*the test's own failure*", "*- harness contracts -*", "contract violated: 1 violation*"]
+    )
     result.stdout.fnmatch_lines(["*contracts: *missing.yaml: no such file or folder*"])
     text = summary(result)
     assert "contracts checked: 3 exchanges in 3 tests (openai/chat-completions 3)" in text
@@ -369,7 +407,9 @@ def test_harness_contracts_option_and_ini_check_every_test_that_uses_a_double(py
     folder = contracts_dir(pytester)
     (pytester.path / "strict").mkdir()
     (pytester.path / "strict" / "chat.yaml").write_text(STRICT_CONTRACT)
-    write(pytester, f"""
+    write(
+        pytester,
+        f"""
         import pytest
 
         DRIFT = dict(provider="openai", pointer="/choices/0/finish_reason", op="enum", to="bored")
@@ -388,11 +428,13 @@ def test_harness_contracts_option_and_ini_check_every_test_that_uses_a_double(py
 
         def test_without_doubles():
             pass
-    """)
+    """,
+    )
     by_option = pytester.runpytest("-q", "--strict-markers", f"--harness-contracts={folder / 'chat.yaml'}")
     by_option.assert_outcomes(passed=3, failed=1)
-    by_option.stdout.fnmatch_lines(["*_ test_drifted_under_a_bare_contract_mark _*",
-                                    "*body /choices/0/finish_reason*bored*"])
+    by_option.stdout.fnmatch_lines(
+        ["*_ test_drifted_under_a_bare_contract_mark _*", "*body /choices/0/finish_reason*bored*"]
+    )
     assert "contracts checked: 2 exchanges in 3 tests (openai/chat-completions 2)" in summary(by_option)
 
     without = pytester.runpytest("-q")
@@ -402,7 +444,9 @@ def test_harness_contracts_option_and_ini_check_every_test_that_uses_a_double(py
     pytester.makeini("[pytest]\nharness_contracts = strict\n")
     by_ini = pytester.runpytest("-q")
     by_ini.assert_outcomes(passed=2, failed=2)
-    by_ini.stdout.fnmatch_lines(["*_ test_clean _*", "  app/strict-chat / chat: body /service_tier_v9: expected present, got missing*"])
+    by_ini.stdout.fnmatch_lines(
+        ["*_ test_clean _*", "  app/strict-chat / chat: body /service_tier_v9: expected present, got missing*"]
+    )
 
 
 def ask_app(pytester) -> Path:
@@ -415,7 +459,9 @@ def ask_app(pytester) -> Path:
 
 def test_scenario_mark_runs_the_file_as_the_test_and_reports_it(pytester):
     ask_app(pytester)
-    write(pytester, """
+    write(
+        pytester,
+        """
         import pytest
 
         @pytest.mark.scenario("apps/ask/sunset.yaml")
@@ -429,16 +475,19 @@ def test_scenario_mark_runs_the_file_as_the_test_and_reports_it(pytester):
         @pytest.mark.scenario("apps/ask/nowhere.yaml")
         def test_a_missing_file():
             pass
-    """)
+    """,
+    )
     result = pytester.runpytest("-q", "--strict-markers", "--harness-report", "out")
     result.assert_outcomes(passed=1, failed=1, errors=1)
-    result.stdout.fnmatch_lines([
-        "*scenario 'ask-openai-sunset' (*broken.yaml) failed: 1 of 8 checks",
-        "  ✗ max_calls: 0, *: 1 call(s), at most 0 allowed during steps [[]1[]] (*broken.yaml:20)",
-        "      openai: POST /v1/chat/completions -> 410 fault=gone*",
-        "*- harness -*",
-        "seed 7 (the `seed:` of *broken.yaml)*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*scenario 'ask-openai-sunset' (*broken.yaml) failed: 1 of 8 checks",
+            "  ✗ max_calls: 0, *: 1 call(s), at most 0 allowed during steps [[]1[]] (*broken.yaml:20)",
+            "      openai: POST /v1/chat/completions -> 410 fault=gone*",
+            "*- harness -*",
+            "seed 7 (the `seed:` of *broken.yaml)*",
+        ]
+    )
     result.stdout.fnmatch_lines(["*nowhere.yaml*"])
     assert "the body must not run" not in result.stdout.str()
     assert "scenarios: 1 held, 1 failed" in summary(result)
@@ -506,33 +555,39 @@ def test_seeds_are_derived_per_test_and_repeat_from_run_to_run(pytester, monkeyp
 def test_the_seed_of_a_failed_test_is_in_its_report_and_reproduces_it(pytester):
     from harness.testid import seed_for
 
-    write(pytester, """
+    write(
+        pytester,
+        """
         def test_fails(harness_seed):
             assert harness_seed < 0
-    """)
+    """,
+    )
     result = pytester.runpytest("-q", "--harness-seed", "42")
     seed = seed_for(42, "test_app.py::test_fails")
-    result.stdout.fnmatch_lines([
-        "*- harness -*",
-        f"seed {seed} (derived from --harness-seed 42 and the test id); "
-        f"rerun it alone with: pytest 'test_app.py::test_fails' --harness-seed 42",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*- harness -*",
+            f"seed {seed} (derived from --harness-seed 42 and the test id); "
+            f"rerun it alone with: pytest 'test_app.py::test_fails' --harness-seed 42",
+        ]
+    )
     pytester.makeini("[pytest]\nharness_seed = 42\n")
     pytester.runpytest("-q").stdout.fnmatch_lines([f"seed {seed} (derived from --harness-seed 42 and the test id)*"])
     chosen = pytester.runpytest("-q", "--harness-seed", "random")
-    line = next(l for l in chosen.outlines if "rerun it alone with" in l)
+    line = next(line for line in chosen.outlines if "rerun it alone with" in line)
     picked = int(line.rsplit(" ", 1)[1])
     assert f"seed {seed_for(picked, 'test_app.py::test_fails')} " in line
     assert f"base seed {picked} (rerun with --harness-seed {picked})" in summary(chosen)
 
 
-def test_under_xdist_seeds_repeat_each_worker_has_its_own_proxies_and_the_controller_sums_up(
-        pytester, monkeypatch):
+def test_under_xdist_seeds_repeat_each_worker_has_its_own_proxies_and_the_controller_sums_up(pytester, monkeypatch):
     contracts_dir(pytester)
     write(pytester, SEEDED_SUITE, name="test_seeded")
     write(pytester, CHAOS_SUITE)
     write(pytester, CONTRACT_SUITE, name="test_contracts")
-    write(pytester, """
+    write(
+        pytester,
+        """
         import os
 
         def test_proxy_names_are_per_worker(toxiproxy, openai_double):
@@ -545,11 +600,14 @@ def test_under_xdist_seeds_repeat_each_worker_has_its_own_proxies_and_the_contro
                 openai_double.client(max_retries=0).models.list()
             except Exception:
                 anthropic_double.client(max_retries=0).models.list()
-    """, name="test_workers")
+    """,
+        name="test_workers",
+    )
     monkeypatch.setenv("SEEDS_OUT", str(pytester.path / "seeds-xdist"))
     # Unrelated plugins blocked: each worker is a fresh interpreter, and they only add start-up time.
-    result = pytester.runpytest("-p", "xdist", "-n", "2", "-q", "--harness-report", "out",
-                                "-p", "no:schemathesis", "-p", "no:hypothesispytest")
+    result = pytester.runpytest(
+        "-p", "xdist", "-n", "2", "-q", "--harness-report", "out", "-p", "no:schemathesis", "-p", "no:hypothesispytest"
+    )
     result.assert_outcomes(passed=16, failed=3)
     text = summary(result)
     assert "19 tests used the harness" in text
@@ -564,18 +622,25 @@ def test_under_xdist_seeds_repeat_each_worker_has_its_own_proxies_and_the_contro
 
 
 def test_the_summary_appears_only_in_runs_that_used_the_harness(pytester):
-    write(pytester, """
+    write(
+        pytester,
+        """
         def test_plain():
             assert 1 + 1 == 2
-    """)
+    """,
+    )
     result = pytester.runpytest("-q")
     result.assert_outcomes(passed=1)
     assert "harness" not in result.stdout.str()
 
-    write(pytester, """
+    write(
+        pytester,
+        """
         def test_uses_a_double(openai_double):
             openai_double.client(max_retries=0).models.list()
-    """, name="test_double")
+    """,
+        name="test_double",
+    )
     used = summary(pytester.runpytest("-q"))
     assert used.splitlines()[1:] == [
         "1 test used the harness; 1 exchange with provider doubles; base seed 0 (rerun with --harness-seed 0)",
@@ -587,14 +652,24 @@ def test_the_summary_appears_only_in_runs_that_used_the_harness(pytester):
 
 # --- options and start-up -------------------------------------------------------------------------
 
+
 def test_options_markers_and_bad_values_are_explained(pytester):
     helped = pytester.runpytest("--help")
-    helped.stdout.fnmatch_lines(["*--harness-seed=N*", "*--harness-contracts=PATH*", "*--harness-report=DIR*",
-                                 "*--harness-record-mode=MODE*", "*--harness-toxiproxy-url=URL*",
-                                 "*harness_seed (string)*", "*harness_contracts (paths)*"])
+    helped.stdout.fnmatch_lines(
+        [
+            "*--harness-seed=N*",
+            "*--harness-contracts=PATH*",
+            "*--harness-report=DIR*",
+            "*--harness-record-mode=MODE*",
+            "*--harness-toxiproxy-url=URL*",
+            "*harness_seed (string)*",
+            "*harness_contracts (paths)*",
+        ]
+    )
     markers = pytester.runpytest("--markers")
-    markers.stdout.fnmatch_lines(["@pytest.mark.chaos(fault, **params):*", "@pytest.mark.contract(*paths):*",
-                                  "@pytest.mark.scenario(path):*"])
+    markers.stdout.fnmatch_lines(
+        ["@pytest.mark.chaos(fault, **params):*", "@pytest.mark.contract(*paths):*", "@pytest.mark.scenario(path):*"]
+    )
     bad = pytester.runpytest("--harness-seed", "seven")
     bad.stderr.fnmatch_lines(["*--harness-seed must be a whole number or 'random', not 'seven'*"])
     mode = pytester.runpytest("--harness-record-mode", "sometimes")
@@ -604,33 +679,58 @@ def test_options_markers_and_bad_values_are_explained(pytester):
 def test_record_modes_are_the_cassette_modes():
     from harness.cassettes import RECORD_MODES
     from harness.pytest_plugin import RECORD_MODES as PLUGIN_MODES
+
     assert PLUGIN_MODES == RECORD_MODES
 
 
 def test_loading_the_plugin_imports_nothing_heavy():
-    probe = ("import sys, pytest; before = set(sys.modules); import harness.pytest_plugin; "
-             "print('\\n'.join(sorted(set(sys.modules) - before)))")
+    probe = (
+        "import sys, pytest; before = set(sys.modules); import harness.pytest_plugin; "
+        "print('\\n'.join(sorted(set(sys.modules) - before)))"
+    )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
-    heavy = [m for m in loaded if m.split(".")[0] in ("httpx", "httpx2", "openai", "anthropic", "google", "vcr",
-                                                       "jsonschema", "uvicorn", "starlette", "yaml", "toxiproxy")
-             or m.startswith(("harness.double", "harness.chaos", "harness.contracts", "harness.cassettes"))]
+    heavy = [
+        m
+        for m in loaded
+        if m.split(".")[0]
+        in (
+            "httpx",
+            "httpx2",
+            "openai",
+            "anthropic",
+            "google",
+            "vcr",
+            "jsonschema",
+            "uvicorn",
+            "starlette",
+            "yaml",
+            "toxiproxy",
+        )
+        or m.startswith(("harness.double", "harness.chaos", "harness.contracts", "harness.cassettes"))
+    ]
     assert heavy == []
 
 
 # --- the library under the plugin -----------------------------------------------------------------
 
+
 def test_a_seed_is_a_stable_hash_of_the_base_and_the_test_id():
     from harness.testid import folder_name, seed_for
+
     assert seed_for(0, "tests/test_x.py::test_y") == seed_for(0, "tests/test_x.py::test_y")
     assert seed_for(0, "tests/test_x.py::test_y") != seed_for(1, "tests/test_x.py::test_y")
-    assert seed_for(0, "a") == 1172215386       # fixed forever: a recorded seed must reproduce
+    assert seed_for(0, "a") == 1172215386  # fixed forever: a recorded seed must reproduce
     assert folder_name("t.py::a/b") != folder_name("t.py::a_b")
 
 
 def test_chaos_ids_show_only_what_tells_faults_of_one_name_apart():
     from harness.marks import FaultSpec, spec_ids
-    specs = [FaultSpec("outage", {"provider": "openai"}), FaultSpec("outage", {"provider": "openai", "status": 502}),
-             FaultSpec("gone", {"provider": "openai"})]
+
+    specs = [
+        FaultSpec("outage", {"provider": "openai"}),
+        FaultSpec("outage", {"provider": "openai", "status": 502}),
+        FaultSpec("gone", {"provider": "openai"}),
+    ]
     assert spec_ids(specs) == ["outage", "outage-status=502", "gone"]
 
 
@@ -638,9 +738,16 @@ def test_a_fallback_is_a_success_after_another_provider_failed():
     from harness.tally import fallbacks
 
     def x(provider: str, status: int | None) -> Exchange:
-        return Exchange(request=Request(), provider=provider,
-                        response=Response(status=status) if status else None, error=None if status else "reset")
+        return Exchange(
+            request=Request(),
+            provider=provider,
+            response=Response(status=status) if status else None,
+            error=None if status else "reset",
+        )
+
     assert fallbacks([x("openai", 200), x("anthropic", 200)]) == []
     assert fallbacks([x("openai", 503), x("openai", 200)]) == []
-    assert fallbacks([x("openai", None), x("anthropic", 429), x("gemini", 200)]) == \
-        ["openai -> gemini", "anthropic -> gemini"]
+    assert fallbacks([x("openai", None), x("anthropic", 429), x("gemini", 200)]) == [
+        "openai -> gemini",
+        "anthropic -> gemini",
+    ]

@@ -13,7 +13,6 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from echo_server import echo_server  # noqa: F401  (pytest fixture)
 
 from harness.cassettes import load, load_path
 from harness.cli import main
@@ -74,9 +73,11 @@ def _contracts(folder: Path, **files: str) -> Path:
 
 
 def _canaries(monkeypatch) -> dict[str, str]:
-    keys = {"OPENAI_API_KEY": f"sk-canary-{secrets.token_hex(12)}",
-            "ANTHROPIC_API_KEY": f"sk-ant-canary-{secrets.token_hex(12)}",
-            "GEMINI_API_KEY": f"AIza-canary-{secrets.token_hex(12)}"}
+    keys = {
+        "OPENAI_API_KEY": f"sk-canary-{secrets.token_hex(12)}",
+        "ANTHROPIC_API_KEY": f"sk-ant-canary-{secrets.token_hex(12)}",
+        "GEMINI_API_KEY": f"AIza-canary-{secrets.token_hex(12)}",
+    }
     for name, value in keys.items():
         monkeypatch.setenv(name, value)
     return keys
@@ -89,8 +90,20 @@ def _every_byte_under(folder: Path) -> bytes:
 
 
 def _record_args(contracts: Path, cassettes: Path, url: str, *extra: str) -> list[str]:
-    return ["record", "--contracts", str(contracts), "--cassettes", str(cassettes),
-            "--base-url", f"openai={url}", "--base-url", f"anthropic={url}", "--base-url", f"gemini={url}", *extra]
+    return [
+        "record",
+        "--contracts",
+        str(contracts),
+        "--cassettes",
+        str(cassettes),
+        "--base-url",
+        f"openai={url}",
+        "--base-url",
+        f"anthropic={url}",
+        "--base-url",
+        f"gemini={url}",
+        *extra,
+    ]
 
 
 def _assert_no_canary(data: bytes, keys: dict[str, str]) -> None:
@@ -100,6 +113,7 @@ def _assert_no_canary(data: bytes, keys: dict[str, str]) -> None:
 
 
 # -- the canary ---------------------------------------------------------------
+
 
 def test_canary_keys_never_reach_a_cassette(tmp_path, echo_server, monkeypatch, capsys):
     keys = _canaries(monkeypatch)
@@ -117,7 +131,10 @@ def test_canary_keys_never_reach_a_cassette(tmp_path, echo_server, monkeypatch, 
     _assert_no_canary(_every_byte_under(cassettes), keys)
     _assert_no_canary((out.out + out.err).encode(), keys)
     assert sorted(p.name for p in cassettes.iterdir()) == [
-        "canary__anthropic-messages.yaml", "canary__gemini.yaml", "canary__openai-videos.yaml"]
+        "canary__anthropic-messages.yaml",
+        "canary__gemini.yaml",
+        "canary__openai-videos.yaml",
+    ]
 
 
 def test_canary_shapes_stay_and_query_key_is_redacted(tmp_path, echo_server, monkeypatch):
@@ -132,26 +149,33 @@ def test_canary_shapes_stay_and_query_key_is_redacted(tmp_path, echo_server, mon
     assert "query-key-from-the-contract" not in gemini_text
     (gemini,) = load(cassettes / "canary__gemini.yaml")
     assert gemini.request.header("x-goog-api-key") == "REDACTED"
-    assert gemini.response.json["headers"]["x-goog-api-key"] == "REDACTED"    # the echo, scrubbed
+    assert gemini.response.json["headers"]["x-goog-api-key"] == "REDACTED"  # the echo, scrubbed
     (anthropic,) = load(cassettes / "canary__anthropic-messages.yaml")
     assert anthropic.request.header("x-api-key") == "REDACTED"
     assert anthropic.request.header("anthropic-version") == "2023-06-01"
-    assert [e.type for e in anthropic.response.events][0] == "message_start"
+    assert next(e.type for e in anthropic.response.events) == "message_start"
     openai_ = load(cassettes / "canary__openai-videos.yaml")
     assert all(x.request.header("authorization") == "REDACTED" for x in openai_)
     assert openai_[2].request.header("openai-project") == "REDACTED"
 
 
 def test_canary_in_a_subprocess(tmp_path, echo_server):
-    keys = {"OPENAI_API_KEY": f"sk-canary-{secrets.token_hex(12)}",
-            "ANTHROPIC_API_KEY": f"sk-ant-canary-{secrets.token_hex(12)}",
-            "GEMINI_API_KEY": f"AIza-canary-{secrets.token_hex(12)}"}
+    keys = {
+        "OPENAI_API_KEY": f"sk-canary-{secrets.token_hex(12)}",
+        "ANTHROPIC_API_KEY": f"sk-ant-canary-{secrets.token_hex(12)}",
+        "GEMINI_API_KEY": f"AIza-canary-{secrets.token_hex(12)}",
+    }
     contracts = _contracts(tmp_path / "contracts", openai=OPENAI, anthropic=ANTHROPIC, gemini=GEMINI)
     cassettes = tmp_path / "cassettes"
     env = {**os.environ, **keys, "PYTHONPATH": str(REPO)}
 
-    done = subprocess.run([sys.executable, "-m", "harness.cli", *_record_args(contracts, cassettes, echo_server.url)],
-                          env=env, cwd=tmp_path, capture_output=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "harness.cli", *_record_args(contracts, cassettes, echo_server.url)],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+    )
 
     assert done.returncode == 0, done.stderr.decode()
     assert b"wrote" in done.stdout
@@ -162,6 +186,7 @@ def test_canary_in_a_subprocess(tmp_path, echo_server):
 
 
 # -- what record does ---------------------------------------------------------
+
 
 def test_ids_from_earlier_answers_fill_path_parameters(tmp_path, echo_server, monkeypatch, capsys):
     _canaries(monkeypatch)
@@ -205,7 +230,7 @@ def test_budget_caps_requests_across_contracts(tmp_path, echo_server, monkeypatc
     assert main(_record_args(contracts, tmp_path / "cassettes", echo_server.url, "--budget", "2")) == 0
 
     out = capsys.readouterr().out
-    assert len(echo_server.hits) == 2     # contracts go in file order: anthropic's one, then openai's first
+    assert len(echo_server.hits) == 2  # contracts go in file order: anthropic's one, then openai's first
     assert "not sent: 2 example(s) of canary/openai-videos: the request budget is used up" in out
 
 
@@ -237,22 +262,34 @@ def test_record_mode_none_without_a_cassette_fails_clearly(tmp_path, echo_server
 def test_unreachable_provider_is_a_failure_not_a_traceback(tmp_path, monkeypatch, capsys):
     _canaries(monkeypatch)
     contracts = _contracts(tmp_path / "contracts", anthropic=ANTHROPIC)
-    with socket.socket() as sock:          # a port nothing listens on
+    with socket.socket() as sock:  # a port nothing listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
 
-    code = main(["record", "--contracts", str(contracts), "--cassettes", str(tmp_path / "c"),
-                 "--base-url", f"anthropic=http://127.0.0.1:{port}"])
+    code = main(
+        [
+            "record",
+            "--contracts",
+            str(contracts),
+            "--cassettes",
+            str(tmp_path / "c"),
+            "--base-url",
+            f"anthropic=http://127.0.0.1:{port}",
+        ]
+    )
 
     assert code == 1
     assert "failed canary/anthropic-messages: POST /v1/messages -> no response (ConnectError" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--base-url", "openai"], "--base-url takes PROVIDER=URL"),
-    (["--base-url", "mistral=http://127.0.0.1:1"], "unknown provider 'mistral'"),
-    (["--base-url", "openai=ftp://x"], "must start with http:// or https://"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--base-url", "openai"], "--base-url takes PROVIDER=URL"),
+        (["--base-url", "mistral=http://127.0.0.1:1"], "unknown provider 'mistral'"),
+        (["--base-url", "openai=ftp://x"], "must start with http:// or https://"),
+    ],
+)
 def test_bad_base_url_is_bad_input(tmp_path, capsys, args, message):
     contracts = _contracts(tmp_path / "contracts", openai=OPENAI)
 
@@ -269,6 +306,7 @@ def test_missing_contracts_and_bad_budget_are_bad_input(tmp_path, capsys):
 
 
 # -- the live sender on its own -----------------------------------------------
+
 
 def test_each_provider_gets_its_own_key_header_and_default_host(tmp_path):
     seen: list[httpx.Request] = []
@@ -290,7 +328,10 @@ def test_each_provider_gets_its_own_key_header_and_default_host(tmp_path):
     assert {x.provider for x in run.exchanges} == {"openai", "anthropic", "gemini"}
     assert all(x.elapsed >= 0 and x.started > 0 for x in run.exchanges)
     assert [x.route for x in run.exchanges if x.provider == "openai"] == [
-        "POST /v1/videos", "GET /v1/videos/{video_id}", "POST /v1/chat/completions"]
+        "POST /v1/videos",
+        "GET /v1/videos/{video_id}",
+        "POST /v1/chat/completions",
+    ]
     # What is handed back carries no key, not even the echoed one.
     for exchange in run.exchanges:
         assert b"sk-openai-key-1" not in exchange.response.body
@@ -305,14 +346,20 @@ def test_base_urls_override_per_provider_and_absent_keys_skip(tmp_path):
         return httpx.Response(200, json={})
 
     contracts = load_contracts(_contracts(tmp_path, openai=OPENAI, anthropic=ANTHROPIC, gemini=GEMINI))
-    run = send_examples(contracts, env={"OPENAI_API_KEY": "sk-openai-key-1"},
-                        base_urls={"openai": "http://127.0.0.1:9/proxy/"}, transport=httpx.MockTransport(answer))
+    run = send_examples(
+        contracts,
+        env={"OPENAI_API_KEY": "sk-openai-key-1"},
+        base_urls={"openai": "http://127.0.0.1:9/proxy/"},
+        transport=httpx.MockTransport(answer),
+    )
 
     assert seen[0] == "http://127.0.0.1:9/proxy/v1/videos"
-    assert run.skipped == ("skipped anthropic: ANTHROPIC_API_KEY is not set",
-                           "skipped gemini: GEMINI_API_KEY or GOOGLE_API_KEY is not set",
-                           "skipped canary/openai-videos / 'get the video': nothing gives {video_id} in "
-                           "/v1/videos/{video_id} (no param, no earlier answer)")
+    assert run.skipped == (
+        "skipped anthropic: ANTHROPIC_API_KEY is not set",
+        "skipped gemini: GEMINI_API_KEY or GOOGLE_API_KEY is not set",
+        "skipped canary/openai-videos / 'get the video': nothing gives {video_id} in "
+        "/v1/videos/{video_id} (no param, no earlier answer)",
+    )
 
 
 def test_load_path_reads_what_record_wrote(tmp_path, echo_server, monkeypatch):
@@ -347,11 +394,17 @@ def test_params_and_google_resource_names_fill_gemini_paths(tmp_path):
         return httpx.Response(200, json={"name": "models/veo-3.1-generate-preview/operations/op123", "done": False})
 
     contracts = load_contracts(_contracts(tmp_path, veo=VEO))
-    run = send_examples(contracts, env={"GEMINI_API_KEY": "AIza-key-123"}, params={"model": "veo-3.1-generate-preview"},
-                        transport=httpx.MockTransport(answer))
+    run = send_examples(
+        contracts,
+        env={"GEMINI_API_KEY": "AIza-key-123"},
+        params={"model": "veo-3.1-generate-preview"},
+        transport=httpx.MockTransport(answer),
+    )
 
-    assert seen == ["/v1beta/models/veo-3.1-generate-preview:predictLongRunning",
-                    "/v1beta/models/veo-3.1-generate-preview/operations/op123"]
+    assert seen == [
+        "/v1beta/models/veo-3.1-generate-preview:predictLongRunning",
+        "/v1beta/models/veo-3.1-generate-preview/operations/op123",
+    ]
     assert run.skipped == ()
 
 

@@ -21,10 +21,16 @@ from harness.exchange import Exchange, Request, Response
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
 # contracts/scenarios/ holds chaos scenario files beside the contracts they rehearse; they are not contracts.
-FILES = sorted(p for p in CONTRACTS.rglob("*") if p.suffix in (".yaml", ".yml", ".json")
-               and p.relative_to(CONTRACTS).parts[0] != "scenarios")
-HOSTS = {"openai": "https://api.openai.com", "anthropic": "https://api.anthropic.com",
-         "gemini": "https://generativelanguage.googleapis.com"}
+FILES = sorted(
+    p
+    for p in CONTRACTS.rglob("*")
+    if p.suffix in (".yaml", ".yml", ".json") and p.relative_to(CONTRACTS).parts[0] != "scenarios"
+)
+HOSTS = {
+    "openai": "https://api.openai.com",
+    "anthropic": "https://api.anthropic.com",
+    "gemini": "https://generativelanguage.googleapis.com",
+}
 
 
 @cache
@@ -34,13 +40,14 @@ def contract(name: str):
 
 # -- building exchanges -------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Call:
-    contract: str                 # path under contracts/, without .yaml
+    contract: str  # path under contracts/, without .yaml
     method: str
     path: str
     status: int = 200
-    body: object = None           # JSON body; or a list of SSE events when `events` is True
+    body: object = None  # JSON body; or a list of SSE events when `events` is True
     events: bool = False
     headers: tuple = ()
     content_type: str = "application/json"
@@ -87,10 +94,15 @@ def edit(document, pointer: str, value=...):
 
 # -- realistic answers (PROVIDERS.md) -----------------------------------------
 
-OPENAI_HEADERS = (("x-request-id", "req_8c1f0a6b2d3e4f5a"), ("x-ratelimit-limit-requests", "5000"),
-                  ("x-ratelimit-remaining-requests", "4999"), ("x-ratelimit-reset-requests", "12ms"),
-                  ("x-ratelimit-limit-tokens", "30000"), ("x-ratelimit-remaining-tokens", "29937"),
-                  ("x-ratelimit-reset-tokens", "6m0s"))
+OPENAI_HEADERS = (
+    ("x-request-id", "req_8c1f0a6b2d3e4f5a"),
+    ("x-ratelimit-limit-requests", "5000"),
+    ("x-ratelimit-remaining-requests", "4999"),
+    ("x-ratelimit-reset-requests", "12ms"),
+    ("x-ratelimit-limit-tokens", "30000"),
+    ("x-ratelimit-remaining-tokens", "29937"),
+    ("x-ratelimit-reset-tokens", "6m0s"),
+)
 
 
 def openai_error(message, type_, code, param=None):
@@ -98,23 +110,46 @@ def openai_error(message, type_, code, param=None):
 
 
 CHAT = {
-    "id": "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT", "object": "chat.completion", "created": 1741569952,
+    "id": "chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT",
+    "object": "chat.completion",
+    "created": 1741569952,
     "model": "gpt-4o-mini-2024-07-18",
-    "choices": [{"index": 0, "message": {"role": "assistant", "content": "Ready.", "refusal": None, "annotations": []},
-                 "logprobs": None, "finish_reason": "stop"}],
-    "usage": {"prompt_tokens": 14, "completion_tokens": 2, "total_tokens": 16,
-              "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-              "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
-                                            "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0}},
-    "service_tier": "default", "system_fingerprint": "fp_06737a9306",
+    "choices": [
+        {
+            "index": 0,
+            "message": {"role": "assistant", "content": "Ready.", "refusal": None, "annotations": []},
+            "logprobs": None,
+            "finish_reason": "stop",
+        }
+    ],
+    "usage": {
+        "prompt_tokens": 14,
+        "completion_tokens": 2,
+        "total_tokens": 16,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    },
+    "service_tier": "default",
+    "system_fingerprint": "fp_06737a9306",
 }
 
 
 def chunk(delta, finish=None, **extra):
-    return {"id": "chatcmpl-B9MBs8", "object": "chat.completion.chunk", "created": 1741569952,
-            "model": "gpt-4o-mini-2024-07-18", "system_fingerprint": "fp_06737a9306",
-            "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
-            "usage": None, **extra}
+    return {
+        "id": "chatcmpl-B9MBs8",
+        "object": "chat.completion.chunk",
+        "created": 1741569952,
+        "model": "gpt-4o-mini-2024-07-18",
+        "system_fingerprint": "fp_06737a9306",
+        "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
+        "usage": None,
+        **extra,
+    }
 
 
 CHAT_STREAM = [
@@ -127,15 +162,38 @@ CHAT_STREAM = [
 ]
 
 RESPONSE = {
-    "id": "resp_67ccd2bed1ec8190b14f964abc054267", "object": "response", "created_at": 1741476542,
-    "status": "completed", "completed_at": 1741476543, "error": None, "incomplete_details": None,
-    "instructions": None, "max_output_tokens": 16, "model": "gpt-4o-mini-2024-07-18",
-    "output": [{"type": "message", "id": "msg_67ccd2bf17f0", "status": "completed", "role": "assistant",
-                "content": [{"type": "output_text", "text": "Ready.", "annotations": [], "logprobs": []}]}],
-    "parallel_tool_calls": True, "temperature": 1.0, "top_p": 1.0, "tool_choice": "auto", "tools": [],
+    "id": "resp_67ccd2bed1ec8190b14f964abc054267",
+    "object": "response",
+    "created_at": 1741476542,
+    "status": "completed",
+    "completed_at": 1741476543,
+    "error": None,
+    "incomplete_details": None,
+    "instructions": None,
+    "max_output_tokens": 16,
+    "model": "gpt-4o-mini-2024-07-18",
+    "output": [
+        {
+            "type": "message",
+            "id": "msg_67ccd2bf17f0",
+            "status": "completed",
+            "role": "assistant",
+            "content": [{"type": "output_text", "text": "Ready.", "annotations": [], "logprobs": []}],
+        }
+    ],
+    "parallel_tool_calls": True,
+    "temperature": 1.0,
+    "top_p": 1.0,
+    "tool_choice": "auto",
+    "tools": [],
     "metadata": {},
-    "usage": {"input_tokens": 12, "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
-              "output_tokens": 3, "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 15},
+    "usage": {
+        "input_tokens": 12,
+        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+        "output_tokens": 3,
+        "output_tokens_details": {"reasoning_tokens": 0},
+        "total_tokens": 15,
+    },
 }
 
 
@@ -159,64 +217,150 @@ def responses_stream(final="response.completed", final_response=None):
     return [(name, {"type": name, "sequence_number": i, **data}) for i, (name, data) in enumerate(events)]
 
 
-IMAGE = {"created": 1713833628, "data": [{"b64_json": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="}],
-         "background": "opaque", "output_format": "png", "size": "1024x1024", "quality": "low",
-         "usage": {"input_tokens": 50, "output_tokens": 272, "total_tokens": 322,
-                   "input_tokens_details": {"text_tokens": 50, "image_tokens": 0}}}
+IMAGE = {
+    "created": 1713833628,
+    "data": [
+        {"b64_json": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="}
+    ],
+    "background": "opaque",
+    "output_format": "png",
+    "size": "1024x1024",
+    "quality": "low",
+    "usage": {
+        "input_tokens": 50,
+        "output_tokens": 272,
+        "total_tokens": 322,
+        "input_tokens_details": {"text_tokens": 50, "image_tokens": 0},
+    },
+}
 
-CATEGORIES = ["hate", "hate/threatening", "harassment", "harassment/threatening", "illicit", "illicit/violent",
-              "self-harm", "self-harm/intent", "self-harm/instructions", "sexual", "sexual/minors",
-              "violence", "violence/graphic"]
-MODERATION = {"id": "modr-970d409ef3bef3b70c73d8232df86e7d", "model": "omni-moderation-latest",
-              "results": [{"flagged": False,
-                           "categories": {k: (None if k.startswith("illicit") and k.endswith("violent") else False)
-                                          for k in CATEGORIES},
-                           "category_scores": {k: 1.2e-05 for k in CATEGORIES},
-                           "category_applied_input_types": {k: ["text"] for k in CATEGORIES}}]}
+CATEGORIES = [
+    "hate",
+    "hate/threatening",
+    "harassment",
+    "harassment/threatening",
+    "illicit",
+    "illicit/violent",
+    "self-harm",
+    "self-harm/intent",
+    "self-harm/instructions",
+    "sexual",
+    "sexual/minors",
+    "violence",
+    "violence/graphic",
+]
+MODERATION = {
+    "id": "modr-970d409ef3bef3b70c73d8232df86e7d",
+    "model": "omni-moderation-latest",
+    "results": [
+        {
+            "flagged": False,
+            "categories": {
+                k: (None if k.startswith("illicit") and k.endswith("violent") else False) for k in CATEGORIES
+            },
+            "category_scores": {k: 1.2e-05 for k in CATEGORIES},
+            "category_applied_input_types": {k: ["text"] for k in CATEGORIES},
+        }
+    ],
+}
 
-MODELS = {"object": "list", "data": [
-    {"id": "gpt-4o-mini", "object": "model", "created": 1721172741, "owned_by": "system"},
-    {"id": "gpt-4o-2024-05-13", "object": "model", "created": 1715368132, "owned_by": "system",
-     "shutdown_date": "2026-10-23"},
-    {"id": "sora-2", "object": "model", "created": 1759708800, "owned_by": "system", "shutdown_date": None},
-]}
+MODELS = {
+    "object": "list",
+    "data": [
+        {"id": "gpt-4o-mini", "object": "model", "created": 1721172741, "owned_by": "system"},
+        {
+            "id": "gpt-4o-2024-05-13",
+            "object": "model",
+            "created": 1715368132,
+            "owned_by": "system",
+            "shutdown_date": "2026-10-23",
+        },
+        {"id": "sora-2", "object": "model", "created": 1759708800, "owned_by": "system", "shutdown_date": None},
+    ],
+}
 
 
 def video(status="queued", **changes):
-    base = {"id": "video_68e4b1f2c6a08190", "object": "video", "model": "sora-2", "status": status,
-            "progress": {"queued": 0, "in_progress": 42}.get(status, 100), "created_at": 1759938772,
-            "completed_at": 1759938901 if status in ("completed", "failed") else None,
-            "expires_at": 1760025301 if status == "completed" else None,
-            "prompt": "A red fox trotting across fresh snow at dawn", "size": "720x1280", "seconds": "4",
-            "remixed_from_video_id": None, "error": None}
+    base = {
+        "id": "video_68e4b1f2c6a08190",
+        "object": "video",
+        "model": "sora-2",
+        "status": status,
+        "progress": {"queued": 0, "in_progress": 42}.get(status, 100),
+        "created_at": 1759938772,
+        "completed_at": 1759938901 if status in ("completed", "failed") else None,
+        "expires_at": 1760025301 if status == "completed" else None,
+        "prompt": "A red fox trotting across fresh snow at dawn",
+        "size": "720x1280",
+        "seconds": "4",
+        "remixed_from_video_id": None,
+        "error": None,
+    }
     return {**base, **changes}
 
 
-BLOCKED_VIDEO = video("failed", error={"code": "moderation_blocked",
-                                       "message": "Your request was blocked by our moderation system."})
-SENTINEL = {"error": {"message": "Hmmm something didn't look right with your request. Please try again later.",
-                      "type": "invalid_request_error", "param": None, "code": "sentinel_block"}}
-SORA_HEADERS = (("x-request-id", "req_5d2c7e"), ("openai-poll-after-ms", "2000"),
-                ("deprecation", "@1774310400"), ("sunset", "Thu, 24 Sep 2026 00:00:00 GMT"))
+BLOCKED_VIDEO = video(
+    "failed", error={"code": "moderation_blocked", "message": "Your request was blocked by our moderation system."}
+)
+SENTINEL = {
+    "error": {
+        "message": "Hmmm something didn't look right with your request. Please try again later.",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": "sentinel_block",
+    }
+}
+SORA_HEADERS = (
+    ("x-request-id", "req_5d2c7e"),
+    ("openai-poll-after-ms", "2000"),
+    ("deprecation", "@1774310400"),
+    ("sunset", "Thu, 24 Sep 2026 00:00:00 GMT"),
+)
 
-MESSAGE = {"id": "msg_01XFDUDYJgAACzvnptvVoYEL", "type": "message", "role": "assistant",
-           "content": [{"type": "text", "text": "Ready."}], "model": "claude-haiku-4-5-20251001",
-           "stop_reason": "end_turn", "stop_sequence": None,
-           "usage": {"input_tokens": 14, "output_tokens": 4, "cache_creation_input_tokens": 0,
-                     "cache_read_input_tokens": 0, "service_tier": "standard"}}
+MESSAGE = {
+    "id": "msg_01XFDUDYJgAACzvnptvVoYEL",
+    "type": "message",
+    "role": "assistant",
+    "content": [{"type": "text", "text": "Ready."}],
+    "model": "claude-haiku-4-5-20251001",
+    "stop_reason": "end_turn",
+    "stop_sequence": None,
+    "usage": {
+        "input_tokens": 14,
+        "output_tokens": 4,
+        "cache_creation_input_tokens": 0,
+        "cache_read_input_tokens": 0,
+        "service_tier": "standard",
+    },
+}
 
 
 def anthropic_stream(end=("message_stop", {"type": "message_stop"})):
     start = {**MESSAGE, "content": [], "stop_reason": None, "usage": {"input_tokens": 14, "output_tokens": 1}}
     events = [
         ("message_start", {"type": "message_start", "message": start}),
-        ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        (
+            "content_block_start",
+            {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        ),
         ("ping", {"type": "ping"}),
-        ("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Ready"}}),
-        ("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "."}}),
+        (
+            "content_block_delta",
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Ready"}},
+        ),
+        (
+            "content_block_delta",
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "."}},
+        ),
         ("content_block_stop", {"type": "content_block_stop", "index": 0}),
-        ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
-                           "usage": {"output_tokens": 4}}),
+        (
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                "usage": {"output_tokens": 4},
+            },
+        ),
     ]
     return events + ([end] if end else [])
 
@@ -225,44 +369,113 @@ def anthropic_error(type_, message):
     return {"type": "error", "error": {"type": type_, "message": message}, "request_id": "req_011CSHoEeqs5C35K2UUqR7Fy"}
 
 
-ANTHROPIC_HEADERS = (("request-id", "req_011CSHoEeqs5C35K2UUqR7Fy"),
-                     ("anthropic-ratelimit-requests-limit", "50"), ("anthropic-ratelimit-requests-remaining", "49"),
-                     ("anthropic-ratelimit-requests-reset", "2026-08-21T12:00:01Z"),
-                     ("anthropic-ratelimit-input-tokens-reset", "2026-08-21T12:00:01Z"))
-ANTHROPIC_MODELS = {"data": [{"id": "claude-haiku-4-5-20251001", "type": "model", "display_name": "Claude Haiku 4.5",
-                              "created_at": "2025-10-15T00:00:00Z", "lifecycle": "active"}],
-                    "has_more": False, "first_id": "claude-haiku-4-5-20251001", "last_id": "claude-haiku-4-5-20251001"}
+ANTHROPIC_HEADERS = (
+    ("request-id", "req_011CSHoEeqs5C35K2UUqR7Fy"),
+    ("anthropic-ratelimit-requests-limit", "50"),
+    ("anthropic-ratelimit-requests-remaining", "49"),
+    ("anthropic-ratelimit-requests-reset", "2026-08-21T12:00:01Z"),
+    ("anthropic-ratelimit-input-tokens-reset", "2026-08-21T12:00:01Z"),
+)
+ANTHROPIC_MODELS = {
+    "data": [
+        {
+            "id": "claude-haiku-4-5-20251001",
+            "type": "model",
+            "display_name": "Claude Haiku 4.5",
+            "created_at": "2025-10-15T00:00:00Z",
+            "lifecycle": "active",
+        }
+    ],
+    "has_more": False,
+    "first_id": "claude-haiku-4-5-20251001",
+    "last_id": "claude-haiku-4-5-20251001",
+}
 
-GEMINI = {"candidates": [{"content": {"role": "model", "parts": [{"text": "Ready."}]}, "finishReason": "STOP",
-                          "index": 0, "safetyRatings": [{"category": "HARM_CATEGORY_HARASSMENT", "probability": "NEGLIGIBLE"}]}],
-          "usageMetadata": {"promptTokenCount": 8, "candidatesTokenCount": 2, "totalTokenCount": 10},
-          "modelVersion": "gemini-2.5-flash", "responseId": "mfKnaMPmL9Kx1dkP2c7a4QM"}
-GEMINI_BLOCKED = {"promptFeedback": {"blockReason": "SAFETY", "safetyRatings": [
-    {"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH", "blocked": True}]},
-    "usageMetadata": {"promptTokenCount": 9, "totalTokenCount": 9}, "modelVersion": "gemini-2.5-flash"}
+GEMINI = {
+    "candidates": [
+        {
+            "content": {"role": "model", "parts": [{"text": "Ready."}]},
+            "finishReason": "STOP",
+            "index": 0,
+            "safetyRatings": [{"category": "HARM_CATEGORY_HARASSMENT", "probability": "NEGLIGIBLE"}],
+        }
+    ],
+    "usageMetadata": {"promptTokenCount": 8, "candidatesTokenCount": 2, "totalTokenCount": 10},
+    "modelVersion": "gemini-2.5-flash",
+    "responseId": "mfKnaMPmL9Kx1dkP2c7a4QM",
+}
+GEMINI_BLOCKED = {
+    "promptFeedback": {
+        "blockReason": "SAFETY",
+        "safetyRatings": [{"category": "HARM_CATEGORY_DANGEROUS_CONTENT", "probability": "HIGH", "blocked": True}],
+    },
+    "usageMetadata": {"promptTokenCount": 9, "totalTokenCount": 9},
+    "modelVersion": "gemini-2.5-flash",
+}
 GEMINI_STREAM = [
-    {"candidates": [{"content": {"role": "model", "parts": [{"text": "One, two"}]}, "index": 0}],
-     "usageMetadata": {"promptTokenCount": 6, "totalTokenCount": 6}, "modelVersion": "gemini-2.5-flash"},
-    {"candidates": [{"content": {"role": "model", "parts": [{"text": ", three, four, five."}]}, "finishReason": "STOP",
-                     "index": 0}],
-     "usageMetadata": {"promptTokenCount": 6, "candidatesTokenCount": 12, "totalTokenCount": 18},
-     "modelVersion": "gemini-2.5-flash"},
+    {
+        "candidates": [{"content": {"role": "model", "parts": [{"text": "One, two"}]}, "index": 0}],
+        "usageMetadata": {"promptTokenCount": 6, "totalTokenCount": 6},
+        "modelVersion": "gemini-2.5-flash",
+    },
+    {
+        "candidates": [
+            {
+                "content": {"role": "model", "parts": [{"text": ", three, four, five."}]},
+                "finishReason": "STOP",
+                "index": 0,
+            }
+        ],
+        "usageMetadata": {"promptTokenCount": 6, "candidatesTokenCount": 12, "totalTokenCount": 18},
+        "modelVersion": "gemini-2.5-flash",
+    },
 ]
-QUOTA = {"error": {"code": 429, "message": "You exceeded your current quota, please check your plan and billing details.",
-                   "status": "RESOURCE_EXHAUSTED", "details": [
-                       {"@type": "type.googleapis.com/google.rpc.QuotaFailure",
-                        "violations": [{"quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier"}]},
-                       {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "37s"}]}}
+QUOTA = {
+    "error": {
+        "code": 429,
+        "message": "You exceeded your current quota, please check your plan and billing details.",
+        "status": "RESOURCE_EXHAUSTED",
+        "details": [
+            {
+                "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+                "violations": [{"quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier"}],
+            },
+            {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "37s"},
+        ],
+    }
+}
 
 OPERATION = "models/veo-3.1-generate-preview/operations/8c1mxq4dbb2f"
-VEO_RUNNING = {"name": OPERATION, "metadata": {"@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningMetadata"}}
-VEO_DONE = {"name": OPERATION, "done": True, "response": {
-    "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse",
-    "generateVideoResponse": {"generatedSamples": [
-        {"video": {"uri": "https://generativelanguage.googleapis.com/v1beta/files/3k5w0rz9l1ab:download?alt=media"}}]}}}
-VEO_FILTERED = {"name": OPERATION, "done": True, "response": {"generateVideoResponse": {
-    "raiMediaFilteredCount": 1,
-    "raiMediaFilteredReasons": ["Unable to generate videos because the prompt may violate our policies."]}}}
+VEO_RUNNING = {
+    "name": OPERATION,
+    "metadata": {"@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningMetadata"},
+}
+VEO_DONE = {
+    "name": OPERATION,
+    "done": True,
+    "response": {
+        "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse",
+        "generateVideoResponse": {
+            "generatedSamples": [
+                {
+                    "video": {
+                        "uri": "https://generativelanguage.googleapis.com/v1beta/files/3k5w0rz9l1ab:download?alt=media"
+                    }
+                }
+            ]
+        },
+    },
+}
+VEO_FILTERED = {
+    "name": OPERATION,
+    "done": True,
+    "response": {
+        "generateVideoResponse": {
+            "raiMediaFilteredCount": 1,
+            "raiMediaFilteredReasons": ["Unable to generate videos because the prompt may violate our policies."],
+        }
+    },
+}
 
 MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 
@@ -273,145 +486,387 @@ CHAT_PATH = "/v1/chat/completions"
 GOOD = {
     # openai/chat-completions
     "chat plain": Call("providers/openai/chat-completions", "POST", CHAT_PATH, body=CHAT, headers=OPENAI_HEADERS),
-    "chat stream with usage chunk": Call("providers/openai/chat-completions", "POST", CHAT_PATH, body=CHAT_STREAM, events=True),
-    "chat refusal": Call("providers/openai/chat-completions", "POST", CHAT_PATH,
-                         body=edit(edit(CHAT, "/choices/0/message/content", None), "/choices/0/message/refusal",
-                                   "I'm sorry, I can't help with that.")),
-    "chat content filter": Call("providers/openai/chat-completions", "POST", CHAT_PATH,
-                                body=edit(CHAT, "/choices/0/finish_reason", "content_filter")),
-    "chat 429 rate limit": Call("providers/openai/chat-completions", "POST", CHAT_PATH, status=429,
-                                body=openai_error("Rate limit reached for gpt-4o in organization org-abc on tokens per "
-                                                  "min (TPM): Limit 30000, Used 29937, Requested 385. Please try again "
-                                                  "in 644ms.", "tokens", "rate_limit_exceeded"),
-                                headers=(("retry-after", "1"), ("retry-after-ms", "644")) + OPENAI_HEADERS),
-    "chat 429 quota": Call("providers/openai/chat-completions", "POST", CHAT_PATH, status=429,
-                           body=openai_error("You exceeded your current quota, please check your plan and billing "
-                                             "details.", "insufficient_quota", "insufficient_quota")),
-    "chat 404 shut-down model": Call("providers/openai/chat-completions", "POST", CHAT_PATH, status=404,
-                                     body=openai_error("The model `gpt-3.5-turbo-1106` has been deprecated, learn more "
-                                                       "here: https://platform.openai.com/docs/deprecations",
-                                                       "invalid_request_error", "model_not_found")),
-    "chat error mid-stream": Call("providers/openai/chat-completions", "POST", CHAT_PATH, events=True,
-                                  body=CHAT_STREAM[:2] + [{"error": {"message": "The server had an error.",
-                                                                     "type": "server_error", "code": None}}]),
+    "chat stream with usage chunk": Call(
+        "providers/openai/chat-completions", "POST", CHAT_PATH, body=CHAT_STREAM, events=True
+    ),
+    "chat refusal": Call(
+        "providers/openai/chat-completions",
+        "POST",
+        CHAT_PATH,
+        body=edit(
+            edit(CHAT, "/choices/0/message/content", None),
+            "/choices/0/message/refusal",
+            "I'm sorry, I can't help with that.",
+        ),
+    ),
+    "chat content filter": Call(
+        "providers/openai/chat-completions",
+        "POST",
+        CHAT_PATH,
+        body=edit(CHAT, "/choices/0/finish_reason", "content_filter"),
+    ),
+    "chat 429 rate limit": Call(
+        "providers/openai/chat-completions",
+        "POST",
+        CHAT_PATH,
+        status=429,
+        body=openai_error(
+            "Rate limit reached for gpt-4o in organization org-abc on tokens per "
+            "min (TPM): Limit 30000, Used 29937, Requested 385. Please try again "
+            "in 644ms.",
+            "tokens",
+            "rate_limit_exceeded",
+        ),
+        headers=(("retry-after", "1"), ("retry-after-ms", "644")) + OPENAI_HEADERS,
+    ),
+    "chat 429 quota": Call(
+        "providers/openai/chat-completions",
+        "POST",
+        CHAT_PATH,
+        status=429,
+        body=openai_error(
+            "You exceeded your current quota, please check your plan and billing details.",
+            "insufficient_quota",
+            "insufficient_quota",
+        ),
+    ),
+    "chat 404 shut-down model": Call(
+        "providers/openai/chat-completions",
+        "POST",
+        CHAT_PATH,
+        status=404,
+        body=openai_error(
+            "The model `gpt-3.5-turbo-1106` has been deprecated, learn more "
+            "here: https://platform.openai.com/docs/deprecations",
+            "invalid_request_error",
+            "model_not_found",
+        ),
+    ),
+    "chat error mid-stream": Call(
+        "providers/openai/chat-completions",
+        "POST",
+        CHAT_PATH,
+        events=True,
+        body=CHAT_STREAM[:2]
+        + [{"error": {"message": "The server had an error.", "type": "server_error", "code": None}}],
+    ),
     # openai/responses
-    "responses plain": Call("providers/openai/responses", "POST", "/v1/responses", body=RESPONSE, headers=OPENAI_HEADERS),
-    "responses stream": Call("providers/openai/responses", "POST", "/v1/responses", body=responses_stream(), events=True),
+    "responses plain": Call(
+        "providers/openai/responses", "POST", "/v1/responses", body=RESPONSE, headers=OPENAI_HEADERS
+    ),
+    "responses stream": Call(
+        "providers/openai/responses", "POST", "/v1/responses", body=responses_stream(), events=True
+    ),
     "responses stream incomplete": Call(
-        "providers/openai/responses", "POST", "/v1/responses", events=True,
-        body=responses_stream("response.incomplete", {**RESPONSE, "status": "incomplete",
-                                                      "incomplete_details": {"reason": "max_output_tokens"}})),
+        "providers/openai/responses",
+        "POST",
+        "/v1/responses",
+        events=True,
+        body=responses_stream(
+            "response.incomplete",
+            {**RESPONSE, "status": "incomplete", "incomplete_details": {"reason": "max_output_tokens"}},
+        ),
+    ),
     "responses stream error event": Call(
-        "providers/openai/responses", "POST", "/v1/responses", events=True,
-        body=responses_stream()[:4] + [("error", {"type": "error", "code": "server_error", "message": "An error occurred.",
-                                                  "param": None, "sequence_number": 4})]),
-    "responses refusal": Call("providers/openai/responses", "POST", "/v1/responses",
-                              body=edit(RESPONSE, "/output/0/content/0", {"type": "refusal",
-                                                                          "refusal": "I can't help with that."})),
-    "responses retrieve background": Call("providers/openai/responses", "GET", "/v1/responses/resp_67ccd2bed1ec",
-                                          body={**RESPONSE, "status": "queued", "output": [], "usage": None}),
+        "providers/openai/responses",
+        "POST",
+        "/v1/responses",
+        events=True,
+        body=responses_stream()[:4]
+        + [
+            (
+                "error",
+                {
+                    "type": "error",
+                    "code": "server_error",
+                    "message": "An error occurred.",
+                    "param": None,
+                    "sequence_number": 4,
+                },
+            )
+        ],
+    ),
+    "responses refusal": Call(
+        "providers/openai/responses",
+        "POST",
+        "/v1/responses",
+        body=edit(RESPONSE, "/output/0/content/0", {"type": "refusal", "refusal": "I can't help with that."}),
+    ),
+    "responses retrieve background": Call(
+        "providers/openai/responses",
+        "GET",
+        "/v1/responses/resp_67ccd2bed1ec",
+        body={**RESPONSE, "status": "queued", "output": [], "usage": None},
+    ),
     # openai/images
     "images b64": Call("providers/openai/images", "POST", "/v1/images/generations", body=IMAGE),
-    "images dall-e url": Call("providers/openai/images", "POST", "/v1/images/generations",
-                              body={"created": 1713833628, "data": [{"url": "https://oaidalleapiprodscus.blob.core.windows.net/x.png",
-                                                                     "revised_prompt": "A watercolour lighthouse."}]}),
-    "images stream": Call("providers/openai/images", "POST", "/v1/images/generations", events=True, body=[
-        ("image_generation.partial_image", {"type": "image_generation.partial_image", "b64_json": "iVBO",
-                                            "partial_image_index": 0, "created_at": 1713833628, "size": "1024x1024",
-                                            "quality": "low", "background": "opaque", "output_format": "png"}),
-        ("image_generation.completed", {"type": "image_generation.completed", "b64_json": "iVBORw0K",
-                                        "created_at": 1713833630, "size": "1024x1024", "quality": "low",
-                                        "background": "opaque", "output_format": "png",
-                                        "usage": {"input_tokens": 50, "output_tokens": 272, "total_tokens": 322}})]),
+    "images dall-e url": Call(
+        "providers/openai/images",
+        "POST",
+        "/v1/images/generations",
+        body={
+            "created": 1713833628,
+            "data": [
+                {
+                    "url": "https://oaidalleapiprodscus.blob.core.windows.net/x.png",
+                    "revised_prompt": "A watercolour lighthouse.",
+                }
+            ],
+        },
+    ),
+    "images stream": Call(
+        "providers/openai/images",
+        "POST",
+        "/v1/images/generations",
+        events=True,
+        body=[
+            (
+                "image_generation.partial_image",
+                {
+                    "type": "image_generation.partial_image",
+                    "b64_json": "iVBO",
+                    "partial_image_index": 0,
+                    "created_at": 1713833628,
+                    "size": "1024x1024",
+                    "quality": "low",
+                    "background": "opaque",
+                    "output_format": "png",
+                },
+            ),
+            (
+                "image_generation.completed",
+                {
+                    "type": "image_generation.completed",
+                    "b64_json": "iVBORw0K",
+                    "created_at": 1713833630,
+                    "size": "1024x1024",
+                    "quality": "low",
+                    "background": "opaque",
+                    "output_format": "png",
+                    "usage": {"input_tokens": 50, "output_tokens": 272, "total_tokens": 322},
+                },
+            ),
+        ],
+    ),
     "images moderation_blocked": Call(
-        "providers/openai/images", "POST", "/v1/images/generations", status=400,
-        body={"error": {"message": "Your request was rejected by the safety system. safety_violations=[sexual].",
-                        "type": "image_generation_user_error", "param": None, "code": "moderation_blocked",
-                        "moderation_details": {"moderation_stage": "input", "categories": ["sexual"]}}}),
+        "providers/openai/images",
+        "POST",
+        "/v1/images/generations",
+        status=400,
+        body={
+            "error": {
+                "message": "Your request was rejected by the safety system. safety_violations=[sexual].",
+                "type": "image_generation_user_error",
+                "param": None,
+                "code": "moderation_blocked",
+                "moderation_details": {"moderation_stage": "input", "categories": ["sexual"]},
+            }
+        },
+    ),
     "images content_policy_violation": Call(
-        "providers/openai/images", "POST", "/v1/images/generations", status=400,
-        body=openai_error("Your request was rejected as a result of our safety system.", "invalid_request_error",
-                          "content_policy_violation")),
+        "providers/openai/images",
+        "POST",
+        "/v1/images/generations",
+        status=400,
+        body=openai_error(
+            "Your request was rejected as a result of our safety system.",
+            "invalid_request_error",
+            "content_policy_violation",
+        ),
+    ),
     # openai/moderations
     "moderations": Call("providers/openai/moderations", "POST", "/v1/moderations", body=MODERATION),
     # openai/models
     "models list": Call("providers/openai/models", "GET", "/v1/models", body=MODELS),
     "models retrieve": Call("providers/openai/models", "GET", "/v1/models/gpt-4o-2024-05-13", body=MODELS["data"][1]),
-    "models retrieve shut down": Call("providers/openai/models", "GET", "/v1/models/gpt-3.5-turbo-1106", status=404,
-                                      body=openai_error("The model `gpt-3.5-turbo-1106` does not exist or you do not "
-                                                        "have access to it.", "invalid_request_error", "model_not_found")),
+    "models retrieve shut down": Call(
+        "providers/openai/models",
+        "GET",
+        "/v1/models/gpt-3.5-turbo-1106",
+        status=404,
+        body=openai_error(
+            "The model `gpt-3.5-turbo-1106` does not exist or you do not have access to it.",
+            "invalid_request_error",
+            "model_not_found",
+        ),
+    ),
     # openai/videos
     "videos create": Call("providers/openai/videos", "POST", "/v1/videos", body=video(), headers=SORA_HEADERS),
-    "videos retrieve completed": Call("providers/openai/videos", "GET", "/v1/videos/video_68e4b1f2c6a08190",
-                                      body=video("completed"), headers=SORA_HEADERS),
-    "videos retrieve moderation blocked": Call("providers/openai/videos", "GET", "/v1/videos/video_68e4b1f2c6a08190",
-                                               body=BLOCKED_VIDEO),
-    "videos list": Call("providers/openai/videos", "GET", "/v1/videos?limit=10",
-                        body={"object": "list", "data": [video("completed")], "first_id": "video_68e4b1f2c6a08190",
-                              "last_id": "video_68e4b1f2c6a08190", "has_more": False}),
-    "videos delete": Call("providers/openai/videos", "DELETE", "/v1/videos/video_68e4b1f2c6a08190",
-                          body={"id": "video_68e4b1f2c6a08190", "object": "video.deleted", "deleted": True}),
-    "videos content": Call("providers/openai/videos", "GET", "/v1/videos/video_68e4b1f2c6a08190/content?variant=video",
-                           raw=MP4, content_type="video/mp4"),
-    "videos remix": Call("providers/openai/videos", "POST", "/v1/videos/video_68e4b1f2c6a08190/remix",
-                         body=video(id="video_68e4c0a1", remixed_from_video_id="video_68e4b1f2c6a08190")),
+    "videos retrieve completed": Call(
+        "providers/openai/videos",
+        "GET",
+        "/v1/videos/video_68e4b1f2c6a08190",
+        body=video("completed"),
+        headers=SORA_HEADERS,
+    ),
+    "videos retrieve moderation blocked": Call(
+        "providers/openai/videos", "GET", "/v1/videos/video_68e4b1f2c6a08190", body=BLOCKED_VIDEO
+    ),
+    "videos list": Call(
+        "providers/openai/videos",
+        "GET",
+        "/v1/videos?limit=10",
+        body={
+            "object": "list",
+            "data": [video("completed")],
+            "first_id": "video_68e4b1f2c6a08190",
+            "last_id": "video_68e4b1f2c6a08190",
+            "has_more": False,
+        },
+    ),
+    "videos delete": Call(
+        "providers/openai/videos",
+        "DELETE",
+        "/v1/videos/video_68e4b1f2c6a08190",
+        body={"id": "video_68e4b1f2c6a08190", "object": "video.deleted", "deleted": True},
+    ),
+    "videos content": Call(
+        "providers/openai/videos",
+        "GET",
+        "/v1/videos/video_68e4b1f2c6a08190/content?variant=video",
+        raw=MP4,
+        content_type="video/mp4",
+    ),
+    "videos remix": Call(
+        "providers/openai/videos",
+        "POST",
+        "/v1/videos/video_68e4b1f2c6a08190/remix",
+        body=video(id="video_68e4c0a1", remixed_from_video_id="video_68e4b1f2c6a08190"),
+    ),
     "videos sentinel_block": Call("providers/openai/videos", "POST", "/v1/videos", status=400, body=SENTINEL),
-    "videos 404 unknown id": Call("providers/openai/videos", "GET", "/v1/videos/video_nope", status=404,
-                                  body=openai_error("Video with id 'video_nope' not found.", "invalid_request_error",
-                                                    None, "video_id")),
+    "videos 404 unknown id": Call(
+        "providers/openai/videos",
+        "GET",
+        "/v1/videos/video_nope",
+        status=404,
+        body=openai_error("Video with id 'video_nope' not found.", "invalid_request_error", None, "video_id"),
+    ),
     # anthropic/messages
-    "anthropic plain": Call("providers/anthropic/messages", "POST", "/v1/messages", body=MESSAGE, headers=ANTHROPIC_HEADERS),
-    "anthropic stream": Call("providers/anthropic/messages", "POST", "/v1/messages", body=anthropic_stream(), events=True),
-    "anthropic refusal": Call("providers/anthropic/messages", "POST", "/v1/messages",
-                              body={**MESSAGE, "stop_reason": "refusal",
-                                    "stop_details": {"type": "refusal", "category": "cyber", "explanation": "…"}}),
+    "anthropic plain": Call(
+        "providers/anthropic/messages", "POST", "/v1/messages", body=MESSAGE, headers=ANTHROPIC_HEADERS
+    ),
+    "anthropic stream": Call(
+        "providers/anthropic/messages", "POST", "/v1/messages", body=anthropic_stream(), events=True
+    ),
+    "anthropic refusal": Call(
+        "providers/anthropic/messages",
+        "POST",
+        "/v1/messages",
+        body={
+            **MESSAGE,
+            "stop_reason": "refusal",
+            "stop_details": {"type": "refusal", "category": "cyber", "explanation": "…"},
+        },
+    ),
     "anthropic overloaded mid-stream": Call(
-        "providers/anthropic/messages", "POST", "/v1/messages", events=True,
-        body=anthropic_stream(end=None)[:4] + [("error", anthropic_error("overloaded_error", "Overloaded"))]),
-    "anthropic 529": Call("providers/anthropic/messages", "POST", "/v1/messages", status=529,
-                          body=anthropic_error("overloaded_error", "Overloaded")),
-    "anthropic 429": Call("providers/anthropic/messages", "POST", "/v1/messages", status=429,
-                          body=anthropic_error("rate_limit_error", "This request would exceed the rate limit for your "
-                                                                   "organization of 40,000 input tokens per minute."),
-                          headers=(("retry-after", "12"),) + ANTHROPIC_HEADERS),
-    "anthropic 413": Call("providers/anthropic/messages", "POST", "/v1/messages", status=413,
-                          body=anthropic_error("request_too_large", "Request exceeds the maximum allowed number of bytes.")),
+        "providers/anthropic/messages",
+        "POST",
+        "/v1/messages",
+        events=True,
+        body=anthropic_stream(end=None)[:4] + [("error", anthropic_error("overloaded_error", "Overloaded"))],
+    ),
+    "anthropic 529": Call(
+        "providers/anthropic/messages",
+        "POST",
+        "/v1/messages",
+        status=529,
+        body=anthropic_error("overloaded_error", "Overloaded"),
+    ),
+    "anthropic 429": Call(
+        "providers/anthropic/messages",
+        "POST",
+        "/v1/messages",
+        status=429,
+        body=anthropic_error(
+            "rate_limit_error",
+            "This request would exceed the rate limit for your organization of 40,000 input tokens per minute.",
+        ),
+        headers=(("retry-after", "12"),) + ANTHROPIC_HEADERS,
+    ),
+    "anthropic 413": Call(
+        "providers/anthropic/messages",
+        "POST",
+        "/v1/messages",
+        status=413,
+        body=anthropic_error("request_too_large", "Request exceeds the maximum allowed number of bytes."),
+    ),
     "anthropic models": Call("providers/anthropic/messages", "GET", "/v1/models", body=ANTHROPIC_MODELS),
     # gemini/generate-content
-    "gemini plain": Call("providers/gemini/generate-content", "POST",
-                         "/v1beta/models/gemini-2.5-flash:generateContent", body=GEMINI),
-    "gemini blocked prompt": Call("providers/gemini/generate-content", "POST",
-                                  "/v1beta/models/gemini-2.5-flash:generateContent", body=GEMINI_BLOCKED),
-    "gemini stream": Call("providers/gemini/generate-content", "POST",
-                          "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", body=GEMINI_STREAM, events=True),
-    "gemini 429": Call("providers/gemini/generate-content", "POST",
-                       "/v1beta/models/gemini-2.5-flash:generateContent", status=429, body=QUOTA),
-    "gemini 400 bad key": Call("providers/gemini/generate-content", "POST",
-                               "/v1beta/models/gemini-2.5-flash:generateContent", status=400,
-                               body={"error": {"code": 400, "message": "API key not valid. Please pass a valid API key.",
-                                               "status": "INVALID_ARGUMENT",
-                                               "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo",
-                                                            "reason": "API_KEY_INVALID"}]}}),
+    "gemini plain": Call(
+        "providers/gemini/generate-content", "POST", "/v1beta/models/gemini-2.5-flash:generateContent", body=GEMINI
+    ),
+    "gemini blocked prompt": Call(
+        "providers/gemini/generate-content",
+        "POST",
+        "/v1beta/models/gemini-2.5-flash:generateContent",
+        body=GEMINI_BLOCKED,
+    ),
+    "gemini stream": Call(
+        "providers/gemini/generate-content",
+        "POST",
+        "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+        body=GEMINI_STREAM,
+        events=True,
+    ),
+    "gemini 429": Call(
+        "providers/gemini/generate-content",
+        "POST",
+        "/v1beta/models/gemini-2.5-flash:generateContent",
+        status=429,
+        body=QUOTA,
+    ),
+    "gemini 400 bad key": Call(
+        "providers/gemini/generate-content",
+        "POST",
+        "/v1beta/models/gemini-2.5-flash:generateContent",
+        status=400,
+        body={
+            "error": {
+                "code": 400,
+                "message": "API key not valid. Please pass a valid API key.",
+                "status": "INVALID_ARGUMENT",
+                "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID"}],
+            }
+        },
+    ),
     # gemini/veo
-    "veo start": Call("providers/gemini/veo", "POST", "/v1beta/models/veo-3.1-generate-preview:predictLongRunning",
-                      body=VEO_RUNNING),
+    "veo start": Call(
+        "providers/gemini/veo", "POST", "/v1beta/models/veo-3.1-generate-preview:predictLongRunning", body=VEO_RUNNING
+    ),
     "veo poll running": Call("providers/gemini/veo", "GET", f"/v1beta/{OPERATION}", body=VEO_RUNNING),
     "veo poll done": Call("providers/gemini/veo", "GET", f"/v1beta/{OPERATION}", body=VEO_DONE),
     "veo poll filtered": Call("providers/gemini/veo", "GET", f"/v1beta/{OPERATION}", body=VEO_FILTERED),
-    "veo poll failed": Call("providers/gemini/veo", "GET", f"/v1beta/{OPERATION}",
-                            body={"name": OPERATION, "done": True, "error": {"code": 13, "message": "Internal error."}}),
+    "veo poll failed": Call(
+        "providers/gemini/veo",
+        "GET",
+        f"/v1beta/{OPERATION}",
+        body={"name": OPERATION, "done": True, "error": {"code": 13, "message": "Internal error."}},
+    ),
     # the example consumer
     "clipstudio create": Call("examples/clipstudio", "POST", "/v1/videos", body=video(), headers=SORA_HEADERS),
-    "clipstudio poll blocked": Call("examples/clipstudio", "GET", "/v1/videos/video_68e4b1f2c6a08190", body=BLOCKED_VIDEO),
+    "clipstudio poll blocked": Call(
+        "examples/clipstudio", "GET", "/v1/videos/video_68e4b1f2c6a08190", body=BLOCKED_VIDEO
+    ),
     "clipstudio sentinel_block": Call("examples/clipstudio", "POST", "/v1/videos", status=400, body=SENTINEL),
-    "clipstudio gone": Call("examples/clipstudio", "GET", "/v1/videos/video_68e4b1f2c6a08190", status=410,
-                            body=openai_error("The Videos API has been shut down.", "invalid_request_error", "gone")),
-    "clipstudio download": Call("examples/clipstudio", "GET", "/v1/videos/video_68e4b1f2c6a08190/content",
-                                raw=MP4, content_type="video/mp4"),
+    "clipstudio gone": Call(
+        "examples/clipstudio",
+        "GET",
+        "/v1/videos/video_68e4b1f2c6a08190",
+        status=410,
+        body=openai_error("The Videos API has been shut down.", "invalid_request_error", "gone"),
+    ),
+    "clipstudio download": Call(
+        "examples/clipstudio", "GET", "/v1/videos/video_68e4b1f2c6a08190/content", raw=MP4, content_type="video/mp4"
+    ),
     "clipstudio-veo poll done": Call("examples/clipstudio-veo", "GET", f"/v1beta/{OPERATION}", body=VEO_DONE),
     "clipstudio-veo filtered": Call("examples/clipstudio-veo", "GET", f"/v1beta/{OPERATION}", body=VEO_FILTERED),
-    "clipstudio-veo download": Call("examples/clipstudio-veo", "GET", "/v1beta/files/3k5w0rz9l1ab:download?alt=media",
-                                    raw=MP4, content_type="video/mp4"),
+    "clipstudio-veo download": Call(
+        "examples/clipstudio-veo",
+        "GET",
+        "/v1beta/files/3k5w0rz9l1ab:download?alt=media",
+        raw=MP4,
+        content_type="video/mp4",
+    ),
 }
 
 
@@ -420,7 +875,7 @@ class Bad:
     call: Call
     location: str
     pointer: str
-    expected: str = ""            # a substring of Violation.expected, when it matters
+    expected: str = ""  # a substring of Violation.expected, when it matters
 
 
 def _with(name: str, **changes) -> Call:
@@ -428,107 +883,219 @@ def _with(name: str, **changes) -> Call:
 
 
 BAD = {
-    "chat content removed": Bad(_with("chat plain", body=edit(CHAT, "/choices/0/message/content")),
-                                "body", "/choices/0/message/content", "present"),
-    "chat new finish_reason": Bad(_with("chat plain", body=edit(CHAT, "/choices/0/finish_reason", "guardrail")),
-                                  "body", "/choices/0/finish_reason", "one of"),
-    "chat created as string": Bad(_with("chat plain", body=edit(CHAT, "/created", "1741569952")),
-                                  "body", "/created", "type integer"),
+    "chat content removed": Bad(
+        _with("chat plain", body=edit(CHAT, "/choices/0/message/content")),
+        "body",
+        "/choices/0/message/content",
+        "present",
+    ),
+    "chat new finish_reason": Bad(
+        _with("chat plain", body=edit(CHAT, "/choices/0/finish_reason", "guardrail")),
+        "body",
+        "/choices/0/finish_reason",
+        "one of",
+    ),
+    "chat created as string": Bad(
+        _with("chat plain", body=edit(CHAT, "/created", "1741569952")), "body", "/created", "type integer"
+    ),
     "chat no choices": Bad(_with("chat plain", body=edit(CHAT, "/choices", [])), "body", "/choices"),
-    "chat stream without [DONE]": Bad(_with("chat stream with usage chunk", body=CHAT_STREAM[:-1]),
-                                      "stream", "", "'[DONE]'"),
-    "chat chunk content retyped": Bad(_with("chat stream with usage chunk",
-                                            body=[CHAT_STREAM[0], chunk({"content": 7})] + CHAT_STREAM[2:]),
-                                      "event 1 (chat.completion.chunk)", "/choices/0/delta/content", "type string"),
-    "chat 429 envelope without type": Bad(_with("chat 429 quota", body=edit(openai_error("x", "insufficient_quota",
-                                                                                          "insufficient_quota"),
-                                                                             "/error/type")),
-                                          "body (error 'rate limited or out of quota')", "/error/type", "present"),
+    "chat stream without [DONE]": Bad(
+        _with("chat stream with usage chunk", body=CHAT_STREAM[:-1]), "stream", "", "'[DONE]'"
+    ),
+    "chat chunk content retyped": Bad(
+        _with("chat stream with usage chunk", body=[CHAT_STREAM[0], chunk({"content": 7})] + CHAT_STREAM[2:]),
+        "event 1 (chat.completion.chunk)",
+        "/choices/0/delta/content",
+        "type string",
+    ),
+    "chat 429 envelope without type": Bad(
+        _with(
+            "chat 429 quota", body=edit(openai_error("x", "insufficient_quota", "insufficient_quota"), "/error/type")
+        ),
+        "body (error 'rate limited or out of quota')",
+        "/error/type",
+        "present",
+    ),
     "chat unexpected status": Bad(_with("chat plain", status=418), "status", ""),
-    "chat retry-after not a number": Bad(_with("chat 429 rate limit", headers=(("retry-after", "soon"),)),
-                                         "header", "/retry-after", "delay-seconds"),
-    "chat ratelimit reset not a duration": Bad(_with("chat plain", headers=(("x-ratelimit-reset-tokens", "360"),)),
-                                               "header", "/x-ratelimit-reset-tokens", "duration"),
+    "chat retry-after not a number": Bad(
+        _with("chat 429 rate limit", headers=(("retry-after", "soon"),)), "header", "/retry-after", "delay-seconds"
+    ),
+    "chat ratelimit reset not a duration": Bad(
+        _with("chat plain", headers=(("x-ratelimit-reset-tokens", "360"),)),
+        "header",
+        "/x-ratelimit-reset-tokens",
+        "duration",
+    ),
     "responses new status": Bad(_with("responses plain", body=edit(RESPONSE, "/status", "done")), "body", "/status"),
-    "responses output_text without text": Bad(_with("responses plain", body=edit(RESPONSE, "/output/0/content/0/text")),
-                                              "body", "/output/0/content/0/text", "present"),
-    "responses stream cut short": Bad(_with("responses stream", body=responses_stream()[:-1]),
-                                      "stream", "", "'response.completed'"),
-    "responses delta retyped": Bad(_with("responses stream", body=[
-        (n, {**d, "delta": ["Ready"]}) if n == "response.output_text.delta" else (n, d) for n, d in responses_stream()]),
-        "event 4 (response.output_text.delta)", "/delta", "type string"),
-    "images data without image": Bad(_with("images b64", body=edit(IMAGE, "/data/0", {"revised_prompt": "x"})),
-                                     "body", "/data/0/b64_json", "present"),
+    "responses output_text without text": Bad(
+        _with("responses plain", body=edit(RESPONSE, "/output/0/content/0/text")),
+        "body",
+        "/output/0/content/0/text",
+        "present",
+    ),
+    "responses stream cut short": Bad(
+        _with("responses stream", body=responses_stream()[:-1]), "stream", "", "'response.completed'"
+    ),
+    "responses delta retyped": Bad(
+        _with(
+            "responses stream",
+            body=[
+                (n, {**d, "delta": ["Ready"]}) if n == "response.output_text.delta" else (n, d)
+                for n, d in responses_stream()
+            ],
+        ),
+        "event 4 (response.output_text.delta)",
+        "/delta",
+        "type string",
+    ),
+    "images data without image": Bad(
+        _with("images b64", body=edit(IMAGE, "/data/0", {"revised_prompt": "x"})), "body", "/data/0/b64_json", "present"
+    ),
     "images created removed": Bad(_with("images b64", body=edit(IMAGE, "/created")), "body", "/created", "present"),
     "images refusal code drifted": Bad(
-        _with("images moderation_blocked", body={"error": {"message": "Rejected.", "type": "image_generation_user_error",
-                                                           "code": "safety_rejected"}}),
-        "body (refusal 'blocked by the GPT image safety system')", "/error/code", '"moderation_blocked"'),
-    "moderations category removed": Bad(_with("moderations", body=edit(MODERATION, "/results/0/categories/hate~1threatening")),
-                                        "body", "/results/0/categories/hate~1threatening", "present"),
-    "moderations score retyped": Bad(_with("moderations", body=edit(MODERATION, "/results/0/category_scores/sexual", "low")),
-                                     "body", "/results/0/category_scores/sexual", "type number"),
-    "moderations flagged removed": Bad(_with("moderations", body=edit(MODERATION, "/results/0/flagged")),
-                                       "body", "/results/0/flagged", "present"),
-    "models shutdown_date not a date": Bad(_with("models list", body=edit(MODELS, "/data/1/shutdown_date", "Oct 23, 2026")),
-                                           "body", "/data/1/shutdown_date", "pattern"),
-    "models owned_by removed": Bad(_with("models retrieve", body=edit(MODELS["data"][1], "/owned_by")),
-                                   "body", "/owned_by", "present"),
-    "videos nullable field omitted": Bad(_with("videos create", body=edit(video(), "/prompt")),
-                                         "body", "/prompt", "present"),
+        _with(
+            "images moderation_blocked",
+            body={"error": {"message": "Rejected.", "type": "image_generation_user_error", "code": "safety_rejected"}},
+        ),
+        "body (refusal 'blocked by the GPT image safety system')",
+        "/error/code",
+        '"moderation_blocked"',
+    ),
+    "moderations category removed": Bad(
+        _with("moderations", body=edit(MODERATION, "/results/0/categories/hate~1threatening")),
+        "body",
+        "/results/0/categories/hate~1threatening",
+        "present",
+    ),
+    "moderations score retyped": Bad(
+        _with("moderations", body=edit(MODERATION, "/results/0/category_scores/sexual", "low")),
+        "body",
+        "/results/0/category_scores/sexual",
+        "type number",
+    ),
+    "moderations flagged removed": Bad(
+        _with("moderations", body=edit(MODERATION, "/results/0/flagged")), "body", "/results/0/flagged", "present"
+    ),
+    "models shutdown_date not a date": Bad(
+        _with("models list", body=edit(MODELS, "/data/1/shutdown_date", "Oct 23, 2026")),
+        "body",
+        "/data/1/shutdown_date",
+        "pattern",
+    ),
+    "models owned_by removed": Bad(
+        _with("models retrieve", body=edit(MODELS["data"][1], "/owned_by")), "body", "/owned_by", "present"
+    ),
+    "videos nullable field omitted": Bad(
+        _with("videos create", body=edit(video(), "/prompt")), "body", "/prompt", "present"
+    ),
     "videos new status": Bad(_with("videos retrieve completed", body=video("cancelled")), "body", "/status", "one of"),
     "videos seconds as number": Bad(_with("videos create", body=video(seconds=4)), "body", "/seconds", "type string"),
-    "videos content as html": Bad(_with("videos content", raw=b"<html></html>", content_type="text/html"),
-                                  "header", "/content-type", "video/mp4"),
-    "videos deprecation: true": Bad(_with("videos create", headers=(("deprecation", "true"),)),
-                                    "header", "/deprecation", "sf-date"),
-    "videos sunset not an HTTP-date": Bad(_with("videos create", headers=(("sunset", "2026-09-24"),)),
-                                          "header", "/sunset", "HTTP-date"),
-    "videos poll-after not an integer": Bad(_with("videos create", headers=(("openai-poll-after-ms", "1.5s"),)),
-                                            "header", "/openai-poll-after-ms", "integer"),
-    "anthropic new stop_reason": Bad(_with("anthropic plain", body={**MESSAGE, "stop_reason": "content_filtered"}),
-                                     "body", "/stop_reason", "one of"),
-    "anthropic text block without text": Bad(_with("anthropic plain", body=edit(MESSAGE, "/content/0/text")),
-                                             "body", "/content/0/text", "present"),
-    "anthropic 529 with another type": Bad(_with("anthropic 529", body=anthropic_error("api_error", "Overloaded")),
-                                           "body (error 'overloaded')", "/error/type", '"overloaded_error"'),
-    "anthropic stream without message_stop": Bad(_with("anthropic stream", body=anthropic_stream(end=None)),
-                                                 "stream", "", "'message_stop'"),
-    "anthropic message_delta without usage": Bad(_with("anthropic stream", body=[
-        (n, {k: v for k, v in d.items() if k != "usage"}) if n == "message_delta" else (n, d)
-        for n, d in anthropic_stream()]), "event 6 (message_delta)", "/usage", "present"),
-    "anthropic reset not RFC 3339": Bad(_with("anthropic plain", headers=(("anthropic-ratelimit-tokens-reset", "60"),)),
-                                        "header", "/anthropic-ratelimit-tokens-reset", "RFC 3339"),
-    "gemini new finishReason": Bad(_with("gemini plain", body=edit(GEMINI, "/candidates/0/finishReason", "POLICY")),
-                                   "body", "/candidates/0/finishReason", "one of"),
-    "gemini new blockReason": Bad(_with("gemini blocked prompt",
-                                        body=edit(GEMINI_BLOCKED, "/promptFeedback/blockReason", "CSAM")),
-                                  "body", "/promptFeedback/blockReason", "one of"),
-    "gemini parts text retyped": Bad(_with("gemini stream", body=[
-        edit(GEMINI_STREAM[0], "/candidates/0/content/parts/0/text", {"value": "One"})] + GEMINI_STREAM[1:]),
-        "event 0 (message)", "/candidates/0/content/parts/0/text", "type string"),
-    "gemini streamed as one JSON array": Bad(_with("gemini stream", body=GEMINI_STREAM, events=False),
-                                             "body", "", "event stream"),
-    "gemini 429 with another status": Bad(_with("gemini 429", body=edit(QUOTA, "/error/status", "QUOTA_EXCEEDED")),
-                                          "body (error 'quota exhausted')", "/error/status"),
-    "veo done without result or error": Bad(_with("veo poll done", body={"name": OPERATION, "done": True}),
-                                            "body", "/response", "present"),
-    "veo sample without uri": Bad(_with("veo poll done", body=edit(VEO_DONE, "/response/generateVideoResponse/"
-                                                                              "generatedSamples/0/video/uri")),
-                                  "body", "/response/generateVideoResponse/generatedSamples/0/video/uri", "present"),
-    "veo done as string": Bad(_with("veo poll running", body={**VEO_RUNNING, "done": "false"}),
-                              "body", "/done", "type boolean"),
+    "videos content as html": Bad(
+        _with("videos content", raw=b"<html></html>", content_type="text/html"), "header", "/content-type", "video/mp4"
+    ),
+    "videos deprecation: true": Bad(
+        _with("videos create", headers=(("deprecation", "true"),)), "header", "/deprecation", "sf-date"
+    ),
+    "videos sunset not an HTTP-date": Bad(
+        _with("videos create", headers=(("sunset", "2026-09-24"),)), "header", "/sunset", "HTTP-date"
+    ),
+    "videos poll-after not an integer": Bad(
+        _with("videos create", headers=(("openai-poll-after-ms", "1.5s"),)),
+        "header",
+        "/openai-poll-after-ms",
+        "integer",
+    ),
+    "anthropic new stop_reason": Bad(
+        _with("anthropic plain", body={**MESSAGE, "stop_reason": "content_filtered"}), "body", "/stop_reason", "one of"
+    ),
+    "anthropic text block without text": Bad(
+        _with("anthropic plain", body=edit(MESSAGE, "/content/0/text")), "body", "/content/0/text", "present"
+    ),
+    "anthropic 529 with another type": Bad(
+        _with("anthropic 529", body=anthropic_error("api_error", "Overloaded")),
+        "body (error 'overloaded')",
+        "/error/type",
+        '"overloaded_error"',
+    ),
+    "anthropic stream without message_stop": Bad(
+        _with("anthropic stream", body=anthropic_stream(end=None)), "stream", "", "'message_stop'"
+    ),
+    "anthropic message_delta without usage": Bad(
+        _with(
+            "anthropic stream",
+            body=[
+                (n, {k: v for k, v in d.items() if k != "usage"}) if n == "message_delta" else (n, d)
+                for n, d in anthropic_stream()
+            ],
+        ),
+        "event 6 (message_delta)",
+        "/usage",
+        "present",
+    ),
+    "anthropic reset not RFC 3339": Bad(
+        _with("anthropic plain", headers=(("anthropic-ratelimit-tokens-reset", "60"),)),
+        "header",
+        "/anthropic-ratelimit-tokens-reset",
+        "RFC 3339",
+    ),
+    "gemini new finishReason": Bad(
+        _with("gemini plain", body=edit(GEMINI, "/candidates/0/finishReason", "POLICY")),
+        "body",
+        "/candidates/0/finishReason",
+        "one of",
+    ),
+    "gemini new blockReason": Bad(
+        _with("gemini blocked prompt", body=edit(GEMINI_BLOCKED, "/promptFeedback/blockReason", "CSAM")),
+        "body",
+        "/promptFeedback/blockReason",
+        "one of",
+    ),
+    "gemini parts text retyped": Bad(
+        _with(
+            "gemini stream",
+            body=[edit(GEMINI_STREAM[0], "/candidates/0/content/parts/0/text", {"value": "One"})] + GEMINI_STREAM[1:],
+        ),
+        "event 0 (message)",
+        "/candidates/0/content/parts/0/text",
+        "type string",
+    ),
+    "gemini streamed as one JSON array": Bad(
+        _with("gemini stream", body=GEMINI_STREAM, events=False), "body", "", "event stream"
+    ),
+    "gemini 429 with another status": Bad(
+        _with("gemini 429", body=edit(QUOTA, "/error/status", "QUOTA_EXCEEDED")),
+        "body (error 'quota exhausted')",
+        "/error/status",
+    ),
+    "veo done without result or error": Bad(
+        _with("veo poll done", body={"name": OPERATION, "done": True}), "body", "/response", "present"
+    ),
+    "veo sample without uri": Bad(
+        _with("veo poll done", body=edit(VEO_DONE, "/response/generateVideoResponse/generatedSamples/0/video/uri")),
+        "body",
+        "/response/generateVideoResponse/generatedSamples/0/video/uri",
+        "present",
+    ),
+    "veo done as string": Bad(
+        _with("veo poll running", body={**VEO_RUNNING, "done": "false"}), "body", "/done", "type boolean"
+    ),
     "clipstudio refusal code drifted": Bad(
         _with("clipstudio sentinel_block", body=edit(SENTINEL, "/error/code", "input_rejected")),
-        "body (refusal 'prompt blocked at creation')", "/error/code", "one of"),
-    "clipstudio failed without error": Bad(_with("clipstudio poll blocked", body=video("failed")),
-                                           "body", "/error", "type object"),
-    "clipstudio-veo done without result": Bad(_with("clipstudio-veo poll done", body={"name": OPERATION, "done": True}),
-                                              "body", "/response", "present"),
+        "body (refusal 'prompt blocked at creation')",
+        "/error/code",
+        "one of",
+    ),
+    "clipstudio failed without error": Bad(
+        _with("clipstudio poll blocked", body=video("failed")), "body", "/error", "type object"
+    ),
+    "clipstudio-veo done without result": Bad(
+        _with("clipstudio-veo poll done", body={"name": OPERATION, "done": True}), "body", "/response", "present"
+    ),
 }
 
 
 # -- tests ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(CONTRACTS)))
 def test_every_shipped_contract_loads(path):
@@ -537,8 +1104,9 @@ def test_every_shipped_contract_loads(path):
     if path.relative_to(CONTRACTS).parts[0] == "providers":
         assert loaded.consumer == "baseline"
         assert loaded.name == str(path.relative_to(CONTRACTS / "providers").with_suffix(""))
-        assert all(i.request.json is not None or i.request.method in ("GET", "DELETE")
-                   for i in loaded.interactions), "every POST needs an example body for --live"
+        assert all(i.request.json is not None or i.request.method in ("GET", "DELETE") for i in loaded.interactions), (
+            "every POST needs an example body for --live"
+        )
 
 
 def test_shipped_contracts_load_together_with_unique_names():
@@ -568,17 +1136,25 @@ def test_a_drifted_answer_is_caught_where_it_drifted(name):
 
 def test_a_video_job_that_leaves_a_terminal_state_breaks_the_lifecycle():
     c = contract("providers/openai/videos")
-    calls = [GOOD["videos create"], _with("videos retrieve completed", body=video("in_progress")),
-             GOOD["videos retrieve completed"], _with("videos retrieve completed", body=video("in_progress"))]
+    calls = [
+        GOOD["videos create"],
+        _with("videos retrieve completed", body=video("in_progress")),
+        GOOD["videos retrieve completed"],
+        _with("videos retrieve completed", body=video("in_progress")),
+    ]
     exchanges = [call.exchange("openai").with_(started=float(i)) for i, call in enumerate(calls)]
     violations = check(c, exchanges)
-    assert [(v.location, v.pointer, v.actual) for v in violations] == [("lifecycle", "/status", "'in_progress' afterwards")]
+    assert [(v.location, v.pointer, v.actual) for v in violations] == [
+        ("lifecycle", "/status", "'in_progress' afterwards")
+    ]
 
 
 def test_clipstudio_gives_up_on_a_job_after_twenty_minutes():
     c = contract("examples/clipstudio")
     poll = _with("clipstudio poll blocked", body=video("in_progress"))
-    exchanges = [GOOD["clipstudio create"].exchange("openai").with_(started=0.0),
-                 poll.exchange("openai").with_(started=1500.0)]
+    exchanges = [
+        GOOD["clipstudio create"].exchange("openai").with_(started=0.0),
+        poll.exchange("openai").with_(started=1500.0),
+    ]
     violations = check(c, exchanges)
     assert [(v.location, v.expected) for v in violations] == [("lifecycle", "a terminal state within 1200s")]

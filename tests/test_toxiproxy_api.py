@@ -53,6 +53,7 @@ def create(api, name: str, **fields) -> dict:
 
 # -- proxies ---------------------------------------------------------------------------
 
+
 def test_version_answers_json(api):
     assert api.get("/version").json() == {"version": VERSION}
 
@@ -73,12 +74,19 @@ def test_create_disabled_proxy_does_not_listen(api, name):
     assert proxy["enabled"] is False
 
 
-@pytest.mark.parametrize("body, status, error", [
-    ({"upstream": "127.0.0.1:9"}, 400, "missing required field: name"),
-    ({"name": "x"}, 400, "missing required field: upstream"),
-    ({"name": "x", "upstream": "nowhere"}, 400, "bad request body: upstream: 'nowhere' is not host:port"),
-    ({"name": "x", "upstream": "127.0.0.1:9", "enabled": "yes"}, 400, "bad request body: enabled must be true or false"),
-])
+@pytest.mark.parametrize(
+    "body, status, error",
+    [
+        ({"upstream": "127.0.0.1:9"}, 400, "missing required field: name"),
+        ({"name": "x"}, 400, "missing required field: upstream"),
+        ({"name": "x", "upstream": "nowhere"}, 400, "bad request body: upstream: 'nowhere' is not host:port"),
+        (
+            {"name": "x", "upstream": "127.0.0.1:9", "enabled": "yes"},
+            400,
+            "bad request body: enabled must be true or false",
+        ),
+    ],
+)
 def test_create_proxy_rejects_bad_input_with_400(api, body, status, error):
     response = api.post("/proxies", json=body)
     assert (response.status_code, response.json()) == (status, {"error": error, "status": status})
@@ -104,8 +112,13 @@ def test_duplicate_proxy_is_409(api, name):
 
 def test_missing_proxy_is_404_everywhere(api):
     expected = {"error": "proxy not found", "status": 404}
-    for method, path in [("GET", "/proxies/nope"), ("POST", "/proxies/nope"), ("DELETE", "/proxies/nope"),
-                         ("GET", "/proxies/nope/toxics"), ("POST", "/proxies/nope/toxics")]:
+    for method, path in [
+        ("GET", "/proxies/nope"),
+        ("POST", "/proxies/nope"),
+        ("DELETE", "/proxies/nope"),
+        ("GET", "/proxies/nope/toxics"),
+        ("POST", "/proxies/nope/toxics"),
+    ]:
         response = api.request(method, path, json={"type": "latency"} if method == "POST" else None)
         assert (response.status_code, response.json()) == (404, expected), (method, path)
 
@@ -117,7 +130,7 @@ def test_update_proxy_disables_and_enables_on_the_same_port(api, name):
     host, port = listen.rsplit(":", 1)
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection((host, int(port)), timeout=5)
-    on = api.patch(f"/proxies/{name}", json={"enabled": True})     # PATCH, as Toxiproxy 2.6+
+    on = api.patch(f"/proxies/{name}", json={"enabled": True})  # PATCH, as Toxiproxy 2.6+
     assert (on.status_code, on.json()["enabled"], on.json()["listen"]) == (200, True, listen)
     socket.create_connection((host, int(port)), timeout=5).close()
 
@@ -136,19 +149,31 @@ def test_delete_proxy_is_204_then_gone(api, name):
 
 # -- toxics ---------------------------------------------------------------------------
 
+
 def test_create_toxic_answers_200_with_a_generated_name(api, name):
     create(api, name)
     response = api.post(f"/proxies/{name}/toxics", json={"type": "latency", "attributes": {"latency": 100}})
     assert response.status_code == 200
-    assert response.json() == {"attributes": {"latency": 100, "jitter": 0}, "name": "latency_downstream",
-                               "type": "latency", "stream": "downstream", "toxicity": 1.0}
+    assert response.json() == {
+        "attributes": {"latency": 100, "jitter": 0},
+        "name": "latency_downstream",
+        "type": "latency",
+        "stream": "downstream",
+        "toxicity": 1.0,
+    }
 
 
 def test_every_toxic_type_shows_its_attributes(api, name):
     create(api, name)
-    expected = {"latency": {"latency", "jitter"}, "bandwidth": {"rate"}, "slow_close": {"delay"},
-                "timeout": {"timeout"}, "reset_peer": {"timeout"}, "limit_data": {"bytes"},
-                "slicer": {"average_size", "size_variation", "delay"}}
+    expected = {
+        "latency": {"latency", "jitter"},
+        "bandwidth": {"rate"},
+        "slow_close": {"delay"},
+        "timeout": {"timeout"},
+        "reset_peer": {"timeout"},
+        "limit_data": {"bytes"},
+        "slicer": {"average_size", "size_variation", "delay"},
+    }
     assert set(TOXICS) >= set(expected)
     for toxic_type, attributes in expected.items():
         body = {"type": toxic_type, "stream": "upstream"}
@@ -158,18 +183,29 @@ def test_every_toxic_type_shows_its_attributes(api, name):
         assert (shown["name"], set(shown["attributes"])) == (f"{toxic_type}_upstream", attributes)
 
 
-@pytest.mark.parametrize("body, status, error", [
-    ({"type": "earthquake"}, 400, "invalid toxic type"),
-    ({"type": "latency", "stream": "sideways"}, 400,
-     "stream was invalid, can be either upstream or downstream"),
-    ({"type": "latency", "attributes": {"latancy": 5}}, 400,
-     "bad request body: unknown attribute 'latancy' (this toxic has: latency, jitter)"),
-    ({"type": "latency", "attributes": {"latency": "5"}}, 400,
-     "bad request body: attribute 'latency' must be an integer, not \"5\""),
-    ({"type": "slicer", "attributes": {"average_size": 0}}, 400,
-     "bad request body: average_size must be 1 or more"),
-    ({"type": "latency", "toxicity": "half"}, 400, "bad request body: toxicity must be a number"),
-])
+@pytest.mark.parametrize(
+    "body, status, error",
+    [
+        ({"type": "earthquake"}, 400, "invalid toxic type"),
+        ({"type": "latency", "stream": "sideways"}, 400, "stream was invalid, can be either upstream or downstream"),
+        (
+            {"type": "latency", "attributes": {"latancy": 5}},
+            400,
+            "bad request body: unknown attribute 'latancy' (this toxic has: latency, jitter)",
+        ),
+        (
+            {"type": "latency", "attributes": {"latency": "5"}},
+            400,
+            "bad request body: attribute 'latency' must be an integer, not \"5\"",
+        ),
+        (
+            {"type": "slicer", "attributes": {"average_size": 0}},
+            400,
+            "bad request body: average_size must be 1 or more",
+        ),
+        ({"type": "latency", "toxicity": "half"}, 400, "bad request body: toxicity must be a number"),
+    ],
+)
 def test_create_toxic_rejects_bad_input_with_400(api, name, body, status, error):
     create(api, name)
     response = api.post(f"/proxies/{name}/toxics", json=body)
@@ -187,16 +223,23 @@ def test_toxics_list_upstream_first_then_show_update_delete(api, name):
     create(api, name)
     api.post(f"/proxies/{name}/toxics", json={"type": "latency", "attributes": {"latency": 10, "jitter": 2}})
     api.post(f"/proxies/{name}/toxics", json={"type": "bandwidth", "stream": "upstream", "toxicity": 0.5})
-    assert [t["name"] for t in api.get(f"/proxies/{name}/toxics").json()] == \
-        ["bandwidth_upstream", "latency_downstream"]
+    assert [t["name"] for t in api.get(f"/proxies/{name}/toxics").json()] == [
+        "bandwidth_upstream",
+        "latency_downstream",
+    ]
     assert api.get(f"/proxies/{name}").json()["toxics"] == api.get(f"/proxies/{name}/toxics").json()
 
     path = f"/proxies/{name}/toxics/latency_downstream"
     assert api.get(path).json()["attributes"] == {"latency": 10, "jitter": 2}
     updated = api.post(path, json={"attributes": {"latency": 50}, "toxicity": 0.25})
     assert updated.status_code == 200
-    assert updated.json() == {"attributes": {"latency": 50, "jitter": 2}, "name": "latency_downstream",
-                              "type": "latency", "stream": "downstream", "toxicity": 0.25}
+    assert updated.json() == {
+        "attributes": {"latency": 50, "jitter": 2},
+        "name": "latency_downstream",
+        "type": "latency",
+        "stream": "downstream",
+        "toxicity": 0.25,
+    }
     assert api.get(path).json() == updated.json()
 
     response = api.delete(path)
@@ -209,9 +252,15 @@ def test_toxics_list_upstream_first_then_show_update_delete(api, name):
 
 # -- populate and reset ----------------------------------------------------------------
 
+
 def test_populate_creates_keeps_and_replaces(api, name):
-    first = api.post("/populate", json=[{"name": name, "upstream": "127.0.0.1:9"},
-                                        {"name": name + "b", "upstream": "127.0.0.1:9", "enabled": False}])
+    first = api.post(
+        "/populate",
+        json=[
+            {"name": name, "upstream": "127.0.0.1:9"},
+            {"name": name + "b", "upstream": "127.0.0.1:9", "enabled": False},
+        ],
+    )
     assert first.status_code == 201
     proxies = first.json()["proxies"]
     assert [(p["name"], p["enabled"]) for p in proxies] == [(name, True), (name + "b", False)]
@@ -231,20 +280,18 @@ def test_populate_creates_keeps_and_replaces(api, name):
 def test_populate_checks_every_item_before_changing_anything(api, name):
     response = api.post("/populate", json=[{"name": name, "upstream": "127.0.0.1:9"}, {"name": name + "b"}])
     assert response.status_code == 400
-    assert response.json() == {"error": "missing required field: upstream at proxy 2", "status": 400,
-                               "proxies": None}
+    assert response.json() == {"error": "missing required field: upstream at proxy 2", "status": 400, "proxies": None}
     assert api.get(f"/proxies/{name}").status_code == 404
 
 
 def test_reset_enables_every_proxy_and_removes_every_toxic():
-    with EmbeddedToxiproxy() as own, httpx.Client(base_url=own) as api:    # /reset is global: own server
+    with EmbeddedToxiproxy() as own, httpx.Client(base_url=own) as api:  # /reset is global: own server
         create(api, "a")
         create(api, "b", enabled=False)
         api.post("/proxies/a/toxics", json={"type": "latency"})
         response = api.post("/reset")
         assert (response.status_code, response.content) == (204, b"")
-        assert [(p["enabled"], p["toxics"]) for p in api.get("/proxies").json().values()] == \
-            [(True, []), (True, [])]
+        assert [(p["enabled"], p["toxics"]) for p in api.get("/proxies").json().values()] == [(True, []), (True, [])]
 
 
 def test_browsers_are_refused(api):
@@ -253,6 +300,7 @@ def test_browsers_are_refused(api):
 
 
 # -- toxiproxy-python against it ---------------------------------------------------------
+
 
 def test_toxiproxy_python_drives_it(url, name):
     with toxiproxy_for(url) as toxiproxy:
@@ -264,19 +312,21 @@ def test_toxiproxy_python_drives_it(url, name):
         assert name in toxiproxy.proxies()
 
         proxy.add_toxic(type="latency", attributes={"latency": 100})
-        proxy.add_toxic(type="limit_data", stream="upstream", name="cut", toxicity=0.5,
-                        attributes={"bytes": 10})
+        proxy.add_toxic(type="limit_data", stream="upstream", name="cut", toxicity=0.5, attributes={"bytes": 10})
         toxics = proxy.toxics()
         assert set(toxics) == {"latency_downstream", "cut"}
-        assert (toxics["cut"].stream, toxics["cut"].toxicity, toxics["cut"].attributes) == \
-            ("upstream", 0.5, {"bytes": 10})
+        assert (toxics["cut"].stream, toxics["cut"].toxicity, toxics["cut"].attributes) == (
+            "upstream",
+            0.5,
+            {"bytes": 10},
+        )
         assert proxy.get_toxic("latency_downstream").attributes == {"latency": 100, "jitter": 0}
 
-        with pytest.raises(ProxyExists):            # 409: a toxic of that name exists
+        with pytest.raises(ProxyExists):  # 409: a toxic of that name exists
             proxy.add_toxic(type="latency")
-        with pytest.raises(InvalidToxic):           # 400
+        with pytest.raises(InvalidToxic):  # 400
             proxy.add_toxic(type="earthquake")
-        with pytest.raises(NotFound):               # 404
+        with pytest.raises(NotFound):  # 404
             proxy.destroy_toxic("nope")
         with pytest.raises(ProxyExists):
             toxiproxy.create(upstream="127.0.0.1:9", name=name)
@@ -296,13 +346,14 @@ def test_toxiproxy_python_drives_it(url, name):
 
 # -- the client adapter -----------------------------------------------------------------
 
+
 def test_toxiproxy_for_starts_an_embedded_server_without_toxiproxy_url(monkeypatch, url):
     monkeypatch.delenv("TOXIPROXY_URL", raising=False)
     with toxiproxy_for() as toxiproxy:
         assert toxiproxy.url != url
         assert httpx.get(toxiproxy.url + "/version").json() == {"version": VERSION}
     with pytest.raises(httpx.ConnectError):
-        httpx.get(toxiproxy.url + "/version")       # stopped on exit
+        httpx.get(toxiproxy.url + "/version")  # stopped on exit
 
 
 def test_toxiproxy_for_uses_toxiproxy_url(monkeypatch, url, name):
@@ -316,9 +367,8 @@ def test_toxiproxy_for_uses_toxiproxy_url(monkeypatch, url, name):
 def test_a_dead_toxiproxy_url_is_an_input_error(monkeypatch):
     dead = f"http://127.0.0.1:{free_port()}"
     monkeypatch.setenv("TOXIPROXY_URL", dead)
-    with pytest.raises(InputError, match=rf"^Toxiproxy at {dead} is not answering \(.+\)$"):
-        with toxiproxy_for():
-            pass
+    with pytest.raises(InputError, match=rf"^Toxiproxy at {dead} is not answering \(.+\)$"), toxiproxy_for():
+        pass
 
 
 def test_update_toxic_and_post_populate(url, name):
@@ -350,11 +400,11 @@ def test_reset_in_an_xdist_worker_touches_only_its_own_proxies(monkeypatch):
             proxy.disable()
         assert toxiproxy.reset() is True
         assert (mine.toxics(), toxiproxy.get_proxy(mine.name).enabled) == ({}, True)
-        assert (set(theirs.toxics()), toxiproxy.get_proxy("theirs_gw1").enabled) == \
-            ({"latency_downstream"}, False)
+        assert (set(theirs.toxics()), toxiproxy.get_proxy("theirs_gw1").enabled) == ({"latency_downstream"}, False)
 
 
 # -- the command line ---------------------------------------------------------------------
+
 
 def test_harness_toxiproxy_serve_prints_its_url_and_answers():
     command = [sys.executable, "-m", "harness.cli", "toxiproxy", "serve", "--port", "0"]
@@ -363,7 +413,7 @@ def test_harness_toxiproxy_serve_prints_its_url_and_answers():
             line = process.stdout.readline()
             assert line.startswith("listening on http://127.0.0.1:")
             assert httpx.get(line.split()[-1] + "/version", timeout=5).json() == {"version": VERSION}
-            process.send_signal(signal.SIGINT)          # Ctrl-C
+            process.send_signal(signal.SIGINT)  # Ctrl-C
             assert process.wait(timeout=10) == 0
         finally:
             if process.poll() is None:

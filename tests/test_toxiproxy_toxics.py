@@ -15,7 +15,7 @@ import queue
 import socket
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -27,13 +27,14 @@ Handler = Callable[[socket.socket], None]
 
 # -- tiny upstreams ---------------------------------------------------------------
 
+
 class TcpServer:
     """127.0.0.1, a free port; `handler(connection)` runs in a thread per connection."""
 
     def __init__(self, handler: Handler) -> None:
         self.handler = handler
         self.sock = socket.create_server(("127.0.0.1", 0))
-        self.address = "127.0.0.1:%d" % self.sock.getsockname()[1]
+        self.address = f"127.0.0.1:{self.sock.getsockname()[1]}"
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -62,13 +63,16 @@ def echo(connection: socket.socket) -> None:
 
 def greeter(payload: bytes) -> Handler:
     """Sends `payload` as soon as a client connects, then closes."""
+
     def handler(connection: socket.socket) -> None:
         connection.sendall(payload)
+
     return handler
 
 
 def recording_echo(received: queue.Queue) -> Handler:
     """Echoes, and once the client side ends, reports everything it received."""
+
     def handler(connection: socket.socket) -> None:
         seen = b""
         try:
@@ -77,10 +81,12 @@ def recording_echo(received: queue.Queue) -> Handler:
                 connection.sendall(data)
         finally:
             received.put(seen)
+
     return handler
 
 
 # -- fixtures ---------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def toxiproxy():
@@ -132,6 +138,7 @@ def round_trip(sock: socket.socket, message: bytes = b"ping") -> float:
 
 # -- one test (or two) per toxic ------------------------------------------------------
 
+
 def test_without_toxics_bytes_pass_unchanged(hop):
     proxy = hop(echo)
     payload = bytes(range(256)) * 400
@@ -156,7 +163,7 @@ def test_latency_upstream_delays_requests_too(hop):
 def test_bandwidth_slows_a_200_kb_transfer_to_its_rate(hop):
     payload = b"x" * 200_000
     proxy = hop(greeter(payload))
-    proxy.add_toxic(type="bandwidth", attributes={"rate": 2000})    # KB/s: 200 KB takes 100 ms
+    proxy.add_toxic(type="bandwidth", attributes={"rate": 2000})  # KB/s: 200 KB takes 100 ms
     with connect(proxy) as sock:
         start = time.perf_counter()
         assert read_all(sock) == payload
@@ -188,7 +195,7 @@ def test_timeout_holds_the_data_then_closes(hop):
     with connect(proxy) as sock:
         start = time.perf_counter()
         sock.sendall(b"ping")
-        assert read_all(sock) == b""            # nothing got through, then the close
+        assert read_all(sock) == b""  # nothing got through, then the close
         assert time.perf_counter() - start >= 0.09
 
 
@@ -201,7 +208,7 @@ def test_timeout_zero_holds_forever_until_removed(hop):
         with pytest.raises(socket.timeout):
             sock.recv(100)
         sock.settimeout(5)
-        proxy.destroy_toxic("timeout_downstream")   # as Toxiproxy: removing it closes what it held
+        proxy.destroy_toxic("timeout_downstream")  # as Toxiproxy: removing it closes what it held
         assert read_all(sock) == b""
 
 
@@ -237,7 +244,7 @@ def test_down_refuses_connections_and_drops_open_ones(hop):
                 assert open_before.recv(100) == b""
             except ConnectionResetError:
                 pass
-    with connect(proxy) as sock:                # up again, on the same port
+    with connect(proxy) as sock:  # up again, on the same port
         round_trip(sock)
 
 
@@ -274,8 +281,9 @@ def test_downstream_toxics_act_on_what_the_server_answers(hop):
 
 # -- live connections, and the seed -----------------------------------------------------
 
+
 class JsonHandler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"       # keep-alive, like an SDK's pooled connection
+    protocol_version = "HTTP/1.1"  # keep-alive, like an SDK's pooled connection
 
     def do_GET(self) -> None:
         body = json.dumps({"ok": True}).encode()
@@ -293,7 +301,7 @@ class JsonHandler(http.server.BaseHTTPRequestHandler):
 def http_upstream():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), JsonHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield "127.0.0.1:%d" % server.server_address[1]
+    yield f"127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
 
@@ -302,7 +310,7 @@ def test_a_toxic_reaches_an_open_keep_alive_connection(toxiproxy, http_upstream)
     proxy = toxiproxy.create(upstream=http_upstream, name=proxy_name(f"toxics_{next(_numbers)}"))
     try:
         with httpx.Client(base_url=f"http://{proxy.listen}") as app:
-            assert app.get("/").json() == {"ok": True}          # the pooled connection is open
+            assert app.get("/").json() == {"ok": True}  # the pooled connection is open
             proxy.add_toxic(type="latency", attributes={"latency": 100})
             start = time.perf_counter()
             assert app.get("/").json() == {"ok": True}
@@ -321,8 +329,7 @@ def test_same_seed_same_toxicity_draws_in_two_servers_at_once():
     def pattern(url: str) -> list[int]:
         with httpx.Client(base_url=url) as api:
             listen = api.post("/proxies", json={"name": "p", "upstream": server.address}).json()["listen"]
-            api.post("/proxies/p/toxics", json={"type": "limit_data", "toxicity": 0.5,
-                                                "attributes": {"bytes": 10}})
+            api.post("/proxies/p/toxics", json={"type": "limit_data", "toxicity": 0.5, "attributes": {"bytes": 10}})
         host, port = listen.rsplit(":", 1)
         sizes = []
         for _ in range(16):
@@ -336,4 +343,4 @@ def test_same_seed_same_toxicity_draws_in_two_servers_at_once():
     finally:
         server.close()
     assert one == two
-    assert set(one) == {10, 100}        # some connections cut, some not
+    assert set(one) == {10, 100}  # some connections cut, some not

@@ -38,32 +38,39 @@ def test_recorded_sdk_traffic_holds_against_every_baseline(capsys):
     assert {"openai/chat-completions", "openai/videos", "anthropic/messages", "gemini/generate-content"} <= used
 
 
-@pytest.mark.parametrize("cassette, contract, pointer", [
-    ("openai-chat-content-renamed", "openai/chat-completions", "/choices/0/message/content"),
-    ("openai-chat-new-finish-reason", "openai/chat-completions", "/choices/0/finish_reason"),
-    ("openai-video-progress-retyped", "openai/videos", "/progress"),
-    ("anthropic-new-stop-reason", "anthropic/messages", "/stop_reason"),
-    ("gemini-new-finish-reason", "gemini/generate-content", "/candidates/0/finishReason"),
-])
+@pytest.mark.parametrize(
+    "cassette, contract, pointer",
+    [
+        ("openai-chat-content-renamed", "openai/chat-completions", "/choices/0/message/content"),
+        ("openai-chat-new-finish-reason", "openai/chat-completions", "/choices/0/finish_reason"),
+        ("openai-video-progress-retyped", "openai/videos", "/progress"),
+        ("anthropic-new-stop-reason", "anthropic/messages", "/stop_reason"),
+        ("gemini-new-finish-reason", "gemini/generate-content", "/candidates/0/finishReason"),
+    ],
+)
 def test_each_drifted_cassette_is_rejected_at_its_pointer(capsys, cassette, contract, pointer):
     code, report = verify(capsys, "--cassettes", str(DRIFTED / f"{cassette}.yaml"))
     assert code == 1
-    assert [(v["contract"], v["location"], v["pointer"]) for v in report["violations"]] == [
-        (contract, "body", pointer)]
+    assert [(v["contract"], v["location"], v["pointer"]) for v in report["violations"]] == [(contract, "body", pointer)]
 
 
 def test_text_output_names_the_violation_and_its_file(capsys):
-    assert main(["verify", "--contracts", BASELINES, "--cassettes",
-                 str(DRIFTED / "openai-video-progress-retyped.yaml")]) == 1
+    assert (
+        main(["verify", "--contracts", BASELINES, "--cassettes", str(DRIFTED / "openai-video-progress-retyped.yaml")])
+        == 1
+    )
     out = capsys.readouterr().out
     assert "body /progress: expected type integer" in out and "openai-video-progress-retyped.yaml" in out
 
 
-@pytest.mark.parametrize("make_bad, words", [
-    (lambda tmp: ("--contracts", str(tmp / "missing")), "no such file or folder"),
-    (lambda tmp: ("--contracts", str(_write(tmp / "c.yaml", "contract: [unclosed\n"))), "c.yaml:2:1: invalid YAML"),
-    (lambda tmp: ("--cassettes", str(_write(tmp / "k.yaml", "interactions: 3\nversion: 1\n"))), "k.yaml"),
-])
+@pytest.mark.parametrize(
+    "make_bad, words",
+    [
+        (lambda tmp: ("--contracts", str(tmp / "missing")), "no such file or folder"),
+        (lambda tmp: ("--contracts", str(_write(tmp / "c.yaml", "contract: [unclosed\n"))), "c.yaml:2:1: invalid YAML"),
+        (lambda tmp: ("--cassettes", str(_write(tmp / "k.yaml", "interactions: 3\nversion: 1\n"))), "k.yaml"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(capsys, tmp_path, make_bad, words):
     option, value = make_bad(tmp_path)
     args = ["verify", "--contracts", BASELINES, "--cassettes", str(CLEAN)]
@@ -88,6 +95,7 @@ def test_live_skips_providers_without_keys(capsys, monkeypatch):
 
 def test_live_against_a_double_checks_what_came_back(capsys, monkeypatch):
     from harness.double import Double
+
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-live-0123456789")
     for name in ("ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"):
         monkeypatch.delenv(name, raising=False)

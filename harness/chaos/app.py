@@ -31,12 +31,16 @@ def free_port() -> int:
 def fill(value: Any, values: dict[str, str], where: str) -> Any:
     """Replace `{port}`, `{openai.url}`… in strings, lists and mappings; unknown names are errors."""
     if isinstance(value, str):
+
         def one(match: re.Match) -> str:
             name = match.group(1)
             if name not in values:
-                raise InputError(f"unknown placeholder {{{name}}} in {where}; known: "
-                                 + ", ".join(f"{{{k}}}" for k in sorted(values)))
+                raise InputError(
+                    f"unknown placeholder {{{name}}} in {where}; known: "
+                    + ", ".join(f"{{{k}}}" for k in sorted(values))
+                )
             return values[name]
+
         return _PLACEHOLDER.sub(one, value)
     if isinstance(value, list):
         return [fill(v, values, where) for v in value]
@@ -48,24 +52,39 @@ def fill(value: Any, values: dict[str, str], where: str) -> Any:
 class AppProcess:
     """`with AppProcess(command, cwd, env, url, ready_path, timeout) as app:` — ready, or a clear InputError."""
 
-    def __init__(self, command: list[str] | None, cwd: Path, env: dict[str, str], url: str,
-                 ready_path: str = "/health", ready_timeout: float = 20.0, name: str = "app") -> None:
+    def __init__(
+        self,
+        command: list[str] | None,
+        cwd: Path,
+        env: dict[str, str],
+        url: str,
+        ready_path: str = "/health",
+        ready_timeout: float = 20.0,
+        name: str = "app",
+    ) -> None:
         self.command, self.cwd, self.env, self.url = command, cwd, env, url.rstrip("/")
         self.ready_path, self.ready_timeout, self.name = ready_path, ready_timeout, name
         self.process: subprocess.Popen | None = None
-        self._log = tempfile.TemporaryFile()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the app; closed in __exit__)
 
-    def __enter__(self) -> "AppProcess":
+    def __enter__(self) -> AppProcess:
         if self.command:
             self._check_port_free()
             try:
                 self.process = subprocess.Popen(
-                    self.command, cwd=self.cwd, env={**os.environ, **self.env}, stdin=subprocess.DEVNULL,
-                    stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+                    self.command,
+                    cwd=self.cwd,
+                    env={**os.environ, **self.env},
+                    stdin=subprocess.DEVNULL,
+                    stdout=self._log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             except OSError as exc:
                 self._log.close()
-                raise InputError(f"cannot start the app {self.command!r} in {self.cwd}: {exc.strerror or exc}",
-                                 self.name) from None
+                raise InputError(
+                    f"cannot start the app {self.command!r} in {self.cwd}: {exc.strerror or exc}", self.name
+                ) from None
         try:
             self._wait_ready()
         except BaseException:
@@ -80,8 +99,11 @@ class AppProcess:
         with socket.socket() as probe:
             probe.settimeout(0.5)
             if probe.connect_ex((host, port)) == 0:
-                raise InputError(f"port {port} on {host} is already taken, before the app started; "
-                                 f"stop what holds it or use {{port}} in app.url", self.name)
+                raise InputError(
+                    f"port {port} on {host} is already taken, before the app started; "
+                    f"stop what holds it or use {{port}} in app.url",
+                    self.name,
+                )
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
@@ -92,8 +114,10 @@ class AppProcess:
         with httpx.Client(timeout=2.0) as client:
             while time.monotonic() < deadline:
                 if self.process is not None and self.process.poll() is not None:
-                    raise InputError(f"the app exited with code {self.process.returncode} before it was ready"
-                                     f"{self._tail()}", self.name)
+                    raise InputError(
+                        f"the app exited with code {self.process.returncode} before it was ready{self._tail()}",
+                        self.name,
+                    )
                 try:
                     response = client.get(self.url + self.ready_path)
                     if response.status_code == 200:
@@ -102,8 +126,11 @@ class AppProcess:
                 except httpx.HTTPError as exc:
                     last = type(exc).__name__
                 time.sleep(0.05)
-        raise InputError(f"the app never became ready: GET {self.url}{self.ready_path} gave {last} for "
-                         f"{self.ready_timeout:g}s{self._tail()}", self.name)
+        raise InputError(
+            f"the app never became ready: GET {self.url}{self.ready_path} gave {last} for "
+            f"{self.ready_timeout:g}s{self._tail()}",
+            self.name,
+        )
 
     def stop(self) -> None:
         process, self.process = self.process, None

@@ -22,10 +22,10 @@ from harness.double.call import Call, Profile, Reply
 from harness.errors import InputError
 from harness.routes import Route
 
-FAULTS: dict[str, type["Fault"]] = {}
+FAULTS: dict[str, type[Fault]] = {}
 
 
-def register(cls: type["Fault"]) -> type["Fault"]:
+def register(cls: type[Fault]) -> type[Fault]:
     FAULTS[cls.name] = cls
     return cls
 
@@ -33,7 +33,7 @@ def register(cls: type["Fault"]) -> type["Fault"]:
 @dataclass(frozen=True)
 class Fault:
     name: ClassVar[str] = ""
-    layer: ClassVar[str] = "http"      # "http": in the double; "network": a Toxiproxy toxic
+    layer: ClassVar[str] = "http"  # "http": in the double; "network": a Toxiproxy toxic
 
     def before(self, call: Call, profile: Profile) -> Reply | None:
         return None
@@ -56,8 +56,11 @@ def make(name: str, params: dict[str, Any] | None = None) -> Fault:
     for key in params:
         if key not in allowed:
             hint = difflib.get_close_matches(key, allowed, n=1)
-            extra = f"; did you mean {hint[0]!r}?" if hint else \
-                (f"; it takes {', '.join(allowed)}" if allowed else "; it takes no parameters")
+            extra = (
+                f"; did you mean {hint[0]!r}?"
+                if hint
+                else (f"; it takes {', '.join(allowed)}" if allowed else "; it takes no parameters")
+            )
             raise InputError(f"fault {name!r} has no parameter {key!r}{extra}")
     try:
         return cls(**params)
@@ -85,6 +88,7 @@ def _load_all() -> None:
     import pkgutil
 
     from harness.chaos import faults
+
     for module in pkgutil.iter_modules(faults.__path__):
         importlib.import_module(f"harness.chaos.faults.{module.name}")
 
@@ -92,22 +96,23 @@ def _load_all() -> None:
 @dataclass(frozen=True)
 class Acted:
     """One entry of the fault log: which injection acted on which call, when."""
+
     fault: str
     provider: str
     route: str
-    call: int          # matching-call number for this injection (1-based)
-    at: float          # clock time, epoch seconds
+    call: int  # matching-call number for this injection (1-based)
+    at: float  # clock time, epoch seconds
 
 
 @dataclass
 class Injection:
     fault: Fault
-    provider: str | None = None        # None: every double it is attached to
-    route: Route | None = None         # None: every route
+    provider: str | None = None  # None: every double it is attached to
+    route: Route | None = None  # None: every route
     schedule: Schedule = field(default_factory=Schedule)
-    origin: float = 0.0                # epoch seconds that `at`/`until` days count from
+    origin: float = 0.0  # epoch seconds that `at`/`until` days count from
     seed: int = 0
-    key: str = ""                      # identity for seeded decisions (stable across runs)
+    key: str = ""  # identity for seeded decisions (stable across runs)
     calls: int = 0
     log: list[Acted] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -132,9 +137,13 @@ class Injection:
         return True
 
     def describe(self) -> dict[str, Any]:
-        return {"fault": self.name, "params": dataclasses.asdict(self.fault), "provider": self.provider,
-                "route": str(self.route) if self.route else None,
-                "schedule": {k: v for k, v in dataclasses.asdict(self.schedule).items() if v is not None}}
+        return {
+            "fault": self.name,
+            "params": dataclasses.asdict(self.fault),
+            "provider": self.provider,
+            "route": str(self.route) if self.route else None,
+            "schedule": {k: v for k, v in dataclasses.asdict(self.schedule).items() if v is not None},
+        }
 
 
 class Active:
@@ -162,7 +171,7 @@ class Active:
                 self._chosen.add(id(call))
         return reply
 
-    returns_new_reply = True   # see harness.double.faults: the reply is copied only when chosen
+    returns_new_reply = True  # see harness.double.faults: the reply is copied only when chosen
 
     def after(self, call: Call, reply: Reply) -> Reply:
         with self._lock:
@@ -186,12 +195,19 @@ _WHEN = ("first", "after", "every", "probability", "at", "until")
 
 def from_description(name: str):
     """A builder for the double's control API: `{"fault": name, "route": ..., "first": 2, ...params}`."""
+
     def build(settings: dict[str, Any], double: Any) -> Active:
         settings = dict(settings)
         route = settings.pop("route", None)
         when = {key: settings.pop(key) for key in _WHEN if key in settings}
-        injection = Injection(make(name, settings), route=Route.parse(route) if route else None,
-                              schedule=Schedule(**when), origin=double.clock.now(), seed=double.seed,
-                              key=f"control:{name}")
+        injection = Injection(
+            make(name, settings),
+            route=Route.parse(route) if route else None,
+            schedule=Schedule(**when),
+            origin=double.clock.now(),
+            seed=double.seed,
+            key=f"control:{name}",
+        )
         return Active(injection, double.profile, double.clock)
+
     return build

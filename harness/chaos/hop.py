@@ -20,10 +20,10 @@ class NetworkHop:
         self.scenario, self.upstreams, self.toxiproxy_url = scenario, upstreams, toxiproxy_url
         self.urls: dict[str, str] = {}
         self.proxies: dict[str, Any] = {}
-        self.on: dict[tuple[int, str], str] = {}          # (entry, provider) -> toxic name, or "down"
+        self.on: dict[tuple[int, str], str] = {}  # (entry, provider) -> toxic name, or "down"
         self._stack = ExitStack()
 
-    def __enter__(self) -> "NetworkHop":
+    def __enter__(self) -> NetworkHop:
         try:
             client = self._stack.enter_context(toxiproxy_for(self.toxiproxy_url))
             for provider, url in self.upstreams.items():
@@ -51,7 +51,7 @@ class NetworkHop:
             if not entry.network:
                 continue
             active = entry.schedule.acts(1, day)
-            for provider in ([entry.provider] if entry.provider else list(self.proxies)):
+            for provider in [entry.provider] if entry.provider else list(self.proxies):
                 key = (index, provider)
                 if active and key not in self.on:
                     self.on[key] = self._switch_on(index, entry.fault, self.proxies[provider])
@@ -66,8 +66,9 @@ class NetworkHop:
             proxy.disable()
             return "down"
         name = f"{fault.name}_{index}"
-        proxy.add_toxic(name=name, type=fault.name, stream=fault.stream, toxicity=fault.toxicity,
-                        attributes=fault.attributes())
+        proxy.add_toxic(
+            name=name, type=fault.name, stream=fault.stream, toxicity=fault.toxicity, attributes=fault.attributes()
+        )
         return name
 
     def _switch_off(self, toxic: str, proxy) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 from jsonschema import Draft202012Validator
@@ -23,8 +24,8 @@ from harness.chaos.schedule import DAY
 from harness.chaos.verdicts import Seen, Verdict, judge
 from harness.double import Double
 from harness.double.clock import FlowingClock
-from harness.exchange import Exchange
 from harness.errors import InputError
+from harness.exchange import Exchange
 
 
 @dataclass
@@ -32,7 +33,7 @@ class ScenarioRun:
     scenario: Scenario
     verdicts: list[Verdict] = field(default_factory=list)
     exchanges: list[Exchange] = field(default_factory=list)
-    step_of: dict[int, int] = field(default_factory=dict)        # id(exchange) -> step index
+    step_of: dict[int, int] = field(default_factory=dict)  # id(exchange) -> step index
     fault_log: list[Acted] = field(default_factory=list)
     network_log: list[dict[str, Any]] = field(default_factory=list)
     app_output: str = ""
@@ -55,8 +56,10 @@ def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progr
     result = ScenarioRun(scenario)
     started = time.perf_counter()
     clock = FlowingClock(scenario.start)
-    doubles = {name: Double(name, seed=scenario.seed, clock=clock, job_seconds=cfg.get("job_seconds", 1.0))
-               for name, cfg in scenario.doubles.items()}
+    doubles = {
+        name: Double(name, seed=scenario.seed, clock=clock, job_seconds=cfg.get("job_seconds", 1.0))
+        for name, cfg in scenario.doubles.items()
+    }
     injections: list[Injection] = []
     app: AppProcess | None = None
     try:
@@ -78,11 +81,13 @@ def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progr
         result.seconds = time.perf_counter() - started
     result.verdicts.extend(_timeline_verdicts(scenario, injections, result))
     for expectation in scenario.expect:
-        chosen = [x for x in result.exchanges
-                  if (not expectation.steps or result.step_of.get(id(x)) in expectation.steps)
-                  and (expectation.provider is None or x.provider == expectation.provider)
-                  and (expectation.route is None
-                       or expectation.route.match(x.request.method, x.request.path) is not None)]
+        chosen = [
+            x
+            for x in result.exchanges
+            if (not expectation.steps or result.step_of.get(id(x)) in expectation.steps)
+            and (expectation.provider is None or x.provider == expectation.provider)
+            and (expectation.route is None or expectation.route.match(x.request.method, x.request.path) is not None)
+        ]
         result.verdicts.append(judge(expectation, Seen(chosen, result.step_of)))
     return result
 
@@ -92,8 +97,15 @@ def _attach(scenario: Scenario, doubles: dict[str, Double]) -> list[Injection]:
     for i, entry in enumerate(scenario.timeline):
         if entry.network:
             continue
-        injection = Injection(entry.fault, provider=entry.provider, route=entry.route, schedule=entry.schedule,
-                              origin=scenario.start, seed=scenario.seed, key=f"{i}:{entry.fault.name}")
+        injection = Injection(
+            entry.fault,
+            provider=entry.provider,
+            route=entry.route,
+            schedule=entry.schedule,
+            origin=scenario.start,
+            seed=scenario.seed,
+            key=f"{i}:{entry.fault.name}",
+        )
         for name, double in doubles.items():
             if entry.provider in (None, name):
                 attach(injection, double)
@@ -106,6 +118,7 @@ def _network_hop(scenario: Scenario, urls: dict[str, str], toxiproxy_url: str | 
     if not entries:
         return None
     from harness.chaos.hop import NetworkHop
+
     providers = sorted({e.provider for e in entries if e.provider} or set(urls))
     return stack.enter_context(NetworkHop(scenario.name, {p: urls[p] for p in providers}, toxiproxy_url))
 
@@ -119,13 +132,28 @@ def _start_app(scenario: Scenario, urls: dict[str, str], stack: ExitStack) -> Ap
     command = fill(spec.get("command"), values, f"{where}.command") if spec.get("command") else None
     cwd = scenario.folder / spec.get("cwd", ".")
     ready = spec.get("ready", {})
-    return stack.enter_context(AppProcess(
-        command, cwd, env, fill(spec["url"], values, f"{where}.url"), ready.get("path", "/health"),
-        ready.get("timeout", 20.0), name=f"{scenario.source}: app of scenario {scenario.name!r}"))
+    return stack.enter_context(
+        AppProcess(
+            command,
+            cwd,
+            env,
+            fill(spec["url"], values, f"{where}.url"),
+            ready.get("path", "/health"),
+            ready.get("timeout", 20.0),
+            name=f"{scenario.source}: app of scenario {scenario.name!r}",
+        )
+    )
 
 
-def _walk(scenario: Scenario, app_url: str, clock: FlowingClock, doubles: dict[str, Double], hop, result:
-          ScenarioRun, say: Progress) -> None:
+def _walk(
+    scenario: Scenario,
+    app_url: str,
+    clock: FlowingClock,
+    doubles: dict[str, Double],
+    hop,
+    result: ScenarioRun,
+    say: Progress,
+) -> None:
     saved: dict[str, str] = {}
     marks = {name: 0 for name in doubles}
 
@@ -135,7 +163,7 @@ def _walk(scenario: Scenario, app_url: str, clock: FlowingClock, doubles: dict[s
         polling, a call still in flight when the clock jumped, calls made while probes run)."""
         for name, double in doubles.items():
             seen = list(double.journal)
-            for exchange in seen[marks[name]:]:
+            for exchange in seen[marks[name] :]:
                 result.exchanges.append(exchange)
                 if step is not None and exchange.started >= began:
                     result.step_of[id(exchange)] = step
@@ -157,12 +185,21 @@ def _walk(scenario: Scenario, app_url: str, clock: FlowingClock, doubles: dict[s
             for probe in scenario.probes:
                 probe_verdict = _send(client, probe, dict(saved), "probe")
                 if not probe_verdict.ok:
-                    result.verdicts.append(Verdict("probe", f"{probe.name} after step {step.index}", False,
-                                                   probe_verdict.message, (), probe.line))
+                    result.verdicts.append(
+                        Verdict(
+                            "probe",
+                            f"{probe.name} after step {step.index}",
+                            False,
+                            probe_verdict.message,
+                            (),
+                            probe.line,
+                        )
+                    )
         collect(None)
         if scenario.probes and not any(v.kind == "probe" for v in result.verdicts):
-            result.verdicts.append(Verdict("probe", "steady state", True,
-                                           f"{len(scenario.probes)} probe(s) held after every step"))
+            result.verdicts.append(
+                Verdict("probe", "steady state", True, f"{len(scenario.probes)} probe(s) held after every step")
+            )
 
 
 def _send(client: httpx.Client, step: Step, saved: dict[str, str], kind: str) -> Verdict:
@@ -172,8 +209,13 @@ def _send(client: httpx.Client, step: Step, saved: dict[str, str], kind: str) ->
     except InputError as exc:
         return Verdict(kind, name, False, f"{exc.message} (was an earlier save missing?)", line=step.line)
     try:
-        response = client.request(request["method"], request["path"], json=request.get("json"),
-                                  headers=request.get("headers"), timeout=request.get("timeout", 120.0))
+        response = client.request(
+            request["method"],
+            request["path"],
+            json=request.get("json"),
+            headers=request.get("headers"),
+            timeout=request.get("timeout", 120.0),
+        )
     except httpx.HTTPError as exc:
         return Verdict(kind, name, False, f"the app did not answer: {type(exc).__name__}: {exc}", line=step.line)
     problems = expectation_problems(step.expect, response)
@@ -196,7 +238,7 @@ def _shown(response: httpx.Response, limit: int = 300) -> str:
     if kind and not (kind.startswith("text/") or "json" in kind or "xml" in kind):
         return f"<{len(response.content):,} bytes of {kind}>"
     text = response.text
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def expectation_problems(expect: dict[str, Any], response: httpx.Response) -> list[str]:
@@ -213,8 +255,9 @@ def expectation_problems(expect: dict[str, Any], response: httpx.Response) -> li
     if "schema" in expect:
         error = next(iter(Draft202012Validator(expect["schema"]).iter_errors(body)), None)
         if error is not None:
-            problems.append(f"body does not fit the schema at /{'/'.join(map(str, error.absolute_path))}: "
-                            f"{error.message}")
+            problems.append(
+                f"body does not fit the schema at /{'/'.join(map(str, error.absolute_path))}: {error.message}"
+            )
     for header, value in expect.get("headers", {}).items():
         if response.headers.get(header) != value:
             problems.append(f"expected header {header}: {value!r}, got {response.headers.get(header)!r}")
@@ -280,7 +323,10 @@ def _timeline_verdicts(scenario: Scenario, injections: list[Injection], result: 
             count = sum(1 for n in result.network_log if n["entry"] == i)
         else:
             count = len(next(http).log)
-        message = (f"acted {count} time(s)" if count else
-                   "never acted: no call matched its provider, route and window, so nothing was rehearsed")
+        message = (
+            f"acted {count} time(s)"
+            if count
+            else "never acted: no call matched its provider, route and window, so nothing was rehearsed"
+        )
         verdicts.append(Verdict("timeline", name, count > 0, message, line=entry.line))
     return verdicts

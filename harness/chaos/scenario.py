@@ -5,6 +5,7 @@ file, line and column."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,20 +21,32 @@ from harness.routes import Route, RouteSyntaxError
 
 _DAYS = {"type": "number", "minimum": 0}
 _REQUEST = {
-    "type": "object", "additionalProperties": False, "required": ["path"],
-    "properties": {"method": {"enum": ["GET", "POST", "PUT", "PATCH", "DELETE"]},
-                   "path": {"type": "string", "pattern": "^/"},
-                   "json": {}, "headers": {"type": "object", "additionalProperties": {"type": "string"}},
-                   "timeout": {"type": "number", "exclusiveMinimum": 0}},
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["path"],
+    "properties": {
+        "method": {"enum": ["GET", "POST", "PUT", "PATCH", "DELETE"]},
+        "path": {"type": "string", "pattern": "^/"},
+        "json": {},
+        "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+        "timeout": {"type": "number", "exclusiveMinimum": 0},
+    },
 }
 _STEP_EXPECT = {
-    "type": "object", "additionalProperties": False,
-    "properties": {"status": {"oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]},
-                   "json": {}, "schema": {"type": ["object", "boolean"]},
-                   "headers": {"type": "object", "additionalProperties": {"type": "string"}}},
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "status": {"oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]},
+        "json": {},
+        "schema": {"type": ["object", "boolean"]},
+        "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
 }
-_SELECT = {"provider": {"type": "string"}, "route": {"type": "string"},
-           "steps": {"type": "array", "items": {"type": "integer", "minimum": 0}}}
+_SELECT = {
+    "provider": {"type": "string"},
+    "route": {"type": "string"},
+    "steps": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+}
 # Each expectation kind and its own keys, beside the selectors every kind accepts.
 EXPECTATIONS: dict[str, dict[str, Any]] = {
     "served_by": {"served_by": {"type": ["string", "null"]}},
@@ -44,46 +57,91 @@ EXPECTATIONS: dict[str, dict[str, Any]] = {
     "max_attempts": {"max_attempts": {"type": "integer", "minimum": 1}},
 }
 FORMAT = {
-    "type": "object", "additionalProperties": False, "required": ["scenario", "doubles", "app", "steps"],
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["scenario", "doubles", "app", "steps"],
     "properties": {
         "scenario": {"type": "string", "minLength": 1},
         "description": {"type": "string"},
         "seed": {"type": "integer"},
         "start": {"type": ["string", "number"]},
-        "doubles": {"oneOf": [
-            {"type": "array", "items": {"enum": list(PROVIDERS)}, "minItems": 1},
-            {"type": "object", "propertyNames": {"enum": list(PROVIDERS)}, "minProperties": 1,
-             "additionalProperties": {"type": "object", "additionalProperties": False,
-                                      "properties": {"job_seconds": {"type": "number", "exclusiveMinimum": 0}}}},
-        ]},
+        "doubles": {
+            "oneOf": [
+                {"type": "array", "items": {"enum": list(PROVIDERS)}, "minItems": 1},
+                {
+                    "type": "object",
+                    "propertyNames": {"enum": list(PROVIDERS)},
+                    "minProperties": 1,
+                    "additionalProperties": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {"job_seconds": {"type": "number", "exclusiveMinimum": 0}},
+                    },
+                },
+            ]
+        },
         "app": {
-            "type": "object", "additionalProperties": False, "required": ["url"],
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["url"],
             "properties": {
                 "command": {"type": "array", "items": {"type": "string"}, "minItems": 1},
                 "url": {"type": "string"},
                 "env": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
                 "cwd": {"type": "string"},
-                "ready": {"type": "object", "additionalProperties": False,
-                          "properties": {"path": {"type": "string", "pattern": "^/"},
-                                         "timeout": {"type": "number", "exclusiveMinimum": 0}}},
+                "ready": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "path": {"type": "string", "pattern": "^/"},
+                        "timeout": {"type": "number", "exclusiveMinimum": 0},
+                    },
+                },
             },
         },
-        "timeline": {"type": "array", "items": {
-            "type": "object", "required": ["fault"],
-            "properties": {"fault": {"type": "string"}, "at": _DAYS, "until": _DAYS,
-                           "provider": {"enum": list(PROVIDERS)}, "route": {"type": "string"},
-                           "first": {"type": "integer"}, "after": {"type": "integer"},
-                           "every": {"type": "integer"}, "probability": {"type": "number"}},
-        }},
-        "steps": {"type": "array", "minItems": 1, "items": {
-            "type": "object", "additionalProperties": False, "required": ["request"],
-            "properties": {"name": {"type": "string"}, "at": _DAYS, "request": _REQUEST, "expect": _STEP_EXPECT,
-                           "save": {"type": "object", "additionalProperties": {"type": "string"}}},
-        }},
-        "probes": {"type": "array", "items": {
-            "type": "object", "additionalProperties": False, "required": ["request"],
-            "properties": {"name": {"type": "string"}, "request": _REQUEST, "expect": _STEP_EXPECT},
-        }},
+        "timeline": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["fault"],
+                "properties": {
+                    "fault": {"type": "string"},
+                    "at": _DAYS,
+                    "until": _DAYS,
+                    "provider": {"enum": list(PROVIDERS)},
+                    "route": {"type": "string"},
+                    "first": {"type": "integer"},
+                    "after": {"type": "integer"},
+                    "every": {"type": "integer"},
+                    "probability": {"type": "number"},
+                },
+            },
+        },
+        "steps": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["request"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "at": _DAYS,
+                    "request": _REQUEST,
+                    "expect": _STEP_EXPECT,
+                    "save": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            },
+        },
+        "probes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["request"],
+                "properties": {"name": {"type": "string"}, "request": _REQUEST, "expect": _STEP_EXPECT},
+            },
+        },
         "expect": {"type": "array", "items": {"type": "object", "minProperties": 1}},
     },
 }
@@ -95,6 +153,7 @@ _WHERE_KEYS = ("fault", "provider", "route")
 @dataclass(frozen=True)
 class Entry:
     """One timeline entry: a fault, where and when."""
+
     fault: Fault
     schedule: Schedule
     provider: str | None
@@ -110,7 +169,7 @@ class Entry:
 class Step:
     index: int
     name: str
-    at: float                       # virtual day
+    at: float  # virtual day
     request: dict[str, Any]
     expect: dict[str, Any]
     save: dict[str, str]
@@ -119,13 +178,13 @@ class Step:
 
 @dataclass(frozen=True)
 class Expectation:
-    kind: str                       # one of EXPECTATIONS
+    kind: str  # one of EXPECTATIONS
     value: Any
     provider: str | None
     route: Route | None
-    steps: tuple[int, ...]          # empty: the whole run
+    steps: tuple[int, ...]  # empty: the whole run
     line: int
-    text: str                       # as written, for reports
+    text: str  # as written, for reports
 
 
 @dataclass(frozen=True)
@@ -134,7 +193,7 @@ class Scenario:
     source: str
     folder: Path
     seed: int
-    start: float                    # epoch seconds of virtual day 0
+    start: float  # epoch seconds of virtual day 0
     doubles: dict[str, dict[str, Any]]
     app: dict[str, Any]
     timeline: tuple[Entry, ...]
@@ -160,6 +219,7 @@ def _read(doc: yamlfile.Document, folder: Path, seed: int | None) -> Scenario:
     yamlfile.check_format(doc, _FORMAT, "the scenario")
     data = doc.data
     from harness.chaos.faults._shared import epoch
+
     try:
         start = epoch(data.get("start", "2026-01-01"), "start")
     except ValueError as exc:
@@ -168,16 +228,29 @@ def _read(doc: yamlfile.Document, folder: Path, seed: int | None) -> Scenario:
     doubles = {name: {} for name in doubles} if isinstance(doubles, list) else doubles
     timeline = tuple(_entry(doc, item, i, doubles, start) for i, item in enumerate(data.get("timeline", [])))
     steps = tuple(_step(doc, item, i, "steps") for i, item in enumerate(data["steps"]))
-    for before, after in zip(steps, steps[1:]):
+    for before, after in itertools.pairwise(steps):
         if after.at < before.at:
-            raise doc.error(f"steps must go forward in time: step {after.index} is at day {after.at}, "
-                            f"before step {before.index} (day {before.at})", f"/steps/{after.index}/at")
+            raise doc.error(
+                f"steps must go forward in time: step {after.index} is at day {after.at}, "
+                f"before step {before.index} (day {before.at})",
+                f"/steps/{after.index}/at",
+            )
     probes = tuple(_step(doc, item, i, "probes") for i, item in enumerate(data.get("probes", [])))
     expect = tuple(_expectation(doc, item, i, len(steps), doubles) for i, item in enumerate(data.get("expect", [])))
-    return Scenario(name=data["scenario"], source=doc.source, folder=folder,
-                    seed=seed if seed is not None else data.get("seed", 0), start=start,
-                    doubles=doubles, app=data["app"], timeline=timeline, steps=steps, probes=probes,
-                    expect=expect, description=data.get("description", ""))
+    return Scenario(
+        name=data["scenario"],
+        source=doc.source,
+        folder=folder,
+        seed=seed if seed is not None else data.get("seed", 0),
+        start=start,
+        doubles=doubles,
+        app=data["app"],
+        timeline=timeline,
+        steps=steps,
+        probes=probes,
+        expect=expect,
+        description=data.get("description", ""),
+    )
 
 
 def _route(doc: yamlfile.Document, text: str, pointer: str) -> Route:
@@ -191,8 +264,10 @@ def _entry(doc, item: dict, i: int, doubles: dict, start: float) -> Entry:
     pointer = f"/timeline/{i}"
     provider = item.get("provider")
     if provider is not None and provider not in doubles:
-        raise doc.error(f"provider {provider!r} has no double in this scenario (doubles: {', '.join(doubles)})",
-                        f"{pointer}/provider")
+        raise doc.error(
+            f"provider {provider!r} has no double in this scenario (doubles: {', '.join(doubles)})",
+            f"{pointer}/provider",
+        )
     params = {k: v for k, v in item.items() if k not in _SCHEDULE_KEYS + _WHERE_KEYS}
     name = item["fault"]
     _load_all()
@@ -206,8 +281,12 @@ def _entry(doc, item: dict, i: int, doubles: dict, start: float) -> Entry:
         # A toxic sits on the connection, not on a request: only the timeline window applies.
         for key in ("route", "first", "after", "every", "probability"):
             if key in item:
-                raise doc.error(f"{key!r} does not apply to the network fault {name!r}: it acts on the "
-                                f"provider's connection between `at` and `until`", f"{pointer}/{key}", key=True)
+                raise doc.error(
+                    f"{key!r} does not apply to the network fault {name!r}: it acts on the "
+                    f"provider's connection between `at` and `until`",
+                    f"{pointer}/{key}",
+                    key=True,
+                )
     try:
         schedule = Schedule(**{k: item[k] for k in _SCHEDULE_KEYS if k in item})
     except ValueError as exc:
@@ -221,11 +300,18 @@ def _step(doc, item: dict, i: int, key: str) -> Step:
     request = {"method": "GET", **item["request"]}
     for name, path in item.get("save", {}).items():
         if not path.startswith(("json.", "headers.", "status")):
-            raise doc.error(f"save {name!r}: say where from, e.g. json.id, headers.x-request-id or status",
-                            f"{pointer}/save/{name}")
-    return Step(index=i, name=item.get("name") or f"{request['method']} {request['path']}", at=item.get("at", 0),
-                request=request, expect=item.get("expect", {}), save=item.get("save", {}),
-                line=doc.position(pointer)[0])
+            raise doc.error(
+                f"save {name!r}: say where from, e.g. json.id, headers.x-request-id or status", f"{pointer}/save/{name}"
+            )
+    return Step(
+        index=i,
+        name=item.get("name") or f"{request['method']} {request['path']}",
+        at=item.get("at", 0),
+        request=request,
+        expect=item.get("expect", {}),
+        save=item.get("save", {}),
+        line=doc.position(pointer)[0],
+    )
 
 
 def _expectation(doc, item: dict, i: int, step_count: int, doubles: dict) -> Expectation:
@@ -239,18 +325,23 @@ def _expectation(doc, item: dict, i: int, step_count: int, doubles: dict) -> Exp
     for key in item:
         if key not in allowed:
             import difflib
+
             hint = difflib.get_close_matches(key, sorted(allowed), n=1)
             extra = f"; did you mean {hint[0]!r}?" if hint else f"; allowed here: {', '.join(sorted(allowed))}"
             raise doc.error(f"unknown key {key!r} in expect[{i}]{extra}", f"{pointer}/{key}", key=True)
     schema = Draft202012Validator({"type": "object", "properties": {**_SELECT, **EXPECTATIONS[kind]}})
-    sub = yamlfile.Document(doc.source, item, {k[len(pointer):]: v for k, v in doc.values.items()
-                                                if k.startswith(pointer)},
-                            {k[len(pointer):]: v for k, v in doc.keys.items() if k.startswith(pointer)})
+    sub = yamlfile.Document(
+        doc.source,
+        item,
+        {k[len(pointer) :]: v for k, v in doc.values.items() if k.startswith(pointer)},
+        {k[len(pointer) :]: v for k, v in doc.keys.items() if k.startswith(pointer)},
+    )
     yamlfile.check_format(sub, schema, f"expect[{i}]")
     for n, step in enumerate(item.get("steps", [])):
         if step >= step_count:
-            raise doc.error(f"there is no step {step} (steps are numbered 0 to {step_count - 1})",
-                            f"{pointer}/steps/{n}")
+            raise doc.error(
+                f"there is no step {step} (steps are numbered 0 to {step_count - 1})", f"{pointer}/steps/{n}"
+            )
     provider = item.get("provider")
     if kind == "served_by" and item[kind] is not None:
         provider = None
@@ -262,5 +353,12 @@ def _expectation(doc, item: dict, i: int, step_count: int, doubles: dict) -> Exp
             raise doc.error(f"unknown fault {item[kind]!r}", f"{pointer}/fault_acted")
     route = _route(doc, item["route"], f"{pointer}/route") if "route" in item else None
     text = ", ".join(f"{k}: {v}" for k, v in item.items())
-    return Expectation(kind=kind, value=item[kind], provider=provider, route=route,
-                       steps=tuple(item.get("steps", [])), line=doc.position(pointer)[0], text=text)
+    return Expectation(
+        kind=kind,
+        value=item[kind],
+        provider=provider,
+        route=route,
+        steps=tuple(item.get("steps", [])),
+        line=doc.position(pointer)[0],
+        text=text,
+    )

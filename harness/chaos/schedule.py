@@ -16,12 +16,12 @@ DAY = 86_400.0
 
 @dataclass(frozen=True)
 class Schedule:
-    first: int | None = None          # only the first N matching calls
-    after: int | None = None          # only after N matching calls
-    every: int | None = None          # every Nth matching call (N, 2N, ...)
+    first: int | None = None  # only the first N matching calls
+    after: int | None = None  # only after N matching calls
+    every: int | None = None  # every Nth matching call (N, 2N, ...)
     probability: float | None = None  # each matching call with probability p (seeded)
-    at: float | None = None           # from this many days after the origin ...
-    until: float | None = None        # ... until this many days after it (exclusive)
+    at: float | None = None  # from this many days after the origin ...
+    until: float | None = None  # ... until this many days after it (exclusive)
 
     def __post_init__(self) -> None:
         for name in ("first", "after", "every"):

@@ -6,9 +6,11 @@ exchanges of the steps it names and says, in a sentence, why it failed.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from harness.chaos.scenario import Expectation
 from harness.exchange import Exchange
@@ -16,19 +18,20 @@ from harness.exchange import Exchange
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str                  # step, probe, expect, timeline
+    kind: str  # step, probe, expect, timeline
     name: str
     ok: bool
-    message: str               # what happened, in a sentence
+    message: str  # what happened, in a sentence
     evidence: tuple[Exchange, ...] = ()
-    line: int | None = None    # where in the scenario file it is written
+    line: int | None = None  # where in the scenario file it is written
 
 
 @dataclass(frozen=True)
 class Seen:
     """The exchanges an expectation reads, and the step each happened in."""
+
     exchanges: list[Exchange]
-    step_of: dict[int, int]            # id(exchange) -> step index
+    step_of: dict[int, int]  # id(exchange) -> step index
 
     def step(self, exchange: Exchange) -> int | None:
         return self.step_of.get(id(exchange))
@@ -42,6 +45,7 @@ def check(kind: str):
     def add(function: Check) -> Check:
         CHECKS[kind] = function
         return function
+
     return add
 
 
@@ -60,13 +64,21 @@ def served_by(expectation: Expectation, seen: Seen):
     want = expectation.value
     served = sorted({x.provider for x in exchanges if ok_status(x)})
     if want is None:
-        return (not served, "no provider answered successfully" if not served else
-                f"expected no provider to serve, but {', '.join(served)} did ({_summary(exchanges)})", exchanges)
+        return (
+            not served,
+            "no provider answered successfully"
+            if not served
+            else f"expected no provider to serve, but {', '.join(served)} did ({_summary(exchanges)})",
+            exchanges,
+        )
     if served == [want]:
         return True, f"served by {want} ({_summary(exchanges)})", exchanges
     if not served:
-        return False, f"expected {want} to serve, but no provider answered successfully ({_summary(exchanges)})", \
-            exchanges
+        return (
+            False,
+            f"expected {want} to serve, but no provider answered successfully ({_summary(exchanges)})",
+            exchanges,
+        )
     return False, f"expected only {want} to serve, but {', '.join(served)} did ({_summary(exchanges)})", exchanges
 
 
@@ -104,8 +116,7 @@ def max_attempts(expectation: Expectation, seen: Seen):
         return True, f"at most {worst} attempt(s) per step and route (limit {expectation.value})", exchanges
     key = max(per, key=per.get)
     storm = [x for x in exchanges if (seen.step(x), x.provider, x.route or x.request.path) == key]
-    return False, (f"retry storm: {worst} calls to {key[1]} {key[2]} in one step "
-                   f"(limit {expectation.value})"), storm
+    return False, (f"retry storm: {worst} calls to {key[1]} {key[2]} in one step (limit {expectation.value})"), storm
 
 
 def retry_after_seconds(x: Exchange) -> float | None:
@@ -133,7 +144,7 @@ def retry_after_honoured(expectation: Expectation, seen: Seen):
     waited = 0
     for calls in by_route.values():
         calls.sort(key=lambda x: x.started)
-        for this, following in zip(calls, calls[1:]):
+        for this, following in itertools.pairwise(calls):
             asked = retry_after_seconds(this) if this.status == 429 else None
             if asked is None:
                 continue
@@ -141,8 +152,14 @@ def retry_after_honoured(expectation: Expectation, seen: Seen):
             waited += 1
             if gap < asked * 0.9:
                 ok = not expectation.value
-                return ok, (f"retried {this.provider} {this.request.path} after {gap:.2f}s although "
-                            f"retry-after asked for {asked:g}s"), [this, following]
+                return (
+                    ok,
+                    (
+                        f"retried {this.provider} {this.request.path} after {gap:.2f}s although "
+                        f"retry-after asked for {asked:g}s"
+                    ),
+                    [this, following],
+                )
     if expectation.value and waited == 0:
         return False, "no 429 with retry-after was followed by a retry: nothing showed the wait", exchanges
     return bool(expectation.value), f"{waited} retry(ies) waited as asked", exchanges

@@ -11,31 +11,42 @@ from rich.table import Table
 from harness.errors import InputError
 
 
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     run = sub.add_parser("run", help="run scenario files (or folders of them)")
     run.add_argument("files", nargs="+", metavar="FILE")
     run.add_argument("--report", metavar="DIR", help="write report.json, junit.xml, report.md, report.html here")
     run.add_argument("--seed", type=int, help="override every scenario's seed")
-    run.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                     help="run N scenarios at once, each in its own process (default 1)")
-    run.add_argument("--toxiproxy-url", default=os.environ.get("TOXIPROXY_URL"),
-                     help="a real Toxiproxy server for network faults (default: $TOXIPROXY_URL, else embedded)")
+    run.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run N scenarios at once, each in its own process (default 1)",
+    )
+    run.add_argument(
+        "--toxiproxy-url",
+        default=os.environ.get("TOXIPROXY_URL"),
+        help="a real Toxiproxy server for network faults (default: $TOXIPROXY_URL, else embedded)",
+    )
 
 
 def _results(scenarios, args, console):
     """Each scenario's run, in file order; with --jobs, N at a time in worker processes
     (toxiproxy-python keeps its server address class-wide, so hops cannot share a process)."""
     from harness.chaos import runner
+
     if args.jobs == 1:
         for item in scenarios:
             with console.status(f"[bold]{item.name}[/] starting…") as status:
-                yield runner.run(item, toxiproxy_url=args.toxiproxy_url,
-                                 progress=lambda message: status.update(message))
+                yield runner.run(
+                    item, toxiproxy_url=args.toxiproxy_url, progress=lambda message: status.update(message)
+                )
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(runner.run, item, toxiproxy_url=args.toxiproxy_url) for item in scenarios]
         with console.status(f"running {len(scenarios)} scenarios, {args.jobs} at a time…"):
@@ -47,9 +58,10 @@ def _print_run(console: Console, result) -> None:
     from rich.text import Text
 
     from harness.report import failures
+
     mark = "[green]held[/]" if result.ok else "[red]FAILED[/]"
     console.print(f"{mark} {result.scenario.name} ({len(result.verdicts)} checks, {result.seconds:.1f}s)")
-    if not result.ok:   # the same text the pytest plugin shows for a failed scenario
+    if not result.ok:  # the same text the pytest plugin shows for a failed scenario
         console.print(Text(failures.scenario(result).split("\n", 1)[1], style="red"))
 
 
@@ -71,8 +83,13 @@ def run(args: argparse.Namespace) -> int:
     for column in ("scenario", "verdict", "checks", "failed", "seconds"):
         table.add_column(column, justify="right" if column in ("checks", "failed", "seconds") else "left")
     for result in runs:
-        table.add_row(result.scenario.name, "[green]held[/]" if result.ok else "[red]failed[/]",
-                      str(len(result.verdicts)), str(len(result.failures)), f"{result.seconds:.1f}")
+        table.add_row(
+            result.scenario.name,
+            "[green]held[/]" if result.ok else "[red]failed[/]",
+            str(len(result.verdicts)),
+            str(len(result.failures)),
+            f"{result.seconds:.1f}",
+        )
     console.print(table)
     if args.report:
         for path in report.write(runs, args.report):

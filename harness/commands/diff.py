@@ -16,12 +16,25 @@ from harness.errors import InputError
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("old", nargs="?", metavar="OLD", help="the OpenAPI spec in use (YAML or JSON, 3.0 or 3.1)")
     parser.add_argument("new", nargs="?", metavar="NEW", help="the new version of the spec")
-    parser.add_argument("--cassettes", nargs=2, metavar=("OLD_DIR", "NEW_DIR"),
-                        help="compare two sets of recordings (vcrpy cassettes) instead of two specs")
-    parser.add_argument("--contracts", action="append", required=True, metavar="PATH",
-                        help="contract file or folder (repeatable): what this consumer relies on")
-    parser.add_argument("--format", choices=("text", "markdown", "json"), default="text",
-                        help="text for a terminal, markdown for a pull-request comment, json for tools")
+    parser.add_argument(
+        "--cassettes",
+        nargs=2,
+        metavar=("OLD_DIR", "NEW_DIR"),
+        help="compare two sets of recordings (vcrpy cassettes) instead of two specs",
+    )
+    parser.add_argument(
+        "--contracts",
+        action="append",
+        required=True,
+        metavar="PATH",
+        help="contract file or folder (repeatable): what this consumer relies on",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="text for a terminal, markdown for a pull-request comment, json for tools",
+    )
     parser.add_argument("--all", action="store_true", help="list harmless changes too")
 
 
@@ -32,11 +45,14 @@ def run(args: argparse.Namespace) -> int:
     if args.cassettes and (args.old or args.new):
         raise InputError("give either OLD NEW (two specs) or --cassettes OLD_DIR NEW_DIR, not both")
     if not args.cassettes and not (args.old and args.new):
-        raise InputError("give two specs (harness diff OLD NEW --contracts PATH) "
-                         "or two sets of recordings (--cassettes OLD_DIR NEW_DIR)")
+        raise InputError(
+            "give two specs (harness diff OLD NEW --contracts PATH) "
+            "or two sets of recordings (--cassettes OLD_DIR NEW_DIR)"
+        )
     contracts = contract_files.load_path(*args.contracts)
     if args.cassettes:
         from harness.cassettes import load_path as load_cassettes
+
         changes = diff_exchanges(load_cassettes(args.cassettes[0]), load_cassettes(args.cassettes[1]), contracts)
     else:
         changes = diff_specs(load_spec(args.old), load_spec(args.new))

@@ -9,12 +9,23 @@ from harness.errors import InputError
 
 
 def add(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--budget", type=budget, default=20, metavar="N",
-                        help="send at most N requests in all (default: 20)")
-    parser.add_argument("--base-url", action="append", default=[], metavar="PROVIDER=URL",
-                        help="send one provider's requests here instead, e.g. openai=http://127.0.0.1:8000")
-    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                        help="a path parameter no earlier answer gives, e.g. model=gemini-2.5-flash")
+    parser.add_argument(
+        "--budget", type=budget, default=20, metavar="N", help="send at most N requests in all (default: 20)"
+    )
+    parser.add_argument(
+        "--base-url",
+        action="append",
+        default=[],
+        metavar="PROVIDER=URL",
+        help="send one provider's requests here instead, e.g. openai=http://127.0.0.1:8000",
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a path parameter no earlier answer gives, e.g. model=gemini-2.5-flash",
+    )
 
 
 def read(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, str]]:

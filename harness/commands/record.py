@@ -20,13 +20,20 @@ from harness.live import LiveRun, send_examples
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--contracts", required=True, nargs="+", metavar="PATH",
-                        help="contract files or folders")
-    parser.add_argument("--cassettes", default="cassettes", metavar="DIR",
-                        help="where to write one cassette per contract (default: cassettes/)")
+    parser.add_argument("--contracts", required=True, nargs="+", metavar="PATH", help="contract files or folders")
+    parser.add_argument(
+        "--cassettes",
+        default="cassettes",
+        metavar="DIR",
+        help="where to write one cassette per contract (default: cassettes/)",
+    )
     live_options.add(parser)
-    parser.add_argument("--record-mode", choices=RECORD_MODES, default="once",
-                        help="vcrpy record mode (default: once: an existing cassette is replayed, not re-recorded)")
+    parser.add_argument(
+        "--record-mode",
+        choices=RECORD_MODES,
+        default="once",
+        help="vcrpy record mode (default: once: an existing cassette is replayed, not re-recorded)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         budget -= len(live.exchanges)
         for line in live.skipped:
-            if line not in said:      # "skipped anthropic: ..." once, not once per contract
+            if line not in said:  # "skipped anthropic: ..." once, not once per contract
                 said.add(line)
                 print(line)
         for failed in live.failed:
@@ -56,16 +63,20 @@ def cassette_name(contract: Contract) -> str:
     return contract.name.replace("/", "__").replace("\\", "__") + ".yaml"
 
 
-def _record(contract: Contract, path: Path, mode: str, budget: int,
-            base_urls: dict[str, str], params: dict[str, str]) -> LiveRun | None:
+def _record(
+    contract: Contract, path: Path, mode: str, budget: int, base_urls: dict[str, str], params: dict[str, str]
+) -> LiveRun | None:
     """Send one contract's examples inside its cassette and say what was written."""
     try:
         with recording(path, record_mode=mode) as cassette:
             live = send_examples([contract], budget=budget, base_urls=base_urls, params=params)
     except CannotOverwriteExistingCassetteException as exc:
         request = exc.failed_request
-        print(f"error: {path}: no recorded answer for {request.method} {request.path}, and record mode "
-              f"{mode!r} sends nothing new; use --record-mode new_episodes to add it", file=sys.stderr)
+        print(
+            f"error: {path}: no recorded answer for {request.method} {request.path}, and record mode "
+            f"{mode!r} sends nothing new; use --record-mode new_episodes to add it",
+            file=sys.stderr,
+        )
         return None
     answered = sum(1 for x in live.exchanges if x.response is not None)
     replayed = cassette.play_count

@@ -13,17 +13,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from harness.providers import NAMES
 
     parser.add_argument("provider", choices=NAMES, help="the provider to play")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="loopback address to listen on (default 127.0.0.1; only loopback is allowed)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="loopback address to listen on (default 127.0.0.1; only loopback is allowed)",
+    )
     parser.add_argument("--port", type=int, default=0, help="TCP port (default 0: any free port)")
     parser.add_argument("--seed", type=int, default=0, help="seed for ids and generated content (default 0)")
-    parser.add_argument("--virtual-clock", action="store_true",
-                        help="run on a virtual clock, moved with POST /__harness/clock")
-    parser.add_argument("--job-seconds", type=float, default=1.0,
-                        help="how long an async job (a video) takes on the double's clock (default 1.0)")
+    parser.add_argument(
+        "--virtual-clock", action="store_true", help="run on a virtual clock, moved with POST /__harness/clock"
+    )
+    parser.add_argument(
+        "--job-seconds",
+        type=float,
+        default=1.0,
+        help="how long an async job (a video) takes on the double's clock (default 1.0)",
+    )
 
 
-def _stop_on_sigterm(signum, frame):   # a service manager's stop is a clean stop, like Ctrl-C
+def _stop_on_sigterm(signum, frame):  # a service manager's stop is a clean stop, like Ctrl-C
     raise KeyboardInterrupt
 
 
@@ -32,12 +40,18 @@ def run(args: argparse.Namespace) -> int:
     from harness.double.server import is_loopback
 
     if not is_loopback(args.host):
-        raise InputError(f"--host {args.host} is not a loopback address; a double has no authentication, "
-                         f"so it only listens on 127.0.0.1, ::1 or localhost")
+        raise InputError(
+            f"--host {args.host} is not a loopback address; a double has no authentication, "
+            f"so it only listens on 127.0.0.1, ::1 or localhost"
+        )
     if args.job_seconds < 0:
         raise InputError(f"--job-seconds must be 0 or more, got {args.job_seconds}")
-    double = Double(args.provider, seed=args.seed, job_seconds=args.job_seconds,
-                    clock=VirtualClock() if args.virtual_clock else None)
+    double = Double(
+        args.provider,
+        seed=args.seed,
+        job_seconds=args.job_seconds,
+        clock=VirtualClock() if args.virtual_clock else None,
+    )
 
     def ready(url: str) -> None:
         print(f"listening on {url}", flush=True)

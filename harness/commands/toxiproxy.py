@@ -15,12 +15,14 @@ from harness.errors import InputError
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    serve = actions.add_parser("serve", help="serve the Toxiproxy HTTP API until stopped",
-                               description="Serve the Toxiproxy HTTP API (and its proxies) until Ctrl-C.")
+    serve = actions.add_parser(
+        "serve",
+        help="serve the Toxiproxy HTTP API until stopped",
+        description="Serve the Toxiproxy HTTP API (and its proxies) until Ctrl-C.",
+    )
     serve.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8474, help="API port (default 8474, Toxiproxy's; 0 picks one)")
-    serve.add_argument("--seed", type=int, default=0,
-                       help="seed for toxicity draws, jitter and slicing (default 0)")
+    serve.add_argument("--seed", type=int, default=0, help="seed for toxicity draws, jitter and slicing (default 0)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,13 +15,15 @@ from harness.errors import InputError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--contracts", nargs="+", required=True, metavar="PATH",
-                        help="contract files or folders")
+    parser.add_argument("--contracts", nargs="+", required=True, metavar="PATH", help="contract files or folders")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--cassettes", nargs="+", metavar="PATH", help="vcrpy cassette files or folders")
-    source.add_argument("--live", action="store_true",
-                        help="send each contract's example requests to the real provider "
-                             "(keys from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY)")
+    source.add_argument(
+        "--live",
+        action="store_true",
+        help="send each contract's example requests to the real provider "
+        "(keys from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY)",
+    )
     live_options.add(parser)
     parser.add_argument("--format", choices=["text", "json"], default="text")
 
@@ -33,11 +35,13 @@ def run(args: argparse.Namespace) -> int:
     notes: list[str] = []
     if args.live:
         from harness.live import send_examples
+
         base_urls, params = live_options.read(args)
         live = send_examples(contracts, budget=args.budget, base_urls=base_urls, params=params)
         exchanges, notes = list(live.exchanges), list(live.skipped)
     else:
         from harness.cassettes import load_path as load_cassettes
+
         exchanges = load_cassettes(*args.cassettes)
     result = verify(contracts, exchanges)
     if args.format == "json":
@@ -70,13 +74,16 @@ def print_text(result: Verification, total: int, notes: list[str]) -> None:
     table.add_column("violations", justify="right")
     for contract in result.contracts:
         count = sum(1 for v in result.violations if v.contract == contract.name)
-        table.add_row(contract.name, str(result.per_contract[contract.name]),
-                      f"[red]{count}[/]" if count else "[green]0[/]")
+        table.add_row(
+            contract.name, str(result.per_contract[contract.name]), f"[red]{count}[/]" if count else "[green]0[/]"
+        )
     console.print(table)
     for violation in result.violations:
         console.print(f"[red]✗[/] {violation}", highlight=False, soft_wrap=True)
         if violation.exchange is not None and violation.exchange.source:
             console.print(f"    from {violation.exchange.source}", style="dim", highlight=False)
     verdict = "[green]all contracts hold[/]" if result.ok else f"[red]{len(result.violations)} violation(s)[/]"
-    console.print(f"{total} exchanges, {result.checked} matched a contract, "
-                  f"{len(result.unmatched)} unmatched: {verdict}", highlight=False)
+    console.print(
+        f"{total} exchanges, {result.checked} matched a contract, {len(result.unmatched)} unmatched: {verdict}",
+        highlight=False,
+    )

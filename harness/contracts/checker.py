@@ -10,8 +10,9 @@ A lifecycle must only use its states and never leave a terminal state.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
@@ -27,8 +28,8 @@ from harness.yamlfile import pointer_join
 class Violation:
     contract: str
     interaction: str
-    location: str        # status, header, body, event 3 (message_start), stream, lifecycle
-    pointer: str         # JSON pointer inside that location ("" for the whole of it)
+    location: str  # status, header, body, event 3 (message_start), stream, lifecycle
+    pointer: str  # JSON pointer inside that location ("" for the whole of it)
     expected: str
     actual: str
     exchange: Exchange | None = field(default=None, compare=False, repr=False)
@@ -36,25 +37,28 @@ class Violation:
     def __str__(self) -> str:
         where = f"{self.location} {self.pointer}".strip() if self.pointer else self.location
         via = f" in {self.exchange.describe()}" if self.exchange else ""
-        return (f"{self.contract} / {self.interaction}: {where}: expected {self.expected}, "
-                f"got {self.actual}{via}")
+        return f"{self.contract} / {self.interaction}: {where}: expected {self.expected}, got {self.actual}{via}"
 
     def to_dict(self) -> dict[str, Any]:
         out = {k: getattr(self, k) for k in ("contract", "interaction", "location", "pointer", "expected", "actual")}
         if self.exchange is not None:
-            out["exchange"] = {"request": f"{self.exchange.request.method} {self.exchange.request.url}",
-                               "status": self.exchange.status, "source": self.exchange.source}
+            out["exchange"] = {
+                "request": f"{self.exchange.request.method} {self.exchange.request.url}",
+                "status": self.exchange.status,
+                "source": self.exchange.source,
+            }
         return out
 
 
 @dataclass
 class Verification:
     """The result of checking many exchanges against many contracts."""
+
     contracts: list[Contract]
-    checked: int = 0                      # exchanges matched to at least one interaction
+    checked: int = 0  # exchanges matched to at least one interaction
     unmatched: list[Exchange] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
-    per_contract: dict[str, int] = field(default_factory=dict)   # contract -> exchanges matched
+    per_contract: dict[str, int] = field(default_factory=dict)  # contract -> exchanges matched
 
     @property
     def ok(self) -> bool:
@@ -97,8 +101,9 @@ def verify(contracts: list[Contract], exchanges: Iterable[Exchange]) -> Verifica
         if contract.lifecycle:
             # A state the body schema already rejected is reported once, by the schema.
             seen = {(id(v.exchange), v.pointer) for v in result.violations}
-            result.violations.extend(v for v in _check_lifecycle(contract, matched[contract.name])
-                                     if (id(v.exchange), v.pointer) not in seen)
+            result.violations.extend(
+                v for v in _check_lifecycle(contract, matched[contract.name]) if (id(v.exchange), v.pointer) not in seen
+            )
     return result
 
 
@@ -108,13 +113,13 @@ def _check_exchange(contract: Contract, interaction: Interaction, exchange: Exch
 
     response = exchange.response
     assert response is not None
-    return (label(_check_response(contract, interaction, response), interaction.name)
-            + label(_check_signals(contract, interaction, response), interaction.name))
+    return label(_check_response(contract, interaction, response), interaction.name) + label(
+        _check_signals(contract, interaction, response), interaction.name
+    )
 
 
 def _check_response(contract: Contract, interaction: Interaction, response: Response) -> list[_Finding]:
-    outcomes = [o for o in contract.outcomes
-                if o.applies_to(interaction.name) and response.status in o.response.status]
+    outcomes = [o for o in contract.outcomes if o.applies_to(interaction.name) and response.status in o.response.status]
     primary = interaction.response
     if response.status in primary.status:
         findings = _fit(primary, response)
@@ -122,14 +127,13 @@ def _check_response(contract: Contract, interaction: Interaction, response: Resp
             return []  # e.g. a failed video job matching the moderation refusal
         return findings
     if not outcomes:
-        allowed = sorted(set(primary.status).union(
-            *(o.response.status for o in contract.outcomes if o.applies_to(interaction.name))))
-        return [("status", "", f"one of {allowed}" if len(allowed) > 1 else str(allowed[0]),
-                 str(response.status))]
+        allowed = sorted(
+            set(primary.status).union(*(o.response.status for o in contract.outcomes if o.applies_to(interaction.name)))
+        )
+        return [("status", "", f"one of {allowed}" if len(allowed) > 1 else str(allowed[0]), str(response.status))]
     tried = [(o, _fit(o.response, response)) for o in outcomes]
-    for outcome, findings in tried:
-        if not findings:
-            return []
+    if any(not findings for _, findings in tried):
+        return []
     outcome, findings = min(tried, key=lambda t: len(t[1]))
     return [(f"{loc} ({outcome.kind} {outcome.name!r})", ptr, exp, act) for loc, ptr, exp, act in findings]
 
@@ -229,7 +233,7 @@ def json_type(value: Any) -> str:
 
 def _short(value: Any, limit: int = 60) -> str:
     text = json.dumps(value, default=str, ensure_ascii=False)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _check_signals(contract: Contract, interaction: Interaction, response: Response) -> list[_Finding]:
@@ -286,8 +290,11 @@ def _check_lifecycle(contract: Contract, matched: list[tuple[Interaction, Exchan
     out: list[Violation] = []
 
     def add(job: str, expected: str, actual: str, exchange: Exchange) -> None:
-        out.append(Violation(contract.name, f"lifecycle of {job}", "lifecycle", life.field,
-                             expected, actual, exchange=exchange))
+        out.append(
+            Violation(
+                contract.name, f"lifecycle of {job}", "lifecycle", life.field, expected, actual, exchange=exchange
+            )
+        )
 
     for job, seen in jobs.items():
         terminal_at: tuple[str, Exchange] | None = None
@@ -303,7 +310,10 @@ def _check_lifecycle(contract: Contract, matched: list[tuple[Interaction, Exchan
             end = terminal_at[1] if terminal_at else seen[-1][1]
             waited = end.started - first
             if waited > life.timeout:
-                what = f"{terminal_at[0]!r} after {waited:.0f}s" if terminal_at else \
-                    f"still {seen[-1][0]!r} after {waited:.0f}s"
+                what = (
+                    f"{terminal_at[0]!r} after {waited:.0f}s"
+                    if terminal_at
+                    else f"still {seen[-1][0]!r} after {waited:.0f}s"
+                )
                 add(job, f"a terminal state within {life.timeout:g}s", what, end)
     return out

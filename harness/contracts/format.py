@@ -64,7 +64,10 @@ CONTRACT = {
                             "method": {"enum": ["GET", "POST", "PUT", "PATCH", "DELETE"]},
                             "path": {"type": "string", "pattern": "^/"},
                             "params": {"type": "object", "additionalProperties": {"type": ["string", "number"]}},
-                            "query": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
+                            "query": {
+                                "type": "object",
+                                "additionalProperties": {"type": ["string", "number", "boolean"]},
+                            },
                             "headers": {"type": "object", "additionalProperties": {"type": "string"}},
                             "json": {},
                         },

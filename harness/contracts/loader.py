@@ -15,8 +15,7 @@ from referencing.jsonschema import DRAFT202012
 
 from harness import yamlfile
 from harness.contracts.format import CONTRACT
-from harness.contracts.model import (Contract, Interaction, Lifecycle, Outcome, RequestSpec,
-                                     ResponseSpec, Signal)
+from harness.contracts.model import Contract, Interaction, Lifecycle, Outcome, RequestSpec, ResponseSpec, Signal
 from harness.errors import ContractError
 from harness.providers import NAMES as PROVIDERS
 from harness.routes import Route, RouteSyntaxError
@@ -42,8 +41,9 @@ def load_path(*paths: str | Path) -> list[Contract]:
     for file in yamlfile.files_in(paths, SUFFIXES, "contract", kind=ContractError):
         contract = load(file)
         if contract.name in seen:
-            raise ContractError(f"contract name {contract.name!r} is also used by {seen[contract.name]}",
-                                contract.source, 1)
+            raise ContractError(
+                f"contract name {contract.name!r} is also used by {seen[contract.name]}", contract.source, 1
+            )
         seen[contract.name] = contract.source
         contracts.append(contract)
     return contracts
@@ -64,15 +64,21 @@ class _Reader:
         yamlfile.check_format(self.doc, _FORMAT, "the contract", kind=ContractError)
         if data["provider"] not in PROVIDERS:
             raise self.fail(f"unknown provider {data['provider']!r}; known: {', '.join(PROVIDERS)}", "/provider")
-        interactions = tuple(self._interaction(item, f"/interactions/{i}")
-                             for i, item in enumerate(data["interactions"]))
+        interactions = tuple(
+            self._interaction(item, f"/interactions/{i}") for i, item in enumerate(data["interactions"])
+        )
         names = self._unique(interactions, "/interactions", "interaction")
         refusals = self._outcomes(data.get("refusals", []), "refusals", names)
         errors_ = self._outcomes(data.get("errors", []), "errors", names)
         return Contract(
-            name=data["contract"], consumer=data["consumer"], provider=data["provider"],
-            capability=data.get("capability"), description=data.get("description"),
-            interactions=interactions, refusals=refusals, errors=errors_,
+            name=data["contract"],
+            consumer=data["consumer"],
+            provider=data["provider"],
+            capability=data.get("capability"),
+            description=data.get("description"),
+            interactions=interactions,
+            refusals=refusals,
+            errors=errors_,
             lifecycle=self._lifecycle(data.get("lifecycle"), names),
             signals=tuple(self._signal(s, f"/signals/{i}", names) for i, s in enumerate(data.get("signals", []))),
             source=self.doc.source,
@@ -104,26 +110,41 @@ class _Reader:
         names = set(route.pattern.groupindex)
         for name in req.get("params", {}):
             if name not in names:
-                raise self.fail(f"params: the path {req['path']!r} has no parameter {{{name}}}",
-                                f"{pointer}/request/params/{name}", key=True)
-        request = RequestSpec(method=req["method"], path=req["path"],
-                              params={k: str(v) for k, v in req.get("params", {}).items()},
-                              query={k: str(v) for k, v in req.get("query", {}).items()},
-                              headers=dict(req.get("headers", {})), json=req.get("json"))
-        return Interaction(name=item["name"], request=request, route=route,
-                           response=self._response(item["response"], f"{pointer}/response"),
-                           line=self.doc.position(pointer)[0])
+                raise self.fail(
+                    f"params: the path {req['path']!r} has no parameter {{{name}}}",
+                    f"{pointer}/request/params/{name}",
+                    key=True,
+                )
+        request = RequestSpec(
+            method=req["method"],
+            path=req["path"],
+            params={k: str(v) for k, v in req.get("params", {}).items()},
+            query={k: str(v) for k, v in req.get("query", {}).items()},
+            headers=dict(req.get("headers", {})),
+            json=req.get("json"),
+        )
+        return Interaction(
+            name=item["name"],
+            request=request,
+            route=route,
+            response=self._response(item["response"], f"{pointer}/response"),
+            line=self.doc.position(pointer)[0],
+        )
 
     def _response(self, data: dict, pointer: str) -> ResponseSpec:
         status = data["status"]
         return ResponseSpec(
             status=tuple(status) if isinstance(status, list) else (status,),
-            headers={name.lower(): self._schema(s, f"{pointer}/headers/{name}")
-                     for name, s in data.get("headers", {}).items()},
+            headers={
+                name.lower(): self._schema(s, f"{pointer}/headers/{name}")
+                for name, s in data.get("headers", {}).items()
+            },
             json=self._schema(data["json"], f"{pointer}/json") if "json" in data else None,
             content_type=data.get("content_type"),
-            events={name: self._schema(s, yamlfile.pointer_join(f"{pointer}/events", name))
-                    for name, s in data.get("events", {}).items()},
+            events={
+                name: self._schema(s, yamlfile.pointer_join(f"{pointer}/events", name))
+                for name, s in data.get("events", {}).items()
+            },
             last_event=data.get("last_event"),
         )
 
@@ -141,15 +162,14 @@ class _Reader:
             ref = node.get("$ref")
             if isinstance(ref, str):
                 if not ref.startswith("#"):
-                    raise self.fail(f"$ref {ref!r}: only refs inside the same schema ('#/...') are supported",
-                                    f"{pointer}/$ref")
+                    raise self.fail(
+                        f"$ref {ref!r}: only refs inside the same schema ('#/...') are supported", f"{pointer}/$ref"
+                    )
                 resource = Resource.from_contents(root, default_specification=DRAFT202012)
                 try:
-                    Registry().with_resource("urn:harness:schema", resource).resolver(
-                        "urn:harness:schema").lookup(ref)
+                    Registry().with_resource("urn:harness:schema", resource).resolver("urn:harness:schema").lookup(ref)
                 except Unresolvable:
-                    raise self.fail(f"$ref {ref!r} does not resolve inside this schema",
-                                    f"{pointer}/$ref") from None
+                    raise self.fail(f"$ref {ref!r} does not resolve inside this schema", f"{pointer}/$ref") from None
             for key, value in node.items():
                 self._check_refs(root, value, yamlfile.pointer_join(pointer, key))
         elif isinstance(node, list):
@@ -158,11 +178,15 @@ class _Reader:
 
     def _outcomes(self, items: list, key: str, names: set[str]) -> tuple[Outcome, ...]:
         outcomes = tuple(
-            Outcome(name=item["name"], kind=key[:-1],
-                    response=self._response(item["response"], f"/{key}/{i}/response"),
-                    interactions=self._known(item.get("interactions", []), f"/{key}/{i}/interactions", names),
-                    line=self.doc.position(f"/{key}/{i}")[0])
-            for i, item in enumerate(items))
+            Outcome(
+                name=item["name"],
+                kind=key[:-1],
+                response=self._response(item["response"], f"/{key}/{i}/response"),
+                interactions=self._known(item.get("interactions", []), f"/{key}/{i}/interactions", names),
+                line=self.doc.position(f"/{key}/{i}")[0],
+            )
+            for i, item in enumerate(items)
+        )
         self._unique(outcomes, f"/{key}", key[:-1])
         return outcomes
 
@@ -172,17 +196,26 @@ class _Reader:
         states = data["states"]
         for i, state in enumerate(data["terminal"]):
             if state not in states:
-                raise self.fail(f"terminal state {state!r} is not one of the states ({', '.join(states)})",
-                                f"/lifecycle/terminal/{i}")
-        return Lifecycle(states=tuple(states), terminal=tuple(data["terminal"]),
-                         interactions=self._known(data.get("interactions", []), "/lifecycle/interactions", names),
-                         id=data.get("id", "/id"), field=data.get("field", "/status"),
-                         timeout=data.get("timeout"))
+                raise self.fail(
+                    f"terminal state {state!r} is not one of the states ({', '.join(states)})",
+                    f"/lifecycle/terminal/{i}",
+                )
+        return Lifecycle(
+            states=tuple(states),
+            terminal=tuple(data["terminal"]),
+            interactions=self._known(data.get("interactions", []), "/lifecycle/interactions", names),
+            id=data.get("id", "/id"),
+            field=data.get("field", "/status"),
+            timeout=data.get("timeout"),
+        )
 
     def _signal(self, data: Any, pointer: str, names: set[str]) -> Signal:
         if isinstance(data, str):
             return Signal(header=data.lower())
         status = data.get("status", [])
-        return Signal(header=data["header"].lower(), required=data.get("required", False),
-                      status=tuple(status) if isinstance(status, list) else (status,),
-                      interactions=self._known(data.get("interactions", []), f"{pointer}/interactions", names))
+        return Signal(
+            header=data["header"].lower(),
+            required=data.get("required", False),
+            status=tuple(status) if isinstance(status, list) else (status,),
+            interactions=self._known(data.get("interactions", []), f"{pointer}/interactions", names),
+        )

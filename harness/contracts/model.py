@@ -13,10 +13,10 @@ from harness.routes import Route
 @dataclass(frozen=True)
 class ResponseSpec:
     status: tuple[int, ...]
-    headers: dict[str, Draft202012Validator] = field(default_factory=dict)   # lower-case name -> value schema
+    headers: dict[str, Draft202012Validator] = field(default_factory=dict)  # lower-case name -> value schema
     json: Draft202012Validator | None = None
     content_type: str | None = None
-    events: dict[str, Draft202012Validator] = field(default_factory=dict)    # event type -> data schema
+    events: dict[str, Draft202012Validator] = field(default_factory=dict)  # event type -> data schema
     last_event: str | None = None
 
 
@@ -27,7 +27,7 @@ class RequestSpec:
     query: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     json: Any = None
-    params: dict[str, str] = field(default_factory=dict)   # example values for the path's {parameters}
+    params: dict[str, str] = field(default_factory=dict)  # example values for the path's {parameters}
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,11 @@ class Interaction:
 @dataclass(frozen=True)
 class Outcome:
     """A refusal or error the consumer handles, on some or all interactions."""
+
     name: str
-    kind: str                      # "refusal" or "error"
+    kind: str  # "refusal" or "error"
     response: ResponseSpec
-    interactions: tuple[str, ...] = ()   # empty: every interaction
+    interactions: tuple[str, ...] = ()  # empty: every interaction
     line: int = 0
 
     def applies_to(self, interaction: str) -> bool:
@@ -59,14 +60,14 @@ class Lifecycle:
     interactions: tuple[str, ...] = ()
     id: str = "/id"
     field: str = "/status"
-    timeout: float | None = None     # seconds from first sight to a terminal state
+    timeout: float | None = None  # seconds from first sight to a terminal state
 
 
 @dataclass(frozen=True)
 class Signal:
-    header: str                      # lower-case
+    header: str  # lower-case
     required: bool = False
-    status: tuple[int, ...] = ()     # empty: any status
+    status: tuple[int, ...] = ()  # empty: any status
     interactions: tuple[str, ...] = ()
 
 

@@ -14,7 +14,7 @@ purpose, and a session-wide check would only report the fault back.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from harness.contracts.checker import Verification, verify
 from harness.contracts.loader import load_path
@@ -35,15 +35,23 @@ class ContractSuite:
             self._loaded[key] = load_path(*key)
         return self._loaded[key]
 
-    def check(self, exchanges: Iterable[Exchange], *, paths: Sequence[str] = (), marked: bool = False,
-              used_doubles: bool = True) -> Verification | None:
+    def check(
+        self,
+        exchanges: Iterable[Exchange],
+        *,
+        paths: Sequence[str] = (),
+        marked: bool = False,
+        used_doubles: bool = True,
+    ) -> Verification | None:
         """The verification of one test, or None when no contract applies to it."""
         chosen = (self.session if used_doubles else []) + list(paths)
         if not chosen:
             if marked:
-                raise ContractError("a bare @pytest.mark.contract checks the session's contracts, and there "
-                                    "are none: give it paths, or use --harness-contracts / the "
-                                    "harness_contracts ini key")
+                raise ContractError(
+                    "a bare @pytest.mark.contract checks the session's contracts, and there "
+                    "are none: give it paths, or use --harness-contracts / the "
+                    "harness_contracts ini key"
+                )
             return None
         checked = [x for x in exchanges if marked or not x.fault]
         return verify(self.contracts(chosen), checked)

@@ -1,10 +1,11 @@
 """Does a new API version break *us*? Spec (or recording) versions judged against contracts.
 
-    old, new = load_spec("openapi-old.yaml"), load_spec("openapi-new.yaml")
-    judgement = judge(diff_specs(old, new), contracts.load_path("contracts/"))
-    judgement.breaking      # changes that touch what the contracts use
+old, new = load_spec("openapi-old.yaml"), load_spec("openapi-new.yaml")
+judgement = judge(diff_specs(old, new), contracts.load_path("contracts/"))
+judgement.breaking      # changes that touch what the contracts use
 """
 
+import harness.diff.kinds  # noqa: F401  (registers the change catalogue in KINDS)
 from harness.diff.change import BREAKING, HARMLESS, LEVELS, RISKY, Change, Location
 from harness.diff.judge import Judged, Judgement, judge
 from harness.diff.observed import diff_exchanges, spec_from_exchanges
@@ -14,8 +15,29 @@ from harness.diff.spec import Spec, SpecError, load_spec, spec_from_data
 from harness.diff.usage import Use, uses_of
 from harness.diff.walk import diff_specs
 
-import harness.diff.kinds  # noqa: E402,F401  (registers the change catalogue in KINDS)
-
-__all__ = ["BREAKING", "HARMLESS", "LEVELS", "RISKY", "Change", "ChangeKind", "FORMATS", "Judged", "Judgement",
-           "KINDS", "Location", "Spec", "SpecError", "Use", "change_kind", "diff_exchanges", "diff_specs", "judge",
-           "kind", "load_spec", "markdown", "spec_from_data", "spec_from_exchanges", "uses_of"]
+__all__ = [
+    "BREAKING",
+    "FORMATS",
+    "HARMLESS",
+    "KINDS",
+    "LEVELS",
+    "RISKY",
+    "Change",
+    "ChangeKind",
+    "Judged",
+    "Judgement",
+    "Location",
+    "Spec",
+    "SpecError",
+    "Use",
+    "change_kind",
+    "diff_exchanges",
+    "diff_specs",
+    "judge",
+    "kind",
+    "load_spec",
+    "markdown",
+    "spec_from_data",
+    "spec_from_exchanges",
+    "uses_of",
+]

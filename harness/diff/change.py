@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 BREAKING, RISKY, HARMLESS = "breaking", "risky", "harmless"
-LEVELS = (BREAKING, RISKY, HARMLESS)          # worst first
+LEVELS = (BREAKING, RISKY, HARMLESS)  # worst first
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
     """What a unit's `detect` yields: where (relative to what it was handed) and old -> new.
     The location fields are set by units that look above the body (a status, a media type, an event)."""
+
     pointer: str = ""
     old: Any = None
     new: Any = None
@@ -39,7 +40,7 @@ class Found:
     old: Any = None
     new: Any = None
 
-    def under(self, segment: str) -> "Found":
+    def under(self, segment: str) -> Found:
         return Found(self.kind, f"/{_escape(segment)}{self.pointer}", self.old, self.new)
 
 
@@ -50,11 +51,12 @@ def _escape(segment: str) -> str:
 @dataclass(frozen=True)
 class Location:
     """Where in an operation a change sits."""
-    part: str                       # "operation", "request" or "response"
-    status: str | None = None       # "200", "4XX", "default"
-    media_type: str | None = None   # "application/json", "text/event-stream"
-    event: str | None = None        # event type inside a stream
-    section: str = "body"           # "body"; "query", "path", "header", "cookie" for parameters; "headers"
+
+    part: str  # "operation", "request" or "response"
+    status: str | None = None  # "200", "4XX", "default"
+    media_type: str | None = None  # "application/json", "text/event-stream"
+    event: str | None = None  # event type inside a stream
+    section: str = "body"  # "body"; "query", "path", "header", "cookie" for parameters; "headers"
 
     def __str__(self) -> str:
         words = [self.part]
@@ -72,23 +74,29 @@ class Location:
 @dataclass(frozen=True)
 class Change:
     kind: str
-    method: str                     # "POST"
-    path: str                       # with the servers' base path: "/v1/chat/completions"
+    method: str  # "POST"
+    path: str  # with the servers' base path: "/v1/chat/completions"
     location: Location
-    pointer: str                    # into the body (or parameter/header name), "" for the whole of it
+    pointer: str  # into the body (or parameter/header name), "" for the whole of it
     old: Any
     new: Any
-    severity: str                   # for any client of the provider: breaking, risky or harmless
-    spec_path: str = ""             # the path as the spec writes it, without the base path
+    severity: str  # for any client of the provider: breaking, risky or harmless
+    spec_path: str = ""  # the path as the spec writes it, without the base path
 
     @property
     def route(self) -> str:
         return f"{self.method} {self.path}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "route": self.route, "location": str(self.location),
-                "pointer": self.pointer, "old": _plain(self.old), "new": _plain(self.new),
-                "severity": self.severity}
+        return {
+            "kind": self.kind,
+            "route": self.route,
+            "location": str(self.location),
+            "pointer": self.pointer,
+            "old": _plain(self.old),
+            "new": _plain(self.new),
+            "severity": self.severity,
+        }
 
 
 def _plain(value: Any) -> Any:

@@ -9,27 +9,33 @@ miss you are listed apart, so you can see what others will trip over.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from harness.contracts.model import Contract
 from harness.diff.change import BREAKING, HARMLESS, LEVELS, RISKY, Change
-from harness.diff.registry import kind
 from harness.diff.matching import route_matches
+from harness.diff.registry import kind
 from harness.diff.usage import Use, uses_of
 
 
 @dataclass(frozen=True)
 class Judged:
     change: Change
-    level: str                       # for this consumer: breaking, risky or harmless
+    level: str  # for this consumer: breaking, risky or harmless
     reason: str
-    contract: str | None = None      # the contract and interaction it touches, if any
+    contract: str | None = None  # the contract and interaction it touches, if any
     interaction: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.change.to_dict(), "level": self.level, "reason": self.reason,
-                "contract": self.contract, "interaction": self.interaction}
+        return {
+            **self.change.to_dict(),
+            "level": self.level,
+            "reason": self.reason,
+            "contract": self.contract,
+            "interaction": self.interaction,
+        }
 
 
 @dataclass(frozen=True)
@@ -38,7 +44,7 @@ class Judgement:
     breaking: tuple[Judged, ...] = ()
     risky: tuple[Judged, ...] = ()
     harmless: tuple[Judged, ...] = ()
-    provider_breaking: tuple[Judged, ...] = ()   # breaking for some clients, not touching yours
+    provider_breaking: tuple[Judged, ...] = ()  # breaking for some clients, not touching yours
 
     @property
     def exit_code(self) -> int:
@@ -54,22 +60,34 @@ class Judgement:
             n = len(self.breaking)
             head = f"{n} change{'s break' if n != 1 else ' breaks'} {who}"
         elif self.risky:
-            head = f"nothing breaks {who}, but {len(self.risky)} change{'s are' if len(self.risky) != 1 else ' is'} risky"
+            head = (
+                f"nothing breaks {who}, but {len(self.risky)} change{'s are' if len(self.risky) != 1 else ' is'} risky"
+            )
         else:
             head = f"nothing breaks {who}"
-        rest = [f"{len(self.risky)} risky" if self.breaking and self.risky else "",
-                f"{len(self.provider_breaking)} provider-wide breaking not touching you" if self.provider_breaking else "",
-                f"{len(self.harmless)} harmless"]
+        rest = [
+            f"{len(self.risky)} risky" if self.breaking and self.risky else "",
+            f"{len(self.provider_breaking)} provider-wide breaking not touching you" if self.provider_breaking else "",
+            f"{len(self.harmless)} harmless",
+        ]
         return head + " (" + ", ".join(r for r in rest if r) + ")"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"verdict": self.verdict(), "exit_code": self.exit_code, "consumers": list(self.consumers),
-                "counts": {"breaking": len(self.breaking), "risky": len(self.risky),
-                           "provider_breaking": len(self.provider_breaking), "harmless": len(self.harmless)},
-                "breaking": [j.to_dict() for j in self.breaking],
-                "risky": [j.to_dict() for j in self.risky],
-                "provider_breaking": [j.to_dict() for j in self.provider_breaking],
-                "harmless": [j.to_dict() for j in self.harmless]}
+        return {
+            "verdict": self.verdict(),
+            "exit_code": self.exit_code,
+            "consumers": list(self.consumers),
+            "counts": {
+                "breaking": len(self.breaking),
+                "risky": len(self.risky),
+                "provider_breaking": len(self.provider_breaking),
+                "harmless": len(self.harmless),
+            },
+            "breaking": [j.to_dict() for j in self.breaking],
+            "risky": [j.to_dict() for j in self.risky],
+            "provider_breaking": [j.to_dict() for j in self.provider_breaking],
+            "harmless": [j.to_dict() for j in self.harmless],
+        }
 
 
 def judge(changes: Iterable[Change], contracts: Iterable[Contract]) -> Judgement:
@@ -97,8 +115,9 @@ def judge_one(change: Change, uses: list[Use]) -> Judged:
         if verdict is not None and (best is None or LEVELS.index(verdict[0]) < LEVELS.index(best[0])):
             best = (verdict[0], verdict[1], use)
     if best is None:
-        return Judged(change, HARMLESS, "your contracts do not use what changed",
-                      callers[0].contract, callers[0].interaction)
+        return Judged(
+            change, HARMLESS, "your contracts do not use what changed", callers[0].contract, callers[0].interaction
+        )
     return Judged(change, best[0], best[1], best[2].contract, best[2].interaction)
 
 

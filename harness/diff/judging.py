@@ -7,7 +7,7 @@ None when it does not.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from harness.diff.change import Change
 from harness.diff.matching import bodies_at, sends, touches
@@ -16,8 +16,10 @@ from harness.diff.usage import Body, Reading, Use
 
 def calls_route(level: str, why: str):
     """Any interaction that calls the route is affected."""
+
     def judge(change: Change, use: Use):
         return level, why
+
     return judge
 
 
@@ -33,20 +35,24 @@ def response_bodies(change: Change, use: Use) -> list[Body]:
 
 def reads_field(level: str):
     """Affected when a response body the interaction handles reads the field or anything in it."""
+
     def judge(change: Change, use: Use):
         for body in response_bodies(change, use):
             if touches(body, change.pointer):
                 return level, f"{body.name} reads {change.pointer or 'the body'}"
         return None
+
     return judge
 
 
 def sends_field(level: str, why: str):
     """Affected when the example request sends the field."""
+
     def judge(change: Change, use: Use):
         if change.location.part == "request" and sends(use, change.location.section, change.pointer):
             return level, f"sends {change.pointer} ({why})"
         return None
+
     return judge
 
 
@@ -72,4 +78,3 @@ def encloser_sent(change: Change, use: Use) -> bool:
     """Is the object that holds this field sent at all (the body itself always is)?"""
     parent = change.pointer.rsplit("/", 1)[0]
     return parent == "" or sends(use, change.location.section, parent)
-

@@ -22,7 +22,7 @@ _SPEC_PARAM = re.compile(r"\{[^}/]*\}")
 def _path_pattern(template: str) -> re.Pattern:
     regex, pos = "", 0
     for m in _SPEC_PARAM.finditer(template):
-        regex += re.escape(template[pos:m.start()]) + r"[^/]+"
+        regex += re.escape(template[pos : m.start()]) + r"[^/]+"
         pos = m.end()
     return re.compile("^" + regex + re.escape(template[pos:]).rstrip("/") + "/?$")
 

@@ -16,13 +16,14 @@ simply not exercised in the new run is not reported as removed.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from harness.contracts.model import Contract
 from harness.diff.change import Change
+from harness.diff.operation_parts import EVENTS_EXTENSION
 from harness.diff.spec import Spec, spec_from_data
 from harness.diff.usage import Use, uses_of
-from harness.diff.operation_parts import EVENTS_EXTENSION
 from harness.diff.walk import diff_specs
 from harness.exchange import Exchange
 from harness.yamlfile import pointer_join
@@ -44,9 +45,7 @@ def _is_evidence(change: Change) -> bool:
     if change.kind in _NOT_EVIDENCE:
         return False
     # An error status seen only in the old run (a 429 that day) says nothing about the new API.
-    if change.kind == "status-removed" and not str(change.old).startswith("2"):
-        return False
-    return True
+    return not (change.kind == "status-removed" and not str(change.old).startswith("2"))
 
 
 def spec_from_exchanges(exchanges: Iterable[Exchange], uses: list[Use], source: str) -> Spec:
@@ -66,8 +65,9 @@ def spec_from_exchanges(exchanges: Iterable[Exchange], uses: list[Use], source: 
     paths: dict[str, dict[str, Any]] = {}
     for (method, template), items in sorted(groups.items()):
         paths.setdefault(template, {})[method.lower()] = _operation(items, callers[(method, template)])
-    return spec_from_data({"openapi": "3.1.0", "info": {"title": source, "version": "observed"},
-                           "paths": paths}, source)
+    return spec_from_data(
+        {"openapi": "3.1.0", "info": {"title": source, "version": "observed"}, "paths": paths}, source
+    )
 
 
 def _operation(exchanges: list[Exchange], uses: list[Use]) -> dict[str, Any]:
@@ -159,14 +159,15 @@ def infer(values: list[Any], listed: frozenset[str] = frozenset(), pointer: str 
             types.add("object")
             objects.append(value)
     if "number" in types:
-        types.discard("integer")    # 1 and 0.5 in one field: a number
+        types.discard("integer")  # 1 and 0.5 in one field: a number
     schema: dict[str, Any] = {}
     if types:
         schema["type"] = sorted(types) if len(types) > 1 else next(iter(types))
     if objects:
         names = list(dict.fromkeys(k for o in objects for k in o))
-        schema["properties"] = {name: infer([o[name] for o in objects if name in o], listed,
-                                            pointer_join(pointer, name)) for name in names}
+        schema["properties"] = {
+            name: infer([o[name] for o in objects if name in o], listed, pointer_join(pointer, name)) for name in names
+        }
         always = [name for name in names if all(name in o for o in objects)]
         if always:
             schema["required"] = always

@@ -7,14 +7,14 @@ from harness.diff.shape import TAGS, Schema, Shape, pinned, schema, shape_of
 from harness.diff.spec import Node, Operation, Spec
 
 STREAM = "text/event-stream"
-EVENTS_EXTENSION = "x-harness-events"   # event type -> schema; written by the cassette diff
+EVENTS_EXTENSION = "x-harness-events"  # event type -> schema; written by the cassette diff
 
 
 def parameters(spec: Spec, op: Operation) -> dict[str, Shape]:
     """Query, header and cookie parameters as one object shape per section, so the schema
     units judge "a required query parameter was added" like "a required field was added"."""
     by_name: dict[tuple[str, str], Node] = {}
-    for holder in (op.path_item, op.node):   # the operation's own list overrides the path item's
+    for holder in (op.path_item, op.node):  # the operation's own list overrides the path item's
         params = holder.get("parameters")
         if params is None or not isinstance(params.data, list):
             continue
@@ -29,17 +29,25 @@ def parameters(spec: Spec, op: Operation) -> dict[str, Shape]:
         entry["properties"][name] = schema(sub) if sub is not None else Schema((param,))
         if param.data.get("required") is True:
             entry["required"].add(name)
-    return {section: Shape(key=("parameters", id(op.node.data), section), types=frozenset({"object"}),
-                           properties=entry["properties"], required=frozenset(entry["required"]))
-            for section, entry in sections.items()}
+    return {
+        section: Shape(
+            key=("parameters", id(op.node.data), section),
+            types=frozenset({"object"}),
+            properties=entry["properties"],
+            required=frozenset(entry["required"]),
+        )
+        for section, entry in sections.items()
+    }
 
 
 def statuses(spec: Spec, op: Operation) -> dict[str, Node]:
     responses = op.node.get("responses")
     if responses is None or not isinstance(responses.data, dict):
         return {}
-    return {str(status).upper() if str(status).lower() != "default" else "default": spec.resolve(responses.child(status))
-            for status in responses.data}
+    return {
+        str(status).upper() if str(status).lower() != "default" else "default": spec.resolve(responses.child(status))
+        for status in responses.data
+    }
 
 
 def content(spec: Spec, holder: Node | None) -> dict[str, Node]:

@@ -7,8 +7,9 @@ is which on the other) is done here once, so no unit repeats it.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from harness.diff.shape import Schema, Shape, pinned, shape_of
 from harness.diff.spec import Node, Operation, Spec
@@ -16,51 +17,52 @@ from harness.diff.spec import Node, Operation, Spec
 
 @dataclass(frozen=True, eq=False)
 class OperationPair:
-    old: Operation | None          # None: the operation is new
-    new: Operation | None          # None: the operation is gone
-    path_gone: bool = False        # ... and so is every operation of its path
+    old: Operation | None  # None: the operation is new
+    new: Operation | None  # None: the operation is gone
+    path_gone: bool = False  # ... and so is every operation of its path
 
 
 @dataclass(frozen=True, eq=False)
 class StatusesPair:
-    old: Mapping[str, Node]        # status ("200", "4XX", "default") -> response object
+    old: Mapping[str, Node]  # status ("200", "4XX", "default") -> response object
     new: Mapping[str, Node]
 
 
 @dataclass(frozen=True, eq=False)
 class ContentPair:
-    part: str                      # "request" or "response"
-    old: Mapping[str, Node]        # media type -> media type object
+    part: str  # "request" or "response"
+    old: Mapping[str, Node]  # media type -> media type object
     new: Mapping[str, Node]
 
 
 @dataclass(frozen=True, eq=False)
 class HeadersPair:
-    old: Mapping[str, Node]        # lower-case header name -> header object
+    old: Mapping[str, Node]  # lower-case header name -> header object
     new: Mapping[str, Node]
 
 
 @dataclass(frozen=True, eq=False)
 class StreamPair:
-    old: Mapping[str, Schema]      # event type -> schema of its data
+    old: Mapping[str, Schema]  # event type -> schema of its data
     new: Mapping[str, Schema]
 
 
 @dataclass(frozen=True, eq=False)
 class SchemaPair:
     """One level of a schema on both sides, with its properties already paired."""
+
     old: Shape
     new: Shape
-    role: str                      # "request" (the consumer sends it) or "response" (it reads it)
-    name: str | None               # the property this level is the value of, if any
+    role: str  # "request" (the consumer sends it) or "response" (it reads it)
+    name: str | None  # the property this level is the value of, if any
     old_spec: Spec
     new_spec: Spec
     matched: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()  # not counting renamed ones
-    added: tuple[str, ...] = ()    # not counting renamed ones
+    added: tuple[str, ...] = ()  # not counting renamed ones
     renamed: tuple[tuple[str, str], ...] = ()
-    tag: str | None = None         # the field that tells variants apart, when either side is a tagged union
-    old_variants: Mapping[Any, Shape] = field(default_factory=dict)   # tag value -> variant
+    tag: str | None = None  # the field that tells variants apart, when either side is a tagged union
+    old_variants: Mapping[Any, Shape] = field(default_factory=dict)  # tag value -> variant
     new_variants: Mapping[Any, Shape] = field(default_factory=dict)
 
     def old_child(self, name: str) -> Shape:
@@ -79,8 +81,9 @@ def pair_schemas(old: Shape, new: Shape, role: str, name: str | None, old_spec: 
     if old_variants and new_variants and bool(old.variants) != bool(new.variants):
         # A union of one object became a union of several (or back): its fields are
         # compared variant by variant, not against the union's (empty) own fields.
-        return SchemaPair(old, new, role, name, old_spec, new_spec, tag=tag,
-                          old_variants=old_variants, new_variants=new_variants)
+        return SchemaPair(
+            old, new, role, name, old_spec, new_spec, tag=tag, old_variants=old_variants, new_variants=new_variants
+        )
     gone = [n for n in old.properties if n not in new.properties]
     came = [n for n in new.properties if n not in old.properties]
     matched = tuple(n for n in old.properties if n in new.properties)
@@ -88,9 +91,15 @@ def pair_schemas(old: Shape, new: Shape, role: str, name: str | None, old_spec: 
     if role == "response" and gone and came:
         sig_old = {n: signature(shape_of(old_spec, old.properties[n])) for n in gone}
         sig_new = {n: signature(shape_of(new_spec, new.properties[n])) for n in came}
-        candidates = sorted(((difflib.SequenceMatcher(None, a, b).ratio(), a, b)
-                             for a in gone for b in came if sig_old[a] is not None and sig_old[a] == sig_new[b]),
-                            key=lambda t: (-t[0], t[1], t[2]))
+        candidates = sorted(
+            (
+                (difflib.SequenceMatcher(None, a, b).ratio(), a, b)
+                for a in gone
+                for b in came
+                if sig_old[a] is not None and sig_old[a] == sig_new[b]
+            ),
+            key=lambda t: (-t[0], t[1], t[2]),
+        )
         used_old: set[str] = set()
         used_new: set[str] = set()
         for _, a, b in candidates:
@@ -100,8 +109,21 @@ def pair_schemas(old: Shape, new: Shape, role: str, name: str | None, old_spec: 
                 used_new.add(b)
         gone = [n for n in gone if n not in used_old]
         came = [n for n in came if n not in used_new]
-    return SchemaPair(old, new, role, name, old_spec, new_spec, matched, tuple(gone), tuple(came),
-                      tuple(renamed), tag, old_variants, new_variants)
+    return SchemaPair(
+        old,
+        new,
+        role,
+        name,
+        old_spec,
+        new_spec,
+        matched,
+        tuple(gone),
+        tuple(came),
+        tuple(renamed),
+        tag,
+        old_variants,
+        new_variants,
+    )
 
 
 def variants_of(spec: Spec, shape: Shape, tag: str | None) -> dict[Any, Shape]:

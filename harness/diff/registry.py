@@ -10,8 +10,9 @@ and live outside the units (walk.py, pairs.py, usage.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from harness.diff.change import LEVELS, Change, Found
 
@@ -28,9 +29,9 @@ Judge = Callable[[Change, "Use"], "tuple[str, str] | None"]
 @dataclass(frozen=True)
 class ChangeKind:
     name: str
-    severity: str          # for any client of the provider
-    scope: str             # which pair `detect` is handed (see SCOPES)
-    summary: str           # one line, for docs and reports
+    severity: str  # for any client of the provider
+    scope: str  # which pair `detect` is handed (see SCOPES)
+    summary: str  # one line, for docs and reports
     detect: Detect
     judge: Judge
 
@@ -50,6 +51,7 @@ def change_kind(name: str, *, severity: str, scope: str, summary: str, judge: Ju
         KINDS[name] = ChangeKind(name, severity, scope, summary, detect, judge)
         _BY_SCOPE.clear()
         return detect
+
     return register
 
 
@@ -57,6 +59,7 @@ def units(scope: str) -> tuple[ChangeKind, ...]:
     """The registered kinds that look at `scope`, in registration order."""
     if not _BY_SCOPE:
         import harness.diff.kinds  # noqa: F401  (registers the catalogue)
+
         for s in SCOPES:
             _BY_SCOPE[s] = tuple(k for k in KINDS.values() if k.scope == s)
     return _BY_SCOPE[scope]

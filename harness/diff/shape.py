@@ -15,36 +15,53 @@ schemas stay unresolved `Schema` handles until the diff walks into them.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any
 
 from harness.contracts.checker import json_type
 from harness.diff.spec import Node, Spec
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
-TAGS = ("type", "object")          # the fields that name an event or a variant, in order of preference
-CONSTRAINTS = ("format", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-               "exclusiveMaximum", "multipleOf", "minItems", "maxItems", "uniqueItems", "minProperties",
-               "maxProperties")
+TAGS = ("type", "object")  # the fields that name an event or a variant, in order of preference
+CONSTRAINTS = (
+    "format",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+)
 _SUNSET_WORDS = ("sunset", "deprecat", "retire", "shutdown", "removal")
 
 
 def sunset_extensions(data: dict) -> dict[str, Any]:
     """`x-sunset`, `x-deprecation-date` and the like: extensions that say when something goes away."""
-    return {k: v for k, v in data.items()
-            if isinstance(k, str) and k.startswith("x-") and any(w in k.lower() for w in _SUNSET_WORDS)}
+    return {
+        k: v
+        for k, v in data.items()
+        if isinstance(k, str) and k.startswith("x-") and any(w in k.lower() for w in _SUNSET_WORDS)
+    }
 
 
 @dataclass(frozen=True, eq=False)
 class Schema:
     """A schema still to be read: one node, or the intersection ("all") / union ("any") of several."""
-    parts: tuple["Node | Schema", ...]
+
+    parts: tuple[Node | Schema, ...]
     mode: str = "all"
 
     @property
     def key(self) -> tuple:
-        return (self.mode,) + tuple((id(p.data), id(p.doc)) if isinstance(p, Node) else p.key
-                                    for p in self.parts)
+        return (self.mode,) + tuple((id(p.data), id(p.doc)) if isinstance(p, Node) else p.key for p in self.parts)
 
 
 def schema(node: Node) -> Schema:
@@ -54,18 +71,18 @@ def schema(node: Node) -> Schema:
 @dataclass(frozen=True, eq=False)
 class Shape:
     key: tuple
-    types: frozenset[str] | None = None       # None: any type. Never contains "null" (see nullable)
+    types: frozenset[str] | None = None  # None: any type. Never contains "null" (see nullable)
     nullable: bool = False
     properties: Mapping[str, Schema] = field(default_factory=dict)
     required: frozenset[str] = frozenset()
     items: Schema | None = None
-    additional: Schema | None = None           # additionalProperties, when it is a schema
-    enum: frozenset | None = None              # values listed by enum/const (null aside)
-    open_enum: bool = False                    # listed values are examples: other values are allowed too
+    additional: Schema | None = None  # additionalProperties, when it is a schema
+    enum: frozenset | None = None  # values listed by enum/const (null aside)
+    open_enum: bool = False  # listed values are examples: other values are allowed too
     default: Any = MISSING
     deprecated: bool = False
-    sunset: Mapping[str, Any] = field(default_factory=dict)   # x-sunset and similar extensions
-    tag: str | None = None                     # for a tagged union: the field that tells variants apart
+    sunset: Mapping[str, Any] = field(default_factory=dict)  # x-sunset and similar extensions
+    tag: str | None = None  # for a tagged union: the field that tells variants apart
     variants: Mapping[Any, Schema] = field(default_factory=dict)
     constraints: Mapping[str, Any] = field(default_factory=dict)
 
@@ -110,7 +127,7 @@ def _with_key(shape: Shape, key: tuple) -> Shape:
 def _node_shape(spec: Spec, node: Node, key: tuple) -> Shape:
     data = node.data
     if data is True or data is None or not isinstance(data, dict):
-        return Shape(key)                      # `true`, or something we cannot read: any value
+        return Shape(key)  # `true`, or something we cannot read: any value
     parts = [_own(node, key)]
     if "$ref" in data:
         parts.append(shape_of(spec, spec.resolve(node)))
@@ -162,8 +179,9 @@ def _own(node: Node, key: tuple) -> Shape:
         nullable = True
         types.discard("null")
     props_node = data.get("properties")
-    properties = ({name: Schema((node.child("properties", name),)) for name in props_node}
-                  if isinstance(props_node, dict) else {})
+    properties = (
+        {name: Schema((node.child("properties", name),)) for name in props_node} if isinstance(props_node, dict) else {}
+    )
     items = None
     if isinstance(data.get("items"), dict) or data.get("items") is True:
         items = Schema((node.child("items"),))
@@ -171,8 +189,9 @@ def _own(node: Node, key: tuple) -> Shape:
         word = "prefixItems" if isinstance(data.get("prefixItems"), list) else "items"
         members = tuple(node.child(word, i) for i in range(len(data[word])))
         items = Schema(members, "any") if members else None
-    additional = Schema((node.child("additionalProperties"),)) if isinstance(
-        data.get("additionalProperties"), dict) else None
+    additional = (
+        Schema((node.child("additionalProperties"),)) if isinstance(data.get("additionalProperties"), dict) else None
+    )
     required = data.get("required")
     return Shape(
         key=key,
@@ -207,16 +226,21 @@ def _all(shapes: list[Shape], key: tuple) -> Shape:
         constraints.update(s.constraints)
         sunset.update(s.sunset)
     return Shape(
-        key=key, types=types,
+        key=key,
+        types=types,
         # 3.0 writes `nullable: true` next to `allOf: [$ref]` to make the referenced schema nullable.
         nullable=any(s.nullable for s in shapes),
         properties=properties,
         required=frozenset().union(*(s.required for s in shapes)),
-        items=join(items, "all"), additional=join(additional, "all"),
-        enum=enum, open_enum=open_enum,
+        items=join(items, "all"),
+        additional=join(additional, "all"),
+        enum=enum,
+        open_enum=open_enum,
         default=next((s.default for s in shapes if s.default is not MISSING), MISSING),
-        deprecated=any(s.deprecated for s in shapes), sunset=sunset,
-        tag=tagged.tag if tagged else None, variants=tagged.variants if tagged else {},
+        deprecated=any(s.deprecated for s in shapes),
+        sunset=sunset,
+        tag=tagged.tag if tagged else None,
+        variants=tagged.variants if tagged else {},
         constraints=constraints,
     )
 
@@ -231,8 +255,8 @@ def _all_types(shapes: list[Shape]) -> frozenset[str] | None:
             continue
         both = types & s.types
         if not both and {"number", "integer"} <= types | s.types:
-            both = frozenset({"integer"})           # an integer is a number
-        types = both or types   # contradictory parts: keep the first rather than "nothing"
+            both = frozenset({"integer"})  # an integer is a number
+        types = both or types  # contradictory parts: keep the first rather than "nothing"
     return types
 
 
@@ -267,7 +291,7 @@ def _only_null(s: Shape) -> bool:
 def _any(spec: Spec, shapes: list[Shape], key: tuple, tag: str | None, schemas: list[Schema]) -> Shape:
     """oneOf/anyOf: a value is one of the variants."""
     nullable = any(s.nullable for s in shapes)
-    kept = [(s, sch) for s, sch in zip(shapes, schemas) if not _only_null(s)]
+    kept = [(s, sch) for s, sch in zip(shapes, schemas, strict=False) if not _only_null(s)]
     if len(kept) == 1:
         # `anyOf: [X, {type: "null"}]` is 3.1's way to write a nullable X.
         only = kept[0][0]
@@ -301,14 +325,14 @@ def _variants_by(spec: Spec, kept: list[tuple[Shape, Schema]], name: str) -> dic
     variants: dict[Any, Schema] = {}
     for s, sch in kept:
         if s.variants and s.tag == name:
-            found = dict(s.variants)        # a union of unions: flatten
+            found = dict(s.variants)  # a union of unions: flatten
         else:
             values = pinned(spec, s, name)
             if not values:
                 return None
             found = {value: sch for value in values}
         if variants.keys() & found.keys():
-            return None                     # two variants share a value: this field does not tell them apart
+            return None  # two variants share a value: this field does not tell them apart
         variants.update(found)
     return variants
 
@@ -344,9 +368,16 @@ def _union(shapes: list[Shape], key: tuple, nullable: bool) -> Shape:
             variants.update(s.variants)
             tag = s.tag
     return Shape(
-        key=key, types=types, nullable=nullable,
+        key=key,
+        types=types,
+        nullable=nullable,
         properties={n: join(subs, "any") for n, subs in properties.items()},
-        required=required, items=join(items, "any"), enum=enum, open_enum=open_enum,
+        required=required,
+        items=join(items, "any"),
+        enum=enum,
+        open_enum=open_enum,
         default=next((s.default for s in shapes if s.default is not MISSING), MISSING),
-        deprecated=all(s.deprecated for s in shapes), tag=tag, variants=variants,
+        deprecated=all(s.deprecated for s in shapes),
+        tag=tag,
+        variants=variants,
     )

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import yaml
@@ -39,7 +40,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: load
 
 @dataclass(frozen=True, eq=False)
 class Document:
-    source: str              # the name a user knows the file by
+    source: str  # the name a user knows the file by
     data: Any
     path: Path | None = None  # absolute; None when the data did not come from a file
 
@@ -47,18 +48,19 @@ class Document:
 @dataclass(frozen=True, eq=False, slots=True)
 class Node:
     """One value inside a document, and where it is written."""
+
     data: Any
     doc: Document
     pointer: str = ""
 
-    def child(self, *keys: Any) -> "Node":
+    def child(self, *keys: Any) -> Node:
         data, pointer = self.data, self.pointer
         for key in keys:
             data = data[key]
             pointer = pointer_join(pointer, key)
         return Node(data, self.doc, pointer)
 
-    def get(self, key: str) -> "Node | None":
+    def get(self, key: str) -> Node | None:
         if isinstance(self.data, dict) and key in self.data:
             return self.child(key)
         return None
@@ -69,9 +71,9 @@ class Node:
 
 @dataclass(frozen=True, eq=False)
 class Operation:
-    method: str              # upper case
-    path: str                # as the spec writes it: "/chat/completions"
-    node: Node               # the operation object
+    method: str  # upper case
+    path: str  # as the spec writes it: "/chat/completions"
+    node: Node  # the operation object
     path_item: Node
 
     @property
@@ -82,8 +84,8 @@ class Operation:
 @dataclass(frozen=True, eq=False)
 class Spec:
     root: Document
-    version: str             # "3.0.3", "3.1.0"
-    base_path: str           # the servers' path prefix, "/v1"; "" when there is none
+    version: str  # "3.0.3", "3.1.0"
+    base_path: str  # the servers' path prefix, "/v1"; "" when there is none
     # Caches filled as the diff walks; they never change what a spec means.
     documents: dict[Path, Document] = field(default_factory=dict, repr=False)
     refs: dict[tuple[int, str], Node] = field(default_factory=dict, repr=False)
@@ -105,8 +107,10 @@ class Spec:
                 raise node.error("$ref must be a string", pointer_join(node.pointer, "$ref"))
             if any(step.data is node.data for step in seen):
                 chain = " -> ".join(f"#{step.pointer}" for step in seen)
-                raise node.error(f"$ref {ref!r} is part of a loop of $refs that never reaches a value "
-                                 f"({chain})", pointer_join(node.pointer, "$ref"))
+                raise node.error(
+                    f"$ref {ref!r} is part of a loop of $refs that never reaches a value ({chain})",
+                    pointer_join(node.pointer, "$ref"),
+                )
             seen.append(node)
             node = self.target(node, ref)
         return node
@@ -125,14 +129,16 @@ class Spec:
 
     def _external(self, node: Node, file_part: str, ref: str, at: str) -> Document:
         if urlsplit(file_part).scheme in ("http", "https"):
-            raise node.error(f"$ref {ref!r}: remote references are not supported; save the file "
-                             "next to the spec and refer to it by a relative path", at)
+            raise node.error(
+                f"$ref {ref!r}: remote references are not supported; save the file "
+                "next to the spec and refer to it by a relative path",
+                at,
+            )
         base = node.doc.path.parent if node.doc.path else Path.cwd()
         path = (base / unquote(file_part)).resolve()
         if path not in self.documents:
             if not path.is_file():
-                raise node.error(f"$ref {ref!r} does not resolve: no file {file_part!r} "
-                                 f"(looked for {path})", at)
+                raise node.error(f"$ref {ref!r} does not resolve: no file {file_part!r} (looked for {path})", at)
             self.documents[path] = Document(str(path), read_data(path, SpecError), path)
         return self.documents[path]
 
@@ -197,8 +203,9 @@ def parse(raw: bytes | str, source: str, kind: type[InputError] = SpecError, *, 
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        raise kind(f"invalid YAML: {problem}", source, mark.line + 1 if mark else None,
-                   mark.column + 1 if mark else None) from None
+        raise kind(
+            f"invalid YAML: {problem}", source, mark.line + 1 if mark else None, mark.column + 1 if mark else None
+        ) from None
     except yaml.YAMLError as exc:
         raise kind(f"invalid YAML: {exc}", source) from None
     except RecursionError:

@@ -32,13 +32,18 @@ class Twins:
         if len(old.parts) != 1 or len(new.parts) != 1:
             return False
         o, n = old.parts[0], new.parts[0]
-        if not isinstance(o, Node) or not isinstance(n, Node) or o.doc is not self.old.root or n.doc is not self.new.root:
+        if (
+            not isinstance(o, Node)
+            or not isinstance(n, Node)
+            or o.doc is not self.old.root
+            or n.doc is not self.new.root
+        ):
             return False
         return o.data == n.data and all(self.same_ref(ref) for ref in self.refs_in(o.data))
 
     def same_ref(self, ref: str) -> bool:
         if not ref.startswith("#"):
-            return False            # another file: compared the long way
+            return False  # another file: compared the long way
         if ref in self.memo:
             return self.memo[ref]
         if ref in self.active:
@@ -64,7 +69,8 @@ class Twins:
             if known is None:
                 own = data.get("$ref")
                 known = frozenset({own} if isinstance(own, str) else ()).union(
-                    *(self.refs_in(v) for v in data.values() if isinstance(v, (dict, list))))
+                    *(self.refs_in(v) for v in data.values() if isinstance(v, (dict, list)))
+                )
                 self.refs[id(data)] = known
             return known
         if isinstance(data, list):

@@ -10,8 +10,9 @@ switches on them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from harness.contracts.checker import json_type
 from harness.contracts.model import Contract, Interaction, ResponseSpec
@@ -23,9 +24,10 @@ from harness.yamlfile import pointer_join
 @dataclass(frozen=True)
 class Reading:
     """What a contract says about one pointer it reads."""
+
     required: bool = False
-    types: frozenset[str] | None = None      # None: any type; may hold "null"
-    enum: frozenset | None = None            # values it lists (enum/const)
+    types: frozenset[str] | None = None  # None: any type; may hold "null"
+    enum: frozenset | None = None  # values it lists (enum/const)
 
     def accepts_type(self, json_type: str) -> bool:
         if self.types is None:
@@ -36,30 +38,32 @@ class Reading:
 @dataclass(frozen=True)
 class Body:
     """One kind of response the consumer handles."""
-    name: str                                 # "response", "refusal 'prompt blocked'", "event response.completed"
+
+    name: str  # "response", "refusal 'prompt blocked'", "event response.completed"
     statuses: tuple[int, ...]
     stream: bool = False
-    event: str | None = None                  # the event type, for a stream ("*": any event)
+    event: str | None = None  # the event type, for a stream ("*": any event)
     content_type: str | None = None
     reads: Mapping[str, Reading] = field(default_factory=dict)
-    headers: frozenset[str] = frozenset()     # lower-case response headers its schema reads
+    headers: frozenset[str] = frozenset()  # lower-case response headers its schema reads
 
 
 @dataclass(frozen=True)
 class Use:
     """What one contract interaction relies on."""
+
     contract: str
     consumer: str
     interaction: str
     method: str
-    path: str                                  # the contract's request path (a template or a literal)
+    path: str  # the contract's request path (a template or a literal)
     route: Route
-    sent: Mapping[str, tuple] = field(default_factory=dict)   # pointer -> values the example request sends
+    sent: Mapping[str, tuple] = field(default_factory=dict)  # pointer -> values the example request sends
     query: frozenset[str] = frozenset()
     request_headers: frozenset[str] = frozenset()
     bodies: tuple[Body, ...] = ()
-    events: frozenset[str] = frozenset()       # event types it lists (and its last event)
-    signals: frozenset[str] = frozenset()      # response headers it reads
+    events: frozenset[str] = frozenset()  # event types it lists (and its last event)
+    signals: frozenset[str] = frozenset()  # response headers it reads
     required_signals: frozenset[str] = frozenset()
 
     @property
@@ -81,14 +85,23 @@ def use_of(contract: Contract, interaction: Interaction) -> Use:
     life = contract.lifecycle
     if life is not None and (not life.interactions or interaction.name in life.interactions):
         states = Reading(enum=frozenset(life.states))
-        bodies = [replace(b, reads=_merge_reads(b.reads, {life.field: states}, "all"))
-                  if b.name == "response" and not b.stream else b for b in bodies]
+        bodies = [
+            replace(b, reads=_merge_reads(b.reads, {life.field: states}, "all"))
+            if b.name == "response" and not b.stream
+            else b
+            for b in bodies
+        ]
     signals = [s for s in contract.signals if not s.interactions or interaction.name in s.interactions]
     response = interaction.response
     return Use(
-        contract=contract.name, consumer=contract.consumer, interaction=interaction.name,
-        method=request.method.upper(), path=request.path, route=interaction.route,
-        sent=_sent(request.json), query=frozenset(request.query),
+        contract=contract.name,
+        consumer=contract.consumer,
+        interaction=interaction.name,
+        method=request.method.upper(),
+        path=request.path,
+        route=interaction.route,
+        sent=_sent(request.json),
+        query=frozenset(request.query),
         request_headers=frozenset(h.lower() for h in request.headers),
         bodies=tuple(bodies),
         events=frozenset(response.events) | ({response.last_event} if response.last_event else frozenset()),
@@ -104,13 +117,15 @@ def _bodies(name: str, spec: ResponseSpec) -> Iterable[Body]:
         reads = reads_of(spec.json.schema) if spec.json is not None else {}
         yield Body(name, spec.status, False, None, spec.content_type, reads, headers)
     for event, validator in spec.events.items():
-        yield Body(f"{name} event {event}", spec.status, True, event, spec.content_type,
-                   reads_of(validator.schema), headers)
+        yield Body(
+            f"{name} event {event}", spec.status, True, event, spec.content_type, reads_of(validator.schema), headers
+        )
     if stream_only and not spec.events:
         yield Body(f"{name} stream", spec.status, True, "*", spec.content_type, {}, headers)
 
 
 # -- reading contract schemas ------------------------------------------------------
+
 
 def reads_of(schema: Any) -> dict[str, Reading]:
     """Pointer -> Reading for every place a contract schema constrains."""
@@ -180,7 +195,7 @@ def _local(root: Any, ref: str) -> Any:
 
 
 def _merge_reads(a: Mapping[str, Reading], b: Mapping[str, Reading], mode: str) -> dict[str, Reading]:
-    """"all": both hold (allOf, nesting); "any": one of them holds (anyOf/oneOf branches)."""
+    """ "all": both hold (allOf, nesting); "any": one of them holds (anyOf/oneOf branches)."""
     out = dict(a)
     for pointer, rb in b.items():
         ra = out.get(pointer)

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Iterable
 
-from harness.diff.change import Change, Found, Location
-from harness.diff.pairs import (ContentPair, HeadersPair, OperationPair, StatusesPair, StreamPair,
-                                pair_schemas)
 from harness.diff import operation_parts as parts
+from harness.diff.change import Change, Found, Location
+from harness.diff.pairs import ContentPair, HeadersPair, OperationPair, StatusesPair, StreamPair, pair_schemas
 from harness.diff.registry import ChangeKind, kind, units
 from harness.diff.shape import Schema, Shape, schema, shape_of
 from harness.diff.spec import Node, Operation, Spec
@@ -53,8 +52,12 @@ class _Walk:
     def emit(self, scope: str, pair: object, op: Operation, location: Location) -> None:
         for unit in units(scope):
             for hit in unit.detect(pair):
-                where = replace(location, status=hit.status or location.status,
-                                media_type=hit.media_type or location.media_type, event=hit.event or location.event)
+                where = replace(
+                    location,
+                    status=hit.status or location.status,
+                    media_type=hit.media_type or location.media_type,
+                    event=hit.event or location.event,
+                )
                 self.add(unit, Found(unit.name, hit.pointer, hit.old, hit.new), op, where)
 
     def add_all(self, found: Iterable[Found], op: Operation, location: Location) -> None:
@@ -64,10 +67,18 @@ class _Walk:
     def add(self, unit: ChangeKind, found: Found, op: Operation, location: Location) -> None:
         # A route is named by the side that serves it: a removed one under the old base path.
         base = self.new.base_path if self.has_new else self.old.base_path
-        change = Change(unit.name, op.method, base + op.path, location, found.pointer, found.old, found.new,
-                        unit.severity, op.path)
-        key = (change.kind, change.method, change.path, str(change.location), change.pointer,
-               repr(change.old), repr(change.new))
+        change = Change(
+            unit.name, op.method, base + op.path, location, found.pointer, found.old, found.new, unit.severity, op.path
+        )
+        key = (
+            change.kind,
+            change.method,
+            change.path,
+            str(change.location),
+            change.pointer,
+            repr(change.old),
+            repr(change.new),
+        )
         self.changes.setdefault(key, change)
 
     # -- operations ------------------------------------------------------------
@@ -84,8 +95,9 @@ class _Walk:
                 self.parameters(o, n)
                 self.request(o, n)
                 self.responses(o, n)
-        return sorted(self.changes.values(),
-                      key=lambda c: (c.path, c.method, str(c.location), c.pointer, c.kind, repr(c.new)))
+        return sorted(
+            self.changes.values(), key=lambda c: (c.path, c.method, str(c.location), c.pointer, c.kind, repr(c.new))
+        )
 
     def parameters(self, o: Operation, n: Operation) -> None:
         old_params, new_params = parts.parameters(self.old, o), parts.parameters(self.new, n)
@@ -108,8 +120,12 @@ class _Walk:
         self.emit("statuses", StatusesPair(old_statuses, new_statuses), n, Location("response"))
         for status in sorted(old_statuses.keys() & new_statuses.keys()):
             old_resp, new_resp = old_statuses[status], new_statuses[status]
-            self.emit("headers", HeadersPair(parts.headers(self.old, old_resp), parts.headers(self.new, new_resp)), n,
-                      Location("response", status, section="headers"))
+            self.emit(
+                "headers",
+                HeadersPair(parts.headers(self.old, old_resp), parts.headers(self.new, new_resp)),
+                n,
+                Location("response", status, section="headers"),
+            )
             old_content, new_content = parts.content(self.old, old_resp), parts.content(self.new, new_resp)
             self.emit("content", ContentPair("response", old_content, new_content), n, Location("response", status))
             for media in sorted(old_content.keys() & new_content.keys()):
@@ -138,12 +154,12 @@ class _Walk:
         if done is not None:
             return done
         depth = self.active.get(key)
-        if depth is not None:          # recursion: the same pair is being compared further up
+        if depth is not None:  # recursion: the same pair is being compared further up
             self.low = min(self.low, depth)
             return ()
         mine = len(self.active)
         if mine >= MAX_DEPTH:
-            self.low = min(self.low, 0)   # incomplete: never cache what was cut here
+            self.low = min(self.low, 0)  # incomplete: never cache what was cut here
             return ()
         self.active[key] = mine
         outer_low, self.low = self.low, math.inf
@@ -154,15 +170,16 @@ class _Walk:
                 found = self.compare_shapes(shape_of(self.old, old), shape_of(self.new, new), role, name)
         finally:
             del self.active[key]
-        if self.low >= mine:           # complete: it did not stop at a pair still open above it
+        if self.low >= mine:  # complete: it did not stop at a pair still open above it
             self.memo[key] = found
         self.low = min(outer_low, self.low)
         return found
 
     def compare_shapes(self, o: Shape, n: Shape, role: str, name: str | None) -> tuple[Found, ...]:
         pair = pair_schemas(o, n, role, name, self.old, self.new)
-        out: list[Found] = [Found(unit.name, hit.pointer, hit.old, hit.new)
-                            for unit in units("schema") for hit in unit.detect(pair)]
+        out: list[Found] = [
+            Found(unit.name, hit.pointer, hit.old, hit.new) for unit in units("schema") for hit in unit.detect(pair)
+        ]
         if _may_be(o, "object") and _may_be(n, "object"):
             for prop in pair.matched:
                 out.extend(f.under(prop) for f in self.compare(o.properties[prop], n.properties[prop], role, prop))

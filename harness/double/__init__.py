@@ -1,8 +1,8 @@
 """Provider doubles: ASGI apps that play a provider, with a journal, a clock and a fault hook.
 
-    double = Double("openai", seed=7, clock=VirtualClock())
-    client = openai.OpenAI(api_key="x", http_client=httpx.Client(transport=double.transport()))
-    with double.serve() as url: ...          # or over real HTTP on 127.0.0.1
+double = Double("openai", seed=7, clock=VirtualClock())
+client = openai.OpenAI(api_key="x", http_client=httpx.Client(transport=double.transport()))
+with double.serve() as url: ...          # or over real HTTP on 127.0.0.1
 """
 
 from harness.double.app import Double
@@ -13,6 +13,23 @@ from harness.double.faults import Fault, build_fault, register_fault
 from harness.double.server import serve, serve_forever
 from harness.double.transport import async_transport, sync_transport
 
-__all__ = ["BodyError", "Call", "Clock", "Double", "Fault", "FormFile", "Profile", "RealClock", "Reply",
-           "State", "FlowingClock", "VirtualClock", "async_transport", "build_fault", "register_fault", "serve",
-           "serve_forever", "sync_transport"]
+__all__ = [
+    "BodyError",
+    "Call",
+    "Clock",
+    "Double",
+    "Fault",
+    "FlowingClock",
+    "FormFile",
+    "Profile",
+    "RealClock",
+    "Reply",
+    "State",
+    "VirtualClock",
+    "async_transport",
+    "build_fault",
+    "register_fault",
+    "serve",
+    "serve_forever",
+    "sync_transport",
+]

@@ -10,26 +10,25 @@ never as a bare 500.
 from __future__ import annotations
 
 import asyncio
-
 import inspect
 import json
 import logging
 import random
 import time
 import weakref
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
-from harness import sse
+from harness import secrets, sse
 from harness.double import control
 from harness.double.body import BodyError, parse_body, read_body
 from harness.double.call import Call, Handler, Profile, Reply, State
 from harness.double.clock import Clock, RealClock
 from harness.double.faults import run_after, run_before
 from harness.double.loop import LoopThread
-from harness import secrets
 from harness.exchange import Exchange, Journal, Request, Response
 from harness.routes import Route, most_specific
 
@@ -55,26 +54,34 @@ class Double:
     takes on that clock.
     """
 
-    def __init__(self, provider: str | Profile, *, seed: int = 0, clock: Clock | None = None,
-                 job_seconds: float = 1.0, journal: Journal | None = None) -> None:
+    def __init__(
+        self,
+        provider: str | Profile,
+        *,
+        seed: int = 0,
+        clock: Clock | None = None,
+        job_seconds: float = 1.0,
+        journal: Journal | None = None,
+    ) -> None:
         if isinstance(provider, Profile):
             self.profile = provider
         else:
             from harness.providers import profile
+
             self.profile = profile(provider)
         self.name = self.profile.name
         self.seed = seed
         self.clock: Clock = clock if clock is not None else RealClock()
         self.journal = journal if journal is not None else Journal()
         self.faults: list[Any] = []
-        self.state = State(rng=random.Random(seed), clock=self.clock,
-                           settings={"job_seconds": float(job_seconds), "seed": seed})
-        self.routes = tuple(RouteHandler(Route.parse(template), handler)
-                            for template, handler in self.profile.routes)
+        self.state = State(
+            rng=random.Random(seed), clock=self.clock, settings={"job_seconds": float(job_seconds), "seed": seed}
+        )
+        self.routes = tuple(RouteHandler(Route.parse(template), handler) for template, handler in self.profile.routes)
         self.loop = LoopThread(name=f"harness-double-{self.name}")
         # A double dropped without close() must not leave its loop thread behind.
         weakref.finalize(self, self.loop.stop)
-        self.fault_descriptions: dict[int, Any] = {}   # id(fault) -> the JSON it was built from
+        self.fault_descriptions: dict[int, Any] = {}  # id(fault) -> the JSON it was built from
 
     def __repr__(self) -> str:
         return f"<Double {self.name} seed={self.seed} clock={self.clock!r}>"
@@ -84,23 +91,26 @@ class Double:
     def transport(self, flavour: str = "httpx"):
         """A sync transport for `httpx.Client` (or `httpx2.Client` with flavour="httpx2")."""
         from harness.double.transport import sync_transport
+
         return sync_transport(self, flavour)
 
     def async_transport(self, flavour: str = "httpx"):
         """An async transport for `httpx.AsyncClient` (or `httpx2.AsyncClient`)."""
         from harness.double.transport import async_transport
+
         return async_transport(self, flavour)
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> AbstractContextManager[str]:
         """`with double.serve() as url:` real HTTP on a loopback address, in the background."""
         from harness.double.server import serve
+
         return serve(self, host, port)
 
     def close(self) -> None:
         """Stop the double's loop thread (and any server on it)."""
         self.loop.stop()
 
-    def __enter__(self) -> "Double":
+    def __enter__(self) -> Double:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -132,19 +142,25 @@ class Double:
         sent: list[bytes] = []
         error = None
         try:
-            if reply.delay:       # slow_first_byte: real time, for the app's timeouts
+            if reply.delay:  # slow_first_byte: real time, for the app's timeouts
                 await asyncio.sleep(reply.delay)
-            await send({"type": "http.response.start", "status": status,
-                        "headers": [(k.lower().encode("latin-1", "replace"), v.encode("latin-1", "replace"))
-                                    for k, v in pairs]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": status,
+                    "headers": [
+                        (k.lower().encode("latin-1", "replace"), v.encode("latin-1", "replace")) for k, v in pairs
+                    ],
+                }
+            )
             for index, chunk in enumerate(chunks):
-                if index in reply.pauses:   # stream_stall: a quiet gap before this event
+                if index in reply.pauses:  # stream_stall: a quiet gap before this event
                     await asyncio.sleep(reply.pauses[index])
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 sent.append(chunk)
             if len(chunks) in reply.pauses and last:
                 await asyncio.sleep(reply.pauses[len(chunks)])
-        except Exception as exc:   # the client went away mid-answer; keep what it got
+        except Exception as exc:  # the client went away mid-answer; keep what it got
             error = f"client disconnected: {exc or type(exc).__name__}"
         else:
             sent.append(last)
@@ -152,24 +168,35 @@ class Double:
                 error = "connection dropped by a fault before the answer ended"
         # Recorded before the last chunk goes out, so a client that has its whole
         # answer can already read the exchange from the journal.
-        request = Request(headers=_redact_headers(headers), body=body, method=scope["method"],
-                          url=_url(scope, query_string))
-        self.journal.record(Exchange(
-            request=request, response=Response(headers=tuple(pairs), body=b"".join(sent), status=status),
-            provider=self.name, route=call.route or None, started=started,
-            elapsed=time.perf_counter() - t0, fault=",".join(acted) or None, error=error, source="double"))
+        request = Request(
+            headers=_redact_headers(headers), body=body, method=scope["method"], url=_url(scope, query_string)
+        )
+        self.journal.record(
+            Exchange(
+                request=request,
+                response=Response(headers=tuple(pairs), body=b"".join(sent), status=status),
+                provider=self.name,
+                route=call.route or None,
+                started=started,
+                elapsed=time.perf_counter() - t0,
+                fault=",".join(acted) or None,
+                error=error,
+                source="double",
+            )
+        )
         if reply.abort and error is not None and error.startswith("connection dropped"):
             raise StreamAborted(error)
         if error is None:
             try:
                 await send({"type": "http.response.body", "body": last, "more_body": False})
-            except Exception:   # gone at the last moment; what it was sent is already recorded
+            except Exception:  # gone at the last moment; what it was sent is already recorded
                 pass
 
     # --- answering (no HTTP below here) --------------------------------------------------
 
-    async def answer(self, method: str, path: str, query_string: str, headers: tuple[tuple[str, str], ...],
-                     body: bytes) -> tuple[Call, Reply, list[str]]:
+    async def answer(
+        self, method: str, path: str, query_string: str, headers: tuple[tuple[str, str], ...], body: bytes
+    ) -> tuple[Call, Reply, list[str]]:
         """The call as a handler sees it, the reply after faults, and the faults that acted."""
         found = most_specific(self.routes, method, path)
         if found:
@@ -183,9 +210,18 @@ class Double:
         except BodyError as exc:
             parsed, form = None, None
             handler = _bad_body(self.profile, str(exc))
-        call = Call(method=method, path=path, params=params,
-                    query=dict(parse_qsl(query_string, keep_blank_values=True)),
-                    headers=headers, body=body, json=parsed, form=form, state=self.state, route=route)
+        call = Call(
+            method=method,
+            path=path,
+            params=params,
+            query=dict(parse_qsl(query_string, keep_blank_values=True)),
+            headers=headers,
+            body=body,
+            json=parsed,
+            form=form,
+            state=self.state,
+            route=route,
+        )
         faults = tuple(self.faults)
         try:
             reply, acted = await run_before(faults, call)
@@ -235,6 +271,7 @@ class Double:
 def _bad_body(profile: Profile, reason: str) -> Handler:
     def bad_body(call: Call) -> Reply:
         return profile.error(400, f"We could not parse the body of your request: {reason}.")
+
     return bad_body
 
 
@@ -243,6 +280,7 @@ async def _resolved(value: Any) -> Any:
 
 
 # --- rendering -----------------------------------------------------------------------------
+
 
 def content_type(reply: Reply) -> str:
     if reply.content_type:
@@ -292,9 +330,11 @@ def _url(scope: dict, query_string: str) -> str:
     if host is None:
         server = scope.get("server") or ("localhost", None)
         host = f"{server[0]}:{server[1]}" if server[1] else server[0]
-    query = "&".join(f"{part.partition('=')[0]}={REDACTED}"
-                     if part.partition("=")[0].lower() in SECRET_QUERY else part
-                     for part in query_string.split("&") if part)
+    query = "&".join(
+        f"{part.partition('=')[0]}={REDACTED}" if part.partition("=")[0].lower() in SECRET_QUERY else part
+        for part in query_string.split("&")
+        if part
+    )
     path = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
     return f"{scope.get('scheme', 'http')}://{host}{path}" + (f"?{query}" if query else "")
 
@@ -305,6 +345,7 @@ def _redact_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, st
             return value
         scheme, _, rest = value.partition(" ")
         return f"{scheme} {REDACTED}" if rest and scheme.lower() in ("bearer", "basic") else REDACTED
+
     return tuple((name, redact(name, value)) for name, value in headers)
 
 

@@ -8,8 +8,9 @@ spooled, thread-pooled upload files.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 from python_multipart.exceptions import FormParserError
@@ -23,6 +24,7 @@ class BodyError(ValueError):
 @dataclass(frozen=True)
 class FormFile:
     """An uploaded file from a multipart body."""
+
     filename: str | None
     content_type: str | None
     data: bytes
@@ -66,7 +68,7 @@ def parse_body(content_type: str | None, body: bytes) -> tuple[Any, dict[str, An
         try:
             return json.loads(body), None
         except ValueError as exc:
-            if kind:   # declared JSON but is not: the caller's bug, a 400
+            if kind:  # declared JSON but is not: the caller's bug, a 400
                 raise BodyError(f"the body is not valid JSON: {exc}") from None
     return None, None
 
@@ -102,16 +104,28 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
         name = disposition.get(b"name", b"").decode("utf-8", "replace")
         data = bytes(part["data"])
         if b"filename" in disposition:
-            items.append((name, FormFile(disposition[b"filename"].decode("utf-8", "replace"),
-                                         part["headers"].get("content-type"), data)))
+            items.append(
+                (
+                    name,
+                    FormFile(
+                        disposition[b"filename"].decode("utf-8", "replace"), part["headers"].get("content-type"), data
+                    ),
+                )
+            )
         else:
             items.append((name, data.decode("utf-8", "replace")))
 
-    parser = MultipartParser(boundary, {
-        "on_part_begin": on_part_begin, "on_header_field": on_header_field,
-        "on_header_value": on_header_value, "on_header_end": on_header_end,
-        "on_part_data": on_part_data, "on_part_end": on_part_end,
-    })
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": on_part_begin,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+        },
+    )
     try:
         parser.write(body)
         parser.finalize()

@@ -11,8 +11,9 @@ with the double's (possibly virtual) clock.
 from __future__ import annotations
 
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from harness import sse
 from harness.exchange import Headers
@@ -21,11 +22,12 @@ from harness.exchange import Headers
 @dataclass
 class State:
     """Per-double mutable state shared by all handlers of one double."""
+
     rng: random.Random
-    clock: Any                          # harness.double.clock.Clock: .now() -> epoch seconds
-    jobs: dict[str, dict[str, Any]] = field(default_factory=dict)   # async jobs by id
+    clock: Any  # harness.double.clock.Clock: .now() -> epoch seconds
+    jobs: dict[str, dict[str, Any]] = field(default_factory=dict)  # async jobs by id
     counter: int = 0
-    settings: dict[str, Any] = field(default_factory=dict)          # e.g. job_seconds
+    settings: dict[str, Any] = field(default_factory=dict)  # e.g. job_seconds
 
     def next_id(self, prefix: str, length: int = 24) -> str:
         """A realistic, deterministic id: `chatcmpl-…`, `msg_…`, `video_…`."""
@@ -38,14 +40,14 @@ class State:
 class Call:
     method: str
     path: str
-    params: dict[str, str]              # path parameters of the matched route
+    params: dict[str, str]  # path parameters of the matched route
     query: dict[str, str]
     headers: Headers
     body: bytes
-    json: Any                           # parsed JSON body, or None
-    form: dict[str, Any] | None         # parsed multipart/urlencoded fields, or None
+    json: Any  # parsed JSON body, or None
+    form: dict[str, Any] | None  # parsed multipart/urlencoded fields, or None
     state: State
-    route: str = ""                     # the matched route template, e.g. "POST /v1/videos"
+    route: str = ""  # the matched route template, e.g. "POST /v1/videos"
 
     def header(self, name: str, default: str | None = None) -> str | None:
         name = name.lower()
@@ -66,18 +68,18 @@ class Call:
 class Reply:
     status: int = 200
     json: Any = None
-    body: bytes | None = None           # raw body (e.g. MP4 bytes); wins over json
+    body: bytes | None = None  # raw body (e.g. MP4 bytes); wins over json
     headers: dict[str, str] = field(default_factory=dict)
-    events: list[sse.Event] | None = None   # a streamed (text/event-stream) answer
-    content_type: str | None = None     # defaults: application/json, or text/event-stream for events
+    events: list[sse.Event] | None = None  # a streamed (text/event-stream) answer
+    content_type: str | None = None  # defaults: application/json, or text/event-stream for events
     # Real-time behaviour, for faults that test an app's timeouts (not the virtual clock):
-    delay: float = 0.0                  # seconds before the first byte
-    pauses: dict[int, float] = field(default_factory=dict)   # event index -> seconds to wait before it
-    abort: bool = False                 # drop the connection after the last event, without a clean end
+    delay: float = 0.0  # seconds before the first byte
+    pauses: dict[int, float] = field(default_factory=dict)  # event index -> seconds to wait before it
+    abort: bool = False  # drop the connection after the last event, without a clean end
 
 
 Handler = Callable[[Call], Reply | Awaitable[Reply]]
-ErrorEnvelope = Callable[..., Reply]    # (status, message, *, type=None, code=None, param=None) -> Reply
+ErrorEnvelope = Callable[..., Reply]  # (status, message, *, type=None, code=None, param=None) -> Reply
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Failures:
     faults in `harness/chaos/faults/` decide when, and never hard-code a
     provider's shapes themselves.
     """
+
     outage_status: int = 503
     outage_message: str = "The server is temporarily unable to handle the request."
     # (call, retry_after seconds, quota) -> a 429 with this provider's headers and body
@@ -109,10 +112,11 @@ class Failures:
 @dataclass(frozen=True)
 class Profile:
     """Everything a double needs to play one provider."""
+
     name: str
-    routes: tuple[tuple[str, Handler], ...]      # ("POST /v1/chat/completions", handler)
-    error: ErrorEnvelope                         # the provider's own error envelope
-    request_id_header: str                       # x-request-id (OpenAI), request-id (Anthropic)
-    request_id: Callable[[State], str]           # a fresh request id
-    headers: Callable[[Call], dict[str, str]] = lambda call: {}   # added to every answer (rate limits…)
-    failures: Failures = field(default_factory=Failures)        # how it fails, for the chaos layer
+    routes: tuple[tuple[str, Handler], ...]  # ("POST /v1/chat/completions", handler)
+    error: ErrorEnvelope  # the provider's own error envelope
+    request_id_header: str  # x-request-id (OpenAI), request-id (Anthropic)
+    request_id: Callable[[State], str]  # a fresh request id
+    headers: Callable[[Call], dict[str, str]] = lambda call: {}  # added to every answer (rate limits…)
+    failures: Failures = field(default_factory=Failures)  # how it fails, for the chaos layer

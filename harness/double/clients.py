@@ -22,8 +22,11 @@ if TYPE_CHECKING:
 
 # The key every client is made with: doubles accept any key and redact it in the journal.
 API_KEY = "sk-harness-test"
-HOSTS = {"openai": "https://api.openai.com", "anthropic": "https://api.anthropic.com",
-         "gemini": "https://generativelanguage.googleapis.com"}
+HOSTS = {
+    "openai": "https://api.openai.com",
+    "anthropic": "https://api.anthropic.com",
+    "gemini": "https://generativelanguage.googleapis.com",
+}
 
 
 def base_url(provider: str, root: str) -> str:
@@ -32,7 +35,7 @@ def base_url(provider: str, root: str) -> str:
     return root.rstrip("/") + ("/v1" if provider == "openai" else "")
 
 
-def sdk_client(double: "Double", *, asynchronous: bool = False, **options: Any) -> Any:
+def sdk_client(double: Double, *, asynchronous: bool = False, **options: Any) -> Any:
     """A client of the official SDK for `double.name`, talking to `double` in-process."""
     maker = _MAKERS.get(double.name)
     if maker is None:
@@ -51,7 +54,8 @@ def _flavour(sdk_client_class: type) -> str:
 
 def _stainless(module_name: str, sync_name: str, async_name: str, provider: str):
     """openai and anthropic share one client design: base_url, api_key, http_client."""
-    def make(double: "Double", asynchronous: bool, options: dict[str, Any]) -> Any:
+
+    def make(double: Double, asynchronous: bool, options: dict[str, Any]) -> Any:
         sdk = importlib.import_module(module_name)
         http_cls = sdk.DefaultAsyncHttpxClient if asynchronous else sdk.DefaultHttpxClient
         flavour = _flavour(http_cls)
@@ -60,17 +64,20 @@ def _stainless(module_name: str, sync_name: str, async_name: str, provider: str)
         options.setdefault("base_url", base_url(provider, HOSTS[provider]))
         options.setdefault("http_client", http_cls(transport=transport))
         return getattr(sdk, async_name if asynchronous else sync_name)(**options)
+
     return make
 
 
-def _gemini(double: "Double", asynchronous: bool, options: dict[str, Any]) -> Any:
+def _gemini(double: Double, asynchronous: bool, options: dict[str, Any]) -> Any:
     from google import genai
     from google.genai import types
 
     flavour = "httpx2" if importlib.util.find_spec("httpx2") else "httpx"
-    http_options = types.HttpOptions(base_url=HOSTS["gemini"],
-                                     client_args={"transport": double.transport(flavour)},
-                                     async_client_args={"transport": double.async_transport(flavour)})
+    http_options = types.HttpOptions(
+        base_url=HOSTS["gemini"],
+        client_args={"transport": double.transport(flavour)},
+        async_client_args={"transport": double.async_transport(flavour)},
+    )
     options.setdefault("api_key", API_KEY)
     options.setdefault("http_options", http_options)
     client = genai.Client(**options)

@@ -8,11 +8,11 @@ errors as `{"error": message}`.
 
 from __future__ import annotations
 
-from importlib import import_module
-
 import base64
 import json
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from harness.double.body import read_body
 from harness.double.clock import VirtualClock
@@ -31,7 +31,7 @@ def exchange_to_dict(exchange: Exchange) -> dict[str, Any]:
         out = {**extra, "headers": [list(pair) for pair in msg.headers]}
         try:
             out["body"] = msg.body.decode("utf-8")
-        except UnicodeDecodeError:   # media: keep it exact
+        except UnicodeDecodeError:  # media: keep it exact
             out["body_base64"] = base64.b64encode(msg.body).decode()
         return out
 
@@ -39,13 +39,17 @@ def exchange_to_dict(exchange: Exchange) -> dict[str, Any]:
     return {
         "request": message(exchange.request, method=exchange.request.method, url=exchange.request.url),
         "response": message(response, status=response.status) if response is not None else None,
-        "provider": exchange.provider, "route": exchange.route, "started": exchange.started,
-        "elapsed": exchange.elapsed, "fault": exchange.fault, "error": exchange.error,
+        "provider": exchange.provider,
+        "route": exchange.route,
+        "started": exchange.started,
+        "elapsed": exchange.elapsed,
+        "fault": exchange.fault,
+        "error": exchange.error,
         "source": exchange.source,
     }
 
 
-def _journal(double: "Double", method: str, body: Any) -> tuple[int, Any]:
+def _journal(double: Double, method: str, body: Any) -> tuple[int, Any]:
     if method == "GET":
         return 200, [exchange_to_dict(x) for x in double.journal]
     if method == "DELETE":
@@ -55,7 +59,7 @@ def _journal(double: "Double", method: str, body: Any) -> tuple[int, Any]:
     return 405, {"error": "use GET or DELETE on /__harness/journal"}
 
 
-def _clock(double: "Double", method: str, body: Any) -> tuple[int, Any]:
+def _clock(double: Double, method: str, body: Any) -> tuple[int, Any]:
     clock = double.clock
     virtual = isinstance(clock, VirtualClock)
     if method == "GET":
@@ -63,11 +67,13 @@ def _clock(double: "Double", method: str, body: Any) -> tuple[int, Any]:
     if method != "POST":
         return 405, {"error": "use GET or POST on /__harness/clock"}
     if not virtual:
-        return 409, {"error": "this double runs on the real clock; start it with a virtual clock "
-                              "(harness serve --virtual-clock) to move time"}
+        return 409, {
+            "error": "this double runs on the real clock; start it with a virtual clock "
+            "(harness serve --virtual-clock) to move time"
+        }
     if not isinstance(body, dict) or len(body) != 1 or not set(body) <= {"advance", "advance_days", "set"}:
         return 400, {"error": 'send one of {"advance": seconds}, {"advance_days": days}, {"set": epoch}'}
-    (key, value), = body.items()
+    ((key, value),) = body.items()
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return 400, {"error": f"{key!r} takes a number, got {json.dumps(value)}"}
     try:
@@ -80,12 +86,11 @@ def _clock(double: "Double", method: str, body: Any) -> tuple[int, Any]:
     return 200, {"now": clock.now(), "virtual": True}
 
 
-def _describe(double: "Double", index: int, fault: Any) -> dict[str, Any]:
-    return {"index": index, "name": fault_name(fault),
-            "description": double.fault_descriptions.get(id(fault))}
+def _describe(double: Double, index: int, fault: Any) -> dict[str, Any]:
+    return {"index": index, "name": fault_name(fault), "description": double.fault_descriptions.get(id(fault))}
 
 
-def _faults(double: "Double", method: str, body: Any) -> tuple[int, Any]:
+def _faults(double: Double, method: str, body: Any) -> tuple[int, Any]:
     if method == "GET":
         return 200, [_describe(double, i, f) for i, f in enumerate(double.faults)]
     if method == "DELETE":
@@ -96,7 +101,7 @@ def _faults(double: "Double", method: str, body: Any) -> tuple[int, Any]:
     if method != "POST":
         return 405, {"error": "use GET, POST or DELETE on /__harness/faults"}
     try:
-        import_module("harness.chaos")   # the chaos layer registers its faults when imported
+        import_module("harness.chaos")  # the chaos layer registers its faults when imported
         fault = build_fault(body, double)
     except InputError as exc:
         return 400, {"error": str(exc)}
@@ -105,20 +110,22 @@ def _faults(double: "Double", method: str, body: Any) -> tuple[int, Any]:
     return 201, _describe(double, len(double.faults) - 1, fault)
 
 
-ENDPOINTS: dict[str, Callable[["Double", str, Any], tuple[int, Any]]] = {
+ENDPOINTS: dict[str, Callable[[Double, str, Any], tuple[int, Any]]] = {
     "journal": _journal,
     "clock": _clock,
     "faults": _faults,
 }
 
 
-async def handle(double: "Double", scope: dict, receive: Callable, send: Callable) -> None:
-    name = scope["path"][len(PREFIX):].strip("/")
+async def handle(double: Double, scope: dict, receive: Callable, send: Callable) -> None:
+    name = scope["path"][len(PREFIX) :].strip("/")
     raw = await read_body(receive)
     endpoint = ENDPOINTS.get(name)
     if endpoint is None:
-        status, answer = 404, {"error": f"no control endpoint {scope['path']!r}; "
-                                        f"known: {', '.join(PREFIX + n for n in ENDPOINTS)}"}
+        status, answer = (
+            404,
+            {"error": f"no control endpoint {scope['path']!r}; known: {', '.join(PREFIX + n for n in ENDPOINTS)}"},
+        )
     else:
         try:
             body = json.loads(raw) if raw.strip() else None
@@ -127,7 +134,11 @@ async def handle(double: "Double", scope: dict, receive: Callable, send: Callabl
         else:
             status, answer = endpoint(double, scope["method"], body)
     payload = json.dumps(answer).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(payload)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import copy
 import inspect
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from harness.double.call import Call, Reply
 from harness.errors import InputError
@@ -28,15 +29,17 @@ class Fault(Protocol):
     name: str
 
 
-FaultBuilder = Callable[[dict[str, Any], Any], Fault]   # (settings, the double) -> fault
+FaultBuilder = Callable[[dict[str, Any], Any], Fault]  # (settings, the double) -> fault
 BUILDERS: dict[str, FaultBuilder] = {}
 
 
 def register_fault(name: str, build: FaultBuilder | None = None):
     """Register `build(settings, double) -> fault` under `name`; usable as a decorator."""
+
     def add(builder: FaultBuilder) -> FaultBuilder:
         BUILDERS[name] = builder
         return builder
+
     return add(build) if build is not None else add
 
 

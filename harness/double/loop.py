@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from typing import Any, Callable, Coroutine
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 
 class LoopThread:
@@ -71,8 +72,9 @@ class LoopThread:
 
         def start() -> None:
             task = loop.create_task(coro)
-            tasks.add(task)               # a strong reference until it is done
+            tasks.add(task)  # a strong reference until it is done
             task.add_done_callback(tasks.discard)
+
         loop.call_soon_threadsafe(start)
 
     def call_soon(self, callback: Callable[..., Any], *args: Any) -> None:
@@ -81,7 +83,7 @@ class LoopThread:
         if loop is not None and not loop.is_closed():
             try:
                 loop.call_soon_threadsafe(callback, *args)
-            except RuntimeError:   # closed between the check and the call
+            except RuntimeError:  # closed between the check and the call
                 pass
 
     def stop(self, timeout: float = 5.0) -> None:

@@ -22,17 +22,23 @@ RGB = tuple[int, int, int]
 
 # --- PNG -------------------------------------------------------------------------------------
 
+
 def png(width: int, height: int, rgb: RGB) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    row = b"\x00" + bytes(rgb) * width          # filter type 0, then RGB triples
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)   # 8-bit truecolour
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(row * height, 9)) + chunk(b"IEND", b""))
+    row = b"\x00" + bytes(rgb) * width  # filter type 0, then RGB triples
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit truecolour
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 # --- bit writers -----------------------------------------------------------------------------
+
 
 class _LsbBits:
     """Bits packed least-significant first (WebP)."""
@@ -85,23 +91,24 @@ class _MsbBits:
 
 # --- WebP ------------------------------------------------------------------------------------
 
+
 def webp(width: int, height: int, rgb: RGB) -> bytes:
     bits = _LsbBits()
-    bits.put(0x2F, 8)                     # VP8L signature
+    bits.put(0x2F, 8)  # VP8L signature
     bits.put(width - 1, 14)
     bits.put(height - 1, 14)
-    bits.put(0, 1)                        # alpha not used
-    bits.put(0, 3)                        # version 0
-    bits.put(0, 1)                        # no transforms
-    bits.put(0, 1)                        # no colour cache
-    bits.put(0, 1)                        # no meta prefix codes
+    bits.put(0, 1)  # alpha not used
+    bits.put(0, 3)  # version 0
+    bits.put(0, 1)  # no transforms
+    bits.put(0, 1)  # no colour cache
+    bits.put(0, 1)  # no meta prefix codes
     # green, red, blue, alpha, distance: each a "simple" code with one 8-bit symbol
     for symbol in (rgb[1], rgb[0], rgb[2], 255, 0):
-        bits.put(1, 1)                    # simple code
-        bits.put(0, 1)                    # one symbol
-        bits.put(1, 1)                    # written in 8 bits
+        bits.put(1, 1)  # simple code
+        bits.put(0, 1)  # one symbol
+        bits.put(1, 1)  # written in 8 bits
         bits.put(symbol, 8)
-    data = bits.bytes()                   # pixels: zero bits each with one-symbol codes
+    data = bits.bytes()  # pixels: zero bits each with one-symbol codes
     if len(data) % 2:
         data += b"\x00"
     chunk = b"VP8L" + struct.pack("<I", len(bits.bytes())) + data
@@ -109,6 +116,7 @@ def webp(width: int, height: int, rgb: RGB) -> bytes:
 
 
 # --- H.264 (I_PCM) ---------------------------------------------------------------------------
+
 
 def _nal(kind: int, rbsp: bytes) -> bytes:
     """A NAL unit (nal_ref_idc 3) with emulation prevention applied."""
@@ -124,40 +132,40 @@ def _nal(kind: int, rbsp: bytes) -> bytes:
 
 def _sps(mbs_wide: int, mbs_high: int, crop_right: int, crop_bottom: int) -> bytes:
     b = _MsbBits()
-    b.put(66, 8)                          # profile: Baseline
-    b.put(0xC0, 8)                        # constraint_set0/1: Constrained Baseline
-    b.put(30, 8)                          # level 3.0
-    b.ue(0)                               # seq_parameter_set_id
-    b.ue(0)                               # log2_max_frame_num_minus4
-    b.ue(2)                               # pic_order_cnt_type 2: output order = decode order
-    b.ue(1)                               # max_num_ref_frames
-    b.put(0, 1)                           # gaps_in_frame_num_value_allowed_flag
+    b.put(66, 8)  # profile: Baseline
+    b.put(0xC0, 8)  # constraint_set0/1: Constrained Baseline
+    b.put(30, 8)  # level 3.0
+    b.ue(0)  # seq_parameter_set_id
+    b.ue(0)  # log2_max_frame_num_minus4
+    b.ue(2)  # pic_order_cnt_type 2: output order = decode order
+    b.ue(1)  # max_num_ref_frames
+    b.put(0, 1)  # gaps_in_frame_num_value_allowed_flag
     b.ue(mbs_wide - 1)
     b.ue(mbs_high - 1)
-    b.put(1, 1)                           # frame_mbs_only_flag
-    b.put(1, 1)                           # direct_8x8_inference_flag
+    b.put(1, 1)  # frame_mbs_only_flag
+    b.put(1, 1)  # direct_8x8_inference_flag
     cropped = bool(crop_right or crop_bottom)
     b.put(int(cropped), 1)
-    if cropped:                           # offsets in 2-pixel units for 4:2:0
+    if cropped:  # offsets in 2-pixel units for 4:2:0
         b.ue(0), b.ue(crop_right // 2), b.ue(0), b.ue(crop_bottom // 2)
-    b.put(0, 1)                           # no VUI
+    b.put(0, 1)  # no VUI
     b.trailing()
     return _nal(7, b.bytes())
 
 
 def _pps() -> bytes:
     b = _MsbBits()
-    b.ue(0)                               # pic_parameter_set_id
-    b.ue(0)                               # seq_parameter_set_id
-    b.put(0, 1)                           # CAVLC
-    b.put(0, 1)                           # bottom_field_pic_order_in_frame_present_flag
-    b.ue(0)                               # one slice group
-    b.ue(0), b.ue(0)                      # num_ref_idx_l0/l1_default_active_minus1
-    b.put(0, 1), b.put(0, 2)              # no weighted prediction
-    b.se(0), b.se(0), b.se(0)             # pic_init_qp/qs_minus26, chroma_qp_index_offset
-    b.put(0, 1)                           # deblocking_filter_control_present_flag
-    b.put(0, 1)                           # constrained_intra_pred_flag
-    b.put(0, 1)                           # redundant_pic_cnt_present_flag
+    b.ue(0)  # pic_parameter_set_id
+    b.ue(0)  # seq_parameter_set_id
+    b.put(0, 1)  # CAVLC
+    b.put(0, 1)  # bottom_field_pic_order_in_frame_present_flag
+    b.ue(0)  # one slice group
+    b.ue(0), b.ue(0)  # num_ref_idx_l0/l1_default_active_minus1
+    b.put(0, 1), b.put(0, 2)  # no weighted prediction
+    b.se(0), b.se(0), b.se(0)  # pic_init_qp/qs_minus26, chroma_qp_index_offset
+    b.put(0, 1)  # deblocking_filter_control_present_flag
+    b.put(0, 1)  # constrained_intra_pred_flag
+    b.put(0, 1)  # redundant_pic_cnt_present_flag
     b.trailing()
     return _nal(8, b.bytes())
 
@@ -175,16 +183,16 @@ def _idr_slice(mb_count: int, rgb: RGB, idr_id: int) -> bytes:
     y, cb, cr = _yuv(rgb)
     macroblock = bytes([y]) * 256 + bytes([cb]) * 64 + bytes([cr]) * 64
     b = _MsbBits()
-    b.ue(0)                               # first_mb_in_slice
-    b.ue(7)                               # slice_type: I (all slices)
-    b.ue(0)                               # pic_parameter_set_id
-    b.put(0, 4)                           # frame_num
-    b.ue(idr_id)                          # idr_pic_id: differs between neighbouring IDRs
-    b.put(0, 1), b.put(0, 1)              # no_output_of_prior_pics, long_term_reference
-    b.se(0)                               # slice_qp_delta
+    b.ue(0)  # first_mb_in_slice
+    b.ue(7)  # slice_type: I (all slices)
+    b.ue(0)  # pic_parameter_set_id
+    b.put(0, 4)  # frame_num
+    b.ue(idr_id)  # idr_pic_id: differs between neighbouring IDRs
+    b.put(0, 1), b.put(0, 1)  # no_output_of_prior_pics, long_term_reference
+    b.se(0)  # slice_qp_delta
     for _ in range(mb_count):
-        b.ue(25)                          # mb_type I_PCM
-        b.align_zero()                    # pcm_alignment_zero_bit
+        b.ue(25)  # mb_type I_PCM
+        b.align_zero()  # pcm_alignment_zero_bit
         b.raw(macroblock)
     b.trailing()
     return _nal(5, b.bytes())
@@ -215,38 +223,80 @@ def mp4(width: int, height: int, seconds: int, rgb: RGB, created: int = 0) -> by
     pps = _pps()
     samples = []
     for frame in range(seconds):
-        shade = tuple(min(255, c + 8 * (frame % 4)) for c in rgb)   # a visible tick each second
-        nal = _idr_slice(mbs_wide * mbs_high, shade, frame % 2)      # type: ignore[arg-type]
+        shade = tuple(min(255, c + 8 * (frame % 4)) for c in rgb)  # a visible tick each second
+        nal = _idr_slice(mbs_wide * mbs_high, shade, frame % 2)  # type: ignore[arg-type]
         samples.append(struct.pack(">I", len(nal)) + nal)
 
     timescale, when = 1000, created + 2_082_844_800
     duration = seconds * timescale
-    avcc = _box(b"avcC", bytes([1, 66, 0xC0, 30, 0xFF, 0xE1]), struct.pack(">H", len(sps)), sps,
-                bytes([1]), struct.pack(">H", len(pps)), pps)
-    avc1 = _box(b"avc1", bytes(6), struct.pack(">H", 1), bytes(16), struct.pack(">HH", width, height),
-                struct.pack(">II", 0x00480000, 0x00480000), bytes(4), struct.pack(">H", 1),
-                bytes([4]) + b"h264".ljust(31, b"\x00"), struct.pack(">Hh", 0x18, -1), avcc)
+    avcc = _box(
+        b"avcC",
+        bytes([1, 66, 0xC0, 30, 0xFF, 0xE1]),
+        struct.pack(">H", len(sps)),
+        sps,
+        bytes([1]),
+        struct.pack(">H", len(pps)),
+        pps,
+    )
+    avc1 = _box(
+        b"avc1",
+        bytes(6),
+        struct.pack(">H", 1),
+        bytes(16),
+        struct.pack(">HH", width, height),
+        struct.pack(">II", 0x00480000, 0x00480000),
+        bytes(4),
+        struct.pack(">H", 1),
+        bytes([4]) + b"h264".ljust(31, b"\x00"),
+        struct.pack(">Hh", 0x18, -1),
+        avcc,
+    )
 
     def moov(chunk_offset: int) -> bytes:
-        stbl = _box(b"stbl",
-                    _full_box(b"stsd", 0, 0, struct.pack(">I", 1), avc1),
-                    _full_box(b"stts", 0, 0, struct.pack(">III", 1, seconds, timescale)),
-                    _full_box(b"stsc", 0, 0, struct.pack(">IIII", 1, 1, seconds, 1)),
-                    _full_box(b"stsz", 0, 0, struct.pack(">II", 0, seconds),
-                              b"".join(struct.pack(">I", len(s)) for s in samples)),
-                    _full_box(b"stco", 0, 0, struct.pack(">II", 1, chunk_offset)))
-        minf = _box(b"minf", _full_box(b"vmhd", 0, 1, bytes(8)),
-                    _box(b"dinf", _full_box(b"dref", 0, 0, struct.pack(">I", 1), _full_box(b"url ", 0, 1))),
-                    stbl)
-        mdia = _box(b"mdia",
-                    _full_box(b"mdhd", 0, 0, struct.pack(">IIII", when, when, timescale, duration),
-                              struct.pack(">HH", 0x55C4, 0)),                   # language "und"
-                    _full_box(b"hdlr", 0, 0, bytes(4), b"vide", bytes(12), b"VideoHandler\x00"),
-                    minf)
-        tkhd = _full_box(b"tkhd", 0, 3, struct.pack(">IIIII", when, when, 1, 0, duration), bytes(8),
-                         struct.pack(">hhhH", 0, 0, 0, 0), _MATRIX, struct.pack(">II", width << 16, height << 16))
-        mvhd = _full_box(b"mvhd", 0, 0, struct.pack(">IIIIIH", when, when, timescale, duration, 0x00010000, 0x0100),
-                         bytes(10), _MATRIX, bytes(24), struct.pack(">I", 2))
+        stbl = _box(
+            b"stbl",
+            _full_box(b"stsd", 0, 0, struct.pack(">I", 1), avc1),
+            _full_box(b"stts", 0, 0, struct.pack(">III", 1, seconds, timescale)),
+            _full_box(b"stsc", 0, 0, struct.pack(">IIII", 1, 1, seconds, 1)),
+            _full_box(
+                b"stsz", 0, 0, struct.pack(">II", 0, seconds), b"".join(struct.pack(">I", len(s)) for s in samples)
+            ),
+            _full_box(b"stco", 0, 0, struct.pack(">II", 1, chunk_offset)),
+        )
+        minf = _box(
+            b"minf",
+            _full_box(b"vmhd", 0, 1, bytes(8)),
+            _box(b"dinf", _full_box(b"dref", 0, 0, struct.pack(">I", 1), _full_box(b"url ", 0, 1))),
+            stbl,
+        )
+        mdia = _box(
+            b"mdia",
+            _full_box(
+                b"mdhd", 0, 0, struct.pack(">IIII", when, when, timescale, duration), struct.pack(">HH", 0x55C4, 0)
+            ),  # language "und"
+            _full_box(b"hdlr", 0, 0, bytes(4), b"vide", bytes(12), b"VideoHandler\x00"),
+            minf,
+        )
+        tkhd = _full_box(
+            b"tkhd",
+            0,
+            3,
+            struct.pack(">IIIII", when, when, 1, 0, duration),
+            bytes(8),
+            struct.pack(">hhhH", 0, 0, 0, 0),
+            _MATRIX,
+            struct.pack(">II", width << 16, height << 16),
+        )
+        mvhd = _full_box(
+            b"mvhd",
+            0,
+            0,
+            struct.pack(">IIIIIH", when, when, timescale, duration, 0x00010000, 0x0100),
+            bytes(10),
+            _MATRIX,
+            bytes(24),
+            struct.pack(">I", 2),
+        )
         return _box(b"moov", mvhd, _box(b"trak", tkhd, mdia))
 
     ftyp = _box(b"ftyp", b"isom", struct.pack(">I", 512), b"isomiso2avc1mp41")
@@ -258,7 +308,7 @@ def boxes(data: bytes) -> list[tuple[str, int]]:
     """Top-level (type, size) of an ISO BMFF file; for checks and tests."""
     out, pos = [], 0
     while pos + 8 <= len(data):
-        size, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        size, kind = struct.unpack(">I4s", data[pos : pos + 8])
         if size < 8:
             break
         out.append((kind.decode("latin-1"), size))

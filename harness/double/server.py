@@ -15,8 +15,9 @@ import errno
 import ipaddress
 import socket
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from harness.double.loop import LoopThread
 from harness.errors import HarnessError, InputError
@@ -40,8 +41,10 @@ def is_loopback(host: str) -> bool:
 def bind(host: str, port: int) -> socket.socket:
     """A socket bound to host:port; InputError for a non-loopback host or a taken port."""
     if not is_loopback(host):
-        raise InputError(f"a double only listens on a loopback address (127.0.0.1, ::1, localhost), "
-                         f"not {host!r}: it has no authentication and answers anyone")
+        raise InputError(
+            f"a double only listens on a loopback address (127.0.0.1, ::1, localhost), "
+            f"not {host!r}: it has no authentication and answers anyone"
+        )
     if not 0 <= port <= 65535:
         raise InputError(f"port {port} is not a TCP port (0-65535; 0 picks a free one)")
     address = "127.0.0.1" if host == "localhost" else host.strip("[]")
@@ -68,30 +71,40 @@ def url_for(sock: socket.socket) -> str:
 
 
 @contextmanager
-def serve(double: "Double", host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def serve(double: Double, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve `double` over HTTP in the background; yields its base URL."""
     with serve_app(double, double.loop, host, port, name=f"the {double.name} double") as url:
         yield url
 
 
 @contextmanager
-def serve_app(app: Any, loop: LoopThread, host: str = "127.0.0.1", port: int = 0,
-              name: str = "the app") -> Iterator[str]:
+def serve_app(
+    app: Any, loop: LoopThread, host: str = "127.0.0.1", port: int = 0, name: str = "the app"
+) -> Iterator[str]:
     """Serve any ASGI app on `loop` with the doubles' uvicorn settings (benchmarks compare with this)."""
     import uvicorn
 
     sock = bind(host, port)
     url = url_for(sock)
-    config = uvicorn.Config(app, interface="asgi3", lifespan="off", log_config=None, log_level="warning",
-                            access_log=False, proxy_headers=False, server_header=False, ws="none",
-                            timeout_graceful_shutdown=1)
+    config = uvicorn.Config(
+        app,
+        interface="asgi3",
+        lifespan="off",
+        log_config=None,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+        ws="none",
+        timeout_graceful_shutdown=1,
+    )
     server = uvicorn.Server(config)
     running = loop.submit(server.serve(sockets=[sock]))
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while not server.started:
             if running.done():
-                running.result()   # raises what stopped it
+                running.result()  # raises what stopped it
                 raise HarnessError(f"{name}'s server on {url} stopped while starting")
             if time.monotonic() > deadline:
                 raise HarnessError(f"{name}'s server on {url} did not start within {STARTUP_SECONDS:.0f} s")
@@ -106,8 +119,9 @@ def serve_app(app: Any, loop: LoopThread, host: str = "127.0.0.1", port: int = 0
         sock.close()
 
 
-def serve_forever(double: "Double", host: str = "127.0.0.1", port: int = 0,
-                  ready: Callable[[str], None] | None = None) -> None:
+def serve_forever(
+    double: Double, host: str = "127.0.0.1", port: int = 0, ready: Callable[[str], None] | None = None
+) -> None:
     """Serve until interrupted (KeyboardInterrupt propagates after a clean stop).
 
     `ready(url)` is called once the server accepts connections.
@@ -116,4 +130,4 @@ def serve_forever(double: "Double", host: str = "127.0.0.1", port: int = 0,
         if ready is not None:
             ready(url)
         while double.loop.running:
-            time.sleep(0.2)   # short sleeps: Ctrl-C lands between them at once
+            time.sleep(0.2)  # short sleeps: Ctrl-C lands between them at once

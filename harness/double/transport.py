@@ -20,7 +20,8 @@ import asyncio
 import functools
 import importlib
 import queue
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from harness.double.app import Double
@@ -36,11 +37,11 @@ class ClientGone(ConnectionError):
 class Link:
     """One in-flight request between a client thread or loop and the double's loop."""
 
-    def __init__(self, double: "Double", deliver: Callable[[dict], None]) -> None:
+    def __init__(self, double: Double, deliver: Callable[[dict], None]) -> None:
         self.double = double
         self.deliver = deliver
         self.closed = False
-        self._gone: asyncio.Event | None = None   # made on the double's loop
+        self._gone: asyncio.Event | None = None  # made on the double's loop
 
     def close(self) -> None:
         """From the client's side: stop listening (any thread)."""
@@ -84,9 +85,15 @@ def scope_for(request: Any) -> dict:
     """The ASGI scope of an httpx/httpx2 request."""
     url = request.url
     return {
-        "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
-        "method": request.method, "scheme": url.scheme, "path": url.path,
-        "raw_path": url.raw_path.split(b"?")[0], "query_string": url.query, "root_path": "",
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": request.method,
+        "scheme": url.scheme,
+        "path": url.path,
+        "raw_path": url.raw_path.split(b"?")[0],
+        "query_string": url.query,
+        "root_path": "",
         "headers": [(k.lower(), v) for k, v in request.headers.raw],
         "client": ("127.0.0.1", 0),
         "server": (url.host, url.port or (443 if url.scheme == "https" else 80)),
@@ -125,11 +132,11 @@ def transport_types(flavour: str) -> tuple[type, type]:
                     if message.get("body"):
                         yield message["body"]
                     if not message.get("more_body", False):
-                        self.link.closed = True   # finished: nothing to disconnect
+                        self.link.closed = True  # finished: nothing to disconnect
                         return
                 elif kind == "harness.error":
                     raise failure(message, self.request)
-                else:   # the app returned without finishing its body
+                else:  # the app returned without finishing its body
                     return
 
         def close(self) -> None:
@@ -144,7 +151,7 @@ def transport_types(flavour: str) -> tuple[type, type]:
             while not self.link.closed:
                 try:
                     message = await asyncio.wait_for(self.inbox.get(), timeout)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     self.link.close()
                     raise http.ReadTimeout("timed out reading from the double", request=self.request) from None
                 kind = message["type"]
@@ -167,13 +174,17 @@ def transport_types(flavour: str) -> tuple[type, type]:
             raise failure(message, request)
         if message["type"] != "http.response.start":
             raise http.RemoteProtocolError("the double answered without a response", request=request)
-        return http.Response(message["status"], headers=message.get("headers", []), stream=stream,
-                             extensions={"http_version": b"HTTP/1.1"})
+        return http.Response(
+            message["status"],
+            headers=message.get("headers", []),
+            stream=stream,
+            extensions={"http_version": b"HTTP/1.1"},
+        )
 
     class DoubleTransport(http.BaseTransport):
         """Sync transport into a double (blocks the calling thread, never the double's loop)."""
 
-        def __init__(self, double: "Double") -> None:
+        def __init__(self, double: Double) -> None:
             self.double = double
 
         def handle_request(self, request: Any) -> Any:
@@ -194,7 +205,7 @@ def transport_types(flavour: str) -> tuple[type, type]:
     class AsyncDoubleTransport(http.AsyncBaseTransport):
         """Async transport into a double, from any asyncio loop."""
 
-        def __init__(self, double: "Double") -> None:
+        def __init__(self, double: Double) -> None:
             self.double = double
 
         async def handle_async_request(self, request: Any) -> Any:
@@ -205,14 +216,14 @@ def transport_types(flavour: str) -> tuple[type, type]:
             def deliver(message: dict) -> None:
                 try:
                     loop.call_soon_threadsafe(inbox.put_nowait, message)
-                except RuntimeError:   # the client's loop is closed: nobody is listening
+                except RuntimeError:  # the client's loop is closed: nobody is listening
                     link.closed = True
 
             link = Link(self.double, deliver)
             self.double.loop.start_task(link.run(scope_for(request), body))
             try:
                 first = await asyncio.wait_for(inbox.get(), _read_timeout(request))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 link.close()
                 raise http.ReadTimeout("timed out waiting for the double", request=request) from None
             return started(first, request, AsyncBody(inbox, link, request))
@@ -226,9 +237,9 @@ def transport_types(flavour: str) -> tuple[type, type]:
     return DoubleTransport, AsyncDoubleTransport
 
 
-def sync_transport(double: "Double", flavour: str = "httpx") -> Any:
+def sync_transport(double: Double, flavour: str = "httpx") -> Any:
     return transport_types(flavour)[0](double)
 
 
-def async_transport(double: "Double", flavour: str = "httpx") -> Any:
+def async_transport(double: Double, flavour: str = "httpx") -> Any:
     return transport_types(flavour)[1](double)

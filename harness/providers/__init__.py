@@ -23,8 +23,7 @@ def provider_of(request) -> str | None:
         return by_host
     if request.header("anthropic-version"):
         return "anthropic"
-    if request.header("x-goog-api-key") or request.header("x-goog-api-client") or \
-            request.path.startswith("/v1beta/"):
+    if request.header("x-goog-api-key") or request.header("x-goog-api-client") or request.path.startswith("/v1beta/"):
         return "gemini"
     if (request.header("user-agent") or "").startswith("OpenAI/"):
         return "openai"

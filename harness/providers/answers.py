@@ -9,11 +9,31 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
-_FILLER = ("the", "answer", "is", "clear", "and", "brief", "here", "a", "short", "note",
-           "on", "that", "with", "one", "detail", "more", "so", "it", "reads", "well")
+_FILLER = (
+    "the",
+    "answer",
+    "is",
+    "clear",
+    "and",
+    "brief",
+    "here",
+    "a",
+    "short",
+    "note",
+    "on",
+    "that",
+    "with",
+    "one",
+    "detail",
+    "more",
+    "so",
+    "it",
+    "reads",
+    "well",
+)
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _PIECE = re.compile(r"\S+\s*")
 
@@ -33,9 +53,10 @@ def reply_text(rng: random.Random, prompt: str) -> str:
 @dataclass(frozen=True)
 class Cut:
     """An answer after stop sequences and the output budget had their say."""
+
     text: str
-    reason: str                     # "end" | "stop_sequence" | "max_tokens"
-    tokens: int                     # output tokens billed: the whole budget when it ran out
+    reason: str  # "end" | "stop_sequence" | "max_tokens"
+    tokens: int  # output tokens billed: the whole budget when it ran out
     stop_sequence: str | None = None
 
 
@@ -43,7 +64,7 @@ def cut(text: str, stop_sequences: Iterable[str] = (), max_tokens: int | None = 
     """Stop at the first stop sequence, else at the last whole word within max_tokens."""
     for stop in stop_sequences:
         if isinstance(stop, str) and stop and stop in text:
-            kept = text[:text.index(stop)]
+            kept = text[: text.index(stop)]
             return Cut(kept, "stop_sequence", max(1, count_tokens(kept)), stop)
     if max_tokens is None or count_tokens(text) <= max_tokens:
         return Cut(text, "end", max(1, count_tokens(text)))
@@ -60,4 +81,4 @@ def cut(text: str, stop_sequences: Iterable[str] = (), max_tokens: int | None = 
 def pieces(text: str, words: int = 3) -> list[str]:
     """The answer in the small pieces a stream sends; joined, they are the answer."""
     parts = re.findall(r"\s*\S+", text) or [text]
-    return ["".join(parts[i:i + words]) for i in range(0, len(parts), words)]
+    return ["".join(parts[i : i + words]) for i in range(0, len(parts), words)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from harness.double.call import Call, Failures, Profile, Reply, State
@@ -26,19 +26,28 @@ REQUEST_ID_HEADER = "request-id"
 @dataclass(frozen=True)
 class ModelCard:
     """One entry of GET /v1/models (the SDK's `ModelInfo`)."""
+
     id: str
     display_name: str
-    created_at: str                 # RFC 3339
-    line: str                       # opus | sonnet | haiku
+    created_at: str  # RFC 3339
+    line: str  # opus | sonnet | haiku
     max_input_tokens: int = 200_000
     max_tokens: int = 64_000
-    lifecycle: str = "active"       # active | deprecated | retired
+    lifecycle: str = "active"  # active | deprecated | retired
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "model", "id": self.id, "display_name": self.display_name,
-                "created_at": self.created_at, "lifecycle": self.lifecycle, "line": self.line,
-                "deprecated_at": None, "retires_at": None,
-                "max_input_tokens": self.max_input_tokens, "max_tokens": self.max_tokens}
+        return {
+            "type": "model",
+            "id": self.id,
+            "display_name": self.display_name,
+            "created_at": self.created_at,
+            "lifecycle": self.lifecycle,
+            "line": self.line,
+            "deprecated_at": None,
+            "retires_at": None,
+            "max_input_tokens": self.max_input_tokens,
+            "max_tokens": self.max_tokens,
+        }
 
 
 # Newest first, as the real list is ordered. Only ids the SDK does not flag as
@@ -53,19 +62,32 @@ MODELS: tuple[ModelCard, ...] = (
     ModelCard("claude-haiku-4-5-20251001", "Claude Haiku 4.5", "2025-10-15T00:00:00Z", "haiku"),
 )
 # Short names the API accepts in requests but does not list.
-ALIASES: dict[str, str] = {"claude-opus-4-5": "claude-opus-4-5-20251101",
-                           "claude-haiku-4-5": "claude-haiku-4-5-20251001"}
+ALIASES: dict[str, str] = {
+    "claude-opus-4-5": "claude-opus-4-5-20251101",
+    "claude-haiku-4-5": "claude-haiku-4-5-20251001",
+}
 
 # error.type by HTTP status (docs plus the SDK's ErrorType); others fall back by class.
 ERROR_TYPES: dict[int, str] = {
-    400: "invalid_request_error", 401: "authentication_error", 402: "billing_error",
-    403: "permission_error", 404: "not_found_error", 413: "request_too_large",
-    429: "rate_limit_error", 500: "api_error", 504: "timeout_error", 529: "overloaded_error",
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    500: "api_error",
+    504: "timeout_error",
+    529: "overloaded_error",
 }
 
 # Per-minute budgets the rate-limit headers report (a mid-tier organisation).
-RATE_LIMITS: dict[str, int] = {"requests": 4_000, "input-tokens": 2_000_000,
-                               "output-tokens": 400_000, "tokens": 400_000}
+RATE_LIMITS: dict[str, int] = {
+    "requests": 4_000,
+    "input-tokens": 2_000_000,
+    "output-tokens": 400_000,
+    "tokens": 400_000,
+}
 
 
 def error_type(status: int) -> str:
@@ -75,11 +97,21 @@ def error_type(status: int) -> str:
     return "invalid_request_error" if status < 500 else "api_error"
 
 
-def error(status: int, message: str, *, type: str | None = None, code: str | None = None,
-          param: str | None = None, request_id: str | None = None) -> Reply:
+def error(
+    status: int,
+    message: str,
+    *,
+    type: str | None = None,
+    code: str | None = None,
+    param: str | None = None,
+    request_id: str | None = None,
+) -> Reply:
     """Anthropic's error envelope. It has no `code` or `param`; they are ignored."""
-    body = {"type": "error", "error": {"type": type or error_type(status), "message": message},
-            "request_id": request_id}
+    body = {
+        "type": "error",
+        "error": {"type": type or error_type(status), "message": message},
+        "request_id": request_id,
+    }
     headers = {REQUEST_ID_HEADER: request_id} if request_id else {}
     return Reply(status=status, json=body, headers=headers)
 
@@ -98,8 +130,9 @@ def text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
-        return " ".join(block.get("text", "") for block in content
-                        if isinstance(block, dict) and block.get("type") == "text")
+        return " ".join(
+            block.get("text", "") for block in content if isinstance(block, dict) and block.get("type") == "text"
+        )
     return ""
 
 
@@ -110,11 +143,13 @@ def find_model(model_id: str) -> ModelCard | None:
 
 # --- POST /v1/messages -------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Completion:
     """What the made-up model says, and why it stopped."""
+
     text: str
-    stop_reason: str                # end_turn | max_tokens | stop_sequence
+    stop_reason: str  # end_turn | max_tokens | stop_sequence
     stop_sequence: str | None
     input_tokens: int
     output_tokens: int
@@ -129,9 +164,8 @@ def complete(state: State, body: dict[str, Any]) -> Completion:
     asked = next((text_of(m.get("content")) for m in reversed(turns) if m.get("role") == "user"), "")
     answer = cut(reply_text(state.rng, asked), body.get("stop_sequences") or (), body["max_tokens"])
     prompt = text_of(body.get("system")) + " " + " ".join(text_of(m.get("content")) for m in turns)
-    input_tokens = count_tokens(prompt) + 4 * len(turns)    # role markers cost tokens too
-    return Completion(answer.text, STOP_REASONS[answer.reason], answer.stop_sequence,
-                      input_tokens, answer.tokens)
+    input_tokens = count_tokens(prompt) + 4 * len(turns)  # role markers cost tokens too
+    return Completion(answer.text, STOP_REASONS[answer.reason], answer.stop_sequence, input_tokens, answer.tokens)
 
 
 def invalid_message_request(body: Any) -> str | None:
@@ -160,17 +194,34 @@ def invalid_message_request(body: Any) -> str | None:
 
 
 def _usage(completion: Completion) -> dict[str, Any]:
-    return {"input_tokens": completion.input_tokens,
-            "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
-            "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
-            "output_tokens": completion.output_tokens, "service_tier": "standard"}
+    return {
+        "input_tokens": completion.input_tokens,
+        "cache_creation_input_tokens": 0,
+        "cache_read_input_tokens": 0,
+        "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
+        "output_tokens": completion.output_tokens,
+        "service_tier": "standard",
+    }
 
 
-def _message(message_id: str, model: str, content: list[dict[str, Any]], usage: dict[str, Any],
-             stop_reason: str | None, stop_sequence: str | None) -> dict[str, Any]:
-    return {"id": message_id, "type": "message", "role": "assistant", "model": model,
-            "content": content, "stop_reason": stop_reason, "stop_sequence": stop_sequence,
-            "usage": usage}
+def _message(
+    message_id: str,
+    model: str,
+    content: list[dict[str, Any]],
+    usage: dict[str, Any],
+    stop_reason: str | None,
+    stop_sequence: str | None,
+) -> dict[str, Any]:
+    return {
+        "id": message_id,
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": content,
+        "stop_reason": stop_reason,
+        "stop_sequence": stop_sequence,
+        "usage": usage,
+    }
 
 
 def create_message(call: Call) -> Reply:
@@ -182,15 +233,22 @@ def create_message(call: Call) -> Reply:
     if card is None:
         return _fail(call, 404, f"model: {body['model']}")
     if body["max_tokens"] > card.max_tokens:
-        return _fail(call, 400, f"max_tokens: {body['max_tokens']} > {card.max_tokens}, which is the "
-                                f"maximum allowed number of output tokens for {card.id}")
+        return _fail(
+            call,
+            400,
+            f"max_tokens: {body['max_tokens']} > {card.max_tokens}, which is the "
+            f"maximum allowed number of output tokens for {card.id}",
+        )
     message_id = call.state.next_id("msg_01", 22)
     completion = complete(call.state, body)
     if body.get("stream"):
         return Reply(events=message_events(message_id, body["model"], completion))
     content = [{"type": "text", "text": completion.text}]
-    return Reply(json=_message(message_id, body["model"], content, _usage(completion),
-                               completion.stop_reason, completion.stop_sequence))
+    return Reply(
+        json=_message(
+            message_id, body["model"], content, _usage(completion), completion.stop_reason, completion.stop_sequence
+        )
+    )
 
 
 def _event(kind: str, **data: Any) -> Event:
@@ -200,27 +258,33 @@ def _event(kind: str, **data: Any) -> Event:
 def message_events(message_id: str, model: str, completion: Completion) -> list[Event]:
     """The streamed form of one text answer, in the order the API sends it."""
     usage = _usage(completion)
-    started = dict(usage, output_tokens=1)     # the start event only knows the first token
+    started = dict(usage, output_tokens=1)  # the start event only knows the first token
     events = [
         _event("message_start", message=_message(message_id, model, [], started, None, None)),
         _event("content_block_start", index=0, content_block={"type": "text", "text": ""}),
         _event("ping"),
     ]
-    events += [_event("content_block_delta", index=0, delta={"type": "text_delta", "text": piece})
-               for piece in pieces(completion.text)]
-    final_usage = {k: usage[k] for k in ("input_tokens", "cache_creation_input_tokens",
-                                         "cache_read_input_tokens", "output_tokens")}
+    events += [
+        _event("content_block_delta", index=0, delta={"type": "text_delta", "text": piece})
+        for piece in pieces(completion.text)
+    ]
+    final_usage = {
+        k: usage[k] for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens")
+    }
     events += [
         _event("content_block_stop", index=0),
-        _event("message_delta", delta={"stop_reason": completion.stop_reason,
-                                       "stop_sequence": completion.stop_sequence},
-               usage=final_usage),
+        _event(
+            "message_delta",
+            delta={"stop_reason": completion.stop_reason, "stop_sequence": completion.stop_sequence},
+            usage=final_usage,
+        ),
         _event("message_stop"),
     ]
     return events
 
 
 # --- GET /v1/models ----------------------------------------------------------
+
 
 def _limit(call: Call) -> int | str:
     raw = call.query.get("limit", "20")
@@ -251,9 +315,14 @@ def list_models(call: Call) -> Reply:
     page = window[-limit:] if "before_id" in call.query and "after_id" not in call.query else window[:limit]
     more = len(page) < len(window)
     data = [card.to_json() for card in page]
-    return Reply(json={"data": data, "has_more": more,
-                       "first_id": data[0]["id"] if data else None,
-                       "last_id": data[-1]["id"] if data else None})
+    return Reply(
+        json={
+            "data": data,
+            "has_more": more,
+            "first_id": data[0]["id"] if data else None,
+            "last_id": data[-1]["id"] if data else None,
+        }
+    )
 
 
 def get_model(call: Call) -> Reply:
@@ -265,8 +334,9 @@ def get_model(call: Call) -> Reply:
 
 # --- headers on every answer -------------------------------------------------
 
+
 def rfc3339(epoch: float) -> str:
-    return datetime.fromtimestamp(math.ceil(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(math.ceil(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _spent(call: Call) -> dict[str, int]:
@@ -274,8 +344,7 @@ def _spent(call: Call) -> dict[str, int]:
     body = call.json if call.route == "POST /v1/messages" and isinstance(call.json, dict) else {}
     input_tokens = count_tokens(json.dumps(body.get("messages", ""))) if body else 0
     output_tokens = body.get("max_tokens", 0) if isinstance(body.get("max_tokens"), int) else 0
-    return {"requests": 1, "input-tokens": input_tokens, "output-tokens": output_tokens,
-            "tokens": output_tokens}
+    return {"requests": 1, "input-tokens": input_tokens, "output-tokens": output_tokens, "tokens": output_tokens}
 
 
 def ratelimit_headers(call: Call) -> dict[str, str]:
@@ -292,18 +361,27 @@ def ratelimit_headers(call: Call) -> dict[str, str]:
 
 # --- bad days, for the chaos layer --------------------------------------------
 
+
 def rate_limited(call: Call, retry_after: float, quota: bool) -> Reply:
     """A 429 with `retry-after` and spent budgets; `quota` is the monthly spend limit,
     which Anthropic reports as a 400 invalid_request_error (seen in client logs) that
     retrying cannot fix."""
     now = call.state.clock.now()
     if quota:
-        month = datetime.fromtimestamp(now, timezone.utc)
+        month = datetime.fromtimestamp(now, UTC)
         first = month.replace(year=month.year + month.month // 12, month=month.month % 12 + 1, day=1)
-        return _fail(call, 400, "You have reached your specified API usage limits. You will regain "
-                                f"access on {first:%Y-%m-%d} at 00:00 UTC.")
-    reply = _fail(call, 429, f"This request would exceed your organization's rate limit of "
-                             f"{RATE_LIMITS['requests']:,} requests per minute. Please try again later.")
+        return _fail(
+            call,
+            400,
+            "You have reached your specified API usage limits. You will regain "
+            f"access on {first:%Y-%m-%d} at 00:00 UTC.",
+        )
+    reply = _fail(
+        call,
+        429,
+        f"This request would exceed your organization's rate limit of "
+        f"{RATE_LIMITS['requests']:,} requests per minute. Please try again later.",
+    )
     reply.headers["retry-after"] = str(math.ceil(retry_after))
     for kind, limit in RATE_LIMITS.items():
         reply.headers[f"anthropic-ratelimit-{kind}-limit"] = str(limit)
@@ -321,7 +399,7 @@ def mark_retired(call: Call, reply: Reply, model: str, shutdown_date: str) -> Re
     """The models list showing `model` deprecated, or retired once the date has passed."""
     if reply.status != 200 or not isinstance(reply.json, dict):
         return reply
-    retires = datetime.fromisoformat(shutdown_date).replace(tzinfo=timezone.utc)
+    retires = datetime.fromisoformat(shutdown_date).replace(tzinfo=UTC)
     lifecycle = "retired" if call.state.clock.now() >= retires.timestamp() else "deprecated"
     # Anthropic announces retirements at least 60 days ahead.
     deprecated = rfc3339(retires.timestamp() - 60 * 86_400)
@@ -329,28 +407,43 @@ def mark_retired(call: Call, reply: Reply, model: str, shutdown_date: str) -> Re
     def marked(entry: Any) -> Any:
         if not isinstance(entry, dict) or entry.get("id") != model:
             return entry
-        return {**entry, "lifecycle": lifecycle, "deprecated_at": deprecated,
-                "retires_at": rfc3339(retires.timestamp())}
+        return {
+            **entry,
+            "lifecycle": lifecycle,
+            "deprecated_at": deprecated,
+            "retires_at": rfc3339(retires.timestamp()),
+        }
 
     body = reply.json
-    body = {**body, "data": [marked(e) for e in body["data"]]} if isinstance(body.get("data"), list) \
-        else marked(body)
+    body = {**body, "data": [marked(e) for e in body["data"]]} if isinstance(body.get("data"), list) else marked(body)
     return replace(reply, json=body)
 
 
 def refusal(call: Call, reply: Reply, category: str | None) -> Reply:
     """A Message the model declined: stop_reason `refusal` with stop_details; no text.
     `category` (refusal_drift) replaces the policy category."""
-    details = {"type": "refusal", "category": category or "general_harms",
-               "explanation": "This request was declined under the usage policy."}
+    details = {
+        "type": "refusal",
+        "category": category or "general_harms",
+        "explanation": "This request was declined under the usage policy.",
+    }
     if reply.events is not None:
         return replace(reply, events=_refused_events(reply.events, details))
     message = reply.json
     if reply.status != 200 or not isinstance(message, dict) or message.get("type") != "message":
         return reply
     usage = {**message.get("usage", {}), "output_tokens": 0}
-    return replace(reply, json={**message, "content": [], "stop_reason": "refusal",
-                                "stop_sequence": None, "stop_details": details, "usage": usage})
+    return replace(
+        reply,
+        json={
+            **message,
+            "content": [],
+            "stop_reason": "refusal",
+            "stop_sequence": None,
+            "stop_details": details,
+            "usage": usage,
+        },
+    )
 
 
 def _refused_events(events: list[Event], details: dict[str, Any]) -> list[Event]:
@@ -358,9 +451,14 @@ def _refused_events(events: list[Event], details: dict[str, Any]) -> list[Event]
     kept = [e for e in events if e.event in ("message_start", "ping")]
     delta = next((e.json for e in events if e.event == "message_delta"), None) or {"usage": {}}
     usage = {**delta.get("usage", {}), "output_tokens": 0}
-    return kept + [_event("message_delta", delta={"stop_reason": "refusal", "stop_sequence": None,
-                                                  "stop_details": details}, usage=usage),
-                   _event("message_stop")]
+    return kept + [
+        _event(
+            "message_delta",
+            delta={"stop_reason": "refusal", "stop_sequence": None, "stop_details": details},
+            usage=usage,
+        ),
+        _event("message_stop"),
+    ]
 
 
 FAILURES = Failures(

@@ -16,7 +16,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from harness.double import media
@@ -34,6 +34,7 @@ REQUEST_ID_HEADER = "x-harness-request-id"
 @dataclass(frozen=True)
 class ModelCard:
     """One model the double knows, and which methods it answers."""
+
     id: str
     display_name: str
     methods: tuple[str, ...]
@@ -41,9 +42,14 @@ class ModelCard:
     output_token_limit: int = 65_536
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": f"models/{self.id}", "version": "001", "displayName": self.display_name,
-                "inputTokenLimit": self.input_token_limit, "outputTokenLimit": self.output_token_limit,
-                "supportedGenerationMethods": list(self.methods)}
+        return {
+            "name": f"models/{self.id}",
+            "version": "001",
+            "displayName": self.display_name,
+            "inputTokenLimit": self.input_token_limit,
+            "outputTokenLimit": self.output_token_limit,
+            "supportedGenerationMethods": list(self.methods),
+        }
 
 
 _TEXT = ("generateContent", "streamGenerateContent", "countTokens")
@@ -64,14 +70,26 @@ MODELS: tuple[ModelCard, ...] = (
 
 # google.rpc.Code names by HTTP status; unlisted statuses fall back by class.
 STATUSES: dict[int, str] = {
-    400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-    409: "ABORTED", 429: "RESOURCE_EXHAUSTED", 499: "CANCELLED", 500: "INTERNAL",
-    501: "UNIMPLEMENTED", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED",
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    409: "ABORTED",
+    429: "RESOURCE_EXHAUSTED",
+    499: "CANCELLED",
+    500: "INTERNAL",
+    501: "UNIMPLEMENTED",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
 }
 _DETAIL = "type.googleapis.com/google.rpc."
 _API_TYPE = "type.googleapis.com/google.ai.generativelanguage."
-HARM_CATEGORIES = ("HARM_CATEGORY_SEXUALLY_EXPLICIT", "HARM_CATEGORY_HATE_SPEECH",
-                   "HARM_CATEGORY_HARASSMENT", "HARM_CATEGORY_DANGEROUS_CONTENT")
+HARM_CATEGORIES = (
+    "HARM_CATEGORY_SEXUALLY_EXPLICIT",
+    "HARM_CATEGORY_HATE_SPEECH",
+    "HARM_CATEGORY_HARASSMENT",
+    "HARM_CATEGORY_DANGEROUS_CONTENT",
+)
 FINISH_REASONS = {"end": "STOP", "stop_sequence": "STOP", "max_tokens": "MAX_TOKENS"}
 
 
@@ -81,34 +99,52 @@ def status_name(status: int) -> str:
     return "FAILED_PRECONDITION" if status < 500 else "INTERNAL"
 
 
-def error_details(status: int, message: str, *, code: str | None = None, param: str | None = None,
-                  retry_delay: float | None = None) -> list[dict[str, Any]]:
+def error_details(
+    status: int, message: str, *, code: str | None = None, param: str | None = None, retry_delay: float | None = None
+) -> list[dict[str, Any]]:
     """The typed `details` a google.rpc.Status carries for this error."""
     details: list[dict[str, Any]] = []
     if code:
-        details.append({"@type": _DETAIL + "ErrorInfo", "reason": code, "domain": "googleapis.com",
-                        "metadata": {"service": HOST}})
+        details.append(
+            {"@type": _DETAIL + "ErrorInfo", "reason": code, "domain": "googleapis.com", "metadata": {"service": HOST}}
+        )
     if param:
-        details.append({"@type": _DETAIL + "BadRequest",
-                        "fieldViolations": [{"field": param, "description": message}]})
+        details.append({"@type": _DETAIL + "BadRequest", "fieldViolations": [{"field": param, "description": message}]})
     if status == 429:
-        details.append({"@type": _DETAIL + "QuotaFailure", "violations": [{
-            "quotaMetric": f"{HOST}/generate_content_requests",
-            "quotaId": "GenerateRequestsPerMinutePerProjectPerModel"}]})
-        details.append({"@type": _DETAIL + "RetryInfo",
-                        "retryDelay": f"{math.ceil(30 if retry_delay is None else retry_delay)}s"})
+        details.append(
+            {
+                "@type": _DETAIL + "QuotaFailure",
+                "violations": [
+                    {
+                        "quotaMetric": f"{HOST}/generate_content_requests",
+                        "quotaId": "GenerateRequestsPerMinutePerProjectPerModel",
+                    }
+                ],
+            }
+        )
+        details.append(
+            {"@type": _DETAIL + "RetryInfo", "retryDelay": f"{math.ceil(30 if retry_delay is None else retry_delay)}s"}
+        )
     return details
 
 
-def error(status: int, message: str, *, type: str | None = None, code: str | None = None,
-          param: str | None = None, retry_delay: float | None = None) -> Reply:
+def error(
+    status: int,
+    message: str,
+    *,
+    type: str | None = None,
+    code: str | None = None,
+    param: str | None = None,
+    retry_delay: float | None = None,
+) -> Reply:
     """A google.rpc.Status envelope. `type` overrides the status name (e.g.
     FAILED_PRECONDITION), `code` becomes an ErrorInfo reason (API_KEY_INVALID),
     `param` a BadRequest field violation; a 429 says when to retry."""
     details = error_details(status, message, code=code, param=param, retry_delay=retry_delay)
-    return Reply(status=status, json={"error": {"code": status, "message": message,
-                                                "status": type or status_name(status),
-                                                "details": details}})
+    return Reply(
+        status=status,
+        json={"error": {"code": status, "message": message, "status": type or status_name(status), "details": details}},
+    )
 
 
 def request_id(state: State) -> str:
@@ -117,8 +153,11 @@ def request_id(state: State) -> str:
 
 def headers(call: Call) -> dict[str, str]:
     # What Google's front end adds to every answer; apps do not read these.
-    return {"server": "scaffolding on HTTPServer2", "vary": "Origin, X-Origin, Referer",
-            "x-content-type-options": "nosniff"}
+    return {
+        "server": "scaffolding on HTTPServer2",
+        "vary": "Origin, X-Origin, Referer",
+        "x-content-type-options": "nosniff",
+    }
 
 
 def find_model(model_id: str) -> ModelCard | None:
@@ -127,9 +166,12 @@ def find_model(model_id: str) -> ModelCard | None:
 
 
 def not_found_model(call: Call, model: str, method: str) -> Reply:
-    return error(404, f"models/{model.removeprefix('models/')} is not found for API version "
-                      f"{api_version(call)}, or is not supported for {method}. Call ListModels to "
-                      f"see the list of available models and their supported methods.")
+    return error(
+        404,
+        f"models/{model.removeprefix('models/')} is not found for API version "
+        f"{api_version(call)}, or is not supported for {method}. Call ListModels to "
+        f"see the list of available models and their supported methods.",
+    )
 
 
 def _model_for(call: Call, method: str) -> ModelCard | Reply:
@@ -154,6 +196,7 @@ def _lower_id(state: State, length: int) -> str:
 
 # --- generateContent and streamGenerateContent -------------------------------
 
+
 def invalid_content_request(body: Any) -> str | None:
     """Why a GenerateContentRequest is rejected, as the API words it; None when valid."""
     if not isinstance(body, dict) or not body.get("contents"):
@@ -163,21 +206,24 @@ def invalid_content_request(body: Any) -> str | None:
     for index, content in enumerate(body["contents"]):
         parts = content.get("parts") if isinstance(content, dict) else None
         if not isinstance(parts, list) or not parts:
-            return (f"* GenerateContentRequest.contents[{index}].parts: "
-                    "contents.parts must not be empty.\n")
+            return f"* GenerateContentRequest.contents[{index}].parts: contents.parts must not be empty.\n"
         if content.get("role", "user") not in ("user", "model", "function"):
             return "Please use a valid role: user, model."
     return None
 
 
 def _text_of(content: dict[str, Any]) -> str:
-    return " ".join(part["text"] for part in content.get("parts", [])
-                    if isinstance(part, dict) and isinstance(part.get("text"), str))
+    return " ".join(
+        part["text"]
+        for part in content.get("parts", [])
+        if isinstance(part, dict) and isinstance(part.get("text"), str)
+    )
 
 
 @dataclass(frozen=True)
 class Answer:
     """One made-up answer: its text, why it ended, and what it cost."""
+
     text: str
     finish_reason: str
     prompt_tokens: int
@@ -188,8 +234,7 @@ def answer(state: State, body: dict[str, Any]) -> Answer:
     contents = body["contents"]
     asked = next((_text_of(c) for c in reversed(contents) if c.get("role", "user") == "user"), "")
     config = body.get("generationConfig") or {}
-    said = cut(reply_text(state.rng, asked), config.get("stopSequences") or (),
-               config.get("maxOutputTokens"))
+    said = cut(reply_text(state.rng, asked), config.get("stopSequences") or (), config.get("maxOutputTokens"))
     prompt = _text_of(body.get("systemInstruction") or {}) + " " + " ".join(_text_of(c) for c in contents)
     return Answer(said.text, FINISH_REASONS[said.reason], count_tokens(prompt), said.tokens)
 
@@ -216,10 +261,8 @@ def _candidate(text: str, finish_reason: str | None) -> dict[str, Any]:
     return candidate
 
 
-def _response(card: ModelCard, response_id: str, candidate: dict[str, Any],
-              usage: dict[str, Any]) -> dict[str, Any]:
-    return {"candidates": [candidate], "usageMetadata": usage,
-            "modelVersion": card.id, "responseId": response_id}
+def _response(card: ModelCard, response_id: str, candidate: dict[str, Any], usage: dict[str, Any]) -> dict[str, Any]:
+    return {"candidates": [candidate], "usageMetadata": usage, "modelVersion": card.id, "responseId": response_id}
 
 
 def _started(call: Call, method: str) -> tuple[ModelCard, Answer, str] | Reply:
@@ -246,10 +289,14 @@ def generate_content(call: Call) -> Reply:
 def stream_chunks(card: ModelCard, said: Answer, response_id: str) -> list[dict[str, Any]]:
     """The answer as the API streams it: text pieces, the last one with the finish and full usage."""
     texts = pieces(said.text, words=4)
-    chunks = [_response(card, response_id, _candidate(text, None), _usage(said.prompt_tokens, None))
-              for text in texts[:-1]]
-    chunks.append(_response(card, response_id, _candidate(texts[-1], said.finish_reason),
-                            _usage(said.prompt_tokens, said.answer_tokens)))
+    chunks = [
+        _response(card, response_id, _candidate(text, None), _usage(said.prompt_tokens, None)) for text in texts[:-1]
+    ]
+    chunks.append(
+        _response(
+            card, response_id, _candidate(texts[-1], said.finish_reason), _usage(said.prompt_tokens, said.answer_tokens)
+        )
+    )
     return chunks
 
 
@@ -260,10 +307,11 @@ def stream_generate_content(call: Call) -> Reply:
     chunks = stream_chunks(*started)
     if call.query.get("alt") == "sse":
         return Reply(events=[Event(data=json.dumps(chunk)) for chunk in chunks])
-    return Reply(json=chunks)    # without alt=sse the API streams one JSON array
+    return Reply(json=chunks)  # without alt=sse the API streams one JSON array
 
 
 # --- Veo: predictLongRunning, operations, file download ----------------------
+
 
 def invalid_video_request(body: Any) -> str | None:
     if not isinstance(body, dict) or not isinstance(body.get("instances"), list) or not body["instances"]:
@@ -284,7 +332,7 @@ def invalid_video_request(body: Any) -> str | None:
 
 
 def rfc3339(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def predict_long_running(call: Call) -> Reply:
@@ -299,13 +347,20 @@ def predict_long_running(call: Call) -> Reply:
     parameters = call.json.get("parameters") or {}
     # The job record: `ready_at` is when it is done; the job_fail fault marks
     # it with `failure` ({code, message}) so that every later poll fails too.
-    job = {"provider": NAME, "kind": "operation", "name": f"models/{card.id}/operations/{operation_id}",
-           "model": card.id, "prompt": call.json["instances"][0].get("prompt", ""),
-           "created_at": now, "ready_at": now + float(state.settings.get("job_seconds", 1.0)),
-           "seconds": int(parameters.get("durationSeconds", 8)),
-           "aspect_ratio": parameters.get("aspectRatio", "16:9"),
-           "files": [_lower_id(state, 12) for _ in range(parameters.get("sampleCount", 1))],
-           "host": call.header("host") or HOST, "version": api_version(call)}
+    job = {
+        "provider": NAME,
+        "kind": "operation",
+        "name": f"models/{card.id}/operations/{operation_id}",
+        "model": card.id,
+        "prompt": call.json["instances"][0].get("prompt", ""),
+        "created_at": now,
+        "ready_at": now + float(state.settings.get("job_seconds", 1.0)),
+        "seconds": int(parameters.get("durationSeconds", 8)),
+        "aspect_ratio": parameters.get("aspectRatio", "16:9"),
+        "files": [_lower_id(state, 12) for _ in range(parameters.get("sampleCount", 1))],
+        "host": call.header("host") or HOST,
+        "version": api_version(call),
+    }
     state.jobs[operation_id] = job
     return Reply(json=operation(job, now))
 
@@ -327,17 +382,24 @@ def download_uri(job: dict[str, Any], file_id: str) -> str:
 
 def operation(job: dict[str, Any], now: float) -> dict[str, Any]:
     """The Operation as a poll sees it at `now`."""
-    body: dict[str, Any] = {"name": job["name"], "done": False,
-                            "metadata": {"createTime": rfc3339(job["created_at"]),
-                                         "progressPercent": _progress(job, now)}}
+    body: dict[str, Any] = {
+        "name": job["name"],
+        "done": False,
+        "metadata": {"createTime": rfc3339(job["created_at"]), "progressPercent": _progress(job, now)},
+    }
     if job.get("failure"):
         return failed_operation(body, job["failure"]["code"], job["failure"]["message"])
     if now < job["ready_at"]:
         return body
     samples = [{"video": {"uri": download_uri(job, file_id)}} for file_id in job["files"]]
-    return {**body, "done": True, "response": {
-        "@type": f"{_API_TYPE}{job['version']}.PredictLongRunningResponse",
-        "generateVideoResponse": {"generatedSamples": samples}}}
+    return {
+        **body,
+        "done": True,
+        "response": {
+            "@type": f"{_API_TYPE}{job['version']}.PredictLongRunningResponse",
+            "generateVideoResponse": {"generatedSamples": samples},
+        },
+    }
 
 
 _OPERATION = re.compile(r"^models/[^/]+/operations/([^/]+)$")
@@ -372,6 +434,7 @@ def download_file(call: Call) -> Reply:
 
 # --- models ------------------------------------------------------------------
 
+
 def list_models(call: Call) -> Reply:
     return Reply(json={"models": [card.to_json() for card in MODELS]})
 
@@ -379,25 +442,39 @@ def list_models(call: Call) -> Reply:
 def get_model(call: Call) -> Reply:
     card = find_model(call.params["model"])
     if card is None:
-        return error(404, f"models/{call.params['model']} is not found for API version "
-                          f"{api_version(call)}.")
+        return error(404, f"models/{call.params['model']} is not found for API version {api_version(call)}.")
     return Reply(json=card.to_json())
 
 
 # --- bad days, for the chaos layer --------------------------------------------
 
 # google.rpc.Code numbers: an Operation's `error` carries the number, not the name.
-RPC_CODES = {"CANCELLED": 1, "UNKNOWN": 2, "INVALID_ARGUMENT": 3, "DEADLINE_EXCEEDED": 4,
-             "NOT_FOUND": 5, "ALREADY_EXISTS": 6, "PERMISSION_DENIED": 7, "RESOURCE_EXHAUSTED": 8,
-             "FAILED_PRECONDITION": 9, "ABORTED": 10, "OUT_OF_RANGE": 11, "UNIMPLEMENTED": 12,
-             "INTERNAL": 13, "UNAVAILABLE": 14, "DATA_LOSS": 15, "UNAUTHENTICATED": 16}
+RPC_CODES = {
+    "CANCELLED": 1,
+    "UNKNOWN": 2,
+    "INVALID_ARGUMENT": 3,
+    "DEADLINE_EXCEEDED": 4,
+    "NOT_FOUND": 5,
+    "ALREADY_EXISTS": 6,
+    "PERMISSION_DENIED": 7,
+    "RESOURCE_EXHAUSTED": 8,
+    "FAILED_PRECONDITION": 9,
+    "ABORTED": 10,
+    "OUT_OF_RANGE": 11,
+    "UNIMPLEMENTED": 12,
+    "INTERNAL": 13,
+    "UNAVAILABLE": 14,
+    "DATA_LOSS": 15,
+    "UNAUTHENTICATED": 16,
+}
 
 
 def rate_limited(call: Call, retry_after: float, quota: bool) -> Reply:
     """429 RESOURCE_EXHAUSTED. The wait is only in RetryInfo: Google sends no
     Retry-After header. `quota` is the daily free-tier quota, not a per-minute rate."""
-    reply = error(429, "You exceeded your current quota, please check your plan and billing details.",
-                  retry_delay=retry_after)
+    reply = error(
+        429, "You exceeded your current quota, please check your plan and billing details.", retry_delay=retry_after
+    )
     if quota:
         for detail in reply.json["error"]["details"]:
             for violation in detail.get("violations", ()):
@@ -429,21 +506,30 @@ def refusal(call: Call, reply: Reply, reason: str | None) -> Reply:
 
 
 def _blocked(answer: dict[str, Any], reason: str | None) -> dict[str, Any]:
-    ratings = [dict(r, probability="HIGH", blocked=True) if r["category"].endswith("DANGEROUS_CONTENT")
-               else r for r in _safety_ratings()]
+    ratings = [
+        dict(r, probability="HIGH", blocked=True) if r["category"].endswith("DANGEROUS_CONTENT") else r
+        for r in _safety_ratings()
+    ]
     prompt_tokens = (answer.get("usageMetadata") or {}).get("promptTokenCount", 0)
-    return {"promptFeedback": {"blockReason": reason or "SAFETY", "safetyRatings": ratings},
-            "usageMetadata": _usage(prompt_tokens, None),
-            "modelVersion": answer.get("modelVersion"), "responseId": answer.get("responseId")}
+    return {
+        "promptFeedback": {"blockReason": reason or "SAFETY", "safetyRatings": ratings},
+        "usageMetadata": _usage(prompt_tokens, None),
+        "modelVersion": answer.get("modelVersion"),
+        "responseId": answer.get("responseId"),
+    }
 
 
 def _filtered(operation_body: dict[str, Any], reason: str | None) -> dict[str, Any]:
     video = operation_body["response"].get("generateVideoResponse", {})
     removed = len(video.get("generatedSamples", ())) or 1
-    why = reason or ("Veo could not generate videos because the input prompt may violate "
-                     "the usage guidelines.")
-    return {**operation_body, "response": {**operation_body["response"], "generateVideoResponse": {
-        "raiMediaFilteredCount": removed, "raiMediaFilteredReasons": [why]}}}
+    why = reason or ("Veo could not generate videos because the input prompt may violate the usage guidelines.")
+    return {
+        **operation_body,
+        "response": {
+            **operation_body["response"],
+            "generateVideoResponse": {"raiMediaFilteredCount": removed, "raiMediaFilteredReasons": [why]},
+        },
+    }
 
 
 def job_state(body: Any) -> tuple[str, str] | None:
@@ -501,8 +587,9 @@ ROUTES = (
 
 PROFILE = Profile(
     name=NAME,
-    routes=tuple((template.format(version=version), handler)
-                 for version in API_VERSIONS for template, handler in ROUTES),
+    routes=tuple(
+        (template.format(version=version), handler) for version in API_VERSIONS for template, handler in ROUTES
+    ),
     error=error,
     request_id_header=REQUEST_ID_HEADER,
     request_id=request_id,

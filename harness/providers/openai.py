@@ -23,31 +23,44 @@ import zlib
 from typing import Any
 
 from harness import sse
+from harness.double import media
 from harness.double.body import FormFile
 from harness.double.call import Call, Failures, Profile, Reply, State
-from harness.double import media
 
 NAME = "openai"
 
 # --- models ----------------------------------------------------------------------------------
 
-SORA_SHUTDOWN = "2026-09-24"   # PROVIDERS.md §1: the Videos API and sora-2* shut down then
+SORA_SHUTDOWN = "2026-09-24"  # PROVIDERS.md §1: the Videos API and sora-2* shut down then
 
 # id -> (family, created, shutdown_date)
 MODELS: dict[str, tuple[str, int, str | None]] = {
-    **{m: ("chat", 1_754_425_777, None) for m in (
-        "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-pro", "gpt-5-chat-latest", "gpt-5.1", "gpt-5.2")},
+    **{
+        m: ("chat", 1_754_425_777, None)
+        for m in ("gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-pro", "gpt-5-chat-latest", "gpt-5.1", "gpt-5.2")
+    },
     **{m: ("chat", 1_744_316_542, None) for m in ("gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano")},
     **{m: ("chat", 1_715_367_049, None) for m in ("gpt-4o", "gpt-4o-mini", "chatgpt-4o-latest")},
     **{m: ("chat", 1_712_361_441, None) for m in ("gpt-4-turbo", "gpt-4", "gpt-3.5-turbo")},
     **{m: ("chat", 1_734_326_976, None) for m in ("o1", "o1-mini", "o1-pro", "o3", "o3-mini", "o3-pro", "o4-mini")},
     **{m: ("image", 1_698_798_177, None) for m in ("dall-e-2", "dall-e-3")},
-    **{m: ("image", 1_745_517_030, None) for m in (
-        "gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21")},
-    **{m: ("moderation", 1_732_734_466, None) for m in (
-        "omni-moderation-latest", "omni-moderation-2024-09-26", "text-moderation-latest", "text-moderation-stable")},
-    **{m: ("video", 1_759_708_800, SORA_SHUTDOWN) for m in (
-        "sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08")},
+    **{
+        m: ("image", 1_745_517_030, None)
+        for m in ("gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21")
+    },
+    **{
+        m: ("moderation", 1_732_734_466, None)
+        for m in (
+            "omni-moderation-latest",
+            "omni-moderation-2024-09-26",
+            "text-moderation-latest",
+            "text-moderation-stable",
+        )
+    },
+    **{
+        m: ("video", 1_759_708_800, SORA_SHUTDOWN)
+        for m in ("sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08")
+    },
 }
 # Dated snapshots (gpt-4o-2024-08-06, gpt-3.5-turbo-0125) and fine-tunes (ft:gpt-4o:org::id) of known models.
 _SNAPSHOT = re.compile(r"^(?P<base>.+?)-(\d{4}-\d{2}-\d{2}|\d{4})$")
@@ -70,12 +83,19 @@ def model_object(model: str) -> dict[str, Any]:
 
 # --- the error envelope and headers ----------------------------------------------------------
 
-_TYPES = {401: "invalid_request_error", 403: "invalid_request_error", 404: "invalid_request_error",
-          409: "invalid_request_error", 422: "invalid_request_error", 429: "requests"}
+_TYPES = {
+    401: "invalid_request_error",
+    403: "invalid_request_error",
+    404: "invalid_request_error",
+    409: "invalid_request_error",
+    422: "invalid_request_error",
+    429: "requests",
+}
 
 
-def error(status: int, message: str, *, type: str | None = None, code: str | None = None,
-          param: str | None = None) -> Reply:
+def error(
+    status: int, message: str, *, type: str | None = None, code: str | None = None, param: str | None = None
+) -> Reply:
     """OpenAI's `{"error": {message, type, param, code}}` (all four keys always present)."""
     kind = type or _TYPES.get(status) or ("server_error" if status >= 500 else "invalid_request_error")
     return Reply(status=status, json={"error": {"message": message, "type": kind, "param": param, "code": code}})
@@ -123,6 +143,7 @@ def _go_duration(seconds: float) -> str:
 
 # --- request checks: each returns an error Reply, or None when fine --------------------------
 
+
 def _missing(param: str) -> Reply:
     return error(400, f"Missing required parameter: '{param}'.", param=param, code="missing_required_parameter")
 
@@ -131,20 +152,29 @@ def _invalid(param: str, value: Any, allowed: tuple[str, ...]) -> Reply:
     quoted = [f"'{a}'" for a in allowed]
     choices = ", ".join(quoted[:-1]) + f", and {quoted[-1]}" if len(quoted) > 1 else quoted[0]
     shown = f"'{value}'" if isinstance(value, str) else json.dumps(value)
-    return error(400, f"Invalid value: {shown}. Supported values are: {choices}.",
-                 param=param, code="invalid_value")
+    return error(400, f"Invalid value: {shown}. Supported values are: {choices}.", param=param, code="invalid_value")
 
 
 def _invalid_type(param: str, expected: str, value: Any) -> Reply:
-    got = {bool: "a boolean", int: "an integer", float: "a decimal", str: "a string", list: "an array",
-           dict: "an object", type(None): "null"}.get(type(value), "a value")
-    return error(400, f"Invalid type for '{param}': expected {expected}, but got {got} instead.",
-                 param=param, code="invalid_type")
+    got = {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a decimal",
+        str: "a string",
+        list: "an array",
+        dict: "an object",
+        type(None): "null",
+    }.get(type(value), "a value")
+    return error(
+        400,
+        f"Invalid type for '{param}': expected {expected}, but got {got} instead.",
+        param=param,
+        code="invalid_type",
+    )
 
 
 def _unknown_model(model: str) -> Reply:
-    return error(404, f"The model `{model}` does not exist or you do not have access to it.",
-                 code="model_not_found")
+    return error(404, f"The model `{model}` does not exist or you do not have access to it.", code="model_not_found")
 
 
 def _check_model(fields: dict[str, Any], family: str, default: str | None = None) -> tuple[str | None, Reply | None]:
@@ -160,11 +190,15 @@ def _check_model(fields: dict[str, Any], family: str, default: str | None = None
         return None, _unknown_model(model)
     if found != family:
         if family == "chat":
-            return None, error(404, "This is not a chat model and thus not supported in the "
-                                    "v1/chat/completions endpoint. Did you mean to use v1/completions?",
-                               param="model")
-        return None, error(400, f"The model `{model}` is not supported by this endpoint.",
-                           param="model", code="model_not_supported")
+            return None, error(
+                404,
+                "This is not a chat model and thus not supported in the "
+                "v1/chat/completions endpoint. Did you mean to use v1/completions?",
+                param="model",
+            )
+        return None, error(
+            400, f"The model `{model}` is not supported by this endpoint.", param="model", code="model_not_supported"
+        )
     return model, None
 
 
@@ -175,28 +209,62 @@ def _json_fields(call: Call) -> tuple[dict[str, Any] | None, Reply | None]:
         return call.form, None
     if call.json is None and not call.body.strip():
         return {}, None
-    return None, error(400, "We could not parse the JSON body of your request. The OpenAI API expects a "
-                            "JSON payload (an object).")
+    return None, error(
+        400, "We could not parse the JSON body of your request. The OpenAI API expects a JSON payload (an object)."
+    )
 
 
 def authorized(handler):
     """Every OpenAI route needs `Authorization: Bearer ...`; any non-empty key is accepted."""
+
     @functools.wraps(handler)
     def check(call: Call) -> Reply:
         value = call.header("authorization") or ""
         scheme, _, key = value.partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
-            return error(401, "You didn't provide an API key. You need to provide your API key in an "
-                              "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).")
+            return error(
+                401,
+                "You didn't provide an API key. You need to provide your API key in an "
+                "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+            )
         return handler(call)
+
     return check
 
 
 # --- deterministic content -------------------------------------------------------------------
 
-_WORDS = ("the", "double", "answers", "in", "a", "steady", "voice", "with", "plain", "words", "about",
-          "your", "request", "and", "nothing", "else", "so", "tests", "can", "rely", "on", "it", "every",
-          "time", "quietly", "short", "clear", "sentences", "follow")
+_WORDS = (
+    "the",
+    "double",
+    "answers",
+    "in",
+    "a",
+    "steady",
+    "voice",
+    "with",
+    "plain",
+    "words",
+    "about",
+    "your",
+    "request",
+    "and",
+    "nothing",
+    "else",
+    "so",
+    "tests",
+    "can",
+    "rely",
+    "on",
+    "it",
+    "every",
+    "time",
+    "quietly",
+    "short",
+    "clear",
+    "sentences",
+    "follow",
+)
 
 
 def _content_rng(call: Call, *parts: Any) -> random.Random:
@@ -206,7 +274,7 @@ def _content_rng(call: Call, *parts: Any) -> random.Random:
 
 def _excerpt(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def reply_text(call: Call, model: str, prompt: str) -> str:
@@ -271,11 +339,18 @@ def _system_fingerprint(model: str) -> str:
 
 
 def _chat_usage(prompt_tokens: int, completion_tokens: int) -> dict[str, Any]:
-    return {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens,
-            "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-            "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
-                                          "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0}}
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "total_tokens": prompt_tokens + completion_tokens,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {
+            "reasoning_tokens": 0,
+            "audio_tokens": 0,
+            "accepted_prediction_tokens": 0,
+            "rejected_prediction_tokens": 0,
+        },
+    }
 
 
 def _chat_answer(call: Call, body: dict[str, Any], model: str, prompt: str, index: int) -> dict[str, Any]:
@@ -288,10 +363,17 @@ def _chat_answer(call: Call, body: dict[str, Any], model: str, prompt: str, inde
         function = tool.get("function", {})
         arguments = json.dumps(schema_instance(function.get("parameters") or {"type": "object"}))
         call_id = call.state.next_id("call_", 24)
-        return {"content": None, "tool_calls": [{"id": call_id, "type": "function",
-                                                 "function": {"name": function.get("name", "tool"),
-                                                              "arguments": arguments}}],
-                "finish_reason": "tool_calls"}
+        return {
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": call_id,
+                    "type": "function",
+                    "function": {"name": function.get("name", "tool"), "arguments": arguments},
+                }
+            ],
+            "finish_reason": "tool_calls",
+        }
     fmt = body.get("response_format") if isinstance(body.get("response_format"), dict) else {}
     if fmt.get("type") == "json_schema":
         text = json.dumps(schema_instance((fmt.get("json_schema") or {}).get("schema") or {}))
@@ -301,7 +383,7 @@ def _chat_answer(call: Call, body: dict[str, Any], model: str, prompt: str, inde
         text = reply_text(call, model, prompt if index == 0 else f"{prompt}#{index}")
     limit = body.get("max_completion_tokens", body.get("max_tokens"))
     if isinstance(limit, int) and not isinstance(limit, bool) and tokens(text) > limit:
-        return {"content": text[:limit * 4], "tool_calls": None, "finish_reason": "length"}
+        return {"content": text[: limit * 4], "tool_calls": None, "finish_reason": "length"}
     return {"content": text, "tool_calls": None, "finish_reason": "stop"}
 
 
@@ -318,8 +400,12 @@ def chat_completions(call: Call) -> Reply:
     if not isinstance(messages, list):
         return _invalid_type("messages", "an array", messages)
     if not messages:
-        return error(400, "Invalid 'messages': empty array. Expected an array with minimum length 1, "
-                          "but got an empty array instead.", param="messages", code="empty_array")
+        return error(
+            400,
+            "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            param="messages",
+            code="empty_array",
+        )
     for i, message in enumerate(messages):
         if not isinstance(message, dict):
             return _invalid_type(f"messages[{i}]", "an object", message)
@@ -327,14 +413,23 @@ def chat_completions(call: Call) -> Reply:
             return _invalid(f"messages[{i}].role", message.get("role"), _ROLES)
     n = body.get("n", 1)
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 128:
-        return error(400, f"Invalid 'n': expected an integer between 1 and 128, got {json.dumps(n)}.",
-                     param="n", code="invalid_value")
+        return error(
+            400,
+            f"Invalid 'n': expected an integer between 1 and 128, got {json.dumps(n)}.",
+            param="n",
+            code="invalid_value",
+        )
     prompt = next((_text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), "")
     prompt_tokens = sum(tokens(_text_of(m.get("content"))) + 3 for m in messages) + 3
     answers = [_chat_answer(call, body, model, prompt, i) for i in range(n)]
     completion_tokens = sum(tokens(a["content"] or "") + (10 if a["tool_calls"] else 0) for a in answers)
-    head = {"id": call.state.next_id("chatcmpl-", 29), "created": _now(call), "model": model,
-            "service_tier": "default", "system_fingerprint": _system_fingerprint(model)}
+    head = {
+        "id": call.state.next_id("chatcmpl-", 29),
+        "created": _now(call),
+        "model": model,
+        "service_tier": "default",
+        "system_fingerprint": _system_fingerprint(model),
+    }
     if body.get("stream"):
         return Reply(events=_chat_stream(call, body, head, answers, _chat_usage(prompt_tokens, completion_tokens)))
     choices = []
@@ -343,9 +438,18 @@ def chat_completions(call: Call) -> Reply:
         if answer["tool_calls"]:
             message["tool_calls"] = answer["tool_calls"]
         choices.append({"index": i, "message": message, "logprobs": None, "finish_reason": answer["finish_reason"]})
-    return Reply(json={"id": head["id"], "object": "chat.completion", "created": head["created"], "model": model,
-                       "choices": choices, "usage": _chat_usage(prompt_tokens, completion_tokens),
-                       "service_tier": "default", "system_fingerprint": head["system_fingerprint"]})
+    return Reply(
+        json={
+            "id": head["id"],
+            "object": "chat.completion",
+            "created": head["created"],
+            "model": model,
+            "choices": choices,
+            "usage": _chat_usage(prompt_tokens, completion_tokens),
+            "service_tier": "default",
+            "system_fingerprint": head["system_fingerprint"],
+        }
+    )
 
 
 def _pieces(text: str) -> list[str]:
@@ -353,34 +457,45 @@ def _pieces(text: str) -> list[str]:
     return re.findall(r"\S+\s*|\s+", text) or [""]
 
 
-def _chat_stream(call: Call, body: dict[str, Any], head: dict[str, Any], answers: list[dict[str, Any]],
-                 usage: dict[str, Any]) -> list[sse.Event]:
+def _chat_stream(
+    call: Call, body: dict[str, Any], head: dict[str, Any], answers: list[dict[str, Any]], usage: dict[str, Any]
+) -> list[sse.Event]:
     options = body.get("stream_options") if isinstance(body.get("stream_options"), dict) else {}
     with_usage = bool(options.get("include_usage"))
     obfuscate = options.get("include_obfuscation", True) is not False
     rng = _content_rng(call, "obfuscation", head["id"])
 
     def chunk(index: int, delta: dict[str, Any], finish: str | None = None) -> sse.Event:
-        data: dict[str, Any] = {"id": head["id"], "object": "chat.completion.chunk", "created": head["created"],
-                                "model": head["model"], "service_tier": head["service_tier"],
-                                "system_fingerprint": head["system_fingerprint"],
-                                "choices": [{"index": index, "delta": delta, "logprobs": None,
-                                             "finish_reason": finish}]}
+        data: dict[str, Any] = {
+            "id": head["id"],
+            "object": "chat.completion.chunk",
+            "created": head["created"],
+            "model": head["model"],
+            "service_tier": head["service_tier"],
+            "system_fingerprint": head["system_fingerprint"],
+            "choices": [{"index": index, "delta": delta, "logprobs": None, "finish_reason": finish}],
+        }
         if with_usage:
             data["usage"] = None
-        if obfuscate:   # padding so that chunk sizes do not leak token lengths
-            data["obfuscation"] = "".join(rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789")
-                                          for _ in range(rng.randint(2, 12)))
+        if obfuscate:  # padding so that chunk sizes do not leak token lengths
+            data["obfuscation"] = "".join(
+                rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789") for _ in range(rng.randint(2, 12))
+            )
         return sse.Event(data=json.dumps(data, separators=(",", ":")))
 
     events = []
     for i, answer in enumerate(answers):
-        events.append(chunk(i, {"role": "assistant", "content": "" if not answer["tool_calls"] else None,
-                                "refusal": None}))
+        events.append(
+            chunk(i, {"role": "assistant", "content": "" if not answer["tool_calls"] else None, "refusal": None})
+        )
         if answer["tool_calls"]:
             tool = answer["tool_calls"][0]
-            opening = {"index": 0, "id": tool["id"], "type": "function",
-                       "function": {"name": tool["function"]["name"], "arguments": ""}}
+            opening = {
+                "index": 0,
+                "id": tool["id"],
+                "type": "function",
+                "function": {"name": tool["function"]["name"], "arguments": ""},
+            }
             events.append(chunk(i, {"tool_calls": [opening]}))
             for piece in _pieces(tool["function"]["arguments"]):
                 events.append(chunk(i, {"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}))
@@ -388,22 +503,42 @@ def _chat_stream(call: Call, body: dict[str, Any], head: dict[str, Any], answers
             events.extend(chunk(i, {"content": piece}) for piece in _pieces(answer["content"]))
         events.append(chunk(i, {}, answer["finish_reason"]))
     if with_usage:
-        events.append(sse.Event(data=json.dumps({
-            "id": head["id"], "object": "chat.completion.chunk", "created": head["created"], "model": head["model"],
-            "service_tier": head["service_tier"], "system_fingerprint": head["system_fingerprint"],
-            "choices": [], "usage": usage}, separators=(",", ":"))))
+        events.append(
+            sse.Event(
+                data=json.dumps(
+                    {
+                        "id": head["id"],
+                        "object": "chat.completion.chunk",
+                        "created": head["created"],
+                        "model": head["model"],
+                        "service_tier": head["service_tier"],
+                        "system_fingerprint": head["system_fingerprint"],
+                        "choices": [],
+                        "usage": usage,
+                    },
+                    separators=(",", ":"),
+                )
+            )
+        )
     events.append(sse.Event(data="[DONE]"))
     return events
 
 
 # --- responses -------------------------------------------------------------------------------
 
+
 def _input_text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, list):
-        texts = [_text_of(item.get("content")) if isinstance(item, dict) and "content" in item
-                 else item.get("text", "") if isinstance(item, dict) else "" for item in value]
+        texts = [
+            _text_of(item.get("content"))
+            if isinstance(item, dict) and "content" in item
+            else item.get("text", "")
+            if isinstance(item, dict)
+            else ""
+            for item in value
+        ]
         return " ".join(t for t in texts if t)
     return ""
 
@@ -420,9 +555,14 @@ def _output_item(call: Call, body: dict[str, Any], model: str, prompt: str) -> d
     forced = choice.get("name") if isinstance(choice, dict) else None
     if tools and (choice == "required" or forced):
         tool = next((t for t in tools if t.get("name") == forced), tools[0])
-        return {"id": _hex_id(call.state, "fc_"), "type": "function_call", "status": "completed",
-                "call_id": call.state.next_id("call_", 24), "name": tool.get("name", "tool"),
-                "arguments": json.dumps(schema_instance(tool.get("parameters") or {"type": "object"}))}
+        return {
+            "id": _hex_id(call.state, "fc_"),
+            "type": "function_call",
+            "status": "completed",
+            "call_id": call.state.next_id("call_", 24),
+            "name": tool.get("name", "tool"),
+            "arguments": json.dumps(schema_instance(tool.get("parameters") or {"type": "object"})),
+        }
     fmt = _text_format(body)
     if fmt.get("type") == "json_schema":
         text = json.dumps(schema_instance(fmt.get("schema") or {}))
@@ -430,8 +570,13 @@ def _output_item(call: Call, body: dict[str, Any], model: str, prompt: str) -> d
         text = json.dumps({"echo": _excerpt(prompt)})
     else:
         text = reply_text(call, model, prompt)
-    return {"id": _hex_id(call.state, "msg_"), "type": "message", "status": "completed", "role": "assistant",
-            "content": [{"type": "output_text", "text": text, "annotations": [], "logprobs": []}]}
+    return {
+        "id": _hex_id(call.state, "msg_"),
+        "type": "message",
+        "status": "completed",
+        "role": "assistant",
+        "content": [{"type": "output_text", "text": text, "annotations": [], "logprobs": []}],
+    }
 
 
 def _item_text(item: dict[str, Any]) -> str:
@@ -443,25 +588,47 @@ def _item_text(item: dict[str, Any]) -> str:
 def _response_object(job: dict[str, Any], status: str) -> dict[str, Any]:
     body, done = job["body"], status == "completed"
     return {
-        "id": job["id"], "object": "response", "created_at": job["created"], "status": status,
-        "background": job["background"], "completed_at": job["created"] if done else None,
-        "error": None, "incomplete_details": None, "instructions": body.get("instructions"),
-        "max_output_tokens": body.get("max_output_tokens"), "max_tool_calls": None, "model": job["model"],
-        "output": [job["item"]] if done else [], "parallel_tool_calls": body.get("parallel_tool_calls", True),
-        "previous_response_id": body.get("previous_response_id"), "prompt_cache_key": None,
-        "reasoning": {"effort": None, "summary": None}, "safety_identifier": None, "service_tier": "default",
-        "store": body.get("store", True), "temperature": body.get("temperature", 1.0),
+        "id": job["id"],
+        "object": "response",
+        "created_at": job["created"],
+        "status": status,
+        "background": job["background"],
+        "completed_at": job["created"] if done else None,
+        "error": None,
+        "incomplete_details": None,
+        "instructions": body.get("instructions"),
+        "max_output_tokens": body.get("max_output_tokens"),
+        "max_tool_calls": None,
+        "model": job["model"],
+        "output": [job["item"]] if done else [],
+        "parallel_tool_calls": body.get("parallel_tool_calls", True),
+        "previous_response_id": body.get("previous_response_id"),
+        "prompt_cache_key": None,
+        "reasoning": {"effort": None, "summary": None},
+        "safety_identifier": None,
+        "service_tier": "default",
+        "store": body.get("store", True),
+        "temperature": body.get("temperature", 1.0),
         "text": {"format": _text_format(body), "verbosity": "medium"},
-        "tool_choice": body.get("tool_choice", "auto"), "tools": body.get("tools", []), "top_logprobs": 0,
-        "top_p": body.get("top_p", 1.0), "truncation": "disabled", "usage": job["usage"] if done else None,
-        "user": None, "metadata": body.get("metadata") or {},
+        "tool_choice": body.get("tool_choice", "auto"),
+        "tools": body.get("tools", []),
+        "top_logprobs": 0,
+        "top_p": body.get("top_p", 1.0),
+        "truncation": "disabled",
+        "usage": job["usage"] if done else None,
+        "user": None,
+        "metadata": body.get("metadata") or {},
     }
 
 
 def _response_usage(input_tokens: int, output_tokens: int) -> dict[str, Any]:
-    return {"input_tokens": input_tokens, "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
-            "output_tokens": output_tokens, "output_tokens_details": {"reasoning_tokens": 0},
-            "total_tokens": input_tokens + output_tokens}
+    return {
+        "input_tokens": input_tokens,
+        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+        "output_tokens": output_tokens,
+        "output_tokens_details": {"reasoning_tokens": 0},
+        "total_tokens": input_tokens + output_tokens,
+    }
 
 
 def create_response(call: Call) -> Reply:
@@ -478,10 +645,17 @@ def create_response(call: Call) -> Reply:
     prompt = _input_text(body.get("input", ""))
     rid = _hex_id(call.state, "resp_")
     item = _output_item(call, body, model, prompt)
-    job = {"kind": "response", "id": rid, "body": body, "model": model, "item": item,
-           "usage": _response_usage(tokens(prompt) + tokens(body.get("instructions") or "") + 7,
-                                    tokens(_item_text(item))),
-           "created": _now(call), "started": call.state.clock.now(), "background": bool(body.get("background"))}
+    job = {
+        "kind": "response",
+        "id": rid,
+        "body": body,
+        "model": model,
+        "item": item,
+        "usage": _response_usage(tokens(prompt) + tokens(body.get("instructions") or "") + 7, tokens(_item_text(item))),
+        "created": _now(call),
+        "started": call.state.clock.now(),
+        "background": bool(body.get("background")),
+    }
     call.state.jobs[rid] = job
     if job["background"]:
         return Reply(json=_response_view(call, job))
@@ -517,8 +691,7 @@ def _response_stream(job: dict[str, Any]) -> list[sse.Event]:
         emit("response.output_item.added", output_index=0, item={**item, "status": "in_progress", "arguments": ""})
         for piece in _pieces(item["arguments"]):
             emit("response.function_call_arguments.delta", item_id=item["id"], output_index=0, delta=piece)
-        emit("response.function_call_arguments.done", item_id=item["id"], output_index=0,
-             arguments=item["arguments"])
+        emit("response.function_call_arguments.done", item_id=item["id"], output_index=0, arguments=item["arguments"])
     else:
         text, ids = _item_text(item), {"item_id": item["id"], "output_index": 0, "content_index": 0}
         part = {"type": "output_text", "text": "", "annotations": [], "logprobs": []}
@@ -562,8 +735,12 @@ def generate_image(call: Call) -> Reply:
     gpt_image = model.startswith("gpt-image")
     n = body.get("n", 1)
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 10:
-        return error(400, f"Invalid 'n': expected an integer between 1 and 10, got {json.dumps(n)}.",
-                     param="n", code="invalid_value")
+        return error(
+            400,
+            f"Invalid 'n': expected an integer between 1 and 10, got {json.dumps(n)}.",
+            param="n",
+            code="invalid_value",
+        )
     sizes = _GPT_IMAGE_SIZES if gpt_image else _IMAGE_SIZES.get(model.split("-20")[0], _IMAGE_SIZES["dall-e-2"])
     size = body.get("size", "auto" if gpt_image else "1024x1024")
     if size not in sizes:
@@ -577,27 +754,38 @@ def generate_image(call: Call) -> Reply:
     encoded = base64.b64encode(image).decode()
     created = _now(call)
     if gpt_image:
-        quality = {"auto": "medium", "standard": "medium", "hd": "high"}.get(body.get("quality", "auto"),
-                                                                         body.get("quality", "medium"))
+        quality = {"auto": "medium", "standard": "medium", "hd": "high"}.get(
+            body.get("quality", "auto"), body.get("quality", "medium")
+        )
         text_tokens = tokens(prompt)
-        usage = {"input_tokens": text_tokens, "input_tokens_details": {"image_tokens": 0, "text_tokens": text_tokens},
-                 "output_tokens": 1056 * n, "total_tokens": text_tokens + 1056 * n,
-                 "output_tokens_details": {"image_tokens": 1056 * n, "text_tokens": 0}}
-        shape = {"background": "opaque", "output_format": output_format, "quality": quality,
-                 "size": "1024x1024" if size == "auto" else size}
+        usage = {
+            "input_tokens": text_tokens,
+            "input_tokens_details": {"image_tokens": 0, "text_tokens": text_tokens},
+            "output_tokens": 1056 * n,
+            "total_tokens": text_tokens + 1056 * n,
+            "output_tokens_details": {"image_tokens": 1056 * n, "text_tokens": 0},
+        }
+        shape = {
+            "background": "opaque",
+            "output_format": output_format,
+            "quality": quality,
+            "size": "1024x1024" if size == "auto" else size,
+        }
         if body.get("stream"):
             return Reply(events=_image_stream(body, encoded, created, shape, usage))
-        return Reply(json={"created": created, "data": [{"b64_json": encoded} for _ in range(n)], **shape,
-                           "usage": usage})
+        return Reply(
+            json={"created": created, "data": [{"b64_json": encoded} for _ in range(n)], **shape, "usage": usage}
+        )
     as_url = body.get("response_format", "url") == "url"
-    item: dict[str, Any] = ({"url": f"data:image/png;base64,{encoded}"} if as_url else {"b64_json": encoded})
+    item: dict[str, Any] = {"url": f"data:image/png;base64,{encoded}"} if as_url else {"b64_json": encoded}
     if model.startswith("dall-e-3"):
         item["revised_prompt"] = _excerpt(prompt, 400)
     return Reply(json={"created": created, "data": [dict(item) for _ in range(n)]})
 
 
-def _image_stream(body: dict[str, Any], encoded: str, created: int, shape: dict[str, Any],
-                  usage: dict[str, Any]) -> list[sse.Event]:
+def _image_stream(
+    body: dict[str, Any], encoded: str, created: int, shape: dict[str, Any], usage: dict[str, Any]
+) -> list[sse.Event]:
     """`partial_images` partial frames (0-3), then the finished image with usage."""
     partials = body.get("partial_images") or 0
     partials = partials if isinstance(partials, int) and 0 <= partials <= 3 else 0
@@ -606,17 +794,36 @@ def _image_stream(body: dict[str, Any], encoded: str, created: int, shape: dict[
         data = {"type": kind, "b64_json": encoded, "created_at": created, **shape, **fields}
         return sse.Event(event=kind, data=json.dumps(data, separators=(",", ":")))
 
-    return ([event("image_generation.partial_image", partial_image_index=i) for i in range(partials)]
-            + [event("image_generation.completed", usage=usage)])
+    return [event("image_generation.partial_image", partial_image_index=i) for i in range(partials)] + [
+        event("image_generation.completed", usage=usage)
+    ]
 
 
 # --- moderations -----------------------------------------------------------------------------
 
-CATEGORIES = ("harassment", "harassment/threatening", "hate", "hate/threatening", "illicit", "illicit/violent",
-              "self-harm", "self-harm/intent", "self-harm/instructions", "sexual", "sexual/minors",
-              "violence", "violence/graphic")
-_IMAGE_CATEGORIES = {"self-harm", "self-harm/intent", "self-harm/instructions", "sexual", "violence",
-                     "violence/graphic"}
+CATEGORIES = (
+    "harassment",
+    "harassment/threatening",
+    "hate",
+    "hate/threatening",
+    "illicit",
+    "illicit/violent",
+    "self-harm",
+    "self-harm/intent",
+    "self-harm/instructions",
+    "sexual",
+    "sexual/minors",
+    "violence",
+    "violence/graphic",
+)
+_IMAGE_CATEGORIES = {
+    "self-harm",
+    "self-harm/intent",
+    "self-harm/instructions",
+    "sexual",
+    "violence",
+    "violence/graphic",
+}
 # Words that make the double flag a text: enough for an app to rehearse a flagged input.
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "violence": ("kill", "murder", "attack", "stab"),
@@ -636,12 +843,18 @@ def classify(call: Call, text: str, images: int = 0) -> dict[str, Any]:
     lowered = text.lower()
     rng = _content_rng(call, "moderation", text)
     flags = {c: any(w in lowered for w in TRIGGERS.get(c, ())) for c in CATEGORIES}
-    scores = {c: round(rng.uniform(0.9, 0.99), 6) if flags[c] else round(rng.uniform(1e-6, 2e-3), 9)
-              for c in CATEGORIES}
-    kinds = {c: (["text"] if text else []) + (["image"] if images and c in _IMAGE_CATEGORIES else [])
-             for c in CATEGORIES}
-    return {"flagged": any(flags.values()), "categories": flags, "category_scores": scores,
-            "category_applied_input_types": kinds}
+    scores = {
+        c: round(rng.uniform(0.9, 0.99), 6) if flags[c] else round(rng.uniform(1e-6, 2e-3), 9) for c in CATEGORIES
+    }
+    kinds = {
+        c: (["text"] if text else []) + (["image"] if images and c in _IMAGE_CATEGORIES else []) for c in CATEGORIES
+    }
+    return {
+        "flagged": any(flags.values()),
+        "categories": flags,
+        "category_scores": scores,
+        "category_applied_input_types": kinds,
+    }
 
 
 def moderations(call: Call) -> Reply:
@@ -668,6 +881,7 @@ def moderations(call: Call) -> Reply:
 
 
 # --- models ----------------------------------------------------------------------------------
+
 
 def list_models(call: Call) -> Reply:
     return Reply(json={"object": "list", "data": [model_object(m) for m in MODELS]})
@@ -707,17 +921,28 @@ def _poll_after_ms(call: Call) -> str:
 
 def _video_view(call: Call, job: dict[str, Any]) -> dict[str, Any]:
     status, progress = _job_phase(call, job)
-    video = {"id": job["id"], "object": "video", "model": job["model"], "status": status, "progress": progress,
-             "created_at": job["created_at"], "completed_at": None, "expires_at": None, "prompt": job["prompt"],
-             "size": job["size"], "seconds": job["seconds"], "remixed_from_video_id": job["remixed_from"],
-             "error": None}
-    if job.get("failure"):   # failed late by a fault (job_fail): a terminal state that holds
+    video = {
+        "id": job["id"],
+        "object": "video",
+        "model": job["model"],
+        "status": status,
+        "progress": progress,
+        "created_at": job["created_at"],
+        "completed_at": None,
+        "expires_at": None,
+        "prompt": job["prompt"],
+        "size": job["size"],
+        "seconds": job["seconds"],
+        "remixed_from_video_id": job["remixed_from"],
+        "error": None,
+    }
+    if job.get("failure"):  # failed late by a fault (job_fail): a terminal state that holds
         video.update(status="failed", error=dict(job["failure"]), completed_at=job.setdefault("failed_at", _now(call)))
         return video
     if status == "completed":
         finished = int(job["started"] + float(call.state.settings.get("job_seconds", 1.0)))
         video["completed_at"] = finished
-        if job["blocked"]:   # generation ran, then moderation stopped it (PROVIDERS.md §1)
+        if job["blocked"]:  # generation ran, then moderation stopped it (PROVIDERS.md §1)
             code = job["blocked"] if isinstance(job["blocked"], str) else "moderation_blocked"
             video.update(status="failed", error={"code": code, "message": MODERATION_BLOCKED})
         else:
@@ -733,9 +958,19 @@ def _video_reply(call: Call, job: dict[str, Any]) -> Reply:
 
 def _new_video(call: Call, model: str, prompt: str, seconds: str, size: str, remixed_from: str | None) -> dict:
     vid = _hex_id(call.state, "video_")
-    job = {"kind": "video", "id": vid, "model": model, "prompt": prompt, "seconds": seconds, "size": size,
-           "remixed_from": remixed_from, "started": call.state.clock.now(), "created_at": _now(call),
-           "order": call.state.counter, "blocked": classify(call, prompt)["flagged"]}
+    job = {
+        "kind": "video",
+        "id": vid,
+        "model": model,
+        "prompt": prompt,
+        "seconds": seconds,
+        "size": size,
+        "remixed_from": remixed_from,
+        "started": call.state.clock.now(),
+        "created_at": _now(call),
+        "order": call.state.counter,
+        "blocked": classify(call, prompt)["flagged"],
+    }
     call.state.jobs[vid] = job
     return job
 
@@ -755,28 +990,44 @@ def _prompt(fields: dict[str, Any]) -> tuple[str | None, Reply | None]:
     if not isinstance(prompt, str):
         return None, _invalid_type("prompt", "a string", prompt)
     if not prompt.strip():
-        return None, error(400, "Invalid 'prompt': string too short. Expected a string with minimum length 1, "
-                                "but got an empty string instead.", param="prompt", code="string_below_min_length")
+        return None, error(
+            400,
+            "Invalid 'prompt': string too short. Expected a string with minimum length 1, "
+            "but got an empty string instead.",
+            param="prompt",
+            code="string_below_min_length",
+        )
     if len(prompt) > 32_000:
-        return None, error(400, f"Invalid 'prompt': string too long. Expected a string with maximum length 32000, "
-                                f"but got a string with length {len(prompt)} instead.",
-                           param="prompt", code="string_above_max_length")
+        return None, error(
+            400,
+            f"Invalid 'prompt': string too long. Expected a string with maximum length 32000, "
+            f"but got a string with length {len(prompt)} instead.",
+            param="prompt",
+            code="string_above_max_length",
+        )
     return prompt, None
 
 
 def _input_reference(fields: dict[str, Any]) -> Reply | None:
     """A file, or an object with exactly one of image_url / file_id (flat `input_reference[x]` in forms)."""
     value = fields.get("input_reference")
-    nested = {k[len("input_reference["):-1]: v for k, v in fields.items()
-              if k.startswith("input_reference[") and k.endswith("]")}
+    nested = {
+        k[len("input_reference[") : -1]: v
+        for k, v in fields.items()
+        if k.startswith("input_reference[") and k.endswith("]")
+    }
     if value is None and not nested:
         return None
     if isinstance(value, FormFile):
         return None
     ref = value if isinstance(value, dict) else nested
     if not isinstance(ref, dict) or len([k for k in ("image_url", "file_id") if ref.get(k)]) != 1:
-        return error(400, "Invalid 'input_reference': provide exactly one of 'image_url' or 'file_id'.",
-                     param="input_reference", code="invalid_value")
+        return error(
+            400,
+            "Invalid 'input_reference': provide exactly one of 'image_url' or 'file_id'.",
+            param="input_reference",
+            code="invalid_value",
+        )
     return None
 
 
@@ -792,8 +1043,11 @@ def create_video(call: Call) -> Reply:
         return problem
     seconds = fields.get("seconds", "4")
     if seconds not in VIDEO_SECONDS:
-        return (_invalid("seconds", seconds, VIDEO_SECONDS) if isinstance(seconds, str)
-                else _invalid_type("seconds", "one of '4', '8', or '12'", seconds))
+        return (
+            _invalid("seconds", seconds, VIDEO_SECONDS)
+            if isinstance(seconds, str)
+            else _invalid_type("seconds", "one of '4', '8', or '12'", seconds)
+        )
     size = fields.get("size", "720x1280")
     if size not in VIDEO_SIZES:
         return _invalid("size", size, VIDEO_SIZES)
@@ -817,20 +1071,34 @@ def list_videos(call: Call) -> Reply:
     except ValueError:
         return _invalid_type("limit", "an integer", call.query["limit"])
     if not 0 <= limit <= 100:
-        return error(400, f"Invalid 'limit': expected an integer between 0 and 100, got {limit}.",
-                     param="limit", code="invalid_value")
-    jobs = sorted((j for j in call.state.jobs.values() if j.get("kind") == "video" and not j.get("deleted")),
-                  key=lambda j: (j["started"], j["order"]), reverse=order == "desc")
+        return error(
+            400,
+            f"Invalid 'limit': expected an integer between 0 and 100, got {limit}.",
+            param="limit",
+            code="invalid_value",
+        )
+    jobs = sorted(
+        (j for j in call.state.jobs.values() if j.get("kind") == "video" and not j.get("deleted")),
+        key=lambda j: (j["started"], j["order"]),
+        reverse=order == "desc",
+    )
     after = call.query.get("after")
     if after:
         ids = [j["id"] for j in jobs]
         if after not in ids:
             return error(404, f"Video with id '{after}' not found.", param="after")
-        jobs = jobs[ids.index(after) + 1:]
+        jobs = jobs[ids.index(after) + 1 :]
     page = jobs[:limit]
     data = [_video_view(call, j) for j in page]
-    return Reply(json={"object": "list", "data": data, "first_id": data[0]["id"] if data else None,
-                       "last_id": data[-1]["id"] if data else None, "has_more": len(jobs) > len(page)})
+    return Reply(
+        json={
+            "object": "list",
+            "data": data,
+            "first_id": data[0]["id"] if data else None,
+            "last_id": data[-1]["id"] if data else None,
+            "has_more": len(jobs) > len(page),
+        }
+    )
 
 
 def delete_video(call: Call) -> Reply:
@@ -864,8 +1132,11 @@ def video_content(call: Call) -> Reply:
     video = _video_view(call, job)
     if video["status"] != "completed":
         state = "failed" if video["status"] == "failed" else "not ready yet"
-        return error(400, f"Video '{job['id']}' is {state}; its content can be downloaded once its status "
-                          f"is 'completed'.", param="video_id")
+        return error(
+            400,
+            f"Video '{job['id']}' is {state}; its content can be downloaded once its status is 'completed'.",
+            param="video_id",
+        )
     rgb = _colour(call.state.settings.get("seed", 0), job["model"], job["prompt"])
     if variant == "video":
         return Reply(body=_video_bytes(job["size"], job["seconds"], rgb, job["created_at"]), content_type="video/mp4")
@@ -886,16 +1157,22 @@ def remix_video(call: Call) -> Reply:
     if problem:
         return problem
     if _video_view(call, source)["status"] != "completed":
-        return error(400, f"Video '{source['id']}' must be completed before it can be remixed.",
-                     param="video_id", code="invalid_value")
+        return error(
+            400,
+            f"Video '{source['id']}' must be completed before it can be remixed.",
+            param="video_id",
+            code="invalid_value",
+        )
     job = _new_video(call, source["model"], prompt, source["seconds"], source["size"], source["id"])
     return _video_reply(call, job)
 
 
 # --- bad days, for the chaos layer -----------------------------------------------------------
 
-QUOTA_MESSAGE = ("You exceeded your current quota, please check your plan and billing details. For more "
-                 "information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.")
+QUOTA_MESSAGE = (
+    "You exceeded your current quota, please check your plan and billing details. For more "
+    "information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors."
+)
 DEPRECATIONS = "https://platform.openai.com/docs/deprecations"
 
 
@@ -909,22 +1186,34 @@ def rate_limited(call: Call, retry_after: float, quota: bool) -> Reply:
         return reply
     model = (call.fields.get("model") if isinstance(call.fields, dict) else None) or "gpt-4o"
     ms = max(1, int(retry_after * 1000))
-    reply = error(429, f"Rate limit reached for {model} in organization org-harness on requests per min (RPM): "
-                       f"Limit {REQUESTS_PER_MINUTE}, Used {REQUESTS_PER_MINUTE}, Requested 1. Please try again "
-                       f"in {ms}ms. Visit https://platform.openai.com/account/rate-limits to learn more.",
-                  type="requests", code="rate_limit_exceeded")
-    reply.headers.update({"retry-after": str(max(1, math.ceil(retry_after))) if retry_after >= 1 else "0",
-                          "retry-after-ms": str(ms),
-                          "x-ratelimit-limit-requests": str(REQUESTS_PER_MINUTE),
-                          "x-ratelimit-remaining-requests": "0",
-                          "x-ratelimit-reset-requests": _go_duration(retry_after)})
+    reply = error(
+        429,
+        f"Rate limit reached for {model} in organization org-harness on requests per min (RPM): "
+        f"Limit {REQUESTS_PER_MINUTE}, Used {REQUESTS_PER_MINUTE}, Requested 1. Please try again "
+        f"in {ms}ms. Visit https://platform.openai.com/account/rate-limits to learn more.",
+        type="requests",
+        code="rate_limit_exceeded",
+    )
+    reply.headers.update(
+        {
+            "retry-after": str(max(1, math.ceil(retry_after))) if retry_after >= 1 else "0",
+            "retry-after-ms": str(ms),
+            "x-ratelimit-limit-requests": str(REQUESTS_PER_MINUTE),
+            "x-ratelimit-remaining-requests": "0",
+            "x-ratelimit-reset-requests": _go_duration(retry_after),
+        }
+    )
     return reply
 
 
 def model_retired(call: Call, model: str) -> Reply:
     """What OpenAI sends after a model's shutdown date (PROVIDERS.md §8)."""
-    return error(404, f"The model `{model}` has been deprecated, learn more here: {DEPRECATIONS}",
-                 type="invalid_request_error", code="model_not_found")
+    return error(
+        404,
+        f"The model `{model}` has been deprecated, learn more here: {DEPRECATIONS}",
+        type="invalid_request_error",
+        code="model_not_found",
+    )
 
 
 def mark_retired(call: Call, reply: Reply, model: str, shutdown_date: str) -> Reply:
@@ -946,7 +1235,7 @@ def refusal(call: Call, reply: Reply, code: str | None) -> Reply:
         return _refused_chat(reply, code or "content_filter")
     if route in ("POST /v1/videos", "POST /v1/videos/{video_id}/remix") and isinstance(reply.json, dict):
         job = call.state.jobs.get(reply.json.get("id"))
-        if job is not None:   # the job is accepted, then fails once generation is checked
+        if job is not None:  # the job is accepted, then fails once generation is checked
             job["blocked"] = code or "moderation_blocked"
         return reply
     if route == "GET /v1/videos/{video_id}" and isinstance(reply.json, dict):
@@ -969,12 +1258,20 @@ def refusal(call: Call, reply: Reply, code: str | None) -> Reply:
     if route == "POST /v1/images/generations":
         model = call.fields.get("model", "dall-e-2") if isinstance(call.fields, dict) else "dall-e-2"
         if str(model).startswith("dall-e"):
-            return error(400, "Your request was rejected as a result of our safety system. Your prompt may "
-                              "contain text that is not allowed by our safety system.",
-                         type="invalid_request_error", code=code or "content_policy_violation")
-    return error(400, "Your request was rejected by the safety system. If you believe this is an error, contact "
-                      "us at help.openai.com. safety_violations=[violence].",
-                 type="image_generation_user_error", code=code or "moderation_blocked")
+            return error(
+                400,
+                "Your request was rejected as a result of our safety system. Your prompt may "
+                "contain text that is not allowed by our safety system.",
+                type="invalid_request_error",
+                code=code or "content_policy_violation",
+            )
+    return error(
+        400,
+        "Your request was rejected by the safety system. If you believe this is an error, contact "
+        "us at help.openai.com. safety_violations=[violence].",
+        type="image_generation_user_error",
+        code=code or "moderation_blocked",
+    )
 
 
 def _refused_chat(reply: Reply, finish_reason: str) -> Reply:
@@ -1024,9 +1321,17 @@ def job_fail(body: Any, code: str, message: str) -> Any:
     return failed
 
 
-FAILURES = Failures(outage_status=503, outage_message="The server is overloaded or not ready yet.",
-                    rate_limited=rate_limited, model_retired=model_retired, mark_retired=mark_retired,
-                    refusal=refusal, job_state=job_state, job_stall=job_stall, job_fail=job_fail)
+FAILURES = Failures(
+    outage_status=503,
+    outage_message="The server is overloaded or not ready yet.",
+    rate_limited=rate_limited,
+    model_retired=model_retired,
+    mark_retired=mark_retired,
+    refusal=refusal,
+    job_state=job_state,
+    job_stall=job_stall,
+    job_fail=job_fail,
+)
 
 
 # --- the profile -----------------------------------------------------------------------------

@@ -6,8 +6,8 @@ and a self-contained report.html.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from harness.report import html, json_report, junit, markdown
 

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-MAX_LISTED = 20          # violations or verdicts listed before "... and N more"
-MAX_EVIDENCE = 6         # exchanges shown under one failed verdict
+MAX_LISTED = 20  # violations or verdicts listed before "... and N more"
+MAX_EVIDENCE = 6  # exchanges shown under one failed verdict
 
 
 def violations(verification: Any) -> str:
     found = verification.violations
-    names = ", ".join(name for name, count in verification.per_contract.items() if count) or \
-        ", ".join(c.name for c in verification.contracts)
-    lines = [f"contract violated: {len(found)} violation{'s' if len(found) != 1 else ''} in "
-             f"{verification.checked} exchange{'s' if verification.checked != 1 else ''} checked against {names}"]
+    names = ", ".join(name for name, count in verification.per_contract.items() if count) or ", ".join(
+        c.name for c in verification.contracts
+    )
+    lines = [
+        f"contract violated: {len(found)} violation{'s' if len(found) != 1 else ''} in "
+        f"{verification.checked} exchange{'s' if verification.checked != 1 else ''} checked against {names}"
+    ]
     lines += [f"  {v}" for v in found[:MAX_LISTED]]
     if len(found) > MAX_LISTED:
         lines.append(f"  ... and {len(found) - MAX_LISTED} more")
@@ -40,7 +43,11 @@ def scenario(run: Any) -> str:
 def seed_note(test_id: str, seed: int, base: int, *, from_file: str | None = None) -> str:
     """How to rerun a failed test with the same doubles, ids and fault decisions."""
     if from_file is not None:
-        return (f"seed {seed} (the `seed:` of {from_file}); rerun it alone with: pytest '{test_id}'\n"
-                f"(--harness-seed N replaces every scenario's seed with one derived from N and the test id)")
-    return (f"seed {seed} (derived from --harness-seed {base} and the test id); "
-            f"rerun it alone with: pytest '{test_id}' --harness-seed {base}")
+        return (
+            f"seed {seed} (the `seed:` of {from_file}); rerun it alone with: pytest '{test_id}'\n"
+            f"(--harness-seed N replaces every scenario's seed with one derived from N and the test id)"
+        )
+    return (
+        f"seed {seed} (derived from --harness-seed {base} and the test id); "
+        f"rerun it alone with: pytest '{test_id}' --harness-seed {base}"
+    )

@@ -30,18 +30,25 @@ border-radius:50%;margin-right:.3rem;vertical-align:middle}
 
 def render(runs) -> str:
     all_ = totals(runs)
-    verdict = (f"<span class=ok>all {all_['scenarios']} scenarios held</span>" if not all_["failed"] else
-               f"<span class=bad>{all_['failed']} of {all_['scenarios']} scenarios failed</span>")
-    parts = [f"<!doctype html><html lang=en><head><meta charset=utf-8><title>harness chaos report</title>"
-             f"<style>{CSS}</style></head><body><h1>harness chaos report</h1><p>{verdict} — "
-             f"{all_['verdicts'] - all_['verdicts_failed']}/{all_['verdicts']} checks passed.</p>",
-             "<table><tr><th>scenario</th><th>verdict</th><th class=num>checks</th><th class=num>failed</th>"
-             "<th class=num>seconds</th></tr>"]
+    verdict = (
+        f"<span class=ok>all {all_['scenarios']} scenarios held</span>"
+        if not all_["failed"]
+        else f"<span class=bad>{all_['failed']} of {all_['scenarios']} scenarios failed</span>"
+    )
+    parts = [
+        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>harness chaos report</title>"
+        f"<style>{CSS}</style></head><body><h1>harness chaos report</h1><p>{verdict} — "
+        f"{all_['verdicts'] - all_['verdicts_failed']}/{all_['verdicts']} checks passed.</p>",
+        "<table><tr><th>scenario</th><th>verdict</th><th class=num>checks</th><th class=num>failed</th>"
+        "<th class=num>seconds</th></tr>",
+    ]
     for i, run in enumerate(runs):
-        parts.append(f"<tr><td><a href='#s{i}'>{escape(run.scenario.name)}</a></td>"
-                     f"<td class={'ok' if run.ok else 'bad'}>{'held' if run.ok else 'failed'}</td>"
-                     f"<td class=num>{len(run.verdicts)}</td><td class=num>{len(run.failures)}</td>"
-                     f"<td class=num>{run.seconds:.1f}</td></tr>")
+        parts.append(
+            f"<tr><td><a href='#s{i}'>{escape(run.scenario.name)}</a></td>"
+            f"<td class={'ok' if run.ok else 'bad'}>{'held' if run.ok else 'failed'}</td>"
+            f"<td class=num>{len(run.verdicts)}</td><td class=num>{len(run.failures)}</td>"
+            f"<td class=num>{run.seconds:.1f}</td></tr>"
+        )
     parts.append("</table>")
     for i, run in enumerate(runs):
         parts.append(_scenario(i, run))
@@ -51,23 +58,32 @@ def render(runs) -> str:
 
 def _scenario(i: int, run) -> str:
     s = run.scenario
-    out = [f"<h2 id='s{i}'>{escape(s.name)} — <span class={'ok' if run.ok else 'bad'}>"
-           f"{'held' if run.ok else 'failed'}</span></h2>"]
+    out = [
+        f"<h2 id='s{i}'>{escape(s.name)} — <span class={'ok' if run.ok else 'bad'}>"
+        f"{'held' if run.ok else 'failed'}</span></h2>"
+    ]
     if s.description:
         out.append(f"<p>{escape(s.description)}</p>")
-    out.append(f"<p><code>{escape(s.source)}</code> · seed {s.seed} · {len(run.exchanges)} provider calls · "
-               f"{run.seconds:.1f}s</p>")
+    out.append(
+        f"<p><code>{escape(s.source)}</code> · seed {s.seed} · {len(run.exchanges)} provider calls · "
+        f"{run.seconds:.1f}s</p>"
+    )
     out.append(timeline_svg(run))
     out.append("<table class=checks><tr><th></th><th>check</th><th>what happened</th></tr>")
     for v in run.verdicts:
         evidence = ""
         if v.evidence and not v.ok:
-            items = "".join(f"<li><code>{escape(x.describe())}</code> {escape(x.provider or '')}"
-                            f"{' — fault ' + escape(x.fault) if x.fault else ''}</li>" for x in v.evidence[:20])
+            items = "".join(
+                f"<li><code>{escape(x.describe())}</code> {escape(x.provider or '')}"
+                f"{' — fault ' + escape(x.fault) if x.fault else ''}</li>"
+                for x in v.evidence[:20]
+            )
             evidence = f"<details><summary>evidence ({len(v.evidence)})</summary><ul>{items}</ul></details>"
         line = f" <small>line {v.line}</small>" if v.line else ""
-        out.append(f"<tr><td class={'ok' if v.ok else 'bad'}>{'✓' if v.ok else '✗'}</td>"
-                   f"<td>{escape(v.name)}{line}</td><td>{escape(v.message)}{evidence}</td></tr>")
+        out.append(
+            f"<tr><td class={'ok' if v.ok else 'bad'}>{'✓' if v.ok else '✗'}</td>"
+            f"<td>{escape(v.name)}{line}</td><td>{escape(v.message)}{evidence}</td></tr>"
+        )
     out.append("</table>")
     if run.app_output:
         out.append(f"<details><summary>app output</summary><pre>{escape(run.app_output[-20_000:])}</pre></details>")
@@ -84,18 +100,24 @@ def timeline_svg(run) -> str:
     def x(day: float) -> float:
         return left + width * min(max(day, 0), last_day) / last_day
 
-    svg = [f"<svg role=img aria-label='timeline of {escape(s.name)}' width='{left + width + 20}' "
-           f"height='{height}' viewBox='0 0 {left + width + 20} {height}' xmlns='http://www.w3.org/2000/svg'>"]
+    svg = [
+        f"<svg role=img aria-label='timeline of {escape(s.name)}' width='{left + width + 20}' "
+        f"height='{height}' viewBox='0 0 {left + width + 20} {height}' xmlns='http://www.w3.org/2000/svg'>"
+    ]
     ticks = max(1, round(last_day / 10))
     for day in range(0, int(last_day) + 1, ticks):
-        svg.append(f"<line x1='{x(day):.1f}' y1='{top - 6}' x2='{x(day):.1f}' y2='{height - 30}' stroke='#eee'/>"
-                   f"<text x='{x(day):.1f}' y='{height - 14}' font-size='11' text-anchor='middle' "
-                   f"fill='#57606a'>day {day}</text>")
+        svg.append(
+            f"<line x1='{x(day):.1f}' y1='{top - 6}' x2='{x(day):.1f}' y2='{height - 30}' stroke='#eee'/>"
+            f"<text x='{x(day):.1f}' y='{height - 14}' font-size='11' text-anchor='middle' "
+            f"fill='#57606a'>day {day}</text>"
+        )
     for r, name in enumerate(rows):
         y = top + r * row_h
-        svg.append(f"<text x='8' y='{y + row_h / 2 + 4}' font-size='13' fill='{PALETTE.get(name, '#333')}'>"
-                   f"{escape(name)}</text><line x1='{left}' y1='{y + row_h}' x2='{left + width}' y2='{y + row_h}' "
-                   f"stroke='#d0d7de'/>")
+        svg.append(
+            f"<text x='8' y='{y + row_h / 2 + 4}' font-size='13' fill='{PALETTE.get(name, '#333')}'>"
+            f"{escape(name)}</text><line x1='{left}' y1='{y + row_h}' x2='{left + width}' y2='{y + row_h}' "
+            f"stroke='#d0d7de'/>"
+        )
     for entry in s.timeline:
         start = entry.schedule.at or 0
         end = entry.schedule.until if entry.schedule.until is not None else last_day
@@ -103,10 +125,12 @@ def timeline_svg(run) -> str:
             if entry.provider not in (None, name):
                 continue
             y = top + r * row_h + 3
-            svg.append(f"<rect x='{x(start):.1f}' y='{y}' width='{max(x(end) - x(start), 2):.1f}' height='14' "
-                       f"rx='3' fill='{FAULT_COLOUR[entry.fault.layer]}'><title>{escape(entry.fault.name)} "
-                       f"from day {start:g}</title></rect><text x='{x(start) + 3:.1f}' y='{y + 11}' font-size='10' "
-                       f"fill='#57606a'>{escape(entry.fault.name)}</text>")
+            svg.append(
+                f"<rect x='{x(start):.1f}' y='{y}' width='{max(x(end) - x(start), 2):.1f}' height='14' "
+                f"rx='3' fill='{FAULT_COLOUR[entry.fault.layer]}'><title>{escape(entry.fault.name)} "
+                f"from day {start:g}</title></rect><text x='{x(start) + 3:.1f}' y='{y + 11}' font-size='10' "
+                f"fill='#57606a'>{escape(entry.fault.name)}</text>"
+            )
     per_step: dict = {}
     for exchange in run.exchanges:
         step = run.step_of.get(id(exchange))
@@ -121,13 +145,18 @@ def timeline_svg(run) -> str:
         if good:
             svg.append(f"<circle cx='{cx:.1f}' cy='{cy}' r='5' fill='{colour}'><title>{title}</title></circle>")
         else:
-            svg.append(f"<circle cx='{cx:.1f}' cy='{cy}' r='5' fill='#fff' stroke='#cf222e' stroke-width='2'>"
-                       f"<title>{title}</title></circle>")
+            svg.append(
+                f"<circle cx='{cx:.1f}' cy='{cy}' r='5' fill='#fff' stroke='#cf222e' stroke-width='2'>"
+                f"<title>{title}</title></circle>"
+            )
     svg.append("</svg>")
-    legend = "".join(f"<span><i class=dot style='background:{c}'></i>{n}</span>" for n, c in PALETTE.items()
-                     if n in rows)
-    legend += ("<span><i class=dot style='border:2px solid #cf222e;background:#fff'></i>failed call</span>"
-               f"<span><i class=dot style='background:{FAULT_COLOUR['http']};border-radius:2px'></i>HTTP fault</span>"
-               f"<span><i class=dot style='background:{FAULT_COLOUR['network']};border-radius:2px'></i>network fault"
-               "</span>")
+    legend = "".join(
+        f"<span><i class=dot style='background:{c}'></i>{n}</span>" for n, c in PALETTE.items() if n in rows
+    )
+    legend += (
+        "<span><i class=dot style='border:2px solid #cf222e;background:#fff'></i>failed call</span>"
+        f"<span><i class=dot style='background:{FAULT_COLOUR['http']};border-radius:2px'></i>HTTP fault</span>"
+        f"<span><i class=dot style='background:{FAULT_COLOUR['network']};border-radius:2px'></i>network fault"
+        "</span>"
+    )
     return "".join(svg) + f"<p class=legend>{legend}</p>"

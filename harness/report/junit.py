@@ -9,22 +9,39 @@ from harness.report.model import totals
 
 def render(runs) -> str:
     all_ = totals(runs)
-    root = ET.Element("testsuites", name="harness chaos", tests=str(all_["verdicts"]),
-                      failures=str(all_["verdicts_failed"]))
+    root = ET.Element(
+        "testsuites", name="harness chaos", tests=str(all_["verdicts"]), failures=str(all_["verdicts_failed"])
+    )
     for run in runs:
         failed = len(run.failures)
-        suite = ET.SubElement(root, "testsuite", name=run.scenario.name, tests=str(len(run.verdicts)),
-                              failures=str(failed), errors="0", time=f"{run.seconds:.3f}")
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=run.scenario.name,
+            tests=str(len(run.verdicts)),
+            failures=str(failed),
+            errors="0",
+            time=f"{run.seconds:.3f}",
+        )
         for verdict in run.verdicts:
-            case = ET.SubElement(suite, "testcase", classname=f"{run.scenario.name}.{verdict.kind}",
-                                 name=verdict.name, file=run.scenario.source)
+            case = ET.SubElement(
+                suite,
+                "testcase",
+                classname=f"{run.scenario.name}.{verdict.kind}",
+                name=verdict.name,
+                file=run.scenario.source,
+            )
             if verdict.line:
                 case.set("line", str(verdict.line))
             if not verdict.ok:
                 failure = ET.SubElement(case, "failure", message=verdict.message[:500])
-                failure.text = "\n".join([verdict.message] + [f"  {x.describe()} [{x.provider}]"
-                                                              + (f" fault={x.fault}" if x.fault else "")
-                                                              for x in verdict.evidence[:20]])
+                failure.text = "\n".join(
+                    [verdict.message]
+                    + [
+                        f"  {x.describe()} [{x.provider}]" + (f" fault={x.fault}" if x.fault else "")
+                        for x in verdict.evidence[:20]
+                    ]
+                )
         if run.app_output:
             ET.SubElement(suite, "system-out").text = run.app_output[-20_000:]
     ET.indent(root)

@@ -12,11 +12,17 @@ def _cell(text: str) -> str:
 def render(runs) -> str:
     all_ = totals(runs)
     icon = "✅" if not all_["failed"] else "❌"
-    lines = [f"# {icon} harness chaos: {all_['passed']}/{all_['scenarios']} scenarios held", "",
-             "| scenario | verdict | checks | failed | seconds |", "|---|---|---:|---:|---:|"]
+    lines = [
+        f"# {icon} harness chaos: {all_['passed']}/{all_['scenarios']} scenarios held",
+        "",
+        "| scenario | verdict | checks | failed | seconds |",
+        "|---|---|---:|---:|---:|",
+    ]
     for run in runs:
-        lines.append(f"| {_cell(run.scenario.name)} | {'held' if run.ok else '**failed**'} | {len(run.verdicts)} "
-                     f"| {len(run.failures)} | {run.seconds:.1f} |")
+        lines.append(
+            f"| {_cell(run.scenario.name)} | {'held' if run.ok else '**failed**'} | {len(run.verdicts)} "
+            f"| {len(run.failures)} | {run.seconds:.1f} |"
+        )
     for run in runs:
         lines += ["", f"## {run.scenario.name} — {'held' if run.ok else 'failed'}", ""]
         if run.scenario.description:
@@ -27,6 +33,8 @@ def render(runs) -> str:
         for v in run.failures:
             if v.evidence:
                 lines += ["", f"Evidence for *{_cell(v.name)}*:", ""]
-                lines += [f"- `{x.describe()}` ({x.provider}{', fault ' + x.fault if x.fault else ''})"
-                          for x in v.evidence[:20]]
+                lines += [
+                    f"- `{x.describe()}` ({x.provider}{', fault ' + x.fault if x.fault else ''})"
+                    for x in v.evidence[:20]
+                ]
     return "\n".join(lines) + "\n"

@@ -8,9 +8,18 @@ from harness.exchange import Exchange
 
 
 def exchange_data(x: Exchange, step: int | None = None) -> dict[str, Any]:
-    return {"provider": x.provider, "method": x.request.method, "path": x.request.path, "route": x.route,
-            "status": x.status, "fault": x.fault, "error": x.error, "started": round(x.started, 3),
-            "elapsed_ms": round(x.elapsed * 1000, 1), "step": step}
+    return {
+        "provider": x.provider,
+        "method": x.request.method,
+        "path": x.request.path,
+        "route": x.route,
+        "status": x.status,
+        "fault": x.fault,
+        "error": x.error,
+        "started": round(x.started, 3),
+        "elapsed_ms": round(x.elapsed * 1000, 1),
+        "step": step,
+    }
 
 
 def run_data(run) -> dict[str, Any]:
@@ -24,16 +33,34 @@ def run_data(run) -> dict[str, Any]:
         "ok": run.ok,
         "seconds": round(run.seconds, 3),
         "doubles": list(scenario.doubles),
-        "timeline": [{"fault": e.fault.name, "provider": e.provider, "route": str(e.route) if e.route else None,
-                      "at": e.schedule.at if e.schedule.at is not None else 0, "until": e.schedule.until,
-                      "layer": e.fault.layer} for e in scenario.timeline],
+        "timeline": [
+            {
+                "fault": e.fault.name,
+                "provider": e.provider,
+                "route": str(e.route) if e.route else None,
+                "at": e.schedule.at if e.schedule.at is not None else 0,
+                "until": e.schedule.until,
+                "layer": e.fault.layer,
+            }
+            for e in scenario.timeline
+        ],
         "steps": [{"index": s.index, "name": s.name, "at": s.at} for s in scenario.steps],
-        "verdicts": [{"kind": v.kind, "name": v.name, "ok": v.ok, "message": v.message, "line": v.line,
-                      "evidence": [exchange_data(x, run.step_of.get(id(x))) for x in v.evidence]}
-                     for v in run.verdicts],
+        "verdicts": [
+            {
+                "kind": v.kind,
+                "name": v.name,
+                "ok": v.ok,
+                "message": v.message,
+                "line": v.line,
+                "evidence": [exchange_data(x, run.step_of.get(id(x))) for x in v.evidence],
+            }
+            for v in run.verdicts
+        ],
         "exchanges": [exchange_data(x, run.step_of.get(id(x))) for x in run.exchanges],
-        "fault_log": [{"fault": a.fault, "provider": a.provider, "route": a.route, "call": a.call, "at": a.at}
-                      for a in run.fault_log],
+        "fault_log": [
+            {"fault": a.fault, "provider": a.provider, "route": a.route, "call": a.call, "at": a.at}
+            for a in run.fault_log
+        ],
         "network_log": run.network_log,
         "app_output": run.app_output,
     }
@@ -41,5 +68,10 @@ def run_data(run) -> dict[str, Any]:
 
 def totals(runs) -> dict[str, int]:
     verdicts = [v for run in runs for v in run.verdicts]
-    return {"scenarios": len(runs), "passed": sum(r.ok for r in runs), "failed": sum(not r.ok for r in runs),
-            "verdicts": len(verdicts), "verdicts_failed": sum(not v.ok for v in verdicts)}
+    return {
+        "scenarios": len(runs),
+        "passed": sum(r.ok for r in runs),
+        "failed": sum(not r.ok for r in runs),
+        "verdicts": len(verdicts),
+        "verdicts_failed": sum(not v.ok for v in verdicts),
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from harness.double.call import Call, Profile, Reply
@@ -27,15 +27,15 @@ def model_of(call: Call) -> str | None:
 
 def epoch(value: float | int | str | None, name: str) -> float | None:
     """Epoch seconds from a number, an ISO date (`2026-09-24`) or date-time."""
-    if value is None or isinstance(value, (int, float)) and not isinstance(value, bool):
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return value
     if isinstance(value, str):
         try:
             if len(value) == 10:
                 day = date.fromisoformat(value)
-                return datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()
+                return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
+            return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
         except ValueError:
             pass
     raise ValueError(f"{name} must be epoch seconds or an ISO date like 2026-09-24, not {value!r}")

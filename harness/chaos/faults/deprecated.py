@@ -13,8 +13,8 @@ from harness.headers import http_date, sf_date
 @dataclass(frozen=True)
 class Deprecated(Fault):
     name = "deprecated"
-    sunset: float | str | None = None        # when it goes away: epoch seconds or ISO date
-    since: float | str | None = None         # when it was deprecated (default: the epoch 0 means "already")
+    sunset: float | str | None = None  # when it goes away: epoch seconds or ISO date
+    since: float | str | None = None  # when it was deprecated (default: the epoch 0 means "already")
     link: str | None = "https://platform.openai.com/docs/deprecations"
 
     def __post_init__(self) -> None:

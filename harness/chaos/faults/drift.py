@@ -13,11 +13,15 @@ from harness.chaos.faults._shared import reply_json, with_json
 from harness.sse import Event
 
 OPS = ("rename", "remove", "retype", "enum")
-_RETYPE = {"string": lambda v: json.dumps(v) if not isinstance(v, str) else v,
-           "integer": lambda v: len(v) if isinstance(v, (str, list, dict)) else int(bool(v)) if v is None else int(v),
-           "number": lambda v: float(len(v)) if isinstance(v, (str, list, dict)) else float(v or 0),
-           "boolean": bool, "null": lambda v: None,
-           "array": lambda v: [v], "object": lambda v: {"value": v}}
+_RETYPE = {
+    "string": lambda v: json.dumps(v) if not isinstance(v, str) else v,
+    "integer": lambda v: len(v) if isinstance(v, (str, list, dict)) else int(bool(v)) if v is None else int(v),
+    "number": lambda v: float(len(v)) if isinstance(v, (str, list, dict)) else float(v or 0),
+    "boolean": bool,
+    "null": lambda v: None,
+    "array": lambda v: [v],
+    "object": lambda v: {"value": v},
+}
 
 
 @register
@@ -26,8 +30,8 @@ class Drift(Fault):
     name = "drift"
     pointer: str = ""
     op: str = "rename"
-    to: Any = None                 # rename: new key; retype: JSON type; enum: the new value
-    event: str | None = None       # only in SSE events of this type
+    to: Any = None  # rename: new key; retype: JSON type; enum: the new value
+    event: str | None = None  # only in SSE events of this type
 
     def __post_init__(self) -> None:
         if not self.pointer.startswith("/"):

@@ -10,8 +10,9 @@ from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import reply_json
 
 KINDS = ("truncated", "html", "content_type")
-GATEWAY_PAGE = (b"<html><head><title>502 Bad Gateway</title></head>"
-                b"<body><center><h1>502 Bad Gateway</h1></center></body></html>")
+GATEWAY_PAGE = (
+    b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"
+)
 
 
 @register
@@ -29,6 +30,11 @@ class Malformed(Fault):
             return replace(reply, json=None, events=None, body=GATEWAY_PAGE, content_type="text/html")
         body = reply.body if reply.body is not None else json.dumps(reply_json(reply)).encode()
         if self.kind == "truncated":
-            return replace(reply, json=None, events=None, body=body[: max(1, len(body) // 2)],
-                           content_type=reply.content_type or "application/json")
+            return replace(
+                reply,
+                json=None,
+                events=None,
+                body=body[: max(1, len(body) // 2)],
+                content_type=reply.content_type or "application/json",
+            )
         return replace(reply, json=None, events=None, body=body, content_type="text/plain")

@@ -14,8 +14,8 @@ from harness.chaos.faults._shared import model_of, needs
 @dataclass(frozen=True)
 class ModelRetired(Fault):
     name = "model_retired"
-    model: str | None = None               # None: whatever model a request names
-    shutdown_date: str | None = None       # "YYYY-MM-DD", shown in the models list
+    model: str | None = None  # None: whatever model a request names
+    shutdown_date: str | None = None  # "YYYY-MM-DD", shown in the models list
 
     def before(self, call, profile):
         asked = model_of(call)

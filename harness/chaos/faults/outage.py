@@ -11,7 +11,7 @@ from harness.chaos.fault import Fault, register
 @dataclass(frozen=True)
 class Outage(Fault):
     name = "outage"
-    status: int | None = None      # default: the provider's (503; Anthropic 529 overloaded_error)
+    status: int | None = None  # default: the provider's (503; Anthropic 529 overloaded_error)
     message: str | None = None
 
     def __post_init__(self) -> None:

@@ -12,8 +12,8 @@ from harness.chaos.faults._shared import needs
 @dataclass(frozen=True)
 class RateLimit(Fault):
     name = "rate_limit"
-    retry_after: float = 1.0       # seconds the provider asks the client to wait
-    quota: bool = False            # insufficient_quota: out of credit, retrying does not help
+    retry_after: float = 1.0  # seconds the provider asks the client to wait
+    quota: bool = False  # insufficient_quota: out of credit, retrying does not help
 
     def __post_init__(self) -> None:
         if self.retry_after < 0:

@@ -25,7 +25,7 @@ class Refusal(Fault):
 @dataclass(frozen=True)
 class RefusalDrift(Fault):
     name = "refusal_drift"
-    code: str = "content_policy_violation"   # the refusal's new code / reason / category
+    code: str = "content_policy_violation"  # the refusal's new code / reason / category
 
     def after(self, call, reply, profile):
         return needs(profile, "refusal", self.name)(call, reply, self.code)

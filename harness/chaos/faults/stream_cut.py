@@ -14,9 +14,9 @@ END_MARKERS = ("[DONE]", "message_stop", "response.completed")
 @dataclass(frozen=True)
 class StreamCut(Fault):
     name = "stream_cut"
-    after_events: int | None = None   # keep this many events, drop the rest
-    drop_end: bool = False            # drop only the end marker ([DONE], message_stop, response.completed)
-    abort: bool = False               # close the connection abruptly after the kept events
+    after_events: int | None = None  # keep this many events, drop the rest
+    drop_end: bool = False  # drop only the end marker ([DONE], message_stop, response.completed)
+    abort: bool = False  # close the connection abruptly after the kept events
 
     def __post_init__(self) -> None:
         if self.after_events is None and not self.drop_end:

@@ -18,6 +18,22 @@ from harness.chaos.toxiproxy.server import EmbeddedToxiproxy
 from harness.chaos.toxiproxy.stream import Chunk, Direction
 from harness.chaos.toxiproxy.toxic import Toxic, ToxicSpec, ToxicStub
 
-__all__ = ["TOXICS", "VERSION", "Chunk", "Direction", "EmbeddedToxiproxy", "Proxy", "ProxyCollection",
-           "ProxyConfig", "Toxic", "ToxicSpec", "ToxicStub", "ToxiproxyClient", "build_app", "proxy_name",
-           "register", "toxic_type", "toxiproxy_for"]
+__all__ = [
+    "TOXICS",
+    "VERSION",
+    "Chunk",
+    "Direction",
+    "EmbeddedToxiproxy",
+    "Proxy",
+    "ProxyCollection",
+    "ProxyConfig",
+    "Toxic",
+    "ToxicSpec",
+    "ToxicStub",
+    "ToxiproxyClient",
+    "build_app",
+    "proxy_name",
+    "register",
+    "toxic_type",
+    "toxiproxy_for",
+]

@@ -17,7 +17,7 @@ from harness.chaos.toxiproxy import schema
 from harness.chaos.toxiproxy.collection import ProxyCollection
 from harness.chaos.toxiproxy.errors import ApiError
 
-VERSION = "2.13.0"      # the Toxiproxy release whose API this server speaks
+VERSION = "2.13.0"  # the Toxiproxy release whose API this server speaks
 
 
 def build_app(collection: ProxyCollection) -> Starlette:
@@ -107,8 +107,7 @@ def build_app(collection: ProxyCollection) -> Starlette:
         Route("/proxies/{proxy}/toxics/{toxic}", toxic_update, methods=["POST", "PATCH"]),
         Route("/proxies/{proxy}/toxics/{toxic}", toxic_delete, methods=["DELETE"]),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(RefuseBrowsers)],
-                     exception_handlers={ApiError: api_error})
+    return Starlette(routes=routes, middleware=[Middleware(RefuseBrowsers)], exception_handlers={ApiError: api_error})
 
 
 class RefuseBrowsers:

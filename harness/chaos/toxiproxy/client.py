@@ -15,8 +15,9 @@ the client's own URL.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -41,8 +42,9 @@ class ToxiproxyClient(Toxiproxy):
     def close(self) -> None:
         self._http.close()
 
-    def update_toxic(self, proxy: str, toxic: str, *, attributes: dict[str, int] | None = None,
-                     toxicity: float | None = None) -> dict[str, Any]:
+    def update_toxic(
+        self, proxy: str, toxic: str, *, attributes: dict[str, int] | None = None, toxicity: float | None = None
+    ) -> dict[str, Any]:
         """Change a toxic's attributes (those given) or toxicity in place; returns the toxic's JSON."""
         body: dict[str, Any] = {}
         if attributes is not None:
@@ -111,8 +113,7 @@ def _normalise(url: str) -> str:
         url = "http://" + url
     parts = urlsplit(url)
     if parts.scheme != "http" or not parts.hostname:
-        raise InputError(f"Toxiproxy URL {url!r} must look like http://HOST:PORT "
-                         "(toxiproxy-python speaks plain http)")
+        raise InputError(f"Toxiproxy URL {url!r} must look like http://HOST:PORT (toxiproxy-python speaks plain http)")
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     return f"http://{host}:{parts.port or DEFAULT_PORT}"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import socket
 import struct
+from collections.abc import Callable
 from random import Random
-from typing import Callable
 
 from harness.chaos.toxiproxy.link import Link
 from harness.chaos.toxiproxy.stream import Direction
@@ -16,15 +16,15 @@ Streams = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 
 
 class Connection:
-    def __init__(self, client: Streams, upstream: Streams, rng: Random,
-                 on_closed: Callable[[Connection], None]) -> None:
+    def __init__(
+        self, client: Streams, upstream: Streams, rng: Random, on_closed: Callable[[Connection], None]
+    ) -> None:
         self._writers = (client[1], upstream[1])
         self._on_closed = on_closed
         self.closed = asyncio.get_running_loop().create_future()
         self.links = {
             Direction.UPSTREAM: Link(self, Direction.UPSTREAM, client[0], upstream[1], Random(rng.getrandbits(64))),
-            Direction.DOWNSTREAM: Link(self, Direction.DOWNSTREAM, upstream[0], client[1],
-                                       Random(rng.getrandbits(64))),
+            Direction.DOWNSTREAM: Link(self, Direction.DOWNSTREAM, upstream[0], client[1], Random(rng.getrandbits(64))),
         }
 
     def start(self, chains: dict[Direction, list[ToxicSpec]]) -> None:
@@ -54,7 +54,7 @@ class Connection:
             try:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             except (OSError, AttributeError):
-                pass    # already closed
+                pass  # already closed
             writer.transport.abort()
         self._finish()
 

@@ -21,12 +21,18 @@ if TYPE_CHECKING:
     from harness.chaos.toxiproxy.connection import Connection
 
 READ_SIZE = 32 * 1024
-QUEUED_CHUNKS = 8    # read ahead at most this many chunks, then let TCP push back
+QUEUED_CHUNKS = 8  # read ahead at most this many chunks, then let TCP push back
 
 
 class Link:
-    def __init__(self, connection: Connection, direction: Direction, source: asyncio.StreamReader,
-                 dest: asyncio.StreamWriter, rng: Random) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        direction: Direction,
+        source: asyncio.StreamReader,
+        dest: asyncio.StreamWriter,
+        rng: Random,
+    ) -> None:
         self.connection = connection
         self.direction = direction
         self.rng = rng
@@ -56,8 +62,9 @@ class Link:
             if old.spec.name == spec.name:
                 old.retire()
                 same_kind = type(old.toxic) is type(spec.toxic)
-                stub = ToxicStub(spec, self, active=self.rng.random() < spec.toxicity,
-                                 state=old.state if same_kind else None)
+                stub = ToxicStub(
+                    spec, self, active=self.rng.random() < spec.toxicity, state=old.state if same_kind else None
+                )
                 self.stubs[index] = stub
                 if stub.active:
                     spec.toxic.attached(stub)
@@ -90,7 +97,7 @@ class Link:
                 else:
                     await self._queue.put(Chunk(data, self._loop.time()))
         except (ConnectionError, OSError):
-            pass    # a source that fails, or a destination gone, ends like a close (as in Toxiproxy)
+            pass  # a source that fails, or a destination gone, ends like a close (as in Toxiproxy)
         await self._queue.put(None)
 
     async def _run(self) -> None:
@@ -106,7 +113,7 @@ class Link:
                     break
                 await self._through(tuple(self.stubs), 0, chunk)
         except (ConnectionError, OSError):
-            pass    # the destination went away
+            pass  # the destination went away
         finally:
             self._end()
 
@@ -133,7 +140,7 @@ class Link:
             return
         self._closing = True
         if self._pump is not None and self._pump is not asyncio.current_task():
-            self._pump.cancel()     # its `finally` closes the destination
+            self._pump.cancel()  # its `finally` closes the destination
         # else: the pump sees `_closing` once the toxic returns
 
     def stop(self) -> None:

@@ -62,7 +62,7 @@ class Proxy:
 
     async def update(self, listen: str, upstream: str, enabled: bool) -> None:
         if (listen, upstream) != (self.listen, self.upstream):
-            await self.stop()   # a new address restarts the proxy and drops its connections
+            await self.stop()  # a new address restarts the proxy and drops its connections
             self.listen, self.upstream = listen, upstream
         if enabled:
             await self.start()
@@ -74,17 +74,21 @@ class Proxy:
         try:
             upstream_streams = await asyncio.open_connection(upstream.host, upstream.port)
         except OSError:
-            client_writer.close()   # as Toxiproxy: accepted, then closed at once
+            client_writer.close()  # as Toxiproxy: accepted, then closed at once
             return
         if not self.enabled:
             client_writer.transport.abort()
             upstream_streams[1].transport.abort()
             return
-        connection = Connection((client_reader, client_writer), upstream_streams,
-                                Random(self._rng.getrandbits(64)), self._connections.discard)
+        connection = Connection(
+            (client_reader, client_writer),
+            upstream_streams,
+            Random(self._rng.getrandbits(64)),
+            self._connections.discard,
+        )
         self._connections.add(connection)
         connection.start(self.chains)
-        await connection.closed     # keep the handler alive as long as the connection
+        await connection.closed  # keep the handler alive as long as the connection
 
     # -- toxics ---------------------------------------------------------------------
 
@@ -124,5 +128,10 @@ class Proxy:
         return [c.links[direction] for c in list(self._connections)]
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "listen": self.listen, "upstream": self.upstream,
-                "enabled": self.enabled, "toxics": [spec.to_json() for spec in self.toxics()]}
+        return {
+            "name": self.name,
+            "listen": self.listen,
+            "upstream": self.upstream,
+            "enabled": self.enabled,
+            "toxics": [spec.to_json() for spec in self.toxics()],
+        }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from harness.chaos.toxiproxy.toxic import Toxic
 
@@ -13,6 +13,7 @@ def register(name: str) -> Callable[[type[Toxic]], type[Toxic]]:
     def add(cls: type[Toxic]) -> type[Toxic]:
         TOXICS[name] = cls
         return cls
+
     return add
 
 

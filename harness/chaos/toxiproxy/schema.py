@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, Collection
+from collections.abc import Collection
+from typing import Any
 
 from harness.chaos.toxiproxy import errors
 from harness.chaos.toxiproxy.address import Address, is_loopback
@@ -60,9 +61,11 @@ def proxy_update(body: Any, proxy: Proxy) -> tuple[str, str, bool]:
     """POST /proxies/{proxy}: fields not given keep their values; the name cannot change."""
     if not isinstance(body, dict):
         raise errors.BadRequestBody("expected a JSON object")
-    return (_listen(_string(body, "listen", proxy.listen)),
-            _upstream(_string(body, "upstream", proxy.upstream)),
-            _boolean(body, "enabled", proxy.enabled))
+    return (
+        _listen(_string(body, "listen", proxy.listen)),
+        _upstream(_string(body, "upstream", proxy.upstream)),
+        _boolean(body, "enabled", proxy.enabled),
+    )
 
 
 def toxic_spec(body: Any, taken: Collection[str] = ()) -> ToxicSpec:
@@ -88,8 +91,11 @@ def toxic_update(body: Any, spec: ToxicSpec) -> ToxicSpec:
     """POST /proxies/{proxy}/toxics/{toxic}: attributes not given keep their values."""
     if not isinstance(body, dict):
         raise errors.BadRequestBody("expected a JSON object")
-    return dataclasses.replace(spec, toxicity=_toxicity(body, spec.toxicity),
-                               toxic=_toxic(type(spec.toxic), body.get("attributes"), spec.toxic))
+    return dataclasses.replace(
+        spec,
+        toxicity=_toxicity(body, spec.toxicity),
+        toxic=_toxic(type(spec.toxic), body.get("attributes"), spec.toxic),
+    )
 
 
 def _toxic(cls: type[Toxic], attributes: Any, base: Toxic) -> Toxic:
@@ -143,8 +149,9 @@ def _boolean(body: dict, key: str, default: bool) -> bool:
 def _listen(text: str) -> str:
     address = _address(text, "listen")
     if not is_loopback(address.host):
-        raise errors.BadRequestBody(f"listen {text!r} is not a loopback address; "
-                                    "the embedded Toxiproxy listens on 127.0.0.1 only")
+        raise errors.BadRequestBody(
+            f"listen {text!r} is not a loopback address; the embedded Toxiproxy listens on 127.0.0.1 only"
+        )
     return text
 
 

@@ -44,7 +44,7 @@ class ScopedToxiproxy(ToxiproxyClient):
             stale.destroy()
         super().create(upstream=upstream, name=scoped, listen=listen or "127.0.0.1:0", enabled=enabled)
         self.created.append(scoped)
-        proxy = super().get_proxy(scoped)   # as the server has it: with the port it picked
+        proxy = super().get_proxy(scoped)  # as the server has it: with the port it picked
         proxy.url = f"http://{proxy.listen}"
         return proxy
 
@@ -57,10 +57,13 @@ class ScopedToxiproxy(ToxiproxyClient):
         if not parts.hostname or not parts.port:
             raise ValueError(f"cannot put a proxy in front of {url!r}: it needs a host and a port")
         base = name or (getattr(target, "name", None) if not isinstance(target, str) else None) or "upstream"
-        if name is None:   # a second hop to the same double gets a name of its own: openai, openai_2, ...
+        if name is None:  # a second hop to the same double gets a name of its own: openai, openai_2, ...
             taken = set(self.created)
-            base = next(f"{base}_{n}" if n > 1 else base for n in range(1, len(taken) + 2)
-                        if self._scoped(f"{base}_{n}" if n > 1 else base) not in taken)
+            base = next(
+                f"{base}_{n}" if n > 1 else base
+                for n in range(1, len(taken) + 2)
+                if self._scoped(f"{base}_{n}" if n > 1 else base) not in taken
+            )
         return self.create(upstream=f"{parts.hostname}:{parts.port}", name=base)
 
     def get_proxy(self, proxy_name: str):
@@ -77,7 +80,7 @@ class ScopedToxiproxy(ToxiproxyClient):
             APIConsumer.host, APIConsumer.port = self._previous
             super().close()
 
-    def __enter__(self) -> "ScopedToxiproxy":
+    def __enter__(self) -> ScopedToxiproxy:
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -28,8 +28,9 @@ STARTUP_TIMEOUT = 10.0
 class EmbeddedToxiproxy:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, seed: int = 0) -> None:
         if not is_loopback(host):
-            raise InputError(f"refusing to listen on {host}: the embedded Toxiproxy listens on "
-                             "loopback only (127.0.0.1)")
+            raise InputError(
+                f"refusing to listen on {host}: the embedded Toxiproxy listens on loopback only (127.0.0.1)"
+            )
         self.host, self.port, self.seed = bind_host(host), port, seed
         self.url = ""
         self._thread: threading.Thread | None = None
@@ -49,8 +50,7 @@ class EmbeddedToxiproxy:
             return self.url
         sock = self._bind()
         self.url = f"http://{Address(*sock.getsockname()[:2])}"
-        self._thread = threading.Thread(target=self._run, args=(sock,), daemon=True,
-                                        name=f"toxiproxy {self.url}")
+        self._thread = threading.Thread(target=self._run, args=(sock,), daemon=True, name=f"toxiproxy {self.url}")
         self._thread.start()
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while not (self._server is not None and self._server.started):
@@ -87,15 +87,14 @@ class EmbeddedToxiproxy:
             sock.bind((self.host, self.port))
         except OSError as exc:
             sock.close()
-            raise InputError(f"cannot listen on {Address(self.host, self.port)} "
-                             f"({exc.strerror or exc})") from None
+            raise InputError(f"cannot listen on {Address(self.host, self.port)} ({exc.strerror or exc})") from None
         sock.listen(128)
         return sock
 
     def _run(self, sock: socket.socket) -> None:
         try:
             asyncio.run(self._serve(sock))
-        except BaseException as exc:    # reported by start() or lost with the thread
+        except BaseException as exc:  # reported by start() or lost with the thread
             self._failure = exc
         finally:
             sock.close()
@@ -105,8 +104,14 @@ class EmbeddedToxiproxy:
         collection = ProxyCollection(self.seed)
         # log_config=None and log_level=None: leave the process's logging alone
         # (other uvicorn servers, the doubles, may share it).
-        config = uvicorn.Config(build_app(collection), lifespan="off", access_log=False,
-                                log_config=None, log_level=None, timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            build_app(collection),
+            lifespan="off",
+            access_log=False,
+            log_config=None,
+            log_level=None,
+            timeout_graceful_shutdown=1,
+        )
         self._server = uvicorn.Server(config)
         try:
             await self._server.serve(sockets=[sock])

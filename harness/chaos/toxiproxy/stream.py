@@ -7,8 +7,8 @@ from enum import Enum
 
 
 class Direction(str, Enum):
-    UPSTREAM = "upstream"        # client -> server (the app's requests)
-    DOWNSTREAM = "downstream"    # server -> client (the provider's answers)
+    UPSTREAM = "upstream"  # client -> server (the app's requests)
+    DOWNSTREAM = "downstream"  # server -> client (the provider's answers)
 
 
 @dataclass(frozen=True, slots=True)

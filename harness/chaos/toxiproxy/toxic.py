@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from random import Random
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from harness.chaos.toxiproxy.stream import Chunk, Direction
 
@@ -58,6 +59,7 @@ class Toxic:
 @dataclass(frozen=True)
 class ToxicSpec:
     """A toxic as the API shows it: its name, type, direction, toxicity and attributes."""
+
     name: str
     type: str
     stream: Direction
@@ -65,8 +67,13 @@ class ToxicSpec:
     toxic: Toxic
 
     def to_json(self) -> dict[str, Any]:
-        return {"attributes": self.toxic.attributes(), "name": self.name, "type": self.type,
-                "stream": self.stream.value, "toxicity": self.toxicity}
+        return {
+            "attributes": self.toxic.attributes(),
+            "name": self.name,
+            "type": self.type,
+            "stream": self.stream.value,
+            "toxicity": self.toxicity,
+        }
 
 
 class ToxicStub:

@@ -11,16 +11,19 @@ from harness.diff.registry import change_kind
 MISSING = object()
 
 
-@change_kind("constraint-changed", severity=HARMLESS, scope="schema",
-             summary="a validation keyword changed (format, pattern, min/max, lengths, nullability)",
-             judge=not_judged)
+@change_kind(
+    "constraint-changed",
+    severity=HARMLESS,
+    scope="schema",
+    summary="a validation keyword changed (format, pattern, min/max, lengths, nullability)",
+    judge=not_judged,
+)
 def constraint_changed(pair: SchemaPair):
     o, n = pair.old.constraints, pair.new.constraints
     for key in sorted(o.keys() | n.keys()):
         before, after = o.get(key, MISSING), n.get(key, MISSING)
         if before != after:
-            yield Hit(old=None if before is MISSING else {key: before},
-                      new=None if after is MISSING else {key: after})
+            yield Hit(old=None if before is MISSING else {key: before}, new=None if after is MISSING else {key: after})
     # Made nullable in a response is its own kind; every other flip of nullability is noted here.
     if pair.old.nullable != pair.new.nullable and not (pair.role == "response" and pair.new.nullable):
         yield Hit(old={"nullable": pair.old.nullable}, new={"nullable": pair.new.nullable})

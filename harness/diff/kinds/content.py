@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from harness.diff.change import BREAKING, HARMLESS, Change, Hit
 from harness.diff.judging import not_judged
+from harness.diff.matching import bodies_at
 from harness.diff.pairs import ContentPair
 from harness.diff.registry import change_kind
-from harness.diff.matching import bodies_at
 from harness.diff.usage import Use
 
 
@@ -21,16 +21,26 @@ def _uses_media(change: Change, use: Use):
     return None
 
 
-@change_kind("content-type-changed", severity=BREAKING, scope="content",
-             summary="a media type of a body is gone (new: what replaced it, if anything)", judge=_uses_media)
+@change_kind(
+    "content-type-changed",
+    severity=BREAKING,
+    scope="content",
+    summary="a media type of a body is gone (new: what replaced it, if anything)",
+    judge=_uses_media,
+)
 def content_type_changed(pair: ContentPair):
     added = sorted(pair.new.keys() - pair.old.keys())
     for media in sorted(pair.old.keys() - pair.new.keys()):
         yield Hit(old=media, new=", ".join(added) or None, media_type=media)
 
 
-@change_kind("content-type-added", severity=HARMLESS, scope="content",
-             summary="a body can also come (or be sent) as another media type", judge=not_judged)
+@change_kind(
+    "content-type-added",
+    severity=HARMLESS,
+    scope="content",
+    summary="a body can also come (or be sent) as another media type",
+    judge=not_judged,
+)
 def content_type_added(pair: ContentPair):
     for media in sorted(pair.new.keys() - pair.old.keys()):
         yield Hit(new=media, media_type=media)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from harness.diff.change import RISKY, Change, Hit
 from harness.diff.judging import encloser_sent
+from harness.diff.matching import sends
 from harness.diff.pairs import SchemaPair
 from harness.diff.registry import change_kind
 from harness.diff.shape import MISSING
-from harness.diff.matching import sends
 from harness.diff.usage import Use
 
 
@@ -19,8 +19,13 @@ def _relies_on_default(change: Change, use: Use):
     return RISKY, f"leaves {change.pointer} out, so gets the new default {change.new!r}"
 
 
-@change_kind("default-changed", severity=RISKY, scope="schema",
-             summary="the default of a field changed (or was added or dropped)", judge=_relies_on_default)
+@change_kind(
+    "default-changed",
+    severity=RISKY,
+    scope="schema",
+    summary="the default of a field changed (or was added or dropped)",
+    judge=_relies_on_default,
+)
 def default_changed(pair: SchemaPair):
     old, new = pair.old.default, pair.new.default
     if old != new and not (old is MISSING and new is MISSING):

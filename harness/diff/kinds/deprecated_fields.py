@@ -20,8 +20,13 @@ def _notice(deprecated: bool, sunset) -> dict:
     return {"deprecated": deprecated, **sunset}
 
 
-@change_kind("field-deprecated", severity=RISKY, scope="schema",
-             summary="a field is newly marked deprecated, or given (or moved) a sunset date", judge=_uses_field)
+@change_kind(
+    "field-deprecated",
+    severity=RISKY,
+    scope="schema",
+    summary="a field is newly marked deprecated, or given (or moved) a sunset date",
+    judge=_uses_field,
+)
 def field_deprecated(pair: SchemaPair):
     o, n = pair.old, pair.new
     if pair.name is not None and ((n.deprecated and not o.deprecated) or (n.sunset and n.sunset != o.sunset)):

@@ -7,7 +7,8 @@ variant is its tag field gaining a value, and is reported as such at
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from harness.diff.change import BREAKING, HARMLESS, RISKY, Change, Hit, field_pointer
 from harness.diff.judging import not_judged, readings, sent_values
@@ -26,7 +27,7 @@ def _values(pair: SchemaPair, gained: bool) -> Iterable[tuple[str, Any]]:
         for value in sorted((n.enum - o.enum) if gained else (o.enum - n.enum), key=repr):
             yield "", value
     elif gained and o.enum is not None and not o.open_enum and n.enum is None and n.types and "string" in n.types:
-        yield "", ANY_VALUE       # the list was dropped: any string may come now
+        yield "", ANY_VALUE  # the list was dropped: any string may come now
     old_tags, new_tags = pair.old_variants.keys(), pair.new_variants.keys()
     if pair.tag is not None and old_tags and new_tags and (o.variants or n.variants):
         for value in sorted((new_tags - old_tags) if gained else (old_tags - new_tags), key=repr):
@@ -42,12 +43,20 @@ def _switches_on(change: Change, use: Use):
         if reading is not None and reading.enum is not None:
             if change.new in reading.enum:
                 return HARMLESS, f"{body.name} already handles {change.new!r}"
-            return RISKY, f"{body.name} switches on {change.pointer} ({', '.join(map(str, sorted(reading.enum, key=str)))})"
+            return (
+                RISKY,
+                f"{body.name} switches on {change.pointer} ({', '.join(map(str, sorted(reading.enum, key=str)))})",
+            )
     return None
 
 
-@change_kind("enum-value-added", severity=RISKY, scope="schema",
-             summary="a response field can hold a value it never listed before", judge=_switches_on)
+@change_kind(
+    "enum-value-added",
+    severity=RISKY,
+    scope="schema",
+    summary="a response field can hold a value it never listed before",
+    judge=_switches_on,
+)
 def value_added(pair: SchemaPair):
     if pair.role == "response":
         for pointer, value in _values(pair, gained=True):
@@ -61,8 +70,13 @@ def _waits_for(change: Change, use: Use):
     return None
 
 
-@change_kind("enum-value-removed", severity=HARMLESS, scope="schema",
-             summary="a response field no longer lists a value", judge=_waits_for)
+@change_kind(
+    "enum-value-removed",
+    severity=HARMLESS,
+    scope="schema",
+    summary="a response field no longer lists a value",
+    judge=_waits_for,
+)
 def value_removed(pair: SchemaPair):
     if pair.role == "response":
         for pointer, value in _values(pair, gained=False):
@@ -75,8 +89,13 @@ def _sends_value(change: Change, use: Use):
     return None
 
 
-@change_kind("request-enum-narrowed", severity=BREAKING, scope="schema",
-             summary="a request field no longer accepts a value it listed", judge=_sends_value)
+@change_kind(
+    "request-enum-narrowed",
+    severity=BREAKING,
+    scope="schema",
+    summary="a request field no longer accepts a value it listed",
+    judge=_sends_value,
+)
 def narrowed(pair: SchemaPair):
     # An open list (`anyOf: [string, enum]`) still accepts the value as a plain string.
     if pair.role == "request" and not _is_model(pair) and not pair.new.open_enum:
@@ -84,8 +103,13 @@ def narrowed(pair: SchemaPair):
             yield Hit(pointer, old=value)
 
 
-@change_kind("request-enum-widened", severity=HARMLESS, scope="schema",
-             summary="a request field accepts a new value", judge=not_judged)
+@change_kind(
+    "request-enum-widened",
+    severity=HARMLESS,
+    scope="schema",
+    summary="a request field accepts a new value",
+    judge=not_judged,
+)
 def widened(pair: SchemaPair):
     if pair.role == "request" and not _is_model(pair):
         for pointer, value in _values(pair, gained=True):
@@ -99,8 +123,13 @@ def _uses_model(change: Change, use: Use):
     return None
 
 
-@change_kind("model-removed", severity=BREAKING, scope="schema",
-             summary="a model id is no longer listed (retired or renamed)", judge=_uses_model)
+@change_kind(
+    "model-removed",
+    severity=BREAKING,
+    scope="schema",
+    summary="a model id is no longer listed (retired or renamed)",
+    judge=_uses_model,
+)
 def model_removed(pair: SchemaPair):
     # Providers retire models by dropping them from the list even where any string is accepted.
     if pair.role == "request" and _is_model(pair):
@@ -108,8 +137,7 @@ def model_removed(pair: SchemaPair):
             yield Hit(pointer, old=value)
 
 
-@change_kind("model-added", severity=HARMLESS, scope="schema",
-             summary="a new model id is listed", judge=not_judged)
+@change_kind("model-added", severity=HARMLESS, scope="schema", summary="a new model id is listed", judge=not_judged)
 def model_added(pair: SchemaPair):
     if pair.role == "request" and _is_model(pair):
         for pointer, value in _values(pair, gained=True):

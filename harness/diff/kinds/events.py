@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from harness.diff.change import BREAKING, RISKY, Change, Hit
+from harness.diff.matching import bodies_at
 from harness.diff.pairs import StreamPair
 from harness.diff.registry import change_kind
-from harness.diff.matching import bodies_at
 from harness.diff.usage import Use
 
 
@@ -26,15 +26,25 @@ def _switches_on_events(change: Change, use: Use):
     return None
 
 
-@change_kind("event-type-removed", severity=BREAKING, scope="stream",
-             summary="a stream no longer sends an event type", judge=_listens_for)
+@change_kind(
+    "event-type-removed",
+    severity=BREAKING,
+    scope="stream",
+    summary="a stream no longer sends an event type",
+    judge=_listens_for,
+)
 def event_type_removed(pair: StreamPair):
     for event in sorted(pair.old.keys() - pair.new.keys()):
         yield Hit(old=event, event=event)
 
 
-@change_kind("event-type-added", severity=RISKY, scope="stream",
-             summary="a stream sends a new event type", judge=_switches_on_events)
+@change_kind(
+    "event-type-added",
+    severity=RISKY,
+    scope="stream",
+    summary="a stream sends a new event type",
+    judge=_switches_on_events,
+)
 def event_type_added(pair: StreamPair):
     for event in sorted(pair.new.keys() - pair.old.keys()):
         yield Hit(new=event, event=event)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from harness.diff.change import BREAKING, HARMLESS, RISKY, Change, Hit, field_pointer
 from harness.diff.judging import not_judged
+from harness.diff.matching import bodies_at
 from harness.diff.pairs import HeadersPair
 from harness.diff.registry import change_kind
-from harness.diff.matching import bodies_at
 from harness.diff.usage import Use
 
 
@@ -21,15 +21,25 @@ def _reads_header(change: Change, use: Use):
     return None
 
 
-@change_kind("response-header-removed", severity=RISKY, scope="headers",
-             summary="a documented response header is gone", judge=_reads_header)
+@change_kind(
+    "response-header-removed",
+    severity=RISKY,
+    scope="headers",
+    summary="a documented response header is gone",
+    judge=_reads_header,
+)
 def header_removed(pair: HeadersPair):
     for name in sorted(pair.old.keys() - pair.new.keys()):
         yield Hit(field_pointer(name), old=name)
 
 
-@change_kind("response-header-added", severity=HARMLESS, scope="headers",
-             summary="a new response header is documented", judge=not_judged)
+@change_kind(
+    "response-header-added",
+    severity=HARMLESS,
+    scope="headers",
+    summary="a new response header is documented",
+    judge=not_judged,
+)
 def header_added(pair: HeadersPair):
     for name in sorted(pair.new.keys() - pair.old.keys()):
         yield Hit(field_pointer(name), new=name)

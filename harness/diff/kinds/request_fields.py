@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from harness.diff.change import BREAKING, HARMLESS, RISKY, Change, Hit, field_pointer
-from harness.diff.judging import encloser_sent, not_judged, sent_values, sends_field, types_named
+from harness.diff.judging import encloser_sent, not_judged, sends_field, sent_values, types_named
 from harness.diff.kinds.response_fields import covers
+from harness.diff.matching import sends
 from harness.diff.pairs import SchemaPair, type_name
 from harness.diff.registry import change_kind
-from harness.diff.matching import sends
 from harness.diff.usage import Use, json_type
 
 
 def _must_send(change: Change, use: Use):
     if not encloser_sent(change, use):
-        return None          # a required field inside an object the consumer does not send
+        return None  # a required field inside an object the consumer does not send
     if sends(use, change.location.section, change.pointer):
         return HARMLESS, f"already sends {change.pointer}"
     return BREAKING, f"does not send {change.pointer}, which is now required"
 
 
-@change_kind("request-field-required", severity=BREAKING, scope="schema",
-             summary="a request field (or query parameter) was added as required, or became required",
-             judge=_must_send)
+@change_kind(
+    "request-field-required",
+    severity=BREAKING,
+    scope="schema",
+    summary="a request field (or query parameter) was added as required, or became required",
+    judge=_must_send,
+)
 def now_required(pair: SchemaPair):
     if pair.role != "request":
         return
@@ -33,9 +37,13 @@ def now_required(pair: SchemaPair):
             yield Hit(field_pointer(name), old="optional", new="required")
 
 
-@change_kind("request-field-removed", severity=RISKY, scope="schema",
-             summary="a request field is no longer documented (it may be rejected or ignored)",
-             judge=sends_field(RISKY, "it may now be rejected or silently ignored"))
+@change_kind(
+    "request-field-removed",
+    severity=RISKY,
+    scope="schema",
+    summary="a request field is no longer documented (it may be rejected or ignored)",
+    judge=sends_field(RISKY, "it may now be rejected or silently ignored"),
+)
 def removed(pair: SchemaPair):
     if pair.role == "request":
         for name in pair.removed:
@@ -53,16 +61,22 @@ def _sends_old_type(change: Change, use: Use):
     return HARMLESS, f"sends {change.pointer} as {change.new} already"
 
 
-@change_kind("request-field-retyped", severity=BREAKING, scope="schema",
-             summary="a request field no longer accepts a type it used to", judge=_sends_old_type)
+@change_kind(
+    "request-field-retyped",
+    severity=BREAKING,
+    scope="schema",
+    summary="a request field no longer accepts a type it used to",
+    judge=_sends_old_type,
+)
 def retyped(pair: SchemaPair):
     o, n = pair.old, pair.new
     if pair.role == "request" and o.types and n.types and not covers(n.types, o.types):
         yield Hit(old=type_name(o), new=type_name(n))
 
 
-@change_kind("request-field-added", severity=HARMLESS, scope="schema",
-             summary="a new optional request field", judge=not_judged)
+@change_kind(
+    "request-field-added", severity=HARMLESS, scope="schema", summary="a new optional request field", judge=not_judged
+)
 def added(pair: SchemaPair):
     if pair.role == "request":
         for name in pair.added:

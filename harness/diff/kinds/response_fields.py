@@ -10,17 +10,26 @@ from harness.diff.shape import Shape
 from harness.diff.usage import Use
 
 
-@change_kind("response-field-removed", severity=BREAKING, scope="schema",
-             summary="a response field is gone", judge=reads_field(BREAKING))
+@change_kind(
+    "response-field-removed",
+    severity=BREAKING,
+    scope="schema",
+    summary="a response field is gone",
+    judge=reads_field(BREAKING),
+)
 def removed(pair: SchemaPair):
     if pair.role == "response":
         for name in pair.removed:
             yield Hit(field_pointer(name), old=type_name(pair.old_child(name)))
 
 
-@change_kind("response-field-renamed", severity=BREAKING, scope="schema",
-             summary="a response field is gone and one of the same type came at the same level",
-             judge=reads_field(BREAKING))
+@change_kind(
+    "response-field-renamed",
+    severity=BREAKING,
+    scope="schema",
+    summary="a response field is gone and one of the same type came at the same level",
+    judge=reads_field(BREAKING),
+)
 def renamed(pair: SchemaPair):
     for old, new in pair.renamed:
         yield Hit(field_pointer(old), old=old, new=new)
@@ -43,8 +52,13 @@ def _retyped_for(change: Change, use: Use):
     return None
 
 
-@change_kind("response-field-retyped", severity=BREAKING, scope="schema",
-             summary="a response field can now hold a type it could not before", judge=_retyped_for)
+@change_kind(
+    "response-field-retyped",
+    severity=BREAKING,
+    scope="schema",
+    summary="a response field can now hold a type it could not before",
+    judge=_retyped_for,
+)
 def retyped(pair: SchemaPair):
     o, n = pair.old, pair.new
     if pair.role == "response" and o.types and n.types and not covers(o.types, n.types):
@@ -64,8 +78,13 @@ def _can_be_null_now(o: Shape, n: Shape) -> bool:
     return n.nullable and not o.nullable and o.types != frozenset()
 
 
-@change_kind("response-field-nullable", severity=BREAKING, scope="schema",
-             summary="a response field can now be null", judge=_null_for)
+@change_kind(
+    "response-field-nullable",
+    severity=BREAKING,
+    scope="schema",
+    summary="a response field can now be null",
+    judge=_null_for,
+)
 def made_nullable(pair: SchemaPair):
     if pair.role == "response" and _can_be_null_now(pair.old, pair.new):
         yield Hit(old=type_name(pair.old), new=type_name(pair.new))
@@ -79,8 +98,13 @@ def _optional_for(change: Change, use: Use):
     return None
 
 
-@change_kind("response-field-optional", severity=BREAKING, scope="schema",
-             summary="a response field is no longer required (may be missing)", judge=_optional_for)
+@change_kind(
+    "response-field-optional",
+    severity=BREAKING,
+    scope="schema",
+    summary="a response field is no longer required (may be missing)",
+    judge=_optional_for,
+)
 def made_optional(pair: SchemaPair):
     if pair.role == "response":
         for name in pair.matched:
@@ -88,11 +112,10 @@ def made_optional(pair: SchemaPair):
                 yield Hit(field_pointer(name), old="required", new="optional")
 
 
-@change_kind("response-field-added", severity=HARMLESS, scope="schema",
-             summary="a new response field", judge=not_judged)
+@change_kind(
+    "response-field-added", severity=HARMLESS, scope="schema", summary="a new response field", judge=not_judged
+)
 def added(pair: SchemaPair):
     if pair.role == "response":
         for name in pair.added:
             yield Hit(field_pointer(name), new=type_name(pair.new_child(name)))
-
-

@@ -11,24 +11,32 @@ from harness.diff.registry import change_kind
 from harness.diff.shape import sunset_extensions
 from harness.diff.spec import Operation
 
-@change_kind("path-removed", severity=BREAKING, scope="operation",
-             summary="a path is gone, with every operation on it",
-             judge=calls_route(BREAKING, "calls this route"))
+
+@change_kind(
+    "path-removed",
+    severity=BREAKING,
+    scope="operation",
+    summary="a path is gone, with every operation on it",
+    judge=calls_route(BREAKING, "calls this route"),
+)
 def path_removed(pair: OperationPair):
     if pair.new is None and pair.path_gone and pair.old is not None:
         yield Hit(old=pair.old.route)
 
 
-@change_kind("operation-removed", severity=BREAKING, scope="operation",
-             summary="one method of a path is gone",
-             judge=calls_route(BREAKING, "calls this route"))
+@change_kind(
+    "operation-removed",
+    severity=BREAKING,
+    scope="operation",
+    summary="one method of a path is gone",
+    judge=calls_route(BREAKING, "calls this route"),
+)
 def operation_removed(pair: OperationPair):
     if pair.new is None and not pair.path_gone and pair.old is not None:
         yield Hit(old=pair.old.route)
 
 
-@change_kind("operation-added", severity=HARMLESS, scope="operation",
-             summary="a new path or method", judge=not_judged)
+@change_kind("operation-added", severity=HARMLESS, scope="operation", summary="a new path or method", judge=not_judged)
 def operation_added(pair: OperationPair):
     if pair.old is None and pair.new is not None:
         yield Hit(new=pair.new.route)
@@ -43,9 +51,13 @@ def deprecation(op: Operation) -> dict[str, Any]:
     return notice
 
 
-@change_kind("operation-deprecated", severity=RISKY, scope="operation",
-             summary="an operation is newly deprecated, or its sunset date was set or moved",
-             judge=calls_route(RISKY, "calls a deprecated route; plan the move before the sunset"))
+@change_kind(
+    "operation-deprecated",
+    severity=RISKY,
+    scope="operation",
+    summary="an operation is newly deprecated, or its sunset date was set or moved",
+    judge=calls_route(RISKY, "calls a deprecated route; plan the move before the sunset"),
+)
 def operation_deprecated(pair: OperationPair):
     if pair.old is None or pair.new is None:
         return

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from harness.diff.change import BREAKING, HARMLESS, Change, Hit
 from harness.diff.judging import not_judged
+from harness.diff.matching import bodies_at
 from harness.diff.pairs import StatusesPair
 from harness.diff.registry import change_kind
-from harness.diff.matching import bodies_at
 from harness.diff.usage import Use
 
 
@@ -16,15 +16,21 @@ def _handles_status(change: Change, use: Use):
     return None
 
 
-@change_kind("status-removed", severity=BREAKING, scope="statuses",
-             summary="a response status is no longer documented", judge=_handles_status)
+@change_kind(
+    "status-removed",
+    severity=BREAKING,
+    scope="statuses",
+    summary="a response status is no longer documented",
+    judge=_handles_status,
+)
 def status_removed(pair: StatusesPair):
     for status in sorted(pair.old.keys() - pair.new.keys()):
         yield Hit(old=status, status=status)
 
 
-@change_kind("status-added", severity=HARMLESS, scope="statuses",
-             summary="a new response status is documented", judge=not_judged)
+@change_kind(
+    "status-added", severity=HARMLESS, scope="statuses", summary="a new response status is documented", judge=not_judged
+)
 def status_added(pair: StatusesPair):
     for status in sorted(pair.new.keys() - pair.old.keys()):
         yield Hit(new=status, status=status)

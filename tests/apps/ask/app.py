@@ -15,8 +15,9 @@ from starlette.routing import Route
 
 FALLBACK = os.environ.get("FALLBACK", "1") == "1"
 primary = openai.OpenAI(api_key="sk-test", base_url=os.environ["OPENAI_BASE_URL"], max_retries=1)
-backup = anthropic.Anthropic(api_key="test", base_url=os.environ.get("ANTHROPIC_BASE_URL", "http://127.0.0.1:9"),
-                             max_retries=1)
+backup = anthropic.Anthropic(
+    api_key="test", base_url=os.environ.get("ANTHROPIC_BASE_URL", "http://127.0.0.1:9"), max_retries=1
+)
 answers: dict[str, dict] = {}
 
 
@@ -26,8 +27,9 @@ def ask_openai(question: str) -> str:
 
 
 def ask_anthropic(question: str) -> str:
-    result = backup.messages.create(model="claude-sonnet-4-6", max_tokens=100,
-                                    messages=[{"role": "user", "content": question}])
+    result = backup.messages.create(
+        model="claude-sonnet-4-6", max_tokens=100, messages=[{"role": "user", "content": question}]
+    )
     return result.content[0].text
 
 
@@ -53,11 +55,12 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True})
 
 
-app = Starlette(routes=[Route("/ask", ask, methods=["POST"]), Route("/answers/{answer_id}", answer),
-                        Route("/health", health)])
+app = Starlette(
+    routes=[Route("/ask", ask, methods=["POST"]), Route("/answers/{answer_id}", answer), Route("/health", health)]
+)
 
 if __name__ == "__main__":
-    if os.environ.get("PID_FILE"):   # lets tests check the harness stopped us
+    if os.environ.get("PID_FILE"):  # lets tests check the harness stopped us
         with open(os.environ["PID_FILE"], "w") as handle:
             handle.write(str(os.getpid()))
     uvicorn.run(app, host="127.0.0.1", port=int(os.environ["PORT"]), log_level="warning")

@@ -11,13 +11,13 @@ from harness.chaos.toxiproxy.toxic import Send, Toxic, ToxicStub
 
 @dataclass
 class _Pace:
-    free_at: float = 0.0     # loop time when the link has sent everything so far at `rate`
+    free_at: float = 0.0  # loop time when the link has sent everything so far at `rate`
 
 
 @register("bandwidth")
 @dataclass(frozen=True)
 class Bandwidth(Toxic):
-    rate: int = 0        # KB/s (1 KB = 1000 bytes); 0 = no limit
+    rate: int = 0  # KB/s (1 KB = 1000 bytes); 0 = no limit
 
     def new_state(self) -> _Pace:
         return _Pace()
@@ -30,7 +30,7 @@ class Bandwidth(Toxic):
         # Pieces of 100 ms worth, so a slow link trickles instead of sending one late lump.
         piece = max(per_second // 10, 1)
         for start in range(0, len(chunk.data), piece):
-            part = chunk.data[start:start + piece]
+            part = chunk.data[start : start + piece]
             stub.state.free_at = max(stub.now(), stub.state.free_at) + len(part) / per_second
             await stub.sleep_until(stub.state.free_at)
             await send(Chunk(part, chunk.arrived))

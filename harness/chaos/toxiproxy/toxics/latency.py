@@ -12,8 +12,8 @@ from harness.chaos.toxiproxy.toxic import Send, Toxic, ToxicStub
 @register("latency")
 @dataclass(frozen=True)
 class Latency(Toxic):
-    latency: int = 0     # ms
-    jitter: int = 0      # ms, either way
+    latency: int = 0  # ms
+    jitter: int = 0  # ms, either way
 
     async def pipe(self, chunk: Chunk, stub: ToxicStub, send: Send) -> None:
         delay = self.latency

@@ -23,7 +23,7 @@ class LimitData(Toxic):
         return _Sent()
 
     async def pipe(self, chunk: Chunk, stub: ToxicStub, send: Send) -> None:
-        allowed = chunk.data[:max(self.bytes - stub.state.count, 0)]
+        allowed = chunk.data[: max(self.bytes - stub.state.count, 0)]
         if allowed:
             stub.state.count += len(allowed)
             await send(Chunk(allowed, chunk.arrived))

@@ -12,13 +12,13 @@ from harness.chaos.toxiproxy.toxic import Send, Toxic, ToxicStub
 @register("reset_peer")
 @dataclass(frozen=True)
 class ResetPeer(Toxic):
-    timeout: int = 0     # ms
+    timeout: int = 0  # ms
 
     async def pipe(self, chunk: Chunk, stub: ToxicStub, send: Send) -> None:
         if await stub.sleep(self.timeout / 1000):
             stub.reset()
         else:
-            await send(chunk)   # removed while waiting: the data goes on
+            await send(chunk)  # removed while waiting: the data goes on
 
     async def at_end(self, stub: ToxicStub) -> None:
         if await stub.sleep(self.timeout / 1000):

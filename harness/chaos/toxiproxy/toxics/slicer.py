@@ -13,9 +13,9 @@ from harness.chaos.toxiproxy.toxic import Send, Toxic, ToxicStub
 @register("slicer")
 @dataclass(frozen=True)
 class Slicer(Toxic):
-    average_size: int = 0     # bytes
-    size_variation: int = 0   # bytes, either way; smaller than average_size
-    delay: int = 0            # µs after each piece
+    average_size: int = 0  # bytes
+    size_variation: int = 0  # bytes, either way; smaller than average_size
+    delay: int = 0  # µs after each piece
 
     def validate(self) -> None:
         # As Toxiproxy 2.13: sizes that would slice forever are refused up front.

@@ -11,7 +11,7 @@ from harness.chaos.toxiproxy.toxic import Toxic, ToxicStub
 @register("slow_close")
 @dataclass(frozen=True)
 class SlowClose(Toxic):
-    delay: int = 0       # ms
+    delay: int = 0  # ms
 
     async def at_end(self, stub: ToxicStub) -> None:
         await stub.sleep(self.delay / 1000)
