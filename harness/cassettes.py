@@ -25,6 +25,7 @@ from urllib.parse import quote, quote_plus, unquote_plus
 
 import vcr
 import yaml
+from vcr.cassette import Cassette
 from vcr.filters import decode_response
 from vcr.request import Request as VcrRequest
 from vcr.serialize import serialize
@@ -42,6 +43,9 @@ PLACEHOLDER = secrets.PLACEHOLDER
 # An env value shorter than this is not treated as a secret: replacing every
 # occurrence of, say, "test" would wreck the cassette, and real keys are long.
 MIN_SECRET_LENGTH = 8
+
+# A request or response as vcrpy stores it: plain YAML data, checked as it is read.
+VcrDict = dict[str, Any]
 
 
 # -- redaction --------------------------------------------------------------
@@ -113,7 +117,7 @@ class Scrubber:
     def headers(self, pairs: Iterable[tuple[str, str]], names: Iterable[str]) -> list[tuple[str, str]]:
         """Named headers keep their name but lose their value; secrets go from all others."""
         hidden = {name.lower() for name in names}
-        out = []
+        out: list[tuple[str, str]] = []
         for name, value in pairs:
             if name.lower() in hidden:
                 self.learned |= _echoable_parts(value)
@@ -167,7 +171,7 @@ class Scrubber:
             dict(self.headers(request.headers.items(), self.redaction.request_headers)),
         )
 
-    def vcr_response(self, response: dict) -> dict:
+    def vcr_response(self, response: VcrDict) -> VcrDict:
         pairs = headers_from(response.get("headers") or {})
         response["headers"] = _grouped(self.headers(pairs, self.redaction.response_headers))
         body = (response.get("body") or {}).get("string")
@@ -225,7 +229,9 @@ def _vcr(redaction: Redaction | None) -> vcr.VCR:
 
 
 @contextmanager
-def recording(path: str | Path, *, record_mode: str = "once", redaction: Redaction | None = DEFAULT) -> Iterator[Any]:
+def recording(
+    path: str | Path, *, record_mode: str = "once", redaction: Redaction | None = DEFAULT
+) -> Iterator[Cassette]:
     """Record (or replay) every httpx, httpx2, requests or urllib call made inside
     the block to the vcrpy cassette at `path`; yields vcrpy's Cassette."""
     if record_mode not in RECORD_MODES:
@@ -247,9 +253,9 @@ def write(exchanges: Iterable[Exchange], path: str | Path, *, redaction: Redacti
     An exchange without a response (the connection failed) is left out:
     vcrpy's format has no way to replay a failed connection.
     """
-    answered = [x for x in exchanges if x.response is not None]
-    requests = [_vcr_request(x.request) for x in answered]
-    responses = [_vcr_response(x.response) for x in answered]  # type: ignore[arg-type]
+    answered = [(x.request, x.response) for x in exchanges if x.response is not None]
+    requests = [_vcr_request(request) for request, _ in answered]
+    responses = [_vcr_response(response) for _, response in answered]
     if redaction is not None:
         scrubber = Scrubber(redaction)  # every request first, so all they give away is hunted in every response
         requests = [scrubber.vcr_request(r) for r in requests]
@@ -265,7 +271,7 @@ def _vcr_request(request: Request) -> VcrRequest:
     return VcrRequest(request.method, request.url, request.body, dict(request.headers))
 
 
-def _vcr_response(response: Response) -> dict:
+def _vcr_response(response: Response) -> VcrDict:
     try:
         message = HTTPStatus(response.status).phrase
     except ValueError:
@@ -342,10 +348,10 @@ class _Locator:
     def __init__(self, text: str, source: str) -> None:
         self.text, self.source = text, source
 
-    def error(self, message: str, *path: Any) -> CassetteError:
+    def error(self, message: str, *path: str | int) -> CassetteError:
         return CassetteError(message, self.source, *self._position(path))
 
-    def _position(self, path: tuple[Any, ...]) -> tuple[int | None, int | None]:
+    def _position(self, path: tuple[str | int, ...]) -> tuple[int | None, int | None]:
         try:
             node = yaml.compose(self.text, Loader=yaml.SafeLoader)
         except yaml.YAMLError:
@@ -358,7 +364,7 @@ class _Locator:
         return (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (None, None)
 
 
-def _child(node: yaml.Node | None, step: Any) -> yaml.Node | None:
+def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
         return node.value[step]
     if isinstance(node, yaml.MappingNode):
@@ -368,12 +374,12 @@ def _child(node: yaml.Node | None, step: Any) -> yaml.Node | None:
     return None
 
 
-def _interactions(data: Any, where: _Locator) -> list[tuple[dict, dict]]:
+def _interactions(data: Any, where: _Locator) -> list[tuple[VcrDict, VcrDict]]:
     if isinstance(data, list) and data and isinstance(data[0], dict) and "request" in data[0]:
         raise where.error("written by vcrpy before 1.0; convert it with `python -m vcr.migration FILE`")
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise where.error("not a vcrpy cassette: expected a mapping with an 'interactions' list", "interactions")
-    pairs = []
+    pairs: list[tuple[VcrDict, VcrDict]] = []
     for i, item in enumerate(data["interactions"]):
         if not isinstance(item, dict):
             raise where.error(f"interaction {i + 1} must be a mapping with 'request' and 'response'", "interactions", i)
@@ -384,7 +390,7 @@ def _interactions(data: Any, where: _Locator) -> list[tuple[dict, dict]]:
     return pairs
 
 
-def _checked_request(request: dict, where: _Locator, i: int) -> dict:
+def _checked_request(request: VcrDict, where: _Locator, i: int) -> VcrDict:
     for key in ("method", "uri"):
         if not isinstance(request.get(key), str):
             raise where.error(
@@ -404,7 +410,7 @@ def _checked_request(request: dict, where: _Locator, i: int) -> dict:
     return request
 
 
-def _checked_response(response: dict, where: _Locator, i: int) -> dict:
+def _checked_response(response: VcrDict, where: _Locator, i: int) -> VcrDict:
     if "status_code" in response:  # httpx cassettes from vcrpy before 4.x
         response = {
             "status": {"code": response["status_code"]},
@@ -458,7 +464,7 @@ def _check_headers(headers: Any, where: _Locator, i: int, part: str) -> None:
                 )
 
 
-def _exchange(request: dict, response: dict, source: str) -> Exchange:
+def _exchange(request: VcrDict, response: VcrDict, source: str) -> Exchange:
     vcr_request = VcrRequest(request["method"], request["uri"], request.get("body"), {})
     req = Request(
         method=request["method"].upper(),
@@ -470,7 +476,7 @@ def _exchange(request: dict, response: dict, source: str) -> Exchange:
     return Exchange(request=req, response=resp, provider=provider_of(req), source=source)
 
 
-def _response(response: dict) -> Response:
+def _response(response: VcrDict) -> Response:
     body = (response.get("body") or {}).get("string")
     response = {
         "status": response["status"],
@@ -487,7 +493,7 @@ def _response(response: dict) -> Response:
     )
 
 
-def _as_lists(headers: dict | None) -> dict[str, list[str]]:
+def _as_lists(headers: VcrDict | None) -> dict[str, list[str]]:
     return {
         str(name): [str(v) for v in (values if isinstance(values, list) else [values])]
         for name, values in (headers or {}).items()

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from harness import sse
@@ -19,8 +19,13 @@ from harness import sse
 Headers = tuple[tuple[str, str], ...]
 
 
-def headers_from(items: Any) -> Headers:
-    """Normalise a mapping, a list of pairs or a multi-valued mapping to pairs."""
+class _SupportsItems(Protocol):
+    def items(self) -> Iterable[tuple[Any, Any]]: ...
+
+
+def headers_from(items: _SupportsItems | Iterable[tuple[Any, Any]] | None) -> Headers:
+    """Normalise a mapping, a list of pairs or a multi-valued mapping to pairs.
+    Names and values may be anything `str()` makes text of; a value may be a list of them."""
     if not items:
         return ()
     pairs = items.items() if hasattr(items, "items") else items

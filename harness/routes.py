@@ -9,7 +9,9 @@ operation names that contain slashes). A trailing `*` matches any suffix
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::(path|segment))?\}")
@@ -23,8 +25,9 @@ class RouteSyntaxError(ValueError):
 class Route:
     template: str
     method: str | None = None
-    pattern: re.Pattern = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
     literal: int = field(compare=False, repr=False, default=0)  # literal characters: more is more specific
+    # Keyword-only and without a default: a Route is made by `compile`, never without its pattern.
+    pattern: re.Pattern[str] = field(compare=False, repr=False, kw_only=True)
 
     @classmethod
     def parse(cls, text: str) -> Route:
@@ -42,7 +45,8 @@ class Route:
         if not template.startswith("/"):
             raise RouteSyntaxError(f"route path must start with '/': {template!r}")
         body, wildcard = (template[:-1], True) if template.endswith("*") else (template, False)
-        regex, pos, literal, names = "", 0, 0, set()
+        regex, pos, literal = "", 0, 0
+        names: set[str] = set()
         for m in _PARAM.finditer(body):
             chunk = body[pos : m.start()]
             regex += re.escape(chunk)
@@ -80,9 +84,19 @@ class Route:
         return f"{self.method} {self.template}" if self.method else self.template
 
 
-def most_specific(routes, method: str, path: str):
+class Routed(Protocol):
+    """Anything served by one route: a contract interaction, a double's handler."""
+
+    @property
+    def route(self) -> Route: ...
+
+
+R = TypeVar("R", bound=Routed)
+
+
+def most_specific(routes: Iterable[R], method: str, path: str) -> tuple[R, dict[str, str]] | None:
     """The (item, params) whose route matches best, for items with `.route`; or None."""
-    best = None
+    best: tuple[R, dict[str, str]] | None = None
     for item in routes:
         params = item.route.match(method, path)
         if params is not None and (best is None or item.route.specificity > best[0].route.specificity):

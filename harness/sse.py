@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypedDict
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,17 @@ class Event:
         return "message"
 
 
+class _Fields(TypedDict, total=False):
+    """The optional fields of an `Event`, as read so far."""
+
+    event: str
+    id: str
+    retry: int
+
+
 def parse(text: str) -> list[Event]:
     events: list[Event] = []
-    fields: dict[str, Any] = {}
+    fields: _Fields = {}
     data: list[str] = []
     for line in text.splitlines():
         if not line:
@@ -70,8 +78,10 @@ def parse(text: str) -> list[Event]:
             value = value[1:]
         if name == "data":
             data.append(value)
-        elif name in ("event", "id"):
-            fields[name] = value
+        elif name == "event":
+            fields["event"] = value
+        elif name == "id":
+            fields["id"] = value
         elif name == "retry" and value.isdigit():
             fields["retry"] = int(value)
     if data or fields:
@@ -80,7 +90,7 @@ def parse(text: str) -> list[Event]:
 
 
 def frame(event: Event) -> bytes:
-    lines = []
+    lines: list[str] = []
     if event.event is not None:
         lines.append(f"event: {event.event}")
     if event.id is not None:

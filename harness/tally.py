@@ -17,12 +17,69 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
+
+if TYPE_CHECKING:
+    from harness.chaos.runner import ScenarioRun
+    from harness.contracts.checker import Verification
+    from harness.exchange import Exchange
+    from harness.testbed import Testbed
 
 SCHEMA = "harness.pytest-summary/1"
 
 
-def fallbacks(exchanges: Iterable[Any]) -> list[str]:
+class ScenarioRecord(TypedDict):
+    name: str
+    source: str
+    ok: bool
+    failed: list[str]  # names of the verdicts that failed
+    report: str | None
+
+
+class ContractsRecord(TypedDict):
+    matched: dict[str, int]  # contract -> exchanges it matched (those with none left out)
+    loaded: int
+    checked: int
+    violations: list[str]
+
+
+class TestRecord(TypedDict):
+    """One test's record: JSON-safe, since it crosses from xdist workers to the controller."""
+
+    seed: int
+    outcome: str
+    doubles: list[str]
+    exchanges: int
+    faults: dict[str, int]  # fault -> calls it acted on
+    fallbacks: list[str]
+    scenario: NotRequired[ScenarioRecord]
+    contracts: NotRequired[ContractsRecord]
+    cassette: NotRequired[dict[str, Any]]  # as the plugin describes it; plain JSON
+
+
+class _ScenarioPart(TypedDict, total=False):
+    scenario: ScenarioRecord
+
+
+class Totals(TypedDict):
+    tests: int
+    exchanges: int
+    faults_acted: int
+    faults: dict[str, int]
+    tests_with_faults: int
+    contracts: dict[str, int]  # contract -> exchanges it matched
+    contract_tests: int
+    exchanges_checked: int
+    violations: int
+    tests_with_violations: int
+    fallbacks: dict[str, int]
+    tests_with_fallbacks: int
+    scenarios_passed: int
+    scenarios_failed: int
+    cassettes: int
+
+
+def fallbacks(exchanges: Iterable[Exchange]) -> list[str]:
     """`"openai -> anthropic"` for each provider that answered after another one failed."""
     failed: list[str] = []
     seen: list[str] = []
@@ -46,37 +103,43 @@ def record(
     *,
     seed: int,
     outcome: str,
-    testbed: Any = None,
-    verification: Any = None,
-    scenario_run: Any = None,
+    testbed: Testbed | None = None,
+    verification: Verification | None = None,
+    scenario_run: ScenarioRun | None = None,
     scenario_report: str | None = None,
     cassette: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> TestRecord:
     """The plain-data record of one test."""
-    exchanges: list[Any] = []
+    exchanges: list[Exchange] = []
     faults: Counter[str] = Counter()
     doubles: list[str] = []
     if testbed is not None:
         exchanges = testbed.exchanges()
         faults.update(testbed.chaos.acted())
         doubles = sorted(testbed.doubles)
-    data: dict[str, Any] = {"seed": seed, "outcome": outcome, "doubles": doubles}
+    scenario: _ScenarioPart = {}
     if scenario_run is not None:
         exchanges = list(scenario_run.exchanges)
         faults.update(acted.fault for acted in scenario_run.fault_log)
         faults.update(entry["fault"] for entry in scenario_run.network_log)
         doubles = sorted(scenario_run.scenario.doubles)
-        data["doubles"] = doubles
-        data["scenario"] = {
+        scenario["scenario"] = {
             "name": scenario_run.scenario.name,
             "source": scenario_run.scenario.source,
             "ok": scenario_run.ok,
             "failed": [v.name for v in scenario_run.failures],
             "report": scenario_report,
         }
-    data["exchanges"] = len(exchanges)
-    data["faults"] = dict(faults)
-    data["fallbacks"] = fallbacks(exchanges)
+    # One literal, so the keys keep their order in summary.json.
+    data: TestRecord = {
+        "seed": seed,
+        "outcome": outcome,
+        "doubles": doubles,
+        **scenario,
+        "exchanges": len(exchanges),
+        "faults": dict(faults),
+        "fallbacks": fallbacks(exchanges),
+    }
     if verification is not None:
         data["contracts"] = {
             "matched": {name: n for name, n in verification.per_contract.items() if n},
@@ -92,15 +155,15 @@ def record(
 @dataclass
 class Tally:
     seed: int = 0
-    tests: dict[str, dict[str, Any]] = field(default_factory=dict)  # test id -> record
+    tests: dict[str, TestRecord] = field(default_factory=dict)  # test id -> record
 
-    def add(self, test_id: str, data: dict[str, Any]) -> None:
+    def add(self, test_id: str, data: TestRecord) -> None:
         self.tests[test_id] = data
 
     def __bool__(self) -> bool:
         return bool(self.tests)
 
-    def totals(self) -> dict[str, Any]:
+    def totals(self) -> Totals:
         records = list(self.tests.values())
         faults: Counter[str] = Counter()
         pairs: Counter[str] = Counter()

@@ -11,15 +11,17 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 
 from harness.errors import InputError
 
 _MAX_NODES = 200_000  # alias bombs ("billion laughs") stop here
+
+E = TypeVar("E", bound=InputError)
 
 
 def pointer_join(pointer: str, key: Any) -> str:
@@ -50,9 +52,14 @@ class Document:
                 return (1, 1)
             pointer = pointer.rsplit("/", 1)[0]
 
+    @overload
+    def error(self, message: str, pointer: str = "", *, key: bool = False) -> InputError: ...
+    @overload
+    def error(self, message: str, pointer: str = "", *, key: bool = False, kind: type[E]) -> E: ...
     def error(
         self, message: str, pointer: str = "", *, key: bool = False, kind: type[InputError] = InputError
     ) -> InputError:
+        """The error of `kind` (an InputError subclass, returned as that type) at `pointer`."""
         line, col = self.position(pointer, key=key)
         return kind(message, self.source, line, col)
 
@@ -124,6 +131,7 @@ class _Builder:
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.build(child, pointer_join(pointer, i)) for i, child in enumerate(node.value)]
+            assert isinstance(node, yaml.MappingNode)  # the composer makes only these three kinds
             written = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
             self.loader.flatten_mapping(node)
             merged = len(node.value) - written  # `<<: *base` pairs come first; written keys may override them
