@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(BIN)/pytest -n 4 -q
 
 # Lint and format (ruff) and types (mypy); the rule sets are in pyproject.toml.
-LINTED := harness tests benchmarks fixtures/apps
+LINTED := harness tests benchmarks fixtures/apps docs/examples
 check: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)

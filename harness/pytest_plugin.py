@@ -131,6 +131,27 @@ def pytest_configure(config: pytest.Config) -> None:
     settings = Settings(**shared) if shared else _read_options(config)
     config.stash[SETTINGS] = settings
     config.pluginmanager.register(_Summary(settings), "harness-summary")
+    config.pluginmanager.register(_provider_doubles(), "harness-provider-doubles")
+
+
+def _provider_doubles() -> object:
+    """One `<name>_double` fixture per registered provider (`openai_double`, ...), named without
+    importing the providers, so a project's conftest can register its own first."""
+    from harness.providers import names
+
+    def fixture_for(name: str) -> Any:
+        def double(self: object, harness_testbed: Testbed) -> TestbedDouble:  # a method of the holder
+            return harness_testbed.double(name)
+
+        double.__name__ = double.__qualname__ = f"{name}_double"
+        double.__doc__ = (
+            f"The test's {name} double, made on first use: `.client()` (its official SDK, in-process), "
+            "`.transport()`, `.url` (real HTTP on 127.0.0.1, started on first use), `.base_url` "
+            "(what its SDK takes as base_url), `.journal`."
+        )
+        return pytest.fixture(name=f"{name}_double")(double)
+
+    return type("ProviderDoubles", (), {f"{name}_double": fixture_for(name) for name in names()})()
 
 
 def _read_options(config: pytest.Config) -> Settings:
@@ -388,28 +409,9 @@ def harness_testbed(request: pytest.FixtureRequest, harness_seed: int) -> Iterat
 
 @pytest.fixture
 def provider_double(harness_testbed: Testbed) -> Callable[..., TestbedDouble]:
-    """`provider_double(name, **options)`: the test's double of provider `name` (openai,
-    anthropic, gemini), made on first use; options: job_seconds, seed, clock."""
+    """`provider_double(name, **options)`: the test's double of provider `name` (any registered
+    provider: openai, anthropic, gemini, ...), made on first use; options: job_seconds, seed, clock."""
     return harness_testbed.double
-
-
-@pytest.fixture
-def openai_double(harness_testbed: Testbed) -> TestbedDouble:
-    """An OpenAI double: `.client()` (openai.OpenAI, in-process), `.transport()`, `.url` (real HTTP on
-    127.0.0.1, started on first use), `.base_url` (`.url` + /v1), `.journal`."""
-    return harness_testbed.double("openai")
-
-
-@pytest.fixture
-def anthropic_double(harness_testbed: Testbed) -> TestbedDouble:
-    """An Anthropic double: `.client()` (anthropic.Anthropic, in-process), `.transport()`, `.url`, `.journal`."""
-    return harness_testbed.double("anthropic")
-
-
-@pytest.fixture
-def gemini_double(harness_testbed: Testbed) -> TestbedDouble:
-    """A Gemini double: `.client()` (google.genai.Client, in-process), `.transport()`, `.url`, `.journal`."""
-    return harness_testbed.double("gemini")
 
 
 @pytest.fixture

@@ -1,24 +1,117 @@
-"""Provider profiles: one module per provider (routes, envelopes, framing)."""
+"""The provider registry: every `Provider` harness knows, by name.
+
+Each public module (or package) of this folder declares one provider, named
+as the module, and registers it at import (`register(Provider(...))`), the
+way a Toxiproxy toxic registers itself; code the providers share lives in
+`_`-prefixed modules. Other packages add providers under the
+`harness.providers` entry-point group, named as the provider. The registry
+imports the provider modules on first use; `names()` does not, so the pytest
+plugin can name its `<provider>_double` fixtures without loading them.
+
+    from harness import providers
+    providers.get("openai")            # the Provider record
+    providers.names()                  # ("openai", "anthropic", "gemini", ...)
+    providers.provider_of(request)     # which provider a recorded request was for
+"""
 
 from __future__ import annotations
 
-# Known provider names, and the hosts their real APIs answer on.
+import importlib
+import pkgutil
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
+
+from harness.errors import InputError
+
+if TYPE_CHECKING:
+    from harness.exchange import Request
+    from harness.provider import Provider
+
+_REGISTRY: dict[str, Provider] = {}
+_loaded = False
+# The order shipped providers are listed in (others follow in the order they register).
+_SHIPPED = ("openai", "anthropic", "gemini")
+
+
+def register(provider: Provider) -> Provider:
+    """Add `provider` to the registry (replacing one of the same name); returns it."""
+    _REGISTRY[provider.name] = provider
+    return provider
+
+
+def unregister(name: str) -> None:
+    """Remove a provider (tests that register a toy one clean up with this)."""
+    _REGISTRY.pop(name, None)
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for module in pkgutil.iter_modules(__path__):
+        if not module.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{module.name}")
+    for entry in entry_points(group="harness.providers"):
+        entry.load()
+
+
+def registered() -> tuple[Provider, ...]:
+    """Every registered provider: the shipped ones first, in a stable order."""
+    _load()
+    order = names()
+    return tuple(sorted(_REGISTRY.values(), key=lambda p: order.index(p.name) if p.name in order else len(order)))
+
+
+def names() -> tuple[str, ...]:
+    """The names of every provider, without importing their modules."""
+    found = [m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")]
+    found += [entry.name for entry in entry_points(group="harness.providers")]
+    found += list(_REGISTRY)
+    rank = {name: index for index, name in enumerate(_SHIPPED)}
+    return tuple(sorted(dict.fromkeys(found), key=lambda name: rank.get(name, len(rank))))
+
+
+def get(name: str) -> Provider:
+    """The provider called `name`; InputError naming the known ones when there is none."""
+    _load()
+    provider = _REGISTRY.get(name)
+    if provider is None:
+        raise InputError(f"unknown provider {name!r}; known: {', '.join(names())}")
+    return provider
+
+
+def provider_for_host(host: str) -> str | None:
+    host = host.lower()
+    return next((p.name for p in registered() if host in p.all_hosts), None)
+
+
+def provider_of(request: Request) -> str | None:
+    """Which provider a recorded request was for: its host, or, for traffic
+    recorded against a local server or proxy, the signature its SDK leaves."""
+    by_host = provider_for_host(request.host)
+    if by_host:
+        return by_host
+    return next((p.name for p in registered() if p.signature(request)), None)
+
+
+# --- until every consumer reads the registry (issue 9 in progress) -------------------------
+NAMES: tuple[str, ...] = _SHIPPED
 HOSTS: dict[str, str] = {
     "api.openai.com": "openai",
     "api.anthropic.com": "anthropic",
     "generativelanguage.googleapis.com": "gemini",
 }
-NAMES: tuple[str, ...] = ("openai", "anthropic", "gemini")
 
 
-def provider_for_host(host: str) -> str | None:
-    return HOSTS.get(host.lower())
+def profile(name: str):  # type: ignore[no-untyped-def]
+    if name not in NAMES:
+        raise InputError(f"unknown provider {name!r}; known: {', '.join(NAMES)}")
+    return importlib.import_module(f"harness.providers.{name}").PROFILE
 
 
-def provider_of(request) -> str | None:
-    """Which provider a recorded request was for: its host, or, for traffic
-    recorded against a local server or proxy, the signature its SDK leaves."""
-    by_host = provider_for_host(request.host)
+def _legacy_provider_of(request):  # type: ignore[no-untyped-def]
+    by_host = HOSTS.get(request.host.lower())
     if by_host:
         return by_host
     if request.header("anthropic-version"):
@@ -30,12 +123,4 @@ def provider_of(request) -> str | None:
     return None
 
 
-def profile(name: str):
-    """The `Profile` of a provider, from `harness/providers/<name>.py` (its `PROFILE`)."""
-    from importlib import import_module
-
-    from harness.errors import InputError
-
-    if name not in NAMES:
-        raise InputError(f"unknown provider {name!r}; known: {', '.join(NAMES)}")
-    return import_module(f"harness.providers.{name}").PROFILE
+provider_of = _legacy_provider_of  # noqa: F811
