@@ -10,12 +10,12 @@ A lifecycle must only use its states and never leave a terminal state.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+from jsonschema.exceptions import ValidationError, best_match  # type: ignore[import-untyped]
 
 from harness.contracts.model import Contract, Interaction, ResponseSpec
 from harness.exchange import Exchange, Response
@@ -80,7 +80,7 @@ def check(contract: Contract, exchanges: Iterable[Exchange]) -> list[Violation]:
     return verify([contract], exchanges).violations
 
 
-def verify(contracts: list[Contract], exchanges: Iterable[Exchange]) -> Verification:
+def verify(contracts: Sequence[Contract], exchanges: Iterable[Exchange]) -> Verification:
     result = Verification(contracts=list(contracts), per_contract={c.name: 0 for c in contracts})
     matched: dict[str, list[tuple[Interaction, Exchange]]] = {c.name: [] for c in contracts}
     for exchange in exchanges:
@@ -190,7 +190,7 @@ def _fit_events(spec: ResponseSpec, response: Response) -> list[_Finding]:
 
 
 def _schema_findings(validator: Draft202012Validator, instance: Any) -> list[tuple[str, str, str]]:
-    out = []
+    out: list[tuple[str, str, str]] = []
     for error in validator.iter_errors(instance):
         if error.context:
             error = best_match(error.context)
@@ -269,7 +269,7 @@ def resolve(document: Any, pointer: str) -> Any:
     return document
 
 
-def _missing(pointer: str):
+def _missing(pointer: str) -> NoReturn:
     raise KeyError(pointer)
 
 

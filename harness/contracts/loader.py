@@ -4,11 +4,12 @@ naming file, line, column and the rule broken."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
@@ -22,6 +23,8 @@ from harness.routes import Route, RouteSyntaxError
 
 SUFFIXES = (".yaml", ".yml", ".json")
 _FORMAT = Draft202012Validator(CONTRACT)
+# A part of a contract file as parsed; `_FORMAT` has checked its keys and types before it is read.
+Raw = dict[str, Any]
 
 
 def load(path: str | Path) -> Contract:
@@ -54,7 +57,7 @@ class _Reader:
         self.doc = doc
 
     def fail(self, message: str, pointer: str = "", *, key: bool = False) -> ContractError:
-        return self.doc.error(message, pointer, key=key, kind=ContractError)  # type: ignore[return-value]
+        return self.doc.error(message, pointer, key=key, kind=ContractError)
 
     # -- structure ---------------------------------------------------------
     def contract(self) -> Contract:
@@ -84,7 +87,7 @@ class _Reader:
             source=self.doc.source,
         )
 
-    def _unique(self, items, pointer: str, what: str) -> set[str]:
+    def _unique(self, items: Iterable[Interaction | Outcome], pointer: str, what: str) -> set[str]:
         names: set[str] = set()
         for i, item in enumerate(items):
             if item.name in names:
@@ -101,7 +104,7 @@ class _Reader:
         return tuple(names)
 
     # -- parts -------------------------------------------------------------
-    def _interaction(self, item: dict, pointer: str) -> Interaction:
+    def _interaction(self, item: Raw, pointer: str) -> Interaction:
         req = item["request"]
         try:
             route = Route.compile(req["path"], req["method"])
@@ -131,7 +134,7 @@ class _Reader:
             line=self.doc.position(pointer)[0],
         )
 
-    def _response(self, data: dict, pointer: str) -> ResponseSpec:
+    def _response(self, data: Raw, pointer: str) -> ResponseSpec:
         status = data["status"]
         return ResponseSpec(
             status=tuple(status) if isinstance(status, list) else (status,),
@@ -176,7 +179,7 @@ class _Reader:
             for i, value in enumerate(node):
                 self._check_refs(root, value, f"{pointer}/{i}")
 
-    def _outcomes(self, items: list, key: str, names: set[str]) -> tuple[Outcome, ...]:
+    def _outcomes(self, items: list[Raw], key: str, names: set[str]) -> tuple[Outcome, ...]:
         outcomes = tuple(
             Outcome(
                 name=item["name"],
@@ -190,7 +193,7 @@ class _Reader:
         self._unique(outcomes, f"/{key}", key[:-1])
         return outcomes
 
-    def _lifecycle(self, data: dict | None, names: set[str]) -> Lifecycle | None:
+    def _lifecycle(self, data: Raw | None, names: set[str]) -> Lifecycle | None:
         if data is None:
             return None
         states = data["states"]
@@ -209,7 +212,7 @@ class _Reader:
             timeout=data.get("timeout"),
         )
 
-    def _signal(self, data: Any, pointer: str, names: set[str]) -> Signal:
+    def _signal(self, data: str | Raw, pointer: str, names: set[str]) -> Signal:
         if isinstance(data, str):
             return Signal(header=data.lower())
         status = data.get("status", [])

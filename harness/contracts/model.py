@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from harness.routes import Route
 
@@ -26,7 +26,7 @@ class RequestSpec:
     path: str
     query: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
-    json: Any = None
+    json: Any = None  # the example body: any JSON value
     params: dict[str, str] = field(default_factory=dict)  # example values for the path's {parameters}
 
 
