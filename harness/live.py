@@ -208,9 +208,10 @@ class _Sender:
                 source=self.base_url,
             )
             return redact_exchange(failed, self.redaction)
+        answer = _response(response)
         exchange = Exchange(
             request=_request(request),
-            response=_response(response),
+            response=answer,
             provider=self.contract.provider,
             route=str(interaction.route),
             started=started,
@@ -218,7 +219,7 @@ class _Sender:
             source=self.base_url,
         )
         if response.is_success:  # only a real answer can name the object to fetch next
-            self.earlier.append(exchange.response.json)
+            self.earlier.append(answer.json)
         return redact_exchange(exchange, self.redaction)
 
 

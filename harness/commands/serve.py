@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _stop_on_sigterm(signum, frame):  # a service manager's stop is a clean stop, like Ctrl-C
+def _stop_on_sigterm(signum: int, frame: object) -> None:  # a service manager's stop is a clean stop, like Ctrl-C
     raise KeyboardInterrupt
 
 

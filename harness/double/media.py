@@ -147,7 +147,10 @@ def _sps(mbs_wide: int, mbs_high: int, crop_right: int, crop_bottom: int) -> byt
     cropped = bool(crop_right or crop_bottom)
     b.put(int(cropped), 1)
     if cropped:  # offsets in 2-pixel units for 4:2:0
-        b.ue(0), b.ue(crop_right // 2), b.ue(0), b.ue(crop_bottom // 2)
+        b.ue(0)
+        b.ue(crop_right // 2)
+        b.ue(0)
+        b.ue(crop_bottom // 2)
     b.put(0, 1)  # no VUI
     b.trailing()
     return _nal(7, b.bytes())
@@ -160,9 +163,13 @@ def _pps() -> bytes:
     b.put(0, 1)  # CAVLC
     b.put(0, 1)  # bottom_field_pic_order_in_frame_present_flag
     b.ue(0)  # one slice group
-    b.ue(0), b.ue(0)  # num_ref_idx_l0/l1_default_active_minus1
-    b.put(0, 1), b.put(0, 2)  # no weighted prediction
-    b.se(0), b.se(0), b.se(0)  # pic_init_qp/qs_minus26, chroma_qp_index_offset
+    b.ue(0)  # num_ref_idx_l0/l1_default_active_minus1
+    b.ue(0)
+    b.put(0, 1)  # no weighted prediction
+    b.put(0, 2)
+    b.se(0)  # pic_init_qp/qs_minus26, chroma_qp_index_offset
+    b.se(0)
+    b.se(0)
     b.put(0, 1)  # deblocking_filter_control_present_flag
     b.put(0, 1)  # constrained_intra_pred_flag
     b.put(0, 1)  # redundant_pic_cnt_present_flag
@@ -188,7 +195,8 @@ def _idr_slice(mb_count: int, rgb: RGB, idr_id: int) -> bytes:
     b.ue(0)  # pic_parameter_set_id
     b.put(0, 4)  # frame_num
     b.ue(idr_id)  # idr_pic_id: differs between neighbouring IDRs
-    b.put(0, 1), b.put(0, 1)  # no_output_of_prior_pics, long_term_reference
+    b.put(0, 1)  # no_output_of_prior_pics, long_term_reference
+    b.put(0, 1)
     b.se(0)  # slice_qp_delta
     for _ in range(mb_count):
         b.ue(25)  # mb_type I_PCM

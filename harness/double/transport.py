@@ -20,7 +20,7 @@ import asyncio
 import functools
 import importlib
 import queue
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -55,9 +55,9 @@ class Link:
 
     async def run(self, scope: dict, body: bytes) -> None:
         """Run the app for one request on the double's loop, delivering what it sends."""
-        self._gone = asyncio.Event()
+        gone = self._gone = asyncio.Event()
         if self.closed:
-            self._gone.set()
+            gone.set()
         body_sent = False
 
         async def receive() -> dict:
@@ -65,7 +65,7 @@ class Link:
             if not body_sent:
                 body_sent = True
                 return {"type": "http.request", "body": body, "more_body": False}
-            await self._gone.wait()
+            await gone.wait()
             return {"type": "http.disconnect"}
 
         async def send(message: dict) -> None:
@@ -109,7 +109,7 @@ def transport_types(flavour: str) -> tuple[type, type]:
     """(sync transport class, async transport class) built on `flavour` (httpx or httpx2)."""
     if flavour not in FLAVOURS:
         raise ValueError(f"unknown transport flavour {flavour!r}; use one of {', '.join(FLAVOURS)}")
-    http = importlib.import_module(flavour)
+    http: Any = importlib.import_module(flavour)  # httpx or httpx2: the same API, typed as neither
 
     def failure(message: dict, request: Any) -> Exception:
         error = message["error"]
@@ -119,7 +119,7 @@ def transport_types(flavour: str) -> tuple[type, type]:
         def __init__(self, inbox: queue.SimpleQueue, link: Link, request: Any) -> None:
             self.inbox, self.link, self.request = inbox, link, request
 
-        def __iter__(self):
+        def __iter__(self) -> Iterator[bytes]:
             timeout = _read_timeout(self.request)
             while not self.link.closed:
                 try:
@@ -146,7 +146,7 @@ def transport_types(flavour: str) -> tuple[type, type]:
         def __init__(self, inbox: asyncio.Queue, link: Link, request: Any) -> None:
             self.inbox, self.link, self.request = inbox, link, request
 
-        async def __aiter__(self):
+        async def __aiter__(self) -> AsyncIterator[bytes]:
             timeout = _read_timeout(self.request)
             while not self.link.closed:
                 try:
@@ -212,6 +212,8 @@ def transport_types(flavour: str) -> tuple[type, type]:
             body = await request.aread()
             loop = asyncio.get_running_loop()
             inbox: asyncio.Queue = asyncio.Queue()
+
+            link: Link
 
             def deliver(message: dict) -> None:
                 try:
