@@ -19,7 +19,7 @@ _SPEC_PARAM = re.compile(r"\{[^}/]*\}")
 
 
 @lru_cache(maxsize=4096)
-def _path_pattern(template: str) -> re.Pattern:
+def _path_pattern(template: str) -> re.Pattern[str]:
     regex, pos = "", 0
     for m in _SPEC_PARAM.finditer(template):
         regex += re.escape(template[pos : m.start()]) + r"[^/]+"
@@ -47,7 +47,7 @@ def status_matches(status: str, statuses: tuple[int, ...]) -> bool:
 
 def bodies_at(use: Use, status: str | None, media_type: str | None, event: str | None) -> list[Body]:
     """The bodies of `use` that a change at this status / media type / event lands in."""
-    out = []
+    out: list[Body] = []
     for body in use.bodies:
         if status is not None and not status_matches(status, body.statuses):
             continue

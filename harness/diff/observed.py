@@ -25,7 +25,7 @@ from harness.diff.operation_parts import EVENTS_EXTENSION
 from harness.diff.spec import Spec, spec_from_data
 from harness.diff.usage import Use, uses_of
 from harness.diff.walk import diff_specs
-from harness.exchange import Exchange
+from harness.exchange import Exchange, Response
 from harness.yamlfile import pointer_join
 
 WATCHED_HEADERS = ("deprecation", "sunset")
@@ -49,7 +49,7 @@ def _is_evidence(change: Change) -> bool:
 
 
 def spec_from_exchanges(exchanges: Iterable[Exchange], uses: list[Use], source: str) -> Spec:
-    groups: dict[tuple[str, str], list[Exchange]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[Response]] = defaultdict(list)
     callers: dict[tuple[str, str], list[Use]] = {}
     for exchange in exchanges:
         if exchange.response is None:
@@ -59,7 +59,7 @@ def spec_from_exchanges(exchanges: Iterable[Exchange], uses: list[Use], source: 
         best = max(matching, key=lambda u: u.route.specificity, default=None)
         template = best.route.template if best is not None else path
         key = (method, template)
-        groups[key].append(exchange)
+        groups[key].append(exchange.response)
         if key not in callers:
             callers[key] = [u for u in matching if best is not None and u.route.template == template]
     paths: dict[str, dict[str, Any]] = {}
@@ -70,19 +70,19 @@ def spec_from_exchanges(exchanges: Iterable[Exchange], uses: list[Use], source: 
     )
 
 
-def _operation(exchanges: list[Exchange], uses: list[Use]) -> dict[str, Any]:
+def _operation(responses: list[Response], uses: list[Use]) -> dict[str, Any]:
     # Requests are left out: they show what the app sent, not what the provider changed.
     op: dict[str, Any] = {"responses": {}}
     watched = set(WATCHED_HEADERS)
     for use in uses:
         watched |= use.signals | use.required_signals | {h for b in use.bodies for h in b.headers}
-    by_status: dict[int, list[Exchange]] = defaultdict(list)
-    for x in exchanges:
-        by_status[x.response.status].append(x)  # type: ignore[union-attr]
-        notice = x.response.header("deprecation")  # type: ignore[union-attr]
+    by_status: dict[int, list[Response]] = defaultdict(list)
+    for response in responses:
+        by_status[response.status].append(response)
+        notice = response.header("deprecation")
         if notice is not None:
             op["deprecated"] = True
-            sunset = x.response.header("sunset")  # type: ignore[union-attr]
+            sunset = response.header("sunset")
             if sunset:
                 op["x-sunset"] = sunset
     for status, group in sorted(by_status.items()):
@@ -90,19 +90,17 @@ def _operation(exchanges: list[Exchange], uses: list[Use]) -> dict[str, Any]:
     return op
 
 
-def _response(status: int, group: list[Exchange], uses: list[Use], watched: set[str]) -> dict[str, Any]:
+def _response(status: int, group: list[Response], uses: list[Use], watched: set[str]) -> dict[str, Any]:
     out: dict[str, Any] = {"description": f"seen {len(group)} times"}
-    headers = {name for name in watched if all(x.response.header(name) is not None for x in group)}  # type: ignore[union-attr]
+    headers = {name for name in watched if all(response.header(name) is not None for response in group)}
     if headers:
         out["headers"] = {name: {"schema": {"type": "string"}} for name in sorted(headers)}
-    by_media: dict[str, list[Any]] = defaultdict(list)
-    for x in group:
-        response = x.response
-        assert response is not None
+    by_media: dict[str, list[Response]] = defaultdict(list)
+    for response in group:
         if not response.body:
             continue
         media = response.content_type or "application/octet-stream"
-        by_media[media].append(x.response)
+        by_media[media].append(response)
     content: dict[str, Any] = {}
     for media, responses in by_media.items():
         if responses[0].is_stream:
@@ -115,7 +113,7 @@ def _response(status: int, group: list[Exchange], uses: list[Use], watched: set[
     return out
 
 
-def _events(responses: list, status: int, uses: list[Use]) -> dict[str, Any]:
+def _events(responses: list[Response], status: int, uses: list[Use]) -> dict[str, Any]:
     by_type: dict[str, list[Any]] = defaultdict(list)
     for response in responses:
         for event in response.events:
@@ -137,8 +135,8 @@ def infer(values: list[Any], listed: frozenset[str] = frozenset(), pointer: str 
     """A JSON Schema that says what `values` have in common: types, fields always present,
     item shapes, and for pointers in `listed`, the string values seen."""
     types: set[str] = set()
-    objects: list[dict] = []
-    arrays: list[list] = []
+    objects: list[dict[str, Any]] = []
+    arrays: list[list[Any]] = []
     strings: set[str] = set()
     for value in values:
         if value is None:

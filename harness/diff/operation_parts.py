@@ -3,11 +3,20 @@ headers and the event types of a stream, each resolved through its $refs."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from harness.diff.shape import TAGS, Schema, Shape, pinned, schema, shape_of
 from harness.diff.spec import Node, Operation, Spec
 
 STREAM = "text/event-stream"
 EVENTS_EXTENSION = "x-harness-events"  # event type -> schema; written by the cassette diff
+
+
+class _Section(TypedDict):
+    """The parameters of one section (query, header, cookie), as an object's fields."""
+
+    properties: dict[str, Schema]
+    required: set[str]
 
 
 def parameters(spec: Spec, op: Operation) -> dict[str, Shape]:
@@ -22,7 +31,7 @@ def parameters(spec: Spec, op: Operation) -> dict[str, Shape]:
             param = spec.resolve(params.child(i))
             if isinstance(param.data, dict) and isinstance(param.data.get("name"), str):
                 by_name[(str(param.data.get("in")), param.data["name"])] = param
-    sections: dict[str, dict] = {}
+    sections: dict[str, _Section] = {}
     for (section, name), param in by_name.items():
         entry = sections.setdefault(section, {"properties": {}, "required": set()})
         sub = param.get("schema")

@@ -12,18 +12,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from harness.diff.change import LEVELS, Change, Found
+from harness.diff.change import LEVELS, Change, Hit
 
 if TYPE_CHECKING:
     from harness.diff.usage import Use
 
 SCOPES = ("operation", "statuses", "content", "headers", "stream", "schema")
 
-Detect = Callable[[Any], Iterable[Found]]
+# Handed the pair of its scope (OperationPair, StatusesPair, ... SchemaPair; see SCOPES), so its
+# argument is typed by each unit itself.
+Detect = Callable[[Any], Iterable[Hit]]
 # (level for this consumer, why) when the change touches what the interaction uses; None when it does not.
-Judge = Callable[[Change, "Use"], "tuple[str, str] | None"]
+Ruling = tuple[str, str] | None
+Judge = Callable[[Change, "Use"], Ruling]
+D = TypeVar("D", bound=Detect)
 
 
 @dataclass(frozen=True)
@@ -40,12 +44,12 @@ KINDS: dict[str, ChangeKind] = {}
 _BY_SCOPE: dict[str, tuple[ChangeKind, ...]] = {}
 
 
-def change_kind(name: str, *, severity: str, scope: str, summary: str, judge: Judge):
+def change_kind(name: str, *, severity: str, scope: str, summary: str, judge: Judge) -> Callable[[D], D]:
     """Register the decorated `detect` function as the change kind `name`."""
     if severity not in LEVELS or scope not in SCOPES:
         raise ValueError(f"change kind {name!r}: bad severity {severity!r} or scope {scope!r}")
 
-    def register(detect: Detect) -> Detect:
+    def register(detect: D) -> D:
         if name in KINDS:
             raise ValueError(f"change kind {name!r} is registered twice")
         KINDS[name] = ChangeKind(name, severity, scope, summary, detect, judge)

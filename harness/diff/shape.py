@@ -15,7 +15,7 @@ schemas stay unresolved `Schema` handles until the diff walks into them.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -43,7 +43,7 @@ CONSTRAINTS = (
 _SUNSET_WORDS = ("sunset", "deprecat", "retire", "shutdown", "removal")
 
 
-def sunset_extensions(data: dict) -> dict[str, Any]:
+def sunset_extensions(data: Mapping[Any, Any]) -> dict[str, Any]:
     """`x-sunset`, `x-deprecation-date` and the like: extensions that say when something goes away."""
     return {
         k: v
@@ -215,7 +215,7 @@ def _all(shapes: list[Shape], key: tuple) -> Shape:
     properties: dict[str, Schema] = {}
     for s in shapes:
         for name, sub in s.properties.items():
-            properties[name] = join([properties[name], sub], "all") if name in properties else sub
+            properties[name] = combine([properties[name], sub], "all") if name in properties else sub
     enum, open_enum = _all_enum(shapes)
     items = [s.items for s in shapes if s.items is not None]
     additional = [s.additional for s in shapes if s.additional is not None]
@@ -269,10 +269,13 @@ def _all_enum(shapes: list[Shape]) -> tuple[frozenset | None, bool]:
     return (frozenset().union(*listed), True) if listed else (None, False)
 
 
-def join(schemas: list[Schema], mode: str) -> Schema | None:
-    """One schema for several, combined by `mode`; nested combinations of the same mode are flattened."""
-    if not schemas:
-        return None
+def join(schemas: Sequence[Schema], mode: str) -> Schema | None:
+    """`combine`, or None for no schemas at all."""
+    return combine(schemas, mode) if schemas else None
+
+
+def combine(schemas: Sequence[Schema], mode: str) -> Schema:
+    """One schema for one or more, combined by `mode`; nested combinations of the same mode are flattened."""
     if len(schemas) == 1:
         return schemas[0]
     parts: list[Node | Schema] = []
@@ -303,7 +306,7 @@ def _any(spec: Spec, shapes: list[Shape], key: tuple, tag: str | None, schemas: 
     return _union([s for s, _ in kept], key, nullable)
 
 
-def _tagged(spec: Spec, kept: list[tuple[Shape, Schema]], tag: str | None):
+def _tagged(spec: Spec, kept: list[tuple[Shape, Schema]], tag: str | None) -> tuple[str, dict[Any, Schema]] | None:
     """(tag field, {tag value: variant}) when every variant pins one field to values no other
     variant uses: the discriminator's field if there is one, else `type`, else `object`, else
     any field they all pin (chat messages are told apart by `role`)."""
@@ -371,7 +374,7 @@ def _union(shapes: list[Shape], key: tuple, nullable: bool) -> Shape:
         key=key,
         types=types,
         nullable=nullable,
-        properties={n: join(subs, "any") for n, subs in properties.items()},
+        properties={n: combine(subs, "any") for n, subs in properties.items()},
         required=required,
         items=join(items, "any"),
         enum=enum,

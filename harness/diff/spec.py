@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 import yaml
@@ -22,6 +22,9 @@ import yaml
 from harness.diff.positions import position
 from harness.errors import InputError
 from harness.yamlfile import pointer_join
+
+if TYPE_CHECKING:
+    from harness.diff.shape import Shape
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _VERSION = re.compile(r"^3\.[01](\.\d+)?$")
@@ -89,7 +92,7 @@ class Spec:
     # Caches filled as the diff walks; they never change what a spec means.
     documents: dict[Path, Document] = field(default_factory=dict, repr=False)
     refs: dict[tuple[int, str], Node] = field(default_factory=dict, repr=False)
-    shapes: dict[tuple, Any] = field(default_factory=dict, repr=False)
+    shapes: dict[tuple[Any, ...], Shape] = field(default_factory=dict, repr=False)  # Schema.key -> its Shape
 
     @property
     def source(self) -> str:
@@ -171,8 +174,8 @@ def _walk_pointer(doc: Document, fragment: str, ref: str, node: Node, at: str) -
         if isinstance(data, dict) and key in data:
             data = data[key]
         elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
-            key = int(key)  # type: ignore[assignment]
-            data = data[key]
+            key = str(int(key))  # "03" is item 3, and the pointer says so
+            data = data[int(key)]
         else:
             where = f"#{pointer}" if pointer else "the document root"
             in_file = f" of {doc.source}" if doc is not node.doc else ""

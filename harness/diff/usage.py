@@ -58,7 +58,7 @@ class Use:
     method: str
     path: str  # the contract's request path (a template or a literal)
     route: Route
-    sent: Mapping[str, tuple] = field(default_factory=dict)  # pointer -> values the example request sends
+    sent: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)  # pointer -> values the example request sends
     query: frozenset[str] = frozenset()
     request_headers: frozenset[str] = frozenset()
     bodies: tuple[Body, ...] = ()
@@ -132,7 +132,7 @@ def reads_of(schema: Any) -> dict[str, Reading]:
     return _reads(schema, schema, "", ())
 
 
-def _reads(node: Any, root: Any, pointer: str, active: tuple) -> dict[str, Reading]:
+def _reads(node: Any, root: Any, pointer: str, active: tuple[str, ...]) -> dict[str, Reading]:
     if node is True:
         return {pointer: Reading()}
     if not isinstance(node, dict):
@@ -170,7 +170,7 @@ def _reads(node: Any, root: Any, pointer: str, active: tuple) -> dict[str, Readi
     return out
 
 
-def _own(node: dict) -> Reading:
+def _own(node: dict[str, Any]) -> Reading:
     raw = node.get("type")
     types = frozenset([raw]) if isinstance(raw, str) else frozenset(raw) if isinstance(raw, list) else None
     values = [node["const"]] if "const" in node else node.get("enum") if isinstance(node.get("enum"), list) else None
@@ -219,7 +219,7 @@ def _merge(a: Reading, b: Reading, mode: str) -> Reading:
     return Reading(a.required and b.required, types, enum)
 
 
-def _sent(value: Any, pointer: str = "", out: dict[str, tuple] | None = None) -> dict[str, tuple]:
+def _sent(value: Any, pointer: str = "", out: dict[str, tuple[Any, ...]] | None = None) -> dict[str, tuple[Any, ...]]:
     out = {} if out is None else out
     if pointer:
         out[pointer] = out.get(pointer, ()) + (value,)

@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from harness.diff import operation_parts as parts
 from harness.diff.change import Change, Found, Location
@@ -27,6 +28,8 @@ _PARAM = re.compile(r"\{[^}/]*\}")
 # Deeper than any real API nests its schemas; past it, a chain of $refs is cut like a cycle
 # rather than running Python out of stack.
 MAX_DEPTH = 150
+# (old schema's key, new schema's key, role, property name): a comparison, for the memo.
+_PairKey = tuple[tuple[Any, ...], tuple[Any, ...], str, str | None]
 
 
 def diff_specs(old: Spec, new: Spec) -> list[Change]:
@@ -41,10 +44,10 @@ def operation_key(op: Operation) -> tuple[str, str]:
 class _Walk:
     def __init__(self, old: Spec, new: Spec) -> None:
         self.old, self.new = old, new
-        self.memo: dict[tuple, tuple[Found, ...]] = {}
-        self.active: dict[tuple, int] = {}
+        self.memo: dict[_PairKey, tuple[Found, ...]] = {}
+        self.active: dict[_PairKey, int] = {}  # pairs being compared -> depth
         self.low = math.inf
-        self.changes: dict[tuple, Change] = {}
+        self.changes: dict[tuple[str, ...], Change] = {}
         self.has_new = True
         self.twins = Twins(old, new)
 
@@ -90,7 +93,9 @@ class _Walk:
             o, n = old_ops.get(key), new_ops.get(key)
             pair = OperationPair(o, n, path_gone=n is None and key[1] not in new_paths)
             self.has_new = n is not None
-            self.emit("operation", pair, n or o, Location("operation"))  # type: ignore[arg-type]
+            op = n or o
+            assert op is not None  # the key came from one side or the other
+            self.emit("operation", pair, op, Location("operation"))
             if o is not None and n is not None:
                 self.parameters(o, n)
                 self.request(o, n)
@@ -163,6 +168,7 @@ class _Walk:
             return ()
         self.active[key] = mine
         outer_low, self.low = self.low, math.inf
+        found: tuple[Found, ...]
         try:
             if self.twins.same(old, new):
                 found = ()
