@@ -29,7 +29,7 @@ CHAOS, CONTRACT, SCENARIO = "chaos", "contract", "scenario"
 class FaultSpec:
     """One fault of a chaos mark: a name (or a ready `Fault`), and its keywords:
     the fault's own parameters mixed with where (provider, route) and when
-    (first, after, every, probability, at, until), as `Chaos.inject` takes them."""
+    (`harness.chaos.schedule.KEYS`), as `Chaos.inject` takes them."""
 
     fault: Any
     params: dict[str, Any] = field(default_factory=dict)

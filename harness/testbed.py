@@ -18,10 +18,10 @@ import threading
 from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from harness.chaos.fault import Acted, Fault, Injection, attach, make, on_timeline
-from harness.chaos.schedule import Schedule
+from harness.chaos.fault import Acted, Fault, Injection, attach, fault_type, make
+from harness.chaos.schedule import Schedule, split_schedule
 from harness.double.app import Double
 from harness.double.clients import base_url, sdk_client
 from harness.double.clock import Clock, FlowingClock
@@ -31,10 +31,10 @@ from harness.providers import NAMES
 from harness.routes import Route, RouteSyntaxError
 from harness.testid import seed_for
 
-__all__ = ["Chaos", "Testbed", "TestbedDouble", "injection", "seed_for"]
+if TYPE_CHECKING:
+    from harness.contracts import Contract, Verification
 
-# Keywords of `Chaos.inject` that say when (a Schedule) and where; the rest are the fault's own.
-WHEN = ("first", "after", "every", "probability", "at", "until")
+__all__ = ["Chaos", "Testbed", "TestbedDouble", "injection", "seed_for"]
 
 
 @dataclass
@@ -112,14 +112,15 @@ def injection(
     **options: Any,
 ) -> Injection:
     """An `Injection` from keywords: the fault's parameters, where (provider,
-    route) and when (first, after, every, probability; at/until in days
-    after `origin`). Numbers given to `deprecated` as sunset/since are days
-    after `origin` too, as in scenario files."""
+    route) and when (the `Schedule` keys; at/until in days after `origin`).
+    The fault reads its parameters as on a scenario's timeline
+    (`Fault.on_timeline`: numbers given to `deprecated` as sunset/since are
+    days after `origin` too)."""
     if provider is not None and provider not in NAMES:
         raise InputError(f"unknown provider {provider!r}; known: {', '.join(NAMES)}")
-    when = {k: options.pop(k) for k in WHEN if k in options}
+    when, options = split_schedule(options)
     if isinstance(fault, str):
-        made = make(fault, on_timeline(fault, options, when.get("at") or 0, origin))
+        made = make(fault, fault_type(fault).on_timeline(options, when.get("at") or 0, origin))
     elif isinstance(fault, Fault):
         if options:
             raise InputError(
@@ -195,7 +196,7 @@ class Chaos:
         """Take every injected fault out of the doubles."""
         mine = {id(i) for i in self.injections}
         for double in self._testbed.doubles.values():
-            double.faults[:] = [a for a in double.faults if id(getattr(a, "injection", None)) not in mine]
+            double.hooks[:] = [h for h in double.hooks if id(getattr(h, "injection", None)) not in mine]
         self.injections.clear()
 
 
@@ -253,7 +254,7 @@ class Testbed:
     def exchanges(self) -> list[Exchange]:
         return list(self.journal)
 
-    def verify(self, contracts: Iterable[Any]):
+    def verify(self, contracts: Iterable[Contract]) -> Verification:
         """Check every exchange of this test against `contracts`; a `Verification`."""
         from harness.contracts import verify
 

@@ -4,13 +4,17 @@ shapes are tested through the official SDKs in tests/test_chaos_sdk.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import pickle
 import random
+from dataclasses import dataclass
 
 import pytest
 
-from harness.chaos import Injection, Schedule, attach, make
+from harness.chaos import DAY, FAULTS, Fault, Injection, Schedule, attach, fault_type, from_description, make
 from harness.chaos.fault import Active
+from harness.chaos.toxiproxy.registry import TOXICS
 from harness.double.call import Call, Failures, Profile, Reply, State
 from harness.errors import InputError
 from harness.headers import parse_http_date, parse_sf_date
@@ -238,3 +242,68 @@ def test_the_journal_names_only_faults_that_changed_the_answer():
     assert plain.status_code == 200 and "Deprecation" in plain.headers
     assert [x.fault for x in double.journal] == ["deprecated", "deprecated,model_retired"]
     assert next(m for m in listed["data"] if m["id"] == "gpt-4o")["shutdown_date"] == "2026-09-24"
+
+
+def test_deprecated_reads_timeline_days_and_other_faults_take_params_as_written():
+    origin = 1_000_000.0
+    on_timeline = fault_type("deprecated").on_timeline
+    assert on_timeline({"sunset": 90}, 30, origin) == {"sunset": origin + 90 * DAY, "since": origin + 30 * DAY}
+    assert on_timeline({"since": "2026-03-24"}, 30, origin) == {"since": "2026-03-24"}
+    params = {"status": 502}
+    assert fault_type("outage").on_timeline(params, 30, origin) is params
+
+
+@dataclass(frozen=True)
+class ToyOutage(Fault):
+    name = "toy_outage"
+    message: str = "down for the test"
+
+    def before(self, call, profile):
+        return profile.error(503, self.message)
+
+
+def test_from_description_builds_a_doubles_hook_from_the_one_registry(monkeypatch):
+    from harness.double import Double
+
+    with Double(PROFILE, seed=5, clock=StoppedClock(1000.0)) as double:
+        with pytest.raises(InputError, match="unknown fault 'toy_outage'; known: deprecated, drift, gone"):
+            from_description({"fault": "toy_outage"}, double)
+        with pytest.raises(InputError, match='"fault" name'):
+            from_description({"name": "outage"}, double)
+        with pytest.raises(InputError, match="unknown fault 'latency'"):  # a Toxiproxy hop's, not the double's
+            from_description({"fault": "latency"}, double)
+        monkeypatch.setitem(FAULTS, "toy_outage", ToyOutage)
+        hook = from_description({"fault": "toy_outage", "route": "GET /v1/now", "first": 1, "message": "m"}, double)
+        assert hook.name == "toy_outage" and hook.injection.fault == ToyOutage("m")
+        assert str(hook.injection.route) == "GET /v1/now" and hook.injection.schedule == Schedule(first=1)
+        assert (hook.injection.origin, hook.injection.seed, hook.injection.key) == (1000.0, 5, "control:toy_outage")
+        with pytest.raises(InputError, match="fault 'toy_outage' has no parameter 'nope'"):
+            from_description({"fault": "toy_outage", "nope": 1}, double)
+        with pytest.raises(InputError, match="fault 'toy_outage': first must be a whole number"):
+            from_description({"fault": "toy_outage", "first": -1}, double)
+        with pytest.raises(InputError, match="fault 'toy_outage': route path must start with '/'"):
+            from_description({"fault": "toy_outage", "route": "GET nowhere"}, double)
+
+
+NETWORK_DEFAULTS = {
+    "latency": {"latency": 1000, "jitter": 0},
+    "bandwidth": {"rate": 10},
+    "timeout": {"timeout": 0},
+    "reset_peer": {"timeout": 0},
+    "slow_close": {"delay": 1000},
+    "slicer": {"average_size": 64, "size_variation": 32, "delay": 10},
+    "limit_data": {"bytes": 1024},
+}
+
+
+def test_network_faults_are_the_toxics_with_the_faults_defaults():
+    assert {name for name, cls in FAULTS.items() if cls.layer == "network"} == {*TOXICS, "down"}
+    for name, attributes in NETWORK_DEFAULTS.items():
+        fault = make(name)
+        assert fault.attributes() == attributes
+        assert [f.name for f in dataclasses.fields(fault)] == ["stream", "toxicity", *attributes]
+        assert dataclasses.asdict(TOXICS[name]()) == dict.fromkeys(attributes, 0)  # Toxiproxy's own: zero
+        assert pickle.loads(pickle.dumps(fault)) == fault  # scenarios go to `chaos run --jobs` workers
+    assert make("down").attributes() == {}
+    with pytest.raises(InputError, match="fault 'latency': stream must be upstream or downstream"):
+        make("latency", {"stream": "sideways"})

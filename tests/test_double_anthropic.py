@@ -390,17 +390,17 @@ class Answering:
 
 
 def test_sdk_sees_a_529_as_overloaded_and_a_429_as_rate_limited(double, client):
-    double.faults.append(Answering(outage))
+    double.hooks.append(Answering(outage))
     with pytest.raises(anthropic.OverloadedError):
         client.messages.create(model=MODEL, max_tokens=16, messages=[{"role": "user", "content": "hi"}])
-    double.faults[:] = [Answering(lambda call: profile.rate_limited(call, 1.0, False))]
+    double.hooks[:] = [Answering(lambda call: profile.rate_limited(call, 1.0, False))]
     with pytest.raises(anthropic.RateLimitError) as caught:
         client.messages.create(model=MODEL, max_tokens=16, messages=[{"role": "user", "content": "hi"}])
     assert caught.value.response.headers["retry-after"] == "1"
 
 
 def test_sdk_sees_a_refusal_as_a_typed_stop_reason(double, client):
-    double.faults.append(
+    double.hooks.append(
         type(
             "Refusing",
             (),
@@ -474,10 +474,10 @@ def test_every_exchange_checks_clean_against_the_baseline_contract(double, clien
         with pytest.raises(anthropic.APIStatusError):
             client.messages.create(**bad, timeout=30)
     for answer in (lambda call: profile.rate_limited(call, 1.0, False), outage):
-        double.faults[:] = [Answering(answer)]
+        double.hooks[:] = [Answering(answer)]
         with pytest.raises(anthropic.APIStatusError):
             client.messages.create(**ask_hello)
-    double.faults.clear()
+    double.hooks.clear()
 
     result = contracts.verify(contracts.load_path(CONTRACTS), list(double.journal))
     assert not result.violations, "\n".join(str(v) for v in result.violations)

@@ -1,5 +1,5 @@
 """The double engine on a toy profile: routing, bodies, envelopes, journal,
-fault hook, clock, control API, transports, servers and `harness serve`."""
+hooks, clock, control API, transports, servers and `harness serve`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -29,11 +30,8 @@ from harness.double import (
     RealClock,
     Reply,
     VirtualClock,
-    build_fault,
     media,
-    register_fault,
 )
-from harness.double import faults as fault_registry
 from harness.double.body import BodyError, parse_body
 from harness.double.clock import DAY, DEFAULT_START
 from harness.errors import InputError
@@ -348,7 +346,7 @@ def test_a_client_that_stops_reading_early_leaves_a_journalled_exchange(client, 
 
 
 class Outage:
-    """A tiny fault for the hook: answer 503 on one route."""
+    """A tiny hook: answer 503 on one route."""
 
     name = "toy_outage"
 
@@ -375,13 +373,13 @@ class Watcher:
     def __init__(self) -> None:
         self.seen = []
 
-    async def after(self, call: Call, reply: Reply) -> Reply:  # async faults work too
+    async def after(self, call: Call, reply: Reply) -> Reply:  # async hooks work too
         self.seen.append(reply.status)
         return reply
 
 
-def test_a_fault_can_answer_instead_of_the_provider(client, double):
-    double.faults.append(Outage())
+def test_a_hook_can_answer_instead_of_the_provider(client, double):
+    double.hooks.append(Outage())
     response = client.get("/v1/now")
     assert response.status_code == 503
     assert response.json()["problem"]["message"] == "down for the test"
@@ -390,9 +388,9 @@ def test_a_fault_can_answer_instead_of_the_provider(client, double):
     assert double.journal[-1].fault is None
 
 
-def test_after_faults_change_answers_and_are_named_only_when_they_act(client, double):
+def test_after_hooks_change_answers_and_are_named_only_when_they_act(client, double):
     watcher = Watcher()
-    double.faults.extend([Stamp(), watcher])
+    double.hooks.extend([Stamp(), watcher])
     assert client.get("/v1/now").headers["x-stamped"] == "1"
     assert double.journal[-1].fault == "toy_stamp"
     client.post("/v1/things/special")
@@ -400,29 +398,16 @@ def test_after_faults_change_answers_and_are_named_only_when_they_act(client, do
     assert watcher.seen == [200, 200]
 
 
-def test_a_fault_that_raises_is_a_500_in_the_envelope(client, double):
+def test_a_hook_that_raises_is_a_500_in_the_envelope(client, double):
     class Broken:
         name = "broken"
 
         def before(self, call):
             raise ValueError("bad fault")
 
-    double.faults.append(Broken())
+    double.hooks.append(Broken())
     response = client.get("/v1/now")
     assert response.status_code == 500 and "problem" in response.json()
-
-
-def test_build_fault_names_unknown_faults_and_uses_registered_builders(monkeypatch):
-    monkeypatch.setattr(fault_registry, "BUILDERS", {})
-    with pytest.raises(InputError, match="unknown fault 'outage'; known: none registered"):
-        build_fault({"fault": "outage"})
-    with pytest.raises(InputError, match='"fault" name'):
-        build_fault({"name": "outage"})
-    register_fault("toy_outage", lambda settings, double: Outage(**settings))
-    fault = build_fault({"fault": "toy_outage", "route": "GET /v1/stream"})
-    assert isinstance(fault, Outage) and fault.route == "GET /v1/stream"
-    with pytest.raises(InputError, match="toy_outage"):
-        build_fault({"fault": "toy_outage", "nope": 1})
 
 
 # --- control API -----------------------------------------------------------------------------
@@ -461,12 +446,20 @@ def test_control_clock_refuses_to_move_the_real_clock():
     assert "virtual clock" in response.json()["error"]
 
 
-def test_control_faults_use_the_registry(client, double, monkeypatch):
-    monkeypatch.setattr(fault_registry, "BUILDERS", {})
+def test_control_faults_come_from_the_chaos_registry(client, double, monkeypatch):
+    from harness.chaos import FAULTS, Fault
+
+    @dataclass(frozen=True)
+    class ChaosOutage(Fault):
+        name = "toy_outage"
+
+        def before(self, call: Call, profile: Profile) -> Reply:
+            return profile.error(503, "down for the test")
+
     response = client.post("/__harness/faults", json={"fault": "toy_outage"})
     assert response.status_code == 400
     assert "unknown fault 'toy_outage'" in response.json()["error"]
-    register_fault("toy_outage", lambda settings, double: Outage(**settings))
+    monkeypatch.setitem(FAULTS, "toy_outage", ChaosOutage)
     response = client.post("/__harness/faults", json={"fault": "toy_outage", "route": "GET /v1/now"})
     assert response.status_code == 201
     assert response.json() == {

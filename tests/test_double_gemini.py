@@ -466,11 +466,11 @@ class Answering:
 
 
 def test_sdk_raises_server_errors_and_quota_errors(double, client):
-    double.faults.append(Answering(outage))
+    double.hooks.append(Answering(outage))
     with pytest.raises(errors.ServerError) as caught:
         client.models.generate_content(model=MODEL, contents="hi")
     assert (caught.value.code, caught.value.status) == (503, "UNAVAILABLE")
-    double.faults[:] = [Answering(lambda call: profile.rate_limited(call, 5, False))]
+    double.hooks[:] = [Answering(lambda call: profile.rate_limited(call, 5, False))]
     with pytest.raises(errors.ClientError) as caught:
         client.models.generate_content(model=MODEL, contents="hi")
     assert (caught.value.code, caught.value.status) == (429, "RESOURCE_EXHAUSTED")
@@ -478,7 +478,7 @@ def test_sdk_raises_server_errors_and_quota_errors(double, client):
 
 
 def test_sdk_sees_a_blocked_prompt(double, client):
-    double.faults.append(
+    double.hooks.append(
         type(
             "Refusing",
             (),
@@ -526,7 +526,7 @@ def test_chaos_job_stall_keeps_a_video_running_until_it_stops(double, clock, cli
     active = chaos.attach(chaos.Injection(chaos.make("job_stall")), double)
     clock.advance(60)
     assert client.operations.get(operation).done is False
-    double.faults.remove(active)
+    double.hooks.remove(active)
     assert client.operations.get(operation).done is True
 
 
@@ -536,7 +536,7 @@ def test_chaos_job_fail_fails_a_video_for_good(double, clock, client, options):
     clock.advance(60)
     failed = client.operations.get(operation)
     assert failed.done is True and failed.error["message"] == "Veo broke." and failed.response is None
-    double.faults.remove(active)
+    double.hooks.remove(active)
     assert client.operations.get(operation).error["message"] == "Veo broke."  # terminal states hold
 
 
@@ -578,10 +578,10 @@ def test_every_exchange_checks_clean_against_the_baseline_contracts(request, dou
         with pytest.raises(errors.ClientError):
             client.models.generate_content(model=model, contents=contents)
     for answer in (lambda call: profile.rate_limited(call, 2, False), outage):
-        double.faults[:] = [Answering(answer)]
+        double.hooks[:] = [Answering(answer)]
         with pytest.raises(errors.APIError):
             client.models.generate_content(model=MODEL, contents="hi")
-    double.faults.clear()
+    double.hooks.clear()
 
     result = contracts.verify(contracts.load_path(CONTRACTS), list(double.journal))
     assert not result.violations, "\n".join(str(v) for v in result.violations)

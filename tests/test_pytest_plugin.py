@@ -151,7 +151,7 @@ def test_chaos_fixture_injects_for_the_test_and_is_cleared_after_it(pytester):
 
         def test_b_nothing_injected_is_left_over(openai_double, journal):
             openai_double.client(max_retries=0).chat.completions.create({ASK})
-            assert [x.status for x in journal] == [200] and openai_double.faults == []
+            assert [x.status for x in journal] == [200] and openai_double.hooks == []
 
         def test_c_faults_reach_doubles_made_after_the_injection(chaos, provider_double):
             chaos.inject("outage", provider="anthropic")

@@ -1,5 +1,7 @@
 """The chaos layer: faults (what), schedules (when), injections (where), and
-network faults through a Toxiproxy hop."""
+network faults through a Toxiproxy hop. `FAULTS` is the one registry of
+faults by name; a double runs them as hooks (`attach`, or the control API
+through `from_description`)."""
 
 from harness.chaos.fault import (
     FAULTS,
@@ -7,18 +9,29 @@ from harness.chaos.fault import (
     Active,
     Fault,
     Injection,
-    _load_all,
     attach,
+    fault_type,
     from_description,
+    load_faults,
     make,
     register,
 )
 from harness.chaos.schedule import DAY, Schedule
-from harness.double.faults import register_fault
 
-_load_all()
-for _name, _cls in FAULTS.items():
-    if _cls.layer == "http":  # network faults belong to a Toxiproxy hop, not to the double
-        register_fault(_name, from_description(_name))
+load_faults()
 
-__all__ = ["DAY", "FAULTS", "Acted", "Active", "Fault", "Injection", "Schedule", "attach", "make", "register"]
+__all__ = [
+    "DAY",
+    "FAULTS",
+    "Acted",
+    "Active",
+    "Fault",
+    "Injection",
+    "Schedule",
+    "attach",
+    "fault_type",
+    "from_description",
+    "load_faults",
+    "make",
+    "register",
+]

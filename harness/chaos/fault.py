@@ -1,11 +1,13 @@
-"""What every fault shares, done once (like Toxiproxy's toxic stub).
+"""What every fault shares, done once (like Toxiproxy's toxic stub), and the
+one registry of faults by public name.
 
 A fault (`harness/chaos/faults/<name>.py`) is a frozen dataclass whose fields
 are its public parameters, with `before` (answer instead of the provider)
 and/or `after` (change the provider's answer). An `Injection` adds where
 (provider, route pattern) and when (`Schedule`), counts matching calls, and
 keeps the log of what acted. Faults never decide *when*; injections never
-decide *what*.
+decide *what*. Inside a double an injection works as an `Active`, one of the
+double's hooks (`harness.double.hooks`).
 """
 
 from __future__ import annotations
@@ -13,14 +15,20 @@ from __future__ import annotations
 import copy
 import dataclasses
 import difflib
+import importlib
+import pkgutil
 import threading
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from harness.chaos.schedule import DAY, Schedule
+from harness.chaos.schedule import DAY, Schedule, split_schedule
 from harness.double.call import Call, Profile, Reply
+from harness.double.clock import Clock
 from harness.errors import InputError
 from harness.routes import Route
+
+if TYPE_CHECKING:
+    from harness.double.app import Double
 
 FAULTS: dict[str, type[Fault]] = {}
 
@@ -41,17 +49,37 @@ class Fault:
     def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
         return reply
 
+    @classmethod
+    def on_timeline(cls, params: dict[str, Any], at: float, origin: float) -> dict[str, Any]:
+        """`params` as written on a timeline (whose day 0 is `origin`, epoch seconds) for an
+        entry that starts on day `at`, turned into what the fault takes; most take them as written."""
+        return params
 
-def make(name: str, params: dict[str, Any] | None = None) -> Fault:
-    """A fault from its public name and parameters; bad names or values say what is allowed."""
-    params = dict(params or {})
+
+def load_faults() -> None:
+    """Import every module of `harness/chaos/faults/`: each registers its faults."""
+    from harness.chaos import faults
+
+    for module in pkgutil.iter_modules(faults.__path__):
+        importlib.import_module(f"harness.chaos.faults.{module.name}")
+
+
+def fault_type(name: str) -> type[Fault]:
+    """The fault class registered under `name`; an unknown name says what is known."""
     if name not in FAULTS:
-        _load_all()
+        load_faults()
     cls = FAULTS.get(name)
     if cls is None:
         hint = difflib.get_close_matches(name, FAULTS, n=1)
         extra = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(sorted(FAULTS))}"
         raise InputError(f"unknown fault {name!r}{extra}")
+    return cls
+
+
+def make(name: str, params: dict[str, Any] | None = None) -> Fault:
+    """A fault from its public name and parameters; bad names or values say what is allowed."""
+    params = dict(params or {})
+    cls = fault_type(name)
     allowed = [f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")]
     for key in params:
         if key not in allowed:
@@ -66,31 +94,6 @@ def make(name: str, params: dict[str, Any] | None = None) -> Fault:
         return cls(**params)
     except (TypeError, ValueError) as exc:
         raise InputError(f"fault {name!r}: {exc}") from None
-
-
-def on_timeline(name: str, params: dict[str, Any], at: float, origin: float) -> dict[str, Any]:
-    """Parameters written on a timeline, as the fault takes them: `deprecated`'s
-    `sunset` and `since` given as numbers are days from `origin`, and it is
-    deprecated from the day its entry starts unless `since` says otherwise."""
-    if name != "deprecated":
-        return params
-    params = dict(params)
-    params.setdefault("since", at)
-    for key in ("sunset", "since"):
-        value = params.get(key)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            params[key] = origin + value * DAY
-    return params
-
-
-def _load_all() -> None:
-    import importlib
-    import pkgutil
-
-    from harness.chaos import faults
-
-    for module in pkgutil.iter_modules(faults.__path__):
-        importlib.import_module(f"harness.chaos.faults.{module.name}")
 
 
 @dataclass(frozen=True)
@@ -147,13 +150,16 @@ class Injection:
 
 
 class Active:
-    """An injection at work inside one double: the double's fault hook.
+    """An injection at work inside one double: one of the double's hooks.
 
     `before` counts the call and asks the schedule once; `after` acts only
     on calls the schedule chose and `before` did not already answer.
     """
 
-    def __init__(self, injection: Injection, profile: Profile, clock: Any) -> None:
+    # `after` hands back the reply it got on calls it does not act on (see harness.double.hooks).
+    same_reply_when_idle = True
+
+    def __init__(self, injection: Injection, profile: Profile, clock: Clock) -> None:
         self.injection, self.profile, self.clock = injection, profile, clock
         self._chosen: set[int] = set()
         self._lock = threading.Lock()
@@ -171,8 +177,6 @@ class Active:
                 self._chosen.add(id(call))
         return reply
 
-    returns_new_reply = True  # see harness.double.faults: the reply is copied only when chosen
-
     def after(self, call: Call, reply: Reply) -> Reply:
         with self._lock:
             if id(call) not in self._chosen:
@@ -183,23 +187,27 @@ class Active:
         return reply if changed == reply else changed
 
 
-def attach(injection: Injection, double: Any) -> Active:
+def attach(injection: Injection, double: Double) -> Active:
     """Make `injection` act inside `double` (a `harness.double.Double`)."""
     active = Active(injection, double.profile, double.clock)
-    double.faults.append(active)
+    double.hooks.append(active)
     return active
 
 
-_WHEN = ("first", "after", "every", "probability", "at", "until")
-
-
-def from_description(name: str):
-    """A builder for the double's control API: `{"fault": name, "route": ..., "first": 2, ...params}`."""
-
-    def build(settings: dict[str, Any], double: Any) -> Active:
-        settings = dict(settings)
-        route = settings.pop("route", None)
-        when = {key: settings.pop(key) for key in _WHEN if key in settings}
+def from_description(description: Any, double: Double) -> Active:
+    """The hook for `double` that a JSON description asks for (the control API's
+    `POST /__harness/faults`): `{"fault": NAME, "route": ..., "first": 2, ...params}`,
+    on the double's clock and seed. InputError when it cannot be built."""
+    if not isinstance(description, dict) or not isinstance(description.get("fault"), str):
+        raise InputError('a fault description is a JSON object with a "fault" name, e.g. {"fault": "outage"}')
+    name = description["fault"]
+    load_faults()
+    if name not in FAULTS or FAULTS[name].layer != "http":  # network faults belong to a Toxiproxy hop
+        known = ", ".join(sorted(n for n, cls in FAULTS.items() if cls.layer == "http"))
+        raise InputError(f"unknown fault {name!r}; known: {known}")
+    when, settings = split_schedule({k: v for k, v in description.items() if k != "fault"})
+    route = settings.pop("route", None)
+    try:
         injection = Injection(
             make(name, settings),
             route=Route.parse(route) if route else None,
@@ -208,6 +216,6 @@ def from_description(name: str):
             seed=double.seed,
             key=f"control:{name}",
         )
-        return Active(injection, double.profile, double.clock)
-
-    return build
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"fault {name!r}: {exc}") from None
+    return Active(injection, double.profile, double.clock)

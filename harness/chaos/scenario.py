@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from harness import yamlfile
-from harness.chaos.fault import FAULTS, Fault, _load_all, make, on_timeline
-from harness.chaos.schedule import Schedule
+from harness.chaos.fault import FAULTS, Fault, fault_type, load_faults, make
+from harness.chaos.schedule import PER_CALL_KEYS, Schedule, split_schedule
+from harness.chaos.schedule import SCHEMA as SCHEDULE_SCHEMA
 from harness.errors import InputError
 from harness.providers import NAMES as PROVIDERS
 from harness.routes import Route, RouteSyntaxError
@@ -106,14 +107,9 @@ FORMAT = {
                 "required": ["fault"],
                 "properties": {
                     "fault": {"type": "string"},
-                    "at": _DAYS,
-                    "until": _DAYS,
                     "provider": {"enum": list(PROVIDERS)},
                     "route": {"type": "string"},
-                    "first": {"type": "integer"},
-                    "after": {"type": "integer"},
-                    "every": {"type": "integer"},
-                    "probability": {"type": "number"},
+                    **SCHEDULE_SCHEMA,
                 },
             },
         },
@@ -146,7 +142,6 @@ FORMAT = {
     },
 }
 _FORMAT = Draft202012Validator(FORMAT)
-_SCHEDULE_KEYS = ("at", "until", "first", "after", "every", "probability")
 _WHERE_KEYS = ("fault", "provider", "route")
 
 
@@ -224,6 +219,7 @@ def _read(doc: yamlfile.Document, folder: Path, seed: int | None) -> Scenario:
         start = epoch(data.get("start", "2026-01-01"), "start")
     except ValueError as exc:
         raise doc.error(str(exc), "/start") from None
+    assert start is not None  # the format takes a date or a number there, never null
     doubles = data["doubles"]
     doubles = {name: {} for name in doubles} if isinstance(doubles, list) else doubles
     timeline = tuple(_entry(doc, item, i, doubles, start) for i, item in enumerate(data.get("timeline", [])))
@@ -260,7 +256,7 @@ def _route(doc: yamlfile.Document, text: str, pointer: str) -> Route:
         raise doc.error(f"bad route pattern: {exc}", pointer) from None
 
 
-def _entry(doc, item: dict, i: int, doubles: dict, start: float) -> Entry:
+def _entry(doc: yamlfile.Document, item: dict[str, Any], i: int, doubles: dict[str, Any], start: float) -> Entry:
     pointer = f"/timeline/{i}"
     provider = item.get("provider")
     if provider is not None and provider not in doubles:
@@ -268,18 +264,17 @@ def _entry(doc, item: dict, i: int, doubles: dict, start: float) -> Entry:
             f"provider {provider!r} has no double in this scenario (doubles: {', '.join(doubles)})",
             f"{pointer}/provider",
         )
-    params = {k: v for k, v in item.items() if k not in _SCHEDULE_KEYS + _WHERE_KEYS}
+    when, params = split_schedule({k: v for k, v in item.items() if k not in _WHERE_KEYS})
     name = item["fault"]
-    _load_all()
     try:
-        # Dates in days on the timeline become epoch seconds for the fault.
-        fault = make(name, on_timeline(name, params, item.get("at", 0), start))
+        # Days on the timeline become what the fault takes (deprecated: epoch seconds).
+        fault = make(name, fault_type(name).on_timeline(params, item.get("at", 0), start))
     except InputError as exc:
         bad = next((k for k in params if f"parameter {k!r}" in exc.message), None)
         raise doc.error(exc.message, f"{pointer}/{bad}" if bad else f"{pointer}/fault", key=bool(bad)) from None
     if fault.layer == "network":
         # A toxic sits on the connection, not on a request: only the timeline window applies.
-        for key in ("route", "first", "after", "every", "probability"):
+        for key in ("route", *PER_CALL_KEYS):
             if key in item:
                 raise doc.error(
                     f"{key!r} does not apply to the network fault {name!r}: it acts on the "
@@ -288,14 +283,14 @@ def _entry(doc, item: dict, i: int, doubles: dict, start: float) -> Entry:
                     key=True,
                 )
     try:
-        schedule = Schedule(**{k: item[k] for k in _SCHEDULE_KEYS if k in item})
+        schedule = Schedule(**when)
     except ValueError as exc:
         raise doc.error(str(exc), pointer) from None
     route = _route(doc, item["route"], f"{pointer}/route") if "route" in item else None
     return Entry(fault=fault, schedule=schedule, provider=provider, route=route, line=doc.position(pointer)[0])
 
 
-def _step(doc, item: dict, i: int, key: str) -> Step:
+def _step(doc: yamlfile.Document, item: dict[str, Any], i: int, key: str) -> Step:
     pointer = f"/{key}/{i}"
     request = {"method": "GET", **item["request"]}
     for name, path in item.get("save", {}).items():
@@ -314,7 +309,9 @@ def _step(doc, item: dict, i: int, key: str) -> Step:
     )
 
 
-def _expectation(doc, item: dict, i: int, step_count: int, doubles: dict) -> Expectation:
+def _expectation(
+    doc: yamlfile.Document, item: dict[str, Any], i: int, step_count: int, doubles: dict[str, Any]
+) -> Expectation:
     pointer = f"/expect/{i}"
     kinds = [k for k in item if k in EXPECTATIONS]
     if len(kinds) != 1:
@@ -348,7 +345,7 @@ def _expectation(doc, item: dict, i: int, step_count: int, doubles: dict) -> Exp
         if item[kind] not in doubles:
             raise doc.error(f"{item[kind]!r} has no double in this scenario", f"{pointer}/served_by")
     if kind == "fault_acted":
-        _load_all()
+        load_faults()
         if item[kind] not in FAULTS:
             raise doc.error(f"unknown fault {item[kind]!r}", f"{pointer}/fault_acted")
     route = _route(doc, item["route"], f"{pointer}/route") if "route" in item else None

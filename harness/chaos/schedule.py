@@ -4,24 +4,40 @@ after N calls, or between `at` and `until` on the (virtual) clock.
 All given conditions must hold. Decisions depend only on (seed, key, call
 number, time), never on shared RNG state, so the same seed gives the same
 fault sequence in every run and in every pytest-xdist worker.
+
+The `Schedule` fields are the schedule keys everywhere a schedule is
+written (scenario timelines, `Chaos.inject`, chaos marks, the control API):
+`KEYS` lists them and `SCHEMA` is their JSON schema, so there is one list.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 DAY = 86_400.0
 
 
+def _per_call(json_type: str) -> Any:
+    """A condition on each matching call (a connection, which has no calls, takes none)."""
+    return field(default=None, metadata={"schema": {"type": json_type}, "per_call": True})
+
+
+def _day() -> Any:
+    """A day on the clock, counted from the origin."""
+    return field(default=None, metadata={"schema": {"type": "number", "minimum": 0}, "per_call": False})
+
+
 @dataclass(frozen=True)
 class Schedule:
-    first: int | None = None  # only the first N matching calls
-    after: int | None = None  # only after N matching calls
-    every: int | None = None  # every Nth matching call (N, 2N, ...)
-    probability: float | None = None  # each matching call with probability p (seeded)
-    at: float | None = None  # from this many days after the origin ...
-    until: float | None = None  # ... until this many days after it (exclusive)
+    first: int | None = _per_call("integer")  # only the first N matching calls
+    after: int | None = _per_call("integer")  # only after N matching calls
+    every: int | None = _per_call("integer")  # every Nth matching call (N, 2N, ...)
+    probability: float | None = _per_call("number")  # each matching call with probability p (seeded)
+    at: float | None = _day()  # from this many days after the origin ...
+    until: float | None = _day()  # ... until this many days after it (exclusive)
 
     def __post_init__(self) -> None:
         for name in ("first", "after", "every"):
@@ -50,3 +66,16 @@ class Schedule:
         if self.probability is not None:
             return random.Random(f"{seed}:{key}:{call}").random() < self.probability
         return True
+
+
+_FIELDS = dataclasses.fields(Schedule)
+KEYS: tuple[str, ...] = tuple(f.name for f in _FIELDS)  # first, after, every, probability, at, until
+PER_CALL_KEYS: tuple[str, ...] = tuple(f.name for f in _FIELDS if f.metadata["per_call"])
+WINDOW_KEYS: tuple[str, ...] = tuple(f.name for f in _FIELDS if not f.metadata["per_call"])  # at, until
+SCHEMA: dict[str, dict[str, Any]] = {f.name: dict(f.metadata["schema"]) for f in _FIELDS}
+
+
+def split_schedule(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`options` as (schedule keys, the rest): a schedule written among a fault's parameters."""
+    when = {k: v for k, v in options.items() if k in KEYS}
+    return when, {k: v for k, v in options.items() if k not in KEYS}

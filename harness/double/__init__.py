@@ -1,4 +1,4 @@
-"""Provider doubles: ASGI apps that play a provider, with a journal, a clock and a fault hook.
+"""Provider doubles: ASGI apps that play a provider, with a journal, a clock and hooks.
 
 double = Double("openai", seed=7, clock=VirtualClock())
 client = openai.OpenAI(api_key="x", http_client=httpx.Client(transport=double.transport()))
@@ -9,7 +9,7 @@ from harness.double.app import Double
 from harness.double.body import BodyError, FormFile
 from harness.double.call import Call, Profile, Reply, State
 from harness.double.clock import Clock, FlowingClock, RealClock, VirtualClock
-from harness.double.faults import Fault, build_fault, register_fault
+from harness.double.hooks import Hook
 from harness.double.server import serve, serve_forever
 from harness.double.transport import async_transport, sync_transport
 
@@ -18,17 +18,15 @@ __all__ = [
     "Call",
     "Clock",
     "Double",
-    "Fault",
     "FlowingClock",
     "FormFile",
+    "Hook",
     "Profile",
     "RealClock",
     "Reply",
     "State",
     "VirtualClock",
     "async_transport",
-    "build_fault",
-    "register_fault",
     "serve",
     "serve_forever",
     "sync_transport",

@@ -27,7 +27,7 @@ from harness.double import control
 from harness.double.body import BodyError, parse_body, read_body
 from harness.double.call import Call, Handler, Profile, Reply, State
 from harness.double.clock import Clock, RealClock
-from harness.double.faults import run_after, run_before
+from harness.double.hooks import Hook, run_after, run_before
 from harness.double.loop import LoopThread
 from harness.exchange import Exchange, Journal, Request, Response
 from harness.routes import Route, most_specific
@@ -73,7 +73,7 @@ class Double:
         self.seed = seed
         self.clock: Clock = clock if clock is not None else RealClock()
         self.journal = journal if journal is not None else Journal()
-        self.faults: list[Any] = []
+        self.hooks: list[Hook] = []  # what acts around every provider call (harness.double.hooks)
         self.state = State(
             rng=random.Random(seed), clock=self.clock, settings={"job_seconds": float(job_seconds), "seed": seed}
         )
@@ -222,7 +222,7 @@ class Double:
             state=self.state,
             route=route,
         )
-        faults = tuple(self.faults)
+        faults = tuple(self.hooks)
         try:
             reply, acted = await run_before(faults, call)
         except Exception:

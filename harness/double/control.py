@@ -11,12 +11,11 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from harness.double.body import read_body
 from harness.double.clock import VirtualClock
-from harness.double.faults import build_fault, fault_name
+from harness.double.hooks import hook_name
 from harness.errors import InputError
 from harness.exchange import Exchange
 
@@ -66,7 +65,7 @@ def _clock(double: Double, method: str, body: Any) -> tuple[int, Any]:
         return 200, {"now": clock.now(), "virtual": virtual}
     if method != "POST":
         return 405, {"error": "use GET or POST on /__harness/clock"}
-    if not virtual:
+    if not isinstance(clock, VirtualClock):
         return 409, {
             "error": "this double runs on the real clock; start it with a virtual clock "
             "(harness serve --virtual-clock) to move time"
@@ -86,28 +85,31 @@ def _clock(double: Double, method: str, body: Any) -> tuple[int, Any]:
     return 200, {"now": clock.now(), "virtual": True}
 
 
-def _describe(double: Double, index: int, fault: Any) -> dict[str, Any]:
-    return {"index": index, "name": fault_name(fault), "description": double.fault_descriptions.get(id(fault))}
+def _describe(double: Double, index: int, hook: Any) -> dict[str, Any]:
+    return {"index": index, "name": hook_name(hook), "description": double.fault_descriptions.get(id(hook))}
 
 
 def _faults(double: Double, method: str, body: Any) -> tuple[int, Any]:
+    """The double's hooks; POST adds one built from a fault description by the chaos layer."""
     if method == "GET":
-        return 200, [_describe(double, i, f) for i, f in enumerate(double.faults)]
+        return 200, [_describe(double, i, h) for i, h in enumerate(double.hooks)]
     if method == "DELETE":
-        count = len(double.faults)
-        double.faults.clear()
+        count = len(double.hooks)
+        double.hooks.clear()
         double.fault_descriptions.clear()
         return 200, {"removed": count}
     if method != "POST":
         return 405, {"error": "use GET, POST or DELETE on /__harness/faults"}
+    # Imported here: the chaos layer is built on the double, and a double that is never sent a fault never loads it.
+    from harness.chaos.fault import from_description
+
     try:
-        import_module("harness.chaos")  # the chaos layer registers its faults when imported
-        fault = build_fault(body, double)
+        hook = from_description(body, double)
     except InputError as exc:
         return 400, {"error": str(exc)}
-    double.faults.append(fault)
-    double.fault_descriptions[id(fault)] = body
-    return 201, _describe(double, len(double.faults) - 1, fault)
+    double.hooks.append(hook)
+    double.fault_descriptions[id(hook)] = body
+    return 201, _describe(double, len(double.hooks) - 1, hook)
 
 
 ENDPOINTS: dict[str, Callable[[Double, str, Any], tuple[int, Any]]] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -11,7 +12,7 @@ from harness.double.call import Call, Profile, Reply
 from harness.errors import InputError
 
 
-def needs(profile: Profile, what: str, fault: str):
+def needs(profile: Profile, what: str, fault: str) -> Callable[..., Any]:
     """The provider's failure function `what`, or a clear error when it has none."""
     function = getattr(profile.failures, what)
     if function is None:

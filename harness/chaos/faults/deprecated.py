@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import epoch
+from harness.chaos.schedule import DAY
+from harness.double.call import Call, Profile, Reply
 from harness.headers import http_date, sf_date
 
 
@@ -18,19 +21,34 @@ class Deprecated(Fault):
     link: str | None = "https://platform.openai.com/docs/deprecations"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "sunset", epoch(self.sunset, "sunset"))
-        object.__setattr__(self, "since", epoch(self.since, "since"))
-        if self.sunset is not None and self.since is not None and self.sunset < self.since:
+        sunset, since = epoch(self.sunset, "sunset"), epoch(self.since, "since")
+        object.__setattr__(self, "sunset", sunset)
+        object.__setattr__(self, "since", since)
+        if sunset is not None and since is not None and sunset < since:
             raise ValueError("sunset must not be earlier than since (RFC 9745)")
 
-    def after(self, call, reply, profile):
+    @classmethod
+    def on_timeline(cls, params: dict[str, Any], at: float, origin: float) -> dict[str, Any]:
+        """`sunset` and `since` given as numbers are days after `origin`, and it is
+        deprecated from the day its entry starts unless `since` says otherwise."""
+        params = dict(params)
+        params.setdefault("since", at)
+        for key in ("sunset", "since"):
+            value = params.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                params[key] = origin + value * DAY
+        return params
+
+    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
+        # Both are epoch seconds by now (see __post_init__); epoch() only tells the type checker so.
+        sunset, since = epoch(self.sunset, "sunset"), epoch(self.since, "since")
         headers = dict(reply.headers)
-        headers["Deprecation"] = sf_date(self.since if self.since is not None else 0)
+        headers["Deprecation"] = sf_date(since if since is not None else 0)
         links = []
         if self.link:
             links.append(f'<{self.link}>; rel="deprecation"; type="text/html"')
-        if self.sunset is not None:
-            headers["Sunset"] = http_date(self.sunset)
+        if sunset is not None:
+            headers["Sunset"] = http_date(sunset)
             if self.link:
                 links.append(f'<{self.link}>; rel="sunset"')
         if links:

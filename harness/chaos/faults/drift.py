@@ -5,11 +5,13 @@ every array item or key; `event` limits it to one SSE event type."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import reply_json, with_json
+from harness.double.call import Call, Profile, Reply
 from harness.sse import Event
 
 OPS = ("rename", "remove", "retype", "enum")
@@ -45,7 +47,7 @@ class Drift(Fault):
         if self.op == "enum" and self.to is None:
             raise ValueError("enum needs `to`: the new value")
 
-    def after(self, call, reply, profile):
+    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
         if reply.events is not None:
             events = [self._event(e) for e in reply.events]
             return replace(reply, events=events)
@@ -80,7 +82,7 @@ class Drift(Fault):
         return document
 
 
-def _targets(node: Any, path: list[str], last: str):
+def _targets(node: Any, path: list[str], last: str) -> Iterator[tuple[Any, Any]]:
     """(container, key) pairs the pointer names, expanding `*`."""
     if not path:
         if isinstance(node, dict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.chaos.fault import Fault, register
+from harness.double.call import Call, Profile, Reply
 
 
 @register
@@ -13,5 +14,5 @@ class Gone(Fault):
     name = "gone"
     message: str = "This API has been shut down and is no longer available."
 
-    def before(self, call, profile):
+    def before(self, call: Call, profile: Profile) -> Reply | None:
         return profile.error(410, self.message)

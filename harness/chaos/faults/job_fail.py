@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import needs, reply_json, with_json
+from harness.double.call import Call, Profile, Reply
 
 
 @register
@@ -19,7 +20,7 @@ class JobFail(Fault):
     code: str = "internal_error"
     message: str = "Video generation failed due to an internal error."
 
-    def after(self, call, reply, profile):
+    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
         body = reply_json(reply)
         job = needs(profile, "job_state", self.name)(body) if reply.status == 200 else None
         if not job:

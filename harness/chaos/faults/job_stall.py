@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import needs, reply_json, with_json
+from harness.double.call import Call, Profile, Reply
 
 
 @register
@@ -13,7 +14,7 @@ from harness.chaos.faults._shared import needs, reply_json, with_json
 class JobStall(Fault):
     name = "job_stall"
 
-    def after(self, call, reply, profile):
+    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
         body = reply_json(reply)
         if reply.status != 200 or not needs(profile, "job_state", self.name)(body):
             return reply

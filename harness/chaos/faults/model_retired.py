@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import model_of, needs
+from harness.double.call import Call, Profile, Reply
 
 
 @register
@@ -17,13 +18,13 @@ class ModelRetired(Fault):
     model: str | None = None  # None: whatever model a request names
     shutdown_date: str | None = None  # "YYYY-MM-DD", shown in the models list
 
-    def before(self, call, profile):
+    def before(self, call: Call, profile: Profile) -> Reply | None:
         asked = model_of(call)
         if asked and (self.model is None or asked == self.model):
             return needs(profile, "model_retired", self.name)(call, asked)
         return None
 
-    def after(self, call, reply, profile):
+    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
         mark = profile.failures.mark_retired
         if mark and self.model and self.shutdown_date:
             return mark(call, reply, self.model, self.shutdown_date)

@@ -1,20 +1,24 @@
 """Network faults: Toxiproxy toxics in the hop between the app and a double.
 
-Each is its toxic's attributes (Toxiproxy's own names and units); the
-toxics themselves live in `harness/chaos/toxiproxy/`. `down` disables the
-proxy instead of adding a toxic.
+Each is the embedded server's toxic (`harness/chaos/toxiproxy/toxics/`) seen
+as a fault: the toxic's attributes (Toxiproxy's own names and units) are the
+fault's parameters, after `stream` and `toxicity`. Where a fault's default
+differs from Toxiproxy's (zero), the toxic's field says so once, under
+`FAULT_DEFAULT`. `down` disables the proxy instead of adding a toxic.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any, cast
 
 from harness.chaos.fault import Fault, register
+from harness.chaos.toxiproxy.registry import FAULT_DEFAULT, toxic_type
 
 
 @dataclass(frozen=True)
-class Toxic(Fault):
+class NetworkFault(Fault):
     layer = "network"
     stream: str = "downstream"  # downstream: provider -> app; upstream: app -> provider
     toxicity: float = 1.0  # share of connections it applies to
@@ -25,63 +29,41 @@ class Toxic(Fault):
         if not 0.0 <= self.toxicity <= 1.0:
             raise ValueError(f"toxicity must be between 0 and 1, not {self.toxicity!r}")
 
-    def attributes(self) -> dict:
+    def attributes(self) -> dict[str, Any]:
+        """The toxic's attributes, as the Toxiproxy API takes them."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in ("stream", "toxicity")}
 
 
-@register
-@dataclass(frozen=True)
-class Latency(Toxic):
-    name = "latency"
-    latency: int = 1000  # ms added
-    jitter: int = 0  # ± ms
+def toxic_fault(name: str) -> type[NetworkFault]:
+    """The network fault for the toxic type `name`, registered under that name: a class named
+    as the toxic's, living in this module (so a scenario that holds one pickles)."""
+    toxic = toxic_type(name)
+    if toxic is None:
+        raise LookupError(f"no toxic type {name!r}")
+    params = [
+        (f.name, f.type, dataclasses.field(default=f.metadata.get(FAULT_DEFAULT, f.default)))
+        for f in dataclasses.fields(toxic)
+    ]
+    cls = dataclasses.make_dataclass(
+        toxic.__name__,
+        params,
+        bases=(NetworkFault,),
+        frozen=True,
+        namespace={"name": name, "__module__": __name__, "__doc__": toxic.__doc__},
+    )
+    return cast(type[NetworkFault], register(cls))
+
+
+Latency = toxic_fault("latency")
+Bandwidth = toxic_fault("bandwidth")
+Timeout = toxic_fault("timeout")
+ResetPeer = toxic_fault("reset_peer")
+SlowClose = toxic_fault("slow_close")
+Slicer = toxic_fault("slicer")
+LimitData = toxic_fault("limit_data")
 
 
 @register
 @dataclass(frozen=True)
-class Bandwidth(Toxic):
-    name = "bandwidth"
-    rate: int = 10  # KB/s
-
-
-@register
-@dataclass(frozen=True)
-class Timeout(Toxic):
-    name = "timeout"
-    timeout: int = 0  # ms until the connection closes; 0 holds it open, silent
-
-
-@register
-@dataclass(frozen=True)
-class ResetPeer(Toxic):
-    name = "reset_peer"
-    timeout: int = 0  # ms before the TCP reset
-
-
-@register
-@dataclass(frozen=True)
-class SlowClose(Toxic):
-    name = "slow_close"
-    delay: int = 1000  # ms before the close goes through
-
-
-@register
-@dataclass(frozen=True)
-class Slicer(Toxic):
-    name = "slicer"
-    average_size: int = 64  # bytes per slice
-    size_variation: int = 32
-    delay: int = 10  # µs between slices
-
-
-@register
-@dataclass(frozen=True)
-class LimitData(Toxic):
-    name = "limit_data"
-    bytes: int = 1024  # then the connection closes
-
-
-@register
-@dataclass(frozen=True)
-class Down(Toxic):
+class Down(NetworkFault):
     name = "down"  # the proxy refuses connections

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.chaos.fault import Fault, register
+from harness.double.call import Call, Profile, Reply
 
 
 @register
@@ -18,6 +19,6 @@ class Outage(Fault):
         if self.status is not None and not 500 <= self.status <= 599:
             raise ValueError(f"status must be a 5xx code, not {self.status!r}")
 
-    def before(self, call, profile):
+    def before(self, call: Call, profile: Profile) -> Reply | None:
         failures = profile.failures
         return profile.error(self.status or failures.outage_status, self.message or failures.outage_message)

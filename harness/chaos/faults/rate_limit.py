@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import needs
+from harness.double.call import Call, Profile, Reply
 
 
 @register
@@ -19,5 +20,5 @@ class RateLimit(Fault):
         if self.retry_after < 0:
             raise ValueError("retry_after must be 0 or more seconds")
 
-    def before(self, call, profile):
+    def before(self, call: Call, profile: Profile) -> Reply | None:
         return needs(profile, "rate_limited", self.name)(call, self.retry_after, self.quota)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import needs
+from harness.double.call import Call, Profile, Reply
 
 
 @register
@@ -17,7 +18,7 @@ from harness.chaos.faults._shared import needs
 class Refusal(Fault):
     name = "refusal"
 
-    def after(self, call, reply, profile):
+    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
         return needs(profile, "refusal", self.name)(call, reply, None)
 
 
@@ -27,5 +28,5 @@ class RefusalDrift(Fault):
     name = "refusal_drift"
     code: str = "content_policy_violation"  # the refusal's new code / reason / category
 
-    def after(self, call, reply, profile):
+    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
         return needs(profile, "refusal", self.name)(call, reply, self.code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from harness.chaos.fault import Fault, register
+from harness.double.call import Call, Profile, Reply
 
 
 @register
@@ -13,5 +14,5 @@ class SlowFirstByte(Fault):
     name = "slow_first_byte"
     seconds: float = 5.0
 
-    def after(self, call, reply, profile):
+    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
         return replace(reply, delay=reply.delay + self.seconds)

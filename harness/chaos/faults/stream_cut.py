@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from harness.chaos.fault import Fault, register
+from harness.double.call import Call, Profile, Reply
 
 END_MARKERS = ("[DONE]", "message_stop", "response.completed")
 
@@ -24,7 +25,7 @@ class StreamCut(Fault):
         if self.after_events is not None and self.after_events < 0:
             raise ValueError("after_events must be 0 or more")
 
-    def after(self, call, reply, profile):
+    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
         if reply.events is None:
             return reply
         events = list(reply.events)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from harness.chaos.fault import Fault, register
+from harness.double.call import Call, Profile, Reply
 
 
 @register
@@ -15,7 +16,7 @@ class StreamStall(Fault):
     after_events: int = 1
     seconds: float = 30.0
 
-    def after(self, call, reply, profile):
+    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
         if reply.events is None:
             return reply
         return replace(reply, pauses={**reply.pauses, self.after_events: self.seconds})

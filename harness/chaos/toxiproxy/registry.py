@@ -8,6 +8,10 @@ from harness.chaos.toxiproxy.toxic import Toxic
 
 TOXICS: dict[str, type[Toxic]] = {}
 
+# Field metadata: the attribute's default as a chaos network fault (harness.chaos.faults.network),
+# where that differs from Toxiproxy's own (zero): `field(default=0, metadata={FAULT_DEFAULT: 1000})`.
+FAULT_DEFAULT = "fault_default"
+
 
 def register(name: str) -> Callable[[type[Toxic]], type[Toxic]]:
     def add(cls: type[Toxic]) -> type[Toxic]:

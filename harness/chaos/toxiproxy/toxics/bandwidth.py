@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from harness.chaos.toxiproxy.registry import register
+from harness.chaos.toxiproxy.registry import FAULT_DEFAULT, register
 from harness.chaos.toxiproxy.stream import Chunk
 from harness.chaos.toxiproxy.toxic import Send, Toxic, ToxicStub
 
@@ -17,7 +17,7 @@ class _Pace:
 @register("bandwidth")
 @dataclass(frozen=True)
 class Bandwidth(Toxic):
-    rate: int = 0  # KB/s (1 KB = 1000 bytes); 0 = no limit
+    rate: int = field(default=0, metadata={FAULT_DEFAULT: 10})  # KB/s (1 KB = 1000 bytes); 0 = no limit
 
     def new_state(self) -> _Pace:
         return _Pace()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from harness.chaos.toxiproxy.registry import register
+from harness.chaos.toxiproxy.registry import FAULT_DEFAULT, register
 from harness.chaos.toxiproxy.stream import Chunk
 from harness.chaos.toxiproxy.toxic import Send, Toxic, ToxicStub
 
@@ -12,7 +12,7 @@ from harness.chaos.toxiproxy.toxic import Send, Toxic, ToxicStub
 @register("latency")
 @dataclass(frozen=True)
 class Latency(Toxic):
-    latency: int = 0  # ms
+    latency: int = field(default=0, metadata={FAULT_DEFAULT: 1000})  # ms
     jitter: int = 0  # ms, either way
 
     async def pipe(self, chunk: Chunk, stub: ToxicStub, send: Send) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from harness.chaos.toxiproxy.registry import register
+from harness.chaos.toxiproxy.registry import FAULT_DEFAULT, register
 from harness.chaos.toxiproxy.stream import Chunk
 from harness.chaos.toxiproxy.toxic import Send, Toxic, ToxicStub
 
@@ -17,7 +17,7 @@ class _Sent:
 @register("limit_data")
 @dataclass(frozen=True)
 class LimitData(Toxic):
-    bytes: int = 0
+    bytes: int = field(default=0, metadata={FAULT_DEFAULT: 1024})  # then the connection closes
 
     def new_state(self) -> _Sent:
         return _Sent()

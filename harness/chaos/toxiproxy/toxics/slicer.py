@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from random import Random
 
-from harness.chaos.toxiproxy.registry import register
+from harness.chaos.toxiproxy.registry import FAULT_DEFAULT, register
 from harness.chaos.toxiproxy.stream import Chunk
 from harness.chaos.toxiproxy.toxic import Send, Toxic, ToxicStub
 
@@ -13,9 +13,9 @@ from harness.chaos.toxiproxy.toxic import Send, Toxic, ToxicStub
 @register("slicer")
 @dataclass(frozen=True)
 class Slicer(Toxic):
-    average_size: int = 0  # bytes
-    size_variation: int = 0  # bytes, either way; smaller than average_size
-    delay: int = 0  # µs after each piece
+    average_size: int = field(default=0, metadata={FAULT_DEFAULT: 64})  # bytes
+    size_variation: int = field(default=0, metadata={FAULT_DEFAULT: 32})  # bytes, either way; smaller than average_size
+    delay: int = field(default=0, metadata={FAULT_DEFAULT: 10})  # µs after each piece
 
     def validate(self) -> None:
         # As Toxiproxy 2.13: sizes that would slice forever are refused up front.

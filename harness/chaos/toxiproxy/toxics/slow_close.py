@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from harness.chaos.toxiproxy.registry import register
+from harness.chaos.toxiproxy.registry import FAULT_DEFAULT, register
 from harness.chaos.toxiproxy.toxic import Toxic, ToxicStub
 
 
 @register("slow_close")
 @dataclass(frozen=True)
 class SlowClose(Toxic):
-    delay: int = 0  # ms
+    delay: int = field(default=0, metadata={FAULT_DEFAULT: 1000})  # ms
 
     async def at_end(self, stub: ToxicStub) -> None:
         await stub.sleep(self.delay / 1000)
