@@ -10,13 +10,14 @@ never as a bare 500.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import json
 import logging
 import random
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -25,10 +26,11 @@ from urllib.parse import parse_qsl
 from harness import secrets, sse
 from harness.double import control
 from harness.double.body import BodyError, parse_body, read_body
-from harness.double.call import Call, Handler, Profile, Reply, State
+from harness.double.call import Call, ErrorEnvelope, Handler, Profile, Reply, State
 from harness.double.clock import Clock, RealClock
 from harness.double.hooks import Hook, run_after, run_before
 from harness.double.loop import LoopThread
+from harness.double.problem import RequestProblem
 from harness.exchange import Exchange, Journal, Request, Response
 from harness.routes import Route, most_specific
 
@@ -88,13 +90,13 @@ class Double:
 
     # --- ways in -------------------------------------------------------------------------
 
-    def transport(self, flavour: str = "httpx"):
+    def transport(self, flavour: str = "httpx") -> Any:
         """A sync transport for `httpx.Client` (or `httpx2.Client` with flavour="httpx2")."""
         from harness.double.transport import sync_transport
 
         return sync_transport(self, flavour)
 
-    def async_transport(self, flavour: str = "httpx"):
+    def async_transport(self, flavour: str = "httpx") -> Any:
         """An async transport for `httpx.AsyncClient` (or `httpx2.AsyncClient`)."""
         from harness.double.transport import async_transport
 
@@ -233,6 +235,8 @@ class Double:
                 reply = await _resolved(handler(call))
                 if not isinstance(reply, Reply):
                     raise TypeError(f"handler for {route or path} returned {type(reply).__name__}, not Reply")
+            except RequestProblem as problem:  # the one place a turned-away request gets its envelope
+                reply = problem_reply(self.profile, self.state, problem)
             except Exception:
                 log.exception("handler failed on %s %s", method, path)
                 reply = self._server_error()
@@ -275,6 +279,23 @@ def _bad_body(profile: Profile, reason: str) -> Handler:
     return bad_body
 
 
+def problem_reply(profile: Profile, state: State, problem: RequestProblem) -> Reply:
+    """`problem` in the provider's own error envelope.
+
+    An envelope that names the request id in its body (Anthropic's) is given a
+    fresh one, and puts it in its header too, so body and header agree.
+    """
+    named = {"request_id": profile.request_id(state)} if _names_request_id(profile.error) else {}
+    return profile.error(
+        problem.status, problem.message, type=problem.type, code=problem.code, param=problem.param, **named
+    )
+
+
+@functools.cache
+def _names_request_id(envelope: ErrorEnvelope) -> bool:
+    return "request_id" in inspect.signature(envelope).parameters
+
+
 async def _resolved(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
@@ -305,7 +326,7 @@ class StreamAborted(ConnectionAbortedError):
     """Raised to the server on purpose: the only way an ASGI app can drop a connection mid-answer."""
 
 
-def body_chunks(reply: Reply, payload: bytes | None):
+def body_chunks(reply: Reply, payload: bytes | None) -> Iterator[bytes]:
     """What goes on the wire, one chunk per SSE event so a stream really streams."""
     if reply.events is None:
         if payload:
