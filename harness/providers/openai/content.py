@@ -1,0 +1,127 @@
+"""What the OpenAI double makes up: answer text, token counts, ids, times, colours.
+
+All of it is fixed by the seed: text and colours by the seed and the request's
+content, ids by the double's seeded generator, times by its clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+import re
+from typing import Any
+
+from harness.double.call import Call, State
+
+_WORDS = (
+    "the",
+    "double",
+    "answers",
+    "in",
+    "a",
+    "steady",
+    "voice",
+    "with",
+    "plain",
+    "words",
+    "about",
+    "your",
+    "request",
+    "and",
+    "nothing",
+    "else",
+    "so",
+    "tests",
+    "can",
+    "rely",
+    "on",
+    "it",
+    "every",
+    "time",
+    "quietly",
+    "short",
+    "clear",
+    "sentences",
+    "follow",
+)
+
+
+def content_rng(call: Call, *parts: Any) -> random.Random:
+    """Randomness fixed by the seed and the request's content, not by call order."""
+    return random.Random(json.dumps([call.state.settings.get("seed", 0), *parts], sort_keys=True, default=str))
+
+
+def excerpt(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def reply_text(call: Call, model: str, prompt: str) -> str:
+    rng = content_rng(call, model, prompt)
+    filler = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(8, 16)))
+    return f'You said: "{excerpt(prompt)}". {filler.capitalize()}.'
+
+
+def tokens(text: str) -> int:
+    """A stable stand-in for a tokenizer: about four characters a token."""
+    return max(1, math.ceil(len(text) / 4)) if text else 0
+
+
+def pieces(text: str) -> list[str]:
+    """Stream deltas: a word and its following space at a time, as tokens come."""
+    return re.findall(r"\S+\s*|\s+", text) or [""]
+
+
+def object_field(fields: dict[str, Any], name: str) -> dict[str, Any]:
+    """The field `name` when it is a JSON object; an empty one when it is absent or anything else."""
+    value = fields.get(name)
+    return value if isinstance(value, dict) else {}
+
+
+def text_of(content: Any) -> str:
+    """The text in a message's content: a string, or parts with `text`."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(p.get("text", "") for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
+    return ""
+
+
+def schema_instance(schema: Any, depth: int = 0) -> Any:
+    """A small value that fits a JSON schema: what structured outputs promise."""
+    if not isinstance(schema, dict) or depth > 8:
+        return None
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    for key in ("anyOf", "oneOf", "allOf"):
+        if schema.get(key):
+            return schema_instance(schema[key][0], depth + 1)
+    kind: Any = schema.get("type")  # any JSON value: only a string or a list of them means something
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or "properties" in schema:
+        props = schema.get("properties", {})
+        names = schema.get("required", list(props))
+        return {name: schema_instance(props.get(name, {}), depth + 1) for name in names}
+    if kind == "array":
+        return [schema_instance(schema.get("items", {}), depth + 1)] if schema.get("minItems", 0) else []
+    return {"string": "double", "integer": 0, "number": 0, "boolean": False, "null": None}.get(kind, "double")
+
+
+def colour(*parts: Any) -> tuple[int, int, int]:
+    """The colour of a made-up image or video, fixed by what it was asked for."""
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).digest()
+    return digest[0], digest[1], digest[2]
+
+
+def hex_id(state: State, prefix: str, digits: int = 48) -> str:
+    state.counter += 1
+    return f"{prefix}{state.rng.getrandbits(digits * 4):0{digits}x}"
+
+
+def now(call: Call) -> int:
+    return int(call.state.clock.now())

@@ -1,0 +1,172 @@
+"""OpenAI's bad days, for the chaos layer: rate limits and spent quota, retired
+models, moderation refusals route by route, and async jobs that stall or fail."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from harness import sse
+from harness.double.call import Call, Reply
+from harness.providers.openai.content import now
+from harness.providers.openai.errors import REQUESTS_PER_MINUTE, error, go_duration
+from harness.providers.openai.videos import MODERATION_BLOCKED, video_view
+
+QUOTA_MESSAGE = (
+    "You exceeded your current quota, please check your plan and billing details. For more "
+    "information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors."
+)
+DEPRECATIONS = "https://platform.openai.com/docs/deprecations"
+
+
+def rate_limited(call: Call, retry_after: float, quota: bool) -> Reply:
+    """429 rate_limit_exceeded with retry-after(-ms) and spent budgets; or, with `quota`,
+    429 insufficient_quota with no retry-after and `x-should-retry: false` — the header
+    openai-python obeys, so the SDK gives up at once as retrying cannot help."""
+    if quota:
+        reply = error(429, QUOTA_MESSAGE, type="insufficient_quota", code="insufficient_quota")
+        reply.headers["x-should-retry"] = "false"
+        return reply
+    model = (call.fields.get("model") if isinstance(call.fields, dict) else None) or "gpt-4o"
+    ms = max(1, int(retry_after * 1000))
+    reply = error(
+        429,
+        f"Rate limit reached for {model} in organization org-harness on requests per min (RPM): "
+        f"Limit {REQUESTS_PER_MINUTE}, Used {REQUESTS_PER_MINUTE}, Requested 1. Please try again "
+        f"in {ms}ms. Visit https://platform.openai.com/account/rate-limits to learn more.",
+        type="requests",
+        code="rate_limit_exceeded",
+    )
+    reply.headers.update(
+        {
+            "retry-after": str(max(1, math.ceil(retry_after))) if retry_after >= 1 else "0",
+            "retry-after-ms": str(ms),
+            "x-ratelimit-limit-requests": str(REQUESTS_PER_MINUTE),
+            "x-ratelimit-remaining-requests": "0",
+            "x-ratelimit-reset-requests": go_duration(retry_after),
+        }
+    )
+    return reply
+
+
+def model_retired(call: Call, model: str) -> Reply:
+    """What OpenAI sends after a model's shutdown date: a 404 model_not_found that says it is deprecated."""
+    return error(
+        404,
+        f"The model `{model}` has been deprecated, learn more here: {DEPRECATIONS}",
+        type="invalid_request_error",
+        code="model_not_found",
+    )
+
+
+def mark_retired(call: Call, reply: Reply, model: str, shutdown_date: str) -> Reply:
+    """`shutdown_date` on the model in GET /v1/models and /v1/models/{model}."""
+    body = reply.json
+    if reply.status != 200 or not isinstance(body, dict):
+        return reply
+    entries = body.get("data") if body.get("object") == "list" else [body]
+    for entry in entries or []:
+        if isinstance(entry, dict) and entry.get("id") == model:
+            entry["shutdown_date"] = shutdown_date
+    return reply
+
+
+def refusal(call: Call, reply: Reply, code: str | None) -> Reply:
+    """This route's own moderation refusal; `code` replaces the refusal's code (refusal_drift)."""
+    route = call.route
+    if route == "POST /v1/chat/completions" and reply.status == 200:
+        return _refused_chat(reply, code or "content_filter")
+    if route in ("POST /v1/videos", "POST /v1/videos/{video_id}/remix") and isinstance(reply.json, dict):
+        job = _job_of(call, reply.json)
+        if job is not None:  # the job is accepted, then fails once generation is checked
+            job["blocked"] = code or "moderation_blocked"
+        return reply
+    if route == "GET /v1/videos/{video_id}" and isinstance(reply.json, dict):
+        job = _job_of(call, reply.json)
+        if job is not None:
+            job["failure"] = {"code": code or "moderation_blocked", "message": MODERATION_BLOCKED}
+            job["failed_at"] = now(call)
+            return Reply(json=video_view(call, job))
+        return reply
+    if route == "POST /v1/responses" and reply.status == 200 and reply.events is None:
+        body = dict(reply.json or {})
+        body.update(status="incomplete", incomplete_details={"reason": code or "content_filter"}, output=[])
+        return Reply(json=body, headers=reply.headers)
+    if route == "POST /v1/moderations" and isinstance(reply.json, dict):
+        for result in reply.json.get("results", []):
+            result["flagged"] = True
+            result["categories"]["violence"] = True
+            result["category_scores"]["violence"] = 0.97
+        return reply
+    if route == "POST /v1/images/generations":
+        model = call.fields.get("model", "dall-e-2") if isinstance(call.fields, dict) else "dall-e-2"
+        if str(model).startswith("dall-e"):
+            return error(
+                400,
+                "Your request was rejected as a result of our safety system. Your prompt may "
+                "contain text that is not allowed by our safety system.",
+                type="invalid_request_error",
+                code=code or "content_policy_violation",
+            )
+    return error(
+        400,
+        "Your request was rejected by the safety system. If you believe this is an error, contact "
+        "us at help.openai.com. safety_violations=[violence].",
+        type="image_generation_user_error",
+        code=code or "moderation_blocked",
+    )
+
+
+def _job_of(call: Call, body: dict[str, Any]) -> dict[str, Any] | None:
+    job_id = body.get("id")
+    return call.state.jobs.get(job_id) if isinstance(job_id, str) else None
+
+
+def _refused_chat(reply: Reply, finish_reason: str) -> Reply:
+    refusal_text = "I'm sorry, but I can't help with that."
+    if reply.events is None:
+        body = json.loads(json.dumps(reply.json))
+        for choice in body.get("choices", []):
+            choice["finish_reason"] = finish_reason
+            choice["message"].update(content=None, refusal=refusal_text)
+        return Reply(json=body, headers=reply.headers)
+    events = []
+    for event in reply.events:
+        data = event.json
+        if isinstance(data, dict) and data.get("choices"):
+            for choice in data["choices"]:
+                delta = choice.get("delta", {})
+                if "content" in delta:
+                    delta.pop("content")
+                    delta["refusal"] = refusal_text if choice.get("finish_reason") is None else None
+                if choice.get("finish_reason"):
+                    choice["finish_reason"] = finish_reason
+            event = sse.Event(json.dumps(data), event.event, event.id)
+        events.append(event)
+    return Reply(events=events, headers=reply.headers)
+
+
+def job_state(body: Any) -> tuple[str, str] | None:
+    """(id, status) of a video or a background response; None for any other body."""
+    if isinstance(body, dict) and body.get("object") in ("video", "response") and isinstance(body.get("status"), str):
+        return body["id"], body["status"]
+    return None
+
+
+def job_stall(body: Any) -> Any:
+    """Stuck short of done: a job that would have completed still shows in progress."""
+    if body.get("status") != "completed":
+        return body
+    stuck = dict(body, status="in_progress")
+    if body.get("object") == "video":
+        stuck.update(progress=min(int(body.get("progress") or 0), 99), completed_at=None, expires_at=None)
+    return stuck
+
+
+def job_fail(body: Any, code: str, message: str) -> Any:
+    """The job failed with `code` and `message`, as a poll then sees it."""
+    failed = dict(body, status="failed", error={"code": code, "message": message})
+    if body.get("object") == "video":
+        failed.update(completed_at=body.get("completed_at") or body.get("created_at"), expires_at=None)
+    return failed
