@@ -11,6 +11,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,11 +29,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fill(value: Any, values: dict[str, str], where: str) -> Any:
+def fill(value: Any, values: Mapping[str, str], where: str) -> Any:
     """Replace `{port}`, `{openai.url}`… in strings, lists and mappings; unknown names are errors."""
     if isinstance(value, str):
 
-        def one(match: re.Match) -> str:
+        def one(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in values:
                 raise InputError(
@@ -64,7 +65,7 @@ class AppProcess:
     ) -> None:
         self.command, self.cwd, self.env, self.url = command, cwd, env, url.rstrip("/")
         self.ready_path, self.ready_timeout, self.name = ready_path, ready_timeout, name
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self._log = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the app; closed in __exit__)
 
     def __enter__(self) -> AppProcess:

@@ -7,19 +7,46 @@ from __future__ import annotations
 
 import re
 from contextlib import ExitStack
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, runtime_checkable
 from urllib.parse import urlsplit
+
+from toxiproxy.proxy import Proxy as ToxiproxyProxy
 
 from harness.chaos.toxiproxy import proxy_name, toxiproxy_for
 
+if TYPE_CHECKING:
+    from harness.chaos.scenario import Scenario
+
 _SLUG = re.compile(r"[^A-Za-z0-9_]+")
+
+
+@runtime_checkable
+class NetworkFault(Protocol):
+    """What the hop needs of a network fault (`harness/chaos/faults/network.py`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def stream(self) -> str: ...
+    @property
+    def toxicity(self) -> float: ...
+    def attributes(self) -> dict[str, Any]: ...
+
+
+class NetworkLogEntry(TypedDict):
+    """A network fault that was on for a step."""
+
+    entry: int  # its index on the timeline
+    fault: str
+    provider: str
+    day: float
 
 
 class NetworkHop:
     def __init__(self, scenario: str, upstreams: dict[str, str], toxiproxy_url: str | None) -> None:
         self.scenario, self.upstreams, self.toxiproxy_url = scenario, upstreams, toxiproxy_url
         self.urls: dict[str, str] = {}
-        self.proxies: dict[str, Any] = {}
+        self.proxies: dict[str, ToxiproxyProxy] = {}
         self.on: dict[tuple[int, str], str] = {}  # (entry, provider) -> toxic name, or "down"
         self._stack = ExitStack()
 
@@ -44,24 +71,26 @@ class NetworkHop:
     def __exit__(self, *exc: Any) -> None:
         self._stack.close()
 
-    def apply(self, scenario, day: float) -> list[dict[str, Any]]:
+    def apply(self, scenario: Scenario, day: float) -> list[NetworkLogEntry]:
         """Switch each network entry's toxic on or off for `day`; log the ones that are on."""
-        log = []
+        log: list[NetworkLogEntry] = []
         for index, entry in enumerate(scenario.timeline):
             if not entry.network:
                 continue
+            fault = entry.fault
+            assert isinstance(fault, NetworkFault)  # what `entry.network` means
             active = entry.schedule.acts(1, day)
             for provider in [entry.provider] if entry.provider else list(self.proxies):
                 key = (index, provider)
                 if active and key not in self.on:
-                    self.on[key] = self._switch_on(index, entry.fault, self.proxies[provider])
+                    self.on[key] = self._switch_on(index, fault, self.proxies[provider])
                 elif not active and key in self.on:
                     self._switch_off(self.on.pop(key), self.proxies[provider])
                 if active:
-                    log.append({"entry": index, "fault": entry.fault.name, "provider": provider, "day": day})
+                    log.append({"entry": index, "fault": fault.name, "provider": provider, "day": day})
         return log
 
-    def _switch_on(self, index: int, fault, proxy) -> str:
+    def _switch_on(self, index: int, fault: NetworkFault, proxy: ToxiproxyProxy) -> str:
         if fault.name == "down":
             proxy.disable()
             return "down"
@@ -71,7 +100,7 @@ class NetworkHop:
         )
         return name
 
-    def _switch_off(self, toxic: str, proxy) -> None:
+    def _switch_off(self, toxic: str, proxy: ToxiproxyProxy) -> None:
         if toxic == "down":
             proxy.enable()
         else:

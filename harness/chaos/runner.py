@@ -12,10 +12,10 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from harness.chaos.app import AppProcess, fill, free_port
 from harness.chaos.fault import Acted, Injection, attach
@@ -27,6 +27,9 @@ from harness.double.clock import FlowingClock
 from harness.errors import InputError
 from harness.exchange import Exchange
 
+if TYPE_CHECKING:
+    from harness.chaos.hop import NetworkHop, NetworkLogEntry
+
 
 @dataclass
 class ScenarioRun:
@@ -35,7 +38,7 @@ class ScenarioRun:
     exchanges: list[Exchange] = field(default_factory=list)
     step_of: dict[int, int] = field(default_factory=dict)  # id(exchange) -> step index
     fault_log: list[Acted] = field(default_factory=list)
-    network_log: list[dict[str, Any]] = field(default_factory=list)
+    network_log: list[NetworkLogEntry] = field(default_factory=list)
     app_output: str = ""
     seconds: float = 0.0
 
@@ -93,7 +96,7 @@ def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progr
 
 
 def _attach(scenario: Scenario, doubles: dict[str, Double]) -> list[Injection]:
-    injections = []
+    injections: list[Injection] = []
     for i, entry in enumerate(scenario.timeline):
         if entry.network:
             continue
@@ -113,11 +116,13 @@ def _attach(scenario: Scenario, doubles: dict[str, Double]) -> list[Injection]:
     return injections
 
 
-def _network_hop(scenario: Scenario, urls: dict[str, str], toxiproxy_url: str | None, stack: ExitStack):
+def _network_hop(
+    scenario: Scenario, urls: dict[str, str], toxiproxy_url: str | None, stack: ExitStack
+) -> NetworkHop | None:
     entries = [e for e in scenario.timeline if e.network]
     if not entries:
         return None
-    from harness.chaos.hop import NetworkHop
+    from harness.chaos.hop import NetworkHop  # only scenarios with network faults need Toxiproxy
 
     providers = sorted({e.provider for e in entries if e.provider} or set(urls))
     return stack.enter_context(NetworkHop(scenario.name, {p: urls[p] for p in providers}, toxiproxy_url))
@@ -150,7 +155,7 @@ def _walk(
     app_url: str,
     clock: FlowingClock,
     doubles: dict[str, Double],
-    hop,
+    hop: NetworkHop | None,
     result: ScenarioRun,
     say: Progress,
 ) -> None:
@@ -242,7 +247,7 @@ def _shown(response: httpx.Response, limit: int = 300) -> str:
 
 
 def expectation_problems(expect: dict[str, Any], response: httpx.Response) -> list[str]:
-    problems = []
+    problems: list[str] = []
     status = expect.get("status")
     allowed = status if isinstance(status, list) else [status] if status is not None else None
     if allowed is not None and response.status_code not in allowed:
@@ -315,7 +320,7 @@ def _pick(where: str, response: httpx.Response, body: Any) -> Any:
 
 def _timeline_verdicts(scenario: Scenario, injections: list[Injection], result: ScenarioRun) -> list[Verdict]:
     """Each timeline entry must have acted: a fault that never fired rehearsed nothing."""
-    verdicts = []
+    verdicts: list[Verdict] = []
     http = iter(injections)
     for i, entry in enumerate(scenario.timeline):
         name = f"timeline[{i}] {entry.fault.name}" + (f" on {entry.provider}" if entry.provider else "")

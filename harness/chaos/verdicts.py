@@ -10,7 +10,6 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from harness.chaos.scenario import Expectation
 from harness.exchange import Exchange
@@ -37,11 +36,13 @@ class Seen:
         return self.step_of.get(id(exchange))
 
 
-Check = Callable[[Expectation, Seen], tuple[bool, str, list[Exchange]]]
+# (held, why in a sentence, the exchanges that show it)
+Finding = tuple[bool, str, list[Exchange]]
+Check = Callable[[Expectation, Seen], Finding]
 CHECKS: dict[str, Check] = {}
 
 
-def check(kind: str):
+def check(kind: str) -> Callable[[Check], Check]:
     def add(function: Check) -> Check:
         CHECKS[kind] = function
         return function
@@ -59,10 +60,11 @@ def _summary(exchanges: list[Exchange]) -> str:
 
 
 @check("served_by")
-def served_by(expectation: Expectation, seen: Seen):
+def served_by(expectation: Expectation, seen: Seen) -> Finding:
     exchanges = seen.exchanges
     want = expectation.value
-    served = sorted({x.provider for x in exchanges if ok_status(x)})
+    # Doubles always name their provider; `is not None` only tells the type checker so.
+    served = sorted({x.provider for x in exchanges if ok_status(x) and x.provider is not None})
     if want is None:
         return (
             not served,
@@ -83,21 +85,21 @@ def served_by(expectation: Expectation, seen: Seen):
 
 
 @check("max_calls")
-def max_calls(expectation: Expectation, seen: Seen):
+def max_calls(expectation: Expectation, seen: Seen) -> Finding:
     exchanges = seen.exchanges
     n = len(exchanges)
     return n <= expectation.value, f"{n} call(s), at most {expectation.value} allowed", exchanges
 
 
 @check("min_calls")
-def min_calls(expectation: Expectation, seen: Seen):
+def min_calls(expectation: Expectation, seen: Seen) -> Finding:
     exchanges = seen.exchanges
     n = len(exchanges)
     return n >= expectation.value, f"{n} call(s), at least {expectation.value} needed", exchanges
 
 
 @check("fault_acted")
-def fault_acted(expectation: Expectation, seen: Seen):
+def fault_acted(expectation: Expectation, seen: Seen) -> Finding:
     exchanges = seen.exchanges
     hit = [x for x in exchanges if x.fault and expectation.value in x.fault.split(",")]
     if hit:
@@ -106,15 +108,16 @@ def fault_acted(expectation: Expectation, seen: Seen):
 
 
 @check("max_attempts")
-def max_attempts(expectation: Expectation, seen: Seen):
+def max_attempts(expectation: Expectation, seen: Seen) -> Finding:
     """No retry storm: calls per step to one provider route stay within the limit."""
     exchanges = seen.exchanges
-    """No retry storm: calls per step to one provider route stay within the limit."""
-    per: Counter = Counter((seen.step(x), x.provider, x.route or x.request.path) for x in exchanges)
+    per: Counter[tuple[int | None, str | None, str]] = Counter(
+        (seen.step(x), x.provider, x.route or x.request.path) for x in exchanges
+    )
     worst = max(per.values(), default=0)
     if worst <= expectation.value:
         return True, f"at most {worst} attempt(s) per step and route (limit {expectation.value})", exchanges
-    key = max(per, key=per.get)
+    key = max(per, key=lambda k: per[k])
     storm = [x for x in exchanges if (seen.step(x), x.provider, x.route or x.request.path) == key]
     return False, (f"retry storm: {worst} calls to {key[1]} {key[2]} in one step (limit {expectation.value})"), storm
 
@@ -136,9 +139,9 @@ def retry_after_seconds(x: Exchange) -> float | None:
 
 
 @check("retry_after_honoured")
-def retry_after_honoured(expectation: Expectation, seen: Seen):
+def retry_after_honoured(expectation: Expectation, seen: Seen) -> Finding:
     exchanges = seen.exchanges
-    by_route: dict[Any, list[Exchange]] = defaultdict(list)
+    by_route: dict[tuple[str | None, str], list[Exchange]] = defaultdict(list)
     for x in exchanges:
         by_route[(x.provider, x.route or x.request.path)].append(x)
     waited = 0

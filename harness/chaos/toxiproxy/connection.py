@@ -21,7 +21,7 @@ class Connection:
     ) -> None:
         self._writers = (client[1], upstream[1])
         self._on_closed = on_closed
-        self.closed = asyncio.get_running_loop().create_future()
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.links = {
             Direction.UPSTREAM: Link(self, Direction.UPSTREAM, client[0], upstream[1], Random(rng.getrandbits(64))),
             Direction.DOWNSTREAM: Link(self, Direction.DOWNSTREAM, upstream[0], client[1], Random(rng.getrandbits(64))),

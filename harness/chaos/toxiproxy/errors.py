@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
+
+class ErrorBody(TypedDict):
+    error: str
+    status: int
+
 
 class ApiError(Exception):
     status = 500
@@ -11,7 +18,7 @@ class ApiError(Exception):
         self.text = f"{self.message}: {detail}" if detail else self.message
         super().__init__(self.text)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> ErrorBody:
         return {"error": self.text, "status": self.status}
 
 

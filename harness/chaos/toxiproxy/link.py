@@ -44,8 +44,8 @@ class Link:
         self._closing = False
         self._ended = False
         self._pump_idle = False
-        self._reader: asyncio.Task | None = None
-        self._pump: asyncio.Task | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._pump: asyncio.Task[None] | None = None
 
     # -- the chain --------------------------------------------------------------
 

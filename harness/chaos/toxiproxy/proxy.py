@@ -6,13 +6,24 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from random import Random
-from typing import Any
+from typing import TypedDict
 
 from harness.chaos.toxiproxy import errors
 from harness.chaos.toxiproxy.address import Address, bind_host
 from harness.chaos.toxiproxy.connection import Connection
+from harness.chaos.toxiproxy.link import Link
 from harness.chaos.toxiproxy.stream import Direction
-from harness.chaos.toxiproxy.toxic import ToxicSpec
+from harness.chaos.toxiproxy.toxic import ToxicBody, ToxicSpec
+
+
+class ProxyBody(TypedDict):
+    """A proxy as the API's JSON shows it."""
+
+    name: str
+    listen: str
+    upstream: str
+    enabled: bool
+    toxics: list[ToxicBody]
 
 
 @dataclass(frozen=True)
@@ -124,10 +135,10 @@ class Proxy:
         for spec in self.toxics():
             self.remove_toxic(spec.name)
 
-    def _links(self, direction: Direction):
+    def _links(self, direction: Direction) -> list[Link]:
         return [c.links[direction] for c in list(self._connections)]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> ProxyBody:
         return {
             "name": self.name,
             "listen": self.listen,

@@ -104,7 +104,7 @@ def _toxic(cls: type[Toxic], attributes: Any, base: Toxic) -> Toxic:
     if not isinstance(attributes, dict):
         raise errors.BadRequestBody("attributes must be an object")
     known = [f.name for f in dataclasses.fields(cls)]
-    values = {}
+    values: dict[str, int] = {}
     for key, value in attributes.items():
         if key not in known:
             raise errors.BadRequestBody(f"unknown attribute {key!r} (this toxic has: {', '.join(known)})")
@@ -121,14 +121,14 @@ def _toxic(cls: type[Toxic], attributes: Any, base: Toxic) -> Toxic:
     return toxic
 
 
-def _toxicity(body: dict, default: float) -> float:
+def _toxicity(body: dict[str, Any], default: float) -> float:
     value = body.get("toxicity", default)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise errors.BadRequestBody("toxicity must be a number")
     return float(value)
 
 
-def _string(body: dict, key: str, default: str) -> str:
+def _string(body: dict[str, Any], key: str, default: str) -> str:
     value = body.get(key)
     if value is None:
         return default
@@ -137,7 +137,7 @@ def _string(body: dict, key: str, default: str) -> str:
     return value
 
 
-def _boolean(body: dict, key: str, default: bool) -> bool:
+def _boolean(body: dict[str, Any], key: str, default: bool) -> bool:
     value = body.get(key)
     if value is None:
         return default

@@ -14,12 +14,21 @@ replaced, and every proxy the client created is destroyed on `close()`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from toxiproxy.api import APIConsumer
+from toxiproxy.proxy import Proxy as ToxiproxyProxy
 
 from harness.chaos.toxiproxy.client import ToxiproxyClient, _worker_suffix, proxy_name
+
+
+class Upstream(Protocol):
+    """What a proxy can be put in front of besides a URL: a double, or anything with a `.url`
+    (and, to name the proxy after it, a `.name`)."""
+
+    @property
+    def url(self) -> str: ...
 
 
 class ScopedToxiproxy(ToxiproxyClient):
@@ -35,7 +44,9 @@ class ScopedToxiproxy(ToxiproxyClient):
         suffix = _worker_suffix()
         return name if suffix and name.endswith(suffix) else proxy_name(name)
 
-    def create(self, upstream: str, name: str, listen: str | None = None, enabled: bool | None = None):
+    def create(
+        self, upstream: str, name: str, listen: str | None = None, enabled: bool | None = None
+    ) -> ToxiproxyProxy:
         """Create proxy `name` (made per worker) to `upstream`; listens on 127.0.0.1, any free port,
         unless `listen` says otherwise. The returned proxy's `.listen` is its real address."""
         scoped = self._scoped(name)
@@ -48,7 +59,7 @@ class ScopedToxiproxy(ToxiproxyClient):
         proxy.url = f"http://{proxy.listen}"
         return proxy
 
-    def hop(self, target: Any, name: str | None = None):
+    def hop(self, target: str | Upstream, name: str | None = None) -> ToxiproxyProxy:
         """A proxy in front of a double (anything with `.url` and `.name`) or a URL;
         its `.url` is the address to give the client instead. Named after the
         double (`openai`, then `openai_2`, ...) unless `name` is given."""
@@ -66,7 +77,7 @@ class ScopedToxiproxy(ToxiproxyClient):
             )
         return self.create(upstream=f"{parts.hostname}:{parts.port}", name=base)
 
-    def get_proxy(self, proxy_name: str):
+    def get_proxy(self, proxy_name: str) -> ToxiproxyProxy | None:
         return super().get_proxy(self._scoped(proxy_name))
 
     def close(self) -> None:

@@ -22,7 +22,7 @@ import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from random import Random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from harness.chaos.toxiproxy.stream import Chunk, Direction
 
@@ -30,6 +30,16 @@ if TYPE_CHECKING:
     from harness.chaos.toxiproxy.link import Link
 
 Send = Callable[[Chunk], Awaitable[None]]
+
+
+class ToxicBody(TypedDict):
+    """A toxic as the API's JSON shows it."""
+
+    attributes: dict[str, Any]
+    name: str
+    type: str
+    stream: str
+    toxicity: float
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,7 @@ class ToxicSpec:
     toxicity: float
     toxic: Toxic
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> ToxicBody:
         return {
             "attributes": self.toxic.attributes(),
             "name": self.name,
@@ -86,7 +96,7 @@ class ToxicStub:
         self.state = spec.toxic.new_state() if state is None else state
         self.retired = False
         self._loop = asyncio.get_running_loop()
-        self._sleepers: set[asyncio.Future] = set()
+        self._sleepers: set[asyncio.Future[bool]] = set()
         self._timers: list[asyncio.TimerHandle] = []
 
     @property
@@ -108,7 +118,7 @@ class ToxicStub:
             return False
         if seconds <= 0:
             return True
-        woken = self._loop.create_future()
+        woken: asyncio.Future[bool] = self._loop.create_future()
         timer = self._loop.call_later(seconds, _wake, woken, True)
         self._sleepers.add(woken)
         try:
@@ -142,6 +152,6 @@ class ToxicStub:
             _wake(woken, False)
 
 
-def _wake(future: asyncio.Future, value: bool) -> None:
+def _wake(future: asyncio.Future[bool], value: bool) -> None:
     if not future.done():
         future.set_result(value)
