@@ -18,7 +18,9 @@ from anthropic.types import TextBlock
 
 from harness import chaos, contracts
 from harness.double import Double, VirtualClock
+from harness.double.app import problem_reply
 from harness.double.call import Call, Reply, State
+from harness.double.problem import RequestProblem
 from harness.headers import check_format
 from harness.providers import anthropic as profile
 
@@ -57,12 +59,20 @@ def make_call(
     )
 
 
+def answered(handler: Callable[[Call], Reply], call: Call) -> Reply:
+    """What the double answers: the handler's reply, or the problem it raised in the provider's envelope."""
+    try:
+        return handler(call)
+    except RequestProblem as problem:
+        return problem_reply(profile.PROFILE, call.state, problem)
+
+
 def ask(text: str = "What is the capital of France?", **fields: Any) -> dict[str, Any]:
     return {"model": MODEL, "max_tokens": 256, "messages": [{"role": "user", "content": text}], **fields}
 
 
 def post_message(state: State, body: Any) -> Reply:
-    return profile.create_message(make_call(state, "POST", "/v1/messages", body=body))
+    return answered(profile.create_message, make_call(state, "POST", "/v1/messages", body=body))
 
 
 # -- handlers on their own ------------------------------------------------------
@@ -186,7 +196,7 @@ def test_an_explicit_error_type_wins():
 
 
 def list_models(state: State, **query: str) -> Reply:
-    return profile.list_models(make_call(state, "GET", "/v1/models", query=query))
+    return answered(profile.list_models, make_call(state, "GET", "/v1/models", query=query))
 
 
 def test_models_list_pages_through_the_whole_catalogue():
@@ -215,14 +225,15 @@ def test_models_list_rejects_bad_paging(query):
 
 def test_a_model_is_found_by_id_or_alias_and_unknown_ids_are_not():
     def get(model_id: str) -> Reply:
-        return profile.get_model(
+        return answered(
+            profile.get_model,
             make_call(
                 make_state(),
                 "GET",
                 f"/v1/models/{model_id}",
                 params={"model_id": model_id},
                 route="GET /v1/models/{model_id}",
-            )
+            ),
         )
 
     card = get("claude-haiku-4-5").json

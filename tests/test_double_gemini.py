@@ -19,7 +19,9 @@ from google.genai import errors, types
 
 from harness import chaos, contracts
 from harness.double import Double, VirtualClock, media
+from harness.double.app import problem_reply
 from harness.double.call import Call, Reply, State
+from harness.double.problem import RequestProblem
 from harness.providers import gemini as profile
 
 pytestmark = pytest.mark.filterwarnings("error")  # typed objects must build without a warning
@@ -60,6 +62,14 @@ def make_call(
     )
 
 
+def answered(handler: Callable[[Call], Reply], call: Call) -> Reply:
+    """What the double answers: the handler's reply, or the problem it raised in the provider's envelope."""
+    try:
+        return handler(call)
+    except RequestProblem as problem:
+        return problem_reply(profile.PROFILE, call.state, problem)
+
+
 def prompt(text: str = "Why is the sky blue?", **fields: Any) -> dict[str, Any]:
     return {"contents": [{"role": "user", "parts": [{"text": text}]}], **fields}
 
@@ -70,7 +80,8 @@ def generate(
     handler = {"generateContent": profile.generate_content, "streamGenerateContent": profile.stream_generate_content}[
         method
     ]
-    return handler(
+    return answered(
+        handler,
         make_call(
             state,
             "POST",
@@ -79,12 +90,13 @@ def generate(
             query=query,
             params={"model": model},
             route=f"POST /v1beta/models/{{model}}:{method}",
-        )
+        ),
     )
 
 
 def start_video(state: State, body: Any, model: str = VEO) -> Reply:
-    return profile.predict_long_running(
+    return answered(
+        profile.predict_long_running,
         make_call(
             state,
             "POST",
@@ -92,18 +104,20 @@ def start_video(state: State, body: Any, model: str = VEO) -> Reply:
             body=body,
             params={"model": model},
             route="POST /v1beta/models/{model}:predictLongRunning",
-        )
+        ),
     )
 
 
 def poll(state: State, name: str) -> Reply:
-    return profile.get_resource(
-        make_call(state, "GET", f"/v1beta/{name}", params={"name": name}, route="GET /v1beta/{name:path}")
+    return answered(
+        profile.get_resource,
+        make_call(state, "GET", f"/v1beta/{name}", params={"name": name}, route="GET /v1beta/{name:path}"),
     )
 
 
 def download(state: State, file_id: str) -> Reply:
-    return profile.download_file(
+    return answered(
+        profile.download_file,
         make_call(
             state,
             "GET",
@@ -111,7 +125,7 @@ def download(state: State, file_id: str) -> Reply:
             params={"file_id": file_id},
             query={"alt": "media"},
             route="GET /v1beta/files/{file_id}:download",
-        )
+        ),
     )
 
 

@@ -64,11 +64,12 @@ def cut(text: str, stop_sequences: Iterable[str] = (), max_tokens: int | None = 
     """Stop at the first stop sequence, else at the last whole word within max_tokens."""
     for stop in stop_sequences:
         if isinstance(stop, str) and stop and stop in text:
-            kept = text[: text.index(stop)]
-            return Cut(kept, "stop_sequence", max(1, count_tokens(kept)), stop)
+            before = text[: text.index(stop)]
+            return Cut(before, "stop_sequence", max(1, count_tokens(before)), stop)
     if max_tokens is None or count_tokens(text) <= max_tokens:
         return Cut(text, "end", max(1, count_tokens(text)))
-    kept, used = [], 0
+    kept: list[str] = []
+    used = 0
     for piece in _PIECE.findall(text):
         used += count_tokens(piece)
         if used > max_tokens:

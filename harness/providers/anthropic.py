@@ -1,5 +1,5 @@
 """Anthropic, as the double plays it: the Messages API (plain and streamed) and
-the models list (PROVIDERS.md §6).
+the models list.
 
 What the SDK reads is what we send: a `Message` with typed content blocks and
 usage, `event:`-named SSE frames that end in `message_stop` (no `[DONE]`), the
@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from harness.double.call import Call, Failures, Profile, Reply, State
+from harness.double.problem import RequestProblem
 from harness.providers.answers import count_tokens, cut, pieces, reply_text
 from harness.sse import Event
 
@@ -106,7 +107,11 @@ def error(
     param: str | None = None,
     request_id: str | None = None,
 ) -> Reply:
-    """Anthropic's error envelope. It has no `code` or `param`; they are ignored."""
+    """Anthropic's error envelope. It has no `code` or `param`; they are ignored.
+
+    `request_id` goes in the body and the `request-id` header alike; because this
+    envelope takes one, the double passes a fresh id for a raised `RequestProblem`.
+    """
     body = {
         "type": "error",
         "error": {"type": type or error_type(status), "message": message},
@@ -168,29 +173,29 @@ def complete(state: State, body: dict[str, Any]) -> Completion:
     return Completion(answer.text, STOP_REASONS[answer.reason], answer.stop_sequence, input_tokens, answer.tokens)
 
 
-def invalid_message_request(body: Any) -> str | None:
-    """Why a Messages request body is rejected, in the API's own words; None when valid."""
+def check_message_request(body: Any) -> dict[str, Any]:
+    """A valid Messages request body; else a 400 that says why, in the API's own words."""
     if not isinstance(body, dict):
-        return "Request body must be a JSON object"
+        raise RequestProblem(400, "Request body must be a JSON object")
     for name in ("model", "max_tokens", "messages"):
         if name not in body:
-            return f"{name}: Field required"
+            raise RequestProblem(400, f"{name}: Field required")
     if not isinstance(body["model"], str):
-        return "model: Input should be a valid string"
+        raise RequestProblem(400, "model: Input should be a valid string")
     tokens = body["max_tokens"]
     if not isinstance(tokens, int) or isinstance(tokens, bool):
-        return "max_tokens: Input should be a valid integer"
+        raise RequestProblem(400, "max_tokens: Input should be a valid integer")
     if tokens < 1:
-        return "max_tokens: Input should be greater than or equal to 1"
+        raise RequestProblem(400, "max_tokens: Input should be greater than or equal to 1")
     messages = body["messages"]
     if not isinstance(messages, list):
-        return "messages: Input should be a valid list"
+        raise RequestProblem(400, "messages: Input should be a valid list")
     if not messages:
-        return "messages: at least one message is required"
+        raise RequestProblem(400, "messages: at least one message is required")
     for index, message in enumerate(messages):
         if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
-            return f"messages.{index}.role: Input should be 'user' or 'assistant'"
-    return None
+            raise RequestProblem(400, f"messages.{index}.role: Input should be 'user' or 'assistant'")
+    return body
 
 
 def _usage(completion: Completion) -> dict[str, Any]:
@@ -225,16 +230,12 @@ def _message(
 
 
 def create_message(call: Call) -> Reply:
-    body = call.json
-    problem = invalid_message_request(body)
-    if problem:
-        return _fail(call, 400, problem)
+    body = check_message_request(call.json)
     card = find_model(body["model"])
     if card is None:
-        return _fail(call, 404, f"model: {body['model']}")
+        raise RequestProblem(404, f"model: {body['model']}")
     if body["max_tokens"] > card.max_tokens:
-        return _fail(
-            call,
+        raise RequestProblem(
             400,
             f"max_tokens: {body['max_tokens']} > {card.max_tokens}, which is the "
             f"maximum allowed number of output tokens for {card.id}",
@@ -286,18 +287,16 @@ def message_events(message_id: str, model: str, completion: Completion) -> list[
 # --- GET /v1/models ----------------------------------------------------------
 
 
-def _limit(call: Call) -> int | str:
+def _limit(call: Call) -> int:
     raw = call.query.get("limit", "20")
     if not raw.isdigit() or not 1 <= int(raw) <= 1000:
-        return "limit: Input should be between 1 and 1000"
+        raise RequestProblem(400, "limit: Input should be between 1 and 1000")
     return int(raw)
 
 
 def list_models(call: Call) -> Reply:
     """A page of the catalogue, newest first, with cursor pagination by id."""
     limit = _limit(call)
-    if isinstance(limit, str):
-        return _fail(call, 400, limit)
     ids = [card.id for card in MODELS]
     start, stop = 0, len(ids)
     for cursor, bound in (("after_id", "start"), ("before_id", "stop")):
@@ -305,7 +304,7 @@ def list_models(call: Call) -> Reply:
         if value is None:
             continue
         if value not in ids:
-            return _fail(call, 400, f"{cursor}: no model with id {value!r}")
+            raise RequestProblem(400, f"{cursor}: no model with id {value!r}")
         if bound == "start":
             start = ids.index(value) + 1
         else:
@@ -328,7 +327,7 @@ def list_models(call: Call) -> Reply:
 def get_model(call: Call) -> Reply:
     card = find_model(call.params["model_id"])
     if card is None:
-        return _fail(call, 404, f"model: {call.params['model_id']}")
+        raise RequestProblem(404, f"model: {call.params['model_id']}")
     return Reply(json=card.to_json())
 
 

@@ -1,5 +1,4 @@
-"""Google Gemini API (generativelanguage, v1beta and v1), as the double plays
-it (PROVIDERS.md §7, §9).
+"""Google Gemini API (generativelanguage, v1beta and v1), as the double plays it.
 
 generateContent answers a `GenerateContentResponse`; streamGenerateContent
 sends the same shape in pieces, as `data:` SSE lines with `?alt=sse` (no
@@ -21,6 +20,7 @@ from typing import Any
 
 from harness.double import media
 from harness.double.call import Call, Failures, Profile, Reply, State
+from harness.double.problem import RequestProblem
 from harness.providers.answers import count_tokens, cut, pieces, reply_text
 from harness.sse import Event
 
@@ -165,8 +165,9 @@ def find_model(model_id: str) -> ModelCard | None:
     return next((card for card in MODELS if card.id == model_id), None)
 
 
-def not_found_model(call: Call, model: str, method: str) -> Reply:
-    return error(
+def model_not_found(call: Call, model: str, method: str) -> RequestProblem:
+    """The 404 for a model the API does not have, or that does not answer `method`."""
+    return RequestProblem(
         404,
         f"models/{model.removeprefix('models/')} is not found for API version "
         f"{api_version(call)}, or is not supported for {method}. Call ListModels to "
@@ -174,11 +175,11 @@ def not_found_model(call: Call, model: str, method: str) -> Reply:
     )
 
 
-def _model_for(call: Call, method: str) -> ModelCard | Reply:
-    """The model the path names, or the 404 the API gives for it."""
+def _model_for(call: Call, method: str) -> ModelCard:
+    """The model the path names, if it answers `method`."""
     card = find_model(call.params["model"])
     if card is None or method not in card.methods:
-        return not_found_model(call, call.params["model"], method)
+        raise model_not_found(call, call.params["model"], method)
     return card
 
 
@@ -197,19 +198,21 @@ def _lower_id(state: State, length: int) -> str:
 # --- generateContent and streamGenerateContent -------------------------------
 
 
-def invalid_content_request(body: Any) -> str | None:
-    """Why a GenerateContentRequest is rejected, as the API words it; None when valid."""
+def check_content_request(body: Any) -> dict[str, Any]:
+    """A valid GenerateContentRequest; else a 400 that says why, as the API words it."""
     if not isinstance(body, dict) or not body.get("contents"):
-        return "* GenerateContentRequest.contents: contents is not specified\n"
+        raise RequestProblem(400, "* GenerateContentRequest.contents: contents is not specified\n")
     if not isinstance(body["contents"], list):
-        return "Invalid value at 'contents': expected a list of Content"
+        raise RequestProblem(400, "Invalid value at 'contents': expected a list of Content")
     for index, content in enumerate(body["contents"]):
         parts = content.get("parts") if isinstance(content, dict) else None
         if not isinstance(parts, list) or not parts:
-            return f"* GenerateContentRequest.contents[{index}].parts: contents.parts must not be empty.\n"
+            raise RequestProblem(
+                400, f"* GenerateContentRequest.contents[{index}].parts: contents.parts must not be empty.\n"
+            )
         if content.get("role", "user") not in ("user", "model", "function"):
-            return "Please use a valid role: user, model."
-    return None
+            raise RequestProblem(400, "Please use a valid role: user, model.")
+    return body
 
 
 def _text_of(content: dict[str, Any]) -> str:
@@ -265,22 +268,15 @@ def _response(card: ModelCard, response_id: str, candidate: dict[str, Any], usag
     return {"candidates": [candidate], "usageMetadata": usage, "modelVersion": card.id, "responseId": response_id}
 
 
-def _started(call: Call, method: str) -> tuple[ModelCard, Answer, str] | Reply:
-    """Model, answer and response id for a valid request; else the API's error."""
+def _started(call: Call, method: str) -> tuple[ModelCard, Answer, str]:
+    """Model, answer and response id for a valid request."""
     card = _model_for(call, method)
-    if isinstance(card, Reply):
-        return card
-    problem = invalid_content_request(call.json)
-    if problem:
-        return error(400, problem)
-    return card, answer(call.state, call.json), call.state.next_id("", 22)
+    body = check_content_request(call.json)
+    return card, answer(call.state, body), call.state.next_id("", 22)
 
 
 def generate_content(call: Call) -> Reply:
-    started = _started(call, "generateContent")
-    if isinstance(started, Reply):
-        return started
-    card, said, response_id = started
+    card, said, response_id = _started(call, "generateContent")
     candidate = _candidate(said.text, said.finish_reason)
     usage = _usage(said.prompt_tokens, said.answer_tokens)
     return Reply(json=_response(card, response_id, candidate, usage))
@@ -301,10 +297,7 @@ def stream_chunks(card: ModelCard, said: Answer, response_id: str) -> list[dict[
 
 
 def stream_generate_content(call: Call) -> Reply:
-    started = _started(call, "streamGenerateContent")
-    if isinstance(started, Reply):
-        return started
-    chunks = stream_chunks(*started)
+    chunks = stream_chunks(*_started(call, "streamGenerateContent"))
     if call.query.get("alt") == "sse":
         return Reply(events=[Event(data=json.dumps(chunk)) for chunk in chunks])
     return Reply(json=chunks)  # without alt=sse the API streams one JSON array
@@ -313,22 +306,25 @@ def stream_generate_content(call: Call) -> Reply:
 # --- Veo: predictLongRunning, operations, file download ----------------------
 
 
-def invalid_video_request(body: Any) -> str | None:
+def check_video_request(body: Any) -> dict[str, Any]:
+    """A valid PredictLongRunningRequest for Veo; else a 400 that says why."""
     if not isinstance(body, dict) or not isinstance(body.get("instances"), list) or not body["instances"]:
-        return "* PredictLongRunningRequest.instances: instances is not specified\n"
+        raise RequestProblem(400, "* PredictLongRunningRequest.instances: instances is not specified\n")
     instance = body["instances"][0]
     if not isinstance(instance, dict) or not (instance.get("prompt") or instance.get("image")):
-        return "A prompt or an image is required."
+        raise RequestProblem(400, "A prompt or an image is required.")
     parameters = body.get("parameters") or {}
     if parameters.get("aspectRatio", "16:9") not in ("16:9", "9:16"):
-        return f"Unsupported aspect ratio: {parameters['aspectRatio']}. Supported values are 16:9, 9:16."
+        raise RequestProblem(
+            400, f"Unsupported aspect ratio: {parameters['aspectRatio']}. Supported values are 16:9, 9:16."
+        )
     count = parameters.get("sampleCount", 1)
     if not isinstance(count, int) or not 1 <= count <= 4:
-        return "sampleCount must be between 1 and 4."
+        raise RequestProblem(400, "sampleCount must be between 1 and 4.")
     seconds = parameters.get("durationSeconds", 8)
     if not isinstance(seconds, int) or not 4 <= seconds <= 8:
-        return "durationSeconds must be between 4 and 8."
-    return None
+        raise RequestProblem(400, "durationSeconds must be between 4 and 8.")
+    return body
 
 
 def rfc3339(epoch: float) -> str:
@@ -337,14 +333,10 @@ def rfc3339(epoch: float) -> str:
 
 def predict_long_running(call: Call) -> Reply:
     card = _model_for(call, "predictLongRunning")
-    if isinstance(card, Reply):
-        return card
-    problem = invalid_video_request(call.json)
-    if problem:
-        return error(400, problem)
+    body = check_video_request(call.json)
     state, now = call.state, call.state.clock.now()
     operation_id = _lower_id(state, 12)
-    parameters = call.json.get("parameters") or {}
+    parameters = body.get("parameters") or {}
     # The job record: `ready_at` is when it is done; the job_fail fault marks
     # it with `failure` ({code, message}) so that every later poll fails too.
     job = {
@@ -352,7 +344,7 @@ def predict_long_running(call: Call) -> Reply:
         "kind": "operation",
         "name": f"models/{card.id}/operations/{operation_id}",
         "model": card.id,
-        "prompt": call.json["instances"][0].get("prompt", ""),
+        "prompt": body["instances"][0].get("prompt", ""),
         "created_at": now,
         "ready_at": now + float(state.settings.get("job_seconds", 1.0)),
         "seconds": int(parameters.get("durationSeconds", 8)),
@@ -410,7 +402,7 @@ def get_resource(call: Call) -> Reply:
     found = _OPERATION.match(call.params["name"])
     job = call.state.jobs.get(found.group(1)) if found else None
     if job is None or job.get("provider") != NAME or job["name"] != call.params["name"]:
-        return error(404, "Requested entity was not found.")
+        raise RequestProblem(404, "Requested entity was not found.")
     return Reply(json=operation(job, call.state.clock.now()))
 
 
@@ -418,7 +410,8 @@ def video_bytes(file_id: str, job: dict[str, Any]) -> bytes:
     """A real, playable MP4 of the job's length and shape, 64 pixels on its long side
     (small enough to keep in a journal), in a colour of its own."""
     width, height = (64, 36) if job["aspect_ratio"] == "16:9" else (36, 64)
-    colour = tuple(hashlib.sha256(file_id.encode()).digest()[:3])
+    digest = hashlib.sha256(file_id.encode()).digest()
+    colour = (digest[0], digest[1], digest[2])
     return media.mp4(width, height, job["seconds"], colour, created=int(job["created_at"]))
 
 
@@ -429,7 +422,7 @@ def download_file(call: Call) -> Reply:
         if job.get("provider") == NAME and file_id in job.get("files", ()):
             if now >= job["ready_at"] and not job.get("failure"):
                 return Reply(body=video_bytes(file_id, job), content_type="video/mp4")
-    return error(404, f"File files/{file_id} does not exist or it is not ready.")
+    raise RequestProblem(404, f"File files/{file_id} does not exist or it is not ready.")
 
 
 # --- models ------------------------------------------------------------------
@@ -442,7 +435,7 @@ def list_models(call: Call) -> Reply:
 def get_model(call: Call) -> Reply:
     card = find_model(call.params["model"])
     if card is None:
-        return error(404, f"models/{call.params['model']} is not found for API version {api_version(call)}.")
+        raise RequestProblem(404, f"models/{call.params['model']} is not found for API version {api_version(call)}.")
     return Reply(json=card.to_json())
 
 
@@ -484,7 +477,8 @@ def rate_limited(call: Call, retry_after: float, quota: bool) -> Reply:
 
 def model_retired(call: Call, model: str) -> Reply:
     method = call.route.rpartition(":")[2] if ":" in call.route else "generateContent"
-    return not_found_model(call, model, method)
+    problem = model_not_found(call, model, method)
+    return error(problem.status, problem.message)
 
 
 def refusal(call: Call, reply: Reply, reason: str | None) -> Reply:
