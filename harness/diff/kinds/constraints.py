@@ -4,7 +4,7 @@ that got stricter): reported so nothing goes unseen, judged harmless."""
 from __future__ import annotations
 
 from harness.diff.change import HARMLESS, Hit
-from harness.diff.judging import not_judged
+from harness.diff.judge_parts import not_judged
 from harness.diff.pairs import SchemaPair
 from harness.diff.registry import change_kind
 

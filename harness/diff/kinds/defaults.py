@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.diff.change import RISKY, Change, Hit
-from harness.diff.judging import encloser_sent
+from harness.diff.judge_parts import encloser_sent
 from harness.diff.matching import sends
 from harness.diff.pairs import SchemaPair
 from harness.diff.registry import change_kind

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.diff.change import RISKY, Change, Hit
-from harness.diff.judging import reads_field, sends_field
+from harness.diff.judge_parts import reads_field, sends_field
 from harness.diff.pairs import SchemaPair
 from harness.diff.registry import change_kind
 from harness.diff.usage import Use

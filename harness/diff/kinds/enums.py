@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from harness.diff.change import BREAKING, HARMLESS, RISKY, Change, Hit, field_pointer
-from harness.diff.judging import not_judged, readings, sent_values
+from harness.diff.judge_parts import not_judged, readings, sent_values
 from harness.diff.pairs import SchemaPair
 from harness.diff.registry import change_kind
 from harness.diff.usage import Use

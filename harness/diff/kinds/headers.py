@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.diff.change import BREAKING, HARMLESS, RISKY, Change, Hit, field_pointer
-from harness.diff.judging import not_judged
+from harness.diff.judge_parts import not_judged
 from harness.diff.matching import bodies_at
 from harness.diff.pairs import HeadersPair
 from harness.diff.registry import change_kind

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.diff.change import BREAKING, HARMLESS, RISKY, Change, Hit, field_pointer
-from harness.diff.judging import encloser_sent, not_judged, sends_field, sent_values, types_named
+from harness.diff.judge_parts import encloser_sent, not_judged, sends_field, sent_values, types_named
 from harness.diff.kinds.response_fields import covers
 from harness.diff.matching import sends
 from harness.diff.pairs import SchemaPair, type_name

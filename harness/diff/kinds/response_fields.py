@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.diff.change import BREAKING, HARMLESS, RISKY, Change, Hit, field_pointer
-from harness.diff.judging import not_judged, readings, reads_field, types_named
+from harness.diff.judge_parts import not_judged, readings, reads_field, types_named
 from harness.diff.pairs import SchemaPair, type_name
 from harness.diff.registry import change_kind
 from harness.diff.shape import Shape

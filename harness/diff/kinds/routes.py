@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.diff.change import BREAKING, HARMLESS, RISKY, Hit
-from harness.diff.judging import calls_route, not_judged
+from harness.diff.judge_parts import calls_route, not_judged
 from harness.diff.pairs import OperationPair
 from harness.diff.registry import change_kind
 from harness.diff.shape import sunset_extensions

@@ -1,4 +1,6 @@
-"""Judgements that several change kinds share, written once.
+"""The parts change kinds build their `judge` from: judges several kinds share,
+and the questions a judge asks of one interaction's use (does it read or send
+what changed?).
 
 A judge is called only with interactions that call the change's route; it
 answers (level, why) when the change touches what the interaction uses, or
@@ -8,16 +10,18 @@ None when it does not.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from harness.diff.change import Change
 from harness.diff.matching import bodies_at, sends, touches
+from harness.diff.registry import Judge
 from harness.diff.usage import Body, Reading, Use
 
 
-def calls_route(level: str, why: str):
+def calls_route(level: str, why: str) -> Judge:
     """Any interaction that calls the route is affected."""
 
-    def judge(change: Change, use: Use):
+    def judge(change: Change, use: Use) -> tuple[str, str] | None:
         return level, why
 
     return judge
@@ -33,10 +37,10 @@ def response_bodies(change: Change, use: Use) -> list[Body]:
     return bodies_at(use, loc.status, loc.media_type, loc.event)
 
 
-def reads_field(level: str):
+def reads_field(level: str) -> Judge:
     """Affected when a response body the interaction handles reads the field or anything in it."""
 
-    def judge(change: Change, use: Use):
+    def judge(change: Change, use: Use) -> tuple[str, str] | None:
         for body in response_bodies(change, use):
             if touches(body, change.pointer):
                 return level, f"{body.name} reads {change.pointer or 'the body'}"
@@ -45,10 +49,10 @@ def reads_field(level: str):
     return judge
 
 
-def sends_field(level: str, why: str):
+def sends_field(level: str, why: str) -> Judge:
     """Affected when the example request sends the field."""
 
-    def judge(change: Change, use: Use):
+    def judge(change: Change, use: Use) -> tuple[str, str] | None:
         if change.location.part == "request" and sends(use, change.location.section, change.pointer):
             return level, f"sends {change.pointer} ({why})"
         return None
@@ -63,12 +67,12 @@ def readings(change: Change, use: Use) -> Iterable[tuple[Body, Reading | None]]:
             yield body, body.reads.get(change.pointer)
 
 
-def types_named(name: str) -> set[str] | None:
+def types_named(name: object) -> set[str] | None:
     """`"integer|null"` -> {"integer", "null"}; `"any"` -> None (the inverse of pairs.type_name)."""
     return None if name in (None, "any") else set(str(name).split("|"))
 
 
-def sent_values(change: Change, use: Use) -> tuple:
+def sent_values(change: Change, use: Use) -> tuple[Any, ...]:
     if change.location.part != "request" or change.location.section != "body":
         return ()
     return use.sent.get(change.pointer, ())
