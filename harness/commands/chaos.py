@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
+from harness import report
 from harness.errors import InputError
+
+if TYPE_CHECKING:
+    from harness.chaos.runner import ScenarioRun
+    from harness.chaos.scenario import Scenario
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     run = sub.add_parser("run", help="run scenario files (or folders of them)")
     run.add_argument("files", nargs="+", metavar="FILE")
-    run.add_argument("--report", metavar="DIR", help="write report.json, junit.xml, report.md, report.html here")
+    files = ", ".join(r.file_name for r in report.RENDERERS if r.file_name)
+    run.add_argument("--report", metavar="DIR", help=f"write {files} here")
     run.add_argument("--seed", type=int, help="override every scenario's seed")
     run.add_argument(
         "--jobs",
@@ -32,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _results(scenarios, args, console):
+def _results(scenarios: list[Scenario], args: argparse.Namespace, console: Console) -> Iterator[ScenarioRun]:
     """Each scenario's run, in file order; with --jobs, N at a time in worker processes
     (toxiproxy-python keeps its server address class-wide, so hops cannot share a process)."""
     from harness.chaos import runner
@@ -54,7 +62,7 @@ def _results(scenarios, args, console):
                 yield future.result()
 
 
-def _print_run(console: Console, result) -> None:
+def _print_run(console: Console, result: ScenarioRun) -> None:
     from rich.text import Text
 
     from harness.report import failures
@@ -66,7 +74,7 @@ def _print_run(console: Console, result) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness import report, yamlfile
+    from harness import yamlfile
     from harness.chaos import scenario
 
     console = Console(stderr=False)

@@ -10,6 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from harness import contracts as contract_files
+from harness import renderer
+from harness.diff import diff_exchanges, diff_specs, judge, load_spec
+from harness.diff.render import RENDERERS, Listing
 from harness.errors import InputError
 
 
@@ -31,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("text", "markdown", "json"),
+        choices=renderer.names(RENDERERS),
         default="text",
         help="text for a terminal, markdown for a pull-request comment, json for tools",
     )
@@ -39,9 +43,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from harness import contracts as contract_files
-    from harness.diff import FORMATS, diff_exchanges, diff_specs, judge, load_spec
-
     if args.cassettes and (args.old or args.new):
         raise InputError("give either OLD NEW (two specs) or --cassettes OLD_DIR NEW_DIR, not both")
     if not args.cassettes and not (args.old and args.new):
@@ -57,9 +58,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         changes = diff_specs(load_spec(args.old), load_spec(args.new))
     judgement = judge(changes, contracts)
-    write = FORMATS[args.format]
-    if args.format == "json":
-        write(judgement, sys.stdout)
-    else:
-        write(judgement, sys.stdout, with_harmless=args.all)
+    sys.stdout.write(renderer.named(RENDERERS, args.format).render(Listing(judgement, with_harmless=args.all)))
     return judgement.exit_code

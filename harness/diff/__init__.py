@@ -10,14 +10,13 @@ from harness.diff.change import BREAKING, HARMLESS, LEVELS, RISKY, Change, Locat
 from harness.diff.judge import Judged, Judgement, judge
 from harness.diff.observed import diff_exchanges, spec_from_exchanges
 from harness.diff.registry import KINDS, ChangeKind, change_kind, kind
-from harness.diff.render import FORMATS, markdown
+from harness.diff.render import markdown
 from harness.diff.spec import Spec, SpecError, load_spec, spec_from_data
 from harness.diff.usage import Use, uses_of
 from harness.diff.walk import diff_specs
 
 __all__ = [
     "BREAKING",
-    "FORMATS",
     "HARMLESS",
     "KINDS",
     "LEVELS",

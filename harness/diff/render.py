@@ -8,13 +8,16 @@ harmless changes are counted (JSON lists them too).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any, TextIO
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 
+from harness import terminal
 from harness.diff.judge import Judged, Judgement
+from harness.renderer import Renderer
 
 MARKDOWN_ROWS = 50  # per table: a pull-request comment has a size limit
 _WIDTH = 60
@@ -33,7 +36,15 @@ def show(value: Any) -> str:
     return text if len(text) <= _WIDTH else text[: _WIDTH - 1] + "…"
 
 
-def _sections(judgement: Judgement, with_harmless: bool):
+@dataclass(frozen=True)
+class Listing:
+    """A judgement as `harness diff` shows it: with its harmless changes listed (--all) or only counted."""
+
+    judgement: Judgement
+    with_harmless: bool = False
+
+
+def _sections(judgement: Judgement, with_harmless: bool) -> Iterator[tuple[str, tuple[Judged, ...]]]:
     yield "Breaking for you", judgement.breaking
     yield "Risky for you", judgement.risky
     yield "Provider-wide breaking, not touching you", judgement.provider_breaking
@@ -48,9 +59,13 @@ def _who(j: Judged) -> str:
 # -- text ----------------------------------------------------------------------
 
 
-def write_text(judgement: Judgement, out: TextIO, *, with_harmless: bool = False) -> None:
+def render_text(listing: Listing) -> str:
     """One block per change (a table is unreadable at 80 columns with routes and pointers in it)."""
-    console = Console(file=out, highlight=False, soft_wrap=True)
+    return terminal.text(lambda console: _draw(console, listing), highlight=False, soft_wrap=True)
+
+
+def _draw(console: Console, listing: Listing) -> None:
+    judgement, with_harmless = listing.judgement, listing.with_harmless
     style = "bold red" if judgement.breaking else "bold yellow" if judgement.risky else "bold green"
     console.print(f"harness diff: {escape(judgement.verdict())}", style=style)
     colours = {"Breaking for you": "red", "Risky for you": "yellow"}
@@ -118,16 +133,20 @@ def markdown(judgement: Judgement, *, rows: int = MARKDOWN_ROWS, with_harmless: 
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_markdown(judgement: Judgement, out: TextIO, *, with_harmless: bool = False) -> None:
-    out.write(markdown(judgement, with_harmless=with_harmless))
+def render_markdown(listing: Listing) -> str:
+    return markdown(listing.judgement, with_harmless=listing.with_harmless)
 
 
 # -- JSON --------------------------------------------------------------------------
 
 
-def write_json(judgement: Judgement, out: TextIO, *, with_harmless: bool = True) -> None:
-    json.dump(judgement.to_dict(), out, indent=2, default=str)
-    out.write("\n")
+def render_json(listing: Listing) -> str:
+    """Every change, harmless ones too, with or without --all."""
+    return json.dumps(listing.judgement.to_dict(), indent=2, default=str) + "\n"
 
 
-FORMATS: dict[str, Callable[..., None]] = {"text": write_text, "markdown": write_markdown, "json": write_json}
+RENDERERS: tuple[Renderer[Listing], ...] = (
+    Renderer("text", render_text),
+    Renderer("markdown", render_markdown),
+    Renderer("json", render_json),
+)

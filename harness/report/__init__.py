@@ -1,4 +1,4 @@
-"""Report formats: one module per format, each `render(runs) -> str`, in a registry.
+"""Chaos run reports: one module per format, each `render(runs) -> str`, in `RENDERERS`.
 
 `write(runs, folder)` writes every format: report.json, junit.xml, report.md
 and a self-contained report.html.
@@ -6,25 +6,24 @@ and a self-contained report.html.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from harness import renderer
+from harness.renderer import Renderer
 from harness.report import html, json_report, junit, markdown
 
-FORMATS: dict[str, tuple[str, Callable]] = {
-    "json": ("report.json", json_report.render),
-    "junit": ("junit.xml", junit.render),
-    "markdown": ("report.md", markdown.render),
-    "html": ("report.html", html.render),
-}
+if TYPE_CHECKING:
+    from harness.chaos.runner import ScenarioRun
+
+RENDERERS: tuple[Renderer[Sequence[ScenarioRun]], ...] = (
+    Renderer("json", json_report.render, "report.json"),
+    Renderer("junit", junit.render, "junit.xml"),
+    Renderer("markdown", markdown.render, "report.md"),
+    Renderer("html", html.render, "report.html"),
+)
 
 
-def write(runs, folder: str | Path) -> list[Path]:
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for file_name, render in FORMATS.values():
-        path = folder / file_name
-        path.write_text(render(runs), encoding="utf-8")
-        written.append(path)
-    return written
+def write(runs: Sequence[ScenarioRun], folder: str | Path) -> list[Path]:
+    return renderer.write(RENDERERS, runs, folder)

@@ -4,13 +4,17 @@ them; they read the same as `harness verify` and `harness chaos run` output."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from harness.chaos.runner import ScenarioRun
+    from harness.contracts import Verification
 
 MAX_LISTED = 20  # violations or verdicts listed before "... and N more"
 MAX_EVIDENCE = 6  # exchanges shown under one failed verdict
 
 
-def violations(verification: Any) -> str:
+def violations(verification: Verification) -> str:
     found = verification.violations
     names = ", ".join(name for name, count in verification.per_contract.items() if count) or ", ".join(
         c.name for c in verification.contracts
@@ -25,7 +29,7 @@ def violations(verification: Any) -> str:
     return "\n".join(lines)
 
 
-def scenario(run: Any) -> str:
+def scenario(run: ScenarioRun) -> str:
     item = run.scenario
     failed = run.failures
     lines = [f"scenario {item.name!r} ({item.source}) failed: {len(failed)} of {len(run.verdicts)} checks"]

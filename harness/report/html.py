@@ -8,10 +8,15 @@ when it failed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
+from typing import TYPE_CHECKING
 
 from harness.chaos.schedule import DAY
 from harness.report.model import totals
+
+if TYPE_CHECKING:
+    from harness.chaos.runner import ScenarioRun
 
 PALETTE = {"openai": "#10a37f", "anthropic": "#d97757", "gemini": "#4285f4"}
 FAULT_COLOUR = {"http": "#f4c7c3", "network": "#c9daf8"}
@@ -28,7 +33,7 @@ border-radius:50%;margin-right:.3rem;vertical-align:middle}
 """
 
 
-def render(runs) -> str:
+def render(runs: Sequence[ScenarioRun]) -> str:
     all_ = totals(runs)
     verdict = (
         f"<span class=ok>all {all_['scenarios']} scenarios held</span>"
@@ -56,7 +61,7 @@ def render(runs) -> str:
     return "".join(parts) + "\n"
 
 
-def _scenario(i: int, run) -> str:
+def _scenario(i: int, run: ScenarioRun) -> str:
     s = run.scenario
     out = [
         f"<h2 id='s{i}'>{escape(s.name)} — <span class={'ok' if run.ok else 'bad'}>"
@@ -90,7 +95,7 @@ def _scenario(i: int, run) -> str:
     return "".join(out)
 
 
-def timeline_svg(run) -> str:
+def timeline_svg(run: ScenarioRun) -> str:
     s = run.scenario
     rows = list(s.doubles)
     last_day = max([st.at for st in s.steps] + [e.schedule.until or e.schedule.at or 0 for e in s.timeline]) + 2
@@ -131,17 +136,19 @@ def timeline_svg(run) -> str:
                 f"from day {start:g}</title></rect><text x='{x(start) + 3:.1f}' y='{y + 11}' font-size='10' "
                 f"fill='#57606a'>{escape(entry.fault.name)}</text>"
             )
-    per_step: dict = {}
+    per_step: dict[int | None, int] = {}  # step -> index of its last call drawn: its marks fan out
     for exchange in run.exchanges:
         step = run.step_of.get(id(exchange))
         k = per_step[step] = per_step.get(step, -1) + 1
-        day = (exchange.started - s.start) / DAY
+        call_day = (exchange.started - s.start) / DAY
         r = rows.index(exchange.provider) if exchange.provider in rows else 0
-        cx = x(day) + min(k, 12) * 5
+        cx = x(call_day) + min(k, 12) * 5
         cy = top + r * row_h + 30
         colour = PALETTE.get(exchange.provider or "", "#333")
         good = exchange.response is not None and exchange.response.status < 400
-        title = escape(f"{exchange.describe()} day {day:.2f}" + (f" fault {exchange.fault}" if exchange.fault else ""))
+        title = escape(
+            f"{exchange.describe()} day {call_day:.2f}" + (f" fault {exchange.fault}" if exchange.fault else "")
+        )
         if good:
             svg.append(f"<circle cx='{cx:.1f}' cy='{cy}' r='5' fill='{colour}'><title>{title}</title></circle>")
         else:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from harness.report.model import totals
 
+if TYPE_CHECKING:
+    from harness.chaos.runner import ScenarioRun
 
-def render(runs) -> str:
+
+def render(runs: Sequence[ScenarioRun]) -> str:
     all_ = totals(runs)
     root = ET.Element(
         "testsuites", name="harness chaos", tests=str(all_["verdicts"]), failures=str(all_["verdicts_failed"])

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from harness.report.model import totals
+
+if TYPE_CHECKING:
+    from harness.chaos.runner import ScenarioRun
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render(runs) -> str:
+def render(runs: Sequence[ScenarioRun]) -> str:
     all_ = totals(runs)
     icon = "✅" if not all_["failed"] else "❌"
     lines = [

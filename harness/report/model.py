@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from harness.exchange import Exchange
+
+if TYPE_CHECKING:
+    from harness.chaos.runner import ScenarioRun
 
 
 def exchange_data(x: Exchange, step: int | None = None) -> dict[str, Any]:
@@ -22,7 +26,7 @@ def exchange_data(x: Exchange, step: int | None = None) -> dict[str, Any]:
     }
 
 
-def run_data(run) -> dict[str, Any]:
+def run_data(run: ScenarioRun) -> dict[str, Any]:
     scenario = run.scenario
     return {
         "scenario": scenario.name,
@@ -66,7 +70,7 @@ def run_data(run) -> dict[str, Any]:
     }
 
 
-def totals(runs) -> dict[str, int]:
+def totals(runs: Sequence[ScenarioRun]) -> dict[str, int]:
     verdicts = [v for run in runs for v in run.verdicts]
     return {
         "scenarios": len(runs),

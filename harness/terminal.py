@@ -1,0 +1,17 @@
+"""Terminal text as a string: what a rich console on stdout would print, with
+stdout's width and, when it is a terminal, its colours."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+
+
+def text(draw: Callable[[Console], None], **options: Any) -> str:
+    """What `draw` prints on a stdout console made with `options` (rich.console.Console's)."""
+    console = Console(**options)
+    with console.capture() as captured:
+        draw(console)
+    return captured.get()
