@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 MARKERS = (
     "chaos(fault, **params): inject this fault into the test's provider doubles (where: provider, route; "
-    "when: first, after, every, probability, at, until); a list of faults, or several marks, runs the "
+    "when: the Schedule keys, harness.chaos.schedule.KEYS); a list of faults, or several marks, runs the "
     "test once per fault",
     "contract(*paths): fail the test when an exchange with its provider doubles breaks these contract "
     "files or folders (bare: the --harness-contracts ones), answers shaped by faults included",
