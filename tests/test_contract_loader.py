@@ -1,4 +1,4 @@
-"""The contract loader: the DESIGN.md format loads as written; every bad file
+"""The contract loader: the format of docs/contracts.md loads as written; every bad file
 is one ContractError naming file, line and column — never anything else."""
 
 from __future__ import annotations

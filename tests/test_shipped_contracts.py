@@ -1,8 +1,8 @@
 """The contracts shipped in contracts/ load, accept what the providers really send,
 and reject a drifted answer at the right place.
 
-Good answers are built from the facts in PROVIDERS.md (field names, enums,
-envelopes); each bad answer changes one thing and names where the violation
+Good answers are built from the provider facts in docs/providers.md (field names,
+enums, envelopes); each bad answer changes one thing and names where the violation
 must point.
 """
 
@@ -92,7 +92,7 @@ def edit(document, pointer: str, value=...):
     return out
 
 
-# -- realistic answers (PROVIDERS.md) -----------------------------------------
+# -- realistic answers (docs/providers.md) ------------------------------------
 
 OPENAI_HEADERS = (
     ("x-request-id", "req_8c1f0a6b2d3e4f5a"),
