@@ -3,6 +3,8 @@ that got stricter): reported so nothing goes unseen, judged harmless."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from harness.diff.change import HARMLESS, Hit
 from harness.diff.judge_parts import not_judged
 from harness.diff.pairs import SchemaPair
@@ -18,7 +20,7 @@ MISSING = object()
     summary="a validation keyword changed (format, pattern, min/max, lengths, nullability)",
     judge=not_judged,
 )
-def constraint_changed(pair: SchemaPair):
+def constraint_changed(pair: SchemaPair) -> Iterator[Hit]:
     o, n = pair.old.constraints, pair.new.constraints
     for key in sorted(o.keys() | n.keys()):
         before, after = o.get(key, MISSING), n.get(key, MISSING)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from harness.diff.change import BREAKING, HARMLESS, Change, Hit
 from harness.diff.judge_parts import not_judged
 from harness.diff.matching import bodies_at
 from harness.diff.pairs import ContentPair
-from harness.diff.registry import change_kind
+from harness.diff.registry import Ruling, change_kind
 from harness.diff.usage import Use
 
 
-def _uses_media(change: Change, use: Use):
+def _uses_media(change: Change, use: Use) -> Ruling:
     gone = change.old
     if change.location.part == "request":
         if use.sent and "json" in gone:
@@ -28,7 +30,7 @@ def _uses_media(change: Change, use: Use):
     summary="a media type of a body is gone (new: what replaced it, if anything)",
     judge=_uses_media,
 )
-def content_type_changed(pair: ContentPair):
+def content_type_changed(pair: ContentPair) -> Iterator[Hit]:
     added = sorted(pair.new.keys() - pair.old.keys())
     for media in sorted(pair.old.keys() - pair.new.keys()):
         yield Hit(old=media, new=", ".join(added) or None, media_type=media)
@@ -41,6 +43,6 @@ def content_type_changed(pair: ContentPair):
     summary="a body can also come (or be sent) as another media type",
     judge=not_judged,
 )
-def content_type_added(pair: ContentPair):
+def content_type_added(pair: ContentPair) -> Iterator[Hit]:
     for media in sorted(pair.new.keys() - pair.old.keys()):
         yield Hit(new=media, media_type=media)

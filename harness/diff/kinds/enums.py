@@ -7,20 +7,20 @@ variant is its tag field gaining a value, and is reported as such at
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any
 
 from harness.diff.change import BREAKING, HARMLESS, RISKY, Change, Hit, field_pointer
 from harness.diff.judge_parts import not_judged, readings, sent_values
 from harness.diff.pairs import SchemaPair
-from harness.diff.registry import change_kind
+from harness.diff.registry import Ruling, change_kind
 from harness.diff.usage import Use
 
 MODEL_FIELDS = ("model",)
 ANY_VALUE = "(any value)"
 
 
-def _values(pair: SchemaPair, gained: bool) -> Iterable[tuple[str, Any]]:
+def _values(pair: SchemaPair, gained: bool) -> Iterator[tuple[str, Any]]:
     """(pointer, value) for each value listed on one side only."""
     o, n = pair.old, pair.new
     if o.enum is not None and n.enum is not None:
@@ -38,7 +38,7 @@ def _is_model(pair: SchemaPair) -> bool:
     return pair.name in MODEL_FIELDS
 
 
-def _switches_on(change: Change, use: Use):
+def _switches_on(change: Change, use: Use) -> Ruling:
     for body, reading in readings(change, use):
         if reading is not None and reading.enum is not None:
             if change.new in reading.enum:
@@ -57,13 +57,13 @@ def _switches_on(change: Change, use: Use):
     summary="a response field can hold a value it never listed before",
     judge=_switches_on,
 )
-def value_added(pair: SchemaPair):
+def value_added(pair: SchemaPair) -> Iterator[Hit]:
     if pair.role == "response":
         for pointer, value in _values(pair, gained=True):
             yield Hit(pointer, new=value)
 
 
-def _waits_for(change: Change, use: Use):
+def _waits_for(change: Change, use: Use) -> Ruling:
     for body, reading in readings(change, use):
         if reading is not None and reading.enum is not None and change.old in reading.enum:
             return RISKY, f"{body.name} handles {change.old!r}, which will no longer come"
@@ -77,13 +77,13 @@ def _waits_for(change: Change, use: Use):
     summary="a response field no longer lists a value",
     judge=_waits_for,
 )
-def value_removed(pair: SchemaPair):
+def value_removed(pair: SchemaPair) -> Iterator[Hit]:
     if pair.role == "response":
         for pointer, value in _values(pair, gained=False):
             yield Hit(pointer, old=value)
 
 
-def _sends_value(change: Change, use: Use):
+def _sends_value(change: Change, use: Use) -> Ruling:
     if change.old in sent_values(change, use):
         return BREAKING, f"sends {change.old!r} at {change.pointer}"
     return None
@@ -96,7 +96,7 @@ def _sends_value(change: Change, use: Use):
     summary="a request field no longer accepts a value it listed",
     judge=_sends_value,
 )
-def narrowed(pair: SchemaPair):
+def narrowed(pair: SchemaPair) -> Iterator[Hit]:
     # An open list (`anyOf: [string, enum]`) still accepts the value as a plain string.
     if pair.role == "request" and not _is_model(pair) and not pair.new.open_enum:
         for pointer, value in _values(pair, gained=False):
@@ -110,14 +110,14 @@ def narrowed(pair: SchemaPair):
     summary="a request field accepts a new value",
     judge=not_judged,
 )
-def widened(pair: SchemaPair):
+def widened(pair: SchemaPair) -> Iterator[Hit]:
     if pair.role == "request" and not _is_model(pair):
         for pointer, value in _values(pair, gained=True):
             if value != ANY_VALUE:
                 yield Hit(pointer, new=value)
 
 
-def _uses_model(change: Change, use: Use):
+def _uses_model(change: Change, use: Use) -> Ruling:
     if change.old in sent_values(change, use) or (change.pointer == "/model" and use.model == change.old):
         return BREAKING, f"sends model {change.old!r}"
     return None
@@ -130,7 +130,7 @@ def _uses_model(change: Change, use: Use):
     summary="a model id is no longer listed (retired or renamed)",
     judge=_uses_model,
 )
-def model_removed(pair: SchemaPair):
+def model_removed(pair: SchemaPair) -> Iterator[Hit]:
     # Providers retire models by dropping them from the list even where any string is accepted.
     if pair.role == "request" and _is_model(pair):
         for pointer, value in _values(pair, gained=False):
@@ -138,7 +138,7 @@ def model_removed(pair: SchemaPair):
 
 
 @change_kind("model-added", severity=HARMLESS, scope="schema", summary="a new model id is listed", judge=not_judged)
-def model_added(pair: SchemaPair):
+def model_added(pair: SchemaPair) -> Iterator[Hit]:
     if pair.role == "request" and _is_model(pair):
         for pointer, value in _values(pair, gained=True):
             if value != ANY_VALUE:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from harness.diff.change import BREAKING, HARMLESS, RISKY, Change, Hit, field_pointer
 from harness.diff.judge_parts import not_judged
 from harness.diff.matching import bodies_at
 from harness.diff.pairs import HeadersPair
-from harness.diff.registry import change_kind
+from harness.diff.registry import Ruling, change_kind
 from harness.diff.usage import Use
 
 
-def _reads_header(change: Change, use: Use):
+def _reads_header(change: Change, use: Use) -> Ruling:
     name = change.old
     if not bodies_at(use, change.location.status, None, None):
         return None
@@ -28,7 +30,7 @@ def _reads_header(change: Change, use: Use):
     summary="a documented response header is gone",
     judge=_reads_header,
 )
-def header_removed(pair: HeadersPair):
+def header_removed(pair: HeadersPair) -> Iterator[Hit]:
     for name in sorted(pair.old.keys() - pair.new.keys()):
         yield Hit(field_pointer(name), old=name)
 
@@ -40,6 +42,6 @@ def header_removed(pair: HeadersPair):
     summary="a new response header is documented",
     judge=not_judged,
 )
-def header_added(pair: HeadersPair):
+def header_added(pair: HeadersPair) -> Iterator[Hit]:
     for name in sorted(pair.new.keys() - pair.old.keys()):
         yield Hit(field_pointer(name), new=name)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from harness.diff.change import BREAKING, HARMLESS, RISKY, Change, Hit, field_pointer
 from harness.diff.judge_parts import encloser_sent, not_judged, sends_field, sent_values, types_named
 from harness.diff.kinds.response_fields import covers
 from harness.diff.matching import sends
 from harness.diff.pairs import SchemaPair, type_name
-from harness.diff.registry import change_kind
+from harness.diff.registry import Ruling, change_kind
 from harness.diff.usage import Use, json_type
 
 
-def _must_send(change: Change, use: Use):
+def _must_send(change: Change, use: Use) -> Ruling:
     if not encloser_sent(change, use):
         return None  # a required field inside an object the consumer does not send
     if sends(use, change.location.section, change.pointer):
@@ -26,7 +28,7 @@ def _must_send(change: Change, use: Use):
     summary="a request field (or query parameter) was added as required, or became required",
     judge=_must_send,
 )
-def now_required(pair: SchemaPair):
+def now_required(pair: SchemaPair) -> Iterator[Hit]:
     if pair.role != "request":
         return
     for name in pair.added:
@@ -44,13 +46,13 @@ def now_required(pair: SchemaPair):
     summary="a request field is no longer documented (it may be rejected or ignored)",
     judge=sends_field(RISKY, "it may now be rejected or silently ignored"),
 )
-def removed(pair: SchemaPair):
+def removed(pair: SchemaPair) -> Iterator[Hit]:
     if pair.role == "request":
         for name in pair.removed:
             yield Hit(field_pointer(name), old=type_name(pair.old_child(name)))
 
 
-def _sends_old_type(change: Change, use: Use):
+def _sends_old_type(change: Change, use: Use) -> Ruling:
     new = types_named(change.new)
     values = sent_values(change, use)
     if not values or new is None:
@@ -68,7 +70,7 @@ def _sends_old_type(change: Change, use: Use):
     summary="a request field no longer accepts a type it used to",
     judge=_sends_old_type,
 )
-def retyped(pair: SchemaPair):
+def retyped(pair: SchemaPair) -> Iterator[Hit]:
     o, n = pair.old, pair.new
     if pair.role == "request" and o.types and n.types and not covers(n.types, o.types):
         yield Hit(old=type_name(o), new=type_name(n))
@@ -77,7 +79,7 @@ def retyped(pair: SchemaPair):
 @change_kind(
     "request-field-added", severity=HARMLESS, scope="schema", summary="a new optional request field", judge=not_judged
 )
-def added(pair: SchemaPair):
+def added(pair: SchemaPair) -> Iterator[Hit]:
     if pair.role == "request":
         for name in pair.added:
             if name not in pair.new.required:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from harness.diff.change import BREAKING, HARMLESS, RISKY, Change, Hit, field_pointer
 from harness.diff.judge_parts import not_judged, readings, reads_field, types_named
 from harness.diff.pairs import SchemaPair, type_name
-from harness.diff.registry import change_kind
+from harness.diff.registry import Ruling, change_kind
 from harness.diff.shape import Shape
 from harness.diff.usage import Use
 
@@ -17,7 +19,7 @@ from harness.diff.usage import Use
     summary="a response field is gone",
     judge=reads_field(BREAKING),
 )
-def removed(pair: SchemaPair):
+def removed(pair: SchemaPair) -> Iterator[Hit]:
     if pair.role == "response":
         for name in pair.removed:
             yield Hit(field_pointer(name), old=type_name(pair.old_child(name)))
@@ -30,7 +32,7 @@ def removed(pair: SchemaPair):
     summary="a response field is gone and one of the same type came at the same level",
     judge=reads_field(BREAKING),
 )
-def renamed(pair: SchemaPair):
+def renamed(pair: SchemaPair) -> Iterator[Hit]:
     for old, new in pair.renamed:
         yield Hit(field_pointer(old), old=old, new=new)
 
@@ -40,7 +42,7 @@ def covers(wide: frozenset[str], narrow: frozenset[str]) -> bool:
     return all(t in wide or (t == "integer" and "number" in wide) for t in narrow)
 
 
-def _retyped_for(change: Change, use: Use):
+def _retyped_for(change: Change, use: Use) -> Ruling:
     new = (types_named(change.new) or set()) - {"null"}
     for body, reading in readings(change, use):
         if reading is None or reading.types is None:
@@ -59,13 +61,13 @@ def _retyped_for(change: Change, use: Use):
     summary="a response field can now hold a type it could not before",
     judge=_retyped_for,
 )
-def retyped(pair: SchemaPair):
+def retyped(pair: SchemaPair) -> Iterator[Hit]:
     o, n = pair.old, pair.new
     if pair.role == "response" and o.types and n.types and not covers(o.types, n.types):
         yield Hit(old=type_name(o), new=type_name(n))
 
 
-def _null_for(change: Change, use: Use):
+def _null_for(change: Change, use: Use) -> Ruling:
     for body, reading in readings(change, use):
         if reading is not None and (reading.types is None or "null" in reading.types):
             if not any(p.startswith(change.pointer + "/") for p in body.reads):
@@ -85,12 +87,12 @@ def _can_be_null_now(o: Shape, n: Shape) -> bool:
     summary="a response field can now be null",
     judge=_null_for,
 )
-def made_nullable(pair: SchemaPair):
+def made_nullable(pair: SchemaPair) -> Iterator[Hit]:
     if pair.role == "response" and _can_be_null_now(pair.old, pair.new):
         yield Hit(old=type_name(pair.old), new=type_name(pair.new))
 
 
-def _optional_for(change: Change, use: Use):
+def _optional_for(change: Change, use: Use) -> Ruling:
     for body, reading in readings(change, use):
         if reading is not None and reading.required:
             return BREAKING, f"{body.name} requires {change.pointer}"
@@ -105,7 +107,7 @@ def _optional_for(change: Change, use: Use):
     summary="a response field is no longer required (may be missing)",
     judge=_optional_for,
 )
-def made_optional(pair: SchemaPair):
+def made_optional(pair: SchemaPair) -> Iterator[Hit]:
     if pair.role == "response":
         for name in pair.matched:
             if name in pair.old.required and name not in pair.new.required:
@@ -115,7 +117,7 @@ def made_optional(pair: SchemaPair):
 @change_kind(
     "response-field-added", severity=HARMLESS, scope="schema", summary="a new response field", judge=not_judged
 )
-def added(pair: SchemaPair):
+def added(pair: SchemaPair) -> Iterator[Hit]:
     if pair.role == "response":
         for name in pair.added:
             yield Hit(field_pointer(name), new=type_name(pair.new_child(name)))

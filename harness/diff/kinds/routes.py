@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from harness.diff.change import BREAKING, HARMLESS, RISKY, Hit
@@ -19,7 +20,7 @@ from harness.diff.spec import Operation
     summary="a path is gone, with every operation on it",
     judge=calls_route(BREAKING, "calls this route"),
 )
-def path_removed(pair: OperationPair):
+def path_removed(pair: OperationPair) -> Iterator[Hit]:
     if pair.new is None and pair.path_gone and pair.old is not None:
         yield Hit(old=pair.old.route)
 
@@ -31,13 +32,13 @@ def path_removed(pair: OperationPair):
     summary="one method of a path is gone",
     judge=calls_route(BREAKING, "calls this route"),
 )
-def operation_removed(pair: OperationPair):
+def operation_removed(pair: OperationPair) -> Iterator[Hit]:
     if pair.new is None and not pair.path_gone and pair.old is not None:
         yield Hit(old=pair.old.route)
 
 
 @change_kind("operation-added", severity=HARMLESS, scope="operation", summary="a new path or method", judge=not_judged)
-def operation_added(pair: OperationPair):
+def operation_added(pair: OperationPair) -> Iterator[Hit]:
     if pair.old is None and pair.new is not None:
         yield Hit(new=pair.new.route)
 
@@ -58,7 +59,7 @@ def deprecation(op: Operation) -> dict[str, Any]:
     summary="an operation is newly deprecated, or its sunset date was set or moved",
     judge=calls_route(RISKY, "calls a deprecated route; plan the move before the sunset"),
 )
-def operation_deprecated(pair: OperationPair):
+def operation_deprecated(pair: OperationPair) -> Iterator[Hit]:
     if pair.old is None or pair.new is None:
         return
     old, new = deprecation(pair.old), deprecation(pair.new)
