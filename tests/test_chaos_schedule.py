@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.chaos import Schedule
+from harness.chaos.schedule import KEYS, PER_CALL_KEYS, SCHEMA, WINDOW_KEYS, split_schedule
 
 
 def sequence(schedule, calls=200, seed=7, key="k"):
@@ -65,3 +66,14 @@ def test_same_seed_same_faults_in_another_process():
 def test_bad_schedules_say_why(bad):
     with pytest.raises(ValueError):
         Schedule(**bad)
+
+
+def test_the_schedule_keys_are_the_schedule_fields_and_scenario_files_take_them():
+    from harness.chaos.scenario import FORMAT
+
+    assert KEYS == ("first", "after", "every", "probability", "at", "until")
+    assert (PER_CALL_KEYS, WINDOW_KEYS) == (("first", "after", "every", "probability"), ("at", "until"))
+    assert split_schedule({"first": 2, "at": 1, "retry_after": 0.2}) == ({"first": 2, "at": 1}, {"retry_after": 0.2})
+    timeline = FORMAT["properties"]["timeline"]["items"]["properties"]
+    assert {key: timeline[key] for key in KEYS} == SCHEMA
+    assert SCHEMA["at"] == {"type": "number", "minimum": 0} and SCHEMA["first"] == {"type": "integer"}

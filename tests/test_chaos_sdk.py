@@ -14,6 +14,7 @@ from google.genai import errors as genai_errors
 from google.genai import types as genai_types
 
 from harness.chaos import Injection, Schedule, attach, make
+from harness.chaos.schedule import split_schedule
 from harness.double import Double
 from harness.headers import parse_http_date, parse_sf_date
 from harness.routes import Route
@@ -36,11 +37,9 @@ def doubles():
 
 
 def inject(double, fault, route=None, **schedule_and_params):
-    schedule = {
-        k: schedule_and_params.pop(k) for k in ("first", "every", "after", "probability") if k in schedule_and_params
-    }
+    schedule, params = split_schedule(schedule_and_params)
     injection = Injection(
-        make(fault, schedule_and_params),
+        make(fault, params),
         route=Route.parse(route) if route else None,
         schedule=Schedule(**schedule),
         key=fault,
