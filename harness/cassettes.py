@@ -55,19 +55,25 @@ VcrDict = dict[str, Any]
 class Redaction:
     """What never reaches a cassette. Header and query names are case-insensitive."""
 
-    request_headers: tuple[str, ...] = secrets.REQUEST_HEADERS
+    # None: every registered provider's secret headers and key variables, read
+    # when used, so a provider registered after import is covered too.
+    request_headers: tuple[str, ...] | None = None
     response_headers: tuple[str, ...] = secrets.RESPONSE_HEADERS
     query: tuple[str, ...] = secrets.QUERY
     # Defence in depth: the literal values of these variables are replaced
     # anywhere (headers, URL, body), in case a server echoes a key back.
-    env_vars: tuple[str, ...] = secrets.ENV_VARS
+    env_vars: tuple[str, ...] | None = None
     values: tuple[str, ...] = ()  # further literal secrets, e.g. a key not taken from the env
     placeholder: str = PLACEHOLDER
+
+    def header_names(self) -> tuple[str, ...]:
+        return secrets.request_headers() if self.request_headers is None else self.request_headers
 
     def secrets(self) -> set[str]:
         """The literals to replace anywhere. The env is read on each call, so a
         key set after import is still caught."""
-        found = [os.environ.get(name, "") for name in self.env_vars] + list(self.values)
+        env_vars = secrets.env_vars() if self.env_vars is None else self.env_vars
+        found = [os.environ.get(name, "") for name in env_vars] + list(self.values)
         return {form for value in found for form in _wire_forms(value)}
 
 
@@ -147,7 +153,7 @@ class Scrubber:
         request = Request(
             method=request.method,
             url=self.url(request.url),
-            headers=tuple(self.headers(request.headers, self.redaction.request_headers)),
+            headers=tuple(self.headers(request.headers, self.redaction.header_names())),
             body=self.body(request.body),
         )
         response = exchange.response
@@ -168,7 +174,7 @@ class Scrubber:
             request.method,
             self.url(request.uri),
             body,
-            dict(self.headers(request.headers.items(), self.redaction.request_headers)),
+            dict(self.headers(request.headers.items(), self.redaction.header_names())),
         )
 
     def vcr_response(self, response: VcrDict) -> VcrDict:

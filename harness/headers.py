@@ -58,7 +58,7 @@ def _retry_after(value: str) -> str | None:
     return "delay-seconds (a non-negative integer) or an HTTP-date"
 
 
-def _non_negative_number(value: str) -> str | None:
+def non_negative_number(value: str) -> str | None:
     try:
         if float(value) >= 0:
             return None
@@ -67,19 +67,19 @@ def _non_negative_number(value: str) -> str | None:
     return "a non-negative number"
 
 
-def _non_empty(value: str) -> str | None:
+def non_empty(value: str) -> str | None:
     return None if value.strip() else "a non-empty value"
 
 
-def _integer(value: str) -> str | None:
+def integer(value: str) -> str | None:
     return None if value.strip().isdigit() else "a non-negative integer"
 
 
-def _duration(value: str) -> str | None:
+def duration(value: str) -> str | None:
     return None if _GO_DURATION.match(value.strip()) else "a duration like '6m0s' or '12ms'"
 
 
-def _rfc3339(value: str) -> str | None:
+def rfc3339(value: str) -> str | None:
     try:
         datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         return None
@@ -87,36 +87,30 @@ def _rfc3339(value: str) -> str | None:
         return "an RFC 3339 timestamp"
 
 
-def parsedate_to_datetime_safe(value: str):
+def parsedate_to_datetime_safe(value: str) -> datetime | None:
     try:
         return parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
 
 
-# header name -> check(value) returning what was expected, or None when valid.
-FORMATS: dict[str, Callable[[str], str | None]] = {
+# The signal headers every provider may send: header name -> check(value) returning
+# what was expected, or None when valid. Each provider adds its own (request ids,
+# rate-limit headers) in its `Provider` record's `header_formats`.
+HEADER_FORMATS: dict[str, Callable[[str], str | None]] = {
     "deprecation": _deprecation,
     "sunset": _sunset,
     "retry-after": _retry_after,
-    "retry-after-ms": _non_negative_number,
-    "x-request-id": _non_empty,
-    "request-id": _non_empty,
-    "openai-poll-after-ms": _integer,
-    "x-ratelimit-limit-requests": _integer,
-    "x-ratelimit-limit-tokens": _integer,
-    "x-ratelimit-remaining-requests": _integer,
-    "x-ratelimit-remaining-tokens": _integer,
-    "x-ratelimit-reset-requests": _duration,
-    "x-ratelimit-reset-tokens": _duration,
+    "retry-after-ms": non_negative_number,
 }
-for _kind in ("requests", "tokens", "input-tokens", "output-tokens"):
-    FORMATS[f"anthropic-ratelimit-{_kind}-limit"] = _integer
-    FORMATS[f"anthropic-ratelimit-{_kind}-remaining"] = _integer
-    FORMATS[f"anthropic-ratelimit-{_kind}-reset"] = _rfc3339
 
 
 def check_format(name: str, value: str) -> str | None:
     """What the header should look like, when `value` does not; None when fine or unknown."""
-    check = FORMATS.get(name.lower())
+    from harness import providers
+
+    name = name.lower()
+    check = HEADER_FORMATS.get(name) or next(
+        (p.header_formats[name] for p in providers.registered() if name in p.header_formats), None
+    )
     return check(value) if check else None

@@ -26,44 +26,18 @@ from typing import Any
 
 import httpx
 
+from harness import providers
 from harness.cassettes import DEFAULT as DEFAULT_REDACTION
 from harness.cassettes import redact_exchange
 from harness.contracts.model import Contract, Interaction
 from harness.errors import InputError
 from harness.exchange import Exchange, Request, Response
+from harness.provider import Credential
 
-DEFAULT_BASE_URLS: dict[str, str] = {
-    "openai": "https://api.openai.com",
-    "anthropic": "https://api.anthropic.com",
-    "gemini": "https://generativelanguage.googleapis.com",
-}
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::(?:path|segment))?\}")
 # Only encodings the cassette layer can decode, so its secret scan sees plain bytes.
 _ACCEPT_ENCODING = "gzip, deflate"
 _TIMEOUT = httpx.Timeout(120.0, connect=10.0)
-
-
-@dataclass(frozen=True)
-class Credential:
-    """How one provider takes its API key."""
-
-    env_vars: tuple[str, ...]  # the first one set wins
-    header: str
-    prefix: str = ""
-    extra_headers: tuple[tuple[str, str], ...] = ()
-
-    def key(self, env: Mapping[str, str]) -> str | None:
-        return next((env[name] for name in self.env_vars if env.get(name)), None)
-
-    def headers(self, key: str) -> dict[str, str]:
-        return {**dict(self.extra_headers), self.header: self.prefix + key}
-
-
-CREDENTIALS: dict[str, Credential] = {
-    "openai": Credential(("OPENAI_API_KEY",), "authorization", prefix="Bearer "),
-    "anthropic": Credential(("ANTHROPIC_API_KEY",), "x-api-key", extra_headers=(("anthropic-version", "2023-06-01"),)),
-    "gemini": Credential(("GEMINI_API_KEY", "GOOGLE_API_KEY"), "x-goog-api-key"),
-}
 
 
 @dataclass(frozen=True)
@@ -107,26 +81,34 @@ def send_examples(
 
 
 def _base_urls(overrides: Mapping[str, str]) -> dict[str, str]:
+    known = providers.names()
     for provider, url in overrides.items():
-        if provider not in DEFAULT_BASE_URLS:
-            raise InputError(f"unknown provider {provider!r} for a base URL; known: {', '.join(DEFAULT_BASE_URLS)}")
+        if provider not in known:
+            raise InputError(f"unknown provider {provider!r} for a base URL; known: {', '.join(known)}")
         if not url.startswith(("http://", "https://")):
             raise InputError(f"base URL for {provider} must start with http:// or https://, not {url!r}")
-    return {**DEFAULT_BASE_URLS, **overrides}
+    return {**{p.name: p.base_url for p in providers.registered()}, **overrides}
 
 
-def _keys(providers: list[str], env: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+def _keys(names: list[str], env: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     keys: dict[str, str] = {}
     skipped: list[str] = []
-    for provider in dict.fromkeys(providers):  # first-seen order, once each
-        credential = CREDENTIALS[provider]
+    for provider in dict.fromkeys(names):  # first-seen order, once each
+        credential = _credential(provider)
         key = credential.key(env)
         if key:
             keys[provider] = key
         else:
-            names = " or ".join(credential.env_vars)
-            skipped.append(f"skipped {provider}: {names} is not set")
+            variables = " or ".join(credential.env_vars)
+            skipped.append(f"skipped {provider}: {variables} is not set")
     return keys, skipped
+
+
+def _credential(name: str) -> Credential:
+    credential = providers.get(name).credential
+    if credential is None:
+        raise InputError(f"provider {name!r} declares no credential, so it cannot be called live")
+    return credential
 
 
 class _Sender:
@@ -137,7 +119,7 @@ class _Sender:
     ) -> None:
         self.client, self.contract, self.base_url, self.key = client, contract, base_url, key
         self.params = params
-        self.credential = CREDENTIALS[contract.provider]
+        self.credential = _credential(contract.provider)
         self.earlier: list[Any] = []  # JSON bodies of earlier responses, newest last
         # The exchanges we hand back never carry the key, even if a server echoes it.
         self.redaction = replace(DEFAULT_REDACTION, values=(key,))
@@ -266,4 +248,4 @@ def _at_pointer(document: Any, pointer: str) -> Any:
     return node
 
 
-__all__ = ["CREDENTIALS", "DEFAULT_BASE_URLS", "Credential", "LiveRun", "send_examples"]
+__all__ = ["LiveRun", "send_examples"]

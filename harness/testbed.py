@@ -20,14 +20,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from harness import providers
 from harness.chaos.fault import Acted, Fault, Injection, attach, fault_type, make
 from harness.chaos.schedule import Schedule, split_schedule
 from harness.double.app import Double
-from harness.double.clients import base_url, sdk_client
+from harness.double.clients import sdk_client
 from harness.double.clock import Clock, FlowingClock
 from harness.errors import InputError
 from harness.exchange import Exchange, Journal
-from harness.providers import NAMES
 from harness.routes import Route, RouteSyntaxError
 from harness.testid import seed_for
 
@@ -75,7 +75,7 @@ class TestbedDouble(Double):
     @property
     def base_url(self) -> str:
         """What the provider's SDK takes as `base_url` to reach `.url` (OpenAI's ends in /v1)."""
-        return base_url(self.name, self.url)
+        return self.provider.sdk_base_url(self.url)
 
     def client(self, **options: Any) -> Any:
         """The official SDK's client (openai.OpenAI, anthropic.Anthropic, genai.Client),
@@ -116,8 +116,8 @@ def injection(
     The fault reads its parameters as on a scenario's timeline
     (`Fault.on_timeline`: numbers given to `deprecated` as sunset/since are
     days after `origin` too)."""
-    if provider is not None and provider not in NAMES:
-        raise InputError(f"unknown provider {provider!r}; known: {', '.join(NAMES)}")
+    if provider is not None and provider not in providers.names():
+        raise InputError(f"unknown provider {provider!r}; known: {', '.join(providers.names())}")
     when, options = split_schedule(options)
     if isinstance(fault, str):
         made = make(fault, fault_type(fault).on_timeline(options, when.get("at") or 0, origin))

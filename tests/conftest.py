@@ -9,6 +9,8 @@ from http.server import ThreadingHTTPServer
 import pytest
 from echo_server import EchoServer, _Handler
 
+pytest_plugins = ["pytester"]  # the plugin's own tests run pytest inside pytest
+
 
 @pytest.fixture
 def echo_server() -> Iterator[EchoServer]:

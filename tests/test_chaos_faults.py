@@ -1,5 +1,5 @@
 """Each fault unit does one thing to a call or a reply; here against a minimal
-profile, so what a fault does is seen apart from any provider. Provider
+provider, so what a fault does is seen apart from any provider. Provider
 shapes are tested through the official SDKs in tests/test_chaos_sdk.py."""
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import pytest
 from harness.chaos import DAY, FAULTS, Fault, Injection, Schedule, attach, fault_type, from_description, make
 from harness.chaos.fault import Active
 from harness.chaos.toxiproxy.registry import TOXICS
-from harness.double.call import Call, Failures, Profile, Reply, State
+from harness.double.call import Call, Reply, State
 from harness.errors import InputError
 from harness.headers import parse_http_date, parse_sf_date
+from harness.provider import Failures, Provider
 from harness.routes import Route
 from harness.sse import Event
 
@@ -32,13 +33,14 @@ JOBS = Failures(
     job_stall=lambda body: {**body, "status": "in_progress", "progress": 50},
     job_fail=lambda body, code, message: {**body, "status": "failed", "error": {"code": code, "message": message}},
 )
-PROFILE = Profile(
+PROFILE = Provider(
     name="toy",
     routes=(),
     error=envelope,
     request_id_header="x-request-id",
     request_id=lambda state: "req_1",
     failures=JOBS,
+    stream_end=("[DONE]",),
 )
 
 
@@ -258,8 +260,8 @@ class ToyOutage(Fault):
     name = "toy_outage"
     message: str = "down for the test"
 
-    def before(self, call, profile):
-        return profile.error(503, self.message)
+    def before(self, call, provider):
+        return provider.error(503, self.message)
 
 
 def test_from_description_builds_a_doubles_hook_from_the_one_registry(monkeypatch):

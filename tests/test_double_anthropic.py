@@ -22,7 +22,7 @@ from harness.double.app import problem_reply
 from harness.double.call import Call, Reply, State
 from harness.double.problem import RequestProblem
 from harness.headers import check_format
-from harness.providers import anthropic as profile
+from harness.providers import anthropic as provider
 
 pytestmark = pytest.mark.filterwarnings("error")  # typed objects must build without a warning
 
@@ -64,7 +64,7 @@ def answered(handler: Callable[[Call], Reply], call: Call) -> Reply:
     try:
         return handler(call)
     except RequestProblem as problem:
-        return problem_reply(profile.PROFILE, call.state, problem)
+        return problem_reply(provider.PROVIDER, call.state, problem)
 
 
 def ask(text: str = "What is the capital of France?", **fields: Any) -> dict[str, Any]:
@@ -72,7 +72,7 @@ def ask(text: str = "What is the capital of France?", **fields: Any) -> dict[str
 
 
 def post_message(state: State, body: Any) -> Reply:
-    return answered(profile.create_message, make_call(state, "POST", "/v1/messages", body=body))
+    return answered(provider.create_message, make_call(state, "POST", "/v1/messages", body=body))
 
 
 # -- handlers on their own ------------------------------------------------------
@@ -186,17 +186,17 @@ def test_a_stream_sends_the_events_in_the_api_order_and_the_same_answer():
     ],
 )
 def test_the_envelope_picks_the_error_type_for_a_status(status, kind):
-    reply = profile.error(status, "boom")
+    reply = provider.error(status, "boom")
     assert reply.status == status
     assert reply.json["type"] == "error" and reply.json["error"] == {"type": kind, "message": "boom"}
 
 
 def test_an_explicit_error_type_wins():
-    assert profile.error(400, "x", type="billing_error").json["error"]["type"] == "billing_error"
+    assert provider.error(400, "x", type="billing_error").json["error"]["type"] == "billing_error"
 
 
 def list_models(state: State, **query: str) -> Reply:
-    return answered(profile.list_models, make_call(state, "GET", "/v1/models", query=query))
+    return answered(provider.list_models, make_call(state, "GET", "/v1/models", query=query))
 
 
 def test_models_list_pages_through_the_whole_catalogue():
@@ -209,11 +209,11 @@ def test_models_list_pages_through_the_whole_catalogue():
         if not page["has_more"]:
             break
         query = {"limit": "2", "after_id": page["last_id"]}
-    assert seen == [card.id for card in profile.MODELS]
+    assert seen == [card.id for card in provider.MODELS]
 
 
 def test_models_list_before_id_gives_the_page_just_before():
-    ids = [card.id for card in profile.MODELS]
+    ids = [card.id for card in provider.MODELS]
     page = list_models(make_state(), before_id=ids[4], limit="2").json
     assert [m["id"] for m in page["data"]] == ids[2:4] and page["has_more"]
 
@@ -226,7 +226,7 @@ def test_models_list_rejects_bad_paging(query):
 def test_a_model_is_found_by_id_or_alias_and_unknown_ids_are_not():
     def get(model_id: str) -> Reply:
         return answered(
-            profile.get_model,
+            provider.get_model,
             make_call(
                 make_state(),
                 "GET",
@@ -244,7 +244,7 @@ def test_a_model_is_found_by_id_or_alias_and_unknown_ids_are_not():
 
 def test_rate_limit_headers_are_well_formed_and_reset_after_now():
     state = make_state()
-    headers = profile.ratelimit_headers(make_call(state, "POST", "/v1/messages", body=ask()))
+    headers = provider.ratelimit_headers(make_call(state, "POST", "/v1/messages", body=ask()))
     kinds = ("requests", "tokens", "input-tokens", "output-tokens")
     fields = ("limit", "remaining", "reset")
     assert set(headers) == {f"anthropic-ratelimit-{k}-{f}" for k in kinds for f in fields}
@@ -254,19 +254,19 @@ def test_rate_limit_headers_are_well_formed_and_reset_after_now():
     assert reset.timestamp() >= state.clock.now()
 
 
-# -- bad days (the profile's Failures, used by the chaos layer) ----------------
+# -- bad days (the provider's Failures, used by the chaos layer) ----------------
 
 
 def test_an_outage_is_529_overloaded():
-    failures = profile.PROFILE.failures
-    reply = profile.error(failures.outage_status, failures.outage_message)
+    failures = provider.PROVIDER.failures
+    reply = provider.error(failures.outage_status, failures.outage_message)
     assert reply.status == 529
     assert reply.json["error"] == {"type": "overloaded_error", "message": "Overloaded"}
 
 
 def test_rate_limited_sends_retry_after_and_spent_budgets():
     state = make_state()
-    reply = profile.rate_limited(make_call(state, "POST", "/v1/messages", body=ask()), 2.5, False)
+    reply = provider.rate_limited(make_call(state, "POST", "/v1/messages", body=ask()), 2.5, False)
     assert reply.status == 429 and reply.json["error"]["type"] == "rate_limit_error"
     assert reply.headers["retry-after"] == "3"
     assert reply.headers["anthropic-ratelimit-requests-remaining"] == "0"
@@ -274,22 +274,22 @@ def test_rate_limited_sends_retry_after_and_spent_budgets():
 
 
 def test_an_exhausted_spend_limit_is_a_400_that_names_when_access_returns():
-    reply = profile.rate_limited(make_call(make_state(), "POST", "/v1/messages", body=ask()), 1, True)
+    reply = provider.rate_limited(make_call(make_state(), "POST", "/v1/messages", body=ask()), 1, True)
     assert reply.status == 400 and reply.json["error"]["type"] == "invalid_request_error"
     assert "regain access on 2026-02-01" in reply.json["error"]["message"]
 
 
 def test_a_retired_model_is_not_found_and_marked_in_the_models_list():
     state = make_state()
-    gone = profile.model_retired(make_call(state, "POST", "/v1/messages", body=ask()), MODEL)
+    gone = provider.model_retired(make_call(state, "POST", "/v1/messages", body=ask()), MODEL)
     assert gone.status == 404 and gone.json["error"]["type"] == "not_found_error"
-    listed = profile.mark_retired(
+    listed = provider.mark_retired(
         make_call(state, "GET", "/v1/models"), list_models(state), "claude-opus-4-8", "2026-06-30"
     )
     entry = listed.json["data"][0]
     assert entry["lifecycle"] == "deprecated" and entry["retires_at"] == "2026-06-30T00:00:00Z"
     state.clock.advance(days=200)
-    later = profile.mark_retired(
+    later = provider.mark_retired(
         make_call(state, "GET", "/v1/models"), list_models(state), "claude-opus-4-8", "2026-06-30"
     )
     assert later.json["data"][0]["lifecycle"] == "retired"
@@ -299,10 +299,10 @@ def test_a_retired_model_is_not_found_and_marked_in_the_models_list():
 def test_a_refusal_is_stop_reason_refusal_in_a_message_and_in_a_stream():
     state = make_state()
     call = make_call(state, "POST", "/v1/messages", body=ask())
-    refused = profile.refusal(call, post_message(state, ask()), None).json
+    refused = provider.refusal(call, post_message(state, ask()), None).json
     assert refused["stop_reason"] == "refusal" and refused["content"] == []
     assert refused["stop_details"]["category"] == "general_harms"
-    streamed = profile.refusal(call, post_message(state, ask(stream=True)), "cyber").events
+    streamed = provider.refusal(call, post_message(state, ask(stream=True)), "cyber").events
     assert "content_block_delta" not in [e.event for e in streamed]
     assert streamed[-2].json["delta"]["stop_reason"] == "refusal"
     assert streamed[-2].json["delta"]["stop_details"]["category"] == "cyber"
@@ -362,7 +362,7 @@ def test_sdk_message_stream_helper_builds_the_final_message(client):
 
 def test_sdk_lists_models_across_pages(client):
     models = list(client.models.list(limit=3))
-    assert [m.id for m in models] == [card.id for card in profile.MODELS]
+    assert [m.id for m in models] == [card.id for card in provider.MODELS]
     assert all(m.type == "model" and m.lifecycle == "active" and m.created_at.year >= 2025 for m in models)
     assert client.models.retrieve("claude-sonnet-5").display_name == "Claude Sonnet 5"
 
@@ -385,8 +385,8 @@ def test_sdk_raises_not_found_for_an_unknown_model(client):
 
 
 def outage(call: Call) -> Reply:
-    failures = profile.PROFILE.failures
-    return profile.error(failures.outage_status, failures.outage_message)
+    failures = provider.PROVIDER.failures
+    return provider.error(failures.outage_status, failures.outage_message)
 
 
 @dataclass
@@ -404,7 +404,7 @@ def test_sdk_sees_a_529_as_overloaded_and_a_429_as_rate_limited(double, client):
     double.hooks.append(Answering(outage))
     with pytest.raises(anthropic.OverloadedError):
         client.messages.create(model=MODEL, max_tokens=16, messages=[{"role": "user", "content": "hi"}])
-    double.hooks[:] = [Answering(lambda call: profile.rate_limited(call, 1.0, False))]
+    double.hooks[:] = [Answering(lambda call: provider.rate_limited(call, 1.0, False))]
     with pytest.raises(anthropic.RateLimitError) as caught:
         client.messages.create(model=MODEL, max_tokens=16, messages=[{"role": "user", "content": "hi"}])
     assert caught.value.response.headers["retry-after"] == "1"
@@ -415,7 +415,7 @@ def test_sdk_sees_a_refusal_as_a_typed_stop_reason(double, client):
         type(
             "Refusing",
             (),
-            {"name": "refusal", "after": staticmethod(lambda call, reply: profile.refusal(call, reply, "bio"))},
+            {"name": "refusal", "after": staticmethod(lambda call, reply: provider.refusal(call, reply, "bio"))},
         )()
     )
     message = client.messages.create(model=MODEL, max_tokens=16, messages=[{"role": "user", "content": "hi"}])
@@ -444,7 +444,7 @@ def test_async_sdk_works_on_the_async_transport(double):
     assert "async hello" in plain and "async hello" in streamed
 
 
-# -- the chaos layer's faults, acting through this profile ---------------------
+# -- the chaos layer's faults, acting through this provider ---------------------
 
 
 @pytest.mark.parametrize(
@@ -484,7 +484,7 @@ def test_every_exchange_checks_clean_against_the_baseline_contract(double, clien
     for bad in ({**ask_hello, "model": "claude-imaginary-9"}, {**ask_hello, "max_tokens": anthropic.omit}):
         with pytest.raises(anthropic.APIStatusError):
             client.messages.create(**bad, timeout=30)
-    for answer in (lambda call: profile.rate_limited(call, 1.0, False), outage):
+    for answer in (lambda call: provider.rate_limited(call, 1.0, False), outage):
         double.hooks[:] = [Answering(answer)]
         with pytest.raises(anthropic.APIStatusError):
             client.messages.create(**ask_hello)

@@ -1,4 +1,4 @@
-"""The double engine on a toy profile: routing, bodies, envelopes, journal,
+"""The double engine on a toy provider: routing, bodies, envelopes, journal,
 hooks, clock, control API, transports, servers and `harness serve`."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from harness.double import (
     Call,
     Double,
     FormFile,
-    Profile,
+    Provider,
     RealClock,
     Reply,
     VirtualClock,
@@ -90,7 +90,7 @@ def now(call: Call) -> Reply:
     return Reply(json={"now": call.state.clock.now(), "job_seconds": call.state.settings["job_seconds"]})
 
 
-TOY = Profile(
+TOY = Provider(
     name="toy",
     routes=(
         ("POST /v1/things/{thing_id}", echo),
@@ -105,7 +105,7 @@ TOY = Profile(
     error=toy_error,
     request_id_header="toy-request-id",
     request_id=lambda state: state.next_id("req_", 8),
-    headers=lambda call: {"x-toy-limit": "100", "x-overridden": "profile"},
+    headers=lambda call: {"x-toy-limit": "100", "x-overridden": "provider"},
 )
 
 
@@ -237,7 +237,7 @@ def test_a_handler_that_raises_is_a_500_in_the_envelope(client, caplog):
 
 
 def test_headers_come_from_profile_then_reply_and_a_request_id_is_added(double):
-    overriding = Profile(
+    overriding = Provider(
         name="toy",
         routes=(
             ("GET /x", lambda call: Reply(json={}, headers={"X-Overridden": "reply", "toy-request-id": "req_mine"})),
@@ -245,7 +245,7 @@ def test_headers_come_from_profile_then_reply_and_a_request_id_is_added(double):
         error=toy_error,
         request_id_header="toy-request-id",
         request_id=lambda s: "req_generated",
-        headers=lambda call: {"x-toy-limit": "100", "x-overridden": "profile"},
+        headers=lambda call: {"x-toy-limit": "100", "x-overridden": "provider"},
     )
     with Double(overriding) as other, httpx.Client(base_url=BASE, transport=other.transport()) as http:
         response = http.get("/x")
@@ -453,8 +453,8 @@ def test_control_faults_come_from_the_chaos_registry(client, double, monkeypatch
     class ChaosOutage(Fault):
         name = "toy_outage"
 
-        def before(self, call: Call, profile: Profile) -> Reply:
-            return profile.error(503, "down for the test")
+        def before(self, call: Call, provider: Provider) -> Reply:
+            return provider.error(503, "down for the test")
 
     response = client.post("/__harness/faults", json={"fault": "toy_outage"})
     assert response.status_code == 400

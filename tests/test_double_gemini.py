@@ -22,7 +22,7 @@ from harness.double import Double, VirtualClock, media
 from harness.double.app import problem_reply
 from harness.double.call import Call, Reply, State
 from harness.double.problem import RequestProblem
-from harness.providers import gemini as profile
+from harness.providers import gemini as provider
 
 pytestmark = pytest.mark.filterwarnings("error")  # typed objects must build without a warning
 
@@ -67,7 +67,7 @@ def answered(handler: Callable[[Call], Reply], call: Call) -> Reply:
     try:
         return handler(call)
     except RequestProblem as problem:
-        return problem_reply(profile.PROFILE, call.state, problem)
+        return problem_reply(provider.PROVIDER, call.state, problem)
 
 
 def prompt(text: str = "Why is the sky blue?", **fields: Any) -> dict[str, Any]:
@@ -77,7 +77,7 @@ def prompt(text: str = "Why is the sky blue?", **fields: Any) -> dict[str, Any]:
 def generate(
     state: State, body: Any, model: str = MODEL, method: str = "generateContent", query: dict[str, str] | None = None
 ) -> Reply:
-    handler = {"generateContent": profile.generate_content, "streamGenerateContent": profile.stream_generate_content}[
+    handler = {"generateContent": provider.generate_content, "streamGenerateContent": provider.stream_generate_content}[
         method
     ]
     return answered(
@@ -96,7 +96,7 @@ def generate(
 
 def start_video(state: State, body: Any, model: str = VEO) -> Reply:
     return answered(
-        profile.predict_long_running,
+        provider.predict_long_running,
         make_call(
             state,
             "POST",
@@ -110,14 +110,14 @@ def start_video(state: State, body: Any, model: str = VEO) -> Reply:
 
 def poll(state: State, name: str) -> Reply:
     return answered(
-        profile.get_resource,
+        provider.get_resource,
         make_call(state, "GET", f"/v1beta/{name}", params={"name": name}, route="GET /v1beta/{name:path}"),
     )
 
 
 def download(state: State, file_id: str) -> Reply:
     return answered(
-        profile.download_file,
+        provider.download_file,
         make_call(
             state,
             "GET",
@@ -222,24 +222,24 @@ def test_a_stream_without_alt_sse_is_one_json_array():
     ],
 )
 def test_the_envelope_names_the_status(status, name):
-    body = profile.error(status, "boom").json
+    body = provider.error(status, "boom").json
     assert body["error"]["code"] == status and body["error"]["status"] == name
     assert body["error"]["message"] == "boom" and isinstance(body["error"]["details"], list)
 
 
 def test_a_429_says_when_to_retry_and_which_quota():
-    details = profile.error(429, "slow down", retry_delay=7.2).json["error"]["details"]
+    details = provider.error(429, "slow down", retry_delay=7.2).json["error"]["details"]
     by_type = {d["@type"].rsplit(".", 1)[1]: d for d in details}
     assert by_type["RetryInfo"]["retryDelay"] == "8s"
     assert by_type["QuotaFailure"]["violations"][0]["quotaId"]
 
 
 def test_code_and_param_become_typed_details():
-    body = profile.error(400, "API key not valid.", code="API_KEY_INVALID", param="key").json["error"]
+    body = provider.error(400, "API key not valid.", code="API_KEY_INVALID", param="key").json["error"]
     kinds = [d["@type"] for d in body["details"]]
     assert kinds == ["type.googleapis.com/google.rpc.ErrorInfo", "type.googleapis.com/google.rpc.BadRequest"]
     assert body["details"][0]["reason"] == "API_KEY_INVALID"
-    overridden = profile.error(400, "x", type="FAILED_PRECONDITION").json["error"]
+    overridden = provider.error(400, "x", type="FAILED_PRECONDITION").json["error"]
     assert overridden["status"] == "FAILED_PRECONDITION"
 
 
@@ -300,25 +300,25 @@ def test_unknown_operations_and_text_models_for_video_are_not_found():
     assert start_video(state, {"instances": [{"prompt": "x"}]}, model=MODEL).status == 404
 
 
-# -- bad days (the profile's Failures, used by the chaos layer) ----------------
+# -- bad days (the provider's Failures, used by the chaos layer) ----------------
 
 
 def test_job_state_stall_and_fail_work_on_operation_bodies():
     state = make_state(job_seconds=1)
     operation = start_video(state, {"instances": [{"prompt": "a red fox"}]}).json
     op_id = operation["name"].rsplit("/", 1)[1]
-    assert profile.job_state(operation) == (op_id, "running")
+    assert provider.job_state(operation) == (op_id, "running")
     state.clock.advance(2)
     done = poll(state, operation["name"]).json
-    assert profile.job_state(done) == (op_id, "succeeded")
-    stalled = profile.job_stall(done)
+    assert provider.job_state(done) == (op_id, "succeeded")
+    stalled = provider.job_stall(done)
     assert stalled["done"] is False and stalled["metadata"]["progressPercent"] == 99
-    assert profile.job_state(stalled) == (op_id, "running")
-    failed = profile.failed_operation(done, "internal_error", "Video generation failed.")
-    assert profile.job_state(failed) == (op_id, "failed")
+    assert provider.job_state(stalled) == (op_id, "running")
+    failed = provider.failed_operation(done, "internal_error", "Video generation failed.")
+    assert provider.job_state(failed) == (op_id, "failed")
     assert failed["error"]["code"] == 13 and failed["error"]["details"][0]["reason"] == "internal_error"
-    assert profile.failed_operation(done, "RESOURCE_EXHAUSTED", "x")["error"] == {"code": 8, "message": "x"}
-    assert profile.job_state({"candidates": []}) is None
+    assert provider.failed_operation(done, "RESOURCE_EXHAUSTED", "x")["error"] == {"code": 8, "message": "x"}
+    assert provider.job_state({"candidates": []}) is None
 
 
 def test_a_failure_marked_on_the_job_holds_for_every_later_poll():
@@ -336,15 +336,15 @@ def test_a_failure_marked_on_the_job_holds_for_every_later_poll():
 def test_a_refusal_blocks_the_prompt_or_filters_the_video():
     state = make_state(job_seconds=1)
     call = make_call(state, "POST", f"/v1beta/models/{MODEL}:generateContent", params={"model": MODEL})
-    blocked = profile.refusal(call, generate(state, prompt()), None).json
+    blocked = provider.refusal(call, generate(state, prompt()), None).json
     assert "candidates" not in blocked and blocked["promptFeedback"]["blockReason"] == "SAFETY"
-    streamed = profile.refusal(
+    streamed = provider.refusal(
         call, generate(state, prompt(), method="streamGenerateContent", query={"alt": "sse"}), "PROHIBITED_CONTENT"
     )
     assert [e.json["promptFeedback"]["blockReason"] for e in streamed.events] == ["PROHIBITED_CONTENT"]
     operation = start_video(state, {"instances": [{"prompt": "a red fox"}]}).json
     state.clock.advance(2)
-    filtered = profile.refusal(call, poll(state, operation["name"]), None).json
+    filtered = provider.refusal(call, poll(state, operation["name"]), None).json
     video = filtered["response"]["generateVideoResponse"]
     assert video["raiMediaFilteredCount"] == 1 and "generatedSamples" not in video
 
@@ -358,11 +358,11 @@ def test_rate_limits_and_retired_models_in_googles_words():
         params={"model": MODEL},
         route="POST /v1beta/models/{model}:generateContent",
     )
-    limited = profile.rate_limited(call, 3, True).json["error"]
+    limited = provider.rate_limited(call, 3, True).json["error"]
     assert limited["status"] == "RESOURCE_EXHAUSTED"
     assert "FreeTier" in limited["details"][0]["violations"][0]["quotaId"]
     assert limited["details"][1]["retryDelay"] == "3s"
-    retired = profile.model_retired(call, MODEL)
+    retired = provider.model_retired(call, MODEL)
     assert retired.status == 404 and "not supported for generateContent" in retired.json["error"]["message"]
 
 
@@ -464,8 +464,8 @@ def test_sdk_raises_client_errors_with_googles_status(client):
 
 
 def outage(call: Call) -> Reply:
-    failures = profile.PROFILE.failures
-    return profile.error(failures.outage_status, failures.outage_message)
+    failures = provider.PROVIDER.failures
+    return provider.error(failures.outage_status, failures.outage_message)
 
 
 @dataclass
@@ -484,7 +484,7 @@ def test_sdk_raises_server_errors_and_quota_errors(double, client):
     with pytest.raises(errors.ServerError) as caught:
         client.models.generate_content(model=MODEL, contents="hi")
     assert (caught.value.code, caught.value.status) == (503, "UNAVAILABLE")
-    double.hooks[:] = [Answering(lambda call: profile.rate_limited(call, 5, False))]
+    double.hooks[:] = [Answering(lambda call: provider.rate_limited(call, 5, False))]
     with pytest.raises(errors.ClientError) as caught:
         client.models.generate_content(model=MODEL, contents="hi")
     assert (caught.value.code, caught.value.status) == (429, "RESOURCE_EXHAUSTED")
@@ -496,7 +496,7 @@ def test_sdk_sees_a_blocked_prompt(double, client):
         type(
             "Refusing",
             (),
-            {"name": "refusal", "after": staticmethod(lambda call, reply: profile.refusal(call, reply, None))},
+            {"name": "refusal", "after": staticmethod(lambda call, reply: provider.refusal(call, reply, None))},
         )()
     )
     response = client.models.generate_content(model=MODEL, contents="hi")
@@ -526,7 +526,7 @@ def test_both_api_versions_are_served(double):
         assert http.get("/v1/models").json()["models"][0]["name"] == f"models/{MODEL}"
 
 
-# -- the chaos layer's faults, acting through this profile ---------------------
+# -- the chaos layer's faults, acting through this provider ---------------------
 
 
 def start_with_rest(double: Double, options: types.HttpOptions) -> types.GenerateVideosOperation:
@@ -591,7 +591,7 @@ def test_every_exchange_checks_clean_against_the_baseline_contracts(request, dou
     for model, contents in (("gemini-0", "hi"), (MODEL, BAD_ROLE)):
         with pytest.raises(errors.ClientError):
             client.models.generate_content(model=model, contents=contents)
-    for answer in (lambda call: profile.rate_limited(call, 2, False), outage):
+    for answer in (lambda call: provider.rate_limited(call, 2, False), outage):
         double.hooks[:] = [Answering(answer)]
         with pytest.raises(errors.APIError):
             client.models.generate_content(model=MODEL, contents="hi")

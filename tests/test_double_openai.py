@@ -19,7 +19,7 @@ from harness import contracts
 from harness.double import Double, VirtualClock, media
 from harness.double.app import RouteHandler
 from harness.headers import check_format
-from harness.providers import openai as profile
+from harness.providers import openai as provider
 
 # Typed objects must build without a warning; the SDK's own notice that the
 # Sora API shuts down is expected on every videos call.
@@ -284,7 +284,7 @@ def test_moderation_has_thirteen_categories_and_flags_violence(client):
     assert flagged.flagged and flagged.categories.violence and flagged.category_scores.violence > 0.9
     assert not calm.flagged
     assert len(calm.categories.model_dump(by_alias=True)) == 13
-    assert set(calm.categories.model_dump(by_alias=True)) == set(profile.CATEGORIES)
+    assert set(calm.categories.model_dump(by_alias=True)) == set(provider.CATEGORIES)
     assert calm.category_applied_input_types.violence == ["text"]
 
 

@@ -8,8 +8,9 @@ from typing import Any
 
 import httpx
 
-from harness.double import Call, Double, Profile, Reply
+from harness.double import Call, Double, Reply
 from harness.double.problem import RequestProblem
+from harness.provider import Provider
 
 
 def toy_error(
@@ -32,7 +33,7 @@ async def picky(call: Call) -> Reply:
     raise RequestProblem(409, "Not now.", type="conflict", code="busy")
 
 
-TOY = Profile(
+TOY = Provider(
     name="toy",
     routes=(("POST /v1/fussy", fussy), ("POST /v1/picky", picky)),
     error=toy_error,

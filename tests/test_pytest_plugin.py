@@ -34,8 +34,6 @@ import harness.report.failures
 import harness.testbed  # noqa: F401
 from harness.exchange import Exchange, Request, Response
 
-pytest_plugins = ["pytester"]
-
 
 @pytest.fixture(scope="module", autouse=True)
 def _modules_the_runs_share():

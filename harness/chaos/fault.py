@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from harness.chaos.schedule import DAY, Schedule, split_schedule
-from harness.double.call import Call, Profile, Reply
+from harness.double.call import Call, Reply
 from harness.double.clock import Clock
 from harness.errors import InputError
+from harness.provider import Provider
 from harness.routes import Route
 
 if TYPE_CHECKING:
@@ -43,10 +44,10 @@ class Fault:
     name: ClassVar[str] = ""
     layer: ClassVar[str] = "http"  # "http": in the double; "network": a Toxiproxy toxic
 
-    def before(self, call: Call, profile: Profile) -> Reply | None:
+    def before(self, call: Call, provider: Provider) -> Reply | None:
         return None
 
-    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
+    def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
         return reply
 
     @classmethod
@@ -159,8 +160,8 @@ class Active:
     # `after` hands back the reply it got on calls it does not act on (see harness.double.hooks).
     same_reply_when_idle = True
 
-    def __init__(self, injection: Injection, profile: Profile, clock: Clock) -> None:
-        self.injection, self.profile, self.clock = injection, profile, clock
+    def __init__(self, injection: Injection, provider: Provider, clock: Clock) -> None:
+        self.injection, self.provider, self.clock = injection, provider, clock
         self._chosen: set[int] = set()
         self._lock = threading.Lock()
 
@@ -169,9 +170,9 @@ class Active:
         return self.injection.name
 
     def before(self, call: Call) -> Reply | None:
-        if not self.injection.decide(self.profile.name, call, self.clock.now()):
+        if not self.injection.decide(self.provider.name, call, self.clock.now()):
             return None
-        reply = self.injection.fault.before(call, self.profile)
+        reply = self.injection.fault.before(call, self.provider)
         if reply is None:
             with self._lock:
                 self._chosen.add(id(call))
@@ -183,13 +184,13 @@ class Active:
                 return reply
             self._chosen.discard(id(call))
         # Faults get their own copy: some provider shapes are edited in place.
-        changed = self.injection.fault.after(call, copy.deepcopy(reply), self.profile)
+        changed = self.injection.fault.after(call, copy.deepcopy(reply), self.provider)
         return reply if changed == reply else changed
 
 
 def attach(injection: Injection, double: Double) -> Active:
     """Make `injection` act inside `double` (a `harness.double.Double`)."""
-    active = Active(injection, double.profile, double.clock)
+    active = Active(injection, double.provider, double.clock)
     double.hooks.append(active)
     return active
 
@@ -218,4 +219,4 @@ def from_description(description: Any, double: Double) -> Active:
         )
     except (TypeError, ValueError) as exc:
         raise InputError(f"fault {name!r}: {exc}") from None
-    return Active(injection, double.profile, double.clock)
+    return Active(injection, double.provider, double.clock)

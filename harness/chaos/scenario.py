@@ -17,7 +17,7 @@ from harness.chaos.fault import FAULTS, Fault, fault_type, load_faults, make
 from harness.chaos.schedule import PER_CALL_KEYS, Schedule, split_schedule
 from harness.chaos.schedule import SCHEMA as SCHEDULE_SCHEMA
 from harness.errors import InputError
-from harness.providers import NAMES as PROVIDERS
+from harness.providers import names as provider_names
 from harness.routes import Route, RouteSyntaxError
 
 _DAYS = {"type": "number", "minimum": 0}
@@ -68,10 +68,10 @@ FORMAT = {
         "start": {"type": ["string", "number"]},
         "doubles": {
             "oneOf": [
-                {"type": "array", "items": {"enum": list(PROVIDERS)}, "minItems": 1},
+                {"type": "array", "items": {"enum": list(provider_names())}, "minItems": 1},
                 {
                     "type": "object",
-                    "propertyNames": {"enum": list(PROVIDERS)},
+                    "propertyNames": {"enum": list(provider_names())},
                     "minProperties": 1,
                     "additionalProperties": {
                         "type": "object",
@@ -107,7 +107,7 @@ FORMAT = {
                 "required": ["fault"],
                 "properties": {
                     "fault": {"type": "string"},
-                    "provider": {"enum": list(PROVIDERS)},
+                    "provider": {"enum": list(provider_names())},
                     "route": {"type": "string"},
                     **SCHEDULE_SCHEMA,
                 },

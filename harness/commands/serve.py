@@ -10,9 +10,9 @@ from harness.errors import InputError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from harness.providers import NAMES
+    from harness.providers import names
 
-    parser.add_argument("provider", choices=NAMES, help="the provider to play")
+    parser.add_argument("provider", choices=names(), help="the provider to play")
     parser.add_argument(
         "--host",
         default="127.0.0.1",

@@ -14,11 +14,10 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from harness import yamlfile
+from harness import providers, yamlfile
 from harness.contracts.format import CONTRACT
 from harness.contracts.model import Contract, Interaction, Lifecycle, Outcome, RequestSpec, ResponseSpec, Signal
 from harness.errors import ContractError
-from harness.providers import NAMES as PROVIDERS
 from harness.routes import Route, RouteSyntaxError
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -65,8 +64,9 @@ class _Reader:
         if data is None:
             raise self.fail("the file is empty; a contract needs keys contract, consumer, provider, interactions")
         yamlfile.check_format(self.doc, _FORMAT, "the contract", kind=ContractError)
-        if data["provider"] not in PROVIDERS:
-            raise self.fail(f"unknown provider {data['provider']!r}; known: {', '.join(PROVIDERS)}", "/provider")
+        known = providers.names()
+        if data["provider"] not in known:
+            raise self.fail(f"unknown provider {data['provider']!r}; known: {', '.join(known)}", "/provider")
         interactions = tuple(
             self._interaction(item, f"/interactions/{i}") for i, item in enumerate(data["interactions"])
         )

@@ -7,7 +7,7 @@ with double.serve() as url: ...          # or over real HTTP on 127.0.0.1
 
 from harness.double.app import Double
 from harness.double.body import BodyError, FormFile
-from harness.double.call import Call, Profile, Reply, State
+from harness.double.call import Call, Reply, State
 from harness.double.clock import Clock, FlowingClock, RealClock, VirtualClock
 from harness.double.hooks import Hook
 from harness.double.server import serve, serve_forever
@@ -21,7 +21,6 @@ __all__ = [
     "FlowingClock",
     "FormFile",
     "Hook",
-    "Profile",
     "RealClock",
     "Reply",
     "State",

@@ -1,7 +1,7 @@
-"""Double: a provider profile played as an ASGI app, with a journal.
+"""Double: a provider record played as an ASGI app, with a journal.
 
 Route matching, body parsing, the fault hook, rendering and the journal are
-done here once; what a provider says is in its profile. Every answer is in
+done here once; what a provider says is in its `Provider` record. Every answer is in
 the provider's own envelope: an unknown route, a body that does not parse
 and a handler that raises all come back as the provider would say them,
 never as a bare 500.
@@ -20,13 +20,13 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from harness import secrets, sse
 from harness.double import control
 from harness.double.body import BodyError, parse_body, read_body
-from harness.double.call import Call, ErrorEnvelope, Handler, Profile, Reply, State
+from harness.double.call import Call, ErrorEnvelope, Handler, Reply, State
 from harness.double.clock import Clock, RealClock
 from harness.double.hooks import Hook, run_after, run_before
 from harness.double.loop import LoopThread
@@ -34,10 +34,12 @@ from harness.double.problem import RequestProblem
 from harness.exchange import Exchange, Journal, Request, Response
 from harness.routes import Route, most_specific
 
+if TYPE_CHECKING:
+    from harness.provider import Provider
+
 log = logging.getLogger("harness.double")
 
-# Credentials never reach the journal, which is served on /__harness/journal.
-SECRET_HEADERS = frozenset(secrets.REQUEST_HEADERS)
+# Keys in query strings never reach the journal either.
 SECRET_QUERY = frozenset(secrets.QUERY)
 REDACTED = secrets.PLACEHOLDER
 
@@ -58,20 +60,21 @@ class Double:
 
     def __init__(
         self,
-        provider: str | Profile,
+        provider: str | Provider,
         *,
         seed: int = 0,
         clock: Clock | None = None,
         job_seconds: float = 1.0,
         journal: Journal | None = None,
     ) -> None:
-        if isinstance(provider, Profile):
-            self.profile = provider
-        else:
-            from harness.providers import profile
+        if isinstance(provider, str):
+            from harness import providers
 
-            self.profile = profile(provider)
-        self.name = self.profile.name
+            provider = providers.get(provider)
+        self.provider: Provider = provider
+        self.name = self.provider.name
+        # Credentials never reach the journal, which is served on /__harness/journal.
+        self.secret_headers = frozenset(secrets.request_headers())
         self.seed = seed
         self.clock: Clock = clock if clock is not None else RealClock()
         self.journal = journal if journal is not None else Journal()
@@ -79,7 +82,7 @@ class Double:
         self.state = State(
             rng=random.Random(seed), clock=self.clock, settings={"job_seconds": float(job_seconds), "seed": seed}
         )
-        self.routes = tuple(RouteHandler(Route.parse(template), handler) for template, handler in self.profile.routes)
+        self.routes = tuple(RouteHandler(Route.parse(template), handler) for template, handler in self.provider.routes)
         self.loop = LoopThread(name=f"harness-double-{self.name}")
         # A double dropped without close() must not leave its loop thread behind.
         weakref.finalize(self, self.loop.stop)
@@ -171,7 +174,10 @@ class Double:
         # Recorded before the last chunk goes out, so a client that has its whole
         # answer can already read the exchange from the journal.
         request = Request(
-            headers=_redact_headers(headers), body=body, method=scope["method"], url=_url(scope, query_string)
+            headers=_redact_headers(headers, self.secret_headers),
+            body=body,
+            method=scope["method"],
+            url=_url(scope, query_string),
         )
         self.journal.record(
             Exchange(
@@ -211,7 +217,7 @@ class Double:
             parsed, form = parse_body(content_type, body)
         except BodyError as exc:
             parsed, form = None, None
-            handler = _bad_body(self.profile, str(exc))
+            handler = _bad_body(self.provider, str(exc))
         call = Call(
             method=method,
             path=path,
@@ -236,7 +242,7 @@ class Double:
                 if not isinstance(reply, Reply):
                     raise TypeError(f"handler for {route or path} returned {type(reply).__name__}, not Reply")
             except RequestProblem as problem:  # the one place a turned-away request gets its envelope
-                reply = problem_reply(self.profile, self.state, problem)
+                reply = problem_reply(self.provider, self.state, problem)
             except Exception:
                 log.exception("handler failed on %s %s", method, path)
                 reply = self._server_error()
@@ -248,7 +254,7 @@ class Double:
         return call, reply, acted + acted_after
 
     def head(self, call: Call, reply: Reply, payload: bytes | None) -> tuple[int, list[tuple[str, str]]]:
-        """Status and headers: content type, the profile's own, the reply's, a request id.
+        """Status and headers: content type, the provider's own, the reply's, a request id.
 
         `payload` is the rendered body, or None for a stream (no length then).
         """
@@ -256,37 +262,37 @@ class Double:
         if payload is not None:
             headers["content-length"] = str(len(payload))
         try:
-            headers.update({k.lower(): str(v) for k, v in self.profile.headers(call).items()})
+            headers.update({k.lower(): str(v) for k, v in self.provider.headers(call).items()})
         except Exception:
-            log.exception("profile headers failed on %s %s", call.method, call.path)
+            log.exception("provider headers failed on %s %s", call.method, call.path)
         headers.update({k.lower(): str(v) for k, v in reply.headers.items()})
-        id_header = self.profile.request_id_header.lower()
+        id_header = self.provider.request_id_header.lower()
         if id_header not in headers:
-            headers[id_header] = self.profile.request_id(self.state)
+            headers[id_header] = self.provider.request_id(self.state)
         return reply.status, list(headers.items())
 
     def _not_found(self, call: Call) -> Reply:
-        return self.profile.error(404, f"Invalid URL ({call.method} {call.path})")
+        return self.provider.error(404, f"Invalid URL ({call.method} {call.path})")
 
     def _server_error(self) -> Reply:
-        return self.profile.error(500, "The server had an error while processing your request. Sorry about that!")
+        return self.provider.error(500, "The server had an error while processing your request. Sorry about that!")
 
 
-def _bad_body(profile: Profile, reason: str) -> Handler:
+def _bad_body(provider: Provider, reason: str) -> Handler:
     def bad_body(call: Call) -> Reply:
-        return profile.error(400, f"We could not parse the body of your request: {reason}.")
+        return provider.error(400, f"We could not parse the body of your request: {reason}.")
 
     return bad_body
 
 
-def problem_reply(profile: Profile, state: State, problem: RequestProblem) -> Reply:
+def problem_reply(provider: Provider, state: State, problem: RequestProblem) -> Reply:
     """`problem` in the provider's own error envelope.
 
     An envelope that names the request id in its body (Anthropic's) is given a
     fresh one, and puts it in its header too, so body and header agree.
     """
-    named = {"request_id": profile.request_id(state)} if _names_request_id(profile.error) else {}
-    return profile.error(
+    named = {"request_id": provider.request_id(state)} if _names_request_id(provider.error) else {}
+    return provider.error(
         problem.status, problem.message, type=problem.type, code=problem.code, param=problem.param, **named
     )
 
@@ -360,9 +366,9 @@ def _url(scope: dict, query_string: str) -> str:
     return f"{scope.get('scheme', 'http')}://{host}{path}" + (f"?{query}" if query else "")
 
 
-def _redact_headers(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+def _redact_headers(headers: tuple[tuple[str, str], ...], secret: frozenset[str]) -> tuple[tuple[str, str], ...]:
     def redact(name: str, value: str) -> str:
-        if name.lower() not in SECRET_HEADERS:
+        if name.lower() not in secret:
             return value
         scheme, _, rest = value.partition(" ")
         return f"{scheme} {REDACTED}" if rest and scheme.lower() in ("bearer", "basic") else REDACTED

@@ -1,9 +1,10 @@
-"""What a provider profile's route handler receives (`Call`) and returns (`Reply`).
+"""What a provider's route handler receives (`Call`) and returns (`Reply`).
 
-A profile (`harness/providers/<name>.py`) is data plus small handler
-functions; the double (`harness/double/`) turns it into an ASGI app, records
-every exchange in its journal, and lets faults act before and after a
-handler. Handlers never touch HTTP, clocks or randomness directly: they use
+A provider (`harness/providers/<name>`, declared as a `harness.provider.Provider`)
+is data plus small handler functions; the double (`harness/double/`) turns
+it into an ASGI app, records every exchange in its journal, and lets hooks
+(the chaos layer's faults) act before and after a handler. A handler that
+rejects a request raises `harness.double.problem.RequestProblem`. Handlers never touch HTTP, clocks or randomness directly: they use
 what `Call` gives them, so answers are deterministic for a seed and move
 with the double's (possibly virtual) clock.
 """
@@ -80,43 +81,3 @@ class Reply:
 
 Handler = Callable[[Call], Reply | Awaitable[Reply]]
 ErrorEnvelope = Callable[..., Reply]  # (status, message, *, type=None, code=None, param=None) -> Reply
-
-
-@dataclass(frozen=True)
-class Failures:
-    """How one provider fails, for the chaos layer's faults (PROVIDERS.md).
-
-    Each function builds this provider's own answer for a bad day; the
-    faults in `harness/chaos/faults/` decide when, and never hard-code a
-    provider's shapes themselves.
-    """
-
-    outage_status: int = 503
-    outage_message: str = "The server is temporarily unable to handle the request."
-    # (call, retry_after seconds, quota) -> a 429 with this provider's headers and body
-    rate_limited: Callable[[Call, float, bool], Reply] | None = None
-    # (call, model) -> the answer for a retired model
-    model_retired: Callable[[Call, str], Reply] | None = None
-    # (call, reply, model, shutdown date "YYYY-MM-DD") -> the models list marking the retirement
-    mark_retired: Callable[[Call, Reply, str, str], Reply] | None = None
-    # (call, reply, code or None) -> this route's moderation refusal; None code: the provider's own
-    refusal: Callable[[Call, Reply, str | None], Reply] | None = None
-    # async jobs: (body) -> (job id, state) or None when the body is not a job
-    job_state: Callable[[Any], tuple[str, str] | None] | None = None
-    # (body) -> the body of a job stuck where it is
-    job_stall: Callable[[Any], Any] | None = None
-    # (body, code, message) -> the body of a job that failed
-    job_fail: Callable[[Any, str, str], Any] | None = None
-
-
-@dataclass(frozen=True)
-class Profile:
-    """Everything a double needs to play one provider."""
-
-    name: str
-    routes: tuple[tuple[str, Handler], ...]  # ("POST /v1/chat/completions", handler)
-    error: ErrorEnvelope  # the provider's own error envelope
-    request_id_header: str  # x-request-id (OpenAI), request-id (Anthropic)
-    request_id: Callable[[State], str]  # a fresh request id
-    headers: Callable[[Call], dict[str, str]] = lambda call: {}  # added to every answer (rate limits…)
-    failures: Failures = field(default_factory=Failures)  # how it fails, for the chaos layer

@@ -93,34 +93,3 @@ def provider_of(request: Request) -> str | None:
     if by_host:
         return by_host
     return next((p.name for p in registered() if p.signature(request)), None)
-
-
-# --- until every consumer reads the registry (issue 9 in progress) -------------------------
-NAMES: tuple[str, ...] = _SHIPPED
-HOSTS: dict[str, str] = {
-    "api.openai.com": "openai",
-    "api.anthropic.com": "anthropic",
-    "generativelanguage.googleapis.com": "gemini",
-}
-
-
-def profile(name: str):  # type: ignore[no-untyped-def]
-    if name not in NAMES:
-        raise InputError(f"unknown provider {name!r}; known: {', '.join(NAMES)}")
-    return importlib.import_module(f"harness.providers.{name}").PROFILE
-
-
-def _legacy_provider_of(request):  # type: ignore[no-untyped-def]
-    by_host = HOSTS.get(request.host.lower())
-    if by_host:
-        return by_host
-    if request.header("anthropic-version"):
-        return "anthropic"
-    if request.header("x-goog-api-key") or request.header("x-goog-api-client") or request.path.startswith("/v1beta/"):
-        return "gemini"
-    if (request.header("user-agent") or "").startswith("OpenAI/"):
-        return "openai"
-    return None
-
-
-provider_of = _legacy_provider_of  # noqa: F811

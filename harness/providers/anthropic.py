@@ -15,9 +15,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from harness.double.call import Call, Failures, Profile, Reply, State
+from harness import headers as signal_formats
+from harness import providers
+from harness.double.call import Call, Reply, State
+from harness.double.clients import stainless
 from harness.double.problem import RequestProblem
-from harness.providers.answers import count_tokens, cut, pieces, reply_text
+from harness.exchange import Request
+from harness.provider import Credential, Failures, Provider
+from harness.providers._answers import count_tokens, cut, pieces, reply_text
 from harness.sse import Event
 
 NAME = "anthropic"
@@ -469,16 +474,49 @@ FAILURES = Failures(
     refusal=refusal,
 )
 
-PROFILE = Profile(
-    name=NAME,
-    routes=(
-        ("POST /v1/messages", create_message),
-        ("GET /v1/models", list_models),
-        ("GET /v1/models/{model_id}", get_model),
-    ),
-    error=error,
-    request_id_header=REQUEST_ID_HEADER,
-    request_id=request_id,
-    headers=ratelimit_headers,
-    failures=FAILURES,
+
+def _signature(request: Request) -> bool:
+    """Every Anthropic SDK sends the API version it speaks."""
+    return bool(request.header("anthropic-version"))
+
+
+def _models() -> tuple[str, ...]:
+    return tuple(card.id for card in MODELS) + tuple(ALIASES)
+
+
+PROVIDER = providers.register(
+    Provider(
+        name=NAME,
+        base_url="https://api.anthropic.com",
+        credential=Credential(
+            env_vars=("ANTHROPIC_API_KEY",), header="x-api-key", extra_headers=(("anthropic-version", "2023-06-01"),)
+        ),
+        routes=(
+            ("POST /v1/messages", create_message),
+            ("GET /v1/models", list_models),
+            ("GET /v1/models/{model_id}", get_model),
+        ),
+        error=error,
+        request_id_header=REQUEST_ID_HEADER,
+        request_id=request_id,
+        sdk=stainless("anthropic", "Anthropic", "AsyncAnthropic"),
+        colour="#d97757",
+        signature=_signature,
+        stream_end=("message_stop",),
+        header_formats={
+            "request-id": signal_formats.non_empty,
+            **{
+                f"anthropic-ratelimit-{kind}-{part}": check
+                for kind in ("requests", "tokens", "input-tokens", "output-tokens")
+                for part, check in (
+                    ("limit", signal_formats.integer),
+                    ("remaining", signal_formats.integer),
+                    ("reset", signal_formats.rfc3339),
+                )
+            },
+        },
+        headers=ratelimit_headers,
+        failures=FAILURES,
+        models=_models,
+    )
 )

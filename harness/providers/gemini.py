@@ -18,10 +18,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from harness import providers
 from harness.double import media
-from harness.double.call import Call, Failures, Profile, Reply, State
+from harness.double.call import Call, Reply, State
+from harness.double.clients import google_genai
 from harness.double.problem import RequestProblem
-from harness.providers.answers import count_tokens, cut, pieces, reply_text
+from harness.exchange import Request
+from harness.provider import Credential, Failures, Provider
+from harness.providers._answers import count_tokens, cut, pieces, reply_text
 from harness.sse import Event
 
 NAME = "gemini"
@@ -579,14 +583,34 @@ ROUTES = (
     ("GET /{version}/{{name:path}}", get_resource),
 )
 
-PROFILE = Profile(
-    name=NAME,
-    routes=tuple(
-        (template.format(version=version), handler) for version in API_VERSIONS for template, handler in ROUTES
-    ),
-    error=error,
-    request_id_header=REQUEST_ID_HEADER,
-    request_id=request_id,
-    headers=headers,
-    failures=FAILURES,
+
+def _signature(request: Request) -> bool:
+    """google-genai sends its key and client headers; raw callers at least use v1beta paths."""
+    return bool(request.header("x-goog-api-key") or request.header("x-goog-api-client")) or request.path.startswith(
+        "/v1beta/"
+    )
+
+
+def _models() -> tuple[str, ...]:
+    return tuple(card.id for card in MODELS)
+
+
+PROVIDER = providers.register(
+    Provider(
+        name=NAME,
+        base_url=f"https://{HOST}",
+        credential=Credential(env_vars=("GEMINI_API_KEY", "GOOGLE_API_KEY"), header="x-goog-api-key"),
+        routes=tuple(
+            (template.format(version=version), handler) for version in API_VERSIONS for template, handler in ROUTES
+        ),
+        error=error,
+        request_id_header=REQUEST_ID_HEADER,
+        request_id=request_id,
+        sdk=google_genai,
+        colour="#4285f4",
+        signature=_signature,
+        headers=headers,
+        failures=FAILURES,
+        models=_models,
+    )
 )

@@ -18,7 +18,14 @@ from harness.report.model import totals
 if TYPE_CHECKING:
     from harness.chaos.runner import ScenarioRun
 
-PALETTE = {"openai": "#10a37f", "anthropic": "#d97757", "gemini": "#4285f4"}
+
+def _palette() -> dict[str, str]:
+    """Each provider's colour, from its record."""
+    from harness import providers
+
+    return {p.name: p.colour for p in providers.registered()}
+
+
 FAULT_COLOUR = {"http": "#f4c7c3", "network": "#c9daf8"}
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;
@@ -119,7 +126,7 @@ def timeline_svg(run: ScenarioRun) -> str:
     for r, name in enumerate(rows):
         y = top + r * row_h
         svg.append(
-            f"<text x='8' y='{y + row_h / 2 + 4}' font-size='13' fill='{PALETTE.get(name, '#333')}'>"
+            f"<text x='8' y='{y + row_h / 2 + 4}' font-size='13' fill='{_palette().get(name, '#333')}'>"
             f"{escape(name)}</text><line x1='{left}' y1='{y + row_h}' x2='{left + width}' y2='{y + row_h}' "
             f"stroke='#d0d7de'/>"
         )
@@ -144,7 +151,7 @@ def timeline_svg(run: ScenarioRun) -> str:
         r = rows.index(exchange.provider) if exchange.provider in rows else 0
         cx = x(call_day) + min(k, 12) * 5
         cy = top + r * row_h + 30
-        colour = PALETTE.get(exchange.provider or "", "#333")
+        colour = _palette().get(exchange.provider or "", "#333")
         good = exchange.response is not None and exchange.response.status < 400
         title = escape(
             f"{exchange.describe()} day {call_day:.2f}" + (f" fault {exchange.fault}" if exchange.fault else "")
@@ -158,7 +165,7 @@ def timeline_svg(run: ScenarioRun) -> str:
             )
     svg.append("</svg>")
     legend = "".join(
-        f"<span><i class=dot style='background:{c}'></i>{n}</span>" for n, c in PALETTE.items() if n in rows
+        f"<span><i class=dot style='background:{c}'></i>{n}</span>" for n, c in _palette().items() if n in rows
     )
     legend += (
         "<span><i class=dot style='border:2px solid #cf222e;background:#fff'></i>failed call</span>"

@@ -8,15 +8,16 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from harness.double.call import Call, Profile, Reply
+from harness.double.call import Call, Reply
 from harness.errors import InputError
+from harness.provider import Provider
 
 
-def needs(profile: Profile, what: str, fault: str) -> Callable[..., Any]:
+def needs(provider: Provider, what: str, fault: str) -> Callable[..., Any]:
     """The provider's failure function `what`, or a clear error when it has none."""
-    function = getattr(profile.failures, what)
+    function = getattr(provider.failures, what)
     if function is None:
-        raise InputError(f"fault {fault!r} is not available for provider {profile.name!r}")
+        raise InputError(f"fault {fault!r} is not available for provider {provider.name!r}")
     return function
 
 

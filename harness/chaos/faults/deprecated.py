@@ -8,8 +8,9 @@ from typing import Any
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import epoch
 from harness.chaos.schedule import DAY
-from harness.double.call import Call, Profile, Reply
+from harness.double.call import Call, Reply
 from harness.headers import http_date, sf_date
+from harness.provider import Provider
 
 
 @register
@@ -39,7 +40,7 @@ class Deprecated(Fault):
                 params[key] = origin + value * DAY
         return params
 
-    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
+    def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
         # Both are epoch seconds by now (see __post_init__); epoch() only tells the type checker so.
         sunset, since = epoch(self.sunset, "sunset"), epoch(self.since, "since")
         headers = dict(reply.headers)

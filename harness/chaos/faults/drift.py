@@ -11,7 +11,8 @@ from typing import Any
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import reply_json, with_json
-from harness.double.call import Call, Profile, Reply
+from harness.double.call import Call, Reply
+from harness.provider import Provider
 from harness.sse import Event
 
 OPS = ("rename", "remove", "retype", "enum")
@@ -47,7 +48,7 @@ class Drift(Fault):
         if self.op == "enum" and self.to is None:
             raise ValueError("enum needs `to`: the new value")
 
-    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
+    def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
         if reply.events is not None:
             events = [self._event(e) for e in reply.events]
             return replace(reply, events=events)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.chaos.fault import Fault, register
-from harness.double.call import Call, Profile, Reply
+from harness.double.call import Call, Reply
+from harness.provider import Provider
 
 
 @register
@@ -14,5 +15,5 @@ class Gone(Fault):
     name = "gone"
     message: str = "This API has been shut down and is no longer available."
 
-    def before(self, call: Call, profile: Profile) -> Reply | None:
-        return profile.error(410, self.message)
+    def before(self, call: Call, provider: Provider) -> Reply | None:
+        return provider.error(410, self.message)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import needs, reply_json, with_json
-from harness.double.call import Call, Profile, Reply
+from harness.double.call import Call, Reply
+from harness.provider import Provider
 
 
 @register
@@ -20,12 +21,12 @@ class JobFail(Fault):
     code: str = "internal_error"
     message: str = "Video generation failed due to an internal error."
 
-    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
+    def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
         body = reply_json(reply)
-        job = needs(profile, "job_state", self.name)(body) if reply.status == 200 else None
+        job = needs(provider, "job_state", self.name)(body) if reply.status == 200 else None
         if not job:
             return reply
         record = call.state.jobs.get(job[0])
         if isinstance(record, dict):
             record["failure"] = {"code": self.code, "message": self.message}
-        return with_json(reply, needs(profile, "job_fail", self.name)(body, self.code, self.message))
+        return with_json(reply, needs(provider, "job_fail", self.name)(body, self.code, self.message))

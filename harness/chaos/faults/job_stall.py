@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import needs, reply_json, with_json
-from harness.double.call import Call, Profile, Reply
+from harness.double.call import Call, Reply
+from harness.provider import Provider
 
 
 @register
@@ -14,8 +15,8 @@ from harness.double.call import Call, Profile, Reply
 class JobStall(Fault):
     name = "job_stall"
 
-    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
+    def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
         body = reply_json(reply)
-        if reply.status != 200 or not needs(profile, "job_state", self.name)(body):
+        if reply.status != 200 or not needs(provider, "job_state", self.name)(body):
             return reply
-        return with_json(reply, needs(profile, "job_stall", self.name)(body))
+        return with_json(reply, needs(provider, "job_stall", self.name)(body))

@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import reply_json
-from harness.double.call import Call, Profile, Reply
+from harness.double.call import Call, Reply
+from harness.provider import Provider
 
 KINDS = ("truncated", "html", "content_type")
 GATEWAY_PAGE = (
@@ -26,7 +27,7 @@ class Malformed(Fault):
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
 
-    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
+    def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
         if self.kind == "html":
             return replace(reply, json=None, events=None, body=GATEWAY_PAGE, content_type="text/html")
         body = reply.body if reply.body is not None else json.dumps(reply_json(reply)).encode()

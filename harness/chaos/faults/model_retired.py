@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import model_of, needs
-from harness.double.call import Call, Profile, Reply
+from harness.double.call import Call, Reply
+from harness.provider import Provider
 
 
 @register
@@ -18,14 +19,14 @@ class ModelRetired(Fault):
     model: str | None = None  # None: whatever model a request names
     shutdown_date: str | None = None  # "YYYY-MM-DD", shown in the models list
 
-    def before(self, call: Call, profile: Profile) -> Reply | None:
+    def before(self, call: Call, provider: Provider) -> Reply | None:
         asked = model_of(call)
         if asked and (self.model is None or asked == self.model):
-            return needs(profile, "model_retired", self.name)(call, asked)
+            return needs(provider, "model_retired", self.name)(call, asked)
         return None
 
-    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
-        mark = profile.failures.mark_retired
+    def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
+        mark = provider.failures.mark_retired
         if mark and self.model and self.shutdown_date:
             return mark(call, reply, self.model, self.shutdown_date)
         return reply

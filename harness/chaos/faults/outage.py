@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.chaos.fault import Fault, register
-from harness.double.call import Call, Profile, Reply
+from harness.double.call import Call, Reply
+from harness.provider import Provider
 
 
 @register
@@ -19,6 +20,6 @@ class Outage(Fault):
         if self.status is not None and not 500 <= self.status <= 599:
             raise ValueError(f"status must be a 5xx code, not {self.status!r}")
 
-    def before(self, call: Call, profile: Profile) -> Reply | None:
-        failures = profile.failures
-        return profile.error(self.status or failures.outage_status, self.message or failures.outage_message)
+    def before(self, call: Call, provider: Provider) -> Reply | None:
+        failures = provider.failures
+        return provider.error(self.status or failures.outage_status, self.message or failures.outage_message)

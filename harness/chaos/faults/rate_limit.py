@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import needs
-from harness.double.call import Call, Profile, Reply
+from harness.double.call import Call, Reply
+from harness.provider import Provider
 
 
 @register
@@ -20,5 +21,5 @@ class RateLimit(Fault):
         if self.retry_after < 0:
             raise ValueError("retry_after must be 0 or more seconds")
 
-    def before(self, call: Call, profile: Profile) -> Reply | None:
-        return needs(profile, "rate_limited", self.name)(call, self.retry_after, self.quota)
+    def before(self, call: Call, provider: Provider) -> Reply | None:
+        return needs(provider, "rate_limited", self.name)(call, self.retry_after, self.quota)

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import needs
-from harness.double.call import Call, Profile, Reply
+from harness.double.call import Call, Reply
+from harness.provider import Provider
 
 
 @register
@@ -18,8 +19,8 @@ from harness.double.call import Call, Profile, Reply
 class Refusal(Fault):
     name = "refusal"
 
-    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
-        return needs(profile, "refusal", self.name)(call, reply, None)
+    def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
+        return needs(provider, "refusal", self.name)(call, reply, None)
 
 
 @register
@@ -28,5 +29,5 @@ class RefusalDrift(Fault):
     name = "refusal_drift"
     code: str = "content_policy_violation"  # the refusal's new code / reason / category
 
-    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
-        return needs(profile, "refusal", self.name)(call, reply, self.code)
+    def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
+        return needs(provider, "refusal", self.name)(call, reply, self.code)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from harness.chaos.fault import Fault, register
-from harness.double.call import Call, Profile, Reply
+from harness.double.call import Call, Reply
+from harness.provider import Provider
 
 
 @register
@@ -14,5 +15,5 @@ class SlowFirstByte(Fault):
     name = "slow_first_byte"
     seconds: float = 5.0
 
-    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
+    def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
         return replace(reply, delay=reply.delay + self.seconds)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from harness.chaos.fault import Fault, register
-from harness.double.call import Call, Profile, Reply
-
-END_MARKERS = ("[DONE]", "message_stop", "response.completed")
+from harness.double.call import Call, Reply
+from harness.provider import Provider
 
 
 @register
@@ -16,7 +15,7 @@ END_MARKERS = ("[DONE]", "message_stop", "response.completed")
 class StreamCut(Fault):
     name = "stream_cut"
     after_events: int | None = None  # keep this many events, drop the rest
-    drop_end: bool = False  # drop only the end marker ([DONE], message_stop, response.completed)
+    drop_end: bool = False  # drop only the end marker (the provider's stream_end: [DONE], message_stop, ...)
     abort: bool = False  # close the connection abruptly after the kept events
 
     def __post_init__(self) -> None:
@@ -25,12 +24,12 @@ class StreamCut(Fault):
         if self.after_events is not None and self.after_events < 0:
             raise ValueError("after_events must be 0 or more")
 
-    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
+    def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
         if reply.events is None:
             return reply
         events = list(reply.events)
         if self.after_events is not None:
             events = events[: self.after_events]
         if self.drop_end:
-            events = [e for e in events if e.type not in END_MARKERS]
+            events = [e for e in events if e.type not in provider.stream_end]
         return replace(reply, events=events, abort=self.abort or reply.abort)

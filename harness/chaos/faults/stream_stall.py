@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from harness.chaos.fault import Fault, register
-from harness.double.call import Call, Profile, Reply
+from harness.double.call import Call, Reply
+from harness.provider import Provider
 
 
 @register
@@ -16,7 +17,7 @@ class StreamStall(Fault):
     after_events: int = 1
     seconds: float = 30.0
 
-    def after(self, call: Call, reply: Reply, profile: Profile) -> Reply:
+    def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
         if reply.events is None:
             return reply
         return replace(reply, pauses={**reply.pauses, self.after_events: self.seconds})

@@ -13,7 +13,11 @@ answers in `failures`): rate limiting, outages, model shutdowns after their
 
 from __future__ import annotations
 
-from harness.double.call import Failures, Profile
+from harness import providers
+from harness.double.clients import stainless
+from harness.exchange import Request
+from harness.headers import duration, integer, non_empty
+from harness.provider import Credential, Failures, Provider
 from harness.providers.openai.chat import chat_completions
 from harness.providers.openai.errors import authorized, error, headers, request_id
 from harness.providers.openai.failures import (
@@ -43,7 +47,7 @@ __all__ = [
     "FAILURES",
     "MODELS",
     "NAME",
-    "PROFILE",
+    "PROVIDER",
     "ROUTES",
     "SORA_SHUTDOWN",
     "TRIGGERS",
@@ -91,12 +95,43 @@ ROUTES = (
     ("POST /v1/videos/{video_id}/remix", remix_video),
 )
 
-PROFILE = Profile(
-    name=NAME,
-    routes=tuple((route, authorized(handler)) for route, handler in ROUTES),
-    error=error,
-    request_id_header="x-request-id",
-    request_id=request_id,
-    headers=headers,
-    failures=FAILURES,
+
+def _signature(request: Request) -> bool:
+    """openai-python announces itself in its user agent."""
+    return (request.header("user-agent") or "").startswith("OpenAI/")
+
+
+def _models() -> tuple[str, ...]:
+    return tuple(MODELS)
+
+
+PROVIDER = providers.register(
+    Provider(
+        name=NAME,
+        base_url="https://api.openai.com",
+        credential=Credential(env_vars=("OPENAI_API_KEY",), header="authorization", prefix="Bearer "),
+        routes=tuple((route, authorized(handler)) for route, handler in ROUTES),
+        error=error,
+        request_id_header="x-request-id",
+        request_id=request_id,
+        sdk=stainless("openai", "OpenAI", "AsyncOpenAI"),
+        sdk_path="/v1",  # openai-python's base_url ends in /v1
+        colour="#10a37f",
+        secret_headers=("openai-organization", "openai-project"),
+        signature=_signature,
+        stream_end=("[DONE]", "response.completed"),
+        header_formats={
+            "x-request-id": non_empty,
+            "openai-poll-after-ms": integer,
+            "x-ratelimit-limit-requests": integer,
+            "x-ratelimit-limit-tokens": integer,
+            "x-ratelimit-remaining-requests": integer,
+            "x-ratelimit-remaining-tokens": integer,
+            "x-ratelimit-reset-requests": duration,
+            "x-ratelimit-reset-tokens": duration,
+        },
+        headers=headers,
+        failures=FAILURES,
+        models=_models,
+    )
 )
