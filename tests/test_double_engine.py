@@ -26,7 +26,6 @@ from harness.double import (
     Call,
     Double,
     FormFile,
-    Provider,
     RealClock,
     Reply,
     VirtualClock,
@@ -35,6 +34,7 @@ from harness.double import (
 from harness.double.body import BodyError, parse_body
 from harness.double.clock import DAY, DEFAULT_START
 from harness.errors import InputError
+from harness.provider import Provider
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "http://toy.test"
