@@ -3,7 +3,6 @@ SDK (in-process and over real HTTP), and its journal against the baseline contra
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,15 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import anthropic
+import calls
 import httpx2
 import pytest
 from anthropic.types import TextBlock
 
 from harness import chaos, contracts
 from harness.double import Double, VirtualClock
-from harness.double.app import problem_reply
 from harness.double.call import Call, Reply, State
-from harness.double.problem import RequestProblem
 from harness.headers import check_format
 from harness.providers import anthropic as provider
 
@@ -34,37 +32,12 @@ def make_state(seed: int = 0) -> State:
     return State(rng=random.Random(seed), clock=VirtualClock())
 
 
-def make_call(
-    state: State,
-    method: str,
-    path: str,
-    *,
-    body: Any = None,
-    route: str = "",
-    params: dict[str, str] | None = None,
-    query: dict[str, str] | None = None,
-) -> Call:
-    raw = json.dumps(body).encode() if body is not None else b""
-    return Call(
-        method=method,
-        path=path,
-        params=params or {},
-        query=query or {},
-        headers=(("content-type", "application/json"),),
-        body=raw,
-        json=body,
-        form=None,
-        state=state,
-        route=route or f"{method} {path}",
-    )
+def make_call(state: State, method: str, path: str, *, route: str = "", **options: Any) -> Call:
+    return calls.make_call(state, method, path, route=route or f"{method} {path}", **options)
 
 
 def answered(handler: Callable[[Call], Reply], call: Call) -> Reply:
-    """What the double answers: the handler's reply, or the problem it raised in the provider's envelope."""
-    try:
-        return handler(call)
-    except RequestProblem as problem:
-        return problem_reply(provider.PROVIDER, call.state, problem)
+    return calls.answered(provider.PROVIDER, handler, call)
 
 
 def ask(text: str = "What is the capital of France?", **fields: Any) -> dict[str, Any]:

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import calls
 import httpx
 import httpx2
 import pytest
@@ -19,9 +19,7 @@ from google.genai import errors, types
 
 from harness import chaos, contracts
 from harness.double import Double, VirtualClock, media
-from harness.double.app import problem_reply
 from harness.double.call import Call, Reply, State
-from harness.double.problem import RequestProblem
 from harness.providers import gemini as provider
 
 pytestmark = pytest.mark.filterwarnings("error")  # typed objects must build without a warning
@@ -37,37 +35,14 @@ def make_state(seed: int = 0, job_seconds: float = 60.0) -> State:
     return State(rng=random.Random(seed), clock=VirtualClock(), settings={"job_seconds": job_seconds})
 
 
-def make_call(
-    state: State,
-    method: str,
-    path: str,
-    *,
-    body: Any = None,
-    route: str = "",
-    params: dict[str, str] | None = None,
-    query: dict[str, str] | None = None,
-) -> Call:
-    raw = json.dumps(body).encode() if body is not None else b""
-    return Call(
-        method=method,
-        path=path,
-        params=params or {},
-        query=query or {},
-        headers=(("host", "generativelanguage.googleapis.com"),),
-        body=raw,
-        json=body,
-        form=None,
-        state=state,
-        route=route,
+def make_call(state: State, method: str, path: str, *, route: str = "", **options: Any) -> Call:
+    return calls.make_call(
+        state, method, path, route=route, headers=(("host", "generativelanguage.googleapis.com"),), **options
     )
 
 
 def answered(handler: Callable[[Call], Reply], call: Call) -> Reply:
-    """What the double answers: the handler's reply, or the problem it raised in the provider's envelope."""
-    try:
-        return handler(call)
-    except RequestProblem as problem:
-        return problem_reply(provider.PROVIDER, call.state, problem)
+    return calls.answered(provider.PROVIDER, handler, call)
 
 
 def prompt(text: str = "Why is the sky blue?", **fields: Any) -> dict[str, Any]:

@@ -147,14 +147,14 @@ def _stream(
     obfuscate = options.get("include_obfuscation", True) is not False
     rng = content_rng(call, "obfuscation", head["id"])
 
+    # What every chunk of one completion repeats.
+    shared = {"id": head["id"], "object": "chat.completion.chunk"} | {
+        key: head[key] for key in ("created", "model", "service_tier", "system_fingerprint")
+    }
+
     def chunk(index: int, delta: dict[str, Any], finish: str | None = None) -> sse.Event:
         data: dict[str, Any] = {
-            "id": head["id"],
-            "object": "chat.completion.chunk",
-            "created": head["created"],
-            "model": head["model"],
-            "service_tier": head["service_tier"],
-            "system_fingerprint": head["system_fingerprint"],
+            **shared,
             "choices": [{"index": index, "delta": delta, "logprobs": None, "finish_reason": finish}],
         }
         if with_usage:
@@ -185,22 +185,6 @@ def _stream(
             events.extend(chunk(i, {"content": piece}) for piece in pieces(answer["content"]))
         events.append(chunk(i, {}, answer["finish_reason"]))
     if with_usage:
-        events.append(
-            sse.Event(
-                data=json.dumps(
-                    {
-                        "id": head["id"],
-                        "object": "chat.completion.chunk",
-                        "created": head["created"],
-                        "model": head["model"],
-                        "service_tier": head["service_tier"],
-                        "system_fingerprint": head["system_fingerprint"],
-                        "choices": [],
-                        "usage": usage,
-                    },
-                    separators=(",", ":"),
-                )
-            )
-        )
+        events.append(sse.Event(data=json.dumps({**shared, "choices": [], "usage": usage}, separators=(",", ":"))))
     events.append(sse.Event(data="[DONE]"))
     return events
