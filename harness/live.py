@@ -64,7 +64,7 @@ def send_examples(
 
     `params` gives path parameters no earlier answer can, e.g. {"model": "gemini-2.5-flash"}."""
     contracts = list(contracts)
-    urls = _base_urls(base_urls or {})
+    urls = with_base_urls(base_urls or {})
     keys, skipped = _keys([c.provider for c in contracts], env)
     exchanges: list[Exchange] = []
     with httpx.Client(transport=transport, timeout=_TIMEOUT, follow_redirects=False) as client:
@@ -80,7 +80,19 @@ def send_examples(
     return LiveRun(exchanges=tuple(exchanges), skipped=tuple(skipped))
 
 
-def _base_urls(overrides: Mapping[str, str]) -> dict[str, str]:
+def missing_keys(contracts: Iterable[Contract], env: Mapping[str, str] = os.environ) -> list[str]:
+    """One line per provider of `contracts` whose key is not in `env`, naming the
+    variables to set: "no key for openai: set OPENAI_API_KEY"."""
+    missing: list[str] = []
+    for provider in dict.fromkeys(c.provider for c in contracts):
+        credential = _credential(provider)
+        if not credential.key(env):
+            missing.append(f"no key for {provider}: set {' or '.join(credential.env_vars)}")
+    return missing
+
+
+def with_base_urls(overrides: Mapping[str, str]) -> dict[str, str]:
+    """Every provider's base URL, `overrides` (checked) replacing the real hosts."""
     known = providers.names()
     for provider, url in overrides.items():
         if provider not in known:
@@ -248,4 +260,4 @@ def _at_pointer(document: Any, pointer: str) -> Any:
     return node
 
 
-__all__ = ["LiveRun", "send_examples"]
+__all__ = ["LiveRun", "missing_keys", "send_examples", "with_base_urls"]

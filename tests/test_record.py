@@ -211,13 +211,27 @@ def test_unfillable_path_parameter_is_skipped_with_a_reason(tmp_path, echo_serve
     assert echo_server.hits == ["POST /v1/chat/completions"]
 
 
-def test_provider_without_a_key_is_skipped_with_a_clear_line(tmp_path, echo_server, monkeypatch, capsys):
+def test_a_provider_without_a_key_is_bad_input_naming_its_variable(tmp_path, echo_server, monkeypatch, capsys):
     _canaries(monkeypatch)
     monkeypatch.delenv("ANTHROPIC_API_KEY")
     contracts = _contracts(tmp_path / "contracts", openai=OPENAI, anthropic=ANTHROPIC)
     cassettes = tmp_path / "cassettes"
 
-    assert main(_record_args(contracts, cassettes, echo_server.url)) == 0
+    assert main(_record_args(contracts, cassettes, echo_server.url)) == 2
+
+    err = capsys.readouterr().err
+    assert err.startswith("error: no key for anthropic: set ANTHROPIC_API_KEY") and "--skip-missing-keys" in err
+    assert "openai" not in err.split("(")[0]  # its key is set
+    assert echo_server.hits == [] and not cassettes.exists()  # refused before anything was sent
+
+
+def test_skip_missing_keys_skips_that_provider_with_a_clear_line(tmp_path, echo_server, monkeypatch, capsys):
+    _canaries(monkeypatch)
+    monkeypatch.delenv("ANTHROPIC_API_KEY")
+    contracts = _contracts(tmp_path / "contracts", openai=OPENAI, anthropic=ANTHROPIC)
+    cassettes = tmp_path / "cassettes"
+
+    assert main(_record_args(contracts, cassettes, echo_server.url, "--skip-missing-keys")) == 0
 
     assert "skipped anthropic: ANTHROPIC_API_KEY is not set" in capsys.readouterr().out
     assert [p.name for p in cassettes.iterdir()] == ["canary__openai-videos.yaml"]

@@ -85,12 +85,48 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def test_live_skips_providers_without_keys(capsys, monkeypatch):
-    for name in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"):
+KEY_VARIABLES = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY")
+
+
+def test_live_with_no_key_at_all_is_bad_input_naming_every_variable(capsys, monkeypatch):
+    for name in KEY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    code, report = verify(capsys, "--live")
+
+    assert main(["verify", "--contracts", BASELINES, "--live"]) == 2
+
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no "0 exchanges ... all contracts hold"
+    assert captured.err == (
+        "error: no key for anthropic: set ANTHROPIC_API_KEY; no key for gemini: set GEMINI_API_KEY or "
+        "GOOGLE_API_KEY; no key for openai: set OPENAI_API_KEY (or pass --skip-missing-keys to skip those providers)\n"
+    )
+
+
+def test_live_with_some_keys_is_still_bad_input_naming_only_the_missing(capsys, monkeypatch):
+    for name in KEY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-live-0123456789")
+    monkeypatch.setenv("GOOGLE_API_KEY", "AIza-test-live-0123456789")
+
+    assert main(["verify", "--contracts", BASELINES, "--live"]) == 2
+
+    err = capsys.readouterr().err
+    assert err.startswith("error: no key for anthropic: set ANTHROPIC_API_KEY (")
+    assert "openai" not in err and "gemini" not in err
+
+
+def test_live_skip_missing_keys_skips_them_with_a_line_each(capsys, monkeypatch):
+    for name in KEY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+    code, report = verify(capsys, "--live", "--skip-missing-keys")
+
     assert code == 0 and report["exchanges"] == 0
-    assert any("OPENAI_API_KEY" in note for note in report["notes"])
+    assert report["notes"] == [  # in the order the contracts load: folders sorted
+        "skipped anthropic: ANTHROPIC_API_KEY is not set",
+        "skipped gemini: GEMINI_API_KEY or GOOGLE_API_KEY is not set",
+        "skipped openai: OPENAI_API_KEY is not set",
+    ]
 
 
 def test_live_against_a_double_checks_what_came_back(capsys, monkeypatch):
@@ -100,11 +136,16 @@ def test_live_against_a_double_checks_what_came_back(capsys, monkeypatch):
     for name in ("ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY"):
         monkeypatch.delenv(name, raising=False)
     with Double("openai", seed=3, job_seconds=0.0) as double, double.serve() as url:
-        code, report = verify(capsys, "--live", "--budget", "5", "--base-url", f"openai={url}")
+        code = main(
+            ["verify", "--contracts", "provider:openai", "--live", "--budget", "5", "--base-url", f"openai={url}"]
+            + ["--format", "json"]
+        )
+        report = json.loads(capsys.readouterr().out)
     assert report["exchanges"] == 5 and report["checked"] == 5
     assert code == 0, report["violations"]
 
 
-def test_live_options_without_live_are_refused(capsys):
-    assert main(["verify", "--contracts", BASELINES, "--cassettes", str(CLEAN), "--budget", "3"]) == 2
+@pytest.mark.parametrize("option", [["--budget", "3"], ["--skip-missing-keys"]])
+def test_live_options_without_live_are_refused(capsys, option):
+    assert main(["verify", "--contracts", BASELINES, "--cassettes", str(CLEAN), *option]) == 2
     assert "only apply with --live" in capsys.readouterr().err

@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from harness.errors import InputError
+
+if TYPE_CHECKING:
+    from harness.contracts import Contract
 
 
 def add(parser: argparse.ArgumentParser) -> None:
@@ -26,11 +30,29 @@ def add(parser: argparse.ArgumentParser) -> None:
         metavar="NAME=VALUE",
         help="a path parameter no earlier answer gives, e.g. model=gemini-2.5-flash",
     )
+    parser.add_argument(
+        "--skip-missing-keys",
+        action="store_true",
+        help="skip the providers whose key is not set, with a line each (default: exit 2 naming them)",
+    )
+
+
+def require_keys(args: argparse.Namespace, contracts: list[Contract]) -> None:
+    """Refuse to run when a provider of `contracts` has no key, unless told to skip it:
+    a live check that sends nothing must not pass as "all contracts hold"."""
+    from harness.live import missing_keys
+
+    missing = missing_keys(contracts)
+    if missing and not args.skip_missing_keys:
+        raise InputError("; ".join(missing) + " (or pass --skip-missing-keys to skip those providers)")
 
 
 def read(args: argparse.Namespace) -> tuple[dict[str, str], dict[str, str]]:
-    """(base URLs by provider, path parameters) from the parsed options."""
+    """(base URLs by provider, path parameters) from the parsed options, checked before anything is sent."""
+    from harness.live import with_base_urls
+
     base_urls = pairs(args.base_url, "--base-url", "PROVIDER=URL", "openai=http://127.0.0.1:8000")
+    with_base_urls(base_urls)  # an unknown provider or a URL that is not http(s) is bad input
     return base_urls, pairs(args.param, "--param", "NAME=VALUE", "model=gemini-2.5-flash")
 
 

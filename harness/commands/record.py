@@ -39,6 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     contracts = load_path(*args.contracts)
     base_urls, params = live_options.read(args)
+    live_options.require_keys(args, contracts)
     folder = Path(args.cassettes)
     budget, ok, said = args.budget, True, set()
     for contract in contracts:

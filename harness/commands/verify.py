@@ -20,21 +20,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--live",
         action="store_true",
         help="send each contract's example requests to the real provider "
-        "(keys from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY)",
+        "(keys from OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY; a missing one exits 2 "
+        "unless --skip-missing-keys)",
     )
     live_options.add(parser)
     parser.add_argument("--format", choices=renderer.names(RENDERERS), default="text")
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.live and (args.base_url or args.param or args.budget != 20):
-        raise InputError("--budget, --base-url and --param only apply with --live")
+    if not args.live and (args.base_url or args.param or args.budget != 20 or args.skip_missing_keys):
+        raise InputError("--budget, --base-url, --param and --skip-missing-keys only apply with --live")
     contracts = load_path(*args.contracts)
     notes: tuple[str, ...] = ()
     if args.live:
         from harness.live import send_examples
 
         base_urls, params = live_options.read(args)
+        live_options.require_keys(args, contracts)
         live = send_examples(contracts, budget=args.budget, base_urls=base_urls, params=params)
         exchanges, notes = list(live.exchanges), live.skipped
     else:
