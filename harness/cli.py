@@ -28,12 +28,26 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="harness", description="Contract tests and chaos rehearsals for apps that depend on AI providers."
     )
+    parser.add_argument("--version", action="version", version=f"harness {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
         if name == command:
             import_module(f"harness.commands.{name}").add_arguments(sub_parser)
     return parser
+
+
+def version() -> str:
+    """The installed distribution's version (what `pip show harness` says)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("harness")
+    except PackageNotFoundError:  # imported from a source tree that was never installed
+        from harness import __version__
+
+        return __version__
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,7 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from harness import providers, yamlfile
+from harness.contracts import baselines
 from harness.contracts.format import CONTRACT
 from harness.contracts.model import Contract, Interaction, Lifecycle, Outcome, RequestSpec, ResponseSpec, Signal
 from harness.errors import ContractError
@@ -37,18 +38,37 @@ def loads(text: str | bytes, source: str = "<string>") -> Contract:
 
 
 def load_path(*paths: str | Path) -> list[Contract]:
-    """Every contract in the given files and folders (folders searched recursively)."""
+    """Every contract in the given files and folders (folders searched recursively),
+    and in the shipped baselines named `provider:<name>` (see `baselines`).
+
+    A file reached twice (through a folder and by its own path, relative or
+    absolute, through a symlink) is loaded once; two files that give one
+    contract name are an error naming both."""
     contracts: list[Contract] = []
-    seen: dict[str, str] = {}
-    for file in yamlfile.files_in(paths, SUFFIXES, "contract", kind=ContractError):
+    seen: dict[str, Path] = {}  # contract name -> the file it came from
+    done: set[Path] = set()
+    for file in yamlfile.files_in(_expanded(paths), SUFFIXES, "contract", kind=ContractError):
+        real = file.resolve()
+        if real in done:
+            continue
+        done.add(real)
         contract = load(file)
         if contract.name in seen:
             raise ContractError(
                 f"contract name {contract.name!r} is also used by {seen[contract.name]}", contract.source, 1
             )
-        seen[contract.name] = contract.source
+        seen[contract.name] = file
         contracts.append(contract)
     return contracts
+
+
+def _expanded(paths: Iterable[str | Path]) -> list[str | Path]:
+    """The paths with each baseline name replaced by its files."""
+    out: list[str | Path] = []
+    for path in paths:
+        name = baselines.name_in(path)
+        out += baselines.resolve(name) if name is not None else [path]
+    return out
 
 
 class _Reader:
