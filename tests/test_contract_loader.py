@@ -128,6 +128,30 @@ def test_folders_load_recursively_and_names_must_be_unique(tmp_path):
         load_path(tmp_path)
 
 
+def test_one_file_reached_twice_is_one_contract(tmp_path, monkeypatch):
+    (tmp_path / "contracts").mkdir()
+    file = tmp_path / "contracts" / "videos.yaml"
+    file.write_text(DESIGN_SKETCH)
+    (tmp_path / "linked.yaml").symlink_to(file)
+    monkeypatch.chdir(tmp_path)
+
+    loaded = load_path("contracts", file, "contracts/../contracts/videos.yaml", tmp_path / "linked.yaml")
+
+    assert [c.name for c in loaded] == ["clipstudio/openai-videos"]
+
+
+def test_two_files_with_one_name_are_an_error_naming_both(tmp_path):
+    (tmp_path / "one.yaml").write_text(DESIGN_SKETCH)
+    (tmp_path / "two.yaml").write_text(DESIGN_SKETCH)  # the same text, but another file
+
+    with pytest.raises(ContractError) as error:
+        load_path(tmp_path / "one.yaml", tmp_path / "two.yaml")
+
+    assert str(error.value) == (
+        f"{tmp_path / 'two.yaml'}:1: contract name 'clipstudio/openai-videos' is also used by {tmp_path / 'one.yaml'}"
+    )
+
+
 def test_missing_and_empty_paths(tmp_path):
     with pytest.raises(ContractError, match="no such file or folder"):
         load_path(tmp_path / "nope.yaml")

@@ -29,9 +29,9 @@ def folder() -> Path:
 def names() -> list[str]:
     """Every name the baselines answer to, each provider's folder before its files."""
     found: list[str] = []
-    for provider in sorted(p for p in folder().iterdir() if p.is_dir()):
-        found.append(PREFIX + provider.name)
-        found += [f"{PREFIX}{provider.name}/{f.stem}" for f in _files_of(provider)]
+    for provider in _providers():
+        found.append(PREFIX + provider)
+        found += [f"{PREFIX}{provider}/{f.stem}" for f in _files_of(folder() / provider)]
     return found
 
 
@@ -57,7 +57,7 @@ def resolve(name: str) -> list[Path]:
     """The files of `provider:<name>`; an unknown name is a ContractError listing the known ones."""
     provider, _, file = name.partition("/")
     root = folder() / provider
-    if provider and root.is_dir():
+    if provider in _providers():
         if not file:
             return _files_of(root)
         stem = Path(file).stem if Path(file).suffix in SUFFIXES else file
@@ -68,6 +68,10 @@ def resolve(name: str) -> list[Path]:
     hint = difflib.get_close_matches(PREFIX + name, known, n=1)
     extra = f"did you mean {hint[0]!r}? " if hint else ""
     raise ContractError(f"unknown baseline contract {PREFIX + name!r}; {extra}known: {', '.join(known)}")
+
+
+def _providers() -> list[str]:
+    return sorted(p.name for p in folder().iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
 def _files_of(provider: Path) -> list[Path]:
