@@ -38,7 +38,9 @@ from harness.providers import provider_of
 
 SUFFIXES = (".yaml", ".yml")
 RECORD_MODES = ("once", "new_episodes", "all", "none")
-MATCH_ON = ("method", "scheme", "host", "port", "path", "query", "normalised_body")
+# Not scheme, host and port: a cassette recorded against a double on one port
+# replays against a double on any other port, or against the real host.
+MATCH_ON = ("method", "provider", "path", "query", "normalised_body")
 PLACEHOLDER = secrets.PLACEHOLDER
 # An env value shorter than this is not treated as a secret: replacing every
 # occurrence of, say, "test" would wreck the cassette, and real keys are long.
@@ -196,6 +198,22 @@ def redact_exchange(exchange: Exchange, redaction: Redaction = DEFAULT) -> Excha
 # -- matching ---------------------------------------------------------------
 
 
+def provider(r1: VcrRequest, r2: VcrRequest) -> None:
+    """vcrpy matcher: both requests are for one provider, by the registry (its
+    hosts, or the signature its SDK leaves on a request to 127.0.0.1:54321).
+    Requests that are no provider's must share scheme, host and port, as in vcrpy."""
+    first, second = _provider_of(r1), _provider_of(r2)
+    if first is None and second is None:
+        if (r1.scheme, r1.host, r1.port) != (r2.scheme, r2.host, r2.port):
+            raise AssertionError("neither is a provider's request, and their hosts differ")
+    elif first != second:
+        raise AssertionError(f"the requests are for different providers ({first} and {second})")
+
+
+def _provider_of(request: VcrRequest) -> str | None:
+    return provider_of(Request(method=request.method, url=request.uri, headers=tuple(request.headers.items())))
+
+
 def normalised_body(r1: VcrRequest, r2: VcrRequest) -> None:
     """vcrpy matcher: bodies equal as JSON (any key order), as multipart
     (any boundary), or else byte for byte."""
@@ -230,6 +248,7 @@ def _vcr(redaction: Redaction | None) -> vcr.VCR:
     # Compressed bodies are stored decoded, so the literal-secret scan sees
     # the real bytes (and cassettes stay readable).
     config = vcr.VCR(match_on=MATCH_ON, decode_compressed_response=True, **hooks)
+    config.register_matcher("provider", provider)
     config.register_matcher("normalised_body", normalised_body)
     return config
 
@@ -532,6 +551,7 @@ __all__ = [
     "load",
     "load_path",
     "normalised_body",
+    "provider",
     "recording",
     "redact_exchange",
     "write",

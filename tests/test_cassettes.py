@@ -573,6 +573,56 @@ def test_replay_matches_json_in_another_key_order_but_not_other_json(tmp_path, e
     assert len(echo_server.hits) == 1
 
 
+# -- matching by provider, not by host and port --------------------------------
+
+
+def _ask_openai(base_url: str | None) -> str:
+    client = openai.OpenAI(api_key="sk-replay-0123456789", base_url=base_url, max_retries=0)
+    reply = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
+    return reply.id
+
+
+def test_a_cassette_recorded_against_a_double_replays_on_any_port_and_the_real_host(tmp_path):
+    from harness.double import Double
+
+    path = tmp_path / "chat.yaml"
+    with Double("openai", seed=1) as first, first.serve() as url, recording(path):
+        recorded = _ask_openai(f"{url}/v1")
+
+    with Double("openai", seed=2) as second, second.serve() as other_url:
+        assert other_url != url  # another port, as under pytest-xdist
+        with recording(path, record_mode="none"):
+            assert _ask_openai(f"{other_url}/v1") == recorded
+        with recording(path, record_mode="none"):
+            assert _ask_openai(None) == recorded  # https://api.openai.com, never reached
+    assert len(first.journal) == 1 and len(second.journal) == 0
+
+
+def test_a_recorded_provider_never_answers_another_providers_request(tmp_path):
+    from harness.double import Double
+
+    path = tmp_path / "chat.yaml"
+    with Double("openai") as double, double.serve() as url, recording(path):
+        _ask_openai(f"{url}/v1")
+
+    as_anthropic = {"anthropic-version": "2023-06-01", "content-type": "application/json"}
+    with recording(path, record_mode="none"), pytest.raises(CannotOverwriteExistingCassetteException):
+        # the same method, path and body, but the request of Anthropic's SDK
+        httpx.post(f"{url}/v1/chat/completions", headers=as_anthropic, content=load(path)[0].request.body)
+
+
+def test_requests_of_no_provider_still_match_on_their_host_and_port(tmp_path, echo_server):
+    path = tmp_path / "plain.yaml"
+    with recording(path):
+        httpx.get(f"{echo_server.url}/things")
+
+    with recording(path, record_mode="none"):
+        httpx.get(f"{echo_server.url}/things")  # replayed
+        with pytest.raises(CannotOverwriteExistingCassetteException):
+            httpx.get("http://127.0.0.1:1/things")
+    assert len(echo_server.hits) == 1
+
+
 def test_iterator_and_file_bodies_are_recorded_as_bytes(tmp_path, echo_server):
     requests = pytest.importorskip("requests")  # comes with google-genai
     path = tmp_path / "requests.yaml"
