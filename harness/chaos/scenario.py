@@ -6,6 +6,7 @@ file, line and column."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from harness import yamlfile
+from harness.chaos.app import _PLACEHOLDER as PLACEHOLDER  # the one syntax of {name}s, requests and app alike
+from harness.chaos.app import fill
 from harness.chaos.fault import FAULTS, Fault, fault_type, load_faults, make
 from harness.chaos.schedule import PER_CALL_KEYS, Schedule, split_schedule
 from harness.chaos.schedule import SCHEMA as SCHEDULE_SCHEMA
@@ -170,6 +173,12 @@ class Step:
     save: dict[str, str]
     line: int
 
+    def filled(self, saved: Mapping[str, str], kind: str = "step") -> tuple[dict[str, Any], dict[str, Any]]:
+        """The request and the expect with each `{name}` replaced by the value an earlier
+        step saved as `name`, so `expect: {json: {id: "{id}"}}` compares the saved id."""
+        where = f"{kind} {self.index}"
+        return fill(self.request, saved, where), fill(self.expect, saved, f"{where} expect")
+
 
 @dataclass(frozen=True)
 class Expectation:
@@ -232,6 +241,7 @@ def _read(doc: yamlfile.Document, folder: Path, seed: int | None) -> Scenario:
                 f"/steps/{after.index}/at",
             )
     probes = tuple(_step(doc, item, i, "probes") for i, item in enumerate(data.get("probes", [])))
+    _check_saved_names(doc, steps, probes)
     expect = tuple(_expectation(doc, item, i, len(steps), doubles) for i, item in enumerate(data.get("expect", [])))
     return Scenario(
         name=data["scenario"],
@@ -307,6 +317,38 @@ def _step(doc: yamlfile.Document, item: dict[str, Any], i: int, key: str) -> Ste
         save=item.get("save", {}),
         line=doc.position(pointer)[0],
     )
+
+
+def _check_saved_names(doc: yamlfile.Document, steps: tuple[Step, ...], probes: tuple[Step, ...]) -> None:
+    """Every `{name}` in a step's request or expect is saved by an earlier step (in a
+    probe's, by any step): caught here with its line, not as a failed step mid-run."""
+    saved: list[str] = []
+    for step in steps:
+        _check_names(doc, step, "steps", saved, "saved by an earlier step")
+        saved += [name for name in step.save if name not in saved]
+    for probe in probes:
+        _check_names(doc, probe, "probes", saved, "saved by a step")
+
+
+def _check_names(doc: yamlfile.Document, step: Step, key: str, saved: list[str], rule: str) -> None:
+    for part in ("request", "expect"):
+        for pointer, name in _placeholders(getattr(step, part), f"/{key}/{step.index}/{part}"):
+            if name not in saved:
+                known = ", ".join(f"{{{n}}}" for n in saved) or "none"
+                raise doc.error(f"{{{name}}} is not {rule} (saved before it: {known})", pointer)
+
+
+def _placeholders(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    """(pointer, name) of each `{name}` in the strings of `value`."""
+    if isinstance(value, str):
+        for match in PLACEHOLDER.finditer(value):
+            yield pointer, match.group(1)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _placeholders(item, f"{pointer}/{i}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _placeholders(item, yamlfile.pointer_join(pointer, key))
 
 
 def _expectation(
