@@ -1,4 +1,5 @@
-"""The contracts shipped in contracts/ load, accept what the providers really send,
+"""The contracts shipped (the provider baselines in harness/baselines/, the examples
+in contracts/) load, accept what the providers really send,
 and reject a drifted answer at the right place.
 
 Good answers are built from the provider facts in docs/providers.md (field names,
@@ -16,16 +17,27 @@ from pathlib import Path
 
 import pytest
 
-from harness.contracts import check, load, load_path
+from harness.contracts import baselines, check, load, load_path
 from harness.exchange import Exchange, Request, Response
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
+SUFFIXES = (".yaml", ".yml", ".json")
+# The baselines are package data; contracts/providers is a symlink to them, which rglob does not follow.
 # contracts/scenarios/ holds chaos scenario files beside the contracts they rehearse; they are not contracts.
-FILES = sorted(
+FILES = sorted(p for p in baselines.folder().rglob("*") if p.suffix in SUFFIXES) + sorted(
     p
     for p in CONTRACTS.rglob("*")
-    if p.suffix in (".yaml", ".yml", ".json") and p.relative_to(CONTRACTS).parts[0] != "scenarios"
+    if p.suffix in SUFFIXES and p.relative_to(CONTRACTS).parts[0] not in ("scenarios", "providers")
 )
+
+
+def shipped(path: Path) -> str:
+    """The name the cases below give a shipped file: providers/openai/videos, examples/clipstudio."""
+    if path.is_relative_to(baselines.folder()):
+        return str(Path("providers") / path.relative_to(baselines.folder()).with_suffix(""))
+    return str(path.relative_to(CONTRACTS).with_suffix(""))
+
+
 HOSTS = {
     "openai": "https://api.openai.com",
     "anthropic": "https://api.anthropic.com",
@@ -1097,13 +1109,13 @@ BAD = {
 # -- tests ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(CONTRACTS)))
+@pytest.mark.parametrize("path", FILES, ids=shipped)
 def test_every_shipped_contract_loads(path):
     loaded = load(path)
     assert loaded.interactions
-    if path.relative_to(CONTRACTS).parts[0] == "providers":
+    if path.is_relative_to(baselines.folder()):
         assert loaded.consumer == "baseline"
-        assert loaded.name == str(path.relative_to(CONTRACTS / "providers").with_suffix(""))
+        assert loaded.name == str(path.relative_to(baselines.folder()).with_suffix(""))
         assert all(i.request.json is not None or i.request.method in ("GET", "DELETE") for i in loaded.interactions), (
             "every POST needs an example body for --live"
         )
@@ -1115,9 +1127,9 @@ def test_shipped_contracts_load_together_with_unique_names():
 
 
 def test_every_shipped_contract_has_good_and_bad_cases():
-    shipped = {str(p.relative_to(CONTRACTS).with_suffix("")) for p in FILES}
-    assert shipped == {c.contract for c in GOOD.values()}
-    assert shipped == {b.call.contract for b in BAD.values()}
+    names = {shipped(p) for p in FILES}
+    assert names == {c.contract for c in GOOD.values()}
+    assert names == {b.call.contract for b in BAD.values()}
 
 
 @pytest.mark.parametrize("name", GOOD)
