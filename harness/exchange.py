@@ -2,6 +2,11 @@
 
 Doubles produce exchanges, faults transform them, cassettes store them,
 checks and diffs read them, reports render them. There is no other record.
+
+An answer the double gave is not always an answer the app got: a fault can
+cut it, and a network fault between them can reset, hold or cut the
+connection. `Exchange.delivery` says what reached the app (`DELIVERIES`), and
+`Exchange.received` is what anything that counts answers reads.
 """
 
 from __future__ import annotations
@@ -17,6 +22,19 @@ from urllib.parse import parse_qsl, urlsplit
 from harness import sse
 
 Headers = tuple[tuple[str, str], ...]
+
+# What reached the app of an answer (`Exchange.delivery`); None: the exchange never went
+# through a double (a cassette, a live call), so what was recorded is what was received.
+DELIVERIES = {
+    "whole": "the app received the whole answer",
+    "cut": "the app received the start of the answer, then the connection ended",
+    "reset": "the connection was reset before the whole answer reached the app",
+    "timeout": "a network timeout held the answer back until the connection ended",
+    "unsent": "none of the answer reached the app: the connection ended first",
+    "unknown": "it went through a proxy that cannot say what it forwarded (a real Toxiproxy)",
+}
+# Counted as received: the whole answer, and answers nobody can say were lost.
+RECEIVED = frozenset({"whole", "unknown"})
 
 
 class _SupportsItems(Protocol):
@@ -108,19 +126,40 @@ class Exchange:
     started: float = 0.0  # seconds since the epoch, on the clock that served it
     elapsed: float = 0.0  # seconds
     fault: str | None = None  # name of the fault applied, if any
-    error: str | None = None  # what went wrong when there is no response
+    error: str | None = None  # what went wrong: no response, or an answer that did not reach the app
     source: str | None = None  # where it came from: a cassette file, a double
+    delivery: str | None = None  # what reached the app: a key of DELIVERIES; None when not from a double
+    delivered: int | None = None  # bytes of the body that reached the app, when known exactly and not whole
+    peer: str | None = None  # "host:port" the double saw the request come from (None: in-process)
 
     @property
     def status(self) -> int | None:
         return self.response.status if self.response else None
+
+    @property
+    def received(self) -> bool:
+        """Did the app get the whole answer? Verdicts, counts and pictures read this, not `status`."""
+        return self.response is not None and (self.delivery is None or self.delivery in RECEIVED)
 
     def with_(self, **changes: Any) -> Exchange:
         return replace(self, **changes)
 
     def describe(self) -> str:
         status = self.status if self.response else f"no response ({self.error})"
-        return f"{self.request.method} {self.request.path} -> {status}"
+        return f"{self.request.method} {self.request.path} -> {status}{self.delivery_note()}"
+
+    def delivery_note(self) -> str:
+        """`""` for an answer the app received; else what happened to it, e.g. `" (reset: not received)"`."""
+        if self.response is None or self.received:
+            return ""
+        if self.delivery == "cut" and self.delivered is not None:
+            if self.response.is_stream:
+                events = len(self.response.events)
+                how_far = f"after {events} event{'s' if events != 1 else ''}"
+            else:
+                how_far = f"after {self.delivered} bytes"
+            return f" (cut {how_far}: not received whole)"
+        return f" ({self.delivery}: not received)"
 
 
 @dataclass

@@ -6,10 +6,15 @@ its seed, doubles, exchanges, faults that acted, contracts checked and
 violations, fallbacks observed, and its scenario. The tally sums them into
 the terminal summary and `summary.json`.
 
-A *fallback* is a provider answering successfully (2xx) after another
-provider failed (an error status or no answer) earlier in the same test:
-the app moved on. It is read from the test's journal in the order the
-exchanges happened.
+A *fallback* is the app moving away from a provider that failed (an error
+status, no answer, or an answer that never reached the app) to a different
+one that served it (2xx, received), before the failed one served again. The
+primary serving again later is a recovery, not a fallback, and is not
+counted. It is read from the test's journal in the order the exchanges
+happened, each told what reached the app (`Exchange.received`).
+
+Faults count the calls they acted on: the injections' logs, and for network
+faults the calls their proxy saw them act on (`toxiproxy/delivery.py`).
 """
 
 from __future__ import annotations
@@ -80,23 +85,35 @@ class Totals(TypedDict):
 
 
 def fallbacks(exchanges: Iterable[Exchange]) -> list[str]:
-    """`"openai -> anthropic"` for each provider that answered after another one failed."""
-    failed: list[str] = []
+    """`"openai -> anthropic"` for each move from a failing provider to another that served."""
+    failing: list[str] = []  # failed since they last served, in the order they failed
     seen: list[str] = []
     for exchange in exchanges:
         provider = exchange.provider
         if provider is None:
             continue
         response = exchange.response
-        if response is None or response.status >= 400:
-            if provider not in failed:
-                failed.append(provider)
+        if response is None or not exchange.received or response.status >= 400:
+            if provider not in failing:
+                failing.append(provider)
         elif 200 <= response.status < 300:
-            for earlier in failed:
+            for earlier in failing:
                 pair = f"{earlier} -> {provider}"
                 if earlier != provider and pair not in seen:
                     seen.append(pair)
+            failing.clear()  # the app has an answer: every failure so far is dealt with
     return seen
+
+
+def _network_faults(testbed: Testbed) -> Counter[str]:
+    """Network fault (toxic type) -> calls it acted on, through the hops in front of the test's doubles."""
+    from harness.chaos.toxiproxy.delivery import acted_by_type
+
+    counts: Counter[str] = Counter()
+    for double in testbed.doubles.values():
+        for hop in double.hops:
+            counts.update(acted_by_type(hop.forwarded().records or []))
+    return counts
 
 
 def record(
@@ -116,12 +133,16 @@ def record(
     if testbed is not None:
         exchanges = testbed.exchanges()
         faults.update(testbed.chaos.acted())
+        faults.update(_network_faults(testbed))
         doubles = sorted(testbed.doubles)
     scenario: _ScenarioPart = {}
     if scenario_run is not None:
         exchanges = list(scenario_run.exchanges)
         faults.update(acted.fault for acted in scenario_run.fault_log)
-        faults.update(entry["fault"] for entry in scenario_run.network_log)
+        timeline = scenario_run.scenario.timeline
+        for entry, count in scenario_run.network_acted.items():
+            if count:
+                faults[timeline[entry].fault.name] += count
         doubles = sorted(scenario_run.scenario.doubles)
         scenario["scenario"] = {
             "name": scenario_run.scenario.name,

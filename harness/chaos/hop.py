@@ -1,7 +1,12 @@
 """The network hop of a scenario: one Toxiproxy proxy per provider double,
 between the app and the double, with toxics switched on and off as the
 scenario walks its timeline. Uses TOXIPROXY_URL when given, else the
-embedded server; proxies are named per scenario and xdist worker."""
+embedded server; proxies are named per scenario and xdist worker.
+
+`forwarded()` reads what each proxy carried, before the proxies go, so the
+run can tell which answers reached the app (`toxiproxy/delivery.py`) and
+which network faults acted on a call. A real Toxiproxy cannot say: its
+records are None."""
 
 from __future__ import annotations
 
@@ -13,9 +18,11 @@ from urllib.parse import urlsplit
 from toxiproxy.proxy import Proxy as ToxiproxyProxy
 
 from harness.chaos.toxiproxy import proxy_name, toxiproxy_for
+from harness.chaos.toxiproxy.delivery import Forwarded
 
 if TYPE_CHECKING:
     from harness.chaos.scenario import Scenario
+    from harness.chaos.toxiproxy.client import ToxiproxyClient
 
 _SLUG = re.compile(r"[^A-Za-z0-9_]+")
 
@@ -48,11 +55,15 @@ class NetworkHop:
         self.urls: dict[str, str] = {}
         self.proxies: dict[str, ToxiproxyProxy] = {}
         self.on: dict[tuple[int, str], str] = {}  # (entry, provider) -> toxic name, or "down"
+        self.url = ""  # the Toxiproxy server's
+        self._names: dict[str, str] = {}  # provider -> proxy name
         self._stack = ExitStack()
+        self._client: ToxiproxyClient | None = None
 
     def __enter__(self) -> NetworkHop:
         try:
-            client = self._stack.enter_context(toxiproxy_for(self.toxiproxy_url))
+            client = self._client = self._stack.enter_context(toxiproxy_for(self.toxiproxy_url))
+            self.url = client.url
             for provider, url in self.upstreams.items():
                 parts = urlsplit(url)
                 name = proxy_name(f"{_SLUG.sub('_', self.scenario)}_{provider}")
@@ -62,6 +73,7 @@ class NetworkHop:
                 self._stack.callback(client.destroy, proxy)
                 listen = client.get_proxy(name).listen
                 self.proxies[provider] = proxy
+                self._names[provider] = name
                 self.urls[provider] = f"http://{listen}"
         except BaseException:
             self._stack.close()
@@ -70,6 +82,17 @@ class NetworkHop:
 
     def __exit__(self, *exc: Any) -> None:
         self._stack.close()
+
+    def forwarded(self) -> list[Forwarded]:
+        """What each provider's proxy carried so far (records None: the server cannot say)."""
+        client = self._client
+        assert client is not None, "forwarded() is asked inside the hop's `with`"
+        return [Forwarded(provider, client.connections(name)) for provider, name in self._names.items()]
+
+    @staticmethod
+    def toxic_name(fault: str, entry: int) -> str:
+        """The name of the toxic that timeline entry `entry` adds (one per proxy)."""
+        return f"{fault}_{entry}"
 
     def apply(self, scenario: Scenario, day: float) -> list[NetworkLogEntry]:
         """Switch each network entry's toxic on or off for `day`; log the ones that are on."""
@@ -94,7 +117,7 @@ class NetworkHop:
         if fault.name == "down":
             proxy.disable()
             return "down"
-        name = f"{fault.name}_{index}"
+        name = self.toxic_name(fault.name, index)
         proxy.add_toxic(
             name=name, type=fault.name, stream=fault.stream, toxicity=fault.toxicity, attributes=fault.attributes()
         )

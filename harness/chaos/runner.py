@@ -1,11 +1,16 @@
 """Run one scenario: doubles up, faults attached, app started and ready,
 steps walked in virtual time, expectations judged from the journal.
 
+With network faults, the journal is first joined with what the proxies
+forwarded (`toxiproxy/delivery.py`), so every verdict, count and picture
+reads what reached the app, not what the doubles sent.
+
 Everything started is stopped on the way out, also on errors and Ctrl-C.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -29,6 +34,7 @@ from harness.exchange import Exchange
 
 if TYPE_CHECKING:
     from harness.chaos.hop import NetworkHop, NetworkLogEntry
+    from harness.chaos.toxiproxy.delivery import Forwarded
 
 
 @dataclass
@@ -39,12 +45,30 @@ class ScenarioRun:
     step_of: dict[int, int] = field(default_factory=dict)  # id(exchange) -> step index
     fault_log: list[Acted] = field(default_factory=list)
     network_log: list[NetworkLogEntry] = field(default_factory=list)
+    network_acted: dict[int, int] = field(default_factory=dict)  # timeline entry -> calls its network fault acted on
+    notes: list[str] = field(default_factory=list)  # what every report says once, e.g. deliveries unknown
     app_output: str = ""
     seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return all(v.ok for v in self.verdicts)
+
+    def step(self, exchange: Exchange) -> int | None:
+        """The index of the step `exchange` happened in; None between steps."""
+        return self.step_of.get(id(exchange))
+
+    # `step_of` is keyed by id(), which does not survive a trip to another process (--jobs):
+    # it travels as a list beside `exchanges` and is keyed anew on arrival.
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["step_of"] = [self.step_of.get(id(x)) for x in self.exchanges]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        steps = state.pop("step_of")
+        self.__dict__.update(state)
+        self.step_of = {id(x): step for x, step in zip(self.exchanges, steps, strict=True) if step is not None}
 
     @property
     def failures(self) -> list[Verdict]:
@@ -65,16 +89,21 @@ def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progr
     }
     injections: list[Injection] = []
     app: AppProcess | None = None
+    forwarded: list[Forwarded] = []
+    hop_url = ""
     try:
         with ExitStack() as stack:
             urls = {name: stack.enter_context(double.serve()) for name, double in doubles.items()}
             hop = _network_hop(scenario, urls, toxiproxy_url, stack)
             if hop is not None:
                 urls.update(hop.urls)
+                hop_url = hop.url
             injections = _attach(scenario, doubles)
             app = _start_app(scenario, urls, stack)
             say(f"{scenario.name}: app ready at {app.url}")
             _walk(scenario, app.url, clock, doubles, hop, result, say)
+            if hop is not None:
+                forwarded = hop.forwarded()  # before the proxies, and what they know, are gone
     finally:
         for double in doubles.values():
             double.close()
@@ -82,7 +111,9 @@ def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progr
             result.app_output = app.output()
         result.fault_log = sorted((a for i in injections for a in i.log), key=lambda a: (a.at, a.fault))
         result.seconds = time.perf_counter() - started
-    result.verdicts.extend(_timeline_verdicts(scenario, injections, result))
+    if forwarded:
+        _deliver(result, forwarded, hop_url)
+    result.verdicts.extend(_timeline_verdicts(scenario, injections, result, forwarded))
     for expectation in scenario.expect:
         chosen = [
             x
@@ -93,6 +124,24 @@ def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progr
         ]
         result.verdicts.append(judge(expectation, Seen(chosen, result.step_of)))
     return result
+
+
+def _deliver(result: ScenarioRun, forwarded: list[Forwarded], hop_url: str) -> None:
+    """Tell each exchange what of it reached the app; the steps and the evidence follow."""
+    from harness.chaos.toxiproxy.delivery import join
+
+    joined = join(result.exchanges, forwarded)
+    revised = {id(old): new for old, new in zip(result.exchanges, joined, strict=True)}
+    result.step_of = {id(revised[key]): step for key, step in result.step_of.items() if key in revised}
+    result.exchanges = joined
+    result.verdicts = [
+        dataclasses.replace(v, evidence=tuple(revised.get(id(x), x) for x in v.evidence)) for v in result.verdicts
+    ]
+    if any(proxy.records is None for proxy in forwarded):
+        result.notes.append(
+            f"The Toxiproxy at {hop_url} cannot say what it forwarded: answers through it have delivery "
+            f"'unknown' and count as received, and its network faults count as on, not as acted."
+        )
 
 
 def _attach(scenario: Scenario, doubles: dict[str, Double]) -> list[Injection]:
@@ -210,7 +259,7 @@ def _walk(
 def _send(client: httpx.Client, step: Step, saved: dict[str, str], kind: str) -> Verdict:
     name = f"{kind} {step.index}: {step.name}"
     try:
-        request = fill(step.request, saved, f"{kind} {step.index}")
+        request, expect = step.filled(saved, kind)
     except InputError as exc:
         return Verdict(kind, name, False, f"{exc.message} (was an earlier save missing?)", line=step.line)
     try:
@@ -223,7 +272,7 @@ def _send(client: httpx.Client, step: Step, saved: dict[str, str], kind: str) ->
         )
     except httpx.HTTPError as exc:
         return Verdict(kind, name, False, f"the app did not answer: {type(exc).__name__}: {exc}", line=step.line)
-    problems = expectation_problems(step.expect, response)
+    problems = expectation_problems(expect, response)
     body = _json(response)
     for key, where in step.save.items():
         value = _pick(where, response, body)
@@ -318,20 +367,49 @@ def _pick(where: str, response: httpx.Response, body: Any) -> Any:
     return value
 
 
-def _timeline_verdicts(scenario: Scenario, injections: list[Injection], result: ScenarioRun) -> list[Verdict]:
+def _timeline_verdicts(
+    scenario: Scenario, injections: list[Injection], result: ScenarioRun, forwarded: list[Forwarded]
+) -> list[Verdict]:
     """Each timeline entry must have acted: a fault that never fired rehearsed nothing."""
     verdicts: list[Verdict] = []
     http = iter(injections)
+    never = "never acted: no call matched its provider, route and window, so nothing was rehearsed"
     for i, entry in enumerate(scenario.timeline):
         name = f"timeline[{i}] {entry.fault.name}" + (f" on {entry.provider}" if entry.provider else "")
         if entry.network:
-            count = sum(1 for n in result.network_log if n["entry"] == i)
+            ok, message = _network_verdict(i, entry.fault.name, entry.provider, result, forwarded)
         else:
             count = len(next(http).log)
-        message = (
-            f"acted {count} time(s)"
-            if count
-            else "never acted: no call matched its provider, route and window, so nothing was rehearsed"
-        )
-        verdicts.append(Verdict("timeline", name, count > 0, message, line=entry.line))
+            ok, message = count > 0, f"acted {count} time(s)" if count else never
+        verdicts.append(Verdict("timeline", name, ok, message, line=entry.line))
     return verdicts
+
+
+def _network_verdict(
+    index: int, fault: str, provider: str | None, result: ScenarioRun, forwarded: list[Forwarded]
+) -> tuple[bool, str]:
+    """A network fault acted when it changed what some call through its proxy carried; being
+    switched on for a step is not enough. Two cases are judged by being on: `down`, whose refused
+    connections never reach the proxy, and a proxy that cannot say what it forwarded."""
+    from harness.chaos.hop import NetworkHop
+    from harness.chaos.toxiproxy.delivery import acted, dropped_by_down
+
+    steps = sum(1 for n in result.network_log if n["entry"] == index)
+    if not steps:
+        return False, "never acted: it was not on during any step, so nothing was rehearsed"
+    proxies = [f for f in forwarded if provider in (None, f.provider)]
+    if any(f.records is None for f in proxies):
+        return True, f"on during {steps} step(s); what it did is unknown (this Toxiproxy cannot say)"
+    records = [record for f in proxies for record in f.records or []]
+    if fault == "down":
+        dropped = dropped_by_down(records)
+        result.network_acted[index] = dropped
+        cut = f"; {dropped} call(s) in flight cut off" if dropped else ""
+        return True, f"down during {steps} step(s): connections refused (a down proxy cannot count them){cut}"
+    count = acted(records)[NetworkHop.toxic_name(fault, index)]
+    result.network_acted[index] = count
+    if count:
+        return True, f"acted on {count} call(s) through the proxy"
+    return False, (
+        f"never acted: it was on during {steps} step(s), but no call through the proxy met it, so nothing was rehearsed"
+    )

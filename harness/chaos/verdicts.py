@@ -2,6 +2,11 @@
 
 Journal expectations are a registry of small checks by kind; each reads the
 exchanges of the steps it names and says, in a sentence, why it failed.
+
+An answer counts as given only when the app received it (`Exchange.received`):
+a 200 the double sent into a reset connection served nobody. Checks that
+count calls count every call the app made, delivered or not, and say how
+many answers did not arrive.
 """
 
 from __future__ import annotations
@@ -51,12 +56,24 @@ def check(kind: str) -> Callable[[Check], Check]:
 
 
 def ok_status(x: Exchange) -> bool:
-    return x.response is not None and 200 <= x.response.status < 300
+    """A successful answer that reached the app."""
+    return x.received and x.response is not None and 200 <= x.response.status < 300
+
+
+def _outcome(x: Exchange) -> str:
+    if x.response is None:
+        return "no response"
+    return f"{x.status}" if x.received else f"{x.status} {x.delivery}, not received"
 
 
 def _summary(exchanges: list[Exchange]) -> str:
-    counts = Counter(f"{x.provider} {x.status if x.response else 'no response'}" for x in exchanges)
+    counts = Counter(f"{x.provider} {_outcome(x)}" for x in exchanges)
     return ", ".join(f"{n}× {what}" for what, n in sorted(counts.items())) or "no calls"
+
+
+def _calls(exchanges: list[Exchange]) -> str:
+    lost = sum(1 for x in exchanges if x.response is not None and not x.received)
+    return f"{len(exchanges)} call(s)" + (f" ({lost} answer(s) did not reach the app)" if lost else "")
 
 
 @check("served_by")
@@ -88,14 +105,14 @@ def served_by(expectation: Expectation, seen: Seen) -> Finding:
 def max_calls(expectation: Expectation, seen: Seen) -> Finding:
     exchanges = seen.exchanges
     n = len(exchanges)
-    return n <= expectation.value, f"{n} call(s), at most {expectation.value} allowed", exchanges
+    return n <= expectation.value, f"{_calls(exchanges)}, at most {expectation.value} allowed", exchanges
 
 
 @check("min_calls")
 def min_calls(expectation: Expectation, seen: Seen) -> Finding:
     exchanges = seen.exchanges
     n = len(exchanges)
-    return n >= expectation.value, f"{n} call(s), at least {expectation.value} needed", exchanges
+    return n >= expectation.value, f"{_calls(exchanges)}, at least {expectation.value} needed", exchanges
 
 
 @check("fault_acted")
@@ -148,7 +165,8 @@ def retry_after_honoured(expectation: Expectation, seen: Seen) -> Finding:
     for calls in by_route.values():
         calls.sort(key=lambda x: x.started)
         for this, following in itertools.pairwise(calls):
-            asked = retry_after_seconds(this) if this.status == 429 else None
+            # A 429 that never reached the app asked it nothing.
+            asked = retry_after_seconds(this) if this.status == 429 and this.received else None
             if asked is None:
                 continue
             gap = following.started - (this.started + this.elapsed)

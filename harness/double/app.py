@@ -79,6 +79,9 @@ class Double:
         self.clock: Clock = clock if clock is not None else RealClock()
         self.journal = journal if journal is not None else Journal()
         self.hooks: list[Hook] = []  # what acts around every provider call (harness.double.hooks)
+        # Proxies in front of it that can say what they forwarded, so a journal can be told which
+        # answers reached the app (harness.chaos.toxiproxy.delivery.ProxyLedger).
+        self.hops: list[Any] = []
         self.state = State(
             rng=random.Random(seed), clock=self.clock, settings={"job_seconds": float(job_seconds), "seed": seed}
         )
@@ -144,11 +147,17 @@ class Double:
         chunks = list(body_chunks(reply, payload))
         # An aborted answer sends every chunk as "more to come", then drops the connection.
         last = chunks.pop() if chunks and not reply.abort else b""
+        # A server says the client went away by answering `receive` with http.disconnect (uvicorn's
+        # `send` then does nothing, silently): listen for it, and stop writing to a closed connection.
+        gone = asyncio.Event()
+        watcher = asyncio.ensure_future(_hear_disconnect(receive, gone))
         sent: list[bytes] = []
+        began = False  # the status line and headers went out
         error = None
         try:
             if reply.delay:  # slow_first_byte: real time, for the app's timeouts
                 await asyncio.sleep(reply.delay)
+            _check(gone)
             await send(
                 {
                     "type": "http.response.start",
@@ -158,19 +167,31 @@ class Double:
                     ],
                 }
             )
+            began = True
             for index, chunk in enumerate(chunks):
                 if index in reply.pauses:  # stream_stall: a quiet gap before this event
                     await asyncio.sleep(reply.pauses[index])
+                _check(gone)
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 sent.append(chunk)
+                # Let the loop run once: a connection reset under this write is noticed (and
+                # `gone` set) before the next one, instead of after a burst of writes into nothing.
+                await asyncio.sleep(0)
             if len(chunks) in reply.pauses and last:
                 await asyncio.sleep(reply.pauses[len(chunks)])
+            _check(gone)
         except Exception as exc:  # the client went away mid-answer; keep what it got
             error = f"client disconnected: {exc or type(exc).__name__}"
         else:
             sent.append(last)
             if reply.abort:
                 error = "connection dropped by a fault before the answer ended"
+        if error is None:
+            delivery, delivered = "whole", None
+        else:
+            watcher.cancel()
+            sent_body = sum(len(chunk) for chunk in sent)
+            delivery, delivered = ("cut", sent_body) if began else ("unsent", 0)
         # Recorded before the last chunk goes out, so a client that has its whole
         # answer can already read the exchange from the journal.
         request = Request(
@@ -190,6 +211,9 @@ class Double:
                 fault=",".join(acted) or None,
                 error=error,
                 source="double",
+                delivery=delivery,
+                delivered=delivered,
+                peer=_peer(scope),
             )
         )
         if reply.abort and error is not None and error.startswith("connection dropped"):
@@ -199,6 +223,8 @@ class Double:
                 await send({"type": "http.response.body", "body": last, "more_body": False})
             except Exception:  # gone at the last moment; what it was sent is already recorded
                 pass
+            finally:
+                watcher.cancel()
 
     # --- answering (no HTTP below here) --------------------------------------------------
 
@@ -326,6 +352,34 @@ def render_body(reply: Reply) -> bytes:
     if reply.json is None:
         return b""
     return json.dumps(reply.json, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class Disconnected(ConnectionError):
+    """The server reported the client gone before the answer was finished."""
+
+
+def _check(gone: asyncio.Event) -> None:
+    if gone.is_set():
+        raise Disconnected("the connection was closed")
+
+
+async def _hear_disconnect(receive: Callable, gone: asyncio.Event) -> None:
+    """Set `gone` when the server reports the client disconnected (after the body was read)."""
+    try:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+    except Exception:  # a server that cannot say; the writes will tell
+        return
+    gone.set()
+
+
+def _peer(scope: dict) -> str | None:
+    """The client address as the double saw it, `host:port`; None in-process (port 0, no socket)."""
+    client = scope.get("client")
+    if not client or not client[1]:
+        return None
+    host, port = client[0], client[1]
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 class StreamAborted(ConnectionAbortedError):

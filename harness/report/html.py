@@ -3,7 +3,7 @@
 The timeline picture: virtual days across, one row per provider double,
 faults as bands on their provider's row, and each call as a mark coloured
 by the provider that served it, filled when it succeeded and hollow red-ringed
-when it failed.
+when it failed, including a success the app never received (a reset, a cut).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ table{border-collapse:collapse;width:100%;margin:.8rem 0}td,th{border:1px solid 
 text-align:left;vertical-align:top}th{background:#f6f8fa}.ok{color:#1a7f37}.bad{color:#cf222e;font-weight:600}
 .num{text-align:right}td{overflow-wrap:anywhere}table.checks td:nth-child(2){width:16rem}code,pre{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:#f6f8fa;
 padding:.6rem;overflow:auto;max-height:20rem}svg{max-width:100%;height:auto;background:#fff;border:1px solid #d0d7de;border-radius:6px}
-.legend span{display:inline-block;margin-right:1rem}.dot{display:inline-block;width:.7rem;height:.7rem;
+.legend span{display:inline-block;margin-right:1rem}.note{background:#fff8c5;padding:.4rem .6rem;border-radius:6px}.dot{display:inline-block;width:.7rem;height:.7rem;
 border-radius:50%;margin-right:.3rem;vertical-align:middle}
 """
 
@@ -80,6 +80,7 @@ def _scenario(i: int, run: ScenarioRun) -> str:
         f"<p><code>{escape(s.source)}</code> · seed {s.seed} · {len(run.exchanges)} provider calls · "
         f"{run.seconds:.1f}s</p>"
     )
+    out.extend(f"<p class=note>{escape(note)}</p>" for note in run.notes)
     out.append(timeline_svg(run))
     out.append("<table class=checks><tr><th></th><th>check</th><th>what happened</th></tr>")
     for v in run.verdicts:
@@ -145,14 +146,14 @@ def timeline_svg(run: ScenarioRun) -> str:
             )
     per_step: dict[int | None, int] = {}  # step -> index of its last call drawn: its marks fan out
     for exchange in run.exchanges:
-        step = run.step_of.get(id(exchange))
+        step = run.step(exchange)
         k = per_step[step] = per_step.get(step, -1) + 1
         call_day = (exchange.started - s.start) / DAY
         r = rows.index(exchange.provider) if exchange.provider in rows else 0
         cx = x(call_day) + min(k, 12) * 5
         cy = top + r * row_h + 30
         colour = _palette().get(exchange.provider or "", "#333")
-        good = exchange.response is not None and exchange.response.status < 400
+        good = exchange.received and exchange.response is not None and exchange.response.status < 400
         title = escape(
             f"{exchange.describe()} day {call_day:.2f}" + (f" fault {exchange.fault}" if exchange.fault else "")
         )
@@ -168,7 +169,7 @@ def timeline_svg(run: ScenarioRun) -> str:
         f"<span><i class=dot style='background:{c}'></i>{n}</span>" for n, c in _palette().items() if n in rows
     )
     legend += (
-        "<span><i class=dot style='border:2px solid #cf222e;background:#fff'></i>failed call</span>"
+        "<span><i class=dot style='border:2px solid #cf222e;background:#fff'></i>failed or not received</span>"
         f"<span><i class=dot style='background:{FAULT_COLOUR['http']};border-radius:2px'></i>HTTP fault</span>"
         f"<span><i class=dot style='background:{FAULT_COLOUR['network']};border-radius:2px'></i>network fault"
         "</span>"

@@ -28,6 +28,10 @@ def render(runs: Sequence[ScenarioRun]) -> str:
             errors="0",
             time=f"{run.seconds:.3f}",
         )
+        if run.notes:  # before the testcases, where the JUnit schema puts properties
+            properties = ET.SubElement(suite, "properties")
+            for note in run.notes:
+                ET.SubElement(properties, "property", name="note", value=note)
         for verdict in run.verdicts:
             case = ET.SubElement(
                 suite,

@@ -33,6 +33,7 @@ def render(runs: Sequence[ScenarioRun]) -> str:
         lines += ["", f"## {run.scenario.name} — {'held' if run.ok else 'failed'}", ""]
         if run.scenario.description:
             lines += [run.scenario.description, ""]
+        lines += [f"> {note}\n" for note in run.notes]
         lines += ["| | check | what happened |", "|---|---|---|"]
         for v in run.verdicts:
             lines.append(f"| {'✅' if v.ok else '❌'} | {_cell(v.name)} | {_cell(v.message)} |")

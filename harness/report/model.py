@@ -18,6 +18,9 @@ def exchange_data(x: Exchange, step: int | None = None) -> dict[str, Any]:
         "path": x.request.path,
         "route": x.route,
         "status": x.status,
+        "received": x.received,  # did the app get the whole answer
+        "delivery": x.delivery,  # what of it reached the app: harness.exchange.DELIVERIES
+        "delivered": x.delivered,  # bytes of the body that did, when known and not whole
         "fault": x.fault,
         "error": x.error,
         "started": round(x.started, 3),
@@ -56,16 +59,18 @@ def run_data(run: ScenarioRun) -> dict[str, Any]:
                 "ok": v.ok,
                 "message": v.message,
                 "line": v.line,
-                "evidence": [exchange_data(x, run.step_of.get(id(x))) for x in v.evidence],
+                "evidence": [exchange_data(x, run.step(x)) for x in v.evidence],
             }
             for v in run.verdicts
         ],
-        "exchanges": [exchange_data(x, run.step_of.get(id(x))) for x in run.exchanges],
+        "exchanges": [exchange_data(x, run.step(x)) for x in run.exchanges],
         "fault_log": [
             {"fault": a.fault, "provider": a.provider, "route": a.route, "call": a.call, "at": a.at}
             for a in run.fault_log
         ],
         "network_log": run.network_log,
+        "network_acted": {str(entry): count for entry, count in run.network_acted.items()},
+        "notes": run.notes,
         "app_output": run.app_output,
     }
 

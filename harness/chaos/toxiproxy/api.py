@@ -2,6 +2,10 @@
 
 Handlers run on the same event loop as the proxies, so they change proxies
 directly; the collection's lock serialises the ones that await.
+
+One path is the embedded server's own: `GET /proxies/{proxy}/connections`,
+what each connection carried (`ledger.py`). A real Toxiproxy answers it 404,
+which is how a client knows the deliveries through it are unknown.
 """
 
 from __future__ import annotations
@@ -57,6 +61,10 @@ def build_app(collection: ProxyCollection) -> Starlette:
             await collection.remove(request.path_params["proxy"])
         return Response(status_code=204)
 
+    async def proxy_connections(request: Request) -> Response:
+        # Not in Toxiproxy: what each connection carried, so a journal can tell which answers reached the app.
+        return JSONResponse(collection.get(request.path_params["proxy"]).connections())
+
     async def toxic_index(request: Request) -> Response:
         proxy = collection.get(request.path_params["proxy"])
         return JSONResponse([spec.to_json() for spec in proxy.toxics()])
@@ -101,6 +109,7 @@ def build_app(collection: ProxyCollection) -> Starlette:
         Route("/proxies/{proxy}", proxy_show, methods=["GET"]),
         Route("/proxies/{proxy}", proxy_update, methods=["POST", "PATCH"]),
         Route("/proxies/{proxy}", proxy_delete, methods=["DELETE"]),
+        Route("/proxies/{proxy}/connections", proxy_connections, methods=["GET"]),
         Route("/proxies/{proxy}/toxics", toxic_index, methods=["GET"]),
         Route("/proxies/{proxy}/toxics", toxic_create, methods=["POST"]),
         Route("/proxies/{proxy}/toxics/{toxic}", toxic_show, methods=["GET"]),

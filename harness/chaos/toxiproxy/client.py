@@ -8,8 +8,8 @@
 toxiproxy-python keeps the server address in a class attribute
 (`APIConsumer.host/port`), so through it a process talks to one server at a
 time; `toxiproxy_for` sets it and puts the previous one back on exit. The
-methods added here (`update_toxic`, `post_populate`, `reset`) use httpx and
-the client's own URL.
+methods added here (`update_toxic`, `post_populate`, `reset`, `connections`)
+use httpx and the client's own URL.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from toxiproxy import Toxiproxy
 from toxiproxy.api import APIConsumer
 from toxiproxy.exceptions import InvalidToxic, NotFound, ProxyExists
 
+from harness.chaos.toxiproxy.ledger import ConnectionRecord
 from harness.chaos.toxiproxy.server import EmbeddedToxiproxy
 from harness.errors import InputError
 
@@ -71,6 +72,18 @@ class ToxiproxyClient(Toxiproxy):
             if not proxy["enabled"]:
                 self._call("POST", f"/proxies/{name}", {"enabled": True})
         return True
+
+    def connections(self, proxy: str) -> list[ConnectionRecord] | None:
+        """What each connection through `proxy` carried (the embedded server's `ledger.py`);
+        None when the server cannot say (a real Toxiproxy has no such path) or the proxy is gone."""
+        try:
+            response = self._http.get(f"/proxies/{proxy}/connections")
+        except httpx.HTTPError:
+            return None
+        if response.status_code != 200:
+            return None
+        records: list[ConnectionRecord] = response.json()
+        return records
 
     def _call(self, method: str, path: str, body: Any = None) -> httpx.Response:
         response = self._http.request(method, path, json=body)

@@ -8,6 +8,8 @@ import struct
 from collections.abc import Callable
 from random import Random
 
+from harness.chaos.toxiproxy.address import Address
+from harness.chaos.toxiproxy.ledger import Ledger
 from harness.chaos.toxiproxy.link import Link
 from harness.chaos.toxiproxy.stream import Direction
 from harness.chaos.toxiproxy.toxic import ToxicSpec
@@ -21,6 +23,10 @@ class Connection:
     ) -> None:
         self._writers = (client[1], upstream[1])
         self._on_closed = on_closed
+        # The upstream sees the proxy's side of this socket as the client: that address is
+        # how an exchange the upstream recorded is found again in the ledger.
+        local = upstream[1].get_extra_info("sockname") or ("", 0)
+        self.ledger = Ledger(client=str(Address(local[0], local[1])))
         self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.links = {
             Direction.UPSTREAM: Link(self, Direction.UPSTREAM, client[0], upstream[1], Random(rng.getrandbits(64))),
@@ -39,14 +45,16 @@ class Connection:
 
     def close(self) -> None:
         """Drop the connection now (the proxy went down or away)."""
+        self.ledger.ended("down")
         for link in self.links.values():
             link.stop()
         for writer in self._writers:
             writer.transport.abort()
         self._finish()
 
-    def reset(self) -> None:
-        """Close both sockets with SO_LINGER 0, so each peer gets a TCP RST."""
+    def reset(self, by: ToxicSpec | None = None) -> None:
+        """Close both sockets with SO_LINGER 0, so each peer gets a TCP RST (`by` a toxic)."""
+        self.ledger.ended("reset", by)
         for link in self.links.values():
             link.stop()
         for writer in self._writers:
@@ -59,6 +67,7 @@ class Connection:
         self._finish()
 
     def _finish(self) -> None:
+        self.ledger.ended("closed")
         if not self.closed.done():
             self.closed.set_result(None)
             self._on_closed(self)

@@ -15,7 +15,7 @@ from random import Random
 from typing import TYPE_CHECKING
 
 from harness.chaos.toxiproxy.stream import Chunk, Direction
-from harness.chaos.toxiproxy.toxic import ToxicSpec, ToxicStub
+from harness.chaos.toxiproxy.toxic import Toxic, ToxicSpec, ToxicStub
 
 if TYPE_CHECKING:
     from harness.chaos.toxiproxy.connection import Connection
@@ -86,13 +86,20 @@ class Link:
         self._pump = asyncio.create_task(self._run())
 
     async def _read(self) -> None:
+        ledger = self.connection.ledger
+        upstream = self.direction is Direction.UPSTREAM
         try:
             while data := await self._source.read(READ_SIZE):
+                if upstream:
+                    ledger.request_read()
+                else:
+                    ledger.answer_read(len(data))
                 if not self.stubs and self._pump_idle and self._queue.empty() and not self._closing:
                     # No toxics and nothing in line: write straight away and skip the hand-over
                     # to the pump (~15% of the hop's CPU per request when it does nothing).
                     # Order holds: the next chunk is queued only after this write drained.
                     self._dest.write(data)
+                    self._wrote(len(data))
                     await self._dest.drain()
                 else:
                     await self._queue.put(Chunk(data, self._loop.time()))
@@ -109,6 +116,8 @@ class Link:
                 if chunk is None:
                     for stub in tuple(self.stubs):
                         if stub.active and not stub.retired:
+                            if type(stub.toxic).at_end is not Toxic.at_end:
+                                self.connection.ledger.acted(stub.spec)
                             await stub.toxic.at_end(stub)
                     break
                 await self._through(tuple(self.stubs), 0, chunk)
@@ -124,13 +133,22 @@ class Link:
             await self._write(chunk)
             return
         stub = stubs[index]
+        if stub.toxic.changes_data:
+            self.connection.ledger.acted(stub.spec)
         await stub.toxic.pipe(chunk, stub, lambda out: self._through(stubs, index + 1, out))
 
     async def _write(self, chunk: Chunk) -> None:
         if self._closing or not chunk.data:
             return
         self._dest.write(chunk.data)
+        self._wrote(len(chunk.data))
         await self._dest.drain()
+
+    def _wrote(self, count: int) -> None:
+        if self.direction is Direction.UPSTREAM:
+            self.connection.ledger.request_forwarded()
+        else:
+            self.connection.ledger.answer_forwarded(count)
 
     # -- ending -------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ keeps the toxic chains that every connection runs through."""
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from dataclasses import dataclass
 from random import Random
 from typing import TypedDict
@@ -11,9 +12,13 @@ from typing import TypedDict
 from harness.chaos.toxiproxy import errors
 from harness.chaos.toxiproxy.address import Address, bind_host
 from harness.chaos.toxiproxy.connection import Connection
+from harness.chaos.toxiproxy.ledger import ConnectionRecord, Ledger
 from harness.chaos.toxiproxy.link import Link
 from harness.chaos.toxiproxy.stream import Direction
 from harness.chaos.toxiproxy.toxic import ToxicBody, ToxicSpec
+
+# Ledgers kept per proxy, newest last: enough for any scenario or test, bounded for a long-lived server.
+LEDGERS = 10_000
 
 
 class ProxyBody(TypedDict):
@@ -44,6 +49,7 @@ class Proxy:
         self._rng = rng
         self._server: asyncio.AbstractServer | None = None
         self._connections: set[Connection] = set()
+        self.ledgers: deque[Ledger] = deque(maxlen=LEDGERS)  # what each connection carried, oldest first
 
     # -- up and down ----------------------------------------------------------------
 
@@ -98,6 +104,7 @@ class Proxy:
             self._connections.discard,
         )
         self._connections.add(connection)
+        self.ledgers.append(connection.ledger)
         connection.start(self.chains)
         await connection.closed  # keep the handler alive as long as the connection
 
@@ -137,6 +144,10 @@ class Proxy:
 
     def _links(self, direction: Direction) -> list[Link]:
         return [c.links[direction] for c in list(self._connections)]
+
+    def connections(self) -> list[ConnectionRecord]:
+        """What every connection (open or ended) carried: see `ledger.py`."""
+        return [ledger.to_json() for ledger in self.ledgers]
 
     def to_json(self) -> ProxyBody:
         return {

@@ -10,10 +10,15 @@ Proxy names are made per pytest-xdist worker (`openai` -> `openai_gw1`), so
 workers sharing one Toxiproxy server never meet; a test looks its proxies up
 by the name it gave. A stale proxy of the same name (a crashed run) is
 replaced, and every proxy the client created is destroyed on `close()`.
+
+A hop in front of a double joins the double's `hops`: what the proxy
+forwarded tells the test's journal which answers reached the app
+(`delivery.py`). `close()` keeps those records before destroying the proxy.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -21,6 +26,7 @@ from toxiproxy.api import APIConsumer
 from toxiproxy.proxy import Proxy as ToxiproxyProxy
 
 from harness.chaos.toxiproxy.client import ToxiproxyClient, _worker_suffix, proxy_name
+from harness.chaos.toxiproxy.delivery import ProxyLedger
 
 
 class Upstream(Protocol):
@@ -35,6 +41,7 @@ class ScopedToxiproxy(ToxiproxyClient):
     def __init__(self, url: str) -> None:
         super().__init__(url)
         self.created: list[str] = []
+        self.ledgers: list[ProxyLedger] = []  # one per hop in front of a double
         parts = urlsplit(url)
         self._previous = (APIConsumer.host, APIConsumer.port)
         # toxiproxy-python's Proxy and Toxic objects talk to the server named here.
@@ -75,12 +82,20 @@ class ScopedToxiproxy(ToxiproxyClient):
                 for n in range(1, len(taken) + 2)
                 if self._scoped(f"{base}_{n}" if n > 1 else base) not in taken
             )
-        return self.create(upstream=f"{parts.hostname}:{parts.port}", name=base)
+        proxy = self.create(upstream=f"{parts.hostname}:{parts.port}", name=base)
+        hops = None if isinstance(target, str) else getattr(target, "hops", None)
+        if isinstance(hops, list):  # a double: its journal learns what reached the app
+            ledger = ProxyLedger(str(getattr(target, "name", base)), functools.partial(self.connections, proxy.name))
+            hops.append(ledger)
+            self.ledgers.append(ledger)
+        return proxy
 
     def get_proxy(self, proxy_name: str) -> ToxiproxyProxy | None:
         return super().get_proxy(self._scoped(proxy_name))
 
     def close(self) -> None:
+        for ledger in self.ledgers:
+            ledger.keep()  # before the proxies (and what they know) are gone
         try:
             existing = self.proxies()
             for name in self.created:

@@ -11,6 +11,12 @@ attributes. It overrides only what it changes:
 - `new_state()`: per-connection state, kept on the stub;
 - `validate()`: raise ValueError for attribute values it cannot work with.
 
+`changes_data` says whether every chunk it pipes comes out changed (delayed,
+paced, sliced, dropped, or held for a reset): then a request or answer it
+piped counts as acted on. A toxic that acts only by ending the connection
+(`limit_data`) sets it False; `stub.close()` and `stub.reset()` count it
+as acting when they cut an answer short, and so does an `at_end` of its own.
+
 Toxicity, direction and chaining are not a toxic's business: the stub and
 the link do them, the same way for every toxic.
 """
@@ -22,7 +28,7 @@ import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from random import Random
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 from harness.chaos.toxiproxy.stream import Chunk, Direction
 
@@ -44,6 +50,8 @@ class ToxicBody(TypedDict):
 
 @dataclass(frozen=True)
 class Toxic:
+    changes_data: ClassVar[bool] = True
+
     def new_state(self) -> Any:
         return None
 
@@ -136,11 +144,12 @@ class ToxicStub:
 
     def close(self) -> None:
         """End this direction: what was sent is delivered, then the destination closes."""
+        self.link.connection.ledger.ended(self.spec.type, self.spec)
         self.link.close()
 
     def reset(self) -> None:
         """Reset both sockets of the connection (TCP RST)."""
-        self.link.connection.reset()
+        self.link.connection.reset(self.spec)
 
     def retire(self) -> None:
         """The toxic leaves this link (removed, replaced, or the link ended)."""

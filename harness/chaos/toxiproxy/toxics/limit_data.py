@@ -17,6 +17,7 @@ class _Sent:
 @register("limit_data")
 @dataclass(frozen=True)
 class LimitData(Toxic):
+    changes_data = False  # it acts by closing the connection, not on the chunks it lets through
     bytes: int = field(default=0, metadata={FAULT_DEFAULT: 1024})  # then the connection closes
 
     def new_state(self) -> _Sent:

@@ -11,6 +11,7 @@ from harness.chaos.toxiproxy.toxic import Toxic, ToxicStub
 @register("slow_close")
 @dataclass(frozen=True)
 class SlowClose(Toxic):
+    changes_data = False  # it holds back the close (`at_end`), not the data
     delay: int = field(default=0, metadata={FAULT_DEFAULT: 1000})  # ms
 
     async def at_end(self, stub: ToxicStub) -> None:
