@@ -3,8 +3,11 @@
     @pytest.mark.chaos("rate_limit", provider="openai", first=2, retry_after=0.2)
     @pytest.mark.chaos(["outage", "gone"], provider="openai")        # one run per fault
     @pytest.mark.chaos([{"fault": "drift", "pointer": "/id", "op": "remove"}, "malformed"])
+    @pytest.mark.chaos(["deprecated", "rate_limit"], provider="openai", together=True)  # one run, both
+    @pytest.mark.chaos("outage", provider="openai", optional=True)   # may rightly never act
     @pytest.mark.contract("contracts/chat.yaml", "contracts/videos/")
     @pytest.mark.contract                  # the --harness-contracts ones, faulted answers included
+    @pytest.mark.contract("contracts/chat.yaml", expect_violations=["/choices/0/finish_reason"])
     @pytest.mark.scenario("scenarios/sunset.yaml")
 
 Reading a mark checks only its shape; fault names and parameters are
@@ -28,11 +31,14 @@ CHAOS, CONTRACT, SCENARIO = "chaos", "contract", "scenario"
 @dataclass(frozen=True)
 class FaultSpec:
     """One fault of a chaos mark: a name (or a ready `Fault`), and its keywords:
-    the fault's own parameters mixed with where (provider, route) and when
-    (`harness.chaos.schedule.KEYS`), as `Chaos.inject` takes them."""
+    the fault's own parameters mixed with where (provider, route), when
+    (`harness.chaos.schedule.KEYS`) and `optional`, as `Chaos.inject` takes them.
+    A fault of a `together=True` mark acts in every run of the test; the others
+    are alternatives, one run each."""
 
     fault: Any
     params: dict[str, Any] = field(default_factory=dict)
+    together: bool = False
 
     @property
     def name(self) -> str:
@@ -50,12 +56,29 @@ def chaos_specs(marks: Iterable[Any]) -> list[FaultSpec]:
                 "chaos('rate_limit', provider='openai', first=2)"
             )
         shared = dict(mark.kwargs)
+        together = shared.pop("together", False)
+        if not isinstance(together, bool):
+            raise InputError(f"@pytest.mark.chaos: together is True or False, not {together!r}")
         items = mark.args[0] if isinstance(mark.args[0], (list, tuple)) else [mark.args[0]]
         if not items:
             raise InputError("@pytest.mark.chaos got an empty list of faults")
         for item in items:
-            specs.append(_spec(item, shared))
+            spec = _spec(item, shared)
+            specs.append(FaultSpec(spec.fault, spec.params, together) if together else spec)
     return specs
+
+
+def alternatives(specs: list[FaultSpec]) -> list[FaultSpec]:
+    """The faults that each get a run of their own: those of marks without `together`."""
+    return [spec for spec in specs if not spec.together]
+
+
+def in_one_run(specs: list[FaultSpec], chosen: FaultSpec | None) -> list[FaultSpec]:
+    """The faults one run injects: every `together` fault, and the run's own alternative
+    (`chosen`, when the test is parametrized over several; else the only one there is)."""
+    if chosen is None:
+        return list(specs)
+    return [spec for spec in specs if spec.together] + [chosen]
 
 
 def _spec(item: Any, shared: dict[str, Any]) -> FaultSpec:
@@ -98,10 +121,29 @@ def paths(marks: Iterable[Any], name: str) -> list[str]:
     """The file and folder arguments of every `name` mark (contract, scenario);
     a bare `@pytest.mark.contract` gives none."""
     found: list[str] = []
+    allowed = {"expect_violations"} if name == CONTRACT else set()
     for mark in marks:
-        if mark.kwargs or not all(isinstance(arg, (str, PathLike)) for arg in mark.args):
+        if set(mark.kwargs) - allowed or not all(isinstance(arg, (str, PathLike)) for arg in mark.args):
+            extra = " and expect_violations=[...]" if allowed else ""
             raise InputError(
-                f"@pytest.mark.{name} takes file or folder paths only, e.g. @pytest.mark.{name}('{name}s/example.yaml')"
+                f"@pytest.mark.{name} takes file or folder paths{extra} only, "
+                f"e.g. @pytest.mark.{name}('{name}s/example.yaml')"
             )
         found.extend(str(arg) for arg in mark.args)
+    return found
+
+
+def expected_violations(marks: Iterable[Any]) -> list[str]:
+    """The `expect_violations` of every contract mark: texts each of which some
+    violation must contain (a part of its line: a pointer, an interaction's name)."""
+    found: list[str] = []
+    for mark in marks:
+        given = mark.kwargs.get("expect_violations", [])
+        items = [given] if isinstance(given, str) else given
+        if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) and i for i in items):
+            raise InputError(
+                "@pytest.mark.contract: expect_violations is a list of texts, each a part of a violation "
+                "it expects, e.g. expect_violations=['/choices/0/finish_reason']"
+            )
+        found.extend(items)
     return found

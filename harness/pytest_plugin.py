@@ -1,11 +1,14 @@
 """pytest plugin (entry point `pytest11`): hooks and fixtures only.
 
 The behaviour lives in the library beside it, shared with the CLI:
-`harness.testbed` (one test's doubles, clock, faults and journal),
-`harness.marks` (what the marks say), `harness.testid` (seeds and names
-per test), `harness.contracts.suite` (which contracts check a test),
-`harness.tally` (the session summary), `harness.report.failures` (failure
-texts), `harness.cassettes` and `harness.chaos`.
+`harness.testbed` (one test's doubles, clock, faults and journal, and
+what it set up that never happened), `harness.marks` (what the marks say),
+`harness.testid` (seeds and names per test), `harness.contracts.suite`
+(which contracts check a test), `harness.expected_violations`,
+`harness.network_block` (the network outside loopback, blocked while a test
+uses doubles), `harness.tally` (the session summary),
+`harness.report.failures` (failure texts), `harness.cassettes` and
+`harness.chaos`.
 
 This module loads in every pytest run of a project that installs harness,
 so it imports only pytest and the standard library at the top; the library
@@ -25,15 +28,19 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from harness.contracts.checker import Verification
+    from harness.network_block import NetworkBlock
     from harness.tally import Tally
     from harness.testbed import Chaos, Testbed, TestbedDouble
 
 MARKERS = (
     "chaos(fault, **params): inject this fault into the test's provider doubles (where: provider, route; "
     "when: the Schedule keys, harness.chaos.schedule.KEYS); a list of faults, or several marks, runs the "
-    "test once per fault",
-    "contract(*paths): fail the test when an exchange with its provider doubles breaks these contract "
-    "files or folders (bare: the --harness-contracts ones), answers shaped by faults included",
+    "test once per fault; together=True: this mark's faults act in every run, alongside each other; "
+    "a fault that never acts fails the test unless optional=True",
+    "contract(*paths, expect_violations=[...]): fail the test when an exchange with its provider doubles "
+    "breaks these contract files or folders (bare: the --harness-contracts ones), answers shaped by faults "
+    "included; expect_violations: texts of violations the test must produce instead",
     "scenario(path): run this chaos scenario file as the test; it fails with the scenario's failed verdicts",
 )
 # The same modes as harness.cassettes.RECORD_MODES, not imported from there: that imports vcrpy.
@@ -43,6 +50,8 @@ FAULT_PARAM = "harness_fault"  # the argument a chaos mark with several faults p
 SETTINGS = pytest.StashKey["Settings"]()
 SEED = pytest.StashKey[tuple]()  # (seed, scenario file whose seed it is, or None)
 TESTBED = pytest.StashKey["Testbed"]()
+BLOCK = pytest.StashKey["NetworkBlock"]()
+UNMET = pytest.StashKey[str]()  # what a failed test set up and never saw happen
 SCENARIO = pytest.StashKey[Any]()  # the ScenarioRun of a scenario-marked test
 SCENARIO_REPORT = pytest.StashKey[str]()
 VERIFICATION = pytest.StashKey[Any]()
@@ -61,6 +70,8 @@ class Settings:
     report: str | None = None  # absolute folder
     record_mode: str = "none"
     toxiproxy_url: str | None = None
+    block_network: bool = True
+    allowed_hosts: list[str] = field(default_factory=list)
     tally: Tally | None = None
     suite: Any = None  # harness.contracts.suite.ContractSuite, on first use
 
@@ -72,6 +83,8 @@ class Settings:
             "report": self.report,
             "record_mode": self.record_mode,
             "toxiproxy_url": self.toxiproxy_url,
+            "block_network": self.block_network,
+            "allowed_hosts": self.allowed_hosts,
         }
 
 
@@ -115,11 +128,36 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="Toxiproxy server of the `toxiproxy` fixture and of scenarios "
         "(default: $TOXIPROXY_URL, else an embedded server per worker)",
     )
+    group.addoption(
+        "--harness-allow-network",
+        action="store_true",
+        default=False,
+        help="let tests that use provider doubles reach hosts outside this machine "
+        "(blocked by default; ini harness_block_network = false)",
+    )
+    group.addoption(
+        "--harness-allowed-hosts",
+        metavar="HOSTS",
+        default=None,
+        help="comma-separated hosts tests with provider doubles may still reach (ini harness_allowed_hosts)",
+    )
     parser.addini("harness_seed", "harness: base seed (see --harness-seed)", default="")
     parser.addini(
         "harness_contracts",
         "harness: contract files or folders checked against every test that uses a provider double",
         type="paths",
+        default=[],
+    )
+    parser.addini(
+        "harness_block_network",
+        "harness: block hosts outside this machine while a test uses provider doubles (default true)",
+        type="bool",
+        default=True,
+    )
+    parser.addini(
+        "harness_allowed_hosts",
+        "harness: hosts tests with provider doubles may still reach (loopback always may)",
+        type="args",
         default=[],
     )
 
@@ -168,6 +206,8 @@ def _read_options(config: pytest.Config) -> Settings:
     contracts = [str(Path(here, p)) for p in config.getoption("harness_contracts")]
     contracts += [str(p) for p in config.getini("harness_contracts")]
     report = config.getoption("harness_report")
+    hosts = [str(h) for h in config.getini("harness_allowed_hosts")]
+    hosts += [h.strip() for h in (config.getoption("harness_allowed_hosts") or "").split(",") if h.strip()]
     return Settings(
         seed=seed,
         seed_given=bool(raw),
@@ -175,6 +215,8 @@ def _read_options(config: pytest.Config) -> Settings:
         report=str(Path(here, report)) if report else None,
         record_mode=config.getoption("harness_record_mode"),
         toxiproxy_url=config.getoption("harness_toxiproxy_url") or os.environ.get("TOXIPROXY_URL"),
+        block_network=bool(config.getini("harness_block_network")) and not config.getoption("harness_allow_network"),
+        allowed_hosts=hosts,
     )
 
 
@@ -192,16 +234,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if not marks:
         return
     from harness.errors import InputError
-    from harness.marks import chaos_specs, spec_ids
+    from harness.marks import alternatives, chaos_specs, spec_ids
 
     try:
-        specs = chaos_specs(marks)
+        runs = alternatives(chaos_specs(marks))
     except InputError:
         return  # said at setup, where it fails this test only (harness_testbed)
-    if len(specs) > 1:
+    if len(runs) > 1:
         if FAULT_PARAM not in metafunc.fixturenames:
             metafunc.fixturenames.append(FAULT_PARAM)
-        metafunc.parametrize(FAULT_PARAM, specs, ids=spec_ids(specs))
+        metafunc.parametrize(FAULT_PARAM, runs, ids=spec_ids(runs))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -232,43 +274,95 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         raise
     except BaseException:
         _check_contracts(item, bed, run, failing=True)
+        _check_rehearsal(item, bed, failing=True)
         raise
     _check_contracts(item, bed, run, failing=False)
+    _check_rehearsal(item, bed, failing=False)
     return result
 
 
-def _check_contracts(item: pytest.Item, bed: Any, run: Any, *, failing: bool) -> None:
+def _verify(item: pytest.Item, bed: Any, run: Any) -> Verification | None:
+    """The test's exchanges so far against its contracts (its marks' and the session's);
+    None when no contract applies. InputError for a contract that cannot be loaded."""
     settings = item.config.stash[SETTINGS]
     marks = list(item.iter_markers("contract"))
     used = bool(bed.doubles) if bed is not None else True
     if not marks and not (settings.contracts and used):
-        return
+        return None
     from harness.contracts.suite import ContractSuite
-    from harness.errors import InputError
     from harness.marks import paths
-    from harness.report import failures
 
     if settings.suite is None:
         settings.suite = ContractSuite(settings.contracts)
     exchanges = bed.exchanges() if bed is not None else list(run.exchanges)
+    result: Verification | None = settings.suite.check(
+        exchanges,
+        marked=bool(marks),
+        used_doubles=used,
+        paths=[str(_beside(item, p)) for p in paths(marks, "contract")],
+    )
+    return result
+
+
+def _check_contracts(item: pytest.Item, bed: Any, run: Any, *, failing: bool) -> None:
+    from dataclasses import replace
+
+    from harness.errors import InputError
+    from harness.expected_violations import ExpectedViolations
+    from harness.marks import expected_violations
+    from harness.report import failures
+
     try:
-        verification = settings.suite.check(
-            exchanges,
-            marked=bool(marks),
-            used_doubles=used,
-            paths=[str(_beside(item, p)) for p in paths(marks, "contract")],
-        )
+        expected = ExpectedViolations(expected_violations(item.iter_markers("contract")))
+        verification = _verify(item, bed, run)
     except InputError as exc:
         if failing:
             return
         pytest.fail(f"contracts: {exc}", pytrace=False)
+    if verification is None:
+        return
     item.stash[VERIFICATION] = verification
-    if verification is not None and verification.violations:
-        text = failures.violations(verification)
+    unexpected, missing = expected.sort(verification.violations)
+    texts = []
+    if unexpected:
+        texts.append(failures.violations(replace(verification, violations=unexpected)))
+    if missing:
+        texts.append(expected.missing_text(missing, verification.violations, verification.checked))
+    if texts:
         if failing:
-            item.stash[NOTE] = text
+            item.stash[NOTE] = "\n".join(texts)
         else:
-            pytest.fail(text, pytrace=False)
+            pytest.fail("\n".join(texts), pytrace=False)
+
+
+def _check_rehearsal(item: pytest.Item, bed: Testbed | None, *, failing: bool) -> None:
+    """A fault that never acted, an answer never given, an expected fault that did not act or
+    a host the network block refused: the test rehearsed less than it says, so it fails."""
+    if bed is None:
+        return
+    texts = []
+    unmet = bed.unmet()
+    if unmet:
+        texts.append(
+            "\n".join(
+                [f"{item.nodeid}: set up, but never happened:"]
+                + [f"  {line}" for line in unmet]
+                + ["(optional=True on a fault or answer that may rightly go unused)"]
+            )
+        )
+    block = item.stash.get(BLOCK, None)
+    if block is not None and block.attempts:
+        texts.append(
+            f"{item.nodeid}: tried to reach {', '.join(dict.fromkeys(block.attempts))} while the network "
+            "is blocked (a test with provider doubles talks to them only): a client not pointed at a double?"
+        )
+    if not texts:
+        return
+    text = "\n".join(texts)
+    if failing:
+        item.stash[UNMET] = text
+    else:
+        pytest.fail(text, pytrace=False)
 
 
 def _beside(item: pytest.Item, raw: str) -> Path:
@@ -312,6 +406,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         note = item.stash.get(NOTE, None)
         if note and report.when == "call":
             report.sections.append(("harness contracts", note))
+        unmet = item.stash.get(UNMET, None)
+        if unmet and report.when == "call":
+            report.sections.append(("harness rehearsal", unmet))
     if report.when == "teardown":
         from harness import tally
 
@@ -387,24 +484,57 @@ def harness_seed(request: pytest.FixtureRequest) -> int:
 def harness_testbed(request: pytest.FixtureRequest, harness_seed: int) -> Iterator[Testbed]:
     """The test's Testbed: its provider doubles, virtual clock, injected faults and journal.
     The other harness fixtures are views of it; the chaos mark's faults are injected here."""
+    from contextlib import ExitStack
+
     from harness.errors import InputError
-    from harness.marks import chaos_specs
+    from harness.marks import chaos_specs, in_one_run
     from harness.testbed import Testbed
 
     bed = Testbed(seed=harness_seed)
     request.node.stash[TESTBED] = bed
-    try:
+    with ExitStack() as stack:
+        stack.callback(bed.close)
         callspec = getattr(request.node, "callspec", None)
         chosen = callspec.params.get(FAULT_PARAM) if callspec is not None else None
         try:
-            specs = [chosen] if chosen is not None else chaos_specs(request.node.iter_markers("chaos"))
-            for spec in specs:
+            for spec in in_one_run(chaos_specs(request.node.iter_markers("chaos")), chosen):
                 bed.chaos.inject(spec.fault, **spec.params)
         except InputError as exc:
             pytest.fail(f"@pytest.mark.chaos: {exc}", pytrace=False)
+        block = _network_block(request)
+        if block is not None:
+            request.node.stash[BLOCK] = stack.enter_context(block)
         yield bed
-    finally:
-        bed.close()
+
+
+def _network_block(request: pytest.FixtureRequest) -> NetworkBlock | None:
+    """The block for a test with doubles: none when turned off, or when the test records a
+    cassette from the real network (a record mode other than none)."""
+    settings = request.config.stash[SETTINGS]
+    if not settings.block_network:
+        return None
+    if "cassette" in request.fixturenames and settings.record_mode != "none":
+        return None
+    from urllib.parse import urlsplit
+
+    from harness import providers
+    from harness.network_block import NetworkBlock
+
+    owners = {host: p.name for p in providers.registered() for host in p.all_hosts}
+
+    def hint(host: str) -> str:
+        owner = owners.get(host.lower())
+        return f"{owner}'s real API; the test's double is {owner}_double" if owner else ""
+
+    allowed = list(settings.allowed_hosts)
+    if settings.toxiproxy_url:
+        allowed.append(urlsplit(settings.toxiproxy_url).hostname or "")
+    return NetworkBlock(
+        allowed,
+        hint=hint,
+        advice="let it through: --harness-allowed-hosts HOST, the harness_allowed_hosts ini key, "
+        "or --harness-allow-network",
+    )
 
 
 @pytest.fixture
@@ -419,6 +549,23 @@ def chaos(harness_testbed: Testbed) -> Chaos:
     """Inject faults into the test's doubles: `chaos.inject("rate_limit", provider="openai", first=2,
     retry_after=0.2)` returns the Injection. Everything injected is gone after the test."""
     return harness_testbed.chaos
+
+
+@pytest.fixture
+def contract_check(request: pytest.FixtureRequest, harness_testbed: Testbed) -> Callable[[], Verification | None]:
+    """`contract_check()`: the test's exchanges so far checked against the contracts that will
+    check it when it ends (its contract marks' and the session's); a Verification whose
+    `.violations` the test can read, or None when no contract applies."""
+
+    def check() -> Verification | None:
+        from harness.errors import InputError
+
+        try:
+            return _verify(request.node, harness_testbed, None)
+        except InputError as exc:
+            pytest.fail(f"contracts: {exc}", pytrace=False)
+
+    return check
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@ faults injected into them, and one journal of everything they answered.
     with Testbed(seed=seed_for(0, "tests/test_app.py::test_fallback")) as bed:
         openai = bed.double("openai")                 # a Double, served on first `.url`
         bed.chaos.inject("rate_limit", provider="openai", first=2, retry_after=0.2)
+        openai.respond("GET /v1/models", json={"object": "list", "data": []}, times=1)
         answer = my_app(openai.client())              # the official SDK, in-process
         bed.journal                                   # every exchange, all doubles, in order
+        bed.unmet()                                   # what was set up and never happened
 
 The pytest plugin makes one per test (`harness_testbed`); nothing here
 depends on pytest. Faults injected apply to the doubles there already and to
@@ -24,6 +26,8 @@ from harness import providers
 from harness.chaos.fault import Acted, Fault, Injection, attach, fault_type, make
 from harness.chaos.schedule import Schedule, split_schedule
 from harness.double.app import Double
+from harness.double.call import Reply
+from harness.double.canned import CannedReply, closest_route, routes_like
 from harness.double.clients import sdk_client
 from harness.double.clock import Clock, FlowingClock
 from harness.errors import InputError
@@ -63,6 +67,7 @@ class TestbedDouble(Double):
         self._url: str | None = None
         self._url_lock = threading.Lock()
         self._clients: list[Any] = []
+        self.canned: list[CannedReply] = []
 
     @property
     def url(self) -> str:
@@ -87,6 +92,50 @@ class TestbedDouble(Double):
     def async_client(self, **options: Any) -> Any:
         """The SDK's async client (openai.AsyncOpenAI, anthropic.AsyncAnthropic, genai.Client.aio)."""
         return sdk_client(self, asynchronous=True, **options)
+
+    def respond(
+        self,
+        route: str,
+        *,
+        json: Any = None,
+        body: bytes | str | None = None,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        content_type: str | None = None,
+        times: int | None = None,
+        optional: bool = False,
+    ) -> CannedReply:
+        """Answer calls matching `route` (a pattern as faults take: "POST /v1/chat/completions",
+        "/v1/videos*") with this reply instead of the provider's, `times` times (None: every
+        call). The journal records it like any other answer, with `fault="canned"`; faults
+        still act first. Unless `optional`, an answer never given fails the test.
+
+            openai_double.respond("POST /v1/moderations", json={"results": [{"flagged": True}]}, times=1)
+        """
+        try:
+            pattern = Route.parse(route)
+        except RouteSyntaxError as exc:
+            raise InputError(f"{self.name} double: bad route pattern: {exc}") from None
+        known = [entry.route for entry in self.routes]
+        if not routes_like(pattern, known):
+            hint = closest_route(pattern, known)
+            raise InputError(
+                f"{self.name} double: no {self.name} route matches {route!r}"
+                + (f"; did you mean {hint!r}?" if hint else f"; its routes: {', '.join(map(str, known))}")
+            )
+        if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+            raise InputError(f"{self.name} double: status must be an HTTP status (100-599), not {status!r}")
+        if json is not None and body is not None:
+            raise InputError(f"{self.name} double: give json= or body=, not both")
+        raw = body.encode() if isinstance(body, str) else body
+        reply = Reply(status=status, json=json, body=raw, headers=dict(headers or {}), content_type=content_type)
+        try:
+            canned = CannedReply(pattern, reply, times=times, provider=self.name, optional=optional)
+        except ValueError as exc:
+            raise InputError(f"{self.name} double: {exc}") from None
+        self.canned.append(canned)
+        self.hooks.append(canned)
+        return canned
 
     def close(self) -> None:
         for made in self._clients:
@@ -153,16 +202,28 @@ class Chaos:
     def __init__(self, testbed: Testbed) -> None:
         self._testbed = testbed
         self.injections: list[Injection] = []
+        self.optional: set[int] = set()  # ids of the injections that may rightly never act
+        self.expected: list[ExpectedFault] = []
 
     def inject(
-        self, fault: str | Fault, /, *, provider: str | None = None, route: str | None = None, **options: Any
+        self,
+        fault: str | Fault,
+        /,
+        *,
+        provider: str | None = None,
+        route: str | None = None,
+        optional: bool = False,
+        **options: Any,
     ) -> Injection:
         """Make `fault` act on the test's doubles; returns the `Injection` (its `.log`
-        says which calls it acted on).
+        says which calls it acted on). A fault that never acts fails the test
+        (`Testbed.unmet`) unless it is `optional`.
 
             chaos.inject("rate_limit", provider="openai", route="POST /v1/chat/completions",
                          first=2, retry_after=0.2)
         """
+        if not isinstance(optional, bool):
+            raise InputError(f"optional is True or False, not {optional!r}")
         bed = self._testbed
         made = injection(
             fault,
@@ -174,10 +235,25 @@ class Chaos:
             **options,
         )
         self.injections.append(made)
+        if optional:
+            self.optional.add(id(made))
         for double in bed.doubles.values():
             if made.provider in (None, double.name):
                 attach(made, double)
         return made
+
+    def expect_acted(self, fault: str, /, *, provider: str | None = None, times: int | None = None) -> ExpectedFault:
+        """Say that `fault` must act in this test — on `times` calls exactly, else on one or
+        more — on `provider`'s calls, or anyone's. Checked when the test ends (`Testbed.unmet`).
+
+            chaos.expect_acted("rate_limit", provider="openai", times=2)
+        """
+        if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 0):
+            raise InputError(f"expect_acted({fault!r}): times must be a whole number of calls, not {times!r}")
+        fault_type(fault)  # an unknown name is said now, with the known ones
+        expected = ExpectedFault(fault, provider, times)
+        self.expected.append(expected)
+        return expected
 
     @property
     def log(self) -> list[Acted]:
@@ -198,6 +274,74 @@ class Chaos:
         for double in self._testbed.doubles.values():
             double.hooks[:] = [h for h in double.hooks if id(getattr(h, "injection", None)) not in mine]
         self.injections.clear()
+        self.optional.clear()
+
+    def unmet(self) -> list[str]:
+        """A sentence for each fault that never acted (unless optional) and each
+        expectation of `expect_acted` that did not come true."""
+        found = [_never_acted(i, self._testbed) for i in self.injections if not i.log and id(i) not in self.optional]
+        for expected in self.expected:
+            acted = [a for a in self.log if a.fault == expected.fault and expected.provider in (None, a.provider)]
+            if not expected.met(len(acted)):
+                found.append(expected.unmet(acted, injected=any(i.name == expected.fault for i in self.injections)))
+        return found
+
+
+@dataclass(frozen=True)
+class ExpectedFault:
+    """`chaos.expect_acted(fault, provider=, times=)`: a fault this test must see act."""
+
+    fault: str
+    provider: str | None = None
+    times: int | None = None  # None: once or more
+
+    def met(self, count: int) -> bool:
+        return count >= 1 if self.times is None else count == self.times
+
+    def unmet(self, acted: list[Acted], *, injected: bool) -> str:
+        whose = f" (provider {self.provider})" if self.provider else ""
+        wanted = "to act" if self.times is None else f"to act on {_calls(self.times)}"
+        if not injected:
+            return f"expected {self.fault}{whose} {wanted}, but no {self.fault} fault was injected"
+        if not acted:
+            return f"expected {self.fault}{whose} {wanted}; it never acted"
+        on = ", ".join(f"{a.route} (call {a.call})" for a in acted[:5]) + (", ..." if len(acted) > 5 else "")
+        return f"expected {self.fault}{whose} {wanted}; it acted on {_calls(len(acted))}: {on}"
+
+
+def _calls(n: int) -> str:
+    return f"{n} call{'' if n == 1 else 's'}"
+
+
+def _where(route: Route | None, provider: str | None) -> str:
+    return f"on {route or 'every route'} ({f'provider {provider}' if provider else 'any provider'})"
+
+
+def _never_acted(injected: Injection, bed: Testbed) -> str:
+    """Why an injection never acted, as a sentence naming the fault, its route and provider."""
+    head = f"{injected.name} {_where(injected.route, injected.provider)} never acted"
+    if injected.provider is not None and injected.provider not in bed.doubles:
+        return f"{head}: the test made no {injected.provider} double"
+    if not bed.doubles:
+        return f"{head}: the test made no provider double"
+    if injected.calls:
+        schedule = injected.describe()["schedule"]
+        when = ", ".join(f"{k}={v}" for k, v in schedule.items())
+        return f"{head}: {_calls(injected.calls)} matched it, but its schedule ({when}) chose none of them"
+    names = [injected.provider] if injected.provider else list(bed.doubles)
+    return f"{head}: no call matched it" + _route_hint(injected.route, [bed.doubles[n] for n in names])
+
+
+def _route_hint(route: Route | None, doubles: list[TestbedDouble]) -> str:
+    """For a route no double of the test serves: the one written most like it (a typo)."""
+    if route is None:
+        return ""
+    known = [entry.route for double in doubles for entry in double.routes]
+    if routes_like(route, known):
+        return ""
+    whose = doubles[0].name if len(doubles) == 1 else "provider"
+    hint = closest_route(route, known)
+    return f"; no {whose} route is like it" + (f" (did you mean {hint}?)" if hint else "")
 
 
 class Testbed:
@@ -252,7 +396,28 @@ class Testbed:
             return made
 
     def exchanges(self) -> list[Exchange]:
-        return list(self.journal)
+        """The journal, each exchange told what of it reached the app: through a `toxiproxy` hop
+        in front of a double, a network fault may have reset or cut what the double sent."""
+        hops = [hop.forwarded() for double in self.doubles.values() for hop in double.hops]
+        if not hops:
+            return list(self.journal)
+        from harness.chaos.toxiproxy.delivery import join
+
+        return join(self.journal, hops)
+
+    def unmet(self) -> list[str]:
+        """What the test set up or expected that did not happen, a sentence each: faults
+        that never acted, canned answers never given, `expect_acted` that did not come
+        true. A rehearsal with any of these rehearsed less than it says."""
+        found = self.chaos.unmet()
+        for double in self.doubles.values():
+            for canned in double.canned:
+                if not canned.given and not canned.optional:
+                    found.append(
+                        f"the answer {_where(canned.route, double.name)} was never given: no call matched it"
+                        + _route_hint(canned.route, [double])
+                    )
+        return found
 
     def verify(self, contracts: Iterable[Contract]) -> Verification:
         """Check every exchange of this test against `contracts`; a `Verification`."""

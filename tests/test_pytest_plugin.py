@@ -268,8 +268,13 @@ CHAOS_SUITE = f"""
 
     @pytest.mark.chaos("model_retired", provider="anthropic")
     @pytest.mark.chaos("refusal", provider="openai")
-    def test_two_marks_two_runs(openai_double):
-        pass
+    def test_two_marks_two_runs(openai_double, anthropic_double):
+        for ask in (lambda: openai_double.client(max_retries=0).chat.completions.create({ASK}),
+                    lambda: anthropic_double.client(max_retries=0).messages.create({ASK_CLAUDE})):
+            try:
+                ask()
+            except Exception:
+                pass
 
     @pytest.mark.chaos("outage", provider="openai", first=1)
     def test_one_fault_is_applied_without_parametrizing(openai_double, chaos):
@@ -279,7 +284,7 @@ CHAOS_SUITE = f"""
         client.chat.completions.create({ASK})
         assert chaos.acted() == {{"outage": 1}}
 
-    @pytest.mark.chaos("outage")
+    @pytest.mark.chaos("outage", optional=True)
     def test_a_mark_alone_gets_a_testbed(request):
         assert "harness_testbed" in request.fixturenames
 """
@@ -302,7 +307,10 @@ def test_chaos_mark_with_n_faults_makes_n_test_items(pytester):
     )
     result = pytester.runpytest("-q", "--strict-markers")
     result.assert_outcomes(passed=8)
-    assert "faults injected: 5 calls acted on (gone 1, outage 3, rate_limit 1) in 5 tests" in summary(result)
+    assert (
+        "faults injected: 7 calls acted on (gone 1, model_retired 1, outage 3, rate_limit 1, refusal 1) in 7 tests"
+        in summary(result)
+    )
 
 
 def test_chaos_mark_with_an_unknown_fault_fails_the_test_with_the_reason(pytester):
@@ -660,13 +668,21 @@ def test_options_markers_and_bad_values_are_explained(pytester):
             "*--harness-report=DIR*",
             "*--harness-record-mode=MODE*",
             "*--harness-toxiproxy-url=URL*",
+            "*--harness-allow-network*",
+            "*--harness-allowed-hosts=HOSTS*",
             "*harness_seed (string)*",
             "*harness_contracts (paths)*",
+            "*harness_block_network (bool)*",
+            "*harness_allowed_hosts (args)*",
         ]
     )
     markers = pytester.runpytest("--markers")
     markers.stdout.fnmatch_lines(
-        ["@pytest.mark.chaos(fault, **params):*", "@pytest.mark.contract(*paths):*", "@pytest.mark.scenario(path):*"]
+        [
+            "@pytest.mark.chaos(fault, **params):*together=True*optional=True",
+            "@pytest.mark.contract(*paths, expect_violations=*):*",
+            "@pytest.mark.scenario(path):*",
+        ]
     )
     bad = pytester.runpytest("--harness-seed", "seven")
     bad.stderr.fnmatch_lines(["*--harness-seed must be a whole number or 'random', not 'seven'*"])

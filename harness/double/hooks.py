@@ -24,6 +24,10 @@ class Hook(Protocol):
     """What the double runs around a provider call. Only `name` is required:
     `before` and `after` are each optional, so they are looked up, not declared.
 
+    A hook whose class sets `stands_in_for_provider = True` answers in the
+    provider's place (`harness.double.canned`): its `before` runs after every
+    other hook's, so faults still act first.
+
     A hook whose class sets `same_reply_when_idle = True` promises that its
     `after` returns the very reply object it was given, untouched, whenever it
     does not act, so the double needs no copy to tell whether it acted."""
@@ -40,8 +44,16 @@ async def _resolve(value: Any) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
+def _stands_in(hook: Any) -> bool:
+    return bool(getattr(hook, "stands_in_for_provider", False))
+
+
 async def run_before(hooks: tuple[Hook, ...], call: Call) -> tuple[Reply | None, list[str]]:
-    """The first short-circuit answer of a hook, if any, and who gave it."""
+    """The first short-circuit answer of a hook, if any, and who gave it. Hooks that stand
+    in for the provider (a test's canned answer) are asked last, whenever they were added,
+    so a fault acts on the call first, as it would on the provider's own answer."""
+    if any(_stands_in(hook) for hook in hooks):
+        hooks = tuple(sorted(hooks, key=_stands_in))  # stable: the order among each kind is kept
     for hook in hooks:
         before = getattr(hook, "before", None)
         if before is None:
