@@ -22,7 +22,7 @@ from harness import contracts
 from harness.diff import diff_specs, judge, load_spec, spec_from_data
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL = Path("/work/shared/specs")
+REAL = ROOT / "benchmarks" / "specs"  # a published vendor pair, kept as data
 REAL_OLD, REAL_NEW = REAL / "openai-openapi-3.1-2026-05-13.yaml", REAL / "openai-openapi-3.1-2026-08-21.yaml"
 EXAMPLE_CONTRACTS = ROOT / "fixtures" / "specs" / "contracts"  # made-up consumers of OpenAI-like routes
 BASELINE_CONTRACTS = ROOT / "contracts" / "providers" / "openai"  # the shipped OpenAI baselines, when present
