@@ -101,6 +101,11 @@ def test_a_toy_provider_is_served_to_the_official_openai_sdk_in_process(toy):
         with pytest.raises(openai.NotFoundError) as caught:
             client.chat.completions.create(model="nope", messages=[{"role": "user", "content": "hi"}])
         assert caught.value.code == "model_not_found"
+        with pytest.raises(openai.BadRequestError) as refused:
+            client.chat.completions.create(model="toy-1", messages=[])
+        assert refused.value.param == "messages"
+        strict = sdk_client(double, max_retries=0, _strict_response_validation=True)
+        assert [m.id for m in strict.models.list()] == ["toy-1", "toy-1-mini"]
         exchange = double.journal.exchanges[0]
         assert exchange.provider == "toyai" and exchange.request.host == "api.toyai.example"
         assert exchange.request.header("authorization") == f"Bearer {secrets.PLACEHOLDER}"

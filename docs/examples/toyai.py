@@ -37,7 +37,10 @@ def chat(call: Call) -> Reply:
     model = body.get("model")
     if model not in MODELS:
         raise RequestProblem(404, f"The model `{model}` does not exist.", code="model_not_found", param="model")
-    asked = str(body.get("messages", [{}])[-1].get("content", ""))
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages or not isinstance(messages[-1], dict):
+        raise RequestProblem(400, "messages must be a non-empty list of messages.", param="messages")
+    asked = str(messages[-1].get("content", ""))
     return Reply(
         json={
             "id": call.state.next_id("chatcmpl-", 12),
@@ -56,7 +59,12 @@ def chat(call: Call) -> Reply:
 
 
 def list_models(call: Call) -> Reply:
-    return Reply(json={"object": "list", "data": [{"id": m, "object": "model", "created": 0} for m in MODELS]})
+    return Reply(
+        json={
+            "object": "list",
+            "data": [{"id": m, "object": "model", "created": 0, "owned_by": "toyai"} for m in MODELS],
+        }
+    )
 
 
 def rate_limited(call: Call, retry_after: float, quota: bool) -> Reply:
