@@ -483,7 +483,8 @@ def harness_seed(request: pytest.FixtureRequest) -> int:
 @pytest.fixture
 def harness_testbed(request: pytest.FixtureRequest, harness_seed: int) -> Iterator[Testbed]:
     """The test's Testbed: its provider doubles, virtual clock, injected faults and journal.
-    The other harness fixtures are views of it; the chaos mark's faults are injected here."""
+    The other harness fixtures are views of it; the chaos marks' faults are injected here, and
+    the network outside loopback is blocked while it lasts (see `_network_block`)."""
     from contextlib import ExitStack
 
     from harness.errors import InputError
