@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -194,5 +195,98 @@ def test_jobs_run_scenarios_in_worker_processes_with_the_same_verdicts(workdir, 
         )
         == 1
     )
-    totals = json.loads((workdir / "r" / "report.json").read_text())["totals"]
-    assert totals == {"scenarios": 2, "passed": 1, "failed": 1, "verdicts": 16, "verdicts_failed": 2}
+    data = json.loads((workdir / "r" / "report.json").read_text())
+    assert data["totals"] == {"scenarios": 2, "passed": 1, "failed": 1, "verdicts": 16, "verdicts_failed": 2}
+    # Each exchange still knows its step after the trip back from the worker process.
+    steps = [[x["step"] for x in run["exchanges"]] for run in data["scenarios"]]
+    assert steps == [[0, 1, 1], [0, 1]], steps
+
+
+# The ask app with OpenAI chat streamed: a reset under a stream is where writes into a
+# closed connection used to pile up.
+STREAMED = """
+def ask_openai(question: str) -> str:
+    stream = primary.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": question}], stream=True
+    )
+    return "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
+"""
+
+RESET = """\
+scenario: ask-reset
+seed: 3
+doubles: [openai, anthropic]
+app:
+  command: ["{python}", app.py]
+  url: "http://127.0.0.1:{port}"
+  env: {PORT: "{port}", OPENAI_BASE_URL: "{openai.url}/v1", ANTHROPIC_BASE_URL: "{anthropic.url}"}
+timeline:
+  - {at: 1, until: 2, fault: reset_peer, provider: openai}
+steps:
+  - {at: 1, request: {method: POST, path: /ask, json: {q: reset}}, expect: {status: 200, json: {provider: anthropic}}}
+  - {at: 2, request: {method: POST, path: /ask, json: {q: back}}, expect: {status: 200, json: {provider: openai}}}
+expect:
+  - {served_by: anthropic, steps: [0]}
+  - {served_by: openai, steps: [1]}
+"""
+
+
+def streamed_app(workdir: Path) -> None:
+    source = (APP / "app.py").read_text()
+    start = source.index("def ask_openai(")
+    end = source.index("def ask_anthropic(")
+    (workdir / "app.py").write_text(source[:start] + STREAMED.lstrip() + "\n\n" + source[end:])
+
+
+def test_a_primary_reset_on_the_way_back_did_not_serve_and_its_calls_are_drawn_failed(workdir, capfd, caplog):
+    streamed_app(workdir)
+    path = write(workdir, RESET)
+    assert main(["chaos", "run", str(path), "--report", str(workdir / "report")]) == 0, capfd.readouterr().out
+    # asyncio's warning for a write into a closed connection; pytest catches log records, so look there too.
+    out, err = capfd.readouterr()
+    assert "socket.send() raised exception" not in out + err + caplog.text
+    run = json.loads((workdir / "report" / "report.json").read_text())["scenarios"][0]
+    verdicts = {v["name"]: v["message"] for v in run["verdicts"]}
+    assert verdicts["timeline[0] reset_peer on openai"] == "acted on 2 call(s) through the proxy"
+    assert verdicts["served_by: anthropic, steps: [0]"].startswith(
+        "served by anthropic (1× anthropic 200, 2× openai 200 reset, not received)"
+    )
+    reset = [x for x in run["exchanges"] if x["step"] == 0 and x["provider"] == "openai"]
+    assert [(x["status"], x["delivery"], x["received"], x["fault"]) for x in reset] == [
+        (200, "reset", False, "reset_peer")
+    ] * 2
+    # The timeline draws the primary's reset calls as failed (hollow red rings), the others filled.
+    html = (workdir / "report" / "report.html").read_text()
+    marks = re.findall(r"<circle [^>]*?(fill='[^']*')[^>]*><title>([^<]*)</title>", html)
+    failed = [title for fill, title in marks if fill == "fill='#fff'"]
+    assert len(failed) == 2 and all("(reset: not received)" in title for title in failed)
+    assert len(marks) == 4
+
+
+QUIET = """\
+scenario: ask-quiet-proxy
+seed: 3
+doubles: [openai, anthropic]
+app:
+  command: ["{python}", app.py]
+  url: "http://127.0.0.1:{port}"
+  env: {PORT: "{port}", OPENAI_BASE_URL: "{openai.url}/v1", ANTHROPIC_BASE_URL: "{anthropic.url}"}
+timeline:
+  - {at: 1, until: 2, fault: latency, provider: openai, latency: 50}
+  - {at: 1, until: 2, fault: latency, provider: anthropic, latency: 300}
+steps:
+  - {at: 1, request: {method: POST, path: /ask, json: {q: hi}}, expect: {status: 200, json: {provider: openai}}}
+"""
+
+
+def test_a_network_fault_no_call_went_through_never_acted(workdir):
+    # Both proxies are slow on day 1, but OpenAI serves: no call meets Anthropic's latency.
+    result = runner.run(scenario.load(write(workdir, QUIET)))
+    failed = {v.name: v.message for v in result.failures}
+    assert failed == {
+        "timeline[1] latency on anthropic": "never acted: it was on during 1 step(s), but no call through "
+        "the proxy met it, so nothing was rehearsed"
+    }
+    passed = {v.name: v.message for v in result.verdicts if v.ok}
+    assert passed["timeline[0] latency on openai"] == "acted on 1 call(s) through the proxy"
+    assert result.network_acted == {0: 1, 1: 0}

@@ -421,6 +421,7 @@ def test_control_journal_lists_and_clears_and_is_not_journalled(client, double):
     assert listed[0]["request"]["body"] == '{"a": 1}' or json.loads(listed[0]["request"]["body"]) == {"a": 1}
     assert listed[1]["response"]["body_base64"]
     assert listed[0]["provider"] == "toy" and listed[0]["response"]["status"] == 200
+    assert (listed[0]["delivery"], listed[0]["delivered"], listed[0]["peer"]) == ("whole", None, None)  # in-process
     assert client.delete("/__harness/journal").json() == {"cleared": 2}
     assert client.get("/__harness/journal").json() == []
     assert len(double.journal) == 0

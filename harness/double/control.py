@@ -45,6 +45,9 @@ def exchange_to_dict(exchange: Exchange) -> dict[str, Any]:
         "fault": exchange.fault,
         "error": exchange.error,
         "source": exchange.source,
+        "delivery": exchange.delivery,
+        "delivered": exchange.delivered,
+        "peer": exchange.peer,
     }
 
 
