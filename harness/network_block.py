@@ -43,7 +43,8 @@ def is_loopback(host: str) -> bool:
         address = ipaddress.ip_address(name.split("%")[0])
     except ValueError:
         return False
-    return address.is_loopback or address.is_unspecified
+    mapped = getattr(address, "ipv4_mapped", None)  # ::ffff:127.0.0.1 is IPv4's loopback
+    return address.is_loopback or address.is_unspecified or (mapped is not None and mapped.is_loopback)
 
 
 class NetworkBlock:

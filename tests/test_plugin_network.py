@@ -119,6 +119,8 @@ def test_the_option_the_ini_keys_and_recording_let_the_network_through(pytester)
         ("localhost", True),
         ("api.localhost", True),
         ("0.0.0.0", True),
+        ("::ffff:127.0.0.1", True),
+        ("::ffff:10.0.0.1", False),
         ("api.openai.com", False),
         ("10.0.0.1", False),
         ("localhost.example.com", False),
