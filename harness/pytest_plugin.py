@@ -273,11 +273,17 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     except pytest.skip.Exception:
         raise
     except BaseException:
-        _check_contracts(item, bed, run, failing=True)
-        _check_rehearsal(item, bed, failing=True)
+        # The test's own failure comes first; what the harness found goes in sections of its report.
+        contracts = _contract_problems(item, bed, run, failing=True)
+        if contracts:
+            item.stash[NOTE] = contracts
+        rehearsal = _rehearsal_problems(item, bed)
+        if rehearsal:
+            item.stash[UNMET] = rehearsal
         raise
-    _check_contracts(item, bed, run, failing=False)
-    _check_rehearsal(item, bed, failing=False)
+    found = [text for text in (_contract_problems(item, bed, run), _rehearsal_problems(item, bed)) if text]
+    if found:
+        pytest.fail("\n".join(found), pytrace=False)
     return result
 
 
@@ -304,7 +310,9 @@ def _verify(item: pytest.Item, bed: Any, run: Any) -> Verification | None:
     return result
 
 
-def _check_contracts(item: pytest.Item, bed: Any, run: Any, *, failing: bool) -> None:
+def _contract_problems(item: pytest.Item, bed: Any, run: Any, *, failing: bool = False) -> str | None:
+    """The violations no `expect_violations` text expects and the expected ones that did not
+    happen, as the test's failure text; None when the contracts hold as the test says."""
     from dataclasses import replace
 
     from harness.errors import InputError
@@ -316,11 +324,9 @@ def _check_contracts(item: pytest.Item, bed: Any, run: Any, *, failing: bool) ->
         expected = ExpectedViolations(expected_violations(item.iter_markers("contract")))
         verification = _verify(item, bed, run)
     except InputError as exc:
-        if failing:
-            return
-        pytest.fail(f"contracts: {exc}", pytrace=False)
+        return None if failing else f"contracts: {exc}"  # a failing test keeps its own reason
     if verification is None:
-        return
+        return None
     item.stash[VERIFICATION] = verification
     unexpected, missing = expected.sort(verification.violations)
     texts = []
@@ -328,18 +334,15 @@ def _check_contracts(item: pytest.Item, bed: Any, run: Any, *, failing: bool) ->
         texts.append(failures.violations(replace(verification, violations=unexpected)))
     if missing:
         texts.append(expected.missing_text(missing, verification.violations, verification.checked))
-    if texts:
-        if failing:
-            item.stash[NOTE] = "\n".join(texts)
-        else:
-            pytest.fail("\n".join(texts), pytrace=False)
+    return "\n".join(texts) or None
 
 
-def _check_rehearsal(item: pytest.Item, bed: Testbed | None, *, failing: bool) -> None:
+def _rehearsal_problems(item: pytest.Item, bed: Testbed | None) -> str | None:
     """A fault that never acted, an answer never given, an expected fault that did not act or
-    a host the network block refused: the test rehearsed less than it says, so it fails."""
+    a host the network block refused, as the test's failure text: the test rehearsed less than
+    it says. None when it all happened."""
     if bed is None:
-        return
+        return None
     texts = []
     unmet = bed.unmet()
     if unmet:
@@ -356,13 +359,7 @@ def _check_rehearsal(item: pytest.Item, bed: Testbed | None, *, failing: bool) -
             f"{item.nodeid}: tried to reach {', '.join(dict.fromkeys(block.attempts))} while the network "
             "is blocked (a test with provider doubles talks to them only): a client not pointed at a double?"
         )
-    if not texts:
-        return
-    text = "\n".join(texts)
-    if failing:
-        item.stash[UNMET] = text
-    else:
-        pytest.fail(text, pytrace=False)
+    return "\n".join(texts) or None
 
 
 def _beside(item: pytest.Item, raw: str) -> Path:

@@ -201,6 +201,12 @@ EXPECTED_VIOLATIONS = f"""
     def test_a_bad_expectation(openai_double):
         pass
 
+    @pytest.mark.contract("contracts/chat.yaml")
+    @pytest.mark.chaos("drift", provider="openai", pointer="/choices/0/message/role", op="remove", together=True)
+    @pytest.mark.chaos("outage", provider="anthropic", together=True)
+    def test_a_violation_and_an_idle_fault_are_both_said(openai_double):
+        openai_double.client(max_retries=0).with_raw_response.chat.completions.create({ASK})
+
     def test_no_contract_applies(openai_double, contract_check):
         openai_double.client(max_retries=0).models.list()
         assert contract_check() is None
@@ -211,7 +217,16 @@ def test_expect_violations_makes_a_violation_the_test_must_produce(pytester):
     contracts_dir(pytester)
     write(pytester, EXPECTED_VIOLATIONS)
     result = pytester.runpytest("-q", "--strict-markers")
-    result.assert_outcomes(passed=2, failed=3)
+    result.assert_outcomes(passed=2, failed=4)
+    result.stdout.fnmatch_lines(
+        [
+            "*_ test_a_violation_and_an_idle_fault_are_both_said _*",
+            "contract violated: 1 violation in 1 exchange checked against openai/chat-completions",
+            "  openai/chat-completions / create a chat completion: body /choices/0/message/role: *",
+            "test_app.py::test_a_violation_and_an_idle_fault_are_both_said: set up, but never happened:",
+            "  outage on every route (provider anthropic) never acted: the test made no anthropic double",
+        ]
+    )
     result.stdout.fnmatch_lines(
         [
             "*_ test_an_expected_violation_that_did_not_happen _*",
