@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from harness import report
 from harness.chaos import runner, scenario
 from harness.cli import main
 from harness.errors import InputError
@@ -290,3 +291,21 @@ def test_a_network_fault_no_call_went_through_never_acted(workdir):
     passed = {v.name: v.message for v in result.verdicts if v.ok}
     assert passed["timeline[0] latency on openai"] == "acted on 1 call(s) through the proxy"
     assert result.network_acted == {0: 1, 1: 0}
+
+
+def test_through_a_toxiproxy_that_cannot_say_deliveries_are_unknown_and_reports_say_so_once(workdir, monkeypatch):
+    from harness.chaos.toxiproxy.client import ToxiproxyClient
+
+    # A real Toxiproxy has no ledger of what it forwarded: its answer to the embedded server's own path.
+    monkeypatch.setattr(ToxiproxyClient, "connections", lambda self, proxy: None)
+    result = runner.run(scenario.load(write(workdir, QUIET)))
+    assert result.ok, [f"{v.name}: {v.message}" for v in result.failures]
+    assert {x.delivery for x in result.exchanges} == {"unknown"} and all(x.received for x in result.exchanges)
+    timeline = [v.message for v in result.verdicts if v.kind == "timeline"]
+    assert timeline == ["on during 1 step(s); what it did is unknown (this Toxiproxy cannot say)"] * 2
+    (note,) = result.notes
+    assert note.startswith("The Toxiproxy at http://127.0.0.1:") and "delivery 'unknown'" in note
+    report.write([result], workdir / "report")
+    for name in ("report.md", "report.html", "report.json", "junit.xml"):
+        text = (workdir / "report" / name).read_text()
+        assert text.count("cannot say what it forwarded") == 1, name
