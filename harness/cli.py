@@ -3,7 +3,9 @@ with `add_arguments(parser)` and `run(args) -> exit code`; modules load lazily
 so `harness --help` stays fast.
 
 Exit codes: 0 all held, 1 something the user should know failed (violations,
-breaking changes), 2 bad input (file, line, reason), 130 interrupted.
+breaking changes), 2 bad input (file, line, reason), 3 an internal error (a
+bug in harness, never a finding: one line, the traceback in a file), 130
+interrupted.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import argparse
 import sys
 from importlib import import_module
 
-from harness.errors import InputError
+from harness.errors import HarnessError
 
 COMMANDS = {
     "verify": "check recorded or live exchanges against contracts",
@@ -60,12 +62,25 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return import_module(f"harness.commands.{args.command}").run(args)
-    except InputError as exc:
+    except HarnessError as exc:  # raised on purpose: the message says what to fix
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug of ours: exit 3, so CI never reads it as a finding (1)
+        print(f"internal error: {type(exc).__name__}: {exc} (traceback in {_write_traceback()})", file=sys.stderr)
+        return 3
+
+
+def _write_traceback() -> str:
+    """The current exception's traceback in a file of its own; its path."""
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile("w", prefix="harness-internal-error-", suffix=".txt", delete=False) as file:
+        traceback.print_exc(file=file)
+    return file.name
 
 
 if __name__ == "__main__":
