@@ -16,6 +16,7 @@ plugin can name its `<provider>_double` fixtures without loading them.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from importlib.metadata import entry_points
@@ -31,17 +32,24 @@ _REGISTRY: dict[str, Provider] = {}
 _loaded = False
 # The order shipped providers are listed in (others follow in the order they register).
 _SHIPPED = ("openai", "anthropic", "gemini")
+# registered() in order, made once per change of the registry: it is asked for on every
+# exchange checked, header format looked up and cassette request matched.
+_ordered: tuple[Provider, ...] | None = None
 
 
 def register(provider: Provider) -> Provider:
     """Add `provider` to the registry (replacing one of the same name); returns it."""
+    global _ordered
     _REGISTRY[provider.name] = provider
+    _ordered = None
     return provider
 
 
 def unregister(name: str) -> None:
     """Remove a provider (tests that register a toy one clean up with this)."""
+    global _ordered
     _REGISTRY.pop(name, None)
+    _ordered = None
 
 
 def _load() -> None:
@@ -58,18 +66,28 @@ def _load() -> None:
 
 def registered() -> tuple[Provider, ...]:
     """Every registered provider: the shipped ones first, in a stable order."""
+    global _ordered
     _load()
-    order = names()
-    return tuple(sorted(_REGISTRY.values(), key=lambda p: order.index(p.name) if p.name in order else len(order)))
+    if _ordered is None:
+        order = names()
+        _ordered = tuple(
+            sorted(_REGISTRY.values(), key=lambda p: order.index(p.name) if p.name in order else len(order))
+        )
+    return _ordered
+
+
+@functools.cache
+def _declared() -> tuple[str, ...]:
+    """The providers this package and the installed entry points declare (they do not change in a process)."""
+    found = [m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")]
+    return (*found, *(entry.name for entry in entry_points(group="harness.providers")))
 
 
 def names() -> tuple[str, ...]:
     """The names of every provider, without importing their modules."""
-    found = [m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")]
-    found += [entry.name for entry in entry_points(group="harness.providers")]
-    found += list(_REGISTRY)
     rank = {name: index for index, name in enumerate(_SHIPPED)}
-    return tuple(sorted(dict.fromkeys(found), key=lambda name: rank.get(name, len(rank))))
+    found = dict.fromkeys([*_declared(), *_REGISTRY])
+    return tuple(sorted(found, key=lambda name: rank.get(name, len(rank))))
 
 
 def get(name: str) -> Provider:
