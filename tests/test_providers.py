@@ -149,3 +149,17 @@ def test_a_toy_provider_gets_a_fixture_and_a_serve_choice(toy, pytester):
         """
     )
     pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_the_registry_forgets_a_provider_that_is_unregistered():
+    """The registry caches its ordered list; registering and unregistering must both refresh it."""
+    providers.registered()  # made and cached before the toy arrives
+    load_toy()
+    try:
+        assert providers.provider_for_host("api.toyai.example") == "toyai"
+        assert "toyai-key" in secrets.request_headers()
+    finally:
+        providers.unregister("toyai")
+    assert providers.provider_for_host("api.toyai.example") is None
+    assert "toyai-key" not in secrets.request_headers()
+    assert "toyai" not in [p.name for p in providers.registered()]
