@@ -15,59 +15,14 @@ import queue
 import socket
 import threading
 import time
-from collections.abc import Callable
 
 import httpx
 import pytest
+from tcp_upstream import Handler, TcpServer, connect, echo, greeter, read_all
 
 from harness.chaos.toxiproxy import EmbeddedToxiproxy, proxy_name, toxiproxy_for
 
-Handler = Callable[[socket.socket], None]
-
-
 # -- tiny upstreams ---------------------------------------------------------------
-
-
-class TcpServer:
-    """127.0.0.1, a free port; `handler(connection)` runs in a thread per connection."""
-
-    def __init__(self, handler: Handler) -> None:
-        self.handler = handler
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.address = f"127.0.0.1:{self.sock.getsockname()[1]}"
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                connection, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
-
-    def _serve(self, connection: socket.socket) -> None:
-        with connection:
-            try:
-                self.handler(connection)
-            except OSError:
-                pass
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-def echo(connection: socket.socket) -> None:
-    while data := connection.recv(65536):
-        connection.sendall(data)
-
-
-def greeter(payload: bytes) -> Handler:
-    """Sends `payload` as soon as a client connects, then closes."""
-
-    def handler(connection: socket.socket) -> None:
-        connection.sendall(payload)
-
-    return handler
 
 
 def recording_echo(received: queue.Queue) -> Handler:
@@ -112,18 +67,6 @@ def hop(toxiproxy):
     for server, proxy in made:
         proxy.destroy()
         server.close()
-
-
-def connect(proxy) -> socket.socket:
-    host, port = proxy.listen.rsplit(":", 1)
-    return socket.create_connection((host, int(port)), timeout=5)
-
-
-def read_all(sock: socket.socket) -> bytes:
-    data = b""
-    while chunk := sock.recv(65536):
-        data += chunk
-    return data
 
 
 def round_trip(sock: socket.socket, message: bytes = b"ping") -> float:

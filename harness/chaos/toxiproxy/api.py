@@ -10,21 +10,27 @@ which is how a client knows the deliveries through it are unknown.
 
 from __future__ import annotations
 
+import hmac
+import secrets
+
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from harness.chaos.toxiproxy import schema
+from harness.chaos.toxiproxy.address import is_loopback
 from harness.chaos.toxiproxy.collection import ProxyCollection
 from harness.chaos.toxiproxy.errors import ApiError
+from harness.chaos.toxiproxy.proxy import Proxy
 
 VERSION = "2.13.0"  # the Toxiproxy release whose API this server speaks
+REQUEST_ID = b"x-toxiproxy-request-id"
 
 
-def build_app(collection: ProxyCollection) -> Starlette:
+def build_app(collection: ProxyCollection, token: str | None = None) -> Starlette:
     async def version(request: Request) -> Response:
         return JSONResponse({"version": VERSION})
 
@@ -38,13 +44,18 @@ def build_app(collection: ProxyCollection) -> Starlette:
         return JSONResponse(proxy.to_json(), status_code=201)
 
     async def populate(request: Request) -> Response:
+        made: list[Proxy] = []
         try:
-            configs = schema.proxy_configs(schema.parse_json(await request.body()))
+            items = schema.populate_items(schema.parse_json(await request.body()))
             async with collection.lock:
-                proxies = await collection.populate(configs)
+                for i, item in enumerate(items, 1):
+                    made.append(await collection.add_or_replace(schema.proxy_config(item, f" at proxy {i}")))
         except ApiError as exc:
-            return JSONResponse({**exc.to_json(), "proxies": None}, status_code=exc.status)
-        return JSONResponse({"proxies": [p.to_json() for p in proxies]}, status_code=201)
+            # As Toxiproxy: the proxies made before the bad item stay, and are listed (null if none).
+            return JSONResponse(
+                {**exc.to_json(), "proxies": [p.to_json() for p in made] or None}, status_code=exc.status
+            )
+        return JSONResponse({"proxies": [p.to_json() for p in made]}, status_code=201)
 
     async def proxy_show(request: Request) -> Response:
         return JSONResponse(collection.get(request.path_params["proxy"]).to_json())
@@ -116,19 +127,63 @@ def build_app(collection: ProxyCollection) -> Starlette:
         Route("/proxies/{proxy}/toxics/{toxic}", toxic_update, methods=["POST", "PATCH"]),
         Route("/proxies/{proxy}/toxics/{toxic}", toxic_delete, methods=["DELETE"]),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(RefuseBrowsers)], exception_handlers={ApiError: api_error})
+    return Starlette(
+        routes=routes, middleware=[Middleware(Guard, token=token)], exception_handlers={ApiError: api_error}
+    )
 
 
-class RefuseBrowsers:
-    """As Toxiproxy: a web page must not be able to drive a local proxy server."""
+class Guard:
+    """Who may drive the server: not a web page, and only with the token when one is set.
 
-    def __init__(self, app: ASGIApp) -> None:
+    Toxiproxy refuses browser user agents (403). A page can still send a "simple"
+    cross-origin POST without a browser agent check biting (fetch from a page always
+    carries `Origin`), or reach 127.0.0.1 through a DNS name it controls (its `Host`
+    then names that domain). So a request with an `Origin`, or whose `Host` is not a
+    loopback address, is refused too. With `TOXIPROXY_AUTH_TOKEN` set, every request
+    needs `Authorization: Bearer <token>`. Every answer carries an
+    `X-Toxiproxy-Request-Id`, as Toxiproxy's do.
+    """
+
+    def __init__(self, app: ASGIApp, token: str | None = None) -> None:
         self.app = app
+        self.token = token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            agent = dict(scope["headers"]).get(b"user-agent", b"")
-            if agent.startswith(b"Mozilla/"):
-                await PlainTextResponse("User agent not allowed", status_code=403)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = secrets.token_hex(10)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), (REQUEST_ID, request_id.encode())]}
+            await send(message)
+
+        refusal = self.refusal(dict(scope["headers"]))
+        if refusal is not None:
+            await refusal(scope, receive, send_with_id)
+            return
+        await self.app(scope, receive, send_with_id)
+
+    def refusal(self, headers: dict[bytes, bytes]) -> Response | None:
+        if headers.get(b"user-agent", b"").startswith(b"Mozilla/"):
+            return PlainTextResponse("User agent not allowed", status_code=403)
+        if b"origin" in headers:
+            return PlainTextResponse("Cross-origin requests not allowed", status_code=403)
+        if not _loopback_host(headers.get(b"host", b"").decode("latin-1")):
+            return PlainTextResponse("Host not allowed: this server answers on loopback only", status_code=403)
+        if self.token is not None:
+            given = headers.get(b"authorization", b"").decode("latin-1")
+            if not hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
+                return JSONResponse({"error": "missing or wrong token (TOXIPROXY_AUTH_TOKEN)", "status": 401}, 401)
+        return None
+
+
+def _loopback_host(host: str) -> bool:
+    """A Host header naming a loopback address (with or without its port)."""
+    if not host:
+        return False
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") and host.count(":") == 1 else host
+    if name.startswith("[") and "]" in name:
+        name = name[1 : name.index("]")]
+    return is_loopback(name)

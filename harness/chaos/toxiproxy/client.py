@@ -26,7 +26,7 @@ from toxiproxy.api import APIConsumer
 from toxiproxy.exceptions import InvalidToxic, NotFound, ProxyExists
 
 from harness.chaos.toxiproxy.ledger import ConnectionRecord
-from harness.chaos.toxiproxy.server import EmbeddedToxiproxy
+from harness.chaos.toxiproxy.server import TOKEN_VARIABLE, EmbeddedToxiproxy
 from harness.errors import InputError
 
 DEFAULT_PORT = 8474
@@ -38,7 +38,7 @@ class ToxiproxyClient(Toxiproxy):
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._http = httpx.Client(base_url=url, timeout=TIMEOUT)
+        self._http = httpx.Client(base_url=url, timeout=TIMEOUT, headers=auth_headers())
 
     def close(self) -> None:
         self._http.close()
@@ -131,13 +131,28 @@ def _normalise(url: str) -> str:
     return f"http://{host}:{parts.port or DEFAULT_PORT}"
 
 
+def auth_headers() -> dict[str, str]:
+    """The token a server started with TOXIPROXY_AUTH_TOKEN asks for; none when it is unset."""
+    token = os.environ.get(TOKEN_VARIABLE)
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 def _check_answering(url: str) -> None:
     try:
-        response = httpx.get(url + "/version", timeout=2.0)
+        response = httpx.get(url + "/version", timeout=2.0, headers=auth_headers())
         response.raise_for_status()
     except httpx.HTTPError as exc:
         reason = str(exc) or type(exc).__name__
         raise InputError(f"Toxiproxy at {url} is not answering ({reason})") from None
+    try:
+        version = response.json()["version"]
+    except (ValueError, KeyError, TypeError):
+        version = None
+    if not isinstance(version, str):
+        # Another HTTP server on that port: every later call would fail in a confusing way.
+        raise InputError(
+            f"{url} answers HTTP but is not a Toxiproxy server (GET /version gave no version: {response.text[:80]!r})"
+        )
 
 
 @contextmanager
@@ -147,7 +162,36 @@ def _bound(url: str) -> Iterator[ToxiproxyClient]:
     APIConsumer.host, APIConsumer.port = parts.hostname, parts.port
     client = ToxiproxyClient(url)
     try:
-        yield client
+        with _sending_token():
+            yield client
     finally:
         client.close()
         APIConsumer.host, APIConsumer.port = previous
+
+
+@contextmanager
+def _sending_token() -> Iterator[None]:
+    """toxiproxy-python cannot send headers of its own accord; when a token is set, its
+    three request methods (class-wide, like its host and port) add it while bound."""
+    headers = auth_headers()
+    if not headers:
+        yield
+        return
+    originals = {verb: APIConsumer.__dict__[verb] for verb in ("get", "post", "delete")}
+
+    def with_token(verb: str) -> classmethod[Any, Any, Any]:
+        send = originals[verb].__func__
+
+        def call(cls: type[APIConsumer], url: str, *args: Any, **kwargs: Any) -> Any:
+            kwargs["headers"] = {**headers, **(kwargs.get("headers") or {})}
+            return send(cls, url, *args, **kwargs)
+
+        return classmethod(call)
+
+    for verb in originals:
+        setattr(APIConsumer, verb, with_token(verb))
+    try:
+        yield
+    finally:
+        for verb, original in originals.items():
+            setattr(APIConsumer, verb, original)

@@ -39,16 +39,15 @@ class ProxyCollection:
         await proxy.stop()
         del self.proxies[name]
 
-    async def populate(self, configs: list[ProxyConfig]) -> list[Proxy]:
-        """Create each proxy; one that exists with another listen or upstream is replaced."""
-        result = []
-        for config in configs:
-            existing = self.proxies.get(config.name)
-            if existing is not None and (existing.listen, existing.upstream) != (config.listen, config.upstream):
-                await self.remove(config.name)
-                existing = None
-            result.append(existing or await self.add(config))
-        return result
+    async def add_or_replace(self, config: ProxyConfig) -> Proxy:
+        """One item of /populate: a proxy that exists with the same addresses is kept as it is
+        (toxics and open connections included); with others, it is replaced."""
+        existing = self.proxies.get(config.name)
+        if existing is not None:
+            if not existing.differs(config.listen, config.upstream):
+                return existing
+            await self.remove(config.name)
+        return await self.add(config)
 
     async def reset(self) -> None:
         """Enable every proxy and remove every toxic."""

@@ -10,7 +10,7 @@ from random import Random
 from typing import TypedDict
 
 from harness.chaos.toxiproxy import errors
-from harness.chaos.toxiproxy.address import Address, bind_host
+from harness.chaos.toxiproxy.address import Address, bind_host, listen_backlog, resolved
 from harness.chaos.toxiproxy.connection import Connection
 from harness.chaos.toxiproxy.ledger import ConnectionRecord, Ledger
 from harness.chaos.toxiproxy.link import Link
@@ -19,6 +19,8 @@ from harness.chaos.toxiproxy.toxic import ToxicBody, ToxicSpec
 
 # Ledgers kept per proxy, newest last: enough for any scenario or test, bounded for a long-lived server.
 LEDGERS = 10_000
+# Go's net.Listen takes the kernel's limit (net.core.somaxconn); asyncio's default is 100.
+BACKLOG = listen_backlog()
 
 
 class ProxyBody(TypedDict):
@@ -58,7 +60,9 @@ class Proxy:
             return
         address = Address.parse(self.listen)
         try:
-            self._server = await asyncio.start_server(self._accept, bind_host(address.host), address.port)
+            self._server = await asyncio.start_server(
+                self._accept, bind_host(address.host), address.port, backlog=BACKLOG
+            )
         except OSError as exc:
             raise errors.ListenFailed(f"{self.listen}: {exc.strerror or exc}") from None
         host, port = self._server.sockets[0].getsockname()[:2]
@@ -77,8 +81,12 @@ class Proxy:
         for connection in list(self._connections):
             connection.close()
 
+    def differs(self, listen: str, upstream: str) -> bool:
+        """Whether these addresses would make it another proxy (listen compared resolved, as Toxiproxy 2.12)."""
+        return resolved(listen) != resolved(self.listen) or upstream != self.upstream
+
     async def update(self, listen: str, upstream: str, enabled: bool) -> None:
-        if (listen, upstream) != (self.listen, self.upstream):
+        if self.differs(listen, upstream):
             await self.stop()  # a new address restarts the proxy and drops its connections
             self.listen, self.upstream = listen, upstream
         if enabled:

@@ -45,16 +45,19 @@ def proxy_config(body: Any, where: str = "") -> ProxyConfig:
     return ProxyConfig(name, _listen(listen), _upstream(upstream), enabled)
 
 
-def proxy_configs(body: Any) -> list[ProxyConfig]:
-    """POST /populate: the whole list is checked before anything changes."""
+def populate_items(body: Any) -> list[dict[str, Any]]:
+    """POST /populate, as Toxiproxy checks it before changing anything: a JSON array of
+    objects, each with a name and an upstream. Everything else is checked item by item,
+    as each is created (`proxy_config`), so a later bad item leaves the earlier ones made."""
     if not isinstance(body, list):
         raise errors.BadRequestBody("expected a JSON array of proxies")
-    configs = [proxy_config(item, f" at proxy {i}") for i, item in enumerate(body, 1)]
-    names = [c.name for c in configs]
-    for name in names:
-        if names.count(name) > 1:
-            raise errors.BadRequestBody(f"duplicate proxy name {name!r}")
-    return configs
+    for i, item in enumerate(body, 1):
+        if not isinstance(item, dict):
+            raise errors.BadRequestBody(f"proxy {i} is not a JSON object")
+        for key in ("name", "upstream"):
+            if not _string(item, key, ""):
+                raise errors.MissingField(f"{key} at proxy {i}")
+    return body
 
 
 def proxy_update(body: Any, proxy: Proxy) -> tuple[str, str, bool]:

@@ -11,27 +11,31 @@ a port in use is reported) at once, and early requests wait in the backlog.
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import threading
 import time
 
 import uvicorn
 
-from harness.chaos.toxiproxy.address import Address, bind_host, is_loopback
+from harness.chaos.toxiproxy.address import Address, bind_host, is_loopback, listen_backlog
 from harness.chaos.toxiproxy.api import build_app
 from harness.chaos.toxiproxy.collection import ProxyCollection
 from harness.errors import InputError
 
 STARTUP_TIMEOUT = 10.0
+TOKEN_VARIABLE = "TOXIPROXY_AUTH_TOKEN"
 
 
 class EmbeddedToxiproxy:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, seed: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, seed: int = 0, token: str | None = None) -> None:
         if not is_loopback(host):
             raise InputError(
                 f"refusing to listen on {host}: the embedded Toxiproxy listens on loopback only (127.0.0.1)"
             )
         self.host, self.port, self.seed = bind_host(host), port, seed
+        # As Toxiproxy 2.13: with a token, every API request must carry it (`Authorization: Bearer`).
+        self.token = token if token is not None else (os.environ.get(TOKEN_VARIABLE) or None)
         self.url = ""
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -88,7 +92,7 @@ class EmbeddedToxiproxy:
         except OSError as exc:
             sock.close()
             raise InputError(f"cannot listen on {Address(self.host, self.port)} ({exc.strerror or exc})") from None
-        sock.listen(128)
+        sock.listen(listen_backlog())
         return sock
 
     def _run(self, sock: socket.socket) -> None:
@@ -105,7 +109,7 @@ class EmbeddedToxiproxy:
         # log_config=None and log_level=None: leave the process's logging alone
         # (other uvicorn servers, the doubles, may share it).
         config = uvicorn.Config(
-            build_app(collection),
+            build_app(collection, self.token),
             lifespan="off",
             access_log=False,
             log_config=None,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from random import Random
@@ -120,27 +121,31 @@ class ToxicStub:
         return self._loop.time()
 
     async def sleep(self, seconds: float) -> bool:
-        """Wait `seconds`; True if the whole time passed, False if the toxic left the link first
-        (then it should let its data go on at once rather than hold or drop it)."""
+        """Wait `seconds` (`math.inf`: until the toxic leaves); True if the whole time passed, False if
+        the toxic left the link first (then it should let its data go on at once rather than hold or drop it)."""
         if self.retired:
             return False
         if seconds <= 0:
             return True
         woken: asyncio.Future[bool] = self._loop.create_future()
-        timer = self._loop.call_later(seconds, _wake, woken, True)
+        timer = None if math.isinf(seconds) else self._loop.call_later(seconds, _wake, woken, True)
         self._sleepers.add(woken)
         try:
             return await woken
         finally:
-            timer.cancel()
+            if timer is not None:
+                timer.cancel()
             self._sleepers.discard(woken)
 
     async def sleep_until(self, when: float) -> bool:
         return await self.sleep(when - self.now())
 
-    def after(self, seconds: float, action: Callable[[], None]) -> None:
-        """Run `action` in `seconds` unless the toxic leaves the link first."""
-        self._timers.append(self._loop.call_later(seconds, action))
+    def after(self, seconds: float, action: Callable[[], None]) -> asyncio.TimerHandle:
+        """Run `action` in `seconds` unless the toxic leaves the link first (or the handle is cancelled)."""
+        self._timers = [t for t in self._timers if not t.cancelled()]
+        timer = self._loop.call_later(seconds, action)
+        self._timers.append(timer)
+        return timer
 
     def close(self) -> None:
         """End this direction: what was sent is delivered, then the destination closes."""
