@@ -9,6 +9,7 @@ import asyncio
 import itertools
 import json
 import socket
+import threading
 import time
 
 import httpx
@@ -272,6 +273,7 @@ def toxiproxy_hop():
             made.append((upstream, proxy))
             return proxy
 
+        hop.url = client.url  # type: ignore[attr-defined]
         yield hop
         for upstream, proxy in made:
             proxy.destroy()
@@ -364,3 +366,64 @@ def test_a_bad_serve_config_is_exit_2_naming_the_file(tmp_path, capsys, text, me
     assert harness_main(["toxiproxy", "serve", "--port", "0", "--config", str(config)]) == 2
     err = capsys.readouterr().err
     assert str(config) in err and message in err
+
+
+def test_limit_data_counts_on_across_an_update_of_the_toxic(toxiproxy_hop):
+    # toxics/limit_data_test.go, "may be restarted": the count is the connection's, not the toxic version's.
+    proxy = toxiproxy_hop(echo)
+    proxy.add_toxic(type="limit_data", name="cap", attributes={"bytes": 100})
+    with connect(proxy) as sock:
+        sock.sendall(b"a" * 90)
+        got = b""
+        while len(got) < 90:
+            got += sock.recv(100)
+        httpx.patch(f"{toxiproxy_hop.url}/proxies/{proxy.name}/toxics/cap", json={"attributes": {"bytes": 100}})
+        sock.sendall(b"b" * 20)
+        assert read_all(sock) == b"b" * 10
+
+
+def test_limit_data_zero_lets_nothing_through(toxiproxy_hop):
+    proxy = toxiproxy_hop(greeter(b"x" * 100))
+    proxy.add_toxic(type="limit_data", attributes={"bytes": 0})
+    with connect(proxy) as sock:
+        assert read_all(sock) == b""
+
+
+def test_toxics_added_and_removed_while_data_flows_lose_nothing(toxiproxy_hop):
+    # toxics/toxic_test.go, "add/remove": noop toxics come and go on both streams during 100 echoes.
+    proxy = toxiproxy_hop(echo)
+    stop = threading.Event()
+
+    def churn() -> None:
+        with httpx.Client(base_url=toxiproxy_hop.url, timeout=5) as api:
+            up = True
+            while not stop.is_set():
+                add, remove = ("noop_up", "noop_down") if up else ("noop_down", "noop_up")
+                api.post(
+                    f"/proxies/{proxy.name}/toxics", json={"name": add, "type": "noop", "stream": add[5:] + "stream"}
+                )
+                api.delete(f"/proxies/{proxy.name}/toxics/{remove}")
+                up = not up
+
+    worker = threading.Thread(target=churn, daemon=True)
+    with connect(proxy) as sock:
+        worker.start()
+        try:
+            for i in range(100):
+                message = f"message {i}".encode()
+                sock.sendall(message)
+                got = b""
+                while len(got) < len(message):
+                    got += sock.recv(100)
+                assert got == message
+        finally:
+            stop.set()
+            worker.join(5)
+
+
+def test_slicer_without_size_variation_cuts_even_pieces(toxiproxy_hop):
+    payload = bytes(range(100)) * 10
+    proxy = toxiproxy_hop(greeter(payload))
+    proxy.add_toxic(type="slicer", attributes={"average_size": 100, "size_variation": 0, "delay": 1000})
+    with connect(proxy) as sock:
+        assert read_all(sock) == payload
