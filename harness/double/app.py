@@ -19,7 +19,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -261,7 +261,7 @@ class Double:
             reply, acted = await run_before(faults, call)
         except Exception:
             log.exception("fault failed before %s %s", method, path)
-            return call, self._server_error(), []
+            return call, stamp_request_id(self.provider, self.state, self._server_error()), []
         if reply is None:
             try:
                 reply = await _resolved(handler(call))
@@ -276,8 +276,8 @@ class Double:
             reply, acted_after = await run_after(faults, call, reply)
         except Exception:
             log.exception("fault failed after %s %s", method, path)
-            return call, self._server_error(), acted
-        return call, reply, acted + acted_after
+            return call, stamp_request_id(self.provider, self.state, self._server_error()), acted
+        return call, stamp_request_id(self.provider, self.state, reply), acted + acted_after
 
     def head(self, call: Call, reply: Reply, payload: bytes | None) -> tuple[int, list[tuple[str, str]]]:
         """Status and headers: content type, the provider's own, the reply's, a request id.
@@ -321,6 +321,25 @@ def problem_reply(provider: Provider, state: State, problem: RequestProblem) -> 
     return provider.error(
         problem.status, problem.message, type=problem.type, code=problem.code, param=problem.param, **named
     )
+
+
+def stamp_request_id(provider: Provider, state: State, reply: Reply) -> Reply:
+    """The reply with the exchange's request id in its header, and in its error body too
+    when the provider's envelope names one there (Anthropic's), so the two always agree,
+    whoever made the reply: a handler, a fault, or the double for an unknown route."""
+    id_header = provider.request_id_header.lower()
+    given = next((v for k, v in reply.headers.items() if k.lower() == id_header), None)
+    request_id = given or provider.request_id(state)
+    headers = reply.headers if given else {**reply.headers, id_header: request_id}
+    body = reply.json
+    if (
+        isinstance(body, dict)
+        and "request_id" in body
+        and body["request_id"] is None
+        and _names_request_id(provider.error)
+    ):
+        body = {**body, "request_id": request_id}
+    return replace(reply, headers=headers, json=body) if given is None or body is not reply.json else reply
 
 
 @functools.cache

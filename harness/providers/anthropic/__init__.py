@@ -1,5 +1,5 @@
-"""Anthropic, as the double plays it: the Messages API (plain and streamed) and
-the models list.
+"""Anthropic, as the double plays it: the Messages API (plain and streamed,
+text or tool use), token counting and the models list.
 
 What the SDK reads is what we send: a `Message` with typed content blocks and
 usage, `event:`-named SSE frames that end in `message_stop` (no `[DONE]`), the
@@ -23,6 +23,7 @@ from harness.double.problem import RequestProblem
 from harness.exchange import Request
 from harness.provider import Credential, Failures, Provider
 from harness.providers._answers import count_tokens, cut, pieces, reply_text
+from harness.providers.anthropic import tools
 from harness.sse import Event
 
 NAME = "anthropic"
@@ -73,14 +74,16 @@ ALIASES: dict[str, str] = {
     "claude-haiku-4-5": "claude-haiku-4-5-20251001",
 }
 
-# error.type by HTTP status (docs plus the SDK's ErrorType); others fall back by class.
+# error.type by HTTP status: the types anthropic 2.15's ErrorResponse parses; others fall
+# back by class. The docs name 413 `request_too_large`, a type the SDK's ErrorType does not
+# have (its ErrorObject union would reject the body), so a 413 is an invalid_request_error,
+# which the docs say the API also uses "for other 4XX status codes".
 ERROR_TYPES: dict[int, str] = {
     400: "invalid_request_error",
     401: "authentication_error",
     402: "billing_error",
     403: "permission_error",
     404: "not_found_error",
-    413: "request_too_large",
     429: "rate_limit_error",
     500: "api_error",
     504: "timeout_error",
@@ -136,14 +139,37 @@ def _fail(call: Call, status: int, message: str, type: str | None = None) -> Rep
 
 
 def text_of(content: Any) -> str:
-    """The text of a message's `content`: a string, or a list of blocks."""
+    """The text of a message's `content`: a string, or a list of blocks (a tool result's text counts)."""
     if isinstance(content, str):
         return content
-    if isinstance(content, list):
-        return " ".join(
-            block.get("text", "") for block in content if isinstance(block, dict) and block.get("type") == "text"
-        )
-    return ""
+    if not isinstance(content, list):
+        return ""
+    texts = []
+    for block in content:
+        if not isinstance(block, dict):
+            continue
+        if block.get("type") == "text" and isinstance(block.get("text"), str):
+            texts.append(block["text"])
+        elif block.get("type") == "tool_result":
+            texts.append(text_of(block.get("content")))
+    return " ".join(texts)
+
+
+def input_tokens(body: dict[str, Any]) -> int:
+    """What a request's input costs: its system prompt, turns, tool calls and tool definitions.
+
+    One count for the Messages route's `usage` and for count_tokens, so they agree.
+    """
+    turns = [m for m in body["messages"] if isinstance(m, dict)]
+    prompt = text_of(body.get("system")) + " " + " ".join(text_of(m.get("content")) for m in turns)
+    calls = [b for m in turns if isinstance(m.get("content"), list) for b in m["content"] if _is_tool_use(b)]
+    extra = json.dumps([[b.get("name"), b.get("input")] for b in calls]) if calls else ""
+    defined = json.dumps(body["tools"]) if isinstance(body.get("tools"), list) and body["tools"] else ""
+    return count_tokens(prompt) + count_tokens(extra) + count_tokens(defined) + 4 * len(turns)  # role markers
+
+
+def _is_tool_use(block: Any) -> bool:
+    return isinstance(block, dict) and block.get("type") == "tool_use"
 
 
 def find_model(model_id: str) -> ModelCard | None:
@@ -156,42 +182,56 @@ def find_model(model_id: str) -> ModelCard | None:
 
 @dataclass(frozen=True)
 class Completion:
-    """What the made-up model says, and why it stopped."""
+    """What the made-up model says (text, or one tool call), and why it stopped."""
 
     text: str
-    stop_reason: str  # end_turn | max_tokens | stop_sequence
+    stop_reason: str  # end_turn | max_tokens | stop_sequence | tool_use
     stop_sequence: str | None
     input_tokens: int
     output_tokens: int
+    tool_use: dict[str, Any] | None = None  # a tool_use block, in place of the text
+
+    @property
+    def content(self) -> list[dict[str, Any]]:
+        return [self.tool_use] if self.tool_use else [{"type": "text", "text": self.text}]
 
 
 STOP_REASONS = {"end": "end_turn", "stop_sequence": "stop_sequence", "max_tokens": "max_tokens"}
 
 
 def complete(state: State, body: dict[str, Any]) -> Completion:
-    """A deterministic answer that quotes the last user turn."""
+    """A deterministic answer that quotes the last user turn, or calls the tool `tool_choice` picks."""
     turns = [m for m in body["messages"] if isinstance(m, dict)]
     asked = next((text_of(m.get("content")) for m in reversed(turns) if m.get("role") == "user"), "")
+    tool = tools.chosen_tool(body, asked)
+    if tool is not None:
+        block = tools.tool_use(state, tool)
+        spent = count_tokens(json.dumps(block["input"])) + count_tokens(tool["name"]) + 8
+        return Completion("", "tool_use", None, input_tokens(body), spent, block)
     answer = cut(reply_text(state.rng, asked), body.get("stop_sequences") or (), body["max_tokens"])
-    prompt = text_of(body.get("system")) + " " + " ".join(text_of(m.get("content")) for m in turns)
-    input_tokens = count_tokens(prompt) + 4 * len(turns)  # role markers cost tokens too
-    return Completion(answer.text, STOP_REASONS[answer.reason], answer.stop_sequence, input_tokens, answer.tokens)
+    return Completion(answer.text, STOP_REASONS[answer.reason], answer.stop_sequence, input_tokens(body), answer.tokens)
 
 
 def check_message_request(body: Any) -> dict[str, Any]:
     """A valid Messages request body; else a 400 that says why, in the API's own words."""
-    if not isinstance(body, dict):
-        raise RequestProblem(400, "Request body must be a JSON object")
-    for name in ("model", "max_tokens", "messages"):
-        if name not in body:
-            raise RequestProblem(400, f"{name}: Field required")
-    if not isinstance(body["model"], str):
-        raise RequestProblem(400, "model: Input should be a valid string")
+    body = check_conversation(body, ("model", "max_tokens", "messages"))
     tokens = body["max_tokens"]
     if not isinstance(tokens, int) or isinstance(tokens, bool):
         raise RequestProblem(400, "max_tokens: Input should be a valid integer")
     if tokens < 1:
         raise RequestProblem(400, "max_tokens: Input should be greater than or equal to 1")
+    return body
+
+
+def check_conversation(body: Any, required: tuple[str, ...]) -> dict[str, Any]:
+    """The parts a Messages request and a count_tokens request share: model, messages, tools."""
+    if not isinstance(body, dict):
+        raise RequestProblem(400, "Request body must be a JSON object")
+    for name in required:
+        if name not in body:
+            raise RequestProblem(400, f"{name}: Field required")
+    if not isinstance(body["model"], str):
+        raise RequestProblem(400, "model: Input should be a valid string")
     messages = body["messages"]
     if not isinstance(messages, list):
         raise RequestProblem(400, "messages: Input should be a valid list")
@@ -200,7 +240,15 @@ def check_message_request(body: Any) -> dict[str, Any]:
     for index, message in enumerate(messages):
         if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
             raise RequestProblem(400, f"messages.{index}.role: Input should be 'user' or 'assistant'")
+    tools.check_tools(body)
     return body
+
+
+def known_model(body: dict[str, Any]) -> ModelCard:
+    card = find_model(body["model"])
+    if card is None:
+        raise RequestProblem(404, f"model: {body['model']}")
+    return card
 
 
 def _usage(completion: Completion) -> dict[str, Any]:
@@ -236,9 +284,7 @@ def _message(
 
 def create_message(call: Call) -> Reply:
     body = check_message_request(call.json)
-    card = find_model(body["model"])
-    if card is None:
-        raise RequestProblem(404, f"model: {body['model']}")
+    card = known_model(body)
     if body["max_tokens"] > card.max_tokens:
         raise RequestProblem(
             400,
@@ -249,12 +295,23 @@ def create_message(call: Call) -> Reply:
     completion = complete(call.state, body)
     if body.get("stream"):
         return Reply(events=message_events(message_id, body["model"], completion))
-    content = [{"type": "text", "text": completion.text}]
     return Reply(
         json=_message(
-            message_id, body["model"], content, _usage(completion), completion.stop_reason, completion.stop_sequence
+            message_id,
+            body["model"],
+            completion.content,
+            _usage(completion),
+            completion.stop_reason,
+            completion.stop_sequence,
         )
     )
+
+
+def count_message_tokens(call: Call) -> Reply:
+    """POST /v1/messages/count_tokens: what the same request would cost as input, without an answer."""
+    body = check_conversation(call.json, ("messages", "model"))
+    known_model(body)
+    return Reply(json={"input_tokens": input_tokens(body)})
 
 
 def _event(kind: str, **data: Any) -> Event:
@@ -262,18 +319,29 @@ def _event(kind: str, **data: Any) -> Event:
 
 
 def message_events(message_id: str, model: str, completion: Completion) -> list[Event]:
-    """The streamed form of one text answer, in the order the API sends it."""
+    """The streamed form of one answer, in the order the API sends it."""
     usage = _usage(completion)
     started = dict(usage, output_tokens=1)  # the start event only knows the first token
-    events = [
-        _event("message_start", message=_message(message_id, model, [], started, None, None)),
-        _event("content_block_start", index=0, content_block={"type": "text", "text": ""}),
-        _event("ping"),
-    ]
-    events += [
-        _event("content_block_delta", index=0, delta={"type": "text_delta", "text": piece})
-        for piece in pieces(completion.text)
-    ]
+    events = [_event("message_start", message=_message(message_id, model, [], started, None, None))]
+    block = completion.tool_use
+    if block is not None:
+        events += [
+            _event("content_block_start", index=0, content_block={**block, "input": {}}),
+            _event("ping"),
+        ]
+        events += [
+            _event("content_block_delta", index=0, delta={"type": "input_json_delta", "partial_json": piece})
+            for piece in tools.input_pieces(block)
+        ]
+    else:
+        events += [
+            _event("content_block_start", index=0, content_block={"type": "text", "text": ""}),
+            _event("ping"),
+        ]
+        events += [
+            _event("content_block_delta", index=0, delta={"type": "text_delta", "text": piece})
+            for piece in pieces(completion.text)
+        ]
     final_usage = {
         k: usage[k] for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens")
     }
@@ -493,6 +561,7 @@ PROVIDER = providers.register(
         ),
         routes=(
             ("POST /v1/messages", create_message),
+            ("POST /v1/messages/count_tokens", count_message_tokens),
             ("GET /v1/models", list_models),
             ("GET /v1/models/{model_id}", get_model),
         ),
