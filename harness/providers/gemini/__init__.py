@@ -1,11 +1,13 @@
 """Google Gemini API (generativelanguage, v1beta and v1), as the double plays it.
 
-generateContent answers a `GenerateContentResponse`; streamGenerateContent
-sends the same shape in pieces, as `data:` SSE lines with `?alt=sse` (no
+generateContent answers a `GenerateContentResponse` (text, JSON mode or
+function calls: `structured.py`); streamGenerateContent sends the same shape
+in pieces, as `data:` SSE lines with `?alt=sse` (no
 `[DONE]`) or as one JSON array without it. Veo's predictLongRunning starts an
 Operation that GET /v1beta/{name} polls until `done`, about `job_seconds`
 later on the double's clock; the finished video's uri points at a download
-route served here too. Errors are google.rpc.Status envelopes.
+route served here too. Embeddings are in `embeddings.py`. Errors are
+google.rpc.Status envelopes.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from harness.double.problem import RequestProblem
 from harness.exchange import Request
 from harness.provider import Credential, Failures, Provider
 from harness.providers._answers import count_tokens, cut, pieces, reply_text
+from harness.providers.gemini import embeddings, structured
 from harness.sse import Event
 
 NAME = "gemini"
@@ -58,6 +61,7 @@ class ModelCard:
 
 _TEXT = ("generateContent", "streamGenerateContent", "countTokens")
 _VIDEO = ("predictLongRunning",)
+_EMBEDDING = ("embedContent", "batchEmbedContents")
 MODELS: tuple[ModelCard, ...] = (
     ModelCard("gemini-2.5-flash", "Gemini 2.5 Flash", _TEXT),
     ModelCard("gemini-2.5-pro", "Gemini 2.5 Pro", _TEXT),
@@ -70,6 +74,7 @@ MODELS: tuple[ModelCard, ...] = (
     ModelCard("veo-3.0-fast-generate-001", "Veo 3 fast", _VIDEO, 1024, 4),
     ModelCard("veo-3.1-generate-preview", "Veo 3.1", _VIDEO, 1024, 4),
     ModelCard("veo-3.1-fast-generate-preview", "Veo 3.1 fast", _VIDEO, 1024, 4),
+    ModelCard("gemini-embedding-001", "Gemini Embedding 001", _EMBEDDING, 2048, 1),
 )
 
 # google.rpc.Code names by HTTP status; unlisted statuses fall back by class.
@@ -220,30 +225,54 @@ def check_content_request(body: Any) -> dict[str, Any]:
 
 
 def _text_of(content: dict[str, Any]) -> str:
-    return " ".join(
-        part["text"]
-        for part in content.get("parts", [])
-        if isinstance(part, dict) and isinstance(part.get("text"), str)
-    )
+    """A content's text; a function's response counts as its JSON."""
+    texts = []
+    for part in content.get("parts", []):
+        if not isinstance(part, dict):
+            continue
+        if isinstance(part.get("text"), str):
+            texts.append(part["text"])
+        response = structured.field(part, "functionResponse")
+        if isinstance(response, dict):
+            texts.append(json.dumps(response.get("response"), ensure_ascii=False))
+    return " ".join(texts)
+
+
+def _answers_a_call(content: dict[str, Any]) -> bool:
+    return any(structured.field(p, "functionResponse") for p in content.get("parts", []) if isinstance(p, dict))
 
 
 @dataclass(frozen=True)
 class Answer:
-    """One made-up answer: its text, why it ended, and what it cost."""
+    """One made-up answer: its text (or function calls), why it ended, and what it cost."""
 
     text: str
     finish_reason: str
     prompt_tokens: int
     answer_tokens: int
+    calls: tuple[dict[str, Any], ...] = ()  # functionCall parts, in place of the text
+
+    @property
+    def parts(self) -> list[dict[str, Any]]:
+        return list(self.calls) if self.calls else [{"text": self.text}]
 
 
 def answer(state: State, body: dict[str, Any]) -> Answer:
     contents = body["contents"]
-    asked = next((_text_of(c) for c in reversed(contents) if c.get("role", "user") == "user"), "")
-    config = body.get("generationConfig") or {}
-    said = cut(reply_text(state.rng, asked), config.get("stopSequences") or (), config.get("maxOutputTokens"))
-    prompt = _text_of(body.get("systemInstruction") or {}) + " " + " ".join(_text_of(c) for c in contents)
-    return Answer(said.text, FINISH_REASONS[said.reason], count_tokens(prompt), said.tokens)
+    last = next((c for c in reversed(contents) if c.get("role", "user") in ("user", "function")), {})
+    asked = _text_of(last)
+    config = structured.field(body, "generationConfig") or {}
+    prompt = _text_of(structured.field(body, "systemInstruction") or {}) + " " + " ".join(_text_of(c) for c in contents)
+    prompt_tokens = count_tokens(prompt) + (count_tokens(json.dumps(body["tools"])) if body.get("tools") else 0)
+    function = structured.chosen_function(body, asked, _answers_a_call(last))
+    if function is not None:
+        call = structured.function_call(state, function)
+        return Answer("", "STOP", prompt_tokens, count_tokens(json.dumps(call)), (call,))
+    said = reply_text(state.rng, asked)
+    said = structured.structured_text(state, config, said) or said
+    stops = structured.field(config, "stopSequences") or ()
+    kept = cut(said, stops, structured.field(config, "maxOutputTokens"))
+    return Answer(kept.text, FINISH_REASONS[kept.reason], prompt_tokens, kept.tokens)
 
 
 def _usage(prompt_tokens: int, answer_tokens: int | None) -> dict[str, Any]:
@@ -259,8 +288,8 @@ def _safety_ratings() -> list[dict[str, str]]:
     return [{"category": category, "probability": "NEGLIGIBLE"} for category in HARM_CATEGORIES]
 
 
-def _candidate(text: str, finish_reason: str | None) -> dict[str, Any]:
-    candidate: dict[str, Any] = {"content": {"parts": [{"text": text}], "role": "model"}}
+def _candidate(parts: list[dict[str, Any]], finish_reason: str | None) -> dict[str, Any]:
+    candidate: dict[str, Any] = {"content": {"parts": parts, "role": "model"}}
     if finish_reason:
         candidate["finishReason"] = finish_reason
         candidate["safetyRatings"] = _safety_ratings()
@@ -276,25 +305,27 @@ def _started(call: Call, method: str) -> tuple[ModelCard, Answer, str]:
     """Model, answer and response id for a valid request."""
     card = _model_for(call, method)
     body = check_content_request(call.json)
+    structured.check_tools(body)
     return card, answer(call.state, body), call.state.next_id("", 22)
 
 
 def generate_content(call: Call) -> Reply:
     card, said, response_id = _started(call, "generateContent")
-    candidate = _candidate(said.text, said.finish_reason)
+    candidate = _candidate(said.parts, said.finish_reason)
     usage = _usage(said.prompt_tokens, said.answer_tokens)
     return Reply(json=_response(card, response_id, candidate, usage))
 
 
 def stream_chunks(card: ModelCard, said: Answer, response_id: str) -> list[dict[str, Any]]:
-    """The answer as the API streams it: text pieces, the last one with the finish and full usage."""
-    texts = pieces(said.text, words=4)
+    """The answer as the API streams it: text pieces, the last one with the finish and full usage.
+    Function calls come whole, in one chunk."""
+    parts = [[{"text": text}] for text in pieces(said.text, words=4)] if not said.calls else [said.parts]
     chunks = [
-        _response(card, response_id, _candidate(text, None), _usage(said.prompt_tokens, None)) for text in texts[:-1]
+        _response(card, response_id, _candidate(part, None), _usage(said.prompt_tokens, None)) for part in parts[:-1]
     ]
     chunks.append(
         _response(
-            card, response_id, _candidate(texts[-1], said.finish_reason), _usage(said.prompt_tokens, said.answer_tokens)
+            card, response_id, _candidate(parts[-1], said.finish_reason), _usage(said.prompt_tokens, said.answer_tokens)
         )
     )
     return chunks
@@ -305,6 +336,19 @@ def stream_generate_content(call: Call) -> Reply:
     if call.query.get("alt") == "sse":
         return Reply(events=[Event(data=json.dumps(chunk)) for chunk in chunks])
     return Reply(json=chunks)  # without alt=sse the API streams one JSON array
+
+
+# --- embeddings (embeddings.py) ------------------------------------------------
+
+
+def embed_content(call: Call) -> Reply:
+    card = _model_for(call, "embedContent")
+    return Reply(json=embeddings.embed_content(call, card.id))
+
+
+def batch_embed_contents(call: Call) -> Reply:
+    card = _model_for(call, "batchEmbedContents")
+    return Reply(json=embeddings.batch_embed_contents(call, card.id))
 
 
 # --- Veo: predictLongRunning, operations, file download ----------------------
@@ -577,6 +621,8 @@ ROUTES = (
     ("POST /{version}/models/{{model}}:generateContent", generate_content),
     ("POST /{version}/models/{{model}}:streamGenerateContent", stream_generate_content),
     ("POST /{version}/models/{{model}}:predictLongRunning", predict_long_running),
+    ("POST /{version}/models/{{model}}:embedContent", embed_content),
+    ("POST /{version}/models/{{model}}:batchEmbedContents", batch_embed_contents),
     ("GET /{version}/models", list_models),
     ("GET /{version}/models/{{model}}", get_model),
     ("GET /{version}/files/{{file_id}}:download", download_file),
@@ -599,7 +645,8 @@ PROVIDER = providers.register(
     Provider(
         name=NAME,
         base_url=f"https://{HOST}",
-        credential=Credential(env_vars=("GEMINI_API_KEY", "GOOGLE_API_KEY"), header="x-goog-api-key"),
+        # google-genai prefers GOOGLE_API_KEY when both are set (its get_env_api_key).
+        credential=Credential(env_vars=("GOOGLE_API_KEY", "GEMINI_API_KEY"), header="x-goog-api-key"),
         routes=tuple(
             (template.format(version=version), handler) for version in API_VERSIONS for template, handler in ROUTES
         ),
