@@ -77,7 +77,8 @@ def chosen_tool(body: dict[str, Any], asked: str) -> dict[str, Any] | None:
     """The tool this answer calls, or None for a text answer.
 
     `asked` is the text of the last user turn: under `auto` a tool is called
-    only when that text names it, so a test decides by what it asks.
+    only when that text names it, so a test decides by what it asks, and a
+    turn that brings tool results is answered in words.
     """
     tools = custom_tools(body)
     choice = body.get("tool_choice") if isinstance(body.get("tool_choice"), dict) else {"type": "auto"}
@@ -90,7 +91,8 @@ def chosen_tool(body: dict[str, Any], asked: str) -> dict[str, Any] | None:
         return named
     if kind == "any":
         return mentioned or tools[0]
-    return mentioned
+    last = body["messages"][-1] if body["messages"] else {}
+    return None if _blocks(last, "tool_result") else mentioned  # a tool's result is answered in words
 
 
 def tool_use(state: State, tool: dict[str, Any]) -> dict[str, Any]:
