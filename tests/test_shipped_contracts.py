@@ -403,6 +403,48 @@ ANTHROPIC_MODELS = {
     "last_id": "claude-haiku-4-5-20251001",
 }
 
+ANTHROPIC_TOOL_USE = {
+    **MESSAGE,
+    "content": [
+        {
+            "type": "tool_use",
+            "id": "toolu_01A09q90qw90lq917835lq9",
+            "name": "get_weather",
+            "input": {"city": "Paris", "unit": "celsius"},
+        }
+    ],
+    "stop_reason": "tool_use",
+}
+
+
+def anthropic_tool_stream():
+    start = {**MESSAGE, "content": [], "stop_reason": None, "usage": {"input_tokens": 14, "output_tokens": 1}}
+    block = {**ANTHROPIC_TOOL_USE["content"][0], "input": {}}
+    pieces = ['{"city": ', '"Paris", "unit": "celsius"}']
+    return [
+        ("message_start", {"type": "message_start", "message": start}),
+        ("content_block_start", {"type": "content_block_start", "index": 0, "content_block": block}),
+        ("ping", {"type": "ping"}),
+        *[
+            (
+                "content_block_delta",
+                {"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": p}},
+            )
+            for p in pieces
+        ],
+        ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        (
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": "tool_use", "stop_sequence": None},
+                "usage": {"output_tokens": 12},
+            },
+        ),
+        ("message_stop", {"type": "message_stop"}),
+    ]
+
+
 GEMINI = {
     "candidates": [
         {
@@ -416,6 +458,10 @@ GEMINI = {
     "modelVersion": "gemini-2.5-flash",
     "responseId": "mfKnaMPmL9Kx1dkP2c7a4QM",
 }
+GEMINI_FUNCTION_CALL = edit(
+    GEMINI, "/candidates/0/content/parts", [{"functionCall": {"name": "get_weather", "args": {"city": "Paris"}}}]
+)
+GEMINI_EMBEDDINGS = {"embeddings": [{"values": [0.0123, -0.0456, 0.0789]}, {"values": [-0.0321, 0.0654, 0.0987]}]}
 GEMINI_BLOCKED = {
     "promptFeedback": {
         "blockReason": "SAFETY",
@@ -854,6 +900,55 @@ GOOD = {
         f"/v1beta/{OPERATION}",
         body={"name": OPERATION, "done": True, "error": {"code": 13, "message": "Internal error."}},
     ),
+    # anthropic/messages: tool use
+    "anthropic tool use": Call(
+        "providers/anthropic/messages", "POST", "/v1/messages", body=ANTHROPIC_TOOL_USE, headers=ANTHROPIC_HEADERS
+    ),
+    "anthropic tool use stream": Call(
+        "providers/anthropic/messages", "POST", "/v1/messages", body=anthropic_tool_stream(), events=True
+    ),
+    # anthropic/count-tokens
+    "anthropic count tokens": Call(
+        "providers/anthropic/count-tokens",
+        "POST",
+        "/v1/messages/count_tokens",
+        body={"input_tokens": 14},
+        headers=ANTHROPIC_HEADERS,
+    ),
+    "anthropic count tokens unknown model": Call(
+        "providers/anthropic/count-tokens",
+        "POST",
+        "/v1/messages/count_tokens",
+        status=404,
+        body=anthropic_error("not_found_error", "model: claude-imaginary-9"),
+    ),
+    # gemini/generate-content: function calling
+    "gemini function call": Call(
+        "providers/gemini/generate-content",
+        "POST",
+        "/v1beta/models/gemini-2.5-flash:generateContent",
+        body=GEMINI_FUNCTION_CALL,
+    ),
+    # gemini/embeddings
+    "gemini embed": Call(
+        "providers/gemini/embeddings",
+        "POST",
+        "/v1beta/models/gemini-embedding-001:embedContent",
+        body={"embedding": {"values": [0.0123, -0.0456, 0.0789]}},
+    ),
+    "gemini batch embed": Call(
+        "providers/gemini/embeddings",
+        "POST",
+        "/v1beta/models/gemini-embedding-001:batchEmbedContents",
+        body=GEMINI_EMBEDDINGS,
+    ),
+    "gemini embed quota": Call(
+        "providers/gemini/embeddings",
+        "POST",
+        "/v1beta/models/gemini-embedding-001:batchEmbedContents",
+        status=429,
+        body=QUOTA,
+    ),
     # the example consumer
     "clipstudio create": Call("examples/clipstudio", "POST", "/v1/videos", body=video(), headers=SORA_HEADERS),
     "clipstudio poll blocked": Call(
@@ -1096,6 +1191,45 @@ BAD = {
         "body (refusal 'prompt blocked at creation')",
         "/error/code",
         "one of",
+    ),
+    "anthropic tool_use without input": Bad(
+        _with("anthropic tool use", body=edit(ANTHROPIC_TOOL_USE, "/content/0/input")),
+        "body",
+        "/content/0/input",
+        "present",
+    ),
+    "anthropic input_json_delta without partial_json": Bad(
+        _with(
+            "anthropic tool use stream",
+            body=[
+                (n, edit(d, "/delta/partial_json")) if n == "content_block_delta" else (n, d)
+                for n, d in anthropic_tool_stream()
+            ],
+        ),
+        "event 3 (content_block_delta)",
+        "/delta/partial_json",
+        "present",
+    ),
+    "anthropic count tokens as a string": Bad(
+        _with("anthropic count tokens", body={"input_tokens": "14"}), "body", "/input_tokens", "integer"
+    ),
+    "gemini functionCall without name": Bad(
+        _with(
+            "gemini function call",
+            body=edit(GEMINI_FUNCTION_CALL, "/candidates/0/content/parts/0/functionCall/name"),
+        ),
+        "body",
+        "/candidates/0/content/parts/0/functionCall/name",
+        "present",
+    ),
+    "gemini embedding without values": Bad(
+        _with("gemini embed", body={"embedding": {}}), "body", "/embedding/values", "present"
+    ),
+    "gemini batch embeddings not numbers": Bad(
+        _with("gemini batch embed", body=edit(GEMINI_EMBEDDINGS, "/embeddings/0/values/0", "0.1")),
+        "body",
+        "/embeddings/0/values/0",
+        "number",
     ),
     "clipstudio failed without error": Bad(
         _with("clipstudio poll blocked", body=video("failed")), "body", "/error", "type object"
