@@ -92,7 +92,8 @@ class _Builder:
         return self.string(schema)
 
     def object(self, schema: dict[str, Any], depth: int) -> dict[str, Any]:
-        properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        given = schema.get("properties")
+        properties: dict[str, Any] = given if isinstance(given, dict) else {}
         order = _get(schema, "propertyOrdering") or list(properties)
         names = [n for n in order if n in properties] + [n for n in properties if n not in order]
         out = {name: self.value(properties[name], depth + 1) for name in names}
@@ -106,8 +107,10 @@ class _Builder:
         high = _get(schema, "maxItems")
         count = max(low, min(2, int(high) if high is not None else 2))
         items = schema.get("items")
+        if schema.get("uniqueItems") and isinstance(items, dict) and len(items.get("enum") or ()) >= count:
+            return self.rng.sample(list(items["enum"]), count)
         made: list[Any] = []
-        for _ in range(count * 4):  # uniqueItems: draw again on a repeat, a few times
+        for _ in range(count * 10):  # uniqueItems: draw again on a repeat, a few times
             if len(made) == count:
                 break
             value = self.value(items, depth + 1) if isinstance(items, dict) else self.rng.choice(_WORDS)
@@ -141,9 +144,9 @@ class _Builder:
         if kind == "integer":
             first = math.floor(lo) + 1 if ex_low is not None and lo == ex_low else math.ceil(lo)
             last = math.ceil(hi) - 1 if ex_high is not None and hi == ex_high else math.floor(hi)
-            if multiple and multiple > 0:
-                first = math.ceil(first / multiple) * multiple
-                return self.rng.choice(range(int(first), int(last) + 1, int(multiple)) or [int(first)])
+            if isinstance(multiple, int) and multiple > 0:
+                start = math.ceil(first / multiple) * multiple
+                return self.rng.choice(range(start, last + 1, multiple) or [start])
             return self.rng.randint(first, max(first, last))
         if multiple and multiple > 0:
             return math.ceil(lo / multiple) * multiple

@@ -81,7 +81,8 @@ def chosen_tool(body: dict[str, Any], asked: str) -> dict[str, Any] | None:
     turn that brings tool results is answered in words.
     """
     tools = custom_tools(body)
-    choice = body.get("tool_choice") if isinstance(body.get("tool_choice"), dict) else {"type": "auto"}
+    given = body.get("tool_choice")
+    choice: dict[str, Any] = given if isinstance(given, dict) else {"type": "auto"}
     kind = choice.get("type", "auto")
     if not tools or kind == "none":
         return None

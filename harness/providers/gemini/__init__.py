@@ -259,7 +259,7 @@ class Answer:
 
 def answer(state: State, body: dict[str, Any]) -> Answer:
     contents = body["contents"]
-    last = next((c for c in reversed(contents) if c.get("role", "user") in ("user", "function")), {})
+    last: dict[str, Any] = next((c for c in reversed(contents) if c.get("role", "user") in ("user", "function")), {})
     asked = _text_of(last)
     config = structured.field(body, "generationConfig") or {}
     prompt = _text_of(structured.field(body, "systemInstruction") or {}) + " " + " ".join(_text_of(c) for c in contents)
