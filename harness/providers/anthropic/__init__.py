@@ -117,8 +117,9 @@ def error(
 ) -> Reply:
     """Anthropic's error envelope. It has no `code` or `param`; they are ignored.
 
-    `request_id` goes in the body and the `request-id` header alike; because this
-    envelope takes one, the double passes a fresh id for a raised `RequestProblem`.
+    `request_id` goes in the body and the `request-id` header alike. Left None (a
+    fault, an unknown route), the double fills in the exchange's id in both when it
+    answers (`harness.double.app.stamp_request_id`).
     """
     body = {
         "type": "error",
