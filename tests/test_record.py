@@ -370,7 +370,7 @@ def test_base_urls_override_per_provider_and_absent_keys_skip(tmp_path):
     assert seen[0] == "http://127.0.0.1:9/proxy/v1/videos"
     assert run.skipped == (
         "skipped anthropic: ANTHROPIC_API_KEY is not set",
-        "skipped gemini: GEMINI_API_KEY or GOOGLE_API_KEY is not set",
+        "skipped gemini: GOOGLE_API_KEY or GEMINI_API_KEY is not set",
         "skipped canary/openai-videos / 'get the video': nothing gives {video_id} in "
         "/v1/videos/{video_id} (no param, no earlier answer)",
     )

@@ -38,7 +38,7 @@ def verify_results() -> tuple[VerifyRun, VerifyRun]:
     baselines = contracts.load_path(ROOT / "contracts" / "providers")
     clean = cassettes.load_path(ROOT / "fixtures" / "cassettes" / "clean")
     drifted = cassettes.load_path(ROOT / "fixtures" / "cassettes" / "drifted")
-    skipped = ("skipped gemini: GEMINI_API_KEY or GOOGLE_API_KEY is not set",)
+    skipped = ("skipped gemini: GOOGLE_API_KEY or GEMINI_API_KEY is not set",)
     return (
         VerifyRun(contracts.verify(baselines, clean), len(clean), skipped),
         VerifyRun(contracts.verify(baselines, drifted), len(drifted)),

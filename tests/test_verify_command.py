@@ -97,8 +97,8 @@ def test_live_with_no_key_at_all_is_bad_input_naming_every_variable(capsys, monk
     captured = capsys.readouterr()
     assert captured.out == ""  # no "0 exchanges ... all contracts hold"
     assert captured.err == (
-        "error: no key for anthropic: set ANTHROPIC_API_KEY; no key for gemini: set GEMINI_API_KEY or "
-        "GOOGLE_API_KEY; no key for openai: set OPENAI_API_KEY (or pass --skip-missing-keys to skip those providers)\n"
+        "error: no key for anthropic: set ANTHROPIC_API_KEY; no key for gemini: set GOOGLE_API_KEY or "
+        "GEMINI_API_KEY; no key for openai: set OPENAI_API_KEY (or pass --skip-missing-keys to skip those providers)\n"
     )
 
 
@@ -124,7 +124,7 @@ def test_live_skip_missing_keys_skips_them_with_a_line_each(capsys, monkeypatch)
     assert code == 0 and report["exchanges"] == 0
     assert report["notes"] == [  # in the order the contracts load: folders sorted
         "skipped anthropic: ANTHROPIC_API_KEY is not set",
-        "skipped gemini: GEMINI_API_KEY or GOOGLE_API_KEY is not set",
+        "skipped gemini: GOOGLE_API_KEY or GEMINI_API_KEY is not set",
         "skipped openai: OPENAI_API_KEY is not set",
     ]
 
