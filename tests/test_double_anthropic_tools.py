@@ -171,6 +171,15 @@ def test_a_streamed_tool_use_sends_input_json_deltas_the_sdk_accumulates(double,
     parsed_answers(double)
 
 
+def test_a_tool_call_cut_off_by_max_tokens_stops_for_max_tokens_with_no_input(double, client):
+    message = client.messages.create(
+        model=MODEL, max_tokens=3, tools=[WEATHER], tool_choice={"type": "any"}, messages=ASK
+    )
+    assert message.stop_reason == "max_tokens" and message.usage.output_tokens == 3
+    assert message.content[0].type == "tool_use" and message.content[0].input == {}
+    parsed_answers(double)
+
+
 def test_a_tool_result_in_the_next_request_is_answered_with_text(double, client):
     called = client.messages.create(
         model=MODEL, max_tokens=256, tools=[WEATHER], tool_choice={"type": "any"}, messages=ASK

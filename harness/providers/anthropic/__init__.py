@@ -208,6 +208,9 @@ def complete(state: State, body: dict[str, Any]) -> Completion:
     if tool is not None:
         block = tools.tool_use(state, tool)
         spent = count_tokens(json.dumps(block["input"])) + count_tokens(tool["name"]) + 8
+        if spent > body["max_tokens"]:
+            # Cut off mid-call: the block comes with what input was complete, here none.
+            return Completion("", "max_tokens", None, input_tokens(body), body["max_tokens"], {**block, "input": {}})
         return Completion("", "tool_use", None, input_tokens(body), spent, block)
     answer = cut(reply_text(state.rng, asked), body.get("stop_sequences") or (), body["max_tokens"])
     return Completion(answer.text, STOP_REASONS[answer.reason], answer.stop_sequence, input_tokens(body), answer.tokens)
