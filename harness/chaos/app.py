@@ -1,6 +1,7 @@
 """The app under test as a process: started with its placeholders filled,
-waited on until ready, and always stopped — also on errors and Ctrl-C.
-Its output is kept for the report."""
+waited on until ready, and always stopped — also on errors, Ctrl-C and
+SIGTERM — with everything it started (`process_tree.py`). Its output is kept
+for the report, and when it ends on its own, how it ended."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from harness.chaos import interrupt, process_tree
 from harness.errors import InputError
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}")
@@ -50,6 +53,24 @@ def fill(value: Any, values: Mapping[str, str], where: str) -> Any:
     return value
 
 
+class AppDidNotStart(InputError):
+    """The app could not be started, exited, or never became ready. `output` is what it printed."""
+
+    def __init__(self, message: str, source: str | None = None, output: str = "") -> None:
+        super().__init__(message, source)
+        self.output = output
+
+
+def ending(returncode: int) -> str:
+    """How a process ended, in words: `exited with code 3`, `killed by SIGKILL`."""
+    if returncode < 0:
+        try:
+            return f"killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"killed by signal {-returncode}"
+    return f"exited with code {returncode}"
+
+
 class AppProcess:
     """`with AppProcess(command, cwd, env, url, ready_path, timeout) as app:` — ready, or a clear InputError."""
 
@@ -66,24 +87,26 @@ class AppProcess:
         self.command, self.cwd, self.env, self.url = command, cwd, env, url.rstrip("/")
         self.ready_path, self.ready_timeout, self.name = ready_path, ready_timeout, name
         self.process: subprocess.Popen[bytes] | None = None
+        self.returncode: int | None = None  # once it has ended, on its own or stopped
+        self.mark = uuid.uuid4().hex  # in the environment of the app and all it starts
         self._log = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the app; closed in __exit__)
 
     def __enter__(self) -> AppProcess:
         if self.command:
             self._check_port_free()
             try:
-                self.process = subprocess.Popen(
-                    self.command,
-                    cwd=self.cwd,
-                    env={**os.environ, **self.env},
-                    stdin=subprocess.DEVNULL,
-                    stdout=self._log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+                with interrupt.held():  # a signal now waits until the app is recorded, to be stopped
+                    self.process = subprocess.Popen(
+                        self.command,
+                        cwd=self.cwd,
+                        env={**os.environ, **self.env, process_tree.APP_MARK: self.mark},
+                        stdin=subprocess.DEVNULL,
+                        stdout=self._log,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
             except OSError as exc:
-                self._log.close()
-                raise InputError(
+                raise AppDidNotStart(
                     f"cannot start the app {self.command!r} in {self.cwd}: {exc.strerror or exc}", self.name
                 ) from None
         try:
@@ -93,6 +116,17 @@ class AppProcess:
             raise
         return self
 
+    def ended(self, wait: float = 0.0) -> str | None:
+        """How the app ended (`exited with code 1`, `killed by SIGKILL`) if it has, waiting up to
+        `wait` seconds for it (a connection it dropped may be seen before its exit is)."""
+        if self.process is None:
+            return None if self.returncode is None else ending(self.returncode)
+        try:
+            self.returncode = self.process.wait(timeout=wait) if wait else self.process.poll()
+        except subprocess.TimeoutExpired:
+            return None
+        return None if self.returncode is None else ending(self.returncode)
+
     def _check_port_free(self) -> None:
         """Something already answering on the app's port would pass the readiness check for it."""
         parts = urlsplit(self.url)
@@ -100,7 +134,7 @@ class AppProcess:
         with socket.socket() as probe:
             probe.settimeout(0.5)
             if probe.connect_ex((host, port)) == 0:
-                raise InputError(
+                raise AppDidNotStart(
                     f"port {port} on {host} is already taken, before the app started; "
                     f"stop what holds it or use {{port}} in app.url",
                     self.name,
@@ -115,9 +149,10 @@ class AppProcess:
         with httpx.Client(timeout=2.0) as client:
             while time.monotonic() < deadline:
                 if self.process is not None and self.process.poll() is not None:
-                    raise InputError(
-                        f"the app exited with code {self.process.returncode} before it was ready{self._tail()}",
+                    raise AppDidNotStart(
+                        f"the app {ending(self.process.returncode)} before it was ready{self.tail()}",
                         self.name,
+                        self.output(),
                     )
                 try:
                     response = client.get(self.url + self.ready_path)
@@ -127,25 +162,25 @@ class AppProcess:
                 except httpx.HTTPError as exc:
                     last = type(exc).__name__
                 time.sleep(0.05)
-        raise InputError(
+        raise AppDidNotStart(
             f"the app never became ready: GET {self.url}{self.ready_path} gave {last} for "
-            f"{self.ready_timeout:g}s{self._tail()}",
+            f"{self.ready_timeout:g}s{self.tail()}",
             self.name,
+            self.output(),
         )
 
     def stop(self) -> None:
+        """Stop the app and whatever it started, also what left its session; SIGKILL after a grace
+        period. Safe to call again, and from the way out of a signal."""
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
+        if process is None:
             return
+        # Its children may outlive it even when it has exited: the mark finds them.
+        process_tree.stop(process.pid if process.poll() is None else None, (process_tree.APP_MARK, self.mark))
         try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=5)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            process.wait(timeout=5)
+            self.returncode = process.wait(timeout=process_tree.KILL_WAIT_SECONDS)
+        except subprocess.TimeoutExpired:  # unkillable (stuck in the kernel): nothing more to do
+            pass
 
     def output(self) -> str:
         """Everything the app printed so far."""
@@ -155,7 +190,7 @@ class AppProcess:
         self._log.seek(0)
         return self._log.read().decode("utf-8", errors="replace")
 
-    def _tail(self, lines: int = 15) -> str:
+    def tail(self, lines: int = 15) -> str:
         text = self.output().strip()
         if not text:
             return " (it printed nothing)"

@@ -5,7 +5,13 @@ With network faults, the journal is first joined with what the proxies
 forwarded (`toxiproxy/delivery.py`), so every verdict, count and picture
 reads what reached the app, not what the doubles sent.
 
-Everything started is stopped on the way out, also on errors and Ctrl-C.
+Everything started is stopped on the way out, also on errors, Ctrl-C and
+SIGTERM. A run always ends in one of four states (`ScenarioRun.state`):
+held; failed (a verdict failed, among them an app that died mid-run, said
+with how it ended and its last output); did not start (the app exited or
+never became ready: the reason is the one failed verdict); interrupted (by
+SIGINT or SIGTERM: `Interrupted` is raised again with the partial run, whose
+steps so far keep their verdicts and whose expectations are not judged).
 """
 
 from __future__ import annotations
@@ -22,11 +28,23 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-from harness.chaos.app import AppProcess, fill, free_port
+from harness.chaos.app import AppDidNotStart, AppProcess, fill, free_port
 from harness.chaos.fault import Acted, Injection, attach
+from harness.chaos.interrupt import Interrupted
 from harness.chaos.scenario import Scenario, Step
 from harness.chaos.schedule import DAY
-from harness.chaos.verdicts import Seen, Verdict, judge
+from harness.chaos.verdicts import (
+    APP,
+    DID_NOT_START,
+    FAILED,
+    HELD,
+    INTERRUPTED,
+    START,
+    STOP,
+    Seen,
+    Verdict,
+    judge,
+)
 from harness.double import Double
 from harness.double.clock import FlowingClock
 from harness.errors import InputError
@@ -49,10 +67,21 @@ class ScenarioRun:
     notes: list[str] = field(default_factory=list)  # what every report says once, e.g. deliveries unknown
     app_output: str = ""
     seconds: float = 0.0
+    steps_run: int = 0
+    interrupted: str | None = None  # the signal that cut the run short: SIGINT, SIGTERM
 
     @property
     def ok(self) -> bool:
         return all(v.ok for v in self.verdicts)
+
+    @property
+    def state(self) -> str:
+        """What every report calls the run: held, failed, did not start or interrupted."""
+        if self.interrupted:
+            return INTERRUPTED
+        if any(v.kind == START for v in self.verdicts):
+            return DID_NOT_START
+        return HELD if self.ok else FAILED
 
     def step(self, exchange: Exchange) -> int | None:
         """The index of the step `exchange` happened in; None between steps."""
@@ -77,21 +106,22 @@ class ScenarioRun:
 
 Progress = Callable[[str], None]
 
+NO_ANSWER = "the app did not answer"
+
 
 def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progress | None = None) -> ScenarioRun:
     say = progress or (lambda message: None)
     result = ScenarioRun(scenario)
     started = time.perf_counter()
     clock = FlowingClock(scenario.start)
-    doubles = {
-        name: Double(name, seed=scenario.seed, clock=clock, job_seconds=cfg.get("job_seconds", 1.0))
-        for name, cfg in scenario.doubles.items()
-    }
+    doubles: dict[str, Double] = {}
     injections: list[Injection] = []
     app: AppProcess | None = None
     forwarded: list[Forwarded] = []
     hop_url = ""
     try:
+        for name, cfg in scenario.doubles.items():
+            doubles[name] = Double(name, seed=scenario.seed, clock=clock, job_seconds=cfg.get("job_seconds", 1.0))
         with ExitStack() as stack:
             urls = {name: stack.enter_context(double.serve()) for name, double in doubles.items()}
             hop = _network_hop(scenario, urls, toxiproxy_url, stack)
@@ -99,11 +129,21 @@ def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progr
                 urls.update(hop.urls)
                 hop_url = hop.url
             injections = _attach(scenario, doubles)
-            app = _start_app(scenario, urls, stack)
+            try:
+                app = _start_app(scenario, urls, stack)
+            except AppDidNotStart as exc:
+                result.verdicts.append(Verdict(START, "app start", False, exc.message))
+                result.app_output = exc.output
+                return result
             say(f"{scenario.name}: app ready at {app.url}")
-            _walk(scenario, app.url, clock, doubles, hop, result, say)
+            _walk(scenario, app, clock, doubles, hop, result, say)
             if hop is not None:
                 forwarded = hop.forwarded()  # before the proxies, and what they know, are gone
+    except Interrupted as stop:
+        result.interrupted = stop.name
+        result.verdicts.append(Verdict(STOP, "interrupted", False, _cut_short(stop, result, app)))
+        stop.runs.append(result)
+        raise
     finally:
         for double in doubles.values():
             double.close()
@@ -124,6 +164,31 @@ def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progr
         ]
         result.verdicts.append(judge(expectation, Seen(chosen, result.step_of)))
     return result
+
+
+def cut_short(scenario: Scenario, stop: Interrupted, why: str) -> ScenarioRun:
+    """The run of a scenario a signal stopped before it could say more of it than `why`."""
+    result = ScenarioRun(scenario, interrupted=stop.name)
+    result.verdicts.append(Verdict(STOP, "interrupted", False, f"{stop}; {why}"))
+    return result
+
+
+def _cut_short(stop: Interrupted, result: ScenarioRun, app: AppProcess | None) -> str:
+    """Where the run was when the signal came, and what it did not do."""
+    steps = result.scenario.steps
+    if app is None:
+        where = "before the app was ready"
+    elif result.steps_run < len(steps):
+        step = steps[result.steps_run]
+        where = f"during step {step.index} (day {step.at:g}: {step.name})"
+    else:
+        where = "after the last step"
+    left = len(steps) - result.steps_run
+    return (
+        f"{stop} {where}; {result.steps_run} of {len(steps)} steps ran"
+        + (f", {left} did not" if left else "")
+        + "; the expectations and the timeline were not judged"
+    )
 
 
 def _deliver(result: ScenarioRun, forwarded: list[Forwarded], hop_url: str) -> None:
@@ -201,7 +266,7 @@ def _start_app(scenario: Scenario, urls: dict[str, str], stack: ExitStack) -> Ap
 
 def _walk(
     scenario: Scenario,
-    app_url: str,
+    app: AppProcess,
     clock: FlowingClock,
     doubles: dict[str, Double],
     hop: NetworkHop | None,
@@ -223,7 +288,20 @@ def _walk(
                     result.step_of[id(exchange)] = step
             marks[name] = len(seen)
 
-    with httpx.Client(base_url=app_url, timeout=120.0) as client:
+    def died(verdict: Verdict, during: str) -> list[Verdict]:
+        """`verdict`, and if the app has died, the verdict that says how (then the walk stops);
+        a step the dead app did not answer says why."""
+        how = app.ended(wait=0.5 if verdict.message.startswith(NO_ANSWER) else 0.0)
+        if how is None:
+            return [verdict]
+        left = len(scenario.steps) - result.steps_run
+        not_sent = f"; {left} later step(s) not sent" if left else ""
+        death = Verdict(APP, "app process", False, f"the app {how} {during}{not_sent}{app.tail()}")
+        if verdict.ok or not verdict.message.startswith(NO_ANSWER):
+            return [verdict, death]
+        return [dataclasses.replace(verdict, message=f"{NO_ANSWER}: it {how}"), death]
+
+    with httpx.Client(base_url=app.url, timeout=120.0) as client:
         for step in scenario.steps:
             collect(None)
             # Toxics first: a background call must never see the new day without its network fault.
@@ -234,22 +312,24 @@ def _walk(
             collect(step.index, began)
             evidence = tuple(x for x in result.exchanges if result.step_of.get(id(x)) == step.index)
             verdict = Verdict(verdict.kind, verdict.name, verdict.ok, verdict.message, evidence, verdict.line)
-            result.verdicts.append(verdict)
+            result.steps_run += 1
+            result.verdicts.extend(died(verdict, f"during step {step.index} ({step.name})"))
             say(f"{scenario.name}: day {step.at:g} {step.name}: {'ok' if verdict.ok else 'FAILED'}")
             for probe in scenario.probes:
+                if result.verdicts[-1].kind == APP:
+                    break
                 probe_verdict = _send(client, probe, dict(saved), "probe")
                 if not probe_verdict.ok:
-                    result.verdicts.append(
-                        Verdict(
-                            "probe",
-                            f"{probe.name} after step {step.index}",
-                            False,
-                            probe_verdict.message,
-                            (),
-                            probe.line,
-                        )
+                    probe_verdict = Verdict(
+                        "probe", f"{probe.name} after step {step.index}", False, probe_verdict.message, (), probe.line
                     )
+                    result.verdicts.extend(died(probe_verdict, f"while probes ran after step {step.index}"))
+            if result.verdicts[-1].kind == APP:
+                break
         collect(None)
+        if not any(v.kind == APP for v in result.verdicts):
+            final = died(Verdict(APP, "app process", True, "it ran to the end"), "after the last step")
+            result.verdicts.extend(final[1:])
         if scenario.probes and not any(v.kind == "probe" for v in result.verdicts):
             result.verdicts.append(
                 Verdict("probe", "steady state", True, f"{len(scenario.probes)} probe(s) held after every step")
@@ -271,7 +351,7 @@ def _send(client: httpx.Client, step: Step, saved: dict[str, str], kind: str) ->
             timeout=request.get("timeout", 120.0),
         )
     except httpx.HTTPError as exc:
-        return Verdict(kind, name, False, f"the app did not answer: {type(exc).__name__}: {exc}", line=step.line)
+        return Verdict(kind, name, False, f"{NO_ANSWER}: {type(exc).__name__}: {exc}", line=step.line)
     problems = expectation_problems(expect, response)
     body = _json(response)
     for key, where in step.save.items():

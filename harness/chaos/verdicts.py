@@ -19,10 +19,16 @@ from dataclasses import dataclass
 from harness.chaos.scenario import Expectation
 from harness.exchange import Exchange
 
+# Verdicts about the run itself rather than the app's answers: the app did not start, the
+# app died mid-run, the run was interrupted (by SIGINT or SIGTERM).
+START, APP, STOP = "start", "app", "interrupted"
+# What a scenario's run comes to (`ScenarioRun.state`).
+HELD, FAILED, DID_NOT_START, INTERRUPTED = "held", "failed", "did not start", "interrupted"
+
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str  # step, probe, expect, timeline
+    kind: str  # step, probe, expect, timeline; start, app, interrupted
     name: str
     ok: bool
     message: str  # what happened, in a sentence

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -15,7 +14,6 @@ from harness.errors import InputError
 
 if TYPE_CHECKING:
     from harness.chaos.runner import ScenarioRun
-    from harness.chaos.scenario import Scenario
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,42 +38,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _results(scenarios: list[Scenario], args: argparse.Namespace, console: Console) -> Iterator[ScenarioRun]:
-    """Each scenario's run, in file order; with --jobs, N at a time in worker processes
-    (toxiproxy-python keeps its server address class-wide, so hops cannot share a process)."""
-    from harness.chaos import runner
-
-    if args.jobs == 1:
-        for item in scenarios:
-            with console.status(f"[bold]{item.name}[/] starting…") as status:
-                yield runner.run(
-                    item, toxiproxy_url=args.toxiproxy_url, progress=lambda message: status.update(message)
-                )
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(runner.run, item, toxiproxy_url=args.toxiproxy_url) for item in scenarios]
-        with console.status(f"running {len(scenarios)} scenarios, {args.jobs} at a time…"):
-            for future in futures:
-                yield future.result()
-
-
 def _print_run(console: Console, result: ScenarioRun) -> None:
     from rich.text import Text
 
     from harness.report import failures
 
-    mark = "[green]held[/]" if result.ok else "[red]FAILED[/]"
+    mark = "[green]held[/]" if result.ok else f"[red]{result.state.upper()}[/]"
     console.print(f"{mark} {result.scenario.name} ({len(result.verdicts)} checks, {result.seconds:.1f}s)")
     if not result.ok:  # the same text the pytest plugin shows for a failed scenario
         console.print(Text(failures.scenario(result).split("\n", 1)[1], style="red"))
 
 
 def run(args: argparse.Namespace) -> int:
+    """0 every scenario held; 1 one failed; 2 one did not start (or bad input); 128 + the
+    signal (130 SIGINT, 143 SIGTERM) when the run was stopped. The reports are written in
+    every case, with what ran."""
     from harness import yamlfile
-    from harness.chaos import scenario
+    from harness.chaos import interrupt, scenario, workers
+    from harness.chaos.interrupt import Interrupted
+    from harness.chaos.runner import DID_NOT_START
 
     console = Console(stderr=False)
     # Load every file first: a typo in the last file should not cost a whole run.
@@ -83,23 +64,57 @@ def run(args: argparse.Namespace) -> int:
     scenarios = [scenario.load(path, seed=args.seed) for path in files]
     if args.jobs < 1:
         raise InputError("--jobs must be 1 or more")
-    runs = []
-    for result in _results(scenarios, args, console):
-        runs.append(result)
-        _print_run(console, result)
+    source: workers.InProcess | workers.Workers = (
+        workers.InProcess(scenarios, args.toxiproxy_url)
+        if args.jobs == 1
+        else workers.Workers(scenarios, args.toxiproxy_url, args.jobs)
+    )
+    runs: list[ScenarioRun] = []
+    stopped: Interrupted | None = None
+    with interrupt.stop_on_signals():
+        try:
+            with console.status("starting…") as status, source:
+                try:
+                    for result in source.results(status.update):
+                        runs.append(result)
+                        _print_run(console, result)
+                except Interrupted as stop:
+                    stopped = stop
+                    status.update(f"{stop}: stopping the apps…")
+                    for result in source.stop(stop):
+                        runs.append(result)
+                        _print_run(console, result)
+        except Interrupted as stop:  # while the workers were starting, or between scenarios
+            stopped = stop
+        finally:  # also when a scenario raised an error: what ran before it is reported
+            try:
+                with interrupt.held():
+                    _summary(console, runs, args.report)
+            except Interrupted as late:
+                stopped = stopped or late
+    if stopped is not None:
+        skipped = source.not_run()
+        names = f": {', '.join(s.name for s in skipped)}" if skipped else ""
+        console.print(f"[red]{stopped}[/]; {len(skipped)} scenario(s) not started{names}")
+        return stopped.exit_code
+    if any(r.state == DID_NOT_START for r in runs):
+        return 2
+    return 0 if all(r.ok for r in runs) else 1
+
+
+def _summary(console: Console, runs: list[ScenarioRun], folder: str | None) -> None:
     table = Table(title="chaos summary", title_justify="left")
     for column in ("scenario", "verdict", "checks", "failed", "seconds"):
         table.add_column(column, justify="right" if column in ("checks", "failed", "seconds") else "left")
     for result in runs:
         table.add_row(
             result.scenario.name,
-            "[green]held[/]" if result.ok else "[red]failed[/]",
+            f"[{'green' if result.ok else 'red'}]{result.state}[/]",
             str(len(result.verdicts)),
             str(len(result.failures)),
             f"{result.seconds:.1f}",
         )
     console.print(table)
-    if args.report:
-        for path in report.write(runs, args.report):
+    if folder:
+        for path in report.write(runs, folder):
             console.print(f"wrote {path}")
-    return 0 if all(r.ok for r in runs) else 1

@@ -32,7 +32,7 @@ def violations(verification: Verification) -> str:
 def scenario(run: ScenarioRun) -> str:
     item = run.scenario
     failed = run.failures
-    lines = [f"scenario {item.name!r} ({item.source}) failed: {len(failed)} of {len(run.verdicts)} checks"]
+    lines = [f"scenario {item.name!r} ({item.source}) {run.state}: {len(failed)} of {len(run.verdicts)} checks"]
     lines += [f"  note: {note}" for note in run.notes]
     for verdict in failed[:MAX_LISTED]:
         where = f" ({item.source}:{verdict.line})" if verdict.line else ""

@@ -13,7 +13,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from harness.chaos.schedule import DAY
-from harness.report.model import totals
+from harness.report.model import headline, totals
 
 if TYPE_CHECKING:
     from harness.chaos.runner import ScenarioRun
@@ -42,11 +42,7 @@ border-radius:50%;margin-right:.3rem;vertical-align:middle}
 
 def render(runs: Sequence[ScenarioRun]) -> str:
     all_ = totals(runs)
-    verdict = (
-        f"<span class=ok>all {all_['scenarios']} scenarios held</span>"
-        if not all_["failed"]
-        else f"<span class=bad>{all_['failed']} of {all_['scenarios']} scenarios failed</span>"
-    )
+    verdict = f"<span class={'bad' if all_['failed'] else 'ok'}>{escape(headline(runs))}</span>"
     parts = [
         f"<!doctype html><html lang=en><head><meta charset=utf-8><title>harness chaos report</title>"
         f"<style>{CSS}</style></head><body><h1>harness chaos report</h1><p>{verdict} — "
@@ -57,7 +53,7 @@ def render(runs: Sequence[ScenarioRun]) -> str:
     for i, run in enumerate(runs):
         parts.append(
             f"<tr><td><a href='#s{i}'>{escape(run.scenario.name)}</a></td>"
-            f"<td class={'ok' if run.ok else 'bad'}>{'held' if run.ok else 'failed'}</td>"
+            f"<td class={'ok' if run.ok else 'bad'}>{run.state}</td>"
             f"<td class=num>{len(run.verdicts)}</td><td class=num>{len(run.failures)}</td>"
             f"<td class=num>{run.seconds:.1f}</td></tr>"
         )
@@ -70,10 +66,7 @@ def render(runs: Sequence[ScenarioRun]) -> str:
 
 def _scenario(i: int, run: ScenarioRun) -> str:
     s = run.scenario
-    out = [
-        f"<h2 id='s{i}'>{escape(s.name)} — <span class={'ok' if run.ok else 'bad'}>"
-        f"{'held' if run.ok else 'failed'}</span></h2>"
-    ]
+    out = [f"<h2 id='s{i}'>{escape(s.name)} — <span class={'ok' if run.ok else 'bad'}>{run.state}</span></h2>"]
     if s.description:
         out.append(f"<p>{escape(s.description)}</p>")
     out.append(

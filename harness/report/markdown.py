@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from harness.report.model import totals
+from harness.report.model import headline, totals
 
 if TYPE_CHECKING:
     from harness.chaos.runner import ScenarioRun
@@ -19,18 +19,18 @@ def render(runs: Sequence[ScenarioRun]) -> str:
     all_ = totals(runs)
     icon = "✅" if not all_["failed"] else "❌"
     lines = [
-        f"# {icon} harness chaos: {all_['passed']}/{all_['scenarios']} scenarios held",
+        f"# {icon} harness chaos: {headline(runs)}",
         "",
         "| scenario | verdict | checks | failed | seconds |",
         "|---|---|---:|---:|---:|",
     ]
     for run in runs:
         lines.append(
-            f"| {_cell(run.scenario.name)} | {'held' if run.ok else '**failed**'} | {len(run.verdicts)} "
+            f"| {_cell(run.scenario.name)} | {'held' if run.ok else f'**{run.state}**'} | {len(run.verdicts)} "
             f"| {len(run.failures)} | {run.seconds:.1f} |"
         )
     for run in runs:
-        lines += ["", f"## {run.scenario.name} — {'held' if run.ok else 'failed'}", ""]
+        lines += ["", f"## {run.scenario.name} — {run.state}", ""]
         if run.scenario.description:
             lines += [run.scenario.description, ""]
         lines += [f"> {note}\n" for note in run.notes]

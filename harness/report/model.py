@@ -38,6 +38,9 @@ def run_data(run: ScenarioRun) -> dict[str, Any]:
         "seed": scenario.seed,
         "start": scenario.start,
         "ok": run.ok,
+        "state": run.state,  # held, failed, did not start, interrupted
+        "interrupted": run.interrupted,  # the signal that stopped it, or null
+        "steps_run": run.steps_run,
         "seconds": round(run.seconds, 3),
         "doubles": list(scenario.doubles),
         "timeline": [
@@ -76,11 +79,32 @@ def run_data(run: ScenarioRun) -> dict[str, Any]:
 
 
 def totals(runs: Sequence[ScenarioRun]) -> dict[str, int]:
+    """Counts over the runs; `failed` is every run that did not hold, of which
+    `did_not_start` and `interrupted` say how many never got to be judged."""
+    from harness.chaos.verdicts import DID_NOT_START, INTERRUPTED  # the runs exist: chaos is loaded
+
     verdicts = [v for run in runs for v in run.verdicts]
     return {
         "scenarios": len(runs),
         "passed": sum(r.ok for r in runs),
         "failed": sum(not r.ok for r in runs),
+        "did_not_start": sum(r.state == DID_NOT_START for r in runs),
+        "interrupted": sum(r.state == INTERRUPTED for r in runs),
         "verdicts": len(verdicts),
         "verdicts_failed": sum(not v.ok for v in verdicts),
     }
+
+
+def headline(runs: Sequence[ScenarioRun]) -> str:
+    """The run in one line, e.g. `1 of 3 scenarios failed, 1 interrupted (SIGTERM)`."""
+    counts = totals(runs)
+    if not counts["failed"]:
+        return f"all {counts['scenarios']} scenarios held"
+    failed = counts["failed"] - counts["did_not_start"] - counts["interrupted"]
+    parts = [f"{failed} failed"] if failed else []
+    if counts["did_not_start"]:
+        parts.append(f"{counts['did_not_start']} did not start")
+    signals = sorted({r.interrupted for r in runs if r.interrupted})
+    if counts["interrupted"]:
+        parts.append(f"{counts['interrupted']} interrupted ({', '.join(signals)})")
+    return f"{counts['passed']} of {counts['scenarios']} scenarios held; " + ", ".join(parts)
