@@ -89,6 +89,7 @@ class AppProcess:
         self.process: subprocess.Popen[bytes] | None = None
         self.returncode: int | None = None  # once it has ended, on its own or stopped
         self.mark = uuid.uuid4().hex  # in the environment of the app and all it starts
+        self.grace = process_tree.grace_seconds()  # a bad $HARNESS_STOP_GRACE is an error before it starts
         self._log = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the app; closed in __exit__)
 
     def __enter__(self) -> AppProcess:
@@ -176,7 +177,9 @@ class AppProcess:
         if process is None:
             return
         # Its children may outlive it even when it has exited: the mark finds them.
-        process_tree.stop(process.pid if process.poll() is None else None, (process_tree.APP_MARK, self.mark))
+        process_tree.stop(
+            process.pid if process.poll() is None else None, (process_tree.APP_MARK, self.mark), self.grace
+        )
         try:
             self.returncode = process.wait(timeout=process_tree.KILL_WAIT_SECONDS)
         except subprocess.TimeoutExpired:  # unkillable (stuck in the kernel): nothing more to do

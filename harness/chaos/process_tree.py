@@ -20,11 +20,28 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from harness.errors import InputError
+
 APP_MARK = "HARNESS_APP_MARK"
 RUN_MARK = "HARNESS_RUN_MARK"
+GRACE_VARIABLE = "HARNESS_STOP_GRACE"
 PROC = Path("/proc")
 GRACE_SECONDS = 5.0  # between SIGTERM and SIGKILL, as much as a well-behaved app needs to shut down
 KILL_WAIT_SECONDS = 5.0  # for SIGKILLed processes to be gone
+
+
+def grace_seconds() -> float:
+    """Seconds between SIGTERM and SIGKILL: $HARNESS_STOP_GRACE, else 5."""
+    text = os.environ.get(GRACE_VARIABLE)
+    if text is None:
+        return GRACE_SECONDS
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:  # NaN fails this too
+        raise InputError(f"${GRACE_VARIABLE} must be a number of seconds from 0 to 3600, not {text!r}")
+    return value
 
 
 def _stat(pid: int) -> tuple[str, int, int] | None:
@@ -133,10 +150,11 @@ def _wait_gone(find: Callable[[], set[Member]], seconds: float) -> set[Member]:
     return left
 
 
-def stop(root: int | None, mark: tuple[str, str] | None, grace: float = GRACE_SECONDS) -> set[Member]:
+def stop(root: int | None, mark: tuple[str, str] | None, grace: float | None = None) -> set[Member]:
     """SIGTERM the app's group and every member, SIGKILL what is left after `grace`
     seconds (members found anew: some start children while shutting down).
     Returns the (pid, start time) of those still there after the SIGKILL (normally none)."""
+    grace = grace_seconds() if grace is None else grace
     seen = members(root, mark)
 
     def left() -> set[Member]:

@@ -38,7 +38,11 @@ if TYPE_CHECKING:
     from harness.chaos.scenario import Scenario
 
 Progress = Callable[[str], None]
-REPLY_SECONDS = process_tree.GRACE_SECONDS + process_tree.KILL_WAIT_SECONDS + 5.0  # for a stopped worker's last run
+
+
+def _reply_seconds() -> float:
+    """How long a stopped worker has to stop its app and send back its last run."""
+    return process_tree.grace_seconds() + process_tree.KILL_WAIT_SECONDS + 5.0
 
 
 class InProcess:
@@ -131,7 +135,7 @@ class Workers:
         self.queue.clear()
         for process in self.processes.values():
             _kill(process, stopped.signum)
-        deadline = time.monotonic() + REPLY_SECONDS
+        deadline = time.monotonic() + _reply_seconds()
         while self.busy and time.monotonic() < deadline:
             ready = wait([*self.busy, *(self.processes[c].sentinel for c in self.busy)], deadline - time.monotonic())
             self._receive(ready, stopping=True)
@@ -203,7 +207,7 @@ class Workers:
             else:
                 _kill(process, signum)
         for process in self.processes.values():
-            process.join(REPLY_SECONDS if signum != signal.SIGKILL else process_tree.KILL_WAIT_SECONDS)
+            process.join(_reply_seconds() if signum != signal.SIGKILL else process_tree.KILL_WAIT_SECONDS)
             if process.is_alive():
                 _kill(process, signal.SIGKILL)
                 process.join(process_tree.KILL_WAIT_SECONDS)
