@@ -16,7 +16,6 @@ import pytest
 from harness import report
 from harness.chaos import runner, scenario
 from harness.cli import main
-from harness.errors import InputError
 
 APP = Path(__file__).parent / "apps" / "ask"
 SUNSET = (APP / "sunset.yaml").read_text()
@@ -40,7 +39,15 @@ def test_the_app_with_a_fallback_holds_and_reports_are_written(workdir, capsys):
     names = sorted(p.name for p in (workdir / "report").iterdir())
     assert names == ["junit.xml", "report.html", "report.json", "report.md"]
     data = json.loads((workdir / "report" / "report.json").read_text())
-    assert data["totals"] == {"scenarios": 1, "passed": 1, "failed": 0, "verdicts": 8, "verdicts_failed": 0}
+    assert data["totals"] == {
+        "scenarios": 1,
+        "passed": 1,
+        "failed": 0,
+        "did_not_start": 0,
+        "interrupted": 0,
+        "verdicts": 8,
+        "verdicts_failed": 0,
+    }
     suite = ET.parse(workdir / "report" / "junit.xml").getroot().find("testsuite")
     assert suite.get("tests") == "8" and suite.get("failures") == "0"
     html = (workdir / "report" / "report.html").read_text()
@@ -108,19 +115,29 @@ def test_bad_scenarios_exit_2_naming_file_and_line(workdir, capsys, change, word
         assert f"{path}:{line}:" in err
 
 
-def test_an_app_that_exits_or_never_gets_ready_is_bad_input(workdir):
+def did_not_start(result: runner.ScenarioRun) -> str:
+    """The reason a run that did not start gives: its one verdict."""
+    assert result.state == "did not start"
+    (verdict,) = result.verdicts
+    assert verdict.kind == "start" and not verdict.ok
+    return verdict.message
+
+
+def test_an_app_that_exits_or_never_gets_ready_did_not_start(workdir, capsys):
     crashing = SUNSET.replace('command: ["{python}", app.py]', 'command: ["{python}", "-c", "raise SystemExit(3)"]')
-    with pytest.raises(InputError, match="exited with code 3 before it was ready"):
+    assert "exited with code 3 before it was ready" in did_not_start(
         runner.run(scenario.load(write(workdir, crashing)))
+    )
+    assert main(["chaos", "run", str(workdir / "s.yaml")]) == 2  # the run could not judge it
+    assert "DID NOT START" in capsys.readouterr().out
     silent = SUNSET.replace(
         'command: ["{python}", app.py]', 'command: ["{python}", "-c", "import time; time.sleep(30)"]'
     )
     silent = silent.replace("timeout: 20}", "timeout: 0.5}")
-    with pytest.raises(InputError, match="never became ready"):
-        runner.run(scenario.load(write(workdir, silent)))
+    assert "never became ready" in did_not_start(runner.run(scenario.load(write(workdir, silent))))
 
 
-def test_a_port_already_taken_is_bad_input(workdir):
+def test_a_port_already_taken_means_the_app_did_not_start(workdir):
     import socket
 
     with socket.socket() as holder:
@@ -129,8 +146,8 @@ def test_a_port_already_taken_is_bad_input(workdir):
         port = holder.getsockname()[1]
         taken = SUNSET.replace('url: "http://127.0.0.1:{port}"', f'url: "http://127.0.0.1:{port}"')
         taken = taken.replace('PORT: "{port}"', f'PORT: "{port}"')
-        with pytest.raises(InputError, match=f"port {port} on 127.0.0.1 is already taken"):
-            runner.run(scenario.load(write(workdir, taken)))
+        message = did_not_start(runner.run(scenario.load(write(workdir, taken))))
+        assert f"port {port} on 127.0.0.1 is already taken" in message
 
 
 def test_a_dead_toxiproxy_url_is_bad_input(workdir, capsys):
@@ -197,7 +214,15 @@ def test_jobs_run_scenarios_in_worker_processes_with_the_same_verdicts(workdir, 
         == 1
     )
     data = json.loads((workdir / "r" / "report.json").read_text())
-    assert data["totals"] == {"scenarios": 2, "passed": 1, "failed": 1, "verdicts": 16, "verdicts_failed": 2}
+    assert data["totals"] == {
+        "scenarios": 2,
+        "passed": 1,
+        "failed": 1,
+        "did_not_start": 0,
+        "interrupted": 0,
+        "verdicts": 16,
+        "verdicts_failed": 2,
+    }
     # Each exchange still knows its step after the trip back from the worker process.
     steps = [[x["step"] for x in run["exchanges"]] for run in data["scenarios"]]
     assert steps == [[0, 1, 1], [0, 1]], steps
