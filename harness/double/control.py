@@ -4,14 +4,27 @@ It lets a test, a scenario runner or a person with curl look inside a double
 that runs in another process. Control calls are the harness's own business:
 they are never journalled and never see faults. Bodies are plain JSON, with
 errors as `{"error": message}`.
+
+A web page must not drive it: a cross-origin `text/plain` POST needs no CORS
+preflight, and DNS rebinding lets a page's own host name point at 127.0.0.1.
+So a control request is refused (403) when it carries a browser's `Origin`
+(or a `Sec-Fetch-Site` other than `none`), or when its `Host` is not the
+double's own address: the loopback address and port it listens on
+(`127.0.0.1:P`, `localhost:P`, `[::1]:P`), or in process the host the client
+was given. With `HARNESS_CONTROL_TOKEN` set, it also needs
+`Authorization: Bearer <token>` (401 without). Provider routes are not
+checked: SDKs, and the Toxiproxy hop in front of a double, send their own Host.
 """
 
 from __future__ import annotations
 
 import base64
+import hmac
 import json
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from harness.double.body import read_body
 from harness.double.clock import VirtualClock
@@ -23,6 +36,68 @@ if TYPE_CHECKING:
     from harness.double.app import Double
 
 PREFIX = "/__harness/"
+TOKEN_VARIABLE = "HARNESS_CONTROL_TOKEN"
+
+
+def auth_headers() -> dict[str, str]:
+    """What a client of the control API sends: the bearer token, when one is set."""
+    token = os.environ.get(TOKEN_VARIABLE)
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+def _header(scope: dict, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def _addressed_to_us(host: str, scope: dict) -> bool:
+    """Whether `Host` names the server itself: its own host name (in process), or a loopback
+    name for the loopback address it listens on, with its port."""
+    from harness.double.server import is_loopback
+
+    default = 443 if scope.get("scheme") == "https" else 80
+    try:
+        parts = urlsplit("//" + host)
+        name, port = (parts.hostname or ""), parts.port or default
+    except ValueError:
+        return False
+    if parts.username is not None or parts.path or parts.query:
+        return False
+    server = scope.get("server")
+    if not server:  # no address known (a Unix socket): only loopback names
+        return is_loopback(name)
+    server_host, server_port = str(server[0]).lower(), int(server[1] or default)
+    if port != server_port:
+        return False
+    return name == server_host.strip("[]") or (is_loopback(server_host) and is_loopback(name))
+
+
+def refusal(scope: dict) -> tuple[int, str] | None:
+    """Why a control request must not be answered (status, message), or None."""
+    origin = _header(scope, b"origin")
+    if origin is not None:
+        return 403, (
+            f"the control API does not answer browsers: this request carries Origin {origin!r}; "
+            "a web page must not install faults or read the journal"
+        )
+    fetch_site = _header(scope, b"sec-fetch-site")
+    if fetch_site not in (None, "none"):
+        return 403, f"the control API does not answer browsers: this request carries Sec-Fetch-Site {fetch_site!r}"
+    host = _header(scope, b"host")
+    if host is None or not _addressed_to_us(host, scope):
+        server = scope.get("server") or ("127.0.0.1", "PORT")
+        return 403, (
+            f"the control API answers only requests addressed to the double itself "
+            f"(Host 127.0.0.1:{server[1]}, localhost:{server[1]} or [::1]:{server[1]}), not Host {host!r}"
+        )
+    token = os.environ.get(TOKEN_VARIABLE)
+    if token:
+        given = _header(scope, b"authorization") or ""
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            return 401, f"${TOKEN_VARIABLE} is set: send Authorization: Bearer <that token>"
+    return None
 
 
 def exchange_to_dict(exchange: Exchange) -> dict[str, Any]:
@@ -126,7 +201,13 @@ async def handle(double: Double, scope: dict, receive: Callable, send: Callable)
     name = scope["path"][len(PREFIX) :].strip("/")
     raw = await read_body(receive)
     endpoint = ENDPOINTS.get(name)
-    if endpoint is None:
+    refused = refusal(scope)
+    extra: list[tuple[bytes, bytes]] = []
+    if refused is not None:
+        status, answer = refused[0], {"error": refused[1]}
+        if status == 401:
+            extra.append((b"www-authenticate", b'Bearer realm="harness control"'))
+    elif endpoint is None:
         status, answer = (
             404,
             {"error": f"no control endpoint {scope['path']!r}; known: {', '.join(PREFIX + n for n in ENDPOINTS)}"},
@@ -143,7 +224,11 @@ async def handle(double: Double, scope: dict, receive: Callable, send: Callable)
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                *extra,
+            ],
         }
     )
     await send({"type": "http.response.body", "body": payload})
