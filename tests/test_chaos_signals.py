@@ -8,8 +8,8 @@ mid-run is reported with how it ended and its last output."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import signal
 import subprocess

@@ -16,6 +16,7 @@ import copy
 import dataclasses
 import difflib
 import importlib
+import math
 import pkgutil
 import threading
 from dataclasses import dataclass, field
@@ -32,6 +33,46 @@ if TYPE_CHECKING:
     from harness.double.app import Double
 
 FAULTS: dict[str, type[Fault]] = {}
+RANGE = "range"  # field metadata: the values a number parameter may take (a `Range`)
+
+
+@dataclass(frozen=True)
+class Range:
+    low: float
+    high: float
+    unit: str = ""  # what the number counts, as the docs say it: "seconds", "ms"
+    whole: bool = False  # a count: no fractions
+
+    def check(self, name: str, value: Any) -> None:
+        """ValueError naming the parameter and what it may be, when `value` is not that."""
+        kind = "a whole number" if self.whole else "a number"
+        fits = isinstance(value, int) or (isinstance(value, float) and not self.whole and math.isfinite(value))
+        if isinstance(value, bool) or not fits or not self.low <= value <= self.high:
+            unit = f" {self.unit}" if self.unit else ""
+            raise ValueError(
+                f"parameter {name!r} must be {kind} from {_shown(self.low)} to {_shown(self.high)}{unit}, not {value!r}"
+            )
+
+
+def _shown(bound: float) -> str:
+    return f"{int(bound):,}" if bound == int(bound) else f"{bound:g}"
+
+
+def number(default: float | int | None, low: float, high: float, unit: str = "", *, whole: bool = False) -> Any:
+    """A number parameter with the values it may take, checked whenever the fault is made."""
+    return field(default=default, metadata={RANGE: Range(low, high, unit, whole)})
+
+
+def _finite(name: str, value: Any) -> None:
+    """NaN and infinities (YAML `.nan`, `.inf`, JSON `NaN`) have no place in any parameter."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"parameter {name!r} must be a finite number, not {value!r}")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _finite(f"{name}.{key}", item)
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            _finite(f"{name}[{i}]", item)
 
 
 def register(cls: type[Fault]) -> type[Fault]:
@@ -43,6 +84,16 @@ def register(cls: type[Fault]) -> type[Fault]:
 class Fault:
     name: ClassVar[str] = ""
     layer: ClassVar[str] = "http"  # "http": in the double; "network": a Toxiproxy toxic
+
+    def __post_init__(self) -> None:
+        """Every parameter finite, and each `number(...)` in its range (a subclass with a
+        `__post_init__` of its own calls this first)."""
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            _finite(f.name, value)
+            bounds = f.metadata.get(RANGE)
+            if bounds is not None and not (value is None and f.default is None):
+                bounds.check(f.name, value)
 
     def before(self, call: Call, provider: Provider) -> Reply | None:
         return None

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DAY = 86_400.0
+MAX_DAYS = 36_525  # a hundred years of virtual days: more is a typo, and past what dates can say
 
 
 def _per_call(json_type: str) -> Any:
@@ -46,8 +47,12 @@ class Schedule:
                 raise ValueError(f"{name} must be a whole number of calls, not {value!r}")
         if self.every is not None and self.every < 1:
             raise ValueError("every must be 1 or more")
-        if self.probability is not None and not 0.0 <= self.probability <= 1.0:
-            raise ValueError(f"probability must be between 0 and 1, not {self.probability!r}")
+        for name, high in (("probability", 1), ("at", MAX_DAYS), ("until", MAX_DAYS)):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= high
+            ):  # NaN fails the range too
+                raise ValueError(f"{name} must be a number from 0 to {high:,}, not {value!r}")
         if self.at is not None and self.until is not None and self.until <= self.at:
             raise ValueError(f"until ({self.until}) must be after at ({self.at})")
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from harness.chaos.fault import Fault, register
+from harness.chaos.fault import Fault, Range, register
 from harness.chaos.faults._shared import epoch
 from harness.chaos.schedule import DAY
 from harness.double.call import Call, Reply
 from harness.headers import http_date, sf_date
 from harness.provider import Provider
+
+EPOCH = Range(0, 253_402_300_799, "epoch seconds (years 1970 to 9999)")
 
 
 @register
@@ -22,7 +24,11 @@ class Deprecated(Fault):
     link: str | None = "https://platform.openai.com/docs/deprecations"
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         sunset, since = epoch(self.sunset, "sunset"), epoch(self.since, "since")
+        for key, value in (("sunset", sunset), ("since", since)):
+            if value is not None:
+                EPOCH.check(key, value)  # what an HTTP date can say
         object.__setattr__(self, "sunset", sunset)
         object.__setattr__(self, "since", since)
         if sunset is not None and since is not None and sunset < since:

@@ -37,6 +37,7 @@ class Drift(Fault):
     event: str | None = None  # only in SSE events of this type
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if not self.pointer.startswith("/"):
             raise ValueError(f"pointer must be a JSON pointer like /choices/*/finish_reason, not {self.pointer!r}")
         if self.op not in OPS:

@@ -24,6 +24,7 @@ class Malformed(Fault):
     kind: str = "truncated"
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
 

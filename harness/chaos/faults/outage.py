@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.chaos.fault import Fault, register
+from harness.chaos.fault import Fault, number, register
 from harness.double.call import Call, Reply
 from harness.provider import Provider
 
@@ -13,12 +13,8 @@ from harness.provider import Provider
 @dataclass(frozen=True)
 class Outage(Fault):
     name = "outage"
-    status: int | None = None  # default: the provider's (503; Anthropic 529 overloaded_error)
+    status: int | None = number(None, 500, 599, "(a 5xx code)", whole=True)  # default: the provider's (503; 529)
     message: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.status is not None and not 500 <= self.status <= 599:
-            raise ValueError(f"status must be a 5xx code, not {self.status!r}")
 
     def before(self, call: Call, provider: Provider) -> Reply | None:
         failures = provider.failures

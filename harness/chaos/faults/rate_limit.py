@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.chaos.fault import Fault, register
+from harness.chaos.fault import Fault, number, register
 from harness.chaos.faults._shared import needs
 from harness.double.call import Call, Reply
 from harness.provider import Provider
@@ -14,12 +14,8 @@ from harness.provider import Provider
 @dataclass(frozen=True)
 class RateLimit(Fault):
     name = "rate_limit"
-    retry_after: float = 1.0  # seconds the provider asks the client to wait
+    retry_after: float = number(1.0, 0, 86_400, "seconds")  # how long the provider asks the client to wait
     quota: bool = False  # insufficient_quota: out of credit, retrying does not help
-
-    def __post_init__(self) -> None:
-        if self.retry_after < 0:
-            raise ValueError("retry_after must be 0 or more seconds")
 
     def before(self, call: Call, provider: Provider) -> Reply | None:
         return needs(provider, "rate_limited", self.name)(call, self.retry_after, self.quota)

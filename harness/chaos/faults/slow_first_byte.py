@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from harness.chaos.fault import Fault, register
+from harness.chaos.fault import Fault, number, register
 from harness.double.call import Call, Reply
 from harness.provider import Provider
 
@@ -13,7 +13,7 @@ from harness.provider import Provider
 @dataclass(frozen=True)
 class SlowFirstByte(Fault):
     name = "slow_first_byte"
-    seconds: float = 5.0
+    seconds: float = number(5.0, 0, 3600, "seconds")
 
     def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
         return replace(reply, delay=reply.delay + self.seconds)

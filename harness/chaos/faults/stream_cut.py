@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from harness.chaos.fault import Fault, register
+from harness.chaos.fault import Fault, number, register
 from harness.double.call import Call, Reply
 from harness.provider import Provider
 
@@ -14,15 +14,14 @@ from harness.provider import Provider
 @dataclass(frozen=True)
 class StreamCut(Fault):
     name = "stream_cut"
-    after_events: int | None = None  # keep this many events, drop the rest
+    after_events: int | None = number(None, 0, 1_000_000, "events", whole=True)  # keep this many, drop the rest
     drop_end: bool = False  # drop only the end marker (the provider's stream_end: [DONE], message_stop, ...)
     abort: bool = False  # close the connection abruptly after the kept events
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.after_events is None and not self.drop_end:
             object.__setattr__(self, "drop_end", True)
-        if self.after_events is not None and self.after_events < 0:
-            raise ValueError("after_events must be 0 or more")
 
     def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
         if reply.events is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from harness.chaos.fault import Fault, register
+from harness.chaos.fault import Fault, number, register
 from harness.double.call import Call, Reply
 from harness.provider import Provider
 
@@ -14,8 +14,8 @@ from harness.provider import Provider
 @dataclass(frozen=True)
 class StreamStall(Fault):
     name = "stream_stall"
-    after_events: int = 1
-    seconds: float = 30.0
+    after_events: int = number(1, 0, 1_000_000, "events", whole=True)
+    seconds: float = number(30.0, 0, 3600, "seconds")
 
     def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
         if reply.events is None:
