@@ -156,7 +156,7 @@ def test_an_app_that_does_not_start_is_a_scenario_that_did_not_start_and_the_run
 
 @pytest.mark.parametrize(
     "path, how",
-    [("/die", "killed by SIGKILL"), ("/exit?code=4", "exited with code 4")],
+    [("/die", "was killed by SIGKILL"), ("/exit?code=4", "exited with code 4")],
 )
 def test_an_app_that_dies_mid_run_is_reported_with_how_it_ended_and_its_last_output(workdir, path, how, monkeypatch):
     monkeypatch.setenv(process_tree.GRACE_VARIABLE, "0.5")  # its children ignore SIGTERM
@@ -182,4 +182,4 @@ def test_stopping_an_app_reaches_its_setsid_child_and_its_daemon(workdir):
         started = pids_of(workdir)
         assert len(started) == 3 and all(process_tree.alive(pid) for pid in started)
     assert not [pid for pid in started if process_tree.alive(pid)]
-    assert app.ended() == "killed by SIGKILL"  # it ignored SIGTERM
+    assert app.ended() == "was killed by SIGKILL"  # it ignored SIGTERM

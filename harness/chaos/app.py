@@ -62,12 +62,12 @@ class AppDidNotStart(InputError):
 
 
 def ending(returncode: int) -> str:
-    """How a process ended, in words: `exited with code 3`, `killed by SIGKILL`."""
+    """How a process ended, in words: `exited with code 3`, `was killed by SIGKILL`."""
     if returncode < 0:
         try:
-            return f"killed by {signal.Signals(-returncode).name}"
+            return f"was killed by {signal.Signals(-returncode).name}"
         except ValueError:
-            return f"killed by signal {-returncode}"
+            return f"was killed by signal {-returncode}"
     return f"exited with code {returncode}"
 
 
@@ -118,7 +118,7 @@ class AppProcess:
         return self
 
     def ended(self, wait: float = 0.0) -> str | None:
-        """How the app ended (`exited with code 1`, `killed by SIGKILL`) if it has, waiting up to
+        """How the app ended (`exited with code 1`, `was killed by SIGKILL`) if it has, waiting up to
         `wait` seconds for it (a connection it dropped may be seen before its exit is)."""
         if self.process is None:
             return None if self.returncode is None else ending(self.returncode)
