@@ -81,6 +81,7 @@ ResetPeer = toxic_fault("reset_peer")
 SlowClose = toxic_fault("slow_close")
 Slicer = toxic_fault("slicer")
 LimitData = toxic_fault("limit_data")
+Noop = toxic_fault("noop")
 
 
 @register
