@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 import xml.etree.ElementTree as ET
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.chaos import process_tree, runner, scenario
+from harness.chaos import interrupt, process_tree, runner, scenario
 from harness.chaos.app import AppProcess, free_port
 from harness.cli import main
 
@@ -183,3 +184,17 @@ def test_stopping_an_app_reaches_its_setsid_child_and_its_daemon(workdir):
         assert len(started) == 3 and all(process_tree.alive(pid) for pid in started)
     assert not [pid for pid in started if process_tree.alive(pid)]
     assert app.ended() == "was killed by SIGKILL"  # it ignored SIGTERM
+
+
+def test_a_signal_while_an_app_is_being_stopped_waits_until_it_and_its_children_are_gone(workdir):
+    # The first signal is turned into an exception; raised in the middle of stopping an app that
+    # ignores SIGTERM, it would skip the SIGKILL that its setsid child and daemon need.
+    port = free_port()
+    env = {"PORT": str(port), "NAME": "y", "PID_DIR": str(workdir)}
+    app = AppProcess([sys.executable, "app.py"], workdir, env, f"http://127.0.0.1:{port}", "/health", 15)
+    app.grace = 2.0
+    with interrupt.stop_on_signals(), pytest.raises(interrupt.Interrupted), app:
+        started = pids_of(workdir)
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+        app.stop()  # at least the 2 s grace: the app ignores SIGTERM
+    assert len(started) == 3 and not [pid for pid in started if process_tree.alive(pid)]

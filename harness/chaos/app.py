@@ -176,14 +176,14 @@ class AppProcess:
         process, self.process = self.process, None
         if process is None:
             return
-        # Its children may outlive it even when it has exited: the mark finds them.
-        process_tree.stop(
-            process.pid if process.poll() is None else None, (process_tree.APP_MARK, self.mark), self.grace
-        )
-        try:
-            self.returncode = process.wait(timeout=process_tree.KILL_WAIT_SECONDS)
-        except subprocess.TimeoutExpired:  # unkillable (stuck in the kernel): nothing more to do
-            pass
+        with interrupt.held():  # a Ctrl-C now must not cut the escalation to SIGKILL short
+            # Its children may outlive it even when it has exited: the mark finds them.
+            root = process.pid if process.poll() is None else None
+            process_tree.stop(root, (process_tree.APP_MARK, self.mark), self.grace)
+            try:
+                self.returncode = process.wait(timeout=process_tree.KILL_WAIT_SECONDS)
+            except subprocess.TimeoutExpired:  # unkillable (stuck in the kernel): nothing more to do
+                pass
 
     def output(self) -> str:
         """Everything the app printed so far."""

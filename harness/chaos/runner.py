@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
+from harness.chaos import interrupt
 from harness.chaos.app import AppDidNotStart, AppProcess, fill, free_port
 from harness.chaos.fault import Acted, Injection, attach
 from harness.chaos.interrupt import Interrupted
@@ -120,49 +121,52 @@ def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progr
     forwarded: list[Forwarded] = []
     hop_url = ""
     try:
-        for name, cfg in scenario.doubles.items():
-            doubles[name] = Double(name, seed=scenario.seed, clock=clock, job_seconds=cfg.get("job_seconds", 1.0))
-        with ExitStack() as stack:
-            urls = {name: stack.enter_context(double.serve()) for name, double in doubles.items()}
-            hop = _network_hop(scenario, urls, toxiproxy_url, stack)
-            if hop is not None:
-                urls.update(hop.urls)
-                hop_url = hop.url
-            injections = _attach(scenario, doubles)
-            try:
-                app = _start_app(scenario, urls, stack)
-            except AppDidNotStart as exc:
-                result.verdicts.append(Verdict(START, "app start", False, exc.message))
-                result.app_output = exc.output
-                return result
-            say(f"{scenario.name}: app ready at {app.url}")
-            _walk(scenario, app, clock, doubles, hop, result, say)
-            if hop is not None:
-                forwarded = hop.forwarded()  # before the proxies, and what they know, are gone
+        try:
+            for name, cfg in scenario.doubles.items():
+                doubles[name] = Double(name, seed=scenario.seed, clock=clock, job_seconds=cfg.get("job_seconds", 1.0))
+            with ExitStack() as stack:
+                urls = {name: stack.enter_context(double.serve()) for name, double in doubles.items()}
+                hop = _network_hop(scenario, urls, toxiproxy_url, stack)
+                if hop is not None:
+                    urls.update(hop.urls)
+                    hop_url = hop.url
+                injections = _attach(scenario, doubles)
+                try:
+                    app = _start_app(scenario, urls, stack)
+                except AppDidNotStart as exc:
+                    result.verdicts.append(Verdict(START, "app start", False, exc.message))
+                    result.app_output = exc.output
+                    return result
+                say(f"{scenario.name}: app ready at {app.url}")
+                _walk(scenario, app, clock, doubles, hop, result, say)
+                if hop is not None:
+                    forwarded = hop.forwarded()  # before the proxies, and what they know, are gone
+        finally:
+            with interrupt.held():  # a signal now waits until everything is stopped
+                for double in doubles.values():
+                    double.close()
+                if app is not None:
+                    result.app_output = app.output()
+                result.fault_log = sorted((a for i in injections for a in i.log), key=lambda a: (a.at, a.fault))
+                result.seconds = time.perf_counter() - started
+        if forwarded:
+            _deliver(result, forwarded, hop_url)
+        result.verdicts.extend(_timeline_verdicts(scenario, injections, result, forwarded))
+        for expectation in scenario.expect:
+            chosen = [
+                x
+                for x in result.exchanges
+                if (not expectation.steps or result.step_of.get(id(x)) in expectation.steps)
+                and (expectation.provider is None or x.provider == expectation.provider)
+                and (expectation.route is None or expectation.route.match(x.request.method, x.request.path) is not None)
+            ]
+            result.verdicts.append(judge(expectation, Seen(chosen, result.step_of)))
     except Interrupted as stop:
         result.interrupted = stop.name
+        result.verdicts = [v for v in result.verdicts if v.kind in ("step", "probe", APP)]  # what ran, not judged
         result.verdicts.append(Verdict(STOP, "interrupted", False, _cut_short(stop, result, app)))
         stop.runs.append(result)
         raise
-    finally:
-        for double in doubles.values():
-            double.close()
-        if app is not None:
-            result.app_output = app.output()
-        result.fault_log = sorted((a for i in injections for a in i.log), key=lambda a: (a.at, a.fault))
-        result.seconds = time.perf_counter() - started
-    if forwarded:
-        _deliver(result, forwarded, hop_url)
-    result.verdicts.extend(_timeline_verdicts(scenario, injections, result, forwarded))
-    for expectation in scenario.expect:
-        chosen = [
-            x
-            for x in result.exchanges
-            if (not expectation.steps or result.step_of.get(id(x)) in expectation.steps)
-            and (expectation.provider is None or x.provider == expectation.provider)
-            and (expectation.route is None or expectation.route.match(x.request.method, x.request.path) is not None)
-        ]
-        result.verdicts.append(judge(expectation, Seen(chosen, result.step_of)))
     return result
 
 

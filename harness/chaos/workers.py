@@ -198,6 +198,10 @@ class Workers:
     def _end(self, signum: int | None) -> None:
         """Every worker gone: asked to finish, or sent `signum`, then killed after a while;
         then whatever carries the run's mark."""
+        with interrupt.held():  # a signal now waits until the workers are gone
+            self._end_all(signum)
+
+    def _end_all(self, signum: int | None) -> None:
         for conn, process in self.processes.items():
             if signum is None:
                 try:
