@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from harness.errors import InputError
@@ -44,15 +44,31 @@ def grace_seconds() -> float:
     return value
 
 
-def _stat(pid: int) -> tuple[str, int, int] | None:
-    """(state letter, parent pid, start time) of a process, or None when it is gone."""
+def _read(path: str) -> bytes | None:
+    """A /proc file's bytes (os.read: a fraction of what open().read() costs, for hundreds of files)."""
     try:
-        text = (PROC / str(pid) / "stat").read_text()
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return None
+    try:
+        chunks = []
+        while chunk := os.read(fd, 65536):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _stat(pid: int) -> tuple[str, int, int] | None:
+    """(state letter, parent pid, start time) of a process, or None when it is gone."""
+    data = _read(f"/proc/{pid}/stat")
+    if not data:
+        return None
     # "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
-    fields = text[text.rfind(")") + 2 :].split()
-    return fields[0], int(fields[1]), int(fields[19])
+    fields = data[data.rfind(b")") + 2 :].split()
+    return fields[0].decode(), int(fields[1]), int(fields[19])
 
 
 def _pids() -> list[int]:
@@ -76,60 +92,49 @@ def alive(pid: int) -> bool:
     return True
 
 
-def descendants(root: int) -> set[int]:
-    """The children of `root`, their children, and so on."""
-    children: dict[int, list[int]] = {}
-    for pid in _pids():
-        stat = _stat(pid)
-        if stat is not None:
-            children.setdefault(stat[1], []).append(pid)
-    found: set[int] = set()
-    todo = [root]
-    while todo:
-        for child in children.get(todo.pop(), ()):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
 def marked(name: str, value: str) -> set[int]:
     """Processes whose environment holds `name=value` (only our own user's are readable)."""
     needle = f"{name}={value}".encode()
-    found = set()
-    for pid in _pids():
-        try:
-            environ = (PROC / str(pid) / "environ").read_bytes()
-        except OSError:
-            continue
-        if needle in environ.split(b"\0"):
-            found.add(pid)
-    return found
+    return {pid for pid in _pids() if needle in (_read(f"/proc/{pid}/environ") or b"").split(b"\0")}
 
 
 Member = tuple[int, int]  # (pid, start time): a pid used again later is another process
 
 
-def _identity(pid: int) -> Member | None:
+def members(root: int | None, mark: tuple[str, str] | None) -> set[Member]:
+    """The live processes of an app, in one pass over /proc: `root` and its descendants, and
+    whatever carries `mark` in its environment."""
     if not PROC.is_dir():
-        return (pid, 0) if alive(pid) else None
-    stat = _stat(pid)
-    return (pid, stat[2]) if stat is not None and stat[0] not in ("Z", "X") else None
+        return {(root, 0)} if root is not None and alive(root) else set()
+    needle = f"{mark[0]}={mark[1]}".encode() if mark is not None else None
+    stats: dict[int, tuple[str, int, int]] = {}
+    children: dict[int, list[int]] = {}
+    found: set[int] = set()
+    for pid in _pids():
+        stat = _stat(pid)
+        if stat is None:
+            continue
+        stats[pid] = stat
+        children.setdefault(stat[1], []).append(pid)
+        if needle is not None and needle in (_read(f"/proc/{pid}/environ") or b"").split(b"\0"):
+            found.add(pid)
+    if root is not None and root in stats:
+        todo = [root]
+        found.add(root)
+        while todo:
+            for child in children.get(todo.pop(), ()):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+    found.discard(os.getpid())
+    return {(pid, stats[pid][2]) for pid in found if pid in stats and stats[pid][0] not in ("Z", "X")}
 
 
 def _still(member: Member) -> bool:
-    return _identity(member[0]) == member
-
-
-def members(root: int | None, mark: tuple[str, str] | None) -> set[Member]:
-    """The live processes of an app: `root` and its descendants, and whatever carries `mark`."""
-    found: set[int] = set()
-    if root is not None and alive(root):
-        found |= {root} | descendants(root)
-    if mark is not None:
-        found |= marked(*mark)
-    found.discard(os.getpid())
-    return {m for m in map(_identity, found) if m is not None}
+    if not PROC.is_dir():
+        return alive(member[0])
+    stat = _stat(member[0])
+    return stat is not None and stat[0] not in ("Z", "X") and stat[2] == member[1]
 
 
 def _signal(found: Iterable[Member], signum: int) -> None:
@@ -140,44 +145,48 @@ def _signal(found: Iterable[Member], signum: int) -> None:
             pass
 
 
-def _wait_gone(find: Callable[[], set[Member]], seconds: float) -> set[Member]:
-    """Poll until `find()` is empty or `seconds` pass; what is left."""
-    deadline = time.monotonic() + seconds
-    left = find()
+def _killpg(root: int | None, signum: int) -> None:
+    """The app's group: it reaches members /proc cannot list."""
+    if root is not None:
+        try:
+            os.killpg(root, signum)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _wait_gone(found: set[Member], deadline: float) -> set[Member]:
+    """Poll `found` (cheap: their stat files only) until all are gone or the deadline passes."""
+    left = {m for m in found if _still(m)}
     while left and time.monotonic() < deadline:
         time.sleep(0.02)
-        left = find()
+        left = {m for m in left if _still(m)}
     return left
 
 
 def stop(root: int | None, mark: tuple[str, str] | None, grace: float | None = None) -> set[Member]:
     """SIGTERM the app's group and every member, SIGKILL what is left after `grace`
-    seconds (members found anew: some start children while shutting down).
+    seconds (members are looked for again: some start children while shutting down).
     Returns the (pid, start time) of those still there after the SIGKILL (normally none)."""
-    grace = grace_seconds() if grace is None else grace
+    deadline = time.monotonic() + (grace_seconds() if grace is None else grace)
     seen = members(root, mark)
-
-    def left() -> set[Member]:
-        return {m for m in seen if _still(m)} | members(root, mark)
-
-    if root is not None:
-        try:
-            os.killpg(root, signal.SIGTERM)  # the app's group: reaches members /proc cannot list
-        except (ProcessLookupError, PermissionError):
-            pass
+    _killpg(root, signal.SIGTERM)
     _signal(seen, signal.SIGTERM)
-    remaining = _wait_gone(left, grace)
-    if not remaining:
-        return set()
-    if root is not None:
-        try:
-            os.killpg(root, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    for _ in range(3):  # a member may fork between the scan and the kill
-        seen |= remaining
-        _signal(remaining, signal.SIGKILL)
-        remaining = _wait_gone(left, KILL_WAIT_SECONDS / 3)
-        if not remaining:
+    remaining = _wait_gone(seen, deadline)
+    while not remaining:  # all that was seen is gone: anything new?
+        new = members(root, mark) - seen
+        if not new:
+            return set()
+        seen |= new
+        _signal(new, signal.SIGTERM)
+        if time.monotonic() >= deadline:  # it keeps starting processes: no more grace
+            remaining = new
             break
+        remaining = _wait_gone(new, deadline)
+    _killpg(root, signal.SIGKILL)
+    for _ in range(3):  # a member may fork between the scan and the kill
+        remaining |= members(root, mark)
+        _signal(remaining, signal.SIGKILL)
+        remaining = _wait_gone(remaining, time.monotonic() + KILL_WAIT_SECONDS / 3)
+        if not remaining and not members(root, mark):
+            return set()
     return remaining
