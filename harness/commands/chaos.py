@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from harness import yamlfile
     from harness.chaos import interrupt, scenario, workers
     from harness.chaos.interrupt import Interrupted
-    from harness.chaos.runner import DID_NOT_START
+    from harness.chaos.verdicts import DID_NOT_START
 
     console = Console(stderr=False)
     # Load every file first: a typo in the last file should not cost a whole run.
