@@ -119,7 +119,7 @@ PROVIDER = providers.register(
         colour="#10a37f",
         secret_headers=("openai-organization", "openai-project"),
         signature=_signature,
-        stream_end=("[DONE]", "response.completed"),
+        stream_end=("[DONE]", "response.completed", "response.incomplete"),
         header_formats={
             "x-request-id": non_empty,
             "openai-poll-after-ms": integer,

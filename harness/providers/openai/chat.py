@@ -11,6 +11,7 @@ from harness.double.call import Call, Reply
 from harness.double.problem import RequestProblem
 from harness.providers.openai.content import (
     content_rng,
+    cut_at_stop,
     excerpt,
     now,
     object_field,
@@ -18,7 +19,9 @@ from harness.providers.openai.content import (
     reply_text,
     schema_instance,
     text_of,
+    token_logprobs,
     tokens,
+    within_budget,
 )
 from harness.providers.openai.errors import check_model, invalid, invalid_type, json_fields, missing, out_of_range
 
@@ -72,10 +75,17 @@ def _answer(call: Call, body: dict[str, Any], model: str, prompt: str, index: in
         text = json.dumps({"echo": excerpt(prompt)})
     else:
         text = reply_text(call, model, prompt if index == 0 else f"{prompt}#{index}")
-    limit = body.get("max_completion_tokens", body.get("max_tokens"))
-    if isinstance(limit, int) and not isinstance(limit, bool) and tokens(text) > limit:
-        return {"content": text[: limit * 4], "tool_calls": None, "finish_reason": "length"}
-    return {"content": text, "tool_calls": None, "finish_reason": "stop"}
+    text, _ = cut_at_stop(text, body.get("stop"))
+    limit = body.get("max_completion_tokens")
+    text, cut = within_budget(text, body.get("max_tokens") if limit is None else limit)
+    return {"content": text, "tool_calls": None, "finish_reason": "length" if cut else "stop"}
+
+
+def _logprobs(call: Call, body: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any] | None:
+    """`logprobs: true` gives each content token's log probability (and `top_logprobs` alternatives)."""
+    if body.get("logprobs") is not True:
+        return None
+    return {"content": token_logprobs(call, answer["content"] or "", body.get("top_logprobs")), "refusal": None}
 
 
 def _messages(body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -124,7 +134,14 @@ def chat_completions(call: Call) -> Reply:
         message = {"role": "assistant", "content": answer["content"], "refusal": None, "annotations": []}
         if answer["tool_calls"]:
             message["tool_calls"] = answer["tool_calls"]
-        choices.append({"index": i, "message": message, "logprobs": None, "finish_reason": answer["finish_reason"]})
+        choices.append(
+            {
+                "index": i,
+                "message": message,
+                "logprobs": _logprobs(call, body, answer),
+                "finish_reason": answer["finish_reason"],
+            }
+        )
     return Reply(
         json={
             "id": head["id"],
@@ -152,10 +169,12 @@ def _stream(
         key: head[key] for key in ("created", "model", "service_tier", "system_fingerprint")
     }
 
-    def chunk(index: int, delta: dict[str, Any], finish: str | None = None) -> sse.Event:
+    def chunk(
+        index: int, delta: dict[str, Any], finish: str | None = None, logprobs: dict[str, Any] | None = None
+    ) -> sse.Event:
         data: dict[str, Any] = {
             **shared,
-            "choices": [{"index": index, "delta": delta, "logprobs": None, "finish_reason": finish}],
+            "choices": [{"index": index, "delta": delta, "logprobs": logprobs, "finish_reason": finish}],
         }
         if with_usage:
             data["usage"] = None
@@ -182,7 +201,12 @@ def _stream(
             for piece in pieces(tool["function"]["arguments"]):
                 events.append(chunk(i, {"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}))
         else:
-            events.extend(chunk(i, {"content": piece}) for piece in pieces(answer["content"]))
+            # With logprobs, each content chunk carries the entry of the piece it sends.
+            logprobs = _logprobs(call, body, answer)
+            entries = logprobs["content"] if logprobs else []
+            for n, piece in enumerate(pieces(answer["content"])):
+                own = {"content": entries[n : n + 1], "refusal": None} if logprobs else None
+                events.append(chunk(i, {"content": piece}, logprobs=own))
         events.append(chunk(i, {}, answer["finish_reason"]))
     if with_usage:
         events.append(sse.Event(data=json.dumps({**shared, "choices": [], "usage": usage}, separators=(",", ":"))))

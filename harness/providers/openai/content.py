@@ -74,6 +74,42 @@ def pieces(text: str) -> list[str]:
     return re.findall(r"\S+\s*|\s+", text) or [""]
 
 
+def cut_at_stop(text: str, stop: Any) -> tuple[str, bool]:
+    """`text` up to the first of the stop sequences (`stop` is a string or a list of them),
+    and whether one was met; the sequence itself is not part of the answer."""
+    stops = [stop] if isinstance(stop, str) else stop if isinstance(stop, list) else []
+    found = [text.index(s) for s in stops if isinstance(s, str) and s and s in text]
+    return (text[: min(found)], True) if found else (text, False)
+
+
+def within_budget(text: str, limit: Any) -> tuple[str, bool]:
+    """`text` cut to `limit` tokens (about four characters each), and whether it was cut.
+    A limit that is not an integer means none; one below 0 counts as 0, never a cut from the end."""
+    if not isinstance(limit, int) or isinstance(limit, bool) or tokens(text) <= max(0, limit):
+        return text, False
+    return text[: max(0, limit) * 4], True
+
+
+def token_logprobs(call: Call, text: str, top: Any) -> list[dict[str, Any]]:
+    """Chat `logprobs.content` for `text`: one entry per streamed piece, each with its
+    UTF-8 bytes and `top` alternatives (0 to 20), the first being the token itself."""
+    rng = content_rng(call, "logprobs", text)
+    count = top if isinstance(top, int) and not isinstance(top, bool) and top > 0 else 0
+    entries = []
+    for piece in pieces(text) if text else []:
+        logprob = round(-rng.uniform(0.0, 0.4), 6)
+        others = sorted(
+            (
+                {"token": word, "logprob": round(logprob - rng.uniform(1.0, 8.0), 6), "bytes": list(word.encode())}
+                for word in rng.sample(_WORDS, max(0, min(count - 1, len(_WORDS))))
+            ),
+            key=lambda entry: -entry["logprob"],
+        )
+        mine = {"token": piece, "logprob": logprob, "bytes": list(piece.encode())}
+        entries.append({**mine, "top_logprobs": ([mine, *others] if count else [])})
+    return entries
+
+
 def object_field(fields: dict[str, Any], name: str) -> dict[str, Any]:
     """The field `name` when it is a JSON object; an empty one when it is absent or anything else."""
     value = fields.get(name)

@@ -9,7 +9,7 @@ from typing import Any
 
 from harness import sse
 from harness.double.call import Call, Reply
-from harness.providers.openai.content import now
+from harness.providers.openai.content import now, pieces, token_logprobs
 from harness.providers.openai.errors import REQUESTS_PER_MINUTE, error, go_duration
 from harness.providers.openai.videos import MODERATION_BLOCKED, video_view
 
@@ -40,7 +40,8 @@ def rate_limited(call: Call, retry_after: float, quota: bool) -> Reply:
     )
     reply.headers.update(
         {
-            "retry-after": str(max(1, math.ceil(retry_after))) if retry_after >= 1 else "0",
+            # Whole seconds of at least 1 (OpenAPI: integer >= 1): a wait under a second rounds up.
+            "retry-after": str(max(1, math.ceil(retry_after))),
             "retry-after-ms": str(ms),
             "x-ratelimit-limit-requests": str(REQUESTS_PER_MINUTE),
             "x-ratelimit-remaining-requests": "0",
@@ -76,7 +77,7 @@ def refusal(call: Call, reply: Reply, code: str | None) -> Reply:
     """This route's own moderation refusal; `code` replaces the refusal's code (refusal_drift)."""
     route = call.route
     if route == "POST /v1/chat/completions" and reply.status == 200:
-        return _refused_chat(reply, code or "content_filter")
+        return _refused_chat(call, reply, code or "content_filter")
     if route in ("POST /v1/videos", "POST /v1/videos/{video_id}/remix") and isinstance(reply.json, dict):
         job = _job_of(call, reply.json)
         if job is not None:  # the job is accepted, then fails once generation is checked
@@ -89,10 +90,8 @@ def refusal(call: Call, reply: Reply, code: str | None) -> Reply:
             job["failed_at"] = now(call)
             return Reply(json=video_view(call, job))
         return reply
-    if route == "POST /v1/responses" and reply.status == 200 and reply.events is None:
-        body = dict(reply.json or {})
-        body.update(status="incomplete", incomplete_details={"reason": code or "content_filter"}, output=[])
-        return Reply(json=body, headers=reply.headers)
+    if route == "POST /v1/responses" and reply.status == 200:
+        return _refused_response(reply, code or "content_filter")
     if route == "POST /v1/moderations" and isinstance(reply.json, dict):
         for result in reply.json.get("results", []):
             result["flagged"] = True
@@ -123,28 +122,62 @@ def _job_of(call: Call, body: dict[str, Any]) -> dict[str, Any] | None:
     return call.state.jobs.get(job_id) if isinstance(job_id, str) else None
 
 
-def _refused_chat(reply: Reply, finish_reason: str) -> Reply:
-    refusal_text = "I'm sorry, but I can't help with that."
+REFUSAL_TEXT = "I'm sorry, but I can't help with that."
+
+
+def _refused_chat(call: Call, reply: Reply, finish_reason: str) -> Reply:
+    """The model's refusal in place of its answer: `message.refusal`, or streamed as
+    `delta.refusal` pieces, as a streamed answer sends its content."""
     if reply.events is None:
         body = json.loads(json.dumps(reply.json))
         for choice in body.get("choices", []):
             choice["finish_reason"] = finish_reason
-            choice["message"].update(content=None, refusal=refusal_text)
+            choice["message"].update(content=None, refusal=REFUSAL_TEXT)
+            choice["message"].pop("tool_calls", None)
+            if choice.get("logprobs"):
+                choice["logprobs"] = {"content": None, "refusal": token_logprobs(call, REFUSAL_TEXT, 0)}
         return Reply(json=body, headers=reply.headers)
-    events = []
+    events: list[sse.Event] = []
+    refused: set[int] = set()  # choices whose refusal has been sent
     for event in reply.events:
         data = event.json
-        if isinstance(data, dict) and data.get("choices"):
-            for choice in data["choices"]:
-                delta = choice.get("delta", {})
-                if "content" in delta:
-                    delta.pop("content")
-                    delta["refusal"] = refusal_text if choice.get("finish_reason") is None else None
-                if choice.get("finish_reason"):
-                    choice["finish_reason"] = finish_reason
-            event = sse.Event(json.dumps(data), event.event, event.id)
-        events.append(event)
+        if not (isinstance(data, dict) and data.get("choices")):
+            events.append(event)
+            continue
+        choice = data["choices"][0]  # the double sends one choice per chunk
+        delta = choice.get("delta") or {}
+        if choice.get("finish_reason"):
+            choice["finish_reason"] = finish_reason
+        elif "role" in delta:
+            delta.update(content=None, refusal=None)
+        elif "content" in delta or "tool_calls" in delta:
+            # The answer's pieces give way to the refusal's, sent once per choice.
+            if choice.get("index", 0) not in refused:
+                refused.add(choice.get("index", 0))
+                for piece in pieces(REFUSAL_TEXT):
+                    part = json.loads(json.dumps(data))
+                    part["choices"][0].update(delta={"refusal": piece}, logprobs=None)
+                    events.append(sse.Event(json.dumps(part, separators=(",", ":")), event.event, event.id))
+            continue
+        events.append(sse.Event(json.dumps(data, separators=(",", ":")), event.event, event.id))
     return Reply(events=events, headers=reply.headers)
+
+
+def _refused_response(reply: Reply, reason: str) -> Reply:
+    """A Responses answer the content filter stopped: `incomplete` with `incomplete_details.reason`
+    and no output; streamed, the events up to the first output item, then `response.incomplete`."""
+    if reply.events is None:
+        body = dict(reply.json or {})
+        body.update(status="incomplete", incomplete_details={"reason": reason}, output=[], completed_at=None)
+        return Reply(json=body, headers=reply.headers)
+    kept = [e for e in reply.events if e.event in ("response.created", "response.in_progress")]
+    final = next(
+        (e.json["response"] for e in reversed(reply.events) if isinstance(e.json, dict) and "response" in e.json), {}
+    )
+    response = dict(final, status="incomplete", incomplete_details={"reason": reason}, output=[], completed_at=None)
+    data = {"type": "response.incomplete", "sequence_number": len(kept), "response": response}
+    ending = sse.Event(json.dumps(data, separators=(",", ":")), "response.incomplete")
+    return Reply(events=[*kept, ending], headers=reply.headers)
 
 
 def job_state(body: Any) -> tuple[str, str] | None:

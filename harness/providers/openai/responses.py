@@ -19,6 +19,7 @@ from harness.providers.openai.content import (
     schema_instance,
     text_of,
     tokens,
+    within_budget,
 )
 from harness.providers.openai.errors import check_model, invalid_type, json_fields, missing
 from harness.providers.openai.jobs import job_phase
@@ -45,10 +46,55 @@ def _text_format(body: dict[str, Any]) -> dict[str, Any]:
     return fmt if isinstance(fmt, dict) else {"type": "text"}
 
 
+def _given(body: dict[str, Any], name: str, default: Any) -> Any:
+    """A request field echoed in the response: null or absent gives the API's default."""
+    value = body.get(name)
+    return default if value is None else value
+
+
+def _strict_schema(schema: Any) -> Any:
+    """A function's parameters as strict mode reads them: every object closed, every property required."""
+    if isinstance(schema, list):
+        return [_strict_schema(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: _strict_schema(value) for key, value in schema.items()}
+    if out.get("type") == "object" or "properties" in out:
+        out.setdefault("additionalProperties", False)
+        out["required"] = list(out.get("properties") or {})
+    return out
+
+
+def _echoed_tools(body: dict[str, Any]) -> list[Any]:
+    """`tools` as the response echoes them. A function tool always has `strict`: the Responses API
+    makes a function strict unless it says `strict: false`, and normalises its schema to match."""
+    tools = body.get("tools")
+    if not isinstance(tools, list):
+        return []
+    echoed: list[Any] = []
+    for tool in tools:
+        if isinstance(tool, dict) and tool.get("type") == "function":
+            strict = tool.get("strict") is not False
+            parameters = tool.get("parameters")
+            echoed.append(
+                {
+                    "type": "function",
+                    "name": tool.get("name"),
+                    "description": tool.get("description"),
+                    "parameters": _strict_schema(parameters) if strict else parameters,
+                    "strict": strict,
+                }
+            )
+        else:
+            echoed.append(tool)
+    return echoed
+
+
 def _output_item(call: Call, body: dict[str, Any], model: str, prompt: str) -> dict[str, Any]:
-    """The one output item: a function call when a tool is required, else a message."""
+    """The one output item: a function call when a tool is required, else a message,
+    cut short (status `incomplete`) when it would run past `max_output_tokens`."""
     choice = body.get("tool_choice")
-    tools = [t for t in body.get("tools") or [] if isinstance(t, dict) and t.get("type") == "function"]
+    tools = [t for t in _echoed_tools(body) if isinstance(t, dict) and t.get("type") == "function"]
     forced = choice.get("name") if isinstance(choice, dict) else None
     if tools and (choice == "required" or forced):
         tool = next((t for t in tools if t.get("name") == forced), tools[0])
@@ -67,10 +113,11 @@ def _output_item(call: Call, body: dict[str, Any], model: str, prompt: str) -> d
         text = json.dumps({"echo": excerpt(prompt)})
     else:
         text = reply_text(call, model, prompt)
+    text, cut = within_budget(text, body.get("max_output_tokens"))
     return {
         "id": hex_id(call.state, "msg_"),
         "type": "message",
-        "status": "completed",
+        "status": "incomplete" if cut else "completed",
         "role": "assistant",
         "content": [{"type": "output_text", "text": text, "annotations": [], "logprobs": []}],
     }
@@ -83,34 +130,37 @@ def _item_text(item: dict[str, Any]) -> str:
 
 
 def _response_object(job: dict[str, Any], status: str) -> dict[str, Any]:
+    """The response as it stands; `completed` means finished, which is `incomplete` when the
+    output ran out of `max_output_tokens`."""
     body, done = job["body"], status == "completed"
+    cut = done and job["item"]["status"] == "incomplete"
     return {
         "id": job["id"],
         "object": "response",
         "created_at": job["created"],
-        "status": status,
+        "status": "incomplete" if cut else status,
         "background": job["background"],
-        "completed_at": job["created"] if done else None,
+        "completed_at": job["created"] if done and not cut else None,
         "error": None,
-        "incomplete_details": None,
+        "incomplete_details": {"reason": "max_output_tokens"} if cut else None,
         "instructions": body.get("instructions"),
         "max_output_tokens": body.get("max_output_tokens"),
         "max_tool_calls": None,
         "model": job["model"],
         "output": [job["item"]] if done else [],
-        "parallel_tool_calls": body.get("parallel_tool_calls", True),
+        "parallel_tool_calls": _given(body, "parallel_tool_calls", True),
         "previous_response_id": body.get("previous_response_id"),
         "prompt_cache_key": None,
         "reasoning": {"effort": None, "summary": None},
         "safety_identifier": None,
         "service_tier": "default",
-        "store": body.get("store", True),
-        "temperature": body.get("temperature", 1.0),
+        "store": _given(body, "store", True),
+        "temperature": _given(body, "temperature", 1.0),
         "text": {"format": _text_format(body), "verbosity": "medium"},
-        "tool_choice": body.get("tool_choice", "auto"),
-        "tools": body.get("tools", []),
-        "top_logprobs": 0,
-        "top_p": body.get("top_p", 1.0),
+        "tool_choice": _given(body, "tool_choice", "auto"),
+        "tools": _echoed_tools(body),
+        "top_logprobs": _given(body, "top_logprobs", 0),
+        "top_p": _given(body, "top_p", 1.0),
         "truncation": "disabled",
         "usage": job["usage"] if done else None,
         "user": None,
@@ -184,7 +234,13 @@ def _stream(job: dict[str, Any]) -> list[sse.Event]:
         emit("response.output_item.added", output_index=0, item={**item, "status": "in_progress", "arguments": ""})
         for piece in pieces(item["arguments"]):
             emit("response.function_call_arguments.delta", item_id=item["id"], output_index=0, delta=piece)
-        emit("response.function_call_arguments.done", item_id=item["id"], output_index=0, arguments=item["arguments"])
+        emit(
+            "response.function_call_arguments.done",
+            item_id=item["id"],
+            name=item["name"],
+            output_index=0,
+            arguments=item["arguments"],
+        )
     else:
         text, ids = _item_text(item), {"item_id": item["id"], "output_index": 0, "content_index": 0}
         part = {"type": "output_text", "text": "", "annotations": [], "logprobs": []}
@@ -195,5 +251,5 @@ def _stream(job: dict[str, Any]) -> list[sse.Event]:
         emit("response.output_text.done", **ids, text=text, logprobs=[])
         emit("response.content_part.done", **ids, part={**part, "text": text})
     emit("response.output_item.done", output_index=0, item=item)
-    emit("response.completed", response=final)
+    emit(f"response.{final['status']}", response=final)  # completed, or incomplete when cut short
     return events
