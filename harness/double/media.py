@@ -10,10 +10,14 @@ with a content type. Each is a solid colour, made in code:
 - MP4: ISO BMFF (ftyp, moov, mdat) holding H.264 Constrained Baseline in
   which every macroblock is I_PCM (raw samples), so no encoder is needed
   and any H.264 decoder plays it. One IDR frame per second.
+- Audio: a sine tone as raw PCM (16-bit little-endian mono), the same in a
+  WAV (RIFF) file, and MP3 as silent MPEG-1 Layer III frames (a frame whose
+  side information is all zero decodes to silence).
 """
 
 from __future__ import annotations
 
+import math
 import struct
 import zlib
 
@@ -322,3 +326,42 @@ def boxes(data: bytes) -> list[tuple[str, int]]:
         out.append((kind.decode("latin-1"), size))
         pos += size
     return out
+
+
+# --- audio -----------------------------------------------------------------------------------
+
+
+def pcm(seconds: float, rate: int = 24_000, hertz: float = 440.0) -> bytes:
+    """A quiet sine tone: signed 16-bit little-endian mono samples."""
+    count = max(1, int(seconds * rate))
+    return struct.pack(f"<{count}h", *(int(3000 * math.sin(2 * math.pi * hertz * i / rate)) for i in range(count)))
+
+
+def wav(samples: bytes, rate: int = 24_000) -> bytes:
+    """16-bit mono PCM samples in a RIFF/WAVE file."""
+    fmt = struct.pack("<HHIIHH", 1, 1, rate, rate * 2, 2, 16)  # PCM, mono, rate, byte rate, align, bits
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(samples)) + samples
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def wav_seconds(data: bytes) -> float | None:
+    """How long a WAV file plays, from its header; None when the bytes are not a WAV file."""
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return None
+    at, byte_rate, length = 12, 0, None
+    while at + 8 <= len(data):
+        kind, size = data[at : at + 4], struct.unpack("<I", data[at + 4 : at + 8])[0]
+        if kind == b"fmt " and size >= 16:
+            byte_rate = struct.unpack("<I", data[at + 16 : at + 20])[0]
+        elif kind == b"data":
+            length = min(size, len(data) - at - 8)
+            break
+        at += 8 + size + (size % 2)
+    return length / byte_rate if byte_rate and length is not None else None
+
+
+def mp3(seconds: float) -> bytes:
+    """Silent MPEG-1 Layer III at 128 kbit/s, 44.1 kHz: 417-byte frames of 1,152 samples."""
+    header = bytes((0xFF, 0xFB, 0x90, 0x64))  # sync, MPEG-1, layer III, no CRC, 128k, 44.1k, no padding, joint
+    frames = max(1, math.ceil(seconds * 44_100 / 1152))
+    return (header + bytes(417 - len(header))) * frames

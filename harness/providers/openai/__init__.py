@@ -1,4 +1,5 @@
-"""OpenAI, as the double plays it: chat, responses, images, moderations, models, videos.
+"""OpenAI, as the double plays it: chat, responses, embeddings, audio, images, moderations,
+models, videos.
 
 Shapes follow OpenAI's OpenAPI spec and what openai-python parses, one module
 per part of the API. Answers are deterministic: generated text depends only on
@@ -18,7 +19,9 @@ from harness.double.clients import stainless
 from harness.exchange import Request
 from harness.headers import duration, integer, non_empty
 from harness.provider import Credential, Failures, Provider
+from harness.providers.openai.audio import speech, transcriptions
 from harness.providers.openai.chat import chat_completions
+from harness.providers.openai.embeddings import embeddings
 from harness.providers.openai.errors import authorized, error, headers, request_id
 from harness.providers.openai.failures import (
     job_fail,
@@ -83,6 +86,9 @@ ROUTES = (
     ("POST /v1/chat/completions", chat_completions),
     ("POST /v1/responses", create_response),
     ("GET /v1/responses/{response_id}", get_response),
+    ("POST /v1/embeddings", embeddings),
+    ("POST /v1/audio/transcriptions", transcriptions),
+    ("POST /v1/audio/speech", speech),
     ("POST /v1/images/generations", generate_image),
     ("POST /v1/moderations", moderations),
     ("GET /v1/models", list_models),

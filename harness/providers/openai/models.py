@@ -35,6 +35,25 @@ MODELS: dict[str, tuple[str, int, str | None]] = {
             "text-moderation-stable",
         )
     },
+    # Embeddings, transcription and speech: the ids openai-python's EmbeddingModel, AudioModel and
+    # SpeechModel list (the audio routes need them served; the model catalogue may replace this).
+    **{m: ("embedding", 1_705_953_180, None) for m in ("text-embedding-3-small", "text-embedding-3-large")},
+    "text-embedding-ada-002": ("embedding", 1_671_217_299, None),
+    **{
+        m: ("transcription", 1_742_068_463, None)
+        for m in (
+            "whisper-1",
+            "gpt-transcribe",
+            "gpt-4o-transcribe",
+            "gpt-4o-mini-transcribe",
+            "gpt-4o-mini-transcribe-2025-12-15",
+            "gpt-4o-transcribe-diarize",
+        )
+    },
+    **{
+        m: ("speech", 1_699_053_241, None)
+        for m in ("tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15")
+    },
     **{
         m: ("video", 1_759_708_800, SORA_SHUTDOWN)
         for m in ("sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08")
@@ -45,7 +64,8 @@ _SNAPSHOT = re.compile(r"^(?P<base>.+?)-(\d{4}-\d{2}-\d{2}|\d{4})$")
 
 
 def model_family(model: str) -> str | None:
-    """'chat', 'image', 'moderation', 'video', or None for a model this double does not know."""
+    """'chat', 'image', 'moderation', 'video', 'embedding', 'transcription', 'speech', or None
+    for a model this double does not know."""
     if model in MODELS:
         return MODELS[model][0]
     if model.startswith("ft:"):
