@@ -102,9 +102,11 @@ def test_streamed_chat_refusal_comes_in_pieces(client, double):
     assert all(c.choices[0].delta.content is None for c in chunks)
     assert chunks[-1].choices[0].finish_reason == "content_filter"
     # The SDK's stream helper raises on a content_filter finish, as it would against OpenAI.
-    with client.chat.completions.stream(model="gpt-4o", messages=ASK) as stream:
-        with pytest.raises(openai.ContentFilterFinishReasonError):
-            stream.get_final_completion()
+    with (
+        client.chat.completions.stream(model="gpt-4o", messages=ASK) as stream,
+        pytest.raises(openai.ContentFilterFinishReasonError),
+    ):
+        stream.get_final_completion()
 
 
 # --- behaviour -------------------------------------------------------------------------------

@@ -231,7 +231,9 @@ def speech(call: Call) -> Reply:
     audio = _audio(fmt, seconds, hertz)
     if body.get("stream_format") == "sse":
         chunks = [audio[i : i + 16_384] for i in range(0, len(audio), 16_384)]
-        events = [{"type": "speech.audio.delta", "audio": base64.b64encode(c).decode()} for c in chunks]
+        events: list[dict[str, Any]] = [
+            {"type": "speech.audio.delta", "audio": base64.b64encode(c).decode()} for c in chunks
+        ]
         used = tokens(text)
         events.append(
             {

@@ -98,13 +98,12 @@ def token_logprobs(call: Call, text: str, top: Any) -> list[dict[str, Any]]:
     entries = []
     for piece in pieces(text) if text else []:
         logprob = round(-rng.uniform(0.0, 0.4), 6)
-        others = sorted(
-            (
-                {"token": word, "logprob": round(logprob - rng.uniform(1.0, 8.0), 6), "bytes": list(word.encode())}
-                for word in rng.sample(_WORDS, max(0, min(count - 1, len(_WORDS))))
-            ),
-            key=lambda entry: -entry["logprob"],
-        )
+        words = rng.sample(_WORDS, max(0, min(count - 1, len(_WORDS))))
+        drops = sorted(rng.uniform(1.0, 8.0) for _ in words)  # alternatives, most likely first
+        others = [
+            {"token": word, "logprob": round(logprob - drop, 6), "bytes": list(word.encode())}
+            for word, drop in zip(words, drops, strict=True)
+        ]
         mine = {"token": piece, "logprob": logprob, "bytes": list(piece.encode())}
         entries.append({**mine, "top_logprobs": ([mine, *others] if count else [])})
     return entries

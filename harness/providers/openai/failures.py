@@ -171,7 +171,7 @@ def _refused_response(reply: Reply, reason: str) -> Reply:
         body.update(status="incomplete", incomplete_details={"reason": reason}, output=[], completed_at=None)
         return Reply(json=body, headers=reply.headers)
     kept = [e for e in reply.events if e.event in ("response.created", "response.in_progress")]
-    final = next(
+    final: dict[str, Any] = next(
         (e.json["response"] for e in reversed(reply.events) if isinstance(e.json, dict) and "response" in e.json), {}
     )
     response = dict(final, status="incomplete", incomplete_details={"reason": reason}, output=[], completed_at=None)
