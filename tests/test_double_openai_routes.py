@@ -260,3 +260,54 @@ def test_faults_reach_the_audio_routes(double):
         with pytest.raises(openai.RateLimitError):
             client.audio.transcriptions.create(model="whisper-1", file=("a.wav", CLIP, "audio/wav"))
     assert len(double.journal) == 2
+
+
+# --- the baseline contracts ------------------------------------------------------------------
+
+
+def test_the_new_routes_check_clean_against_their_baselines(double, client, lenient):
+    from pathlib import Path
+
+    from harness import contracts
+
+    client.embeddings.create(model="text-embedding-3-small", input=["a", "b"], encoding_format="float")
+    lenient.embeddings.create(model="text-embedding-3-large", input="c")  # base64
+    upload = ("clip.wav", CLIP, "audio/wav")
+    client.audio.transcriptions.create(model="whisper-1", file=upload)
+    client.audio.transcriptions.create(model="whisper-1", file=upload, response_format="verbose_json")
+    list(client.audio.transcriptions.create(model="gpt-4o-transcribe", file=upload, stream=True))
+    for fmt in ("mp3", "wav", "pcm", "flac"):
+        client.audio.speech.create(model="tts-1", voice="alloy", input="Hi.", response_format=fmt)
+    for bad in (
+        lambda: client.embeddings.create(model="text-embedding-3-small", input=""),
+        lambda: client.audio.transcriptions.create(model="gpt-4o-transcribe", file=upload, response_format="srt"),
+        lambda: client.audio.speech.create(model="tts-1", voice="nobody", input="x"),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(openai.BadRequestError):
+            bad()
+    inject(double, "rate_limit", "POST /v1/embeddings")
+    with pytest.raises(openai.RateLimitError):
+        client.embeddings.create(model="text-embedding-3-small", input="x")
+    folder = Path(__file__).resolve().parent.parent / "contracts" / "providers" / "openai"
+    result = contracts.verify(contracts.load_path(folder), list(double.journal))
+    assert not result.unmatched, [x.describe() for x in result.unmatched]
+    assert result.ok, "\n".join(str(v) for v in result.violations)
+    assert result.checked == len(double.journal) == 13
+    for name in ("openai/embeddings", "openai/audio-transcriptions", "openai/audio-speech"):
+        assert result.per_contract[name] >= 4, (name, result.per_contract)
+
+
+def test_the_baselines_catch_a_wrong_answer(double, lenient):
+    client = lenient
+    from pathlib import Path
+
+    from harness import contracts
+
+    inject(double, "drift", "POST /v1/embeddings", pointer="/data/*/embedding", op="rename", to="vector")
+    client.embeddings.create(model="text-embedding-3-small", input="a", encoding_format="float")
+    inject(double, "malformed", "POST /v1/audio/speech", kind="html")
+    client.audio.speech.create(model="tts-1", voice="alloy", input="Hi.")
+    folder = Path(__file__).resolve().parent.parent / "contracts" / "providers" / "openai"
+    result = contracts.verify(contracts.load_path(folder), list(double.journal))
+    broken = {v.contract for v in result.violations}
+    assert broken == {"openai/embeddings", "openai/audio-speech"}, result.violations

@@ -103,8 +103,8 @@ ROUTES = (
 
 
 def _signature(request: Request) -> bool:
-    """openai-python announces itself in its user agent."""
-    return (request.header("user-agent") or "").startswith("OpenAI/")
+    """openai-python announces itself in its user agent; Azure's paths (`/openai/...`) are Azure's."""
+    return (request.header("user-agent") or "").startswith("OpenAI/") and not request.path.startswith("/openai/")
 
 
 def _models() -> tuple[str, ...]:
