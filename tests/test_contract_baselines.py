@@ -23,14 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_the_baselines_live_in_the_package_one_folder_per_shipped_provider():
     assert baselines.folder() == ROOT / "harness" / "baselines"
-    assert {p.name for p in baselines.folder().iterdir()} == {"openai", "anthropic", "gemini"}
-    assert set(providers.names()) >= {"openai", "anthropic", "gemini"}
+    shipped = {"openai", "anthropic", "gemini", "azure_openai"}
+    assert {p.name for p in baselines.folder().iterdir()} == shipped
+    assert set(providers.names()) >= shipped
 
 
 def test_a_providers_name_loads_all_its_baselines_and_a_files_name_loads_one():
     everything = [c.name for c in load_path("provider:openai")]
     assert everything == [c.name for c in load_path(baselines.folder() / "openai")]
-    assert "openai/chat-completions" in everything and len(everything) == 6
+    assert "openai/chat-completions" in everything and len(everything) == 9
 
     (one,) = load_path("provider:openai/chat-completions")
     assert one.name == "openai/chat-completions"
@@ -56,7 +57,7 @@ def test_a_real_file_is_never_taken_for_a_name(tmp_path):
 
 def test_names_and_baselines_overlap_into_one_contract():
     names = [c.name for c in load_path("provider:openai", "provider:openai/videos", baselines.folder() / "openai")]
-    assert len(names) == len(set(names)) == 6
+    assert len(names) == len(set(names)) == 9
 
 
 @pytest.mark.parametrize(
