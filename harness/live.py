@@ -147,6 +147,9 @@ class _Sender:
                     f"skipped {self.contract.name} / {interaction.name!r}: nothing gives "
                     f"{{{missing}}} in {interaction.request.path} (no param, no earlier answer)"
                 )
+            elif interaction.request.method in ("POST", "PUT", "PATCH") and interaction.request.json is None:
+                # A multipart upload (OpenAI's transcriptions) has no JSON example to send.
+                skipped.append(f"skipped {self.contract.name} / {interaction.name!r}: no example body to send")
             elif len(sent) >= budget:
                 unsent += 1
             else:

@@ -85,7 +85,7 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-KEY_VARIABLES = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY")
+KEY_VARIABLES = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "AZURE_OPENAI_API_KEY")
 
 
 def test_live_with_no_key_at_all_is_bad_input_naming_every_variable(capsys, monkeypatch):
@@ -97,8 +97,9 @@ def test_live_with_no_key_at_all_is_bad_input_naming_every_variable(capsys, monk
     captured = capsys.readouterr()
     assert captured.out == ""  # no "0 exchanges ... all contracts hold"
     assert captured.err == (
-        "error: no key for anthropic: set ANTHROPIC_API_KEY; no key for gemini: set GOOGLE_API_KEY or "
-        "GEMINI_API_KEY; no key for openai: set OPENAI_API_KEY (or pass --skip-missing-keys to skip those providers)\n"
+        "error: no key for anthropic: set ANTHROPIC_API_KEY; no key for azure_openai: set AZURE_OPENAI_API_KEY; "
+        "no key for gemini: set GOOGLE_API_KEY or GEMINI_API_KEY; no key for openai: set OPENAI_API_KEY "
+        "(or pass --skip-missing-keys to skip those providers)\n"
     )
 
 
@@ -107,6 +108,7 @@ def test_live_with_some_keys_is_still_bad_input_naming_only_the_missing(capsys, 
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-live-0123456789")
     monkeypatch.setenv("GOOGLE_API_KEY", "AIza-test-live-0123456789")
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "azure-test-live-0123456789")
 
     assert main(["verify", "--contracts", BASELINES, "--live"]) == 2
 
@@ -124,6 +126,7 @@ def test_live_skip_missing_keys_skips_them_with_a_line_each(capsys, monkeypatch)
     assert code == 0 and report["exchanges"] == 0
     assert report["notes"] == [  # in the order the contracts load: folders sorted
         "skipped anthropic: ANTHROPIC_API_KEY is not set",
+        "skipped azure_openai: AZURE_OPENAI_API_KEY is not set",
         "skipped gemini: GOOGLE_API_KEY or GEMINI_API_KEY is not set",
         "skipped openai: OPENAI_API_KEY is not set",
     ]
