@@ -8,6 +8,7 @@ JSON pointer to position; any problem is an `InputError` with a position.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +18,15 @@ import yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 
+from harness import limits
 from harness.errors import InputError
 
-_MAX_NODES = 200_000  # alias bombs ("billion laughs") stop here
+# libyaml when it is there: several times faster on multi-megabyte specs and cassettes,
+# and it caps flow nesting itself instead of recursing without end.
+Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A whole number past this is a typo or an attack (10^20 as a status), never a real value;
+# JSON parsers give up well before it too.
+MAX_INT = 2**63 - 1
 
 E = TypeVar("E", bound=InputError)
 
@@ -64,16 +71,40 @@ class Document:
         return kind(message, self.source, line, col)
 
 
-def load(path: str | Path, *, kind: type[InputError] = InputError) -> Document:
+def load(
+    path: str | Path, *, kind: type[InputError] = InputError, loader: type[yaml.SafeLoader] | None = None
+) -> Document:
     source = str(path)
+    return loads(read(path, kind=kind), source, kind=kind, loader=loader)
+
+
+def read(path: str | Path, *, kind: type[InputError] = InputError) -> bytes:
+    """A file's bytes, refused past the document cap: never more than the cap is read,
+    so `/dev/zero` or a 10 GB file given by mistake costs nothing."""
+    source = str(path)
+    cap = limits.DOCUMENT_BYTES.value()
+    if Path(path).exists() and not Path(path).is_file():  # a folder, a FIFO that would block, a device
+        raise kind("cannot read file: not a regular file", source)
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read(cap + 1)
     except OSError as exc:
         raise kind(f"cannot read file: {exc.strerror or exc}", source) from None
-    return loads(raw, source, kind=kind)
+    if len(raw) > cap:
+        raise kind(f"the file is {limits.over(limits.DOCUMENT_BYTES, cap)}", source)
+    return raw
 
 
-def loads(raw: bytes | str, source: str = "<string>", *, kind: type[InputError] = InputError) -> Document:
+def loads(
+    raw: bytes | str,
+    source: str = "<string>",
+    *,
+    kind: type[InputError] = InputError,
+    loader: type[yaml.SafeLoader] | None = None,
+) -> Document:
+    cap = limits.DOCUMENT_BYTES.value()
+    if len(raw) > cap:
+        raise kind(f"the document is {limits.over(limits.DOCUMENT_BYTES, cap)}", source)
     if isinstance(raw, bytes):
         try:
             text = raw.decode("utf-8")
@@ -83,76 +114,107 @@ def loads(raw: bytes | str, source: str = "<string>", *, kind: type[InputError] 
     else:
         text = raw
     doc = Document(source, None)
-    loader = None
+    parser = None
     try:
-        loader = yaml.SafeLoader(text)
-        node = loader.get_single_node()
+        parser = (loader or Loader)(text)
+        node = parser.get_single_node()
         if node is not None:
-            doc.data = _Builder(loader, doc, kind).build(node, "")
+            doc.data = _Builder(parser, doc, kind).build(node, "", 0)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, None)
         raise kind(f"invalid YAML: {problem}", source, line, col) from None
     except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
+        # libyaml counts bytes of the UTF-8 text, PyYAML characters
+        in_bytes = parser is not None and not isinstance(parser, yaml.SafeLoader)
+        before = text.encode("utf-8", "replace")[: exc.position].decode("utf-8", "replace") if in_bytes else text[: exc.position]
+        line = before.count("\n") + 1
         raise kind(f"invalid character in file: {exc.reason}", source, line) from None
     except yaml.YAMLError as exc:
         raise kind(f"invalid YAML: {exc}", source, 1) from None
     except RecursionError:
         raise kind("document is nested too deeply", source, 1) from None
     finally:
-        if loader is not None:
-            loader.dispose()
+        if parser is not None:
+            parser.dispose()
     return doc
 
 
 class _Builder:
+    """Turns the node tree into plain data, remembering positions, and refuses what a
+    hand-written JSON-like file never needs: duplicate keys, numbers that are not
+    finite or absurdly large, nesting past the depth cap, alias bombs."""
+
+    _COLLECTION_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "tag:yaml.org,2002:omap")
+
     def __init__(self, loader: yaml.SafeLoader, doc: Document, kind: type[InputError]) -> None:
         self.loader, self.doc, self.kind = loader, doc, kind
-        self.count = 0
+        self.built: set[int] = set()  # nodes built once; building one again is an alias at work
+        self.aliased = 0
+        self.alias_cap = limits.ALIAS_VALUES.value()
+        self.depth_cap = limits.DEPTH.value()
         self.active: set[int] = set()
 
     def fail(self, message: str, node: yaml.Node) -> InputError:
         return self.kind(message, self.doc.source, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def build(self, node: yaml.Node, pointer: str) -> Any:
-        self.count += 1
-        if self.count > _MAX_NODES:
-            raise self.fail("document expands to too many values (alias bomb?)", node)
+    def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        if id(node) in self.built:
+            self.aliased += 1
+            if self.aliased > self.alias_cap:
+                raise self.fail(f"aliases expand this document {limits.over(limits.ALIAS_VALUES, self.alias_cap)}", node)
+        else:
+            self.built.add(id(node))
+        if depth > self.depth_cap:
+            raise self.fail(f"the document is nested {limits.over(limits.DEPTH, self.depth_cap)}", node)
         self.doc.values.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == "tag:yaml.org,2002:timestamp":
-                return node.value  # dates stay strings, as in JSON
-            return self.loader.construct_object(node, deep=True)
+            return self.scalar(node)
+        if node.tag not in self._COLLECTION_TAGS and node.tag in type(self.loader).yaml_constructors:
+            return self.loader.construct_object(node, deep=True)  # a tag the caller's loader knows (cassettes)
         if id(node) in self.active:
             raise self.fail("an alias refers to itself", node)
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
-                return [self.build(child, pointer_join(pointer, i)) for i, child in enumerate(node.value)]
+                return [self.build(child, pointer_join(pointer, i), depth + 1) for i, child in enumerate(node.value)]
             assert isinstance(node, yaml.MappingNode)  # the composer makes only these three kinds
             written = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
             self.loader.flatten_mapping(node)
             merged = len(node.value) - written  # `<<: *base` pairs come first; written keys may override them
             out: dict[str, Any] = {}
-            written_keys: set[str] = set()
+            written_keys: dict[str, int] = {}  # key -> its line
             for index, (key_node, value_node) in enumerate(node.value):
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise self.fail("mapping keys must be plain strings", key_node)
-                key = self.loader.construct_object(key_node)
+                key = self.scalar(key_node)
                 if not isinstance(key, str):
                     key = key_node.value  # `200:` or `true:` as keys stay text
                 child = pointer_join(pointer, key)
+                line = key_node.start_mark.line + 1
                 if key in written_keys:
-                    raise self.fail(f"duplicate key {key!r}", key_node)
+                    raise self.fail(f"duplicate key {key!r}: also written on line {written_keys[key]}", key_node)
                 if index >= merged:
-                    written_keys.add(key)
-                self.doc.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                out[key] = self.build(value_node, child)
+                    written_keys[key] = line
+                self.doc.keys[child] = (line, key_node.start_mark.column + 1)
+                out[key] = self.build(value_node, child, depth + 1)
             return out
         finally:
             self.active.discard(id(node))
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # dates stay strings, as in JSON
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except ValueError as exc:  # e.g. an integer of more digits than Python converts
+            raise self.fail(f"cannot read {node.value[:40]!r}: {exc}", node) from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(f"numbers must be finite, not {node.value[:40]!r}", node)
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+            raise self.fail(f"the number {node.value[:40]} is out of range (at most 2^63 - 1 either way)", node)
+        return value
 
 
 # -- the structure of a hand-written file, checked against a JSON Schema --------
