@@ -64,7 +64,9 @@ def parse(limit: Limit, raw: str, where: str) -> int:
     digits = text.rstrip("kmgib")
     unit = text[len(digits) :]
     if not digits.isascii() or not digits.isdigit() or unit not in _UNITS or len(digits) > 15 or int(digits) < 1:
-        raise InputError(f"{limit.name} must be a positive whole number (a unit k, MiB or GiB allowed), not {raw!r}", where)
+        raise InputError(
+            f"{limit.name} must be a positive whole number (a unit k, MiB or GiB allowed), not {raw!r}", where
+        )
     return int(digits) * _UNITS[unit]
 
 

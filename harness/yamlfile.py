@@ -128,7 +128,11 @@ def loads(
     except yaml.reader.ReaderError as exc:
         # libyaml counts bytes of the UTF-8 text, PyYAML characters
         in_bytes = parser is not None and not isinstance(parser, yaml.SafeLoader)
-        before = text.encode("utf-8", "replace")[: exc.position].decode("utf-8", "replace") if in_bytes else text[: exc.position]
+        before = (
+            text.encode("utf-8", "replace")[: exc.position].decode("utf-8", "replace")
+            if in_bytes
+            else text[: exc.position]
+        )
         line = before.count("\n") + 1
         raise kind(f"invalid character in file: {exc.reason}", source, line) from None
     except yaml.YAMLError as exc:
@@ -163,7 +167,9 @@ class _Builder:
         if id(node) in self.built:
             self.aliased += 1
             if self.aliased > self.alias_cap:
-                raise self.fail(f"aliases expand this document {limits.over(limits.ALIAS_VALUES, self.alias_cap)}", node)
+                raise self.fail(
+                    f"aliases expand this document {limits.over(limits.ALIAS_VALUES, self.alias_cap)}", node
+                )
         else:
             self.built.add(id(node))
         if depth > self.depth_cap:

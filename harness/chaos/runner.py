@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
+from harness import schemas
 from harness.chaos import interrupt
 from harness.chaos.app import AppDidNotStart, AppProcess, fill, free_port
 from harness.chaos.fault import Acted, Injection, attach
@@ -356,7 +357,7 @@ def _send(client: httpx.Client, step: Step, saved: dict[str, str], kind: str) ->
         )
     except httpx.HTTPError as exc:
         return Verdict(kind, name, False, f"{NO_ANSWER}: {type(exc).__name__}: {exc}", line=step.line)
-    problems = expectation_problems(expect, response)
+    problems = expectation_problems(expect, response, step.schema)
     body = _json(response)
     for key, where in step.save.items():
         value = _pick(where, response, body)
@@ -379,7 +380,12 @@ def _shown(response: httpx.Response, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def expectation_problems(expect: dict[str, Any], response: httpx.Response) -> list[str]:
+def expectation_problems(
+    expect: dict[str, Any], response: httpx.Response, schema: Draft202012Validator | None = None
+) -> list[str]:
+    """What in `response` breaks `expect`. `schema` is the step's `expect.schema` as the
+    scenario compiled it (meta-schema checked, refs confined); the filled-in schema is
+    checked with its registry, so a ref can never reach past what the load allowed."""
     problems: list[str] = []
     status = expect.get("status")
     allowed = status if isinstance(status, list) else [status] if status is not None else None
@@ -391,7 +397,7 @@ def expectation_problems(expect: dict[str, Any], response: httpx.Response) -> li
         if mismatch:
             problems.append(mismatch)
     if "schema" in expect:
-        error = next(iter(Draft202012Validator(expect["schema"]).iter_errors(body)), None)
+        error = next(iter(schemas.with_registry_of(schema, expect["schema"]).iter_errors(body)), None)
         if error is not None:
             problems.append(
                 f"body does not fit the schema at /{'/'.join(map(str, error.absolute_path))}: {error.message}"

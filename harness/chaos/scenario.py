@@ -13,17 +13,23 @@ from typing import Any
 
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-from harness import yamlfile
+from harness import schemas, yamlfile
 from harness.chaos.app import _PLACEHOLDER as PLACEHOLDER  # the one syntax of {name}s, requests and app alike
 from harness.chaos.app import fill
 from harness.chaos.fault import FAULTS, Fault, fault_type, load_faults, make
-from harness.chaos.schedule import PER_CALL_KEYS, Schedule, split_schedule
+from harness.chaos.schedule import PER_CALL_KEYS, WINDOW_KEYS, Schedule, split_schedule
 from harness.chaos.schedule import SCHEMA as SCHEDULE_SCHEMA
 from harness.errors import InputError
 from harness.providers import names as provider_names
 from harness.routes import Route, RouteSyntaxError
 
-_DAYS = {"type": "number", "minimum": 0}
+# A run rehearses days to years; a day past a century is a typo (1e30), and reaches
+# date arithmetic that overflows, so it is refused where it is written.
+MAX_DAYS = 36_500
+_DAYS = {"type": "number", "minimum": 0, "maximum": MAX_DAYS}
+# `start` as epoch seconds: from 1970 up to the last second of year 9999, what dates can show.
+MAX_EPOCH = 253_402_300_799
+_STATUS = {"type": "integer", "minimum": 100, "maximum": 599}
 _REQUEST = {
     "type": "object",
     "additionalProperties": False,
@@ -33,14 +39,14 @@ _REQUEST = {
         "path": {"type": "string", "pattern": "^/"},
         "json": {},
         "headers": {"type": "object", "additionalProperties": {"type": "string"}},
-        "timeout": {"type": "number", "exclusiveMinimum": 0},
+        "timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_DAYS * 86_400},
     },
 }
 _STEP_EXPECT = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "status": {"oneOf": [{"type": "integer"}, {"type": "array", "items": {"type": "integer"}}]},
+        "status": {"oneOf": [_STATUS, {"type": "array", "items": _STATUS}]},
         "json": {},
         "schema": {"type": ["object", "boolean"]},
         "headers": {"type": "object", "additionalProperties": {"type": "string"}},
@@ -113,6 +119,7 @@ FORMAT = {
                     "provider": {"enum": list(provider_names())},
                     "route": {"type": "string"},
                     **SCHEDULE_SCHEMA,
+                    **{key: {**SCHEDULE_SCHEMA[key], "maximum": MAX_DAYS} for key in WINDOW_KEYS},
                 },
             },
         },
@@ -172,6 +179,8 @@ class Step:
     expect: dict[str, Any]
     save: dict[str, str]
     line: int
+    # `expect.schema` compiled at load: checked against the meta-schema, refs confined.
+    schema: Draft202012Validator | None = field(default=None, compare=False, repr=False)
 
     def filled(self, saved: Mapping[str, str], kind: str = "step") -> tuple[dict[str, Any], dict[str, Any]]:
         """The request and the expect with each `{name}` replaced by the value an earlier
@@ -218,6 +227,7 @@ def loads(text: str, source: str = "<scenario>", folder: Path = Path("."), *, se
 
 
 def _read(doc: yamlfile.Document, folder: Path, seed: int | None) -> Scenario:
+    confinement = schemas.Confinement(folder.resolve(), (folder.resolve(), *schemas.allowed_dirs()))
     if doc.data is None:
         raise doc.error("the file is empty; a scenario needs keys scenario, doubles, app, steps")
     yamlfile.check_format(doc, _FORMAT, "the scenario")
@@ -229,10 +239,12 @@ def _read(doc: yamlfile.Document, folder: Path, seed: int | None) -> Scenario:
     except ValueError as exc:
         raise doc.error(str(exc), "/start") from None
     assert start is not None  # the format takes a date or a number there, never null
+    if not 0 <= start <= MAX_EPOCH:
+        raise doc.error(f"start must be a date from 1970 to 9999, not {data['start']!r}", "/start")
     doubles = data["doubles"]
     doubles = {name: {} for name in doubles} if isinstance(doubles, list) else doubles
     timeline = tuple(_entry(doc, item, i, doubles, start) for i, item in enumerate(data.get("timeline", [])))
-    steps = tuple(_step(doc, item, i, "steps") for i, item in enumerate(data["steps"]))
+    steps = tuple(_step(doc, item, i, "steps", confinement) for i, item in enumerate(data["steps"]))
     for before, after in itertools.pairwise(steps):
         if after.at < before.at:
             raise doc.error(
@@ -240,7 +252,7 @@ def _read(doc: yamlfile.Document, folder: Path, seed: int | None) -> Scenario:
                 f"before step {before.index} (day {before.at})",
                 f"/steps/{after.index}/at",
             )
-    probes = tuple(_step(doc, item, i, "probes") for i, item in enumerate(data.get("probes", [])))
+    probes = tuple(_step(doc, item, i, "probes", confinement) for i, item in enumerate(data.get("probes", [])))
     _check_saved_names(doc, steps, probes)
     expect = tuple(_expectation(doc, item, i, len(steps), doubles) for i, item in enumerate(data.get("expect", [])))
     return Scenario(
@@ -250,7 +262,7 @@ def _read(doc: yamlfile.Document, folder: Path, seed: int | None) -> Scenario:
         seed=seed if seed is not None else data.get("seed", 0),
         start=start,
         doubles=doubles,
-        app=data["app"],
+        app=_app(doc, data["app"], confinement),
         timeline=timeline,
         steps=steps,
         probes=probes,
@@ -300,7 +312,20 @@ def _entry(doc: yamlfile.Document, item: dict[str, Any], i: int, doubles: dict[s
     return Entry(fault=fault, schedule=schedule, provider=provider, route=route, line=doc.position(pointer)[0])
 
 
-def _step(doc: yamlfile.Document, item: dict[str, Any], i: int, key: str) -> Step:
+def _app(doc: yamlfile.Document, app: dict[str, Any], confinement: schemas.Confinement) -> dict[str, Any]:
+    """The app section with `cwd` made an absolute path inside the scenario's folder tree
+    (or a folder allowed with --allow-dir): a scenario from elsewhere cannot start its
+    command in any folder of this machine."""
+    if "cwd" not in app:
+        return app
+    try:
+        cwd = confinement.path(app["cwd"])
+    except ValueError as exc:
+        raise doc.error(f"app.cwd: {exc}", "/app/cwd") from None
+    return {**app, "cwd": str(cwd)}
+
+
+def _step(doc: yamlfile.Document, item: dict[str, Any], i: int, key: str, confinement: schemas.Confinement) -> Step:
     pointer = f"/{key}/{i}"
     request = {"method": "GET", **item["request"]}
     for name, path in item.get("save", {}).items():
@@ -316,6 +341,11 @@ def _step(doc: yamlfile.Document, item: dict[str, Any], i: int, key: str) -> Ste
         expect=item.get("expect", {}),
         save=item.get("save", {}),
         line=doc.position(pointer)[0],
+        schema=(
+            schemas.compile_schema(item["expect"]["schema"], doc, f"{pointer}/expect/schema", confinement=confinement)
+            if "schema" in item.get("expect", {})
+            else None
+        ),
     )
 
 

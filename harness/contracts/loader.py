@@ -9,12 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
-from referencing import Registry, Resource
-from referencing.exceptions import Unresolvable
-from referencing.jsonschema import DRAFT202012
 
-from harness import providers, yamlfile
+from harness import providers, schemas, yamlfile
 from harness.contracts import baselines
 from harness.contracts.format import CONTRACT
 from harness.contracts.model import Contract, Interaction, Lifecycle, Outcome, RequestSpec, ResponseSpec, Signal
@@ -74,6 +70,7 @@ def _expanded(paths: Iterable[str | Path]) -> list[str | Path]:
 class _Reader:
     def __init__(self, doc: yamlfile.Document) -> None:
         self.doc = doc
+        self.confinement = schemas.Confinement.around(None if doc.source.startswith("<") else doc.source)
 
     def fail(self, message: str, pointer: str = "", *, key: bool = False) -> ContractError:
         return self.doc.error(message, pointer, key=key, kind=ContractError)
@@ -172,32 +169,7 @@ class _Reader:
         )
 
     def _schema(self, schema: Any, pointer: str) -> Draft202012Validator:
-        try:
-            Draft202012Validator.check_schema(schema)
-        except SchemaError as exc:
-            inner = yamlfile.pointer_of(exc.path)
-            raise self.fail(f"invalid JSON Schema: {exc.message}", pointer + inner) from None
-        self._check_refs(schema, schema, pointer)
-        return Draft202012Validator(schema)
-
-    def _check_refs(self, root: Any, node: Any, pointer: str) -> None:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                if not ref.startswith("#"):
-                    raise self.fail(
-                        f"$ref {ref!r}: only refs inside the same schema ('#/...') are supported", f"{pointer}/$ref"
-                    )
-                resource = Resource.from_contents(root, default_specification=DRAFT202012)
-                try:
-                    Registry().with_resource("urn:harness:schema", resource).resolver("urn:harness:schema").lookup(ref)
-                except Unresolvable:
-                    raise self.fail(f"$ref {ref!r} does not resolve inside this schema", f"{pointer}/$ref") from None
-            for key, value in node.items():
-                self._check_refs(root, value, yamlfile.pointer_join(pointer, key))
-        elif isinstance(node, list):
-            for i, value in enumerate(node):
-                self._check_refs(root, value, f"{pointer}/{i}")
+        return schemas.compile_schema(schema, self.doc, pointer, kind=ContractError, confinement=self.confinement)
 
     def _outcomes(self, items: list[Raw], key: str, names: set[str]) -> tuple[Outcome, ...]:
         outcomes = tuple(
