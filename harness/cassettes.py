@@ -15,23 +15,23 @@ from __future__ import annotations
 import json
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, quote_plus, unquote_plus
+from urllib.parse import quote, quote_plus, unquote_plus, urlsplit
 
 import vcr
 import yaml
 from vcr.cassette import Cassette
-from vcr.filters import decode_response
 from vcr.request import Request as VcrRequest
 from vcr.serialize import serialize
-from vcr.serializers import compat, jsonserializer, yamlserializer
+from vcr.serializers import yamlserializer
 
-from harness import secrets, yamlfile
+from harness import limits, secrets, yamlfile
 from harness.errors import CassetteError
 from harness.exchange import Exchange, Request, Response, headers_from
 from harness.providers import provider_of
@@ -328,75 +328,60 @@ def load_path(*paths: str | Path) -> list[Exchange]:
 def load(path: str | Path) -> list[Exchange]:
     """The exchanges of one vcrpy cassette file, in recorded order."""
     source = str(path)
-    text = _read_text(path)
-    data = _deserialize(text, source, json_file=Path(path).suffix == ".json")
-    interactions = _interactions(data, _Locator(text, source))
-    return [_exchange(request, response, source) for request, response in interactions]
-
-
-def _read_text(path: str | Path) -> str:
-    try:
-        raw = Path(path).read_bytes()
-    except IsADirectoryError:
-        raise CassetteError("is a folder; give a cassette file, or use load_path for folders", str(path)) from None
-    except OSError as exc:
-        message = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot read file: {exc.strerror}"
-        raise CassetteError(message, str(path)) from None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CassetteError("file is not valid UTF-8", str(path), raw[: exc.start].count(b"\n") + 1) from None
-
-
-def _deserialize(text: str, source: str, *, json_file: bool) -> Any:
-    """Parse with vcrpy's own serializer, so every tag vcrpy writes loads."""
-    if not text.strip():
+    if Path(path).is_dir():
+        raise CassetteError("is a folder; give a cassette file, or use load_path for folders", source)
+    if not Path(path).exists():
+        raise CassetteError("no such file", source)
+    raw = yamlfile.read(path, kind=CassetteError)
+    if not raw.strip():
         raise CassetteError("the file is empty; a vcrpy cassette has 'version' and 'interactions'", source, 1)
-    serializer = jsonserializer if json_file else yamlserializer
-    try:
-        return serializer.deserialize(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise CassetteError(f"invalid YAML: {exc.problem or exc.context}", source, line, column) from None
-    except yaml.YAMLError as exc:
-        raise CassetteError(f"invalid YAML: {exc}", source) from None
-    except json.JSONDecodeError as exc:
-        raise CassetteError(f"invalid JSON: {exc.msg}", source, exc.lineno, exc.colno) from None
-    except RecursionError:
-        raise CassetteError("document is nested too deeply", source, 1) from None
+    # vcrpy's JSON serializer writes JSON, which this YAML reader reads as well.
+    doc = yamlfile.loads(raw, source, kind=CassetteError, loader=_CassetteLoader)
+    interactions = _interactions(doc.data, _Locator(doc))
+    return [
+        _exchange(request, response, source, i, _Locator(doc)) for i, (request, response) in enumerate(interactions)
+    ]
+
+
+class _CassetteLoader(yamlfile.Loader):  # type: ignore[misc,valid-type]
+    """The YAML reader every file goes through, plus the few harmless Python tags vcrpy
+    cassettes hold (as vcrpy's own safe loader reads them); no tag runs code."""
+
+
+def _python_str(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+def _python_tuple(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    return list(loader.construct_sequence(node))  # type: ignore[arg-type]
+
+
+def _old_file_body(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """A file body vcrpy once pickled as `_io.BytesIO` (its bytes in `state[0]`), or an
+    iterator body as `builtins.iter` (its chunks in `args[0]`): the data only."""
+    mapping = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    values = mapping.get("state") or mapping.get("args") or [b""]
+    return values[0] if isinstance(values, (list, tuple)) and values else b""
+
+
+for _tag, _constructor in (
+    ("python/str", _python_str),
+    ("python/unicode", _python_str),
+    ("python/tuple", _python_tuple),
+    ("python/object/new:_io.BytesIO", _old_file_body),
+    ("python/object/apply:builtins.iter", _old_file_body),
+):
+    _CassetteLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _constructor)
 
 
 class _Locator:
-    """Finds the line of a path in the cassette, only when an error needs it."""
+    """Positions errors at the line of the value they are about."""
 
-    def __init__(self, text: str, source: str) -> None:
-        self.text, self.source = text, source
+    def __init__(self, doc: yamlfile.Document) -> None:
+        self.doc = doc
 
     def error(self, message: str, *path: str | int) -> CassetteError:
-        return CassetteError(message, self.source, *self._position(path))
-
-    def _position(self, path: tuple[str | int, ...]) -> tuple[int | None, int | None]:
-        try:
-            node = yaml.compose(self.text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError:
-            return (None, None)
-        for step in path:
-            child = _child(node, step)
-            if child is None:
-                break
-            node = child
-        return (node.start_mark.line + 1, node.start_mark.column + 1) if node is not None else (None, None)
-
-
-def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
-    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-        return node.value[step]
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == step:
-                return value
-    return None
+        return self.doc.error(message, yamlfile.pointer_of(path), kind=CassetteError)
 
 
 def _interactions(data: Any, where: _Locator) -> list[tuple[VcrDict, VcrDict]]:
@@ -404,6 +389,12 @@ def _interactions(data: Any, where: _Locator) -> list[tuple[VcrDict, VcrDict]]:
         raise where.error("written by vcrpy before 1.0; convert it with `python -m vcr.migration FILE`")
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise where.error("not a vcrpy cassette: expected a mapping with an 'interactions' list", "interactions")
+    cap = limits.INTERACTIONS.value()
+    if len(data["interactions"]) > cap:
+        raise where.error(
+            f"the cassette has {len(data['interactions']):,} interactions, {limits.over(limits.INTERACTIONS, cap)}",
+            "interactions",
+        )
     pairs: list[tuple[VcrDict, VcrDict]] = []
     for i, item in enumerate(data["interactions"]):
         if not isinstance(item, dict):
@@ -421,10 +412,27 @@ def _checked_request(request: VcrDict, where: _Locator, i: int) -> VcrDict:
             raise where.error(
                 f"interaction {i + 1}: the request needs '{key}' (a string)", "interactions", i, "request", key
             )
+    uri = request["uri"]
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018  (a bad port raises here)
+    except ValueError as exc:
+        raise where.error(
+            f"interaction {i + 1}: the request 'uri' is not a URL: {exc}", "interactions", i, "request", "uri"
+        ) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise where.error(
+            f"interaction {i + 1}: the request 'uri' must be an http(s) URL with a host, not {uri[:80]!r}",
+            "interactions",
+            i,
+            "request",
+            "uri",
+        )
     _check_headers(request.get("headers"), where, i, "request")
     body = request.get("body")
-    # vcrpy stores text, bytes, or (for file and iterator bodies) a BytesIO or a list of chunks.
-    if not (body is None or isinstance(body, (str, bytes, list)) or hasattr(body, "read") or hasattr(body, "__next__")):
+    # vcrpy stores text, bytes, or (for iterator bodies) a list of chunks.
+    chunks = body if isinstance(body, list) else [body]
+    if not all(chunk is None or isinstance(chunk, (str, bytes)) for chunk in chunks):
         raise where.error(
             f"interaction {i + 1}: the request 'body' must be text, !!binary or null",
             "interactions",
@@ -489,33 +497,68 @@ def _check_headers(headers: Any, where: _Locator, i: int, part: str) -> None:
                 )
 
 
-def _exchange(request: VcrDict, response: VcrDict, source: str) -> Exchange:
-    vcr_request = VcrRequest(request["method"], request["uri"], request.get("body"), {})
+def _exchange(request: VcrDict, response: VcrDict, source: str, i: int, where: _Locator) -> Exchange:
     req = Request(
         method=request["method"].upper(),
         url=request["uri"],
         headers=headers_from(request.get("headers")),
-        body=_body_of(vcr_request),
+        body=_body_of(VcrRequest(request["method"], request["uri"], request.get("body"), {})),
     )
-    resp = _response(response)
+    resp = _response(response, i, where)
     return Exchange(request=req, response=resp, provider=provider_of(req), source=source)
 
 
-def _response(response: VcrDict) -> Response:
-    body = (response.get("body") or {}).get("string")
-    response = {
-        "status": response["status"],
-        "headers": _as_lists(response.get("headers")),
-        "body": {"string": b"" if body is None else body},
-    }
-    # vcrpy's own decoder: gzip, deflate (and br when brotli is installed),
-    # dropping content-encoding and fixing content-length as vcrpy does.
-    response = decode_response(compat.convert_to_bytes(response))
-    return Response(
-        status=response["status"]["code"],
-        headers=headers_from(response["headers"]),
-        body=_as_bytes(response["body"]["string"]),
-    )
+def _response(response: VcrDict, i: int, where: _Locator) -> Response:
+    body = _as_bytes((response.get("body") or {}).get("string"))
+    headers = _as_lists(response.get("headers"))
+    # As vcrpy's own decoder does: the first content-encoding is undone and dropped and
+    # content-length fixed; but with a cap on what a small body may inflate to, and a
+    # body that is not what its header says is an error, not passed on as it is.
+    encoding_name = next((name for name in headers if name.lower() == "content-encoding"), None)
+    codings = headers.get(encoding_name, []) if encoding_name else []
+    if codings and codings[0].strip().lower() in _DECOMPRESSORS:
+        try:
+            body = _inflate(body, codings[0].strip().lower())
+        except ValueError as exc:
+            raise where.error(f"interaction {i + 1}: {exc}", "interactions", i, "response", "body") from None
+        assert encoding_name is not None
+        if codings[1:]:
+            headers[encoding_name] = codings[1:]
+        else:
+            del headers[encoding_name]
+        length = next((name for name in headers if name.lower() == "content-length"), "content-length")
+        headers[length] = [str(len(body))]
+    return Response(status=response["status"]["code"], headers=headers_from(headers), body=body)
+
+
+_DECOMPRESSORS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
+
+
+def _inflate(body: bytes, coding: str) -> bytes:
+    """`body` decompressed a piece at a time, stopping at the body cap (a gzip bomb of
+    600 MiB in a 1 MB cassette costs no more than the cap)."""
+    cap = limits.BODY_BYTES.value()
+    wbits = _DECOMPRESSORS[coding]
+    attempts = (
+        [wbits, -zlib.MAX_WBITS] if coding == "deflate" else [wbits]
+    )  # deflate: zlib, or raw as some servers send
+    for attempt in attempts:
+        inflater = zlib.decompressobj(attempt)
+        out = bytearray()
+        pending = body
+        try:
+            while pending:
+                out += inflater.decompress(pending, 1 << 20)
+                if len(out) > cap:
+                    raise ValueError(f"the {coding} body inflates {limits.over(limits.BODY_BYTES, cap)}")
+                pending = inflater.unconsumed_tail
+                if inflater.eof:
+                    break
+        except zlib.error:
+            continue
+        if inflater.eof:
+            return bytes(out)
+    raise ValueError(f"the response says content-encoding: {coding}, but its body is not {coding} data")
 
 
 def _as_lists(headers: VcrDict | None) -> dict[str, list[str]]:
