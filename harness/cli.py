@@ -14,7 +14,7 @@ import argparse
 import sys
 from importlib import import_module
 
-from harness.errors import HarnessError
+from harness.errors import HarnessError, InputError
 
 COMMANDS = {
     "verify": "check recorded or live exchanges against contracts",
@@ -36,7 +36,46 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
         if name == command:
             import_module(f"harness.commands.{name}").add_arguments(sub_parser)
+            _add_input_options(sub_parser)
     return parser
+
+
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    """What every command takes about the files it reads: see docs/contracts.md, "Files from elsewhere"."""
+    group = parser.add_argument_group("files from elsewhere")
+    group.add_argument(
+        "--allow-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder that $refs and a scenario's app.cwd may reach besides the file's own folder tree "
+        "(repeatable; also HARNESS_ALLOW_DIRS)",
+    )
+    group.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="raise a cap on what is read: document_bytes, alias_values, depth, body_bytes, interactions, "
+        "journal (repeatable; also HARNESS_MAX_<NAME>)",
+    )
+
+
+def _apply_input_options(args: argparse.Namespace) -> None:
+    """Into the environment, so the library reads them wherever it is, and `--jobs` workers too."""
+    import os
+
+    from harness import limits, schemas
+
+    for text in getattr(args, "limit", []):
+        limits.set_from_option(text)
+    dirs = [d for d in getattr(args, "allow_dir", [])]
+    for folder in dirs:
+        if not os.path.isdir(folder):
+            raise InputError("--allow-dir: no such folder", folder)
+    if dirs:
+        before = os.environ.get(schemas.ALLOW_DIRS, "")
+        os.environ[schemas.ALLOW_DIRS] = os.pathsep.join([*filter(None, [before]), *map(os.path.abspath, dirs)])
 
 
 def version() -> str:
@@ -61,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        _apply_input_options(args)
         return import_module(f"harness.commands.{args.command}").run(args)
     except HarnessError as exc:  # raised on purpose: the message says what to fix
         print(f"error: {exc}", file=sys.stderr)

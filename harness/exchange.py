@@ -162,25 +162,46 @@ class Exchange:
         return f" ({self.delivery}: not received)"
 
 
+def _journal_cap() -> int:
+    from harness import limits  # lazily: the core imports no other module at load
+
+    return limits.JOURNAL.value()
+
+
 @dataclass
 class Journal:
-    """Every exchange that happened, in order. Safe to append from threads."""
+    """The exchanges that happened, in order. Safe to append from threads.
+
+    A ring: past `cap` exchanges (the `journal` limit) the oldest go, and `dropped`
+    counts them, so a double serving for days holds a bounded journal and says
+    how much it no longer shows."""
 
     exchanges: list[Exchange] = field(default_factory=list)
+    cap: int = field(default_factory=_journal_cap)
+    dropped: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def record(self, exchange: Exchange) -> Exchange:
         with self._lock:
             self.exchanges.append(exchange)
+            self._trim()
         return exchange
 
     def extend(self, exchanges: Iterable[Exchange]) -> None:
         with self._lock:
             self.exchanges.extend(exchanges)
+            self._trim()
+
+    def _trim(self) -> None:
+        over = len(self.exchanges) - self.cap
+        if over > 0:
+            del self.exchanges[:over]
+            self.dropped += over
 
     def clear(self) -> None:
         with self._lock:
             self.exchanges.clear()
+            self.dropped = 0
 
     def __iter__(self) -> Iterator[Exchange]:
         with self._lock:

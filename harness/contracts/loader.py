@@ -29,6 +29,13 @@ def load(path: str | Path) -> Contract:
     return _Reader(doc).contract()
 
 
+def is_scenario(data: Any) -> bool:
+    """A chaos scenario file, which may live beside contracts (`contracts/scenarios/`):
+    recognised by what it says, `scenario:` at the top and no `contract:`, so a folder of
+    contracts can hold scenarios wherever they are kept, under any folder name."""
+    return isinstance(data, dict) and "scenario" in data and "contract" not in data
+
+
 def loads(text: str | bytes, source: str = "<string>") -> Contract:
     return _Reader(yamlfile.loads(text, source, kind=ContractError)).contract()
 
@@ -43,12 +50,17 @@ def load_path(*paths: str | Path) -> list[Contract]:
     contracts: list[Contract] = []
     seen: dict[str, Path] = {}  # contract name -> the file it came from
     done: set[Path] = set()
-    for file in yamlfile.files_in(_expanded(paths), SUFFIXES, "contract", kind=ContractError):
+    expanded = _expanded(paths)
+    named = {Path(p).resolve() for p in expanded if Path(p).is_file()}
+    for file in yamlfile.files_in(expanded, SUFFIXES, "contract", kind=ContractError):
         real = file.resolve()
         if real in done:
             continue
         done.add(real)
-        contract = load(file)
+        doc = yamlfile.load(file, kind=ContractError)
+        if is_scenario(doc.data) and real not in named:
+            continue  # a scenario found in a folder of contracts; named on its own, it is an error
+        contract = _Reader(doc).contract()
         if contract.name in seen:
             raise ContractError(
                 f"contract name {contract.name!r} is also used by {seen[contract.name]}", contract.source, 1
@@ -80,6 +92,10 @@ class _Reader:
         data = self.doc.data
         if data is None:
             raise self.fail("the file is empty; a contract needs keys contract, consumer, provider, interactions")
+        if is_scenario(data):
+            raise self.fail(
+                "this is a chaos scenario, not a contract: run it with `harness chaos run`", "/scenario", key=True
+            )
         yamlfile.check_format(self.doc, _FORMAT, "the contract", kind=ContractError)
         known = providers.names()
         if data["provider"] not in known:
