@@ -262,7 +262,7 @@ def _read(doc: yamlfile.Document, folder: Path, seed: int | None) -> Scenario:
         seed=seed if seed is not None else data.get("seed", 0),
         start=start,
         doubles=doubles,
-        app=_app(doc, data["app"], confinement),
+        app=_app(doc, data["app"], confinement, doubles),
         timeline=timeline,
         steps=steps,
         probes=probes,
@@ -312,10 +312,22 @@ def _entry(doc: yamlfile.Document, item: dict[str, Any], i: int, doubles: dict[s
     return Entry(fault=fault, schedule=schedule, provider=provider, route=route, line=doc.position(pointer)[0])
 
 
-def _app(doc: yamlfile.Document, app: dict[str, Any], confinement: schemas.Confinement) -> dict[str, Any]:
-    """The app section with `cwd` made an absolute path inside the scenario's folder tree
-    (or a folder allowed with --allow-dir): a scenario from elsewhere cannot start its
-    command in any folder of this machine."""
+# What the runner fills into the app section (besides `{<double>.url}`).
+APP_PLACEHOLDERS = ("port", "scenario_dir", "python")
+
+
+def _app(
+    doc: yamlfile.Document, app: dict[str, Any], confinement: schemas.Confinement, doubles: dict[str, Any]
+) -> dict[str, Any]:
+    """The app section, its `{name}`s known, and `cwd` made an absolute path inside the
+    scenario's folder tree (or a folder allowed with --allow-dir): a scenario from
+    elsewhere cannot start its command in any folder of this machine."""
+    known = [*APP_PLACEHOLDERS, *(f"{name}.url" for name in doubles)]
+    for part in ("command", "env", "url"):
+        for pointer, name in _placeholders(app.get(part), f"/app/{part}"):
+            if name not in known:
+                listed = ", ".join(f"{{{k}}}" for k in known)
+                raise doc.error(f"unknown placeholder {{{name}}} in app.{part}; known: {listed}", pointer)
     if "cwd" not in app:
         return app
     try:

@@ -261,7 +261,8 @@ def resolve(document: Any, pointer: str) -> Any:
     for raw in pointer.lstrip("/").split("/"):
         part = raw.replace("~1", "/").replace("~0", "~")
         if isinstance(document, list):
-            document = document[int(part)] if part.isdigit() and int(part) < len(document) else _missing(pointer)
+            ok = part.isascii() and part.isdigit() and int(part) < len(document)  # not "²", which int() refuses
+            document = document[int(part)] if ok else _missing(pointer)
         elif isinstance(document, dict) and part in document:
             document = document[part]
         else:

@@ -91,14 +91,26 @@ def _targets(node: Any, path: list[str], last: str) -> Iterator[tuple[Any, Any]]
             keys = list(node) if last == "*" else [last] if last in node else []
             yield from ((node, k) for k in keys)
         elif isinstance(node, list):
-            idx = range(len(node)) if last == "*" else [int(last)] if last.isdigit() and int(last) < len(node) else []
+            idx = (
+                range(len(node))
+                if last == "*"
+                else [int(last)]
+                if last.isascii() and last.isdigit() and int(last) < len(node)
+                else []
+            )
             yield from ((node, i) for i in idx)
         return
     head, rest = path[0], path[1:]
     if isinstance(node, dict):
         children = list(node.values()) if head == "*" else [node[head]] if head in node else []
     elif isinstance(node, list):
-        children = node if head == "*" else [node[int(head)]] if head.isdigit() and int(head) < len(node) else []
+        children = (
+            node
+            if head == "*"
+            else [node[int(head)]]
+            if head.isascii() and head.isdigit() and int(head) < len(node)
+            else []
+        )
     else:
         children = []
     for child in children:
