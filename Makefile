@@ -18,7 +18,7 @@ install: $(STAMP)
 # The nightly chaos suite against the example app (APP=fragile: its twin without fallbacks).
 APP ?=
 run: $(STAMP)
-	CLIPSTUDIO_APP=clipstudio$(if $(APP),_$(APP)) $(BIN)/harness chaos run contracts/scenarios/nightly --jobs 2 --report reports
+	CLIPSTUDIO_APP=clipstudio$(if $(APP),_$(APP)) $(BIN)/harness chaos run contracts/scenarios/nightly --allow-dir fixtures/apps --jobs 2 --report reports
 
 # 4 workers on 2 cores: the slowest tests (whole scenarios) wait on timers, not the CPU.
 test: $(STAMP)

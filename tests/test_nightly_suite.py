@@ -18,6 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 NIGHTLY = ROOT / "contracts" / "scenarios" / "nightly"
 SCENARIOS = sorted(NIGHTLY.glob("*.yaml"))
 
+
+@pytest.fixture(autouse=True)
+def apps_folder_allowed(monkeypatch):
+    """The scenarios start the app in fixtures/apps, outside their own folder: allowed as `make run` does."""
+    monkeypatch.setenv("HARNESS_ALLOW_DIRS", str(ROOT / "fixtures" / "apps"))
+
 # What clipstudio_fragile gets wrong, scenario by scenario: "step N" for a step
 # whose answer was wrong, else the expectation or timeline entry as written.
 VEO_RENDERED = "min_calls: 1, provider: gemini, route: GET /v1beta/files/*, steps: [{}]"
