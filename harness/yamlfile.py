@@ -24,9 +24,10 @@ from harness.errors import InputError
 # libyaml when it is there: several times faster on multi-megabyte specs and cassettes,
 # and it caps flow nesting itself instead of recursing without end.
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# A whole number past this is a typo or an attack (10^20 as a status), never a real value;
-# JSON parsers give up well before it too.
-MAX_INT = 2**63 - 1
+# Past this a whole number cannot become a float (OverflowError wherever it is used as
+# a duration or a rate). Real specs hold int64 bounds (-9223372036854776000), well inside it;
+# each field's own range (a status is 100-599) is checked by its format.
+MAX_INT = 10**308
 
 E = TypeVar("E", bound=InputError)
 
@@ -219,7 +220,7 @@ class _Builder:
         if isinstance(value, float) and not math.isfinite(value):
             raise self.fail(f"numbers must be finite, not {node.value[:40]!r}", node)
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
-            raise self.fail(f"the number {node.value[:40]} is out of range (at most 2^63 - 1 either way)", node)
+            raise self.fail(f"the number {node.value[:40]}… is out of range (at most 1e308 either way)", node)
         return value
 
 
