@@ -178,7 +178,10 @@ class _Builder:
         self.doc.values.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
-        if node.tag not in self._COLLECTION_TAGS and node.tag in type(self.loader).yaml_constructors:
+        if node.tag not in self._COLLECTION_TAGS:
+            # Only tags a caller's loader adds (cassettes): not !!set, never !!python/object/apply
+            if node.tag not in type(self.loader).yaml_constructors or node.tag in Loader.yaml_constructors:
+                raise self.fail(f"unsupported tag {node.tag!r}", node)
             return self.loader.construct_object(node, deep=True)  # a tag the caller's loader knows (cassettes)
         if id(node) in self.active:
             raise self.fail("an alias refers to itself", node)
