@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check bench install clean
+.PHONY: run test check bench fuzz install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# 10,000 generated bad inputs (mutated contracts, scenarios, cassettes, specs), in one
+# process so the counts add up; prints inputs, tracebacks, the slowest and peak memory.
+FUZZ ?= 10000
+fuzz: $(STAMP)
+	HARNESS_FUZZ_EXAMPLES=$(FUZZ) $(BIN)/pytest tests/test_fuzz_inputs.py -p no:xdist -q -s
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache
