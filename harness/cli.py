@@ -94,12 +94,12 @@ def version() -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     command = next((a for a in argv if not a.startswith("-")), None)
-    parser = build_parser(command if command in COMMANDS else None)
-    args = parser.parse_args(argv)
-    if not args.command:
-        parser.print_help()
-        return 2
-    try:
+    try:  # every path, from building the parser on, ends in one of the exit codes above
+        parser = build_parser(command if command in COMMANDS else None)
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help()
+            return 2
         _apply_input_options(args)
         return import_module(f"harness.commands.{args.command}").run(args)
     except HarnessError as exc:  # raised on purpose: the message says what to fix
