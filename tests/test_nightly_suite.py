@@ -24,6 +24,7 @@ def apps_folder_allowed(monkeypatch):
     """The scenarios start the app in fixtures/apps, outside their own folder: allowed as `make run` does."""
     monkeypatch.setenv("HARNESS_ALLOW_DIRS", str(ROOT / "fixtures" / "apps"))
 
+
 # What clipstudio_fragile gets wrong, scenario by scenario: "step N" for a step
 # whose answer was wrong, else the expectation or timeline entry as written.
 VEO_RENDERED = "min_calls: 1, provider: gemini, route: GET /v1beta/files/*, steps: [{}]"
