@@ -155,8 +155,12 @@ class _Builder:
 
     def __init__(self, loader: yaml.SafeLoader, doc: Document, kind: type[InputError]) -> None:
         self.loader, self.doc, self.kind = loader, doc, kind
-        self.built: set[int] = set()  # nodes built once; building one again is an alias at work
+        # id(node) -> (its value, how many values it stands for, its height): a node met
+        # again is an alias at work.
+        self.made: dict[int, tuple[Any, int, int]] = {}
         self.aliased = 0
+        self.size = 0  # values built so far, aliases counted at their full size
+        self.height = 0  # the height of what the current node holds, while it is built
         self.alias_cap = limits.ALIAS_VALUES.value()
         self.depth_cap = limits.DEPTH.value()
         self.active: set[int] = set()
@@ -165,17 +169,41 @@ class _Builder:
         return self.kind(message, self.doc.source, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
-        if id(node) in self.built:
-            self.aliased += 1
+        self.doc.values.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if id(node) in self.active:
+            raise self.fail("an alias refers to itself", node)
+        made = self.made.get(id(node))
+        if made is not None:
+            # An alias: the value built the first time is shared (as PyYAML shares it), so
+            # expansion costs nothing here; but whoever walks the data walks every copy, so
+            # the values and the depth it stands for count against the caps.
+            value, size, height = made
+            self.aliased += size
             if self.aliased > self.alias_cap:
                 raise self.fail(
                     f"aliases expand this document {limits.over(limits.ALIAS_VALUES, self.alias_cap)}", node
                 )
-        else:
-            self.built.add(id(node))
+            if depth + height > self.depth_cap:
+                raise self.fail(f"the document is nested {limits.over(limits.DEPTH, self.depth_cap)}", node)
+            self.size += size
+            self.height = max(self.height, height)
+            return value
         if depth > self.depth_cap:
             raise self.fail(f"the document is nested {limits.over(limits.DEPTH, self.depth_cap)}", node)
-        self.doc.values.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
+        size_before, outer_height = self.size, self.height
+        self.height = 0
+        self.active.add(id(node))
+        try:
+            value = self.make(node, pointer, depth)
+        finally:
+            self.active.discard(id(node))
+        self.size += 1
+        height = self.height + 1
+        self.made[id(node)] = (value, self.size - size_before, height)
+        self.height = max(outer_height, height)
+        return value
+
+    def make(self, node: yaml.Node, pointer: str, depth: int) -> Any:
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if node.tag not in self._COLLECTION_TAGS:
@@ -183,35 +211,29 @@ class _Builder:
             if node.tag not in type(self.loader).yaml_constructors or node.tag in Loader.yaml_constructors:
                 raise self.fail(f"unsupported tag {node.tag!r}", node)
             return self.loader.construct_object(node, deep=True)  # a tag the caller's loader knows (cassettes)
-        if id(node) in self.active:
-            raise self.fail("an alias refers to itself", node)
-        self.active.add(id(node))
-        try:
-            if isinstance(node, yaml.SequenceNode):
-                return [self.build(child, pointer_join(pointer, i), depth + 1) for i, child in enumerate(node.value)]
-            assert isinstance(node, yaml.MappingNode)  # the composer makes only these three kinds
-            written = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
-            self.loader.flatten_mapping(node)
-            merged = len(node.value) - written  # `<<: *base` pairs come first; written keys may override them
-            out: dict[str, Any] = {}
-            written_keys: dict[str, int] = {}  # key -> its line
-            for index, (key_node, value_node) in enumerate(node.value):
-                if not isinstance(key_node, yaml.ScalarNode):
-                    raise self.fail("mapping keys must be plain strings", key_node)
-                key = self.scalar(key_node)
-                if not isinstance(key, str):
-                    key = key_node.value  # `200:` or `true:` as keys stay text
-                child = pointer_join(pointer, key)
-                line = key_node.start_mark.line + 1
-                if key in written_keys:
-                    raise self.fail(f"duplicate key {key!r}: also written on line {written_keys[key]}", key_node)
-                if index >= merged:
-                    written_keys[key] = line
-                self.doc.keys[child] = (line, key_node.start_mark.column + 1)
-                out[key] = self.build(value_node, child, depth + 1)
-            return out
-        finally:
-            self.active.discard(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, pointer_join(pointer, i), depth + 1) for i, child in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)  # the composer makes only these three kinds
+        written = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
+        self.loader.flatten_mapping(node)
+        merged = len(node.value) - written  # `<<: *base` pairs come first; written keys may override them
+        out: dict[str, Any] = {}
+        written_keys: dict[str, int] = {}  # key -> its line
+        for index, (key_node, value_node) in enumerate(node.value):
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail("mapping keys must be plain strings", key_node)
+            key = self.scalar(key_node)
+            if not isinstance(key, str):
+                key = key_node.value  # `200:` or `true:` as keys stay text
+            child = pointer_join(pointer, key)
+            line = key_node.start_mark.line + 1
+            if key in written_keys:
+                raise self.fail(f"duplicate key {key!r}: also written on line {written_keys[key]}", key_node)
+            if index >= merged:
+                written_keys[key] = line
+            self.doc.keys[child] = (line, key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, child, depth + 1)
+        return out
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag == "tag:yaml.org,2002:timestamp":

@@ -233,7 +233,7 @@ def test_a_python_object_tag_runs_nothing(tmp_path):
         ("a: 1e400", None),  # YAML 1.1 reads this as a string: no number, no problem
         ("a: !!float 1e400", "finite"),
         ("a: " + "9" * 400, "out of range"),
-        ("a: " + "9" * 5000, "cannot read"),
+        ("a: " + "9" * 5000, "cannot read|out of range"),  # which, depends on sys.set_int_max_str_digits
     ],
 )
 def test_numbers_are_finite_and_in_range(text, words):
