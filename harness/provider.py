@@ -98,6 +98,9 @@ class Provider:
     failures: Failures = field(default_factory=Failures)  # how it fails, for the chaos layer's faults
     models: Callable[[], tuple[str, ...]] = _no_models  # the model ids its double serves
     stream_end: tuple[str, ...] = ()  # the SSE events (type or data) that end a complete stream
+    # Turns away, before the handler sees it, a request the real API would reject (raising
+    # RequestProblem in the provider's words); a strict double calls it (harness/validation/).
+    validate: Callable[[Call], None] | None = None
     # What the rest of harness needs. A registered provider has every one of these
     # (tests/test_providers.py checks); a double made for one test may leave them out.
     base_url: str = ""  # the real API's root, e.g. https://api.openai.com

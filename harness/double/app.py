@@ -55,7 +55,9 @@ class Double:
 
     `seed` fixes ids and generated content, `clock` (default: real time) moves
     jobs and timestamps, `job_seconds` is how long an async job (a video)
-    takes on that clock.
+    takes on that clock. `strict` (the default) turns away, in the provider's
+    own 400, a request the real API would reject (`harness/validation/`);
+    `strict=False` lets the handlers take whatever they can read.
     """
 
     def __init__(
@@ -66,6 +68,7 @@ class Double:
         clock: Clock | None = None,
         job_seconds: float = 1.0,
         journal: Journal | None = None,
+        strict: bool = True,
     ) -> None:
         if isinstance(provider, str):
             from harness import providers
@@ -76,6 +79,7 @@ class Double:
         # Credentials never reach the journal, which is served on /__harness/journal.
         self.secret_headers = frozenset(secrets.request_headers())
         self.seed = seed
+        self.strict = strict
         self.clock: Clock = clock if clock is not None else RealClock()
         self.journal = journal if journal is not None else Journal()
         self.hooks: list[Hook] = []  # what acts around every provider call (harness.double.hooks)
@@ -92,7 +96,8 @@ class Double:
         self.fault_descriptions: dict[int, Any] = {}  # id(fault) -> the JSON it was built from
 
     def __repr__(self) -> str:
-        return f"<Double {self.name} seed={self.seed} clock={self.clock!r}>"
+        lenient = "" if self.strict else " lenient"
+        return f"<Double {self.name} seed={self.seed} clock={self.clock!r}{lenient}>"
 
     # --- ways in -------------------------------------------------------------------------
 
@@ -239,10 +244,12 @@ class Double:
         else:
             handler, params, route = self._not_found, {}, ""
         content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
+        # The real API's checks, before the handler: only for a known route whose body parsed.
+        validate = self.provider.validate if self.strict and found else None
         try:
             parsed, form = parse_body(content_type, body)
         except BodyError as exc:
-            parsed, form = None, None
+            parsed, form, validate = None, None, None
             handler = _bad_body(self.provider, str(exc))
         call = Call(
             method=method,
@@ -264,6 +271,8 @@ class Double:
             return call, stamp_request_id(self.provider, self.state, self._server_error()), []
         if reply is None:
             try:
+                if validate is not None:
+                    validate(call)
                 reply = await _resolved(handler(call))
                 if not isinstance(reply, Reply):
                     raise TypeError(f"handler for {route or path} returned {type(reply).__name__}, not Reply")

@@ -25,6 +25,7 @@ from harness.provider import Credential, Failures, Provider
 from harness.providers._answers import count_tokens, cut, pieces, reply_text
 from harness.providers.anthropic import tools
 from harness.sse import Event
+from harness.validation import anthropic as validation
 
 NAME = "anthropic"
 REQUEST_ID_HEADER = "request-id"
@@ -591,5 +592,6 @@ PROVIDER = providers.register(
         headers=ratelimit_headers,
         failures=FAILURES,
         models=_models,
+        validate=validation.check,
     )
 )

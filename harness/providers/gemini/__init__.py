@@ -30,6 +30,7 @@ from harness.provider import Credential, Failures, Provider
 from harness.providers._answers import count_tokens, cut, pieces, reply_text
 from harness.providers.gemini import embeddings, structured
 from harness.sse import Event
+from harness.validation import gemini as validation
 
 NAME = "gemini"
 HOST = "generativelanguage.googleapis.com"
@@ -659,5 +660,6 @@ PROVIDER = providers.register(
         headers=headers,
         failures=FAILURES,
         models=_models,
+        validate=validation.check,
     )
 )

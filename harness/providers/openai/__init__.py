@@ -44,6 +44,7 @@ from harness.providers.openai.videos import (
     remix_video,
     video_content,
 )
+from harness.validation import openai as validation
 
 __all__ = [
     "CATEGORIES",
@@ -139,5 +140,6 @@ PROVIDER = providers.register(
         headers=headers,
         failures=FAILURES,
         models=_models,
+        validate=validation.check,
     )
 )
