@@ -72,6 +72,7 @@ class Settings:
     toxiproxy_url: str | None = None
     block_network: bool = True
     allowed_hosts: list[str] = field(default_factory=list)
+    lenient: bool = False  # doubles take what the real APIs would reject (--harness-lenient)
     tally: Tally | None = None
     suite: Any = None  # harness.contracts.suite.ContractSuite, on first use
 
@@ -85,6 +86,7 @@ class Settings:
             "toxiproxy_url": self.toxiproxy_url,
             "block_network": self.block_network,
             "allowed_hosts": self.allowed_hosts,
+            "lenient": self.lenient,
         }
 
 
@@ -141,7 +143,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="comma-separated hosts tests with provider doubles may still reach (ini harness_allowed_hosts)",
     )
+    group.addoption(
+        "--harness-lenient",
+        action="store_true",
+        default=False,
+        help="provider doubles take requests the real APIs would reject with a 400 "
+        "(off by default: doubles validate requests like the providers; ini harness_lenient)",
+    )
     parser.addini("harness_seed", "harness: base seed (see --harness-seed)", default="")
+    parser.addini(
+        "harness_lenient",
+        "harness: provider doubles take requests the real APIs would reject (see --harness-lenient)",
+        type="bool",
+        default=False,
+    )
     parser.addini(
         "harness_contracts",
         "harness: contract files or folders checked against every test that uses a provider double",
@@ -217,6 +232,7 @@ def _read_options(config: pytest.Config) -> Settings:
         toxiproxy_url=config.getoption("harness_toxiproxy_url") or os.environ.get("TOXIPROXY_URL"),
         block_network=bool(config.getini("harness_block_network")) and not config.getoption("harness_allow_network"),
         allowed_hosts=hosts,
+        lenient=bool(config.getoption("harness_lenient") or config.getini("harness_lenient")),
     )
 
 
@@ -488,7 +504,7 @@ def harness_testbed(request: pytest.FixtureRequest, harness_seed: int) -> Iterat
     from harness.marks import chaos_specs, in_one_run
     from harness.testbed import Testbed
 
-    bed = Testbed(seed=harness_seed)
+    bed = Testbed(seed=harness_seed, strict=not request.config.stash[SETTINGS].lenient)
     request.node.stash[TESTBED] = bed
     with ExitStack() as stack:
         stack.callback(bed.close)
@@ -538,7 +554,8 @@ def _network_block(request: pytest.FixtureRequest) -> NetworkBlock | None:
 @pytest.fixture
 def provider_double(harness_testbed: Testbed) -> Callable[..., TestbedDouble]:
     """`provider_double(name, **options)`: the test's double of provider `name` (any registered
-    provider: openai, anthropic, gemini, ...), made on first use; options: job_seconds, seed, clock."""
+    provider: openai, anthropic, gemini, ...), made on first use; options: job_seconds, seed, clock,
+    strict (False: take requests the real API would reject)."""
     return harness_testbed.double
 
 

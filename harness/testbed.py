@@ -349,8 +349,11 @@ class Testbed:
 
     __test__ = False  # not a pytest test class, despite its name
 
-    def __init__(self, *, seed: int = 0, clock: Clock | None = None, job_seconds: float = 1.0) -> None:
+    def __init__(
+        self, *, seed: int = 0, clock: Clock | None = None, job_seconds: float = 1.0, strict: bool = True
+    ) -> None:
         self.seed = seed
+        self.strict = strict  # its doubles turn away what the real APIs would (False: lenient)
         # Virtual days jump on `advance(days=...)`; between jumps time flows, so a
         # video job finishes while the code under test polls and retry-after waits pass.
         self.clock = clock if clock is not None else FlowingClock()
@@ -364,7 +367,7 @@ class Testbed:
 
     def double(self, provider: str, **options: Any) -> TestbedDouble:
         """The test's double of `provider`, made on first use. `options` (seed,
-        clock, job_seconds) apply when it is made; asking again with other
+        clock, job_seconds, strict) apply when it is made; asking again with other
         options is an error, since a test has one double per provider."""
         with self._lock:
             existing = self.doubles.get(provider)
@@ -376,16 +379,18 @@ class Testbed:
                         f"per provider, so ask for it with the same options or none"
                     )
                 return existing
-            unknown = set(options) - {"seed", "clock", "job_seconds"}
+            unknown = set(options) - {"seed", "clock", "job_seconds", "strict"}
             if unknown:
                 raise InputError(
-                    f"unknown double option(s) {', '.join(sorted(unknown))}; a double takes seed, clock and job_seconds"
+                    f"unknown double option(s) {', '.join(sorted(unknown))}; "
+                    f"a double takes seed, clock, job_seconds and strict"
                 )
             made = TestbedDouble(
                 provider,
                 seed=options.get("seed", self.seed),
                 clock=options.get("clock", self.clock),
                 job_seconds=options.get("job_seconds", self.job_seconds),
+                strict=options.get("strict", self.strict),
                 journal=_SharedJournal(testbed_journal=self.journal),
             )
             for injected in self.chaos.injections:

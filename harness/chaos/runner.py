@@ -124,7 +124,13 @@ def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progr
     try:
         try:
             for name, cfg in scenario.doubles.items():
-                doubles[name] = Double(name, seed=scenario.seed, clock=clock, job_seconds=cfg.get("job_seconds", 1.0))
+                doubles[name] = Double(
+                    name,
+                    seed=scenario.seed,
+                    clock=clock,
+                    job_seconds=cfg.get("job_seconds", 1.0),
+                    strict=cfg.get("strict", True),
+                )
             with ExitStack() as stack:
                 urls = {name: stack.enter_context(double.serve()) for name, double in doubles.items()}
                 hop = _network_hop(scenario, urls, toxiproxy_url, stack)

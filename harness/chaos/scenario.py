@@ -85,7 +85,10 @@ FORMAT = {
                     "additionalProperties": {
                         "type": "object",
                         "additionalProperties": False,
-                        "properties": {"job_seconds": {"type": "number", "exclusiveMinimum": 0}},
+                        "properties": {
+                            "job_seconds": {"type": "number", "exclusiveMinimum": 0},
+                            "strict": {"type": "boolean"},
+                        },
                     },
                 },
             ]

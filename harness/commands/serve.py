@@ -29,6 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=1.0,
         help="how long an async job (a video) takes on the double's clock (default 1.0)",
     )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="take requests the real API would reject with a 400 (default: validate them like the provider)",
+    )
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:  # a service manager's stop is a clean stop, like Ctrl-C
@@ -51,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         job_seconds=args.job_seconds,
         clock=VirtualClock() if args.virtual_clock else None,
+        strict=not args.lenient,
     )
 
     def ready(url: str) -> None:

@@ -144,7 +144,7 @@ class SchemaBook:
     def _explainer(self, pointer: str) -> Any:
         validator = self._slow.get(pointer)
         if validator is None:
-            from jsonschema import Draft202012Validator
+            from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
             from referencing import Registry, Resource
             from referencing.jsonschema import DRAFT202012
 

@@ -93,8 +93,9 @@ def check(call: Call) -> None:
     if found is None or not found.bodies:
         return
     kind = media_type(call.header("content-type"))
-    if call.form is not None and kind in found.bodies:
-        pointer = found.bodies[kind]
+    form_kind = kind if kind in found.bodies else "multipart/form-data"
+    if call.form is not None and form_kind in found.bodies:
+        pointer = found.bodies[form_kind]
         body = read_form(pointer, call.form)
     elif isinstance(call.json, dict):
         pointer = found.bodies.get("application/json") or next(iter(found.bodies.values()))

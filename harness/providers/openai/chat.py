@@ -113,7 +113,7 @@ def chat_completions(call: Call) -> Reply:
     body = json_fields(call)
     model = check_model(body, "chat")
     messages = _messages(body)
-    n = body.get("n", 1)
+    n = 1 if body.get("n") is None else body["n"]  # null is the default, as the spec allows
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 128:
         raise out_of_range("n", 1, 128, n)
     prompt = next((text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), "")

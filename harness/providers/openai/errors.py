@@ -120,7 +120,7 @@ def out_of_range(param: str, low: int, high: int, value: Any) -> RequestProblem:
 
 def check_model(fields: dict[str, Any], family: str, default: str | None = None) -> str:
     """The requested model, known and of `family`."""
-    model = fields.get("model", default)
+    model = default if fields.get("model") is None else fields["model"]  # null: the default, where one exists
     if model is None:
         if family == "chat":
             raise RequestProblem(400, "you must provide a model parameter")

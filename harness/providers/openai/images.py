@@ -30,11 +30,11 @@ def generate_image(call: Call) -> Reply:
         raise invalid_type("prompt", "a string", prompt)
     model = check_model(body, "image", default="dall-e-2")
     gpt_image = model.startswith("gpt-image")
-    n = body.get("n", 1)
+    n = 1 if body.get("n") is None else body["n"]  # null is the default, as the spec allows
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 10:
         raise out_of_range("n", 1, 10, n)
     sizes = _GPT_IMAGE_SIZES if gpt_image else _SIZES.get(model.split("-20")[0], _SIZES["dall-e-2"])
-    size = body.get("size", "auto" if gpt_image else "1024x1024")
+    size = ("auto" if gpt_image else "1024x1024") if body.get("size") is None else body["size"]
     if size not in sizes:
         raise invalid("size", size, sizes)
     output_format = body.get("output_format", "png")
