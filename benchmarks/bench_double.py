@@ -52,8 +52,8 @@ def serve_child(kind: str) -> None:
     serve until stdin closes."""
     import sys
 
-    if kind == "double":
-        app: Any = Double("openai", seed=1)
+    if kind in ("double", "lenient"):  # the double validates requests unless lenient
+        app: Any = Double("openai", seed=1, strict=kind == "double")
         loop = app.loop
     else:
         app, loop = fixed_app(sys.stdin.buffer.readline().rstrip(b"\n")), LoopThread(name="bench-starlette")
@@ -88,7 +88,7 @@ def _served(kind: str, fixed: bytes) -> Iterator[str]:
             child.wait()
 
 
-async def _load(url: str) -> tuple[float, list[float]]:
+async def _load(url: str, body: dict[str, Any] = BODY) -> tuple[float, list[float]]:
     """(requests per second, latencies in seconds) for REQUESTS calls, CONCURRENCY at a time.
 
     One AsyncClient (one keep-alive connection) per worker: a single client's
@@ -103,7 +103,7 @@ async def _load(url: str) -> tuple[float, list[float]]:
 
     async def one(client: httpx.AsyncClient) -> None:
         start = time.perf_counter()
-        response = await client.post("/v1/chat/completions", json=BODY)
+        response = await client.post("/v1/chat/completions", json=body)
         response.raise_for_status()
         latencies.append(time.perf_counter() - start)
 
