@@ -101,7 +101,7 @@ OPERATIONS = [result.ok() for result in SPEC.get_all_operations()]
 @pytest.mark.slow
 @pytest.mark.parametrize("operation", OPERATIONS, ids=[op.label for op in OPERATIONS])
 def test_openai_double_answers_as_its_published_spec_says(openai_served, operation):
-    double, url, ids = openai_served
+    _, url, ids = openai_served
     rules = yaml.safe_load(ALLOWLIST.read_text())["openai"]
     cases: list[Any] = []
 
@@ -260,7 +260,7 @@ def test_gemini_answers_parse_as_the_sdk_types_with_no_extra_field(fault):
             http.post("/v1beta/models/gemini-2.5-flash:generateContent", json=ask)
             http.post("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse", json=ask)
         checked = 0
-        for route, status, body in bodies(double):
+        for _, status, body in bodies(double):
             if status >= 400:
                 error = body["error"]
                 assert set(error) == {"code", "message", "status", "details"}, sorted(error)
