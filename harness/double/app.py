@@ -15,6 +15,7 @@ import inspect
 import json
 import logging
 import random
+import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator
@@ -94,6 +95,11 @@ class Double:
         # A double dropped without close() must not leave its loop thread behind.
         weakref.finalize(self, self.loop.stop)
         self.fault_descriptions: dict[int, Any] = {}  # id(fault) -> the JSON it was built from
+        # A validator with a large schema to read (OpenAI's spec) reads it now, beside the app's
+        # start-up, rather than in the first request the app times.
+        warm = getattr(self.provider.validate, "warm", None) if strict else None
+        if callable(warm):
+            threading.Thread(target=warm, name=f"harness-warm-{self.name}", daemon=True).start()
 
     def __repr__(self) -> str:
         lenient = "" if self.strict else " lenient"

@@ -87,7 +87,7 @@ class SchemaBook:
     _registry: Any = field(default=None, init=False, repr=False)
     _slow: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
     _names: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False)
 
     @property
     def document(self) -> dict[str, Any]:
@@ -129,14 +129,24 @@ class SchemaBook:
     def _ref(self, pointer: str) -> str:
         return f"{self.uri}#{quote(pointer, safe='/~')}"  # `{video_id}` is not allowed in a URI as is
 
+    def warm(self) -> None:
+        """Read the document and index it for the fast engine, so the first check does not wait for it."""
+        self._fast_registry()
+
+    def _fast_registry(self) -> Any:
+        with self._lock:
+            if self._registry is None:
+                import jsonschema_rs
+
+                self._registry = jsonschema_rs.Registry([(self.uri, self.document)])
+            return self._registry
+
     def _gate(self, pointer: str) -> Any:
         validator = self._fast.get(pointer)
         if validator is None:
             import jsonschema_rs
 
-            if self._registry is None:
-                self._registry = jsonschema_rs.Registry([(self.uri, self.document)])
-            registry = self._registry
+            registry = self._fast_registry()
             validator = jsonschema_rs.validator_for({"$ref": self._ref(pointer)}, registry=registry)
             self._fast[pointer] = validator
         return validator

@@ -85,7 +85,20 @@ def operation(route: str) -> Operation | None:
     return Operation(path, bodies)
 
 
-def check(call: Call) -> None:
+class RequestCheck:
+    """`check(call)`: the provider's `validate`; `check.warm()` reads the 3 MB spec ahead of the first call."""
+
+    def __call__(self, call: Call) -> None:
+        _check(call)
+
+    def warm(self) -> None:
+        BOOK.warm()
+
+
+check = RequestCheck()
+
+
+def _check(call: Call) -> None:
     """Raise the 400 OpenAI answers for a request its spec does not allow; return if it would pass."""
     if not call.route or not (call.header("authorization") or "").strip():
         return  # no key: the route's own 401 comes first
