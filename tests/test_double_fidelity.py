@@ -255,6 +255,7 @@ def test_gemini_answers_parse_as_the_sdk_types_with_no_extra_field(fault):
             base_url="https://generativelanguage.googleapis.com",
             transport=double.transport(),
             headers={"x-goog-api-key": "test"},
+            timeout=120,  # slow_first_byte and stream_stall wait on purpose
         ) as http:
             ask = {"contents": [{"role": "user", "parts": [{"text": "hi"}]}]}
             http.post("/v1beta/models/gemini-2.5-flash:generateContent", json=ask)
