@@ -15,7 +15,6 @@ import inspect
 import json
 import logging
 import random
-import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator
@@ -95,11 +94,11 @@ class Double:
         # A double dropped without close() must not leave its loop thread behind.
         weakref.finalize(self, self.loop.stop)
         self.fault_descriptions: dict[int, Any] = {}  # id(fault) -> the JSON it was built from
-        # A validator with a large schema to read (OpenAI's spec) reads it now, beside the app's
-        # start-up, rather than in the first request the app times.
+        # A validator with a large schema to read (OpenAI's spec, once per process) reads it now,
+        # before the app starts, rather than inside the first request the app times.
         warm = getattr(self.provider.validate, "warm", None) if strict else None
         if callable(warm):
-            threading.Thread(target=warm, name=f"harness-warm-{self.name}", daemon=True).start()
+            warm()
 
     def __repr__(self) -> str:
         lenient = "" if self.strict else " lenient"

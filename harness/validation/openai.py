@@ -86,7 +86,7 @@ def operation(route: str) -> Operation | None:
 
 
 class RequestCheck:
-    """`check(call)`: the provider's `validate`; `check.warm()` reads the 3 MB spec ahead of the first call."""
+    """`check(call)`: the provider's `validate`; `check.warm()` reads the 3 MB spec before the first call."""
 
     def __call__(self, call: Call) -> None:
         _check(call)
