@@ -88,7 +88,7 @@ def _served(kind: str, fixed: bytes) -> Iterator[str]:
             child.wait()
 
 
-async def _load(url: str, body: dict[str, Any] = BODY) -> tuple[float, list[float]]:
+async def _load(url: str, body: dict[str, Any] = BODY, requests: int = REQUESTS) -> tuple[float, list[float]]:
     """(requests per second, latencies in seconds) for REQUESTS calls, CONCURRENCY at a time.
 
     One AsyncClient (one keep-alive connection) per worker: a single client's
@@ -114,10 +114,10 @@ async def _load(url: str, body: dict[str, Any] = BODY) -> tuple[float, list[floa
     try:
         await asyncio.gather(*[worker(c, range(WARMUP // CONCURRENCY + 1)) for c in clients])
         latencies.clear()
-        remaining = iter(range(REQUESTS))
+        remaining = iter(range(requests))
         start = time.perf_counter()
         await asyncio.gather(*[worker(c, remaining) for c in clients])
-        return REQUESTS / (time.perf_counter() - start), latencies
+        return requests / (time.perf_counter() - start), latencies
     finally:
         for client in clients:
             await client.aclose()

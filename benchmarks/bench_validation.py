@@ -17,10 +17,11 @@ from typing import Any
 
 import httpx
 
-from benchmarks.bench_double import HEADERS, REQUESTS, _load, _row, _served
+from benchmarks.bench_double import HEADERS, _load, _row, _served
 from harness.double import Double
 
-ROUNDS = 3
+ROUNDS = 2
+REQUESTS = 1_000
 BODY: dict[str, Any] = {
     "model": "gpt-4o-mini",
     "messages": [
@@ -46,7 +47,7 @@ BODY: dict[str, Any] = {
 
 def _best(kind: str, fixed: bytes) -> float:
     with _served(kind, fixed) as url:
-        rps, _ = asyncio.run(_load(url, BODY))
+        rps, _ = asyncio.run(_load(url, BODY, REQUESTS))
     return rps
 
 
