@@ -272,7 +272,7 @@ def answer(state: State, body: dict[str, Any]) -> Answer:
     said = reply_text(state.rng, asked)
     said = structured.structured_text(state, config, said) or said
     stops = structured.field(config, "stopSequences") or ()
-    kept = cut(said, stops, structured.field(config, "maxOutputTokens"))
+    kept = cut(said, stops, structured.whole(config, "maxOutputTokens"))
     return Answer(kept.text, FINISH_REASONS[kept.reason], prompt_tokens, kept.tokens)
 
 

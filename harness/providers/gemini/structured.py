@@ -33,6 +33,17 @@ def field(message: Any, camel: str) -> Any:
     return message.get("".join(f"_{c.lower()}" if c.isupper() else c for c in camel))
 
 
+def whole(message: Any, camel: str) -> int | None:
+    """A whole-number field, which Google's JSON parser also takes written as text ("64")."""
+    value = field(message, camel)
+    if isinstance(value, str):
+        try:
+            return int(float(value))
+        except ValueError:
+            return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def declarations(body: dict[str, Any]) -> list[dict[str, Any]]:
     """Every function the request declares, across its tools."""
     tools = body.get("tools")
