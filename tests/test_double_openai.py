@@ -18,6 +18,7 @@ import pytest
 from harness import contracts
 from harness.double import Double, VirtualClock, media
 from harness.double.app import RouteHandler
+from harness.double.clock import FlowingClock
 from harness.headers import check_format
 from harness.providers import openai as provider
 
@@ -45,7 +46,8 @@ def sdk(base_url: str, http_client=None, cls=openai.OpenAI, **options):
 
 @pytest.fixture
 def double():
-    with Double("openai", seed=5, job_seconds=0.05) as made:
+    # Real seconds for jobs, on a fixed day: a model the catalogue retires later stays served here.
+    with Double("openai", seed=5, job_seconds=0.05, clock=FlowingClock()) as made:
         yield made
 
 
@@ -292,7 +294,8 @@ def test_models_list_and_retrieve_carry_shutdown_dates(client):
     models = {m.id: m for m in client.models.list()}
     assert {"gpt-4o", "sora-2", "dall-e-3", "omni-moderation-latest"} <= set(models)
     assert models["sora-2"].shutdown_date == "2026-09-24"
-    assert models["gpt-4o"].shutdown_date is None
+    assert models["gpt-4o"].shutdown_date == "2027-01-14"  # from the openai SDK's deprecation notes
+    assert models["gpt-5.5"].shutdown_date is None
     assert client.models.retrieve("sora-2-pro").owned_by == "system"
 
 

@@ -130,6 +130,7 @@ def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progr
                     clock=clock,
                     job_seconds=cfg.get("job_seconds", 1.0),
                     strict=cfg.get("strict", True),
+                    models=cfg.get("models"),
                 )
             with ExitStack() as stack:
                 urls = {name: stack.enter_context(double.serve()) for name, double in doubles.items()}

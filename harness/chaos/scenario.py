@@ -14,6 +14,8 @@ from typing import Any
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from harness import schemas, yamlfile
+from harness.catalogue.config import MODELS as CATALOGUE_MODELS
+from harness.catalogue.config import models_option
 from harness.chaos.app import _PLACEHOLDER as PLACEHOLDER  # the one syntax of {name}s, requests and app alike
 from harness.chaos.app import fill
 from harness.chaos.fault import FAULTS, Fault, fault_type, load_faults, make
@@ -88,6 +90,7 @@ FORMAT = {
                         "properties": {
                             "job_seconds": {"type": "number", "exclusiveMinimum": 0},
                             "strict": {"type": "boolean"},
+                            "models": CATALOGUE_MODELS,  # beyond the provider's catalogue (harness/catalogue/)
                         },
                     },
                 },
@@ -246,6 +249,11 @@ def _read(doc: yamlfile.Document, folder: Path, seed: int | None) -> Scenario:
         raise doc.error(f"start must be a date from 1970 to 9999, not {data['start']!r}", "/start")
     doubles = data["doubles"]
     doubles = {name: {} for name in doubles} if isinstance(doubles, list) else doubles
+    for name, options in doubles.items():
+        try:  # what the format cannot say: real dates, in order
+            models_option(name, options.get("models"), doc.source)
+        except InputError as exc:
+            raise doc.error(exc.message, f"/doubles/{name}/models") from None
     timeline = tuple(_entry(doc, item, i, doubles, start) for i, item in enumerate(data.get("timeline", [])))
     steps = tuple(_step(doc, item, i, "steps", confinement) for i, item in enumerate(data["steps"]))
     for before, after in itertools.pairwise(steps):

@@ -17,7 +17,7 @@ import logging
 import random
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -54,10 +54,13 @@ class Double:
     """An ASGI app that plays `provider`; `double.journal` holds what it answered.
 
     `seed` fixes ids and generated content, `clock` (default: real time) moves
-    jobs and timestamps, `job_seconds` is how long an async job (a video)
-    takes on that clock. `strict` (the default) turns away, in the provider's
-    own 400, a request the real API would reject (`harness/validation/`);
-    `strict=False` lets the handlers take whatever they can read.
+    jobs and timestamps and decides which models are past their shutdown date,
+    `job_seconds` is how long an async job (a video) takes on that clock,
+    `models` adds models to the provider's catalogue (id -> `{family, deprecated,
+    shutdown}`, as in pyproject.toml's `[tool.harness.models.<provider>]`).
+    `strict` (the default) turns away, in the provider's own 400, a request the
+    real API would reject (`harness/validation/`); `strict=False` lets the
+    handlers take whatever they can read.
     """
 
     def __init__(
@@ -69,6 +72,7 @@ class Double:
         job_seconds: float = 1.0,
         journal: Journal | None = None,
         strict: bool = True,
+        models: Mapping[str, Any] | None = None,
     ) -> None:
         if isinstance(provider, str):
             from harness import providers
@@ -89,6 +93,14 @@ class Double:
         self.state = State(
             rng=random.Random(seed), clock=self.clock, settings={"job_seconds": float(job_seconds), "seed": seed}
         )
+        from harness.catalogue import for_double
+        from harness.catalogue.config import models_option
+
+        if models:  # models this double serves beyond its provider's catalogue (harness/catalogue/)
+            self.state.settings["models"] = models_option(self.name, models, "Double(models=...)")
+        # Built here, at start: reading the SDKs' model types (once per process) must not hold up
+        # a first request on the loop, and a mistake in [tool.harness.models] fails now.
+        for_double(self.state.settings, self.name)
         self.routes = tuple(RouteHandler(Route.parse(template), handler) for template, handler in self.provider.routes)
         self.loop = LoopThread(name=f"harness-double-{self.name}")
         # A double dropped without close() must not leave its loop thread behind.

@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from harness import catalogue as catalogues
 from harness import headers as signal_formats
 from harness import providers
+from harness.catalogue import Catalogue, Model, today
 from harness.double.call import Call, Reply, State
 from harness.double.clients import stainless
 from harness.double.problem import RequestProblem
@@ -33,15 +35,17 @@ REQUEST_ID_HEADER = "request-id"
 
 @dataclass(frozen=True)
 class ModelCard:
-    """One entry of GET /v1/models (the SDK's `ModelInfo`)."""
+    """One entry of GET /v1/models (the SDK's `ModelInfo`), on one day."""
 
     id: str
     display_name: str
     created_at: str  # RFC 3339
-    line: str  # opus | sonnet | haiku
+    line: str | None  # opus | sonnet | haiku | ...
     max_input_tokens: int = 200_000
     max_tokens: int = 64_000
     lifecycle: str = "active"  # active | deprecated | retired
+    deprecated_at: str | None = None
+    retires_at: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -51,29 +55,40 @@ class ModelCard:
             "created_at": self.created_at,
             "lifecycle": self.lifecycle,
             "line": self.line,
-            "deprecated_at": None,
-            "retires_at": None,
+            "deprecated_at": self.deprecated_at,
+            "retires_at": self.retires_at,
             "max_input_tokens": self.max_input_tokens,
             "max_tokens": self.max_tokens,
         }
 
 
-# Newest first, as the real list is ordered. Only ids the SDK does not flag as
-# deprecated, so that apps tested against the double see no DeprecationWarning.
-MODELS: tuple[ModelCard, ...] = (
-    ModelCard("claude-opus-4-8", "Claude Opus 4.8", "2026-07-15T00:00:00Z", "opus", max_tokens=128_000),
-    ModelCard("claude-sonnet-5", "Claude Sonnet 5", "2026-06-02T00:00:00Z", "sonnet", 1_000_000),
-    ModelCard("claude-opus-4-7", "Claude Opus 4.7", "2026-04-16T00:00:00Z", "opus", max_tokens=128_000),
-    ModelCard("claude-sonnet-4-6", "Claude Sonnet 4.6", "2026-02-17T00:00:00Z", "sonnet"),
-    ModelCard("claude-opus-4-6", "Claude Opus 4.6", "2026-02-05T00:00:00Z", "opus", max_tokens=128_000),
-    ModelCard("claude-opus-4-5-20251101", "Claude Opus 4.5", "2025-11-24T00:00:00Z", "opus"),
-    ModelCard("claude-haiku-4-5-20251001", "Claude Haiku 4.5", "2025-10-15T00:00:00Z", "haiku"),
-)
-# Short names the API accepts in requests but does not list.
-ALIASES: dict[str, str] = {
-    "claude-opus-4-5": "claude-opus-4-5-20251101",
-    "claude-haiku-4-5": "claude-haiku-4-5-20251001",
-}
+# Anthropic announces a retirement at least this long ahead: the deprecation date
+# shown when a source gives only the retirement date.
+NOTICE_DAYS = 60
+
+
+def card_of(model: Model, on: date) -> ModelCard:
+    """`model` as the models list shows it on `on` (its catalogue entry: harness/catalogue/anthropic.yaml)."""
+    info, life = model.info, model.lifecycle(on)
+    deprecated = life.deprecated_on
+    if deprecated is None and life.shutdown_on is not None and life.state != "active":
+        deprecated = life.shutdown_on - timedelta(days=NOTICE_DAYS)
+    return ModelCard(
+        id=model.id,
+        display_name=str(info.get("display_name") or model.id),
+        created_at=str(info.get("created") or "1970-01-01T00:00:00Z"),
+        line=info.get("line"),
+        max_input_tokens=int(info.get("max_input_tokens", 200_000)),
+        max_tokens=int(info.get("max_tokens", 64_000)),
+        lifecycle=life.state,
+        deprecated_at=_day(deprecated) if life.state != "active" else None,
+        retires_at=_day(life.shutdown_on) if life.state != "active" else None,
+    )
+
+
+def _day(day: date | None) -> str | None:
+    return None if day is None else f"{day.isoformat()}T00:00:00Z"
+
 
 # error.type by HTTP status: the types anthropic 2.15's ErrorResponse parses; others fall
 # back by class. The docs name 413 `request_too_large`, a type the SDK's ErrorType does not
@@ -174,9 +189,22 @@ def _is_tool_use(block: Any) -> bool:
     return isinstance(block, dict) and block.get("type") == "tool_use"
 
 
-def find_model(model_id: str) -> ModelCard | None:
-    model_id = ALIASES.get(model_id, model_id)
-    return next((card for card in MODELS if card.id == model_id), None)
+def known_models(call: Call | None = None) -> Catalogue:
+    """The catalogue: the double's own when there is a call, else the process-wide one."""
+    return catalogues.for_double(call.state.settings, NAME) if call else catalogues.catalogue(NAME)
+
+
+def find_model(model_id: str, call: Call | None = None) -> ModelCard | None:
+    """The model a request names (an alias answers as its target), or None when the API
+    has no such model. With a call, a model retired on its double's clock is None too:
+    after retirement Anthropic answers as for a model it never had."""
+    model = known_models(call).resolve(model_id)
+    if model is None or model.family != "chat":
+        return None
+    on = today(call.state.clock) if call else datetime.now(UTC).date()
+    if call is not None and model.retired(on):
+        return None
+    return card_of(model, on)
 
 
 # --- POST /v1/messages -------------------------------------------------------
@@ -249,8 +277,9 @@ def check_conversation(body: Any, required: tuple[str, ...]) -> dict[str, Any]:
     return body
 
 
-def known_model(body: dict[str, Any]) -> ModelCard:
-    card = find_model(body["model"])
+def known_model(body: dict[str, Any], call: Call | None = None) -> ModelCard:
+    """The model a request names, or the 404 for one the API does not have (or has retired, on the call's clock)."""
+    card = find_model(body["model"], call)
     if card is None:
         raise RequestProblem(404, f"model: {body['model']}")
     return card
@@ -289,7 +318,7 @@ def _message(
 
 def create_message(call: Call) -> Reply:
     body = check_message_request(call.json)
-    card = known_model(body)
+    card = known_model(body, call)
     if body["max_tokens"] > card.max_tokens:
         raise RequestProblem(
             400,
@@ -315,7 +344,7 @@ def create_message(call: Call) -> Reply:
 def count_message_tokens(call: Call) -> Reply:
     """POST /v1/messages/count_tokens: what the same request would cost as input, without an answer."""
     body = check_conversation(call.json, ("messages", "model"))
-    known_model(body)
+    known_model(body, call)
     return Reply(json={"input_tokens": input_tokens(body)})
 
 
@@ -372,10 +401,26 @@ def _limit(call: Call) -> int:
     return int(raw)
 
 
+def _lifecycles(call: Call) -> set[str]:
+    """The lifecycles the list shows: `lifecycle` (or `lifecycle[]`, as the SDK writes it), comma-separated
+    values allowed; by default active and deprecated, as the API does. The double keeps one value per key."""
+    asked = call.query.get("lifecycle[]", call.query.get("lifecycle"))
+    if asked is None:
+        return {"active", "deprecated"}
+    wanted = {v.strip() for v in asked.split(",") if v.strip()}
+    unknown = sorted(wanted - set(catalogues.STATES))
+    if unknown:
+        raise RequestProblem(400, f"lifecycle: Input should be 'active', 'deprecated' or 'retired', not {unknown[0]!r}")
+    return wanted
+
+
 def list_models(call: Call) -> Reply:
     """A page of the catalogue, newest first, with cursor pagination by id."""
-    limit = _limit(call)
-    ids = [card.id for card in MODELS]
+    limit, wanted = _limit(call), _lifecycles(call)
+    on = today(call.state.clock)
+    cards = [card_of(m, on) for m in known_models(call).listed(on, retired=True) if m.family == "chat"]
+    cards = [card for card in cards if card.lifecycle in wanted]
+    ids = [card.id for card in cards]
     start, stop = 0, len(ids)
     for cursor, bound in (("after_id", "start"), ("before_id", "stop")):
         value = call.query.get(cursor)
@@ -387,7 +432,7 @@ def list_models(call: Call) -> Reply:
             start = ids.index(value) + 1
         else:
             stop = ids.index(value)
-    window = MODELS[start:stop]
+    window = cards[start:stop]
     # before_id pages backwards: the page is the one just before the cursor.
     page = window[-limit:] if "before_id" in call.query and "after_id" not in call.query else window[:limit]
     more = len(page) < len(window)
@@ -403,10 +448,11 @@ def list_models(call: Call) -> Reply:
 
 
 def get_model(call: Call) -> Reply:
-    card = find_model(call.params["model_id"])
-    if card is None:
+    """By id or alias; a retired model is still there, as the record of its retirement."""
+    model = known_models(call).resolve(call.params["model_id"])
+    if model is None or model.family != "chat":
         raise RequestProblem(404, f"model: {call.params['model_id']}")
-    return Reply(json=card.to_json())
+    return Reply(json=card_of(model, today(call.state.clock)).to_json())
 
 
 # --- headers on every answer -------------------------------------------------
@@ -554,7 +600,7 @@ def _signature(request: Request) -> bool:
 
 
 def _models() -> tuple[str, ...]:
-    return tuple(card.id for card in MODELS) + tuple(ALIASES)
+    return known_models().ids()
 
 
 PROVIDER = providers.register(

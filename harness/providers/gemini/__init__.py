@@ -20,7 +20,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from harness import catalogue as catalogues
 from harness import providers
+from harness.catalogue import Catalogue, Model, today
 from harness.double import media
 from harness.double.call import Call, Reply, State
 from harness.double.clients import google_genai
@@ -59,24 +61,6 @@ class ModelCard:
             "supportedGenerationMethods": list(self.methods),
         }
 
-
-_TEXT = ("generateContent", "streamGenerateContent", "countTokens")
-_VIDEO = ("predictLongRunning",)
-_EMBEDDING = ("embedContent", "batchEmbedContents")
-MODELS: tuple[ModelCard, ...] = (
-    ModelCard("gemini-2.5-flash", "Gemini 2.5 Flash", _TEXT),
-    ModelCard("gemini-2.5-pro", "Gemini 2.5 Pro", _TEXT),
-    ModelCard("gemini-2.5-flash-lite", "Gemini 2.5 Flash-Lite", _TEXT),
-    ModelCard("gemini-3-pro-preview", "Gemini 3 Pro Preview", _TEXT),
-    ModelCard("gemini-3-flash-preview", "Gemini 3 Flash Preview", _TEXT),
-    ModelCard("gemini-3.5-flash", "Gemini 3.5 Flash", _TEXT),
-    ModelCard("veo-2.0-generate-001", "Veo 2", _VIDEO, 480, 4),
-    ModelCard("veo-3.0-generate-001", "Veo 3", _VIDEO, 1024, 4),
-    ModelCard("veo-3.0-fast-generate-001", "Veo 3 fast", _VIDEO, 1024, 4),
-    ModelCard("veo-3.1-generate-preview", "Veo 3.1", _VIDEO, 1024, 4),
-    ModelCard("veo-3.1-fast-generate-preview", "Veo 3.1 fast", _VIDEO, 1024, 4),
-    ModelCard("gemini-embedding-001", "Gemini Embedding 001", _EMBEDDING, 2048, 1),
-)
 
 # google.rpc.Code names by HTTP status; unlisted statuses fall back by class.
 STATUSES: dict[int, str] = {
@@ -170,9 +154,32 @@ def headers(call: Call) -> dict[str, str]:
     }
 
 
-def find_model(model_id: str) -> ModelCard | None:
-    model_id = model_id.removeprefix("models/")
-    return next((card for card in MODELS if card.id == model_id), None)
+def known_models(call: Call | None = None) -> Catalogue:
+    """The catalogue: the double's own when there is a call, else the process-wide one."""
+    return catalogues.for_double(call.state.settings, NAME) if call else catalogues.catalogue(NAME)
+
+
+def card_of(model: Model, known: Catalogue) -> ModelCard:
+    """`model` as the API describes it (its catalogue entry: harness/catalogue/gemini.yaml)."""
+    info = model.info
+    methods = info.get("methods") or known.methods.get(model.family, ())
+    return ModelCard(
+        id=model.id,
+        display_name=str(info.get("display_name") or model.id),
+        methods=tuple(methods),
+        input_token_limit=int(info.get("input_token_limit", 1_048_576)),
+        output_token_limit=int(info.get("output_token_limit", 65_536)),
+    )
+
+
+def find_model(model_id: str, call: Call | None = None) -> ModelCard | None:
+    """The model a path names, or None when the API has none. With a call, a model shut
+    down on its double's clock is None too: Google answers as for a model it never had."""
+    known = known_models(call)
+    model = known.resolve(model_id.removeprefix("models/"))
+    if model is None or (call is not None and model.retired(today(call.state.clock))):
+        return None
+    return card_of(model, known)
 
 
 def model_not_found(call: Call, model: str, method: str) -> RequestProblem:
@@ -187,7 +194,7 @@ def model_not_found(call: Call, model: str, method: str) -> RequestProblem:
 
 def _model_for(call: Call, method: str) -> ModelCard:
     """The model the path names, if it answers `method`."""
-    card = find_model(call.params["model"])
+    card = find_model(call.params["model"], call)
     if card is None or method not in card.methods:
         raise model_not_found(call, call.params["model"], method)
     return card
@@ -478,11 +485,13 @@ def download_file(call: Call) -> Reply:
 
 
 def list_models(call: Call) -> Reply:
-    return Reply(json={"models": [card.to_json() for card in MODELS]})
+    """Every model not shut down on the double's clock, in catalogue order."""
+    known = known_models(call)
+    return Reply(json={"models": [card_of(m, known).to_json() for m in known.listed(today(call.state.clock))]})
 
 
 def get_model(call: Call) -> Reply:
-    card = find_model(call.params["model"])
+    card = find_model(call.params["model"], call)
     if card is None:
         raise RequestProblem(404, f"models/{call.params['model']} is not found for API version {api_version(call)}.")
     return Reply(json=card.to_json())
@@ -639,7 +648,7 @@ def _signature(request: Request) -> bool:
 
 
 def _models() -> tuple[str, ...]:
-    return tuple(card.id for card in MODELS)
+    return known_models().ids()
 
 
 PROVIDER = providers.register(

@@ -7,9 +7,10 @@ the seed, the model and the prompt; ids come from the double's seeded
 generator; times from its clock. Video jobs move queued -> in_progress ->
 completed in `job_seconds` of the double's clock.
 
-What is deliberately not played here (the chaos layer's faults do it, with the
-answers in `failures`): rate limiting, outages, model shutdowns after their
-`shutdown_date`, drift.
+Models come from the catalogue (`harness/catalogue/`): a model past its
+shutdown date on the double's clock gets OpenAI's retired-model answer. What is
+deliberately not played here (the chaos layer's faults do it, with the answers
+in `failures`): rate limiting, outages, drift.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from harness.providers.openai.failures import (
     refusal,
 )
 from harness.providers.openai.images import generate_image
-from harness.providers.openai.models import MODELS, SORA_SHUTDOWN, get_model, list_models, model_family
+from harness.providers.openai.models import SORA_SHUTDOWN, get_model, list_models, model_family, models, serving
 from harness.providers.openai.moderations import CATEGORIES, TRIGGERS, classify, moderations
 from harness.providers.openai.responses import create_response, get_response
 from harness.providers.openai.videos import (
@@ -49,7 +50,6 @@ from harness.validation import openai as validation
 __all__ = [
     "CATEGORIES",
     "FAILURES",
-    "MODELS",
     "NAME",
     "PROVIDER",
     "ROUTES",
@@ -108,16 +108,12 @@ def _signature(request: Request) -> bool:
     return (request.header("user-agent") or "").startswith("OpenAI/") and not request.path.startswith("/openai/")
 
 
-def _models() -> tuple[str, ...]:
-    return tuple(MODELS)
-
-
 PROVIDER = providers.register(
     Provider(
         name=NAME,
         base_url="https://api.openai.com",
         credential=Credential(env_vars=("OPENAI_API_KEY",), header="authorization", prefix="Bearer "),
-        routes=tuple((route, authorized(handler)) for route, handler in ROUTES),
+        routes=tuple((route, authorized(serving(handler))) for route, handler in ROUTES),
         error=error,
         request_id_header="x-request-id",
         request_id=request_id,
@@ -139,7 +135,7 @@ PROVIDER = providers.register(
         },
         headers=headers,
         failures=FAILURES,
-        models=_models,
+        models=models,
         validate=validation.check,
     )
 )

@@ -94,7 +94,7 @@ def transcriptions(call: Call) -> Reply:
         raise invalid_type("file", "a file", file)
     if fields.get("model") is None:
         raise missing("model")
-    model = check_model(fields, "transcription")
+    model = check_model(fields, "audio-transcription")
     fmt = fields.get("response_format") or "json"
     if fmt not in _FORMATS:
         raise invalid("response_format", fmt, _FORMATS)
@@ -213,7 +213,7 @@ def speech(call: Call) -> Reply:
     for name in ("model", "input", "voice"):
         if body.get(name) is None:
             raise missing(name)
-    model = check_model(body, "speech")
+    model = check_model(body, "tts")
     text = body["input"]
     if not isinstance(text, str):
         raise invalid_type("input", "a string", text)

@@ -11,13 +11,13 @@ from harness import sse
 from harness.double.call import Call, Reply
 from harness.providers.openai.content import now, pieces, token_logprobs
 from harness.providers.openai.errors import REQUESTS_PER_MINUTE, error, go_duration
+from harness.providers.openai.models import retired_problem
 from harness.providers.openai.videos import MODERATION_BLOCKED, video_view
 
 QUOTA_MESSAGE = (
     "You exceeded your current quota, please check your plan and billing details. For more "
     "information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors."
 )
-DEPRECATIONS = "https://platform.openai.com/docs/deprecations"
 
 
 def rate_limited(call: Call, retry_after: float, quota: bool) -> Reply:
@@ -53,12 +53,8 @@ def rate_limited(call: Call, retry_after: float, quota: bool) -> Reply:
 
 def model_retired(call: Call, model: str) -> Reply:
     """What OpenAI sends after a model's shutdown date: a 404 model_not_found that says it is deprecated."""
-    return error(
-        404,
-        f"The model `{model}` has been deprecated, learn more here: {DEPRECATIONS}",
-        type="invalid_request_error",
-        code="model_not_found",
-    )
+    problem = retired_problem(model)
+    return error(problem.status, problem.message, type=problem.type, code=problem.code)
 
 
 def mark_retired(call: Call, reply: Reply, model: str, shutdown_date: str) -> Reply:
