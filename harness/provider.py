@@ -113,6 +113,7 @@ class Provider:
     # Traffic recorded against a local server or proxy is recognised by the signature its SDK leaves.
     signature: Callable[[Request], bool] = _never
     header_formats: Mapping[str, HeaderFormat] = field(default_factory=dict)  # signal headers it sends
+    catalogue: str = ""  # whose model catalogue it serves (harness/catalogue/): its own unless named
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier() or self.name != self.name.lower():

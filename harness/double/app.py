@@ -96,11 +96,12 @@ class Double:
         from harness.catalogue import for_double
         from harness.catalogue.config import models_option
 
+        served = self.provider.catalogue or self.name
         if models:  # models this double serves beyond its provider's catalogue (harness/catalogue/)
-            self.state.settings["models"] = models_option(self.name, models, "Double(models=...)")
+            self.state.settings["models"] = models_option(served, models, "Double(models=...)")
         # Built here, at start: reading the SDKs' model types (once per process) must not hold up
         # a first request on the loop, and a mistake in [tool.harness.models] fails now.
-        for_double(self.state.settings, self.name)
+        for_double(self.state.settings, served)
         self.routes = tuple(RouteHandler(Route.parse(template), handler) for template, handler in self.provider.routes)
         self.loop = LoopThread(name=f"harness-double-{self.name}")
         # A double dropped without close() must not leave its loop thread behind.

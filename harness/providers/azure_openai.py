@@ -31,7 +31,7 @@ from harness.providers.openai.audio import speech, transcriptions
 from harness.providers.openai.chat import chat_completions
 from harness.providers.openai.embeddings import embeddings
 from harness.providers.openai.images import generate_image
-from harness.providers.openai.models import MODELS, get_model, list_models, model_family
+from harness.providers.openai.models import get_model, list_models, model_family, models
 from harness.providers.openai.responses import create_response, get_response
 
 NAME = "azure_openai"
@@ -321,7 +321,8 @@ PROVIDER = providers.register(
             model_retired=model_retired,
             refusal=refusal,
         ),
-        models=lambda: tuple(MODELS),
+        models=models,
+        catalogue="openai",  # Azure deploys OpenAI's models
     )
 )
 
