@@ -554,15 +554,19 @@ def test_field_deprecated_when_it_gets_a_sunset_date():
 
 
 def test_constraint_changed_is_reported_and_harmless():
-    old = _request(obj(prompt={"type": "string", "maxLength": 32000}))
-    new = _request(obj(prompt={"type": "string", "maxLength": 4000, "format": "text"}))
+    # A request that accepts more, a response that promises more: nobody notices.
+    old = _request(obj(prompt={"type": "string", "maxLength": 4000, "pattern": "^a"}))
+    new = _request(obj(prompt={"type": "string", "maxLength": 32000}))
     found = [c for c in diff(old, new) if c.kind == "constraint-changed"]
     assert {(c.pointer, str(c.old), str(c.new)) for c in found} == {
-        ("/prompt", "{'maxLength': 32000}", "{'maxLength': 4000}"),
-        ("/prompt", "None", "{'format': 'text'}"),
+        ("/prompt", "{'maxLength': 4000}", "{'maxLength': 32000}"),
+        ("/prompt", "{'pattern': '^a'}", "None"),
     }
+    assert "request-constraint-tightened" not in kinds(old, new)
     result = judge(found, [contract(calls("POST", "/v1/v", json={"prompt": "p"}))])
     assert len(result.harmless) == 2 and not result.breaking
+    tighter_response = only(body_api(obj(n={"type": "integer"})), body_api(obj(n={"type": "integer", "maximum": 9})), "constraint-changed")
+    assert tighter_response.new == {"maximum": 9}
 
 
 # -- shared behaviour ----------------------------------------------------------------
@@ -590,16 +594,25 @@ def test_changes_inside_a_recursive_schema_are_found_once_per_level():
         )
         return api({"/t": {"get": op({"$ref": "#/components/schemas/Node"})}}, {"Node": node})
 
-    found = [c.pointer for c in diff(tree(), tree(size={"type": "integer"})) if c.kind == "response-field-added"]
+    found = [
+        p.pointer
+        for c in diff(tree(), tree(size={"type": "integer"}))
+        if c.kind == "response-field-added"
+        for p in c.everywhere()
+    ]
     assert sorted(found) == ["/children/*/size", "/size"]
 
 
-def test_a_schema_reused_in_many_places_is_reported_at_each_place():
+def test_a_schema_reused_in_many_places_is_one_change_listing_each_place():
     shared = {"Usage": obj(total={"type": "integer"})}
     paths = {f"/p{i}": {"get": op({"$ref": "#/components/schemas/Usage"})} for i in range(3)}
     new_shared = {"Usage": obj(total={"type": "string"})}
-    found = diff(api(paths, shared), api(paths, new_shared))
-    assert sorted(c.route for c in found) == ["GET /v1/p0", "GET /v1/p1", "GET /v1/p2"]
+    (change,) = diff(api(paths, shared), api(paths, new_shared))
+    assert [p.route for p in change.places] == ["GET /v1/p0", "GET /v1/p1", "GET /v1/p2"]
+    assert [p["route"] for p in change.to_dict()["places"]] == ["GET /v1/p0", "GET /v1/p1", "GET /v1/p2"]
+    # Judged at every place: a consumer of the last route is still told, at that route.
+    result = judge([change], [contract(calls("GET", "/v1/p2", body=obj(total={"type": "integer"})))])
+    assert [j.change.route for j in result.breaking] == ["GET /v1/p2"]
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -621,7 +634,233 @@ def test_a_change_behind_a_loop_of_refs_is_still_found():
         }
         return api(paths, schemas)
 
-    found = {(c.route, c.pointer) for c in diff(loop("string"), loop("integer")) if c.kind == "response-field-retyped"}
+    found = {
+        (p.route, p.pointer)
+        for c in diff(loop("string"), loop("integer"))
+        if c.kind == "response-field-retyped"
+        for p in c.everywhere()
+    }
     # Where the loop is cut can depend on the walk's order; the shortest pointers are always there.
     assert {("GET /v1/x", "/c/v"), ("GET /v1/y", "/b/c/v")} <= found
     assert all(pointer.endswith("/c/v") for _, pointer in found)
+
+
+# -- what oasdiff checks (issue 12) -----------------------------------------------------
+
+
+def _params(*params: dict, path: str = "/v/{id}") -> dict:
+    return api({path: {"get": {**op(obj()), "parameters": list(params)}}})
+
+
+def _path_id(**schema: Any) -> dict:
+    return {"name": "id", "in": "path", "required": True, "schema": {"type": "string", **schema}}
+
+
+def test_request_constraint_tightened_on_a_path_parameter():
+    old = _params(_path_id(enum=["a", "b"], maxLength=10))
+    new = _params(_path_id(enum=["a"], maxLength=4))
+    found = {(c.kind, str(c.location), c.pointer, str(c.new)) for c in diff(old, new)}
+    assert ("request-enum-narrowed", "request path", "/id", "None") in found
+    assert ("request-constraint-tightened", "request path", "/id", "{'maxLength': 4}") in found
+    long_id = calls("GET", "/v1/v/{id}") | {"request": {"method": "GET", "path": "/v1/v/{id}", "params": {"id": "abcdefgh"}}}
+    short_id = calls("GET", "/v1/v/{id}") | {"request": {"method": "GET", "path": "/v1/v/{id}", "params": {"id": "ab"}}}
+    assert level(old, new, "request-constraint-tightened", long_id) == BREAKING
+    assert level(old, new, "request-constraint-tightened", short_id) == "provider-breaking"
+
+
+def test_path_parameters_renamed_are_paired_by_position():
+    old = _params(_path_id(maxLength=10))
+    renamed = {**_path_id(maxLength=10), "name": "video_id"}
+    new = api({"/v/{video_id}": {"get": {**op(obj()), "parameters": [renamed]}}})
+    assert kinds(old, new) == []
+
+
+def test_the_first_required_query_or_header_parameter_is_found():
+    old = api({"/v": {"get": op(obj())}})
+    for where in ("query", "header"):
+        new = api({"/v": {"get": {**op(obj()), "parameters": [{"name": "q", "in": where, "required": True}]}}})
+        change = only(old, new, "request-field-required")
+        assert (str(change.location), change.pointer) == (f"request {where}", "/q")
+
+
+def test_request_constraint_tightened_judged_by_the_value_sent():
+    cases = [
+        ({"type": "string", "maxLength": 100}, {"type": "string", "maxLength": 5}, "too long", "ok"),
+        ({"type": "integer", "maximum": 100}, {"type": "integer", "maximum": 10}, 50, 5),
+        ({"type": "integer", "minimum": 0}, {"type": "integer", "minimum": 10}, 5, 50),
+        ({"type": "string"}, {"type": "string", "pattern": "^[a-z]+$"}, "ABC", "abc"),
+        ({"type": ["string", "null"]}, {"type": "string"}, None, "x"),
+        ({"type": "string"}, {"type": "string", "enum": ["a", "b"]}, "c", "a"),
+        ({"type": "array", "items": {"type": "integer"}}, {"type": "array", "items": {"type": "integer"}, "maxItems": 1}, [1, 2], [1]),
+        ({"type": "object"}, {"type": "object", "dependentRequired": {"a": ["b"]}}, {"a": 1}, {"a": 1, "b": 2}),
+        ({"type": "object"}, {"type": "object", "propertyNames": {"maxLength": 2}}, {"abc": 1}, {"ab": 1}),
+        ({"type": "array"}, {"type": "array", "contains": {"type": "string"}}, [1], ["s"]),
+        ({"type": "object"}, {"type": "object", "if": {"required": ["a"]}, "then": {"required": ["b"]}}, {"a": 1}, {"b": 1}),
+        ({"type": "object"}, {"type": "object", "unevaluatedProperties": False}, {"x": 1}, {}),
+        ({"type": "string"}, {"type": "string", "not": {"const": "no"}}, "no", "yes"),
+    ]
+    for before, after, bad, good in cases:
+        old, new = _request(obj(f=before)), _request(obj(f=after))
+        assert "request-constraint-tightened" in kinds(old, new), after
+        found = [c for c in diff(old, new) if c.kind == "request-constraint-tightened"]
+        worst = judge(found, [contract(calls("POST", "/v1/v", json={"f": bad}))])
+        assert worst.breaking, (after, bad)
+        fine = judge(found, [contract(calls("POST", "/v1/v", json={"f": good}))])
+        assert not fine.breaking, (after, good)
+        assert "request-constraint-tightened" not in kinds(new, old), after
+
+
+def test_request_constraint_tightened_when_a_union_loses_a_member():
+    old = _request(obj(v={"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}))
+    new = _request(obj(v={"anyOf": [{"type": "string"}, {"type": "integer"}]}))
+    assert only(old, new, "request-constraint-tightened").new == {"anyOf": 2}
+    assert level(old, new, "request-constraint-tightened", calls("POST", "/v1/v", json={"v": True})) == RISKY
+
+
+def test_response_constraint_loosened_breaks_a_reader():
+    cases = [
+        ({"type": "string", "maxLength": 5}, {"type": "string", "maxLength": 50}),
+        ({"type": "string", "maxLength": 5}, {"type": "string"}),
+        ({"type": "integer", "minimum": 0}, {"type": "integer", "minimum": -5}),
+        ({"type": "array", "minItems": 1}, {"type": "array"}),
+        ({"const": "a"}, {"const": "b"}),
+        ({"type": "object", "propertyNames": {"maxLength": 3}}, {"type": "object"}),
+        ({"type": "object", "dependentRequired": {"a": ["b"]}}, {"type": "object"}),
+        ({"type": "array", "contains": {"type": "string"}}, {"type": "array"}),
+        ({"oneOf": [{"type": "string"}, {"type": "integer"}]}, {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}),
+    ]
+    for before, after in cases:
+        old, new = body_api(obj(f=before)), body_api(obj(f=after))
+        assert "response-constraint-loosened" in kinds(old, new), (before, after)
+        found = [c for c in diff(old, new) if c.kind == "response-constraint-loosened"]
+        assert judge(found, [contract(reader(f={}))]).breaking, after
+        assert not judge(found, [contract(reader(other={}))]).breaking
+    assert "response-constraint-loosened" not in kinds(body_api(obj(f={"maxLength": 50})), body_api(obj(f={"maxLength": 5})))
+
+
+def test_a_response_body_that_loses_its_schema_is_loosened_and_a_request_that_gains_one_tightened():
+    def with_schema(schema_or_none: Any) -> dict:
+        media = {"schema": schema_or_none} if schema_or_none is not None else {}
+        return api({"/v": {"post": {"requestBody": {"content": {"application/json": media}}, "responses": {"200": {"description": "ok", "content": {"application/json": media}}}}}})
+
+    old, new = with_schema(None), with_schema(obj(a={"type": "string"}))
+    assert {c.kind for c in diff(old, new)} == {"request-constraint-tightened"}
+    assert {c.kind for c in diff(new, old)} == {"response-constraint-loosened"}
+
+
+def test_request_body_required_breaks_a_consumer_that_sends_none():
+    old = api({"/v": {"post": op(obj())}})
+    new = api({"/v": {"post": op(obj(), request=obj(a={"type": "string"}))}})
+    new["paths"]["/v"]["post"]["requestBody"]["required"] = True
+    assert only(old, new, "request-body-required").new == "required"
+    assert level(old, new, "request-body-required", calls("POST", "/v1/v")) == BREAKING
+    assert level(old, new, "request-body-required", calls("POST", "/v1/v", json={"a": "x"})) == "provider-breaking"
+    optional = copy.deepcopy(new)
+    optional["paths"]["/v"]["post"]["requestBody"]["required"] = False
+    assert only(optional, new, "request-body-required").old == "optional"
+    assert "request-body-required" not in kinds(new, optional)
+
+
+def _headers(**headers: dict) -> dict:
+    response = op(obj())
+    response["responses"]["200"]["headers"] = headers
+    return api({"/h": {"get": response}})
+
+
+def test_required_header_removed_and_response_header_optional():
+    rate = {"required": True, "schema": {"type": "integer"}}
+    old = _headers(**{"x-rate": rate})
+    assert only(old, _headers(), "required-header-removed").pointer == "/x-rate"
+    assert "response-header-removed" not in kinds(old, _headers())
+    optional = _headers(**{"x-rate": {"schema": {"type": "integer"}}})
+    assert only(old, optional, "response-header-optional").pointer == "/x-rate"
+    reads = calls("GET", "/v1/h")
+    assert level(old, optional, "response-header-optional", reads, signals=["x-rate"]) == RISKY
+    assert level(old, _headers(), "required-header-removed", reads, signals=[{"header": "x-rate", "required": True}]) == BREAKING
+
+
+def test_response_header_schemas_are_compared():
+    old = _headers(**{"x-rate": {"schema": {"type": "integer"}}})
+    new = _headers(**{"x-rate": {"schema": {"type": ["string", "null"]}}})
+    found = {(c.kind, str(c.location), c.pointer) for c in diff(old, new)}
+    assert ("response-field-retyped", "response 200 headers", "/x-rate") in found
+    assert ("response-field-nullable", "response 200 headers", "/x-rate") in found
+
+
+def test_additional_properties_made_nullable_breaks_a_reader_of_the_map():
+    old = body_api(obj(categories={"type": "object", "additionalProperties": {"type": "boolean"}}))
+    new = body_api(obj(categories={"type": "object", "additionalProperties": {"type": ["boolean", "null"]}}))
+    change = only(old, new, "response-field-nullable")
+    assert change.pointer == "/categories/*"
+    reads_map = calls("GET", "/v1/v", body=obj(["categories"], categories={"type": "object", "additionalProperties": {"type": "boolean"}}))
+    assert level(old, new, "response-field-nullable", reads_map) == BREAKING
+
+
+def test_pattern_properties_are_compared_as_map_values():
+    old = body_api(obj(m={"type": "object", "patternProperties": {"^x-": {"type": "integer"}}}))
+    new = body_api(obj(m={"type": "object", "patternProperties": {"^x-": {"type": "string"}}}))
+    assert only(old, new, "response-field-retyped").pointer == "/m/*"
+
+
+def test_a_read_only_field_made_required_is_not_a_request_change():
+    old = _request(obj(id={"type": "string", "readOnly": True}, name={"type": "string"}))
+    new = _request(obj(["id"], id={"type": "string", "readOnly": True}, name={"type": "string"}))
+    assert "request-field-required" not in kinds(old, new)
+
+
+def test_a_write_only_field_is_not_a_response_change():
+    old = body_api(obj(["secret"], secret={"type": "string", "writeOnly": True}, id={"type": "string"}))
+    new = body_api(obj(id={"type": "string"}))
+    assert kinds(old, new) == []
+
+
+def test_a_string_still_sent_to_a_field_that_became_a_union_with_an_object_is_not_broken():
+    # OpenAI's speech API: `voice` went from a string to `anyOf: [string, {id required}]`.
+    old = _request(obj(["voice"], voice={"type": "string"}))
+    new = _request(obj(["voice"], voice={"anyOf": [{"type": "string"}, obj(["id"], id={"type": "string"})]}))
+    change = only(old, new, "request-field-required")
+    assert (change.pointer, change.new) == ("/voice/id", "required in the object variant")
+    assert level(old, new, "request-field-required", calls("POST", "/v1/v", json={"voice": "alloy"})) == "provider-breaking"
+    assert level(old, new, "request-field-required", calls("POST", "/v1/v", json={"voice": {"name": "x"}})) == BREAKING
+
+
+def test_sunset_shortened_when_the_date_is_dropped_or_moved_earlier():
+    def dated(**notice: Any) -> dict:
+        return api({"/v": {"get": op(obj(), deprecated=True, **notice)}})
+
+    dropped = only(dated(**{"x-sunset": "2027-01-01"}), dated(), "sunset-shortened")
+    assert (dropped.old, dropped.new) == ({"x-sunset": "2027-01-01"}, None)
+    sooner = only(dated(**{"x-sunset": "2027-01-01"}), dated(**{"x-sunset": "2026-10-01"}), "sunset-shortened")
+    assert sooner.new == {"x-sunset": "2026-10-01"}
+    assert "sunset-shortened" not in kinds(dated(**{"x-sunset": "2026-10-01"}), dated(**{"x-sunset": "2027-01-01"}))
+    undeprecated = api({"/v": {"get": op(obj())}})
+    assert "sunset-shortened" not in kinds(dated(**{"x-sunset": "2027-01-01"}), undeprecated)
+    assert level(dated(**{"x-sunset": "2027-01-01"}), dated(), "sunset-shortened", calls("GET", "/v1/v")) == RISKY
+
+
+def test_security_changed_is_risky_for_a_caller():
+    old = api({"/v": {"get": op(obj(), security=[{"api_key": []}])}})
+    new = api({"/v": {"get": op(obj(), security=[{"oauth": ["read"]}])}})
+    change = only(old, new, "security-changed")
+    assert (change.old, change.new) == ("api_key", "oauth(read)")
+    assert level(old, new, "security-changed", calls("GET", "/v1/v")) == RISKY
+
+
+def _nested(depth: int, leaf: str) -> dict:
+    node: dict = {"type": leaf}
+    for _ in range(depth):
+        node = obj(n=node)
+    return node
+
+
+def test_depth_limit_reached_is_reported_never_silent():
+    from harness.diff.walk import MAX_DEPTH
+
+    found = diff(body_api(_nested(MAX_DEPTH + 20, "string")), body_api(_nested(MAX_DEPTH + 20, "integer")))
+    assert [c.kind for c in found] == ["depth-limit-reached"]
+    assert found[0].pointer.count("/n") == MAX_DEPTH
+    shallow = diff(body_api(_nested(160, "string")), body_api(_nested(160, "integer")))
+    assert [(c.kind, c.pointer.count("/n")) for c in shallow] == [("response-field-retyped", 160)]
+    # A consumer that reads on the way down may be hit by what lies below the cut.
+    assert judge(found, [contract(calls("GET", "/v1/v", body=_nested(3, "string")))]).risky
+    assert not judge(found, [contract(calls("GET", "/v1/v", body=obj(other={"type": "string"})))]).risky

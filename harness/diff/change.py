@@ -8,7 +8,7 @@ body, with `*` standing for "any element" of an array (or value of a map).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 BREAKING, RISKY, HARMLESS = "breaking", "risky", "harmless"
@@ -39,9 +39,12 @@ class Found:
     pointer: str = ""
     old: Any = None
     new: Any = None
+    # Where a unit saw it: the schema pair and the pointer within it. The same finding reached
+    # through many places (a shared schema under many routes and pointers) has one origin.
+    origin: Any = None
 
     def under(self, segment: str) -> Found:
-        return Found(self.kind, f"/{_escape(segment)}{self.pointer}", self.old, self.new)
+        return Found(self.kind, f"/{_escape(segment)}{self.pointer}", self.old, self.new, self.origin)
 
 
 def _escape(segment: str) -> str:
@@ -72,7 +75,28 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Place:
+    """One place a change applies: a route, where in it, and the pointer there."""
+
+    method: str
+    path: str  # with the servers' base path
+    location: Location
+    pointer: str
+    spec_path: str = ""  # as the spec writes it
+
+    @property
+    def route(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"route": self.route, "location": str(self.location), "pointer": self.pointer}
+
+
+@dataclass(frozen=True)
 class Change:
+    """One distinct change. `method` .. `pointer` name its first place; `places` lists every place
+    it applies (a shared schema reached through many routes and pointers is one change)."""
+
     kind: str
     method: str  # "POST"
     path: str  # with the servers' base path: "/v1/chat/completions"
@@ -82,10 +106,29 @@ class Change:
     new: Any
     severity: str  # for any client of the provider: breaking, risky or harmless
     spec_path: str = ""  # the path as the spec writes it, without the base path
+    places: tuple[Place, ...] = ()  # every place, the first one first; empty means only the one above
 
     @property
     def route(self) -> str:
         return f"{self.method} {self.path}"
+
+    @property
+    def place(self) -> Place:
+        return Place(self.method, self.path, self.location, self.pointer, self.spec_path)
+
+    def everywhere(self) -> tuple[Place, ...]:
+        return self.places or (self.place,)
+
+    def at(self, place: Place) -> Change:
+        """This change as seen at one of its places."""
+        return replace(
+            self,
+            method=place.method,
+            path=place.path,
+            location=place.location,
+            pointer=place.pointer,
+            spec_path=place.spec_path,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,6 +139,7 @@ class Change:
             "old": _plain(self.old),
             "new": _plain(self.new),
             "severity": self.severity,
+            "places": [p.to_dict() for p in self.everywhere()],
         }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.contracts.model import Contract
-from harness.diff.change import BREAKING, HARMLESS, LEVELS, RISKY, Change
+from harness.diff.change import BREAKING, HARMLESS, LEVELS, RISKY, Change, Place
 from harness.diff.matching import route_matches
 from harness.diff.registry import kind
 from harness.diff.usage import Use, uses_of
@@ -105,20 +105,32 @@ def judge(changes: Iterable[Change], contracts: Iterable[Contract]) -> Judgement
 
 
 def judge_one(change: Change, uses: list[Use]) -> Judged:
-    callers = [u for u in uses if route_matches(change.method, change.path, change.spec_path or change.path, u)]
-    if not callers:
-        return Judged(change, HARMLESS, f"no contract calls {change.route}")
+    """The worst the change does to any interaction, at any of its places. The change is shown
+    at the place that hurts (its other places stay listed)."""
     unit = kind(change.kind)
-    best: tuple[str, str, Use] | None = None
-    for use in callers:
-        verdict = unit.judge(change, use)
-        if verdict is not None and (best is None or LEVELS.index(verdict[0]) < LEVELS.index(best[0])):
-            best = (verdict[0], verdict[1], use)
-    if best is None:
-        return Judged(
-            change, HARMLESS, "your contracts do not use what changed", callers[0].contract, callers[0].interaction
-        )
-    return Judged(change, best[0], best[1], best[2].contract, best[2].interaction)
+    best: tuple[str, str, Use, Place] | None = None
+    first_caller: Use | None = None
+    for place in change.everywhere():
+        callers = [u for u in uses if route_matches(place.method, place.path, place.spec_path or place.path, u)]
+        if not callers:
+            continue
+        first_caller = first_caller or callers[0]
+        here = change.at(place) if change.places else change
+        for use in callers:
+            verdict = unit.judge(here, use)
+            if verdict is not None and (best is None or LEVELS.index(verdict[0]) < LEVELS.index(best[0])):
+                best = (verdict[0], verdict[1], use, place)
+        if best is not None and best[0] == BREAKING:
+            break
+    if best is not None:
+        shown = change.at(best[3]) if change.places else change
+        return Judged(shown, best[0], best[1], best[2].contract, best[2].interaction)
+    if first_caller is None:
+        where = change.route if len(change.everywhere()) == 1 else f"any of its {len(change.everywhere())} routes"
+        return Judged(change, HARMLESS, f"no contract calls {where}")
+    return Judged(
+        change, HARMLESS, "your contracts do not use what changed", first_caller.contract, first_caller.interaction
+    )
 
 
 __all__ = ["Judged", "Judgement", "judge", "judge_one"]

@@ -72,10 +72,19 @@ def types_named(name: object) -> set[str] | None:
     return None if name in (None, "any") else set(str(name).split("|"))
 
 
-def sent_values(change: Change, use: Use) -> tuple[Any, ...]:
-    if change.location.part != "request" or change.location.section != "body":
+def sent_values(change: Change, use: Use, *, parameters: bool = False) -> tuple[Any, ...]:
+    """The values the example request sends where the change is: at a pointer of its body, or
+    (with `parameters`) as a query, header or path parameter, whose values are text."""
+    if change.location.part != "request":
         return ()
-    return use.sent.get(change.pointer, ())
+    section = change.location.section
+    if section == "body":
+        return use.sent.get(change.pointer, ())
+    if not parameters or change.pointer.count("/") != 1:
+        return ()
+    name = change.pointer[1:].replace("~1", "/").replace("~0", "~")
+    value = use.parameters.get((section, name.lower() if section == "header" else name))
+    return (value,) if value is not None else ()
 
 
 def encloser_sent(change: Change, use: Use) -> bool:

@@ -3,6 +3,8 @@ headers and the event types of a stream, each resolved through its $refs."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import TypedDict
 
 from harness.diff.shape import TAGS, Schema, Shape, pinned, schema, shape_of
@@ -10,6 +12,7 @@ from harness.diff.spec import Node, Operation, Spec
 
 STREAM = "text/event-stream"
 EVENTS_EXTENSION = "x-harness-events"  # event type -> schema; written by the cassette diff
+_TEMPLATE = re.compile(r"\{([^}/]*)\}")
 
 
 class _Section(TypedDict):
@@ -20,7 +23,7 @@ class _Section(TypedDict):
 
 
 def parameters(spec: Spec, op: Operation) -> dict[str, Shape]:
-    """Query, header and cookie parameters as one object shape per section, so the schema
+    """Path, query, header and cookie parameters as one object shape per section, so the schema
     units judge "a required query parameter was added" like "a required field was added"."""
     by_name: dict[tuple[str, str], Node] = {}
     for holder in (op.path_item, op.node):  # the operation's own list overrides the path item's
@@ -36,7 +39,7 @@ def parameters(spec: Spec, op: Operation) -> dict[str, Shape]:
         entry = sections.setdefault(section, {"properties": {}, "required": set()})
         sub = param.get("schema")
         entry["properties"][name] = schema(sub) if sub is not None else Schema((param,))
-        if param.data.get("required") is True:
+        if param.data.get("required") is True or section == "path":  # a path parameter is always sent
             entry["required"].add(name)
     return {
         section: Shape(
@@ -47,6 +50,49 @@ def parameters(spec: Spec, op: Operation) -> dict[str, Shape]:
         )
         for section, entry in sections.items()
     }
+
+
+def no_parameters(op: Operation, section: str) -> Shape:
+    """The parameters of a section an operation does not have: an object with no fields."""
+    return Shape(key=("parameters", id(op.node.data), section), types=frozenset({"object"}))
+
+
+def renamed_path_parameters(new: Shape, new_path: str, old_path: str) -> Shape:
+    """The new path parameters under the old names, paired by position in the template:
+    `/videos/{id}` and `/videos/{video_id}` take the same value."""
+    new_names, old_names = _TEMPLATE.findall(new_path), _TEMPLATE.findall(old_path)
+    names = dict(zip(new_names, old_names, strict=False))
+    if all(a == b for a, b in names.items()):
+        return new
+    return replace(
+        new,
+        properties={names.get(k, k): v for k, v in new.properties.items()},
+        required=frozenset(names.get(k, k) for k in new.required),
+    )
+
+
+def security(spec: Spec, op: Operation) -> tuple[str, ...]:
+    """The security requirements of an operation, one string per alternative, sorted."""
+    own = op.node.data.get("security")
+    requirements = own if isinstance(own, list) else spec.root.data.get("security")
+    if not isinstance(requirements, list):
+        return ()
+    out = []
+    for alternative in requirements:
+        if isinstance(alternative, dict):
+            out.append(
+                " + ".join(
+                    f"{name}({', '.join(map(str, scopes))})" if isinstance(scopes, list) and scopes else str(name)
+                    for name, scopes in sorted(alternative.items(), key=lambda kv: str(kv[0]))
+                )
+                or "none"
+            )
+    return tuple(sorted(out))
+
+
+def request_body(spec: Spec, op: Operation) -> Node | None:
+    body = op.node.get("requestBody")
+    return spec.resolve(body) if body is not None else None
 
 
 def statuses(spec: Spec, op: Operation) -> dict[str, Node]:

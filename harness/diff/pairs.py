@@ -20,6 +20,18 @@ class OperationPair:
     old: Operation | None  # None: the operation is new
     new: Operation | None  # None: the operation is gone
     path_gone: bool = False  # ... and so is every operation of its path
+    # The security requirements that apply (the operation's own, else the document's), written
+    # as alternatives: "api_key", "oauth(read, write) + api_key".
+    old_security: tuple[str, ...] = ()
+    new_security: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class BodyPair:
+    """The request body objects (`required`, `content`) of one operation on both sides."""
+
+    old: Node | None
+    new: Node | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,9 +96,10 @@ def pair_schemas(old: Shape, new: Shape, role: str, name: str | None, old_spec: 
         return SchemaPair(
             old, new, role, name, old_spec, new_spec, tag=tag, old_variants=old_variants, new_variants=new_variants
         )
-    gone = [n for n in old.properties if n not in new.properties]
-    came = [n for n in new.properties if n not in old.properties]
-    matched = tuple(n for n in old.properties if n in new.properties)
+    old_props, new_props = visible(old_spec, old, role), visible(new_spec, new, role)
+    gone = [n for n in old_props if n not in new_props]
+    came = [n for n in new_props if n not in old_props]
+    matched = tuple(n for n in old_props if n in new_props)
     renamed: list[tuple[str, str]] = []
     if role == "response" and gone and came:
         sig_old = {n: signature(shape_of(old_spec, old.properties[n])) for n in gone}
@@ -124,6 +137,14 @@ def pair_schemas(old: Shape, new: Shape, role: str, name: str | None, old_spec: 
         old_variants,
         new_variants,
     )
+
+
+def visible(spec: Spec, shape: Shape, role: str) -> list[str]:
+    """The properties a body in `role` can carry: a `readOnly` one never comes in a request,
+    a `writeOnly` one never in a response, so neither is compared there."""
+    if role == "request":
+        return [n for n, sub in shape.properties.items() if not shape_of(spec, sub).read_only]
+    return [n for n, sub in shape.properties.items() if not shape_of(spec, sub).write_only]
 
 
 def variants_of(spec: Spec, shape: Shape, tag: str | None) -> dict[Any, Shape]:

@@ -19,9 +19,9 @@ from harness.diff.change import LEVELS, Change, Hit
 if TYPE_CHECKING:
     from harness.diff.usage import Use
 
-SCOPES = ("operation", "statuses", "content", "headers", "stream", "schema")
+SCOPES = ("operation", "body", "statuses", "content", "headers", "stream", "schema")
 
-# Handed the pair of its scope (OperationPair, StatusesPair, ... SchemaPair; see SCOPES), so its
+# Handed the pair of its scope (OperationPair, BodyPair, StatusesPair, ... SchemaPair; see SCOPES), so its
 # argument is typed by each unit itself.
 Detect = Callable[[Any], Iterable[Hit]]
 # (level for this consumer, why) when the change touches what the interaction uses; None when it does not.

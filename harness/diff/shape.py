@@ -20,26 +20,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harness.contracts.checker import json_type
+from harness.diff.keywords import KEYWORDS, MEMBERS
 from harness.diff.spec import Node, Spec
 
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 TAGS = ("type", "object")  # the fields that name an event or a variant, in order of preference
-CONSTRAINTS = (
-    "format",
-    "pattern",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "minProperties",
-    "maxProperties",
-)
 _SUNSET_WORDS = ("sunset", "deprecat", "retire", "shutdown", "removal")
 
 
@@ -84,7 +69,10 @@ class Shape:
     sunset: Mapping[str, Any] = field(default_factory=dict)  # x-sunset and similar extensions
     tag: str | None = None  # for a tagged union: the field that tells variants apart
     variants: Mapping[Any, Schema] = field(default_factory=dict)
-    constraints: Mapping[str, Any] = field(default_factory=dict)
+    constraints: Mapping[str, Any] = field(default_factory=dict)  # validation keywords (keywords.py), hashable
+    patterns: Mapping[str, Schema] = field(default_factory=dict)  # patternProperties
+    read_only: bool = False  # only in responses: a request never carries it
+    write_only: bool = False  # only in requests: a response never carries it
 
 
 def hashable(value: Any) -> Any:
@@ -140,7 +128,11 @@ def _node_shape(spec: Spec, node: Node, key: tuple) -> Shape:
             disc = data.get("discriminator")
             tag = disc.get("propertyName") if isinstance(disc, dict) else None
             parts.append(_any(spec, [shape_of(spec, v) for v in variants], key, tag, variants))
-    return parts[0] if len(parts) == 1 else _all(parts, key)
+    shape = parts[0] if len(parts) == 1 else _all(parts, key)
+    if shape.variants and any(m in shape.constraints for m in MEMBERS):
+        # A tagged union gaining a variant is its tag gaining a value (enums.py), not a looser union.
+        shape = replace(shape, constraints={k: v for k, v in shape.constraints.items() if k not in MEMBERS})
+    return shape
 
 
 def _list(value: Any) -> list:
@@ -169,7 +161,7 @@ def _own(node: Node, key: tuple) -> Shape:
         values = [v for v in values if v is not None]
     if types is None:
         # A schema without `type` still says what it holds through its other keywords.
-        if "properties" in data or "required" in data or isinstance(data.get("additionalProperties"), dict):
+        if "properties" in data or "required" in data or "patternProperties" in data or isinstance(data.get("additionalProperties"), dict):
             types = {"object"}
         elif "items" in data or "prefixItems" in data:
             types = {"array"}
@@ -192,6 +184,12 @@ def _own(node: Node, key: tuple) -> Shape:
     additional = (
         Schema((node.child("additionalProperties"),)) if isinstance(data.get("additionalProperties"), dict) else None
     )
+    patterns_node = data.get("patternProperties")
+    patterns = (
+        {p: Schema((node.child("patternProperties", p),)) for p in patterns_node}
+        if isinstance(patterns_node, dict)
+        else {}
+    )
     required = data.get("required")
     return Shape(
         key=key,
@@ -205,8 +203,47 @@ def _own(node: Node, key: tuple) -> Shape:
         default=data.get("default", MISSING),
         deprecated=data.get("deprecated") is True,
         sunset=sunset_extensions(data),
-        constraints={k: data[k] for k in CONSTRAINTS if k in data},
+        constraints=_keywords(data),
+        patterns=patterns,
+        read_only=data.get("readOnly") is True,
+        write_only=data.get("writeOnly") is True,
     )
+
+
+_ANNOTATIONS = frozenset({"description", "title", "example", "examples", "nullable", "deprecated", "default"})
+
+
+def _real_members(members: Any) -> int:
+    """How many members of a oneOf/anyOf say something: `{type: null}` is nullability, and a
+    member of only annotations accepts anything."""
+    if not isinstance(members, list):
+        return 0
+    return sum(
+        1
+        for m in members
+        if isinstance(m, dict)
+        and m.get("type") != "null"
+        and any(k not in _ANNOTATIONS and not str(k).startswith("x-") for k in m)
+    )
+
+
+def _keywords(data: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k in KEYWORDS:
+        if k not in data:
+            continue
+        if k in MEMBERS:
+            count = _real_members(data[k])
+            if count >= 2:  # one member is another way to write that member (or "X or null")
+                out[k] = count
+        elif k == "additionalProperties":
+            if data[k] is False:
+                out[k] = False
+        elif k == "if":
+            out[k] = hashable({w: data[w] for w in ("if", "then", "else") if w in data})
+        else:
+            out[k] = hashable(data[k])
+    return out
 
 
 def _all(shapes: list[Shape], key: tuple) -> Shape:
@@ -222,9 +259,12 @@ def _all(shapes: list[Shape], key: tuple) -> Shape:
     tagged = next((s for s in shapes if s.variants), None)
     constraints: dict[str, Any] = {}
     sunset: dict[str, Any] = {}
+    patterns: dict[str, Schema] = {}
     for s in shapes:
         constraints.update(s.constraints)
         sunset.update(s.sunset)
+        for p, sub in s.patterns.items():
+            patterns[p] = combine([patterns[p], sub], "all") if p in patterns else sub
     return Shape(
         key=key,
         types=types,
@@ -242,6 +282,9 @@ def _all(shapes: list[Shape], key: tuple) -> Shape:
         tag=tagged.tag if tagged else None,
         variants=tagged.variants if tagged else {},
         constraints=constraints,
+        patterns=patterns,
+        read_only=any(s.read_only for s in shapes),
+        write_only=any(s.write_only for s in shapes),
     )
 
 

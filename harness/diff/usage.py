@@ -61,6 +61,8 @@ class Use:
     sent: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)  # pointer -> values the example request sends
     query: frozenset[str] = frozenset()
     request_headers: frozenset[str] = frozenset()
+    body_sent: bool = False  # the example request has a body
+    parameters: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (section, name) -> value sent
     bodies: tuple[Body, ...] = ()
     events: frozenset[str] = frozenset()  # event types it lists (and its last event)
     signals: frozenset[str] = frozenset()  # response headers it reads
@@ -103,6 +105,12 @@ def use_of(contract: Contract, interaction: Interaction) -> Use:
         sent=_sent(request.json),
         query=frozenset(request.query),
         request_headers=frozenset(h.lower() for h in request.headers),
+        body_sent=request.json is not None,
+        parameters={
+            **{("query", k): v for k, v in request.query.items()},
+            **{("header", k.lower()): v for k, v in request.headers.items()},
+            **{("path", k): v for k, v in request.params.items()},
+        },
         bodies=tuple(bodies),
         events=frozenset(response.events) | ({response.last_event} if response.last_event else frozenset()),
         signals=frozenset(s.header for s in signals) | frozenset(response.headers),

@@ -17,17 +17,25 @@ from dataclasses import replace
 from typing import Any
 
 from harness.diff import operation_parts as parts
-from harness.diff.change import Change, Found, Location
-from harness.diff.pairs import ContentPair, HeadersPair, OperationPair, StatusesPair, StreamPair, pair_schemas
+from harness.diff.change import Change, Found, Location, Place
+from harness.diff.pairs import (
+    BodyPair,
+    ContentPair,
+    HeadersPair,
+    OperationPair,
+    StatusesPair,
+    StreamPair,
+    pair_schemas,
+)
 from harness.diff.registry import ChangeKind, kind, units
 from harness.diff.shape import Schema, Shape, schema, shape_of
 from harness.diff.spec import Node, Operation, Spec
 from harness.diff.twins import Twins
 
 _PARAM = re.compile(r"\{[^}/]*\}")
-# Deeper than any real API nests its schemas; past it, a chain of $refs is cut like a cycle
-# rather than running Python out of stack.
-MAX_DEPTH = 150
+# Deeper than any real API nests its schemas. Past it the walk stops and says so with a
+# `depth-limit-reached` change at that pointer, rather than running Python out of stack.
+MAX_DEPTH = 250
 # (old schema's key, new schema's key, role, property name): a comparison, for the memo.
 _PairKey = tuple[tuple[Any, ...], tuple[Any, ...], str, str | None]
 
@@ -47,7 +55,8 @@ class _Walk:
         self.memo: dict[_PairKey, tuple[Found, ...]] = {}
         self.active: dict[_PairKey, int] = {}  # pairs being compared -> depth
         self.low = math.inf
-        self.changes: dict[tuple[str, ...], Change] = {}
+        self.changes: dict[tuple[Any, ...], Change] = {}
+        self.places: dict[tuple[Any, ...], dict[Place, None]] = {}
         self.has_new = True
         self.twins = Twins(old, new)
 
@@ -70,19 +79,17 @@ class _Walk:
     def add(self, unit: ChangeKind, found: Found, op: Operation, location: Location) -> None:
         # A route is named by the side that serves it: a removed one under the old base path.
         base = self.new.base_path if self.has_new else self.old.base_path
-        change = Change(
-            unit.name, op.method, base + op.path, location, found.pointer, found.old, found.new, unit.severity, op.path
-        )
-        key = (
-            change.kind,
-            change.method,
-            change.path,
-            str(change.location),
-            change.pointer,
-            repr(change.old),
-            repr(change.new),
-        )
-        self.changes.setdefault(key, change)
+        place = Place(op.method, base + op.path, location, found.pointer, op.path)
+        # A finding inside a schema is one change wherever that schema is used; one above the
+        # body (an operation, a status, a header) is one per route.
+        where: tuple[Any, ...] = (found.origin,) if found.origin is not None else (place,)
+        key = (unit.name, *where, repr(found.old), repr(found.new))
+        if key not in self.changes:
+            self.changes[key] = Change(
+                unit.name, place.method, place.path, location, found.pointer, found.old, found.new, unit.severity, op.path
+            )
+            self.places[key] = {}
+        self.places[key][place] = None
 
     # -- operations ------------------------------------------------------------
     def run(self) -> list[Change]:
@@ -91,7 +98,13 @@ class _Walk:
         new_paths = {path for _, path in new_ops}
         for key in sorted(old_ops.keys() | new_ops.keys(), key=lambda k: (k[1], k[0])):
             o, n = old_ops.get(key), new_ops.get(key)
-            pair = OperationPair(o, n, path_gone=n is None and key[1] not in new_paths)
+            pair = OperationPair(
+                o,
+                n,
+                path_gone=n is None and key[1] not in new_paths,
+                old_security=parts.security(self.old, o) if o is not None else (),
+                new_security=parts.security(self.new, n) if n is not None else (),
+            )
             self.has_new = n is not None
             op = n or o
             assert op is not None  # the key came from one side or the other
@@ -100,20 +113,32 @@ class _Walk:
                 self.parameters(o, n)
                 self.request(o, n)
                 self.responses(o, n)
-        return sorted(
-            self.changes.values(), key=lambda c: (c.path, c.method, str(c.location), c.pointer, c.kind, repr(c.new))
-        )
+        return sorted((self.grouped(key, c) for key, c in self.changes.items()), key=_order)
+
+    def grouped(self, key: tuple[Any, ...], change: Change) -> Change:
+        places = sorted(self.places[key], key=_place_order)
+        if len(places) == 1:
+            return change
+        return replace(change.at(places[0]), places=tuple(places))
 
     def parameters(self, o: Operation, n: Operation) -> None:
         old_params, new_params = parts.parameters(self.old, o), parts.parameters(self.new, n)
-        for section in ("query", "header", "cookie"):
-            if section in old_params and section in new_params:
-                found = self.compare_shapes(old_params[section], new_params[section], "request", None)
+        if "path" in new_params:
+            new_params["path"] = parts.renamed_path_parameters(new_params["path"], n.path, o.path)
+        for section in ("path", "query", "header", "cookie"):
+            if section in old_params or section in new_params:
+                # A section only one side has is compared against an empty one: the first
+                # required query parameter is a change like any other.
+                old_section = old_params.get(section) or parts.no_parameters(o, section)
+                new_section = new_params.get(section) or parts.no_parameters(n, section)
+                found = self.compare_shapes(old_section, new_section, "request", None)
                 self.add_all(found, n, Location("request", section=section))
 
     def request(self, o: Operation, n: Operation) -> None:
-        old_content = parts.content(self.old, o.node.get("requestBody"))
-        new_content = parts.content(self.new, n.node.get("requestBody"))
+        old_body, new_body = parts.request_body(self.old, o), parts.request_body(self.new, n)
+        self.emit("body", BodyPair(old_body, new_body), n, Location("request"))
+        old_content = parts.content(self.old, old_body)
+        new_content = parts.content(self.new, new_body)
         if not old_content and not new_content:
             return
         self.emit("content", ContentPair("request", old_content, new_content), n, Location("request"))
@@ -125,12 +150,14 @@ class _Walk:
         self.emit("statuses", StatusesPair(old_statuses, new_statuses), n, Location("response"))
         for status in sorted(old_statuses.keys() & new_statuses.keys()):
             old_resp, new_resp = old_statuses[status], new_statuses[status]
-            self.emit(
-                "headers",
-                HeadersPair(parts.headers(self.old, old_resp), parts.headers(self.new, new_resp)),
-                n,
-                Location("response", status, section="headers"),
-            )
+            old_headers, new_headers = parts.headers(self.old, old_resp), parts.headers(self.new, new_resp)
+            where = Location("response", status, section="headers")
+            self.emit("headers", HeadersPair(old_headers, new_headers), n, where)
+            for name in sorted(old_headers.keys() & new_headers.keys()):
+                old_schema, new_schema = old_headers[name].get("schema"), new_headers[name].get("schema")
+                if old_schema is not None and new_schema is not None:
+                    found = self.compare(schema(old_schema), schema(new_schema), "response", name)
+                    self.add_all((f.under(name) for f in found), n, where)
             old_content, new_content = parts.content(self.old, old_resp), parts.content(self.new, new_resp)
             self.emit("content", ContentPair("response", old_content, new_content), n, Location("response", status))
             for media in sorted(old_content.keys() & new_content.keys()):
@@ -151,6 +178,13 @@ class _Walk:
         old_schema, new_schema = old_media.get("schema"), new_media.get("schema")
         if old_schema is not None and new_schema is not None:
             self.add_all(self.compare(schema(old_schema), schema(new_schema), role, None), op, where)
+        elif (old_schema is None) != (new_schema is None):
+            # A body that had no schema got one (a request now checked), or lost it (a response
+            # that may now hold anything).
+            gained = new_schema is not None
+            unit = "request-constraint-tightened" if role == "request" else "response-constraint-loosened"
+            if gained == (role == "request"):
+                self.add(kind(unit), Found(unit, "", *_schema_presence(gained)), op, where)
 
     # -- schemas -----------------------------------------------------------------
     def compare(self, old: Schema, new: Schema, role: str, name: str | None) -> tuple[Found, ...]:
@@ -165,7 +199,7 @@ class _Walk:
         mine = len(self.active)
         if mine >= MAX_DEPTH:
             self.low = min(self.low, 0)  # incomplete: never cache what was cut here
-            return ()
+            return (Found("depth-limit-reached", "", None, {"levels": MAX_DEPTH}, (old.key, new.key, role)),)
         self.active[key] = mine
         outer_low, self.low = self.low, math.inf
         found: tuple[Found, ...]
@@ -183,14 +217,19 @@ class _Walk:
 
     def compare_shapes(self, o: Shape, n: Shape, role: str, name: str | None) -> tuple[Found, ...]:
         pair = pair_schemas(o, n, role, name, self.old, self.new)
+        origin = (o.key, n.key, role, name)
         out: list[Found] = [
-            Found(unit.name, hit.pointer, hit.old, hit.new) for unit in units("schema") for hit in unit.detect(pair)
+            Found(unit.name, hit.pointer, hit.old, hit.new, (origin, hit.pointer))
+            for unit in units("schema")
+            for hit in unit.detect(pair)
         ]
         if _may_be(o, "object") and _may_be(n, "object"):
             for prop in pair.matched:
                 out.extend(f.under(prop) for f in self.compare(o.properties[prop], n.properties[prop], role, prop))
             if o.additional is not None and n.additional is not None:
                 out.extend(f.under("*") for f in self.compare(o.additional, n.additional, role, None))
+            for pattern in o.patterns.keys() & n.patterns.keys():
+                out.extend(f.under("*") for f in self.compare(o.patterns[pattern], n.patterns[pattern], role, None))
         if o.items is not None and n.items is not None and _may_be(o, "array") and _may_be(n, "array"):
             out.extend(f.under("*") for f in self.compare(o.items, n.items, role, None))
         if o.variants and n.variants and o.tag == n.tag:
@@ -200,6 +239,18 @@ class _Walk:
             for value in pair.old_variants.keys() & pair.new_variants.keys():
                 out.extend(self.compare_shapes(pair.old_variants[value], pair.new_variants[value], role, name))
         return tuple(out)
+
+
+def _schema_presence(gained: bool) -> tuple[Any, Any]:
+    return (None, {"schema": "given"}) if gained else ({"schema": "given"}, None)
+
+
+def _place_order(p: Place) -> tuple[str, ...]:
+    return (p.path, p.method, str(p.location), p.pointer)
+
+
+def _order(c: Change) -> tuple[str, ...]:
+    return (c.path, c.method, str(c.location), c.pointer, c.kind, repr(c.new))
 
 
 def _may_be(shape: Shape, json_type: str) -> bool:

@@ -23,7 +23,9 @@ ANY_VALUE = "(any value)"
 def _values(pair: SchemaPair, gained: bool) -> Iterator[tuple[str, Any]]:
     """(pointer, value) for each value listed on one side only."""
     o, n = pair.old, pair.new
-    if o.enum is not None and n.enum is not None:
+    if pair.role == "response" and o.enum is not None and len(o.enum) == 1 and not o.open_enum:
+        pass  # a response's one constant value that changed is response-constraint-loosened
+    elif o.enum is not None and n.enum is not None:
         for value in sorted((n.enum - o.enum) if gained else (o.enum - n.enum), key=repr):
             yield "", value
     elif gained and o.enum is not None and not o.open_enum and n.enum is None and n.types and "string" in n.types:

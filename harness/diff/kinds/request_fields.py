@@ -16,6 +16,13 @@ from harness.diff.usage import Use, json_type
 def _must_send(change: Change, use: Use) -> Ruling:
     if not encloser_sent(change, use):
         return None  # a required field inside an object the consumer does not send
+    parent = change.pointer.rsplit("/", 1)[0]
+    if parent and change.location.section == "body":
+        held = use.sent.get(parent, ())
+        if held and not any(isinstance(v, dict) for v in held):
+            # `voice: alloy` where voice became `anyOf: [string, {id required}]`: the value it sends
+            # is the string variant, still valid; the field is required only in the object one.
+            return None
     if sends(use, change.location.section, change.pointer):
         return HARMLESS, f"already sends {change.pointer}"
     return BREAKING, f"does not send {change.pointer}, which is now required"
@@ -31,12 +38,14 @@ def _must_send(change: Change, use: Use) -> Ruling:
 def now_required(pair: SchemaPair) -> Iterator[Hit]:
     if pair.role != "request":
         return
+    # In a union of an object and other types, the field is required only when an object is sent.
+    required = "required in the object variant" if pair.new.types and len(pair.new.types) > 1 else "required"
     for name in pair.added:
         if name in pair.new.required:
-            yield Hit(field_pointer(name), old=None, new="required")
+            yield Hit(field_pointer(name), old=None, new=required)
     for name in pair.matched:
         if name in pair.new.required and name not in pair.old.required:
-            yield Hit(field_pointer(name), old="optional", new="required")
+            yield Hit(field_pointer(name), old="optional", new=required)
 
 
 @change_kind(

@@ -67,3 +67,46 @@ def operation_deprecated(pair: OperationPair) -> Iterator[Hit]:
     dates_new = {k: v for k, v in new.items() if k != "deprecated"}
     if (new["deprecated"] and not old["deprecated"]) or (dates_new and dates_new != dates_old):
         yield Hit(old=old, new=new)
+
+
+def _dates(notice: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in notice.items() if k != "deprecated"}
+
+
+@change_kind(
+    "sunset-shortened",
+    severity=BREAKING,
+    scope="operation",
+    summary="a deprecated operation's sunset date was removed (it may go at any time) or moved earlier",
+    judge=calls_route(RISKY, "calls a deprecated route whose announced sunset is gone or sooner"),
+)
+def sunset_shortened(pair: OperationPair) -> Iterator[Hit]:
+    if pair.old is None or pair.new is None:
+        return
+    old, new = deprecation(pair.old), deprecation(pair.new)
+    before, after = _dates(old), _dates(new)
+    if not new["deprecated"] and not after:
+        return  # no longer deprecated at all: nothing is going away
+    for key, when in sorted(before.items()):
+        if key not in after:
+            yield Hit(old={key: when}, new=None)
+        elif str(after[key]) < str(when) and _is_date(when) and _is_date(after[key]):
+            yield Hit(old={key: when}, new={key: after[key]})
+
+
+def _is_date(value: Any) -> bool:
+    """ISO dates (2026-09-24, with or without a time) sort as text."""
+    text = str(value)
+    return len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit()
+
+
+@change_kind(
+    "security-changed",
+    severity=RISKY,
+    scope="operation",
+    summary="the security requirements of an operation changed (a scheme or scope added, removed or replaced)",
+    judge=calls_route(RISKY, "calls a route whose authentication changed"),
+)
+def security_changed(pair: OperationPair) -> Iterator[Hit]:
+    if pair.old is not None and pair.new is not None and pair.old_security != pair.new_security:
+        yield Hit(old=", ".join(pair.old_security) or None, new=", ".join(pair.new_security) or None)
