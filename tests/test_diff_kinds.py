@@ -565,7 +565,9 @@ def test_constraint_changed_is_reported_and_harmless():
     assert "request-constraint-tightened" not in kinds(old, new)
     result = judge(found, [contract(calls("POST", "/v1/v", json={"prompt": "p"}))])
     assert len(result.harmless) == 2 and not result.breaking
-    tighter_response = only(body_api(obj(n={"type": "integer"})), body_api(obj(n={"type": "integer", "maximum": 9})), "constraint-changed")
+    tighter_response = only(
+        body_api(obj(n={"type": "integer"})), body_api(obj(n={"type": "integer", "maximum": 9})), "constraint-changed"
+    )
     assert tighter_response.new == {"maximum": 9}
 
 
@@ -662,7 +664,9 @@ def test_request_constraint_tightened_on_a_path_parameter():
     found = {(c.kind, str(c.location), c.pointer, str(c.new)) for c in diff(old, new)}
     assert ("request-enum-narrowed", "request path", "/id", "None") in found
     assert ("request-constraint-tightened", "request path", "/id", "{'maxLength': 4}") in found
-    long_id = calls("GET", "/v1/v/{id}") | {"request": {"method": "GET", "path": "/v1/v/{id}", "params": {"id": "abcdefgh"}}}
+    long_id = calls("GET", "/v1/v/{id}") | {
+        "request": {"method": "GET", "path": "/v1/v/{id}", "params": {"id": "abcdefgh"}}
+    }
     short_id = calls("GET", "/v1/v/{id}") | {"request": {"method": "GET", "path": "/v1/v/{id}", "params": {"id": "ab"}}}
     assert level(old, new, "request-constraint-tightened", long_id) == BREAKING
     assert level(old, new, "request-constraint-tightened", short_id) == "provider-breaking"
@@ -691,11 +695,21 @@ def test_request_constraint_tightened_judged_by_the_value_sent():
         ({"type": "string"}, {"type": "string", "pattern": "^[a-z]+$"}, "ABC", "abc"),
         ({"type": ["string", "null"]}, {"type": "string"}, None, "x"),
         ({"type": "string"}, {"type": "string", "enum": ["a", "b"]}, "c", "a"),
-        ({"type": "array", "items": {"type": "integer"}}, {"type": "array", "items": {"type": "integer"}, "maxItems": 1}, [1, 2], [1]),
+        (
+            {"type": "array", "items": {"type": "integer"}},
+            {"type": "array", "items": {"type": "integer"}, "maxItems": 1},
+            [1, 2],
+            [1],
+        ),
         ({"type": "object"}, {"type": "object", "dependentRequired": {"a": ["b"]}}, {"a": 1}, {"a": 1, "b": 2}),
         ({"type": "object"}, {"type": "object", "propertyNames": {"maxLength": 2}}, {"abc": 1}, {"ab": 1}),
         ({"type": "array"}, {"type": "array", "contains": {"type": "string"}}, [1], ["s"]),
-        ({"type": "object"}, {"type": "object", "if": {"required": ["a"]}, "then": {"required": ["b"]}}, {"a": 1}, {"b": 1}),
+        (
+            {"type": "object"},
+            {"type": "object", "if": {"required": ["a"]}, "then": {"required": ["b"]}},
+            {"a": 1},
+            {"b": 1},
+        ),
         ({"type": "object"}, {"type": "object", "unevaluatedProperties": False}, {"x": 1}, {}),
         ({"type": "string"}, {"type": "string", "not": {"const": "no"}}, "no", "yes"),
     ]
@@ -727,7 +741,10 @@ def test_response_constraint_loosened_breaks_a_reader():
         ({"type": "object", "propertyNames": {"maxLength": 3}}, {"type": "object"}),
         ({"type": "object", "dependentRequired": {"a": ["b"]}}, {"type": "object"}),
         ({"type": "array", "contains": {"type": "string"}}, {"type": "array"}),
-        ({"oneOf": [{"type": "string"}, {"type": "integer"}]}, {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]}),
+        (
+            {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+            {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]},
+        ),
     ]
     for before, after in cases:
         old, new = body_api(obj(f=before)), body_api(obj(f=after))
@@ -735,13 +752,24 @@ def test_response_constraint_loosened_breaks_a_reader():
         found = [c for c in diff(old, new) if c.kind == "response-constraint-loosened"]
         assert judge(found, [contract(reader(f={}))]).breaking, after
         assert not judge(found, [contract(reader(other={}))]).breaking
-    assert "response-constraint-loosened" not in kinds(body_api(obj(f={"maxLength": 50})), body_api(obj(f={"maxLength": 5})))
+    assert "response-constraint-loosened" not in kinds(
+        body_api(obj(f={"maxLength": 50})), body_api(obj(f={"maxLength": 5}))
+    )
 
 
 def test_a_response_body_that_loses_its_schema_is_loosened_and_a_request_that_gains_one_tightened():
     def with_schema(schema_or_none: Any) -> dict:
         media = {"schema": schema_or_none} if schema_or_none is not None else {}
-        return api({"/v": {"post": {"requestBody": {"content": {"application/json": media}}, "responses": {"200": {"description": "ok", "content": {"application/json": media}}}}}})
+        return api(
+            {
+                "/v": {
+                    "post": {
+                        "requestBody": {"content": {"application/json": media}},
+                        "responses": {"200": {"description": "ok", "content": {"application/json": media}}},
+                    }
+                }
+            }
+        )
 
     old, new = with_schema(None), with_schema(obj(a={"type": "string"}))
     assert {c.kind for c in diff(old, new)} == {"request-constraint-tightened"}
@@ -776,7 +804,10 @@ def test_required_header_removed_and_response_header_optional():
     assert only(old, optional, "response-header-optional").pointer == "/x-rate"
     reads = calls("GET", "/v1/h")
     assert level(old, optional, "response-header-optional", reads, signals=["x-rate"]) == RISKY
-    assert level(old, _headers(), "required-header-removed", reads, signals=[{"header": "x-rate", "required": True}]) == BREAKING
+    assert (
+        level(old, _headers(), "required-header-removed", reads, signals=[{"header": "x-rate", "required": True}])
+        == BREAKING
+    )
 
 
 def test_response_header_schemas_are_compared():
@@ -792,7 +823,11 @@ def test_additional_properties_made_nullable_breaks_a_reader_of_the_map():
     new = body_api(obj(categories={"type": "object", "additionalProperties": {"type": ["boolean", "null"]}}))
     change = only(old, new, "response-field-nullable")
     assert change.pointer == "/categories/*"
-    reads_map = calls("GET", "/v1/v", body=obj(["categories"], categories={"type": "object", "additionalProperties": {"type": "boolean"}}))
+    reads_map = calls(
+        "GET",
+        "/v1/v",
+        body=obj(["categories"], categories={"type": "object", "additionalProperties": {"type": "boolean"}}),
+    )
     assert level(old, new, "response-field-nullable", reads_map) == BREAKING
 
 
@@ -820,7 +855,10 @@ def test_a_string_still_sent_to_a_field_that_became_a_union_with_an_object_is_no
     new = _request(obj(["voice"], voice={"anyOf": [{"type": "string"}, obj(["id"], id={"type": "string"})]}))
     change = only(old, new, "request-field-required")
     assert (change.pointer, change.new) == ("/voice/id", "required in the object variant")
-    assert level(old, new, "request-field-required", calls("POST", "/v1/v", json={"voice": "alloy"})) == "provider-breaking"
+    assert (
+        level(old, new, "request-field-required", calls("POST", "/v1/v", json={"voice": "alloy"}))
+        == "provider-breaking"
+    )
     assert level(old, new, "request-field-required", calls("POST", "/v1/v", json={"voice": {"name": "x"}})) == BREAKING
 
 

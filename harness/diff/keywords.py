@@ -55,7 +55,11 @@ def direction(keyword: str, old: Any, new: Any) -> str:
         return TIGHTER if new and not old else LOOSER
     if keyword == "additionalProperties":  # kept only as `false`
         return TIGHTER if old is MISSING else LOOSER
-    if keyword in UPPER or keyword in LOWER or keyword in EXCLUSIVE and _number(*(v for v in (old, new) if v is not MISSING)):
+    if (
+        keyword in UPPER
+        or keyword in LOWER
+        or (keyword in EXCLUSIVE and _number(*(v for v in (old, new) if v is not MISSING)))
+    ):
         if old is MISSING:
             return TIGHTER
         if new is MISSING:

@@ -71,8 +71,14 @@ class Shape:
     variants: Mapping[Any, Schema] = field(default_factory=dict)
     constraints: Mapping[str, Any] = field(default_factory=dict)  # validation keywords (keywords.py), hashable
     patterns: Mapping[str, Schema] = field(default_factory=dict)  # patternProperties
+    fixed: bool = False  # written as `const`: the one value it always holds
     read_only: bool = False  # only in responses: a request never carries it
     write_only: bool = False  # only in requests: a response never carries it
+
+
+def constant(shape: Shape) -> bool:
+    """Is the schema a `const` (an enum of one may grow: that is enum-value-added)?"""
+    return shape.fixed and shape.enum is not None and len(shape.enum) == 1
 
 
 def hashable(value: Any) -> Any:
@@ -161,7 +167,12 @@ def _own(node: Node, key: tuple) -> Shape:
         values = [v for v in values if v is not None]
     if types is None:
         # A schema without `type` still says what it holds through its other keywords.
-        if "properties" in data or "required" in data or "patternProperties" in data or isinstance(data.get("additionalProperties"), dict):
+        if (
+            "properties" in data
+            or "required" in data
+            or "patternProperties" in data
+            or isinstance(data.get("additionalProperties"), dict)
+        ):
             types = {"object"}
         elif "items" in data or "prefixItems" in data:
             types = {"array"}
@@ -205,6 +216,7 @@ def _own(node: Node, key: tuple) -> Shape:
         sunset=sunset_extensions(data),
         constraints=_keywords(data),
         patterns=patterns,
+        fixed="const" in data,
         read_only=data.get("readOnly") is True,
         write_only=data.get("writeOnly") is True,
     )
@@ -283,6 +295,7 @@ def _all(shapes: list[Shape], key: tuple) -> Shape:
         variants=tagged.variants if tagged else {},
         constraints=constraints,
         patterns=patterns,
+        fixed=any(s.fixed for s in shapes),
         read_only=any(s.read_only for s in shapes),
         write_only=any(s.write_only for s in shapes),
     )

@@ -8,9 +8,8 @@ subschemas point elsewhere with `$ref`).
 from __future__ import annotations
 
 import json
-from typing import Any
-
 import re
+from typing import Any
 
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
@@ -26,7 +25,7 @@ def violates(new: Any, old: Any, value: Any) -> bool | None:
     """`new` / `old`: `{keyword: setting}` as the change reports them (None when absent)."""
     if not isinstance(new, dict) or len(new) != 1:
         return None  # the keyword was dropped, leaving only what else the schema says
-    (key, setting), = new.items()
+    ((key, setting),) = new.items()
     if key in _NUMERIC and isinstance(value, str):
         try:
             value = float(value)  # a query or path parameter is sent as text
@@ -53,5 +52,10 @@ def violates(new: Any, old: Any, value: Any) -> bool | None:
     rule = setting if key == "if" else {key: setting}  # `if` is kept with its then/else
     try:
         return not Draft202012Validator(rule).is_valid(value)
-    except (SchemaError, re.error, TypeError, ValueError):  # a pattern Python cannot read, a setting of the wrong type: not ours to judge
+    except (
+        SchemaError,
+        re.error,
+        TypeError,
+        ValueError,
+    ):  # a pattern Python cannot read, a setting of the wrong type: not ours to judge
         return None

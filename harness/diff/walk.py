@@ -86,7 +86,15 @@ class _Walk:
         key = (unit.name, *where, repr(found.old), repr(found.new))
         if key not in self.changes:
             self.changes[key] = Change(
-                unit.name, place.method, place.path, location, found.pointer, found.old, found.new, unit.severity, op.path
+                unit.name,
+                place.method,
+                place.path,
+                location,
+                found.pointer,
+                found.old,
+                found.new,
+                unit.severity,
+                op.path,
             )
             self.places[key] = {}
         self.places[key][place] = None

@@ -18,7 +18,7 @@ from harness.diff.judge_parts import not_judged, readings, sent_values
 from harness.diff.keywords import ANNOTATIONS, CHANGED, LOOSER, MISSING, TIGHTER, direction
 from harness.diff.pairs import SchemaPair
 from harness.diff.registry import Ruling, change_kind
-from harness.diff.shape import Shape
+from harness.diff.shape import constant
 from harness.diff.usage import Use
 from harness.diff.value_check import violates
 
@@ -35,16 +35,14 @@ def _moves(pair: SchemaPair) -> Iterator[tuple[str, Any, Any, str]]:
     if o.enum is None and n.enum is not None and not n.open_enum and o.types != frozenset():
         # A field that took any value now lists the values it takes (const or enum).
         yield "enum", MISSING, tuple(sorted(n.enum, key=repr)), TIGHTER
-    if pair.role == "response" and constant(o) and n.enum != o.enum:
+    if pair.role == "response" and o.enum is not None and constant(o) and n.enum != o.enum:
         # A response field that always held one value (const) holds another, or any.
         (value,) = o.enum
-        changed = tuple(sorted(n.enum, key=repr)) if n.enum is not None else MISSING
-        yield "const", value, changed[0] if changed is not MISSING and len(changed) == 1 else changed, LOOSER
-
-
-def constant(shape: Shape) -> bool:
-    """Does the schema allow exactly one value (const, or an enum of one)?"""
-    return shape.enum is not None and len(shape.enum) == 1 and not shape.open_enum
+        after: Any = MISSING
+        if n.enum is not None:
+            listed = sorted(n.enum, key=repr)
+            after = listed[0] if len(listed) == 1 else tuple(listed)
+        yield "const", value, after, LOOSER
 
 
 def _hit(key: str, before: Any, after: Any) -> Hit:

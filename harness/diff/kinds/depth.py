@@ -22,7 +22,9 @@ def _uses_below(change: Change, use: Use) -> Ruling:
     if change.location.part == "request":
         used = [p for p in use.sent if cut.startswith(p + "/") or p == cut or p.startswith(cut + "/")]
     else:
-        used = [p for b in response_bodies(change, use) for p in b.reads if p and (cut.startswith(p) or p.startswith(cut))]
+        used = [
+            p for b in response_bodies(change, use) for p in b.reads if p and (cut.startswith(p) or p.startswith(cut))
+        ]
     if used:
         return RISKY, f"uses {used[0]}; the schemas below {cut} were not compared"
     return None

@@ -14,6 +14,7 @@ from harness.diff.change import BREAKING, HARMLESS, RISKY, Change, Hit, field_po
 from harness.diff.judge_parts import not_judged, readings, sent_values
 from harness.diff.pairs import SchemaPair
 from harness.diff.registry import Ruling, change_kind
+from harness.diff.shape import constant
 from harness.diff.usage import Use
 
 MODEL_FIELDS = ("model",)
@@ -23,7 +24,7 @@ ANY_VALUE = "(any value)"
 def _values(pair: SchemaPair, gained: bool) -> Iterator[tuple[str, Any]]:
     """(pointer, value) for each value listed on one side only."""
     o, n = pair.old, pair.new
-    if pair.role == "response" and o.enum is not None and len(o.enum) == 1 and not o.open_enum:
+    if pair.role == "response" and constant(o):
         pass  # a response's one constant value that changed is response-constraint-loosened
     elif o.enum is not None and n.enum is not None:
         for value in sorted((n.enum - o.enum) if gained else (o.enum - n.enum), key=repr):
