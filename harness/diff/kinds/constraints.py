@@ -38,11 +38,11 @@ def _moves(pair: SchemaPair) -> Iterator[tuple[str, Any, Any, str]]:
     if pair.role == "response" and o.enum is not None and constant(o) and n.enum != o.enum:
         # A response field that always held one value (const) holds another, or any.
         (value,) = o.enum
-        after: Any = MISSING
+        now: Any = MISSING
         if n.enum is not None:
             listed = sorted(n.enum, key=repr)
-            after = listed[0] if len(listed) == 1 else tuple(listed)
-        yield "const", value, after, LOOSER
+            now = listed[0] if len(listed) == 1 else tuple(listed)
+        yield "const", value, now, LOOSER
 
 
 def _hit(key: str, before: Any, after: Any) -> Hit:
