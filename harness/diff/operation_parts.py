@@ -4,11 +4,12 @@ headers and the event types of a stream, each resolved through its $refs."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TypedDict
 
 from harness.diff.shape import TAGS, Schema, Shape, pinned, schema, shape_of
-from harness.diff.spec import Node, Operation, Spec
+from harness.diff.spec import METHODS, Node, Operation, Spec
 
 STREAM = "text/event-stream"
 EVENTS_EXTENSION = "x-harness-events"  # event type -> schema; written by the cassette diff
@@ -88,6 +89,39 @@ def security(spec: Spec, op: Operation) -> tuple[str, ...]:
                 or "none"
             )
     return tuple(sorted(out))
+
+
+def hooks(spec: Spec, operations: Iterable[Operation]) -> dict[tuple[str, str], Operation]:
+    """(method, route) -> operation for each webhook (`webhook NAME`) and each callback of an
+    operation (`callback NAME EXPRESSION`, with the operation's route after it)."""
+    out: dict[tuple[str, str], Operation] = {}
+    root = spec.node()
+    webhooks = root.get("webhooks")
+    if webhooks is not None and isinstance(webhooks.data, dict):
+        for name in webhooks.data:
+            out.update(_methods(spec, webhooks.child(name), f"webhook {name}"))
+    for op in operations:
+        callbacks = op.node.get("callbacks")
+        if callbacks is None or not isinstance(callbacks.data, dict):
+            continue
+        for name in callbacks.data:
+            callback = spec.resolve(callbacks.child(name))
+            if isinstance(callback.data, dict):
+                for expression in callback.data:
+                    where = f"callback {name} {expression} of {op.method} {op.path}"
+                    out.update(_methods(spec, callback.child(expression), where))
+    return out
+
+
+def _methods(spec: Spec, item: Node, route: str) -> dict[tuple[str, str], Operation]:
+    item = spec.resolve(item)
+    if not isinstance(item.data, dict):
+        return {}
+    return {
+        (method.upper(), route): Operation(method.upper(), route, item.child(method), item)
+        for method in METHODS
+        if isinstance(item.data.get(method), dict)
+    }
 
 
 def request_body(spec: Spec, op: Operation) -> Node | None:

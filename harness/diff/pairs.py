@@ -24,6 +24,7 @@ class OperationPair:
     # as alternatives: "api_key", "oauth(read, write) + api_key".
     old_security: tuple[str, ...] = ()
     new_security: tuple[str, ...] = ()
+    hook: bool = False  # a webhook or callback: the provider calls the consumer
 
 
 @dataclass(frozen=True, eq=False)

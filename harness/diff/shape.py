@@ -72,6 +72,7 @@ class Shape:
     constraints: Mapping[str, Any] = field(default_factory=dict)  # validation keywords (keywords.py), hashable
     patterns: Mapping[str, Schema] = field(default_factory=dict)  # patternProperties
     fixed: bool = False  # written as `const`: the one value it always holds
+    discriminator: Any = None  # the `discriminator` object as written (hashable), if any
     read_only: bool = False  # only in responses: a request never carries it
     write_only: bool = False  # only in requests: a response never carries it
 
@@ -217,6 +218,7 @@ def _own(node: Node, key: tuple) -> Shape:
         constraints=_keywords(data),
         patterns=patterns,
         fixed="const" in data,
+        discriminator=hashable(data["discriminator"]) if "discriminator" in data else None,
         read_only=data.get("readOnly") is True,
         write_only=data.get("writeOnly") is True,
     )
@@ -296,6 +298,7 @@ def _all(shapes: list[Shape], key: tuple) -> Shape:
         constraints=constraints,
         patterns=patterns,
         fixed=any(s.fixed for s in shapes),
+        discriminator=next((s.discriminator for s in shapes if s.discriminator is not None), None),
         read_only=any(s.read_only for s in shapes),
         write_only=any(s.write_only for s in shapes),
     )

@@ -79,6 +79,8 @@ class _Walk:
     def add(self, unit: ChangeKind, found: Found, op: Operation, location: Location) -> None:
         # A route is named by the side that serves it: a removed one under the old base path.
         base = self.new.base_path if self.has_new else self.old.base_path
+        if not op.path.startswith("/"):
+            base = ""  # a webhook or callback is named, not served under the base path
         place = Place(op.method, base + op.path, location, found.pointer, op.path)
         # A finding inside a schema is one change wherever that schema is used; one above the
         # body (an operation, a status, a header) is one per route.
@@ -121,7 +123,25 @@ class _Walk:
                 self.parameters(o, n)
                 self.request(o, n)
                 self.responses(o, n)
+        self.hooks(parts.hooks(self.old, old_ops.values()), parts.hooks(self.new, new_ops.values()))
         return sorted((self.grouped(key, c) for key, c in self.changes.items()), key=_order)
+
+    def hooks(self, old: dict[tuple[str, str], Operation], new: dict[tuple[str, str], Operation]) -> None:
+        """Webhooks and callbacks: requests the provider sends to the consumer. Their bodies are
+        read by the consumer (compared as responses); what it answers is what it sends."""
+        for key in sorted(old.keys() | new.keys(), key=lambda k: (k[1], k[0])):
+            o, n = old.get(key), new.get(key)
+            self.has_new = n is not None
+            op = n or o
+            assert op is not None
+            self.emit("operation", OperationPair(o, n, hook=True), op, Location("operation"))
+            if o is None or n is None:
+                continue
+            old_content = parts.content(self.old, parts.request_body(self.old, o))
+            new_content = parts.content(self.new, parts.request_body(self.new, n))
+            for media in sorted(old_content.keys() & new_content.keys()):
+                where = Location("request", media_type=media)
+                self.body(old_content[media], new_content[media], "response", n, where)
 
     def grouped(self, key: tuple[Any, ...], change: Change) -> Change:
         places = sorted(self.places[key], key=_place_order)

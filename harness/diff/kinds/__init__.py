@@ -13,5 +13,6 @@ from harness.diff.kinds import request_fields  # noqa: F401
 from harness.diff.kinds import enums  # noqa: F401
 from harness.diff.kinds import defaults  # noqa: F401
 from harness.diff.kinds import deprecated_fields  # noqa: F401
+from harness.diff.kinds import discriminators  # noqa: F401
 from harness.diff.kinds import constraints  # noqa: F401
 from harness.diff.kinds import depth  # noqa: F401

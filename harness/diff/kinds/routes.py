@@ -21,7 +21,7 @@ from harness.diff.spec import Operation
     judge=calls_route(BREAKING, "calls this route"),
 )
 def path_removed(pair: OperationPair) -> Iterator[Hit]:
-    if pair.new is None and pair.path_gone and pair.old is not None:
+    if not pair.hook and pair.new is None and pair.path_gone and pair.old is not None:
         yield Hit(old=pair.old.route)
 
 
@@ -33,13 +33,13 @@ def path_removed(pair: OperationPair) -> Iterator[Hit]:
     judge=calls_route(BREAKING, "calls this route"),
 )
 def operation_removed(pair: OperationPair) -> Iterator[Hit]:
-    if pair.new is None and not pair.path_gone and pair.old is not None:
+    if not pair.hook and pair.new is None and not pair.path_gone and pair.old is not None:
         yield Hit(old=pair.old.route)
 
 
 @change_kind("operation-added", severity=HARMLESS, scope="operation", summary="a new path or method", judge=not_judged)
 def operation_added(pair: OperationPair) -> Iterator[Hit]:
-    if pair.old is None and pair.new is not None:
+    if not pair.hook and pair.old is None and pair.new is not None:
         yield Hit(new=pair.new.route)
 
 
@@ -110,3 +110,27 @@ def _is_date(value: Any) -> bool:
 def security_changed(pair: OperationPair) -> Iterator[Hit]:
     if pair.old is not None and pair.new is not None and pair.old_security != pair.new_security:
         yield Hit(old=", ".join(pair.old_security) or None, new=", ".join(pair.new_security) or None)
+
+
+@change_kind(
+    "webhook-removed",
+    severity=BREAKING,
+    scope="operation",
+    summary="a webhook or callback the provider sent is gone",
+    judge=not_judged,  # a contract describes calls to the provider, never calls from it
+)
+def webhook_removed(pair: OperationPair) -> Iterator[Hit]:
+    if pair.hook and pair.new is None and pair.old is not None:
+        yield Hit(old=pair.old.route)
+
+
+@change_kind(
+    "webhook-added",
+    severity=HARMLESS,
+    scope="operation",
+    summary="the provider sends a new webhook or callback",
+    judge=not_judged,
+)
+def webhook_added(pair: OperationPair) -> Iterator[Hit]:
+    if pair.hook and pair.old is None and pair.new is not None:
+        yield Hit(new=pair.new.route)
