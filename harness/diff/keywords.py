@@ -36,13 +36,14 @@ PRESENCE = (
     "uniqueItems",
     "prefixItems",
 )
-# Union members (only counted when there are two or more real ones). allOf parts are merged
-# into the schema (shape.py), so what a new part requires is compared field by field.
-MEMBERS = ("anyOf", "oneOf")
+# Union and intersection members, counted when there are two or more real ones. allOf parts
+# are also merged into the schema (shape.py), so what a new part requires is compared field by
+# field; a part added or dropped is reported too, since it may carry what the merge cannot see.
+MEMBERS = ("anyOf", "oneOf", "allOf")
 EXCLUSIVE = ("exclusiveMinimum", "exclusiveMaximum")
 KEYWORDS = UPPER + LOWER + PRESENCE + EXCLUSIVE + MEMBERS
 # What a response can drop or loosen without a consumer noticing: annotations more than limits.
-ANNOTATIONS = ("format", "pattern", "contentMediaType", "uniqueItems")
+ANNOTATIONS = ("format", "pattern", "contentMediaType", "uniqueItems", "allOf")
 
 TIGHTER, LOOSER, CHANGED = "tighter", "looser", "changed"
 MISSING: Any = object()
@@ -70,6 +71,8 @@ def direction(keyword: str, old: Any, new: Any) -> str:
         return TIGHTER if (new < old) == upper else LOOSER
     if keyword in EXCLUSIVE:  # 3.0's boolean form: true moves the bound in by a hair
         return TIGHTER if new is True and old is not True else LOOSER
+    if keyword == "allOf":
+        return CHANGED  # a part added may restrict more; one dropped may have been all that did
     if keyword in MEMBERS:
         return _count(new, old)
     if keyword == "prefixItems":
