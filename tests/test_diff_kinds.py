@@ -4,6 +4,7 @@ judged for a consumer that uses what changed and for one that does not."""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -902,3 +903,13 @@ def test_depth_limit_reached_is_reported_never_silent():
     # A consumer that reads on the way down may be hit by what lies below the cut.
     assert judge(found, [contract(calls("GET", "/v1/v", body=_nested(3, "string")))]).risky
     assert not judge(found, [contract(calls("GET", "/v1/v", body=obj(other={"type": "string"})))]).risky
+
+
+def test_the_docs_map_every_registered_kind_to_oasdiff_ids():
+    docs = (Path(__file__).parent.parent / "docs" / "diff.md").read_text()
+    table = docs[docs.index("| our kind | oasdiff ids |") :].split("\n\n")[0].splitlines()[2:]
+    listed = [row.split("|")[1].strip().strip("`") for row in table]
+    assert sorted(listed) == sorted(KINDS)
+    assert len(listed) == len(set(listed))
+    catalogue = docs[docs.index("## The change catalogue") : docs.index("### Mapping to oasdiff")]
+    assert [k for k in KINDS if f"| `{k}` |" not in catalogue] == []
