@@ -257,3 +257,35 @@ def test_the_fixture_folder_can_be_copied_and_used_elsewhere(tmp_path, capsys):
         str(tmp_path / "specs" / "contracts"),
     )
     assert code == 1
+
+
+# -- provider-wide: no contracts ------------------------------------------------------
+
+
+def test_without_contracts_every_change_is_classed_for_any_client(capsys, changes):
+    code, out, _ = run(capsys, str(OLD), str(NEW), "--format", "json")
+    data = json.loads(out)
+    assert code == data["exit_code"] == 1 and data["provider_wide"] is True
+    by_severity = {level: sorted(c.kind for c in changes if c.severity == level) for level in ("breaking", "risky")}
+    assert sorted(j["kind"] for j in data["breaking"]) == by_severity["breaking"]
+    assert sorted(j["kind"] for j in data["risky"]) == by_severity["risky"]
+    assert data["provider_breaking"] == []
+    assert data["verdict"].startswith(f"{len(by_severity['breaking'])} changes break clients of this API")
+
+
+def test_without_contracts_the_text_says_breaking_not_breaking_for_you(capsys):
+    code, out, _ = run(capsys, str(OLD), str(NEW))
+    assert code == 1 and "Breaking (" in out and "for you" not in out
+    code, out, _ = run(capsys, str(OLD), str(OLD))
+    assert code == 0 and out.startswith("harness diff: nothing breaks clients of this API")
+
+
+def test_cassettes_still_need_contracts(capsys):
+    code, _, err = run(capsys, "--cassettes", "a", "b")
+    assert code == 2 and "--cassettes needs --contracts" in err
+
+
+def test_a_change_in_many_places_shows_one_and_counts_the_rest(capsys):
+    _code, out, _ = run(capsys, str(OLD), str(NEW), "--contracts", str(CLIPSTUDIO), "--format", "markdown")
+    row = next(line for line in out.splitlines() if "`enum-value-added`" in line and "`/status`" in line)
+    assert "(and 2 more places)" in row

@@ -12,7 +12,7 @@ import sys
 
 from harness import contracts as contract_files
 from harness import renderer
-from harness.diff import diff_exchanges, diff_specs, judge, load_spec
+from harness.diff import classify, diff_exchanges, diff_specs, judge, load_spec
 from harness.diff.render import RENDERERS, Listing
 from harness.errors import InputError
 
@@ -29,9 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--contracts",
         action="append",
-        required=True,
         metavar="PATH",
-        help="contract file or folder (repeatable): what this consumer relies on",
+        help="contract file or folder (repeatable): what this consumer relies on; without it, "
+        "every change is classed for any client (provider-wide)",
     )
     parser.add_argument(
         "--format",
@@ -50,6 +50,12 @@ def run(args: argparse.Namespace) -> int:
             "give two specs (harness diff OLD NEW --contracts PATH) "
             "or two sets of recordings (--cassettes OLD_DIR NEW_DIR)"
         )
+    if not args.contracts:
+        if args.cassettes:
+            raise InputError("--cassettes needs --contracts: recordings are matched to routes by the contracts")
+        judgement = classify(diff_specs(load_spec(args.old), load_spec(args.new)))
+        sys.stdout.write(renderer.named(RENDERERS, args.format).render(Listing(judgement, with_harmless=args.all)))
+        return judgement.exit_code
     contracts = contract_files.load_path(*args.contracts)
     if args.cassettes:
         from harness.cassettes import load_path as load_cassettes

@@ -6,8 +6,8 @@ judgement.breaking      # changes that touch what the contracts use
 """
 
 import harness.diff.kinds  # noqa: F401  (registers the change catalogue in KINDS)
-from harness.diff.change import BREAKING, HARMLESS, LEVELS, RISKY, Change, Location
-from harness.diff.judge import Judged, Judgement, judge
+from harness.diff.change import BREAKING, HARMLESS, LEVELS, RISKY, Change, Location, Place
+from harness.diff.judge import Judged, Judgement, classify, judge
 from harness.diff.observed import diff_exchanges, spec_from_exchanges
 from harness.diff.registry import KINDS, ChangeKind, change_kind, kind
 from harness.diff.render import markdown
@@ -26,10 +26,12 @@ __all__ = [
     "Judged",
     "Judgement",
     "Location",
+    "Place",
     "Spec",
     "SpecError",
     "Use",
     "change_kind",
+    "classify",
     "diff_exchanges",
     "diff_specs",
     "judge",

@@ -45,6 +45,7 @@ class Judgement:
     risky: tuple[Judged, ...] = ()
     harmless: tuple[Judged, ...] = ()
     provider_breaking: tuple[Judged, ...] = ()  # breaking for some clients, not touching yours
+    provider_wide: bool = False  # no contracts: each change classed for any client of the API
 
     @property
     def exit_code(self) -> int:
@@ -55,7 +56,7 @@ class Judgement:
         return len(self.breaking) + len(self.risky) + len(self.harmless) + len(self.provider_breaking)
 
     def verdict(self) -> str:
-        who = ", ".join(self.consumers) or "this consumer"
+        who = "clients of this API" if self.provider_wide else ", ".join(self.consumers) or "this consumer"
         if self.breaking:
             n = len(self.breaking)
             head = f"{n} change{'s break' if n != 1 else ' breaks'} {who}"
@@ -77,6 +78,7 @@ class Judgement:
             "verdict": self.verdict(),
             "exit_code": self.exit_code,
             "consumers": list(self.consumers),
+            "provider_wide": self.provider_wide,
             "counts": {
                 "breaking": len(self.breaking),
                 "risky": len(self.risky),
@@ -101,6 +103,19 @@ def judge(changes: Iterable[Change], contracts: Iterable[Contract]) -> Judgement
         risky=tuple(j for j in judged if j.level == RISKY),
         harmless=tuple(j for j in judged if j.level == HARMLESS and j.change.severity != BREAKING),
         provider_breaking=tuple(j for j in judged if j.level == HARMLESS and j.change.severity == BREAKING),
+    )
+
+
+def classify(changes: Iterable[Change]) -> Judgement:
+    """Provider-wide: with no contracts to judge by, each change is as bad as it is for any client
+    (its kind's severity): breaking, risky or harmless."""
+    judged = [Judged(c, c.severity, kind(c.kind).summary) for c in changes]
+    return Judgement(
+        consumers=(),
+        breaking=tuple(j for j in judged if j.level == BREAKING),
+        risky=tuple(j for j in judged if j.level == RISKY),
+        harmless=tuple(j for j in judged if j.level == HARMLESS),
+        provider_wide=True,
     )
 
 
@@ -133,4 +148,4 @@ def judge_one(change: Change, uses: list[Use]) -> Judged:
     )
 
 
-__all__ = ["Judged", "Judgement", "judge", "judge_one"]
+__all__ = ["Judged", "Judgement", "classify", "judge", "judge_one"]

@@ -45,6 +45,12 @@ class Listing:
 
 
 def _sections(judgement: Judgement, with_harmless: bool) -> Iterator[tuple[str, tuple[Judged, ...]]]:
+    if judgement.provider_wide:  # no consumer: classed for any client
+        yield "Breaking", judgement.breaking
+        yield "Risky", judgement.risky
+        if with_harmless:
+            yield "Harmless", judgement.harmless
+        return
     yield "Breaking for you", judgement.breaking
     yield "Risky for you", judgement.risky
     yield "Provider-wide breaking, not touching you", judgement.provider_breaking
@@ -54,6 +60,12 @@ def _sections(judgement: Judgement, with_harmless: bool) -> Iterator[tuple[str, 
 
 def _who(j: Judged) -> str:
     return f"{j.contract} / {j.interaction}: " if j.contract else ""
+
+
+def _elsewhere(j: Judged) -> str:
+    """A change of a shared schema names one place and counts the others (JSON lists them)."""
+    more = len(j.change.everywhere()) - 1
+    return f" (and {more} more place{'s' if more != 1 else ''})" if more else ""
 
 
 # -- text ----------------------------------------------------------------------
@@ -68,7 +80,7 @@ def _draw(console: Console, listing: Listing) -> None:
     judgement, with_harmless = listing.judgement, listing.with_harmless
     style = "bold red" if judgement.breaking else "bold yellow" if judgement.risky else "bold green"
     console.print(f"harness diff: {escape(judgement.verdict())}", style=style)
-    colours = {"Breaking for you": "red", "Risky for you": "yellow"}
+    colours = {"Breaking for you": "red", "Risky for you": "yellow", "Breaking": "red", "Risky": "yellow"}
     for title, rows in _sections(judgement, with_harmless):
         if not rows:
             continue
@@ -79,6 +91,7 @@ def _draw(console: Console, listing: Listing) -> None:
             console.print(
                 f"  [bold]{c.kind}[/]  [cyan]{escape(c.route)}[/]  {escape(str(c.location))}"
                 + (f"  [magenta]{escape(c.pointer)}[/]" if c.pointer else "")
+                + escape(_elsewhere(j))
             )
             console.print(f"      {escape(show(c.old))} → {escape(show(c.new))}")
             console.print(f"      [dim]{escape(_who(j) + j.reason)}[/]")
@@ -118,7 +131,7 @@ def markdown(judgement: Judgement, *, rows: int = MARKDOWN_ROWS, with_harmless: 
                         _code(c.kind),
                         _code(c.route),
                         str(c.location),
-                        _code(c.pointer),
+                        _code(c.pointer) + _elsewhere(j),
                         f"{_code(show(c.old))} → {_code(show(c.new))}",
                         _who(j) + j.reason,
                     )
