@@ -47,7 +47,9 @@ _SKIP_CONFIG = re.compile(
     r"WithDeprecation|WithAttributes|WithExclude|WithMatch|WithFlatten|WithIncludePathParams|WithUnstable|"
     r"WithStrict|WithCheckBreaking|WithOptional|IncludePathParams|ExcludeElements|WithSeverity|WithLevel"
 )
-_MUTATION = re.compile(r"^\s*s\d?\.\S*\s*=[^=]|\.Spec\.[^\n]* = |deleteParam\(|= &openapi3|\.Value\.[^\n]* = |\.Extensions\[")
+_MUTATION = re.compile(
+    r"^\s*s\d?\.\S*\s*=[^=]|\.Spec\.[^\n]* = |deleteParam\(|= &openapi3|\.Value\.[^\n]* = |\.Extensions\["
+)
 
 
 @dataclass

@@ -913,3 +913,48 @@ def test_the_docs_map_every_registered_kind_to_oasdiff_ids():
     assert len(listed) == len(set(listed))
     catalogue = docs[docs.index("## The change catalogue") : docs.index("### Mapping to oasdiff")]
     assert [k for k in KINDS if f"| `{k}` |" not in catalogue] == []
+
+
+# -- deep and wide specs ------------------------------------------------------------------
+
+
+def _chain(n: int, leaf: str, style: str) -> dict:
+    schemas: dict[str, Any] = {}
+    for i in range(n):
+        nxt = {"$ref": f"#/components/schemas/A{i + 1}"}
+        schemas[f"A{i}"] = {"ref": nxt, "allof": {"allOf": [nxt]}, "prop": obj(n=nxt)}[style]
+    schemas[f"A{n}"] = obj(v={"type": leaf})
+    return api({"/x": {"get": op({"$ref": "#/components/schemas/A0"})}}, schemas)
+
+
+def test_a_chain_of_400_refs_is_followed_to_its_end():
+    (change,) = diff(_chain(400, "string", "ref"), _chain(400, "integer", "ref"))
+    assert (change.kind, change.pointer) == ("response-field-retyped", "/v")
+
+
+def test_a_chain_of_400_allof_refs_is_a_clear_error_naming_where_it_stops():
+    from harness.diff import SpecError
+
+    with pytest.raises(SpecError, match=r"nests more than 200 levels .* \(at /components/schemas/A\d+"):
+        diff(_chain(400, "string", "allof"), _chain(400, "integer", "allof"))
+
+
+def test_schemas_nested_20000_deep_are_cut_and_reported_not_crashed():
+    from harness.diff.walk import MAX_DEPTH
+
+    found = diff(body_api(_nested(20_000, "string")), body_api(_nested(20_000, "integer")))
+    assert [(c.kind, c.pointer.count("/")) for c in found] == [("depth-limit-reached", MAX_DEPTH)]
+    assert [c.kind for c in diff(_chain(400, "string", "prop"), _chain(400, "integer", "prop"))] == [
+        "depth-limit-reached"
+    ]
+
+
+def test_one_shared_schema_under_many_pointers_is_one_change_with_bounded_output():
+    def wide(leaf: str) -> dict:
+        props = {f"p{i}": {"$ref": "#/components/schemas/Shared"} for i in range(3000)}
+        return api({"/x": {"get": op({"type": "object", "properties": props})}}, {"Shared": obj(v={"type": leaf})})
+
+    (change,) = diff(wide("string"), wide("integer"))
+    assert len(change.places) == 3000 and {p.pointer for p in change.places} >= {"/p0/v", "/p2999/v"}
+    data = change.to_dict()
+    assert data["place_count"] == 3000 and len(data["places"]) == 20

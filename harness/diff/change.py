@@ -13,6 +13,7 @@ from typing import Any
 
 BREAKING, RISKY, HARMLESS = "breaking", "risky", "harmless"
 LEVELS = (BREAKING, RISKY, HARMLESS)  # worst first
+PLACES_LISTED = 20  # places of one change that JSON lists (`place_count` says how many in all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,9 @@ class Change:
             "old": _plain(self.old),
             "new": _plain(self.new),
             "severity": self.severity,
-            "places": [p.to_dict() for p in self.everywhere()],
+            # Bounded, so output grows with distinct changes, not with the places one reaches.
+            "places": [p.to_dict() for p in self.everywhere()[:PLACES_LISTED]],
+            "place_count": len(self.everywhere()),
         }
 
 

@@ -100,7 +100,7 @@ def pair_schemas(old: Shape, new: Shape, role: str, name: str | None, old_spec: 
     old_props, new_props = visible(old_spec, old, role), visible(new_spec, new, role)
     gone = [n for n in old_props if n not in new_props]
     came = [n for n in new_props if n not in old_props]
-    matched = tuple(n for n in old_props if n in new_props)
+    matched = tuple(n for n in old_props if n in new_props)  # dicts: each test is one lookup
     renamed: list[tuple[str, str]] = []
     if role == "response" and gone and came:
         sig_old = {n: signature(shape_of(old_spec, old.properties[n])) for n in gone}
@@ -140,12 +140,24 @@ def pair_schemas(old: Shape, new: Shape, role: str, name: str | None, old_spec: 
     )
 
 
-def visible(spec: Spec, shape: Shape, role: str) -> list[str]:
+def visible(spec: Spec, shape: Shape, role: str) -> dict[str, None]:
     """The properties a body in `role` can carry: a `readOnly` one never comes in a request,
     a `writeOnly` one never in a response, so neither is compared there."""
-    if role == "request":
-        return [n for n, sub in shape.properties.items() if not shape_of(spec, sub).read_only]
-    return [n for n, sub in shape.properties.items() if not shape_of(spec, sub).write_only]
+    hidden = "readOnly" if role == "request" else "writeOnly"
+    return {n: None for n, sub in shape.properties.items() if not _marked(spec, sub, hidden)}
+
+
+def _marked(spec: Spec, sch: Schema, word: str) -> bool:
+    """Is the schema `readOnly` (or `writeOnly`)? A bare `$ref` is read through its target, whose
+    shape is built once however many properties name it."""
+    if len(sch.parts) == 1 and isinstance(sch.parts[0], Node):
+        data = sch.parts[0].data
+        if isinstance(data, dict) and data.get(word) is True:
+            return True
+        if isinstance(data, dict) and "$ref" in data and not any(k in data for k in ("allOf", "anyOf", "oneOf")):
+            sch = Schema((spec.resolve(sch.parts[0]),))
+    shape = shape_of(spec, sch)
+    return shape.read_only if word == "readOnly" else shape.write_only
 
 
 def variants_of(spec: Spec, shape: Shape, tag: str | None) -> dict[Any, Shape]:

@@ -15,6 +15,7 @@ schemas stay unresolved `Schema` handles until the diff walks into them.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -84,8 +85,18 @@ def constant(shape: Shape) -> bool:
 
 def hashable(value: Any) -> Any:
     if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True, default=str)
+        try:
+            return json.dumps(value, sort_keys=True, default=str)
+        except RecursionError:  # a keyword's value nested past Python's limit: told apart by identity
+            return f"<value nested too deeply, at {id(value):x}>"
     return value
+
+
+# How many schemas deep one schema may be built through $ref, allOf, oneOf and anyOf (its
+# properties and items are read later, level by level, by the walk). Deeper is refused with an
+# error that names the place, rather than running out of stack.
+MAX_NESTING = 200
+_depth = threading.local()  # how deep the schema being built is, per thread
 
 
 def shape_of(spec: Spec, target: Schema | Node) -> Shape:
@@ -94,8 +105,21 @@ def shape_of(spec: Spec, target: Schema | Node) -> Shape:
     key = sch.key
     cached = spec.shapes.get(key)
     if cached is None:
+        depth = getattr(_depth, "n", 0)
+        if depth >= MAX_NESTING:
+            raise _first_node(sch).error(
+                f"schema nests more than {MAX_NESTING} levels through $ref, allOf, oneOf or anyOf here; "
+                "the diff reads no deeper"
+            )
         spec.shapes[key] = _ANY_PLACEHOLDER  # a schema that contains itself through allOf stops here
-        cached = _build(spec, sch, key)
+        _depth.n = depth + 1
+        try:
+            cached = _build(spec, sch, key)
+        except BaseException:
+            del spec.shapes[key]
+            raise
+        finally:
+            _depth.n = depth
         spec.shapes[key] = cached
     elif cached is _ANY_PLACEHOLDER:
         return Shape(key)
@@ -103,6 +127,11 @@ def shape_of(spec: Spec, target: Schema | Node) -> Shape:
 
 
 _ANY_PLACEHOLDER = Shape(("placeholder",))
+
+
+def _first_node(sch: Schema) -> Node:
+    part = sch.parts[0]
+    return part if isinstance(part, Node) else _first_node(part)
 
 
 def _build(spec: Spec, sch: Schema, key: tuple) -> Shape:

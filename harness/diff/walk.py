@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
 from harness.diff import operation_parts as parts
 from harness.diff.change import Change, Found, Location, Place
+from harness.diff.kinds.enums import MODEL_FIELDS
 from harness.diff.pairs import (
     BodyPair,
     ContentPair,
@@ -28,7 +30,7 @@ from harness.diff.pairs import (
     pair_schemas,
 )
 from harness.diff.registry import ChangeKind, kind, units
-from harness.diff.shape import Schema, Shape, schema, shape_of
+from harness.diff.shape import MAX_NESTING, Schema, Shape, schema, shape_of
 from harness.diff.spec import Node, Operation, Spec
 from harness.diff.twins import Twins
 
@@ -40,9 +42,20 @@ MAX_DEPTH = 250
 _PairKey = tuple[tuple[Any, ...], tuple[Any, ...], str, str | None]
 
 
+# Python frames the walk may stack at most: MAX_DEPTH schema levels of a few frames each, plus
+# shape.MAX_NESTING for reading one schema. The limits above are what stops a deep input, and
+# they report where; this only makes sure Python's own limit is never the one reached.
+_FRAMES = 8 * MAX_DEPTH + 8 * MAX_NESTING + 1000
+
+
 def diff_specs(old: Spec, new: Spec) -> list[Change]:
     """Every change from `old` to `new`, sorted by route, location and pointer."""
-    return _Walk(old, new).run()
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _FRAMES))
+    try:
+        return _Walk(old, new).run()
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def operation_key(op: Operation) -> tuple[str, str]:
@@ -216,6 +229,10 @@ class _Walk:
 
     # -- schemas -----------------------------------------------------------------
     def compare(self, old: Schema, new: Schema, role: str, name: str | None) -> tuple[Found, ...]:
+        # A bare `$ref` is the schema it names, and units care only whether a level is a field
+        # (and whether it is `model`): so one shared schema under 10^5 properties is compared once.
+        old, new = _through_ref(self.old, old), _through_ref(self.new, new)
+        name = _name_class(name)
         key = (old.key, new.key, role, name)
         done = self.memo.get(key)
         if done is not None:
@@ -267,6 +284,26 @@ class _Walk:
             for value in pair.old_variants.keys() & pair.new_variants.keys():
                 out.extend(self.compare_shapes(pair.old_variants[value], pair.new_variants[value], role, name))
         return tuple(out)
+
+
+# Keywords beside a `$ref` that change nothing about the values it takes.
+_ANNOTATIONS = frozenset({"$ref", "description", "title", "example", "examples", "$comment"})
+
+
+def _through_ref(spec: Spec, sch: Schema) -> Schema:
+    if len(sch.parts) != 1:
+        return sch
+    node = sch.parts[0]
+    if not isinstance(node, Node) or not isinstance(node.data, dict) or "$ref" not in node.data:
+        return sch
+    if any(k not in _ANNOTATIONS and not str(k).startswith("x-") for k in node.data):
+        return sch
+    return schema(spec.resolve(node))
+
+
+def _name_class(name: str | None) -> str | None:
+    """What a unit may ask of a level's property name: is there one, and is it `model`?"""
+    return name if name is None or name in MODEL_FIELDS else "(field)"
 
 
 def _schema_presence(gained: bool) -> tuple[Any, Any]:
