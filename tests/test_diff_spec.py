@@ -339,3 +339,12 @@ def test_spec_error_is_an_input_error():
     with pytest.raises(SpecError) as caught:
         spec_from_data({"openapi": "2.0"}, "inline")
     assert caught.value.source == "inline" and "/openapi" in str(caught.value)
+
+
+def test_a_json_spec_nested_too_deeply_is_bad_input_not_a_crash(tmp_path):
+    from harness.diff import SpecError, load_spec
+
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"openapi": "3.1.0", "x": ' + "[" * 50_000 + "]" * 50_000 + "}")
+    with pytest.raises(SpecError, match="nested too deeply"):
+        load_spec(deep)

@@ -201,6 +201,8 @@ def parse(raw: bytes | str, source: str, kind: type[InputError] = SpecError, *, 
         except ValueError as exc:
             line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
             raise kind(f"invalid JSON: {getattr(exc, 'msg', exc)}", source, line, col) from None
+        except RecursionError:
+            raise kind("document is nested too deeply", source) from None
     try:
         return yaml.load(raw, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
