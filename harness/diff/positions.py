@@ -38,6 +38,6 @@ def _child(node: yaml.Node, key: str) -> yaml.Node | None:
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
                 return value_node
-    elif isinstance(node, yaml.SequenceNode) and key.isdigit() and int(key) < len(node.value):
+    elif isinstance(node, yaml.SequenceNode) and key.isascii() and key.isdigit() and int(key) < len(node.value):
         return node.value[int(key)]
     return None

@@ -5,13 +5,19 @@ front would copy it many times over. So a `Spec` keeps the parsed data as it
 is and resolves a `$ref` only when the diff walks through it. A `Node` is one
 value of one document plus its JSON pointer, so an error can always say which
 file and which pointer is wrong.
+
+A spec comes from elsewhere (a vendor, a teammate), so reading one is
+confined: a `$ref` may name only files inside the spec's own folder tree (or
+folders given with `allow_refs`), by a relative path, never a URL; and a
+document is refused before it gets big: its size in bytes, the values it
+expands to through YAML aliases, and its nesting depth are capped (`Limits`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +34,20 @@ if TYPE_CHECKING:
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _VERSION = re.compile(r"^3\.[01](\.\d+)?$")
+_INDEX = re.compile(r"[0-9]+")  # an array index in a pointer: ASCII digits only ("²".isdigit() is True)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # file:, http:, https:, ... (not a one-letter drive)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one spec document may cost before it is refused (the OpenAI spec: 3 MB, 61,000 values, depth 40)."""
+
+    max_bytes: int = 64 * 2**20
+    max_values: int = 1_000_000  # values after YAML aliases are expanded: an alias bomb stops here
+    max_depth: int = 1_000  # mappings and lists inside each other
+
+
+DEFAULT_LIMITS = Limits()
 
 
 class SpecError(InputError):
@@ -43,9 +63,10 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: load
 
 @dataclass(frozen=True, eq=False)
 class Document:
-    source: str  # the name a user knows the file by
+    source: str  # the name a user knows the file by (or the URL it was fetched from)
     data: Any
-    path: Path | None = None  # absolute; None when the data did not come from a file
+    path: Path | None = None  # absolute, where the text is (for line numbers); None when there is no text
+    fetched: bool = False  # fetched from a URL: its $refs may point only inside itself
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -89,6 +110,8 @@ class Spec:
     root: Document
     version: str  # "3.0.3", "3.1.0"
     base_path: str  # the servers' path prefix, "/v1"; "" when there is none
+    roots: tuple[Path, ...] = ()  # the folders `$ref`s may read files from; none: only refs inside the document
+    limits: Limits = DEFAULT_LIMITS
     # Caches filled as the diff walks; they never change what a spec means.
     documents: dict[Path, Document] = field(default_factory=dict, repr=False)
     refs: dict[tuple[int, str], Node] = field(default_factory=dict, repr=False)
@@ -131,19 +154,43 @@ class Spec:
         return found
 
     def _external(self, node: Node, file_part: str, ref: str, at: str) -> Document:
-        if urlsplit(file_part).scheme in ("http", "https"):
-            raise node.error(
-                f"$ref {ref!r}: remote references are not supported; save the file "
-                "next to the spec and refer to it by a relative path",
-                at,
-            )
-        base = node.doc.path.parent if node.doc.path else Path.cwd()
-        path = (base / unquote(file_part)).resolve()
+        path = self._confined(node, unquote(file_part), ref, at)
         if path not in self.documents:
             if not path.is_file():
                 raise node.error(f"$ref {ref!r} does not resolve: no file {file_part!r} (looked for {path})", at)
-            self.documents[path] = Document(str(path), read_data(path, SpecError), path)
+            self.documents[path] = Document(str(path), read_data(path, SpecError, self.limits), path)
         return self.documents[path]
+
+    def _confined(self, node: Node, file_part: str, ref: str, at: str) -> Path:
+        """The file a `$ref` names, if it is inside the folders this spec may read; else a refusal."""
+        refused = f"$ref {ref!r} refused: "
+        if _SCHEME.match(file_part) or file_part.startswith("//"):
+            raise node.error(
+                refused + "a $ref is never followed to a URL (file:, http:, https:, ...); save the file "
+                "next to the spec and refer to it by a relative path",
+                at,
+            )
+        if node.doc.fetched:
+            raise node.error(
+                refused + f"{node.doc.source} was fetched from a URL, so its $refs may point only inside it ('#/...')",
+                at,
+            )
+        if Path(file_part).is_absolute() or file_part.startswith(("\\", "/")):
+            raise node.error(refused + "an absolute path is never followed; refer to the file by a relative path", at)
+        if node.doc.path is None or not self.roots:
+            raise node.error(refused + "this spec was not read from a file, so it cannot refer to other files", at)
+        try:
+            path = (node.doc.path.parent / file_part).resolve()
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise node.error(refused + f"the path cannot be resolved ({exc})", at) from None
+        if not any(path.is_relative_to(root) for root in self.roots):
+            folders = ", ".join(str(root) for root in self.roots)
+            raise node.error(
+                refused + f"it leads to {path}, outside the folders specs may read ({folders}); "
+                "name another folder with --allow-refs DIR",
+                at,
+            )
+        return path
 
     def operations(self) -> Iterator[Operation]:
         paths = self.node().get("paths")
@@ -173,7 +220,7 @@ def _walk_pointer(doc: Document, fragment: str, ref: str, node: Node, at: str) -
         key = unquote(raw).replace("~1", "/").replace("~0", "~")
         if isinstance(data, dict) and key in data:
             data = data[key]
-        elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
+        elif isinstance(data, list) and _INDEX.fullmatch(key) and int(key) < len(data):
             key = str(int(key))  # "03" is item 3, and the pointer says so
             data = data[int(key)]
         else:
@@ -184,27 +231,73 @@ def _walk_pointer(doc: Document, fragment: str, ref: str, node: Node, at: str) -
     return Node(data, doc, pointer)
 
 
-def read_data(path: Path, kind: type[InputError]) -> Any:
-    """Parse a YAML or JSON file with libyaml (or json); errors name file and line."""
+def read_data(path: Path, kind: type[InputError], limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse a YAML or JSON file with libyaml (or json), within `limits`; errors name file and line."""
     source = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(limits.max_bytes + 1)
     except OSError as exc:
         raise kind(f"cannot read file: {exc.strerror or exc}", source) from None
-    return parse(raw, source, kind, json_first=path.suffix.lower() == ".json")
+    json_first = path.suffix.lower() == ".json"
+    return parse(raw, source, kind, json_first=json_first, limits=limits)
 
 
-def parse(raw: bytes | str, source: str, kind: type[InputError] = SpecError, *, json_first: bool = False) -> Any:
-    if json_first:
+def parse(
+    raw: bytes,
+    source: str,
+    kind: type[InputError] = SpecError,
+    *,
+    json_first: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Any:
+    """A document from its bytes: JSON when `json_first` (or when it starts with `{`), else YAML."""
+    if len(raw) > limits.max_bytes:
+        raise kind(f"the document is larger than {limits.max_bytes:,} bytes (--max-spec-size raises the limit)", source)
+    if json_first or raw.lstrip()[:1] == b"{":
         try:
-            return json.loads(raw)
-        except ValueError as exc:
-            line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
-            raise kind(f"invalid JSON: {getattr(exc, 'msg', exc)}", source, line, col) from None
+            return json.loads(raw, object_pairs_hook=_unique_pairs)
+        except _DuplicateKey as dup:
+            return _json_duplicate(raw, source, kind, limits, str(dup))
         except RecursionError:
-            raise kind("document is nested too deeply", source) from None
+            raise kind("the document is nested too deeply", source) from None
+        except ValueError as exc:
+            if json_first:
+                line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+                raise kind(f"invalid JSON: {getattr(exc, 'msg', exc)}", source, line, col) from None
+    return _parse_yaml(raw, source, kind, limits)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        raise _DuplicateKey(next(k for k, _ in pairs if k in seen or seen.add(k)))  # type: ignore[func-returns-value]
+    return out
+
+
+def _json_duplicate(raw: bytes, source: str, kind: type[InputError], limits: Limits, key: str) -> Any:
+    """`json` does not say where; the YAML reader (JSON is nearly YAML) finds both lines."""
     try:
-        return yaml.load(raw, Loader=_Loader)
+        _parse_yaml(raw, source, kind, limits)
+    except InputError as exc:
+        if "duplicate key" in exc.message:
+            raise
+    raise kind(f"duplicate key {key!r} in a JSON object: a reader would silently keep only one of them", source)
+
+
+def _parse_yaml(raw: bytes, source: str, kind: type[InputError], limits: Limits) -> Any:
+    loader = _Loader(raw)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_tree(node, source, kind, limits)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -214,25 +307,117 @@ def parse(raw: bytes | str, source: str, kind: type[InputError] = SpecError, *, 
     except yaml.YAMLError as exc:
         raise kind(f"invalid YAML: {exc}", source) from None
     except RecursionError:
-        raise kind("document is nested too deeply", source) from None
+        raise kind("the document is nested too deeply", source) from None
+    finally:
+        loader.dispose()
 
 
-def load_spec(path: str | Path) -> Spec:
-    """An OpenAPI 3.0 or 3.1 file (YAML or JSON)."""
+def _check_tree(root: yaml.Node, source: str, kind: type[InputError], limits: Limits) -> None:
+    """Duplicate keys, and the size and depth the document has once its aliases are expanded.
+
+    libyaml shares an aliased node rather than copying it, so a 16 KB file can stand for billions
+    of values; everything after loading walks it as a tree, so it is counted as one here, and the
+    count stops at the cap.
+    """
+    merge = "tag:yaml.org,2002:merge"
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        mark = node.start_mark
+        if count > limits.max_values:
+            raise kind(
+                f"the document expands to more than {limits.max_values:,} values through YAML aliases "
+                "(an alias bomb, or an alias inside itself?); --max-spec-values raises the limit",
+                source,
+                mark.line + 1,
+                mark.column + 1,
+            )
+        if depth > limits.max_depth:
+            raise kind(
+                f"the document is nested more than {limits.max_depth:,} levels deep",
+                source,
+                mark.line + 1,
+                mark.column + 1,
+            )
+        if isinstance(node, yaml.MappingNode):
+            keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode) and k.tag != merge]
+            if len(set(keys)) != len(keys):
+                _duplicate(node, source, kind)
+            stack.extend((value, depth + 1) for _, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+
+
+def _duplicate(node: yaml.MappingNode, source: str, kind: type[InputError]) -> None:
+    first: dict[str, int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        line = key.start_mark.line + 1
+        if key.value in first:
+            raise kind(
+                f"duplicate key {key.value!r} (first on line {first[key.value]}, again on line {line}): "
+                "a reader would silently keep only one of them",
+                source,
+                line,
+                key.start_mark.column + 1,
+            )
+        first[key.value] = line
+
+
+def load_spec(path: str | Path, *, allow_refs: Iterable[str | Path] = (), limits: Limits = DEFAULT_LIMITS) -> Spec:
+    """An OpenAPI 3.0 or 3.1 file (YAML or JSON), or a Google API Discovery document.
+
+    Its `$ref`s may read files in its own folder tree and in the folders of `allow_refs`.
+    """
     file = Path(path)
     if file.is_dir():
         raise SpecError("is a folder; give the spec file itself (openapi.yaml or openapi.json)", str(path))
-    doc = Document(str(path), read_data(file, SpecError), file.resolve())
-    return _checked(doc)
+    resolved = file.resolve()
+    doc = Document(str(path), read_data(file, SpecError, limits), resolved)
+    return _checked(doc, _roots(resolved, allow_refs), limits)
 
 
-def spec_from_data(data: Any, source: str = "<spec>", path: str | Path | None = None) -> Spec:
+def spec_from_data(
+    data: Any, source: str = "<spec>", path: str | Path | None = None, *, allow_refs: Iterable[str | Path] = ()
+) -> Spec:
     """A spec already parsed (generated in tests and benchmarks, or synthesised from cassettes)."""
-    return _checked(Document(source, data, Path(path).resolve() if path else None))
+    resolved = Path(path).resolve() if path else None
+    return _checked(Document(source, data, resolved), _roots(resolved, allow_refs) if resolved else ())
 
 
-def _checked(doc: Document) -> Spec:
+def spec_from_bytes(
+    raw: bytes, url: str, text_path: Path, *, json_first: bool, limits: Limits = DEFAULT_LIMITS
+) -> Spec:
+    """A spec fetched from `url`, whose text is kept at `text_path`: its `$ref`s stay inside it."""
+    data = parse(raw, url, SpecError, json_first=json_first, limits=limits)
+    return spec_from_document(Document(url, data, text_path, fetched=True), limits)
+
+
+def spec_from_document(doc: Document, limits: Limits = DEFAULT_LIMITS) -> Spec:
+    """A spec whose data is already parsed and checked against `limits` (a cached fetch)."""
+    return _checked(doc, (), limits)
+
+
+def _roots(file: Path, allow_refs: Iterable[str | Path]) -> tuple[Path, ...]:
+    roots = [file.parent]
+    for folder in allow_refs:
+        path = Path(folder).resolve()
+        if not path.is_dir():
+            raise SpecError("--allow-refs: not a folder", str(folder))
+        roots.append(path)
+    return tuple(roots)
+
+
+def _checked(doc: Document, roots: tuple[Path, ...], limits: Limits = DEFAULT_LIMITS) -> Spec:
     data = doc.data
+    if isinstance(data, dict) and "discoveryVersion" in data:
+        from harness.diff.discovery import openapi_from_discovery
+
+        doc = Document(doc.source, openapi_from_discovery(doc), None, doc.fetched)
+        data = doc.data
     if not isinstance(data, dict):
         raise SpecError("not an OpenAPI document: expected a mapping with an 'openapi' key", doc.source, 1)
     if "openapi" not in data:
@@ -242,7 +427,7 @@ def _checked(doc: Document) -> Spec:
     version = str(data["openapi"])
     if not _VERSION.match(version):
         raise _error(doc, f"OpenAPI version {version!r} is not supported; expected 3.0.x or 3.1.x", "/openapi")
-    return Spec(doc, version, _base_path(doc))
+    return Spec(doc, version, _base_path(doc), roots, limits)
 
 
 def _base_path(doc: Document) -> str:
