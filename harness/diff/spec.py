@@ -90,7 +90,7 @@ class Node:
         return None
 
     def error(self, message: str, pointer: str | None = None) -> SpecError:
-        return _error(self.doc, message, self.pointer if pointer is None else pointer)
+        return error_at(self.doc, message, self.pointer if pointer is None else pointer)
 
 
 @dataclass(frozen=True, eq=False)
@@ -422,11 +422,11 @@ def _checked(doc: Document, roots: tuple[Path, ...], limits: Limits = DEFAULT_LI
         raise SpecError("not an OpenAPI document: expected a mapping with an 'openapi' key", doc.source, 1)
     if "openapi" not in data:
         if "swagger" in data:
-            raise _error(doc, "Swagger 2.0 is not supported; convert it to OpenAPI 3 first", "/swagger")
-        raise _error(doc, "not an OpenAPI document: the top level has no 'openapi' key (/openapi)", "")
+            raise error_at(doc, "Swagger 2.0 is not supported; convert it to OpenAPI 3 first", "/swagger")
+        raise error_at(doc, "not an OpenAPI document: the top level has no 'openapi' key (/openapi)", "")
     version = str(data["openapi"])
     if not _VERSION.match(version):
-        raise _error(doc, f"OpenAPI version {version!r} is not supported; expected 3.0.x or 3.1.x", "/openapi")
+        raise error_at(doc, f"OpenAPI version {version!r} is not supported; expected 3.0.x or 3.1.x", "/openapi")
     return Spec(doc, version, _base_path(doc), roots, limits)
 
 
@@ -445,7 +445,8 @@ def _base_path(doc: Document) -> str:
     return path.rstrip("/")
 
 
-def _error(doc: Document, message: str, pointer: str) -> SpecError:
+def error_at(doc: Document, message: str, pointer: str) -> SpecError:
+    """An error at `pointer` of `doc`, with the line and column when the document has a text."""
     line, col = position(doc.path, pointer) if doc.path else (None, None)
     where = f" (at {pointer})" if pointer else ""
     return SpecError(message + where, doc.source, line, col)
