@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from harness import terminal
 from harness.diff.judge import Judged, Judgement
+from harness.diff.spelling import written
 from harness.renderer import Renderer
 
 MARKDOWN_ROWS = 50  # per table: a pull-request comment has a size limit
@@ -24,15 +25,12 @@ _WIDTH = 60
 
 
 def show(value: Any) -> str:
-    """A changed value, short enough for a table cell."""
-    if value is None:
-        return "—"
-    if isinstance(value, dict):
-        text = ", ".join(f"{k}: {v}" for k, v in value.items())
-    elif isinstance(value, (list, tuple, set, frozenset)):
-        text = ", ".join(map(str, value))
-    else:
-        text = str(value)
+    """A changed value, short enough for a table cell, written as a spec writes it.
+
+    Never Python's spelling: `true`, not `True`; `null`, not `None`; text without quotes; a list
+    as `a, b`; a mapping as `key: value, ...`. A value that is absent (None at the top) is `—`.
+    """
+    text = "—" if value is None else written(value)
     return text if len(text) <= _WIDTH else text[: _WIDTH - 1] + "…"
 
 

@@ -10,6 +10,7 @@ from harness.diff.matching import sends
 from harness.diff.pairs import SchemaPair
 from harness.diff.registry import Ruling, change_kind
 from harness.diff.shape import MISSING
+from harness.diff.spelling import quoted
 from harness.diff.usage import Use
 
 
@@ -18,7 +19,7 @@ def _relies_on_default(change: Change, use: Use) -> Ruling:
         return None
     if sends(use, change.location.section, change.pointer):
         return None
-    return RISKY, f"leaves {change.pointer} out, so gets the new default {change.new!r}"
+    return RISKY, f"leaves {change.pointer} out, so gets the new default {quoted(change.new)}"
 
 
 @change_kind(

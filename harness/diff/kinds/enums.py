@@ -15,6 +15,7 @@ from harness.diff.judge_parts import not_judged, readings, sent_values
 from harness.diff.pairs import SchemaPair
 from harness.diff.registry import Ruling, change_kind
 from harness.diff.shape import constant
+from harness.diff.spelling import quoted
 from harness.diff.usage import Use
 
 MODEL_FIELDS = ("model",)
@@ -45,7 +46,7 @@ def _switches_on(change: Change, use: Use) -> Ruling:
     for body, reading in readings(change, use):
         if reading is not None and reading.enum is not None:
             if change.new in reading.enum:
-                return HARMLESS, f"{body.name} already handles {change.new!r}"
+                return HARMLESS, f"{body.name} already handles {quoted(change.new)}"
             return (
                 RISKY,
                 f"{body.name} switches on {change.pointer} ({', '.join(map(str, sorted(reading.enum, key=str)))})",
@@ -69,7 +70,7 @@ def value_added(pair: SchemaPair) -> Iterator[Hit]:
 def _waits_for(change: Change, use: Use) -> Ruling:
     for body, reading in readings(change, use):
         if reading is not None and reading.enum is not None and change.old in reading.enum:
-            return RISKY, f"{body.name} handles {change.old!r}, which will no longer come"
+            return RISKY, f"{body.name} handles {quoted(change.old)}, which will no longer come"
     return None
 
 
@@ -88,7 +89,7 @@ def value_removed(pair: SchemaPair) -> Iterator[Hit]:
 
 def _sends_value(change: Change, use: Use) -> Ruling:
     if change.old in sent_values(change, use):
-        return BREAKING, f"sends {change.old!r} at {change.pointer}"
+        return BREAKING, f"sends {quoted(change.old)} at {change.pointer}"
     return None
 
 
@@ -122,7 +123,7 @@ def widened(pair: SchemaPair) -> Iterator[Hit]:
 
 def _uses_model(change: Change, use: Use) -> Ruling:
     if change.old in sent_values(change, use) or (change.pointer == "/model" and use.model == change.old):
-        return BREAKING, f"sends model {change.old!r}"
+        return BREAKING, f"sends model {quoted(change.old)}"
     return None
 
 

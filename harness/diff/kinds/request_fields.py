@@ -10,6 +10,7 @@ from harness.diff.kinds.response_fields import covers
 from harness.diff.matching import sends
 from harness.diff.pairs import SchemaPair, type_name
 from harness.diff.registry import Ruling, change_kind
+from harness.diff.spelling import quoted
 from harness.diff.usage import Use, json_type
 
 
@@ -68,7 +69,7 @@ def _sends_old_type(change: Change, use: Use) -> Ruling:
         return None
     bad = [v for v in values if not covers(frozenset(new), frozenset({json_type(v)}))]
     if bad:
-        return BREAKING, f"sends {bad[0]!r} at {change.pointer}, which must now be {change.new}"
+        return BREAKING, f"sends {quoted(bad[0])} at {change.pointer}, which must now be {change.new}"
     return HARMLESS, f"sends {change.pointer} as {change.new} already"
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from harness.diff.change import BREAKING, HARMLESS, RISKY, Hit
+from harness.diff.change import BREAKING, HARMLESS, RISKY, Change, Hit
 from harness.diff.judge_parts import calls_route, not_judged
 from harness.diff.pairs import OperationPair
 from harness.diff.registry import change_kind
 from harness.diff.shape import sunset_extensions
 from harness.diff.spec import Operation
+from harness.diff.usage import Use
 
 
 @change_kind(
@@ -52,12 +53,21 @@ def deprecation(op: Operation) -> dict[str, Any]:
     return notice
 
 
+def _deprecated_route(change: Change, use: Use) -> tuple[str, str]:
+    """Advice about a sunset only when the notice gives its date."""
+    dates = {k: v for k, v in (change.new or {}).items() if k != "deprecated"}
+    if not dates:
+        return RISKY, "calls a deprecated route (no sunset date announced)"
+    when = ", ".join(f"{k} {v}" for k, v in dates.items())
+    return RISKY, f"calls a deprecated route; plan the move before its sunset ({when})"
+
+
 @change_kind(
     "operation-deprecated",
     severity=RISKY,
     scope="operation",
     summary="an operation is newly deprecated, or its sunset date was set or moved",
-    judge=calls_route(RISKY, "calls a deprecated route; plan the move before the sunset"),
+    judge=_deprecated_route,
 )
 def operation_deprecated(pair: OperationPair) -> Iterator[Hit]:
     if pair.old is None or pair.new is None:
