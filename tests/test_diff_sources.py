@@ -260,3 +260,49 @@ def test_a_malformed_url_is_a_spec_error_naming_it(tmp_path):
     with pytest.raises(SpecError) as caught:
         fetch_spec("http://[::1/spec?key=sk-1", Sources(cache=tmp_path))
     assert caught.value.source == "http://[::1/spec" and "sk-1" not in str(caught.value)
+
+
+# -- the CI recipe ------------------------------------------------------------------------------
+
+WORKFLOW = Path(__file__).parent.parent / "docs" / "examples" / "vendor-api-watch.yml"
+
+
+def test_the_ci_recipe_parses_and_runs_a_command_the_cli_accepts(site, tmp_path, monkeypatch, capsys):
+    import os
+    import shlex
+
+    import yaml
+
+    from harness.cli import build_parser
+
+    flow = yaml.safe_load(WORKFLOW.read_text())
+    triggers = flow.get("on", flow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["schedule"][0]["cron"].count(" ") == 4
+    job = flow["jobs"]["watch"]
+    steps = {step.get("name", step.get("uses")): step for step in job["steps"]}
+    script = steps["Diff the pin against the published spec"]["run"]
+    (line,) = [line for line in script.splitlines() if line.strip().startswith("harness diff")]
+    command, _, output = line.partition(" > ")
+    assert steps["Open or update the pull request"]["with"]["body-path"] == "${{ runner.temp }}/diff.md"
+    assert output == '"$RUNNER_TEMP/diff.md"'
+
+    for vendor in job["strategy"]["matrix"]["include"]:
+        assert set(vendor) == {"vendor", "pin", "url", "contracts"} and vendor["url"].startswith("https://")
+        assert {"PIN", "URL", "CONTRACTS"} <= set(job["env"])
+
+    # Run it as the job would, with the published spec on a local server and the pin in tmp_path.
+    pin = tmp_path / "contracts" / "vendor" / "acme.yaml"
+    pin.parent.mkdir(parents=True)
+    pin.write_bytes(V1)
+    published = V1.replace(b"  /images/generations:", b"  /images/generations-gone:", 1)
+    env = {"PIN": str(pin), "URL": site.put("/acme.yaml", published), "CONTRACTS": str(CONTRACTS)}
+    monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    argv = [os.path.expandvars(word) for word in shlex.split(command)][1:]
+    assert argv[0] == "diff"
+    build_parser("diff").parse_args(argv)  # every option is one the CLI has
+    code = main(argv)
+    out = capsys.readouterr()
+    assert code == 1 and out.out.startswith("**❌") and "path-removed" in out.out
+    assert pin.read_bytes() == published
