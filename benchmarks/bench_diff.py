@@ -154,6 +154,7 @@ def run() -> list[dict[str, Any]]:
         diff_mb = _peak_mb(lambda old=old, new=new: diff_specs(spec_from_data(old), spec_from_data(new)))
         rows.append(_row(f"peak memory, diff {label}", diff_mb, "MB", "YAML parse of both", parse_mb))
     rows.extend(_real_pair())
+    rows.extend(_from_a_url())
     return rows
 
 
@@ -190,6 +191,62 @@ def _real_pair() -> list[dict[str, Any]]:
         _row(f"{pair}: risky for the example contracts", len(judgement.risky), "changes"),
         _row(f"{pair}: provider-wide breaking", len(judgement.provider_breaking) + len(judgement.breaking), "changes"),
     ] + _judged_for(found, BASELINE_CONTRACTS, pair)
+
+
+def _from_a_url() -> list[dict[str, Any]]:
+    """The newer OpenAI spec served on 127.0.0.1: fetched and parsed once, then revalidated (304) and
+    read from the cache, next to loading the same file from disk."""
+    if not REAL_NEW.is_file():
+        return []
+    import tempfile
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from harness.diff.source import Sources, fetch_spec
+
+    body = REAL_NEW.read_bytes()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.headers.get("If-None-Match") == '"v1"':
+                self.send_response(304)
+                self.send_header("ETag", '"v1"')
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("ETag", '"v1"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/openapi.yaml"
+    try:
+        with tempfile.TemporaryDirectory() as cache:
+            sources = Sources(cache=Path(cache))
+            first_s, _ = _timed(lambda: fetch_spec(url, sources))
+            cached_s, _ = _timed(lambda: fetch_spec(url, sources))
+            local_s, _ = _timed(lambda: load_spec(REAL_NEW))
+    finally:
+        server.shutdown()
+        server.server_close()
+    name = "OpenAI 2026-08-21 from a URL"
+    return [
+        _row(
+            f"{name}, first fetch (download + parse)",
+            first_s * 1000,
+            "ms",
+            "load_spec of the local file",
+            local_s * 1000,
+        ),
+        _row(
+            f"{name}, cached (304 + parsed copy)", cached_s * 1000, "ms", "load_spec of the local file", local_s * 1000
+        ),
+    ]
 
 
 def _fresh(specs: tuple) -> tuple:

@@ -306,3 +306,18 @@ def test_the_ci_recipe_parses_and_runs_a_command_the_cli_accepts(site, tmp_path,
     out = capsys.readouterr()
     assert code == 1 and out.out.startswith("**❌") and "path-removed" in out.out
     assert pin.read_bytes() == published
+
+
+def test_a_discovery_document_is_pinned_as_published(site, tmp_path, capsys):
+    discovery = FIXTURES / "discovery"
+    pin = tmp_path / "gemini.json"
+    pin.write_bytes((discovery / "gemini-v1.json").read_bytes())
+    published = (discovery / "gemini-v2.json").read_bytes()
+    url = site.put("/$discovery/rest", published, "application/json") + "?version=v1beta"
+    code = main(
+        ["diff", "--pin", str(pin), url, "--update", "--cache-dir", str(tmp_path / "c"), "--format", "json"]
+        + ["--contracts", str(Path(__file__).parent.parent / "harness" / "baselines" / "gemini")]
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1 and any(c["pointer"] == "/usageMetadata/candidatesTokenCount" for c in out["breaking"])
+    assert pin.read_bytes() == published  # the Discovery text itself, not the OpenAPI it was read as

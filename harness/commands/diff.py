@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         changes = diff_specs(open_spec(old, sources), open_spec(new, sources))
     judgement = judge(changes, contracts) if contracts is not None else classify(changes)
     sys.stdout.write(renderer.named(RENDERERS, args.format).render(Listing(judgement, with_harmless=args.all)))
-    if args.pin and args.update:
+    if args.pin and args.update and new is not None:
         _write_pin(Path(args.pin), published_text(new, sources), f"{len(changes)} changes")
     return judgement.exit_code
 
