@@ -132,7 +132,12 @@ def fetch(url: str, sources: Sources | None = None) -> Fetched:
             client.stream("GET", url, headers=conditional) as response,
         ):
             if response.status_code == 304 and meta:
-                return Fetched(url, entry.text.read_bytes(), entry, True, bool(meta.get("json")))
+                raw = entry.text.read_bytes()
+                if len(raw) > limit:
+                    raise SpecError(
+                        f"the document is larger than {limit:,} bytes (--max-spec-size raises the limit)", name
+                    )
+                return Fetched(url, raw, entry, True, bool(meta.get("json")))
             if response.status_code != 200:
                 raise SpecError(f"GET answered {response.status_code} {response.reason_phrase}, not a spec", name)
             body = bytearray()
@@ -178,10 +183,12 @@ def fetch_spec(url: str, sources: Sources | None = None) -> Spec:
 
 
 def _cached_data(entry: Entry) -> Any:
+    """The parsed copy, trusted as much as the text next to it (both are ours); anything odd: None."""
     try:
-        return marshal.loads(entry.parsed.read_bytes())
+        data = marshal.loads(entry.parsed.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return None
+    return data if isinstance(data, dict) else None
 
 
 def _folder(cache: Path) -> Path:
