@@ -31,6 +31,8 @@ class Site:
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # path -> (body, content type)
     hits: list[tuple[str, str | None]] = field(default_factory=list)  # (path, If-None-Match sent)
     stall: threading.Event = field(default_factory=threading.Event)  # /slow waits on it
+    dated: set[str] = field(default_factory=set)  # paths answered with Last-Modified instead of an ETag
+    since: list[str | None] = field(default_factory=list)  # If-Modified-Since of every request
 
     def put(self, path: str, body: bytes, content_type: str = "application/yaml") -> str:
         self.files[path] = (body, content_type)
@@ -53,16 +55,19 @@ def site() -> Iterator[Site]:
                 self.end_headers()
                 return
             body, content_type = served.files[path]
-            etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-            if self.headers.get("If-None-Match") == etag:
+            served.since.append(self.headers.get("If-Modified-Since"))
+            name, tag = "ETag", '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+            if path in served.dated:
+                name, tag = "Last-Modified", f"Tue, 01 Dec 2026 0{len(body) % 10}:00:00 GMT"
+            if self.headers.get("If-None-Match" if name == "ETag" else "If-Modified-Since") == tag:
                 self.send_response(304)
-                self.send_header("ETag", etag)
+                self.send_header(name, tag)
                 self.end_headers()
                 return
             self.send_response(200)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("ETag", etag)
+            self.send_header(name, tag)
             self.end_headers()
             self.wfile.write(body)
 
@@ -113,6 +118,17 @@ def test_the_cache_is_revalidated_with_the_etag_and_not_parsed_again(site, tmp_p
     # The parsed copy is what a 304 reads: spoil it and the text is parsed again, with the same result.
     parsed.write_bytes(b"not marshal data")
     assert fetch_spec(url, sources).root.data == first.root.data
+
+
+def test_last_modified_is_honoured_when_there_is_no_etag(site, tmp_path):
+    url = site.put("/dated.yaml", V1)
+    site.dated.add("/dated.yaml")
+    sources = Sources(cache=tmp_path)
+    first = fetch_spec(url, sources)
+    again = fetch_spec(url, sources)
+    assert site.since[0] is None and site.since[1] == f"Tue, 01 Dec 2026 0{len(V1) % 10}:00:00 GMT"
+    assert again.root.data == first.root.data
+    assert (tmp_path / next(p.name for p in tmp_path.glob("*.parsed"))).is_file()
 
 
 def test_a_changed_spec_is_fetched_again(site, tmp_path):
