@@ -19,6 +19,7 @@ from harness.diff.keywords import ANNOTATIONS, CHANGED, LOOSER, MISSING, TIGHTER
 from harness.diff.pairs import SchemaPair
 from harness.diff.registry import Ruling, change_kind
 from harness.diff.shape import constant
+from harness.diff.spelling import quoted
 from harness.diff.usage import Use
 from harness.diff.value_check import violates
 
@@ -58,7 +59,7 @@ def _breaks_sender(change: Change, use: Use) -> Ruling:
     verdicts = [violates(change.new, change.old, v) for v in values]
     bad = [v for v, verdict in zip(values, verdicts, strict=True) if verdict is True]
     if bad:
-        return BREAKING, f"sends {bad[0]!r} at {change.pointer or 'the body'}, outside the new {_named(change)}"
+        return BREAKING, f"sends {quoted(bad[0])} at {change.pointer or 'the body'}, outside the new {_named(change)}"
     if any(verdict is None for verdict in verdicts):
         return RISKY, f"sends {change.pointer or 'the body'}; cannot tell whether it meets the new {_named(change)}"
     return HARMLESS, f"what it sends at {change.pointer or 'the body'} meets the new {_named(change)}"
