@@ -23,6 +23,7 @@ COMMANDS = {
     "serve": "run a provider double on 127.0.0.1",
     "toxiproxy": "run the embedded Toxiproxy-compatible server",
     "chaos": "run chaos scenarios against an app, with a report",
+    "exposure": "list where a code base depends on AI providers, and what shuts down when",
 }
 
 
