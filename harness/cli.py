@@ -24,6 +24,7 @@ COMMANDS = {
     "toxiproxy": "run the embedded Toxiproxy-compatible server",
     "chaos": "run chaos scenarios against an app, with a report",
     "exposure": "list where a code base depends on AI providers, and what shuts down when",
+    "readiness": "could we leave a provider tomorrow? a verdict per capability",
 }
 
 

@@ -54,7 +54,12 @@ def test_a_model_shut_down_on_the_catalogues_date_on_a_route_no_contract_covers(
 
 def test_a_client_kept_on_self_with_a_model_chosen_at_run_time(inventory):
     (f,) = found(inventory, "app/writer.py", 9)
-    assert (f.provider, f.route, f.model, f.model_from) == ("anthropic", "POST /v1/messages", "dynamic", "variable model")
+    assert (f.provider, f.route, f.model, f.model_from) == (
+        "anthropic",
+        "POST /v1/messages",
+        "dynamic",
+        "variable model",
+    )
 
 
 def test_gemini_calls_name_their_routes(inventory):
@@ -71,14 +76,24 @@ def test_a_client_passed_in_is_known_by_its_annotation(inventory):
 
 def test_a_raw_httpx_call_to_a_provider_host(inventory):
     (f,) = found(inventory, "app/raw.py", 7)
-    assert (f.kind, f.provider, f.route, f.model) == ("http-call", "openai", "POST /v1/embeddings", "text-embedding-3-small")
+    assert (f.kind, f.provider, f.route, f.model) == (
+        "http-call",
+        "openai",
+        "POST /v1/embeddings",
+        "text-embedding-3-small",
+    )
 
 
 def test_litellm_strings_name_their_provider(inventory):
     listed = {(f.provider, f.model) for f in found(inventory, "app/router.py", 3)}
     assert listed == {("openai", "gpt-4o"), ("gemini", "gemini-2.5-pro")}
     (call,) = found(inventory, "app/router.py", 7)
-    assert (call.kind, call.provider, call.model, call.route) == ("model-string", "anthropic", "claude-sonnet-4-5", None)
+    assert (call.kind, call.provider, call.model, call.route) == (
+        "model-string",
+        "anthropic",
+        "claude-sonnet-4-5",
+        None,
+    )
 
 
 def test_config_files_give_models_and_provider_urls(inventory):
@@ -152,12 +167,30 @@ def test_unparseable_python_is_a_warning_not_a_crash(tmp_path):
     "source, expected",
     [
         ("import openai\nopenai.chat.completions.create(model='gpt-4o', messages=[])", ("openai", "gpt-4o")),
-        ("from openai import OpenAI as O\nc = O()\nc.with_raw_response.chat.completions.create(model='o3')", ("openai", "o3")),
-        ("import anthropic\nc = anthropic.AsyncAnthropic()\nc.beta.messages.create(model='claude-opus-4-1')", ("anthropic", "claude-opus-4-1")),
-        ("import google.genai as g\nc = g.Client()\nc.aio.models.generate_content(model='gemini-2.0-flash')", ("gemini", "gemini-2.0-flash")),
-        ("from openai import OpenAI\nwith OpenAI() as c:\n    c.embeddings.create(model=M, input='x')", ("openai", "dynamic")),
-        ("import os\nfrom anthropic import Anthropic\nM = os.environ['MODEL']\nAnthropic().messages.create(model=M)", ("anthropic", "dynamic")),
-        ("from openai import OpenAI\nM = 'gpt-4o'\nM = 'gpt-5'\nOpenAI().responses.create(model=M)", ("openai", "dynamic")),
+        (
+            "from openai import OpenAI as O\nc = O()\nc.with_raw_response.chat.completions.create(model='o3')",
+            ("openai", "o3"),
+        ),
+        (
+            "import anthropic\nc = anthropic.AsyncAnthropic()\nc.beta.messages.create(model='claude-opus-4-1')",
+            ("anthropic", "claude-opus-4-1"),
+        ),
+        (
+            "import google.genai as g\nc = g.Client()\nc.aio.models.generate_content(model='gemini-2.0-flash')",
+            ("gemini", "gemini-2.0-flash"),
+        ),
+        (
+            "from openai import OpenAI\nwith OpenAI() as c:\n    c.embeddings.create(model=M, input='x')",
+            ("openai", "dynamic"),
+        ),
+        (
+            "import os\nfrom anthropic import Anthropic\nM = os.environ['MODEL']\nAnthropic().messages.create(model=M)",
+            ("anthropic", "dynamic"),
+        ),
+        (
+            "from openai import OpenAI\nM = 'gpt-4o'\nM = 'gpt-5'\nOpenAI().responses.create(model=M)",
+            ("openai", "dynamic"),
+        ),
     ],
 )
 def test_sdk_call_forms(source, expected):

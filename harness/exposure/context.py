@@ -40,7 +40,9 @@ class RepositoryContext:
         if route is None:
             return ()
         method, path = _example(route, model)
-        names = {c.contract for c in self.coverage if c.provider == provider and c.route.match(method, path) is not None}
+        names = {
+            c.contract for c in self.coverage if c.provider == provider and c.route.match(method, path) is not None
+        }
         return tuple(sorted(names))
 
     def faults_for(self, provider: str, route: str | None, model: str | None = None) -> tuple[str, ...]:

@@ -15,7 +15,9 @@ from harness.exposure.context import RepositoryContext, read_context
 from harness.exposure.finding import DYNAMIC, Finding, Inventory
 from harness.exposure.python_source import scan_source
 
-SKIPPED = frozenset({".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache"})
+SKIPPED = frozenset(
+    {".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".mypy_cache", ".ruff_cache"}
+)
 MAX_FILE_BYTES = 2_000_000  # bigger files are generated or data, not code that names a provider
 DESCRIBES = re.compile(r"^(contract|scenario):", re.MULTILINE)
 
