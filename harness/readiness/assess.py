@@ -42,6 +42,10 @@ def assess(
         rehearsals = tuple(_rehearsals(chosen, runs))
         shutdowns = tuple(s for c in group for s in _shutdowns(c, on))
         verdict, reasons = _verdict(chosen, evidence, rehearsals, shutdowns)
+        if name not in (primary or {}) and not rehearsals and len(providers) > 1:
+            reasons += (
+                f"{chosen} taken as the primary (its contract comes first); name it with --primary {name}=PROVIDER",
+            )
         capabilities.append(Capability(name, chosen, evidence, rehearsals, shutdowns, verdict, reasons))
     return Readiness(on, tuple(capabilities), tuple(str(p) for p in reports), tuple(str(c) for c in cassettes))
 
@@ -187,6 +191,10 @@ def _verdict(
         risks.append(f"{primary} disappearing was never rehearsed (no gone, model_retired, outage or down fault on it)")
     for r in other_failed:
         risks.append(f"{r.scenario}: {r.fault} on {primary} did not hold")
+    for e in verified:
+        reasons.append(f"{e.provider} verified ({e.how})")
+    for r in removing_held:
+        reasons.append(f"{r.scenario}: {primary} taken away ({r.fault}) and the app held")
     for s in shutdowns:
         if s.state != "retired" or s.provider != primary:
             continue
@@ -194,10 +202,6 @@ def _verdict(
             reasons.append(f"{primary} {s.what} shut down on {s.shutdown_on}: the verified alternative carries it")
         else:
             blocking.append(f"{primary} {s.what} shut down on {s.shutdown_on} and no verified alternative carries it")
-    for e in verified:
-        reasons.append(f"{e.provider} verified ({e.how})")
-    for r in removing_held:
-        reasons.append(f"{r.scenario}: {primary} taken away ({r.fault}) and the app held")
     for s in shutdowns:
         if s.days_left is not None and 0 <= s.days_left <= SOON:
             reasons.append(f"{s.provider} {s.what} shuts down on {s.shutdown_on} ({s.days_left} days left)")
