@@ -232,3 +232,33 @@ def test_sarif_is_valid_sarif_2_1_0(inventory):
     assert location["artifactLocation"]["uri"].endswith("app/video.py")
     assert not location["artifactLocation"]["uri"].startswith("/")
     assert location["region"]["startLine"] == 7
+
+
+def test_strings_say_where_no_call_does():
+    source = (
+        'API = "/v1beta"\n'
+        'BASE = "https://generativelanguage.googleapis.com"\n'
+        "class Settings:\n"
+        '    video_model: str = "veo-3.1-fast-generate-preview"\n'
+        "def start(self, body):\n"
+        '    return self._json("POST", f"{API}/models/{self.model}:predictLongRunning", json=body)\n'
+        'GENERIC = "/v1/models"  # OpenAI and Anthropic both serve it: says nothing\n'
+    )
+    found_here = {(f.line, f.kind, f.provider, f.route, f.model) for f in scan_source(source, "x.py")}
+    assert found_here == {
+        (2, "url", "gemini", None, None),
+        (4, "model-string", "gemini", None, "veo-3.1-fast-generate-preview"),
+        (6, "http-call", "gemini", "POST /v1beta/models/{model}:predictLongRunning", "dynamic"),
+    }
+
+
+def test_contracts_and_rehearsals_beside_the_code_count_with_the_with_option(tmp_path):
+    code = tmp_path / "src"
+    code.mkdir()
+    (code / "app.py").write_text(
+        "from openai import OpenAI\nOpenAI().chat.completions.create(model='gpt-4o', messages=[])\n"
+    )
+    (bare,) = scan([code], on=ON).findings
+    assert bare.contracts == ()
+    (covered,) = scan([code], on=ON, context=[ACME / "contracts", ACME / "scenarios"]).findings
+    assert (covered.contracts, covered.rehearsed) == (("acme/openai-chat",), ("outage",))

@@ -26,6 +26,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="text for a terminal, markdown for a pull request, json for tools, sarif for code scanning",
     )
     parser.add_argument("--output", "-o", metavar="FILE", help="write there instead of stdout")
+    parser.add_argument(
+        "--with",
+        dest="context",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="also read the contracts, scenarios and chaos marks here (not scanned for dependencies)",
+    )
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="judge lifecycles on this day (default: today, UTC)")
     parser.add_argument(
         "--fail-within",
@@ -39,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
     on = _date(args.date) if args.date else None
     window = _window(args.fail_within) if args.fail_within else None
-    inventory = scan(args.paths, on=on)
+    inventory = scan(args.paths, on=on, context=args.context)
     text = renderer.named(RENDERERS, args.format).render(inventory)
     if args.output:
         try:

@@ -29,6 +29,11 @@ class Value:
 
     text: str | None  # None: unknown
     source: str  # literal, constant NAME, env NAME (default), ...
+    template: str | None = None  # for a string built at run time: its known parts, "{}" for each unknown one
+
+    @property
+    def shape(self) -> str | None:
+        return self.text if self.text is not None else self.template
 
 
 def scan_source(text: str, path: str) -> list[Finding]:
@@ -55,7 +60,7 @@ class _Reader:
             found = self._sdk_call(call) or self._http_call(call) or self._model_argument(call)
             if found is not None:
                 yield found
-        yield from self._model_strings()
+        yield from self._strings()
 
     # -- what names mean ------------------------------------------------------------
 
@@ -170,8 +175,7 @@ class _Reader:
             return None
         model = _keyword(call, "model")
         value = self._value(model) if model is not None else None
-        if model is not None:
-            self.used.add(id(model))
+        self._consume(model)
         return self._finding(call, "sdk-call", provider, route, value)
 
     def _http_call(self, call: ast.Call) -> Finding | None:
@@ -200,13 +204,12 @@ class _Reader:
         provider = providers.provider_for_host(parts.hostname or "")
         if provider is None:
             return None
-        self.used.add(id(url_node))
+        self._consume(url_node)
         route = _route_for(provider, (method or "").upper(), parts.path)
         body = _keyword(call, "json")
         model_node = _dict_value(body, "model") if body is not None else None
         value = self._value(model_node) if model_node is not None else None
-        if model_node is not None:
-            self.used.add(id(model_node))
+        self._consume(model_node)
         if value is None:
             value = _model_in_path(parts.path)
         return self._finding(call, "http-call", provider, route, value)
@@ -220,23 +223,53 @@ class _Reader:
         parsed = model_ids.parse(value.text) if value.text else None
         if parsed is None:
             return None
-        self.used.add(id(model))
+        self._consume(model)
         provider, model_id = parsed
         return self._finding(call, "model-string", provider, None, Value(model_id, value.source))
 
-    def _model_strings(self) -> Iterator[Finding]:
-        """Model ids and LiteLLM strings written anywhere else in the file (a constant, a default, a list)."""
+    def _strings(self) -> Iterator[Finding]:
+        """What strings say where no call said it: a model id or a LiteLLM string (a constant, a
+        default, a list), a provider's URL (a base URL setting), or an API path only one provider
+        serves, however it is sent (`self._post(f"{API}/models/{model}:predictLongRunning")`)."""
+        parents = {id(child): node for node in ast.walk(self.tree) for child in ast.iter_child_nodes(node)}
         for node in ast.walk(self.tree):
-            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)) or id(node) in self.used:
+            if id(node) in self.used or id(parents.get(id(node))) in self.used:
                 continue
-            parsed = model_ids.parse(node.value)
-            if parsed is None:
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                parsed = model_ids.parse(node.value)
+                if parsed is not None:
+                    yield self._at(node, "model-string", parsed[0], None, parsed[1], "literal")
+                    continue
+                text: str | None = node.value
+            elif isinstance(node, ast.JoinedStr) and not isinstance(parents.get(id(node)), ast.JoinedStr):
+                text = self._value(node).shape
+            else:
                 continue
-            provider, model = parsed
-            yield Finding(
-                self.path, node.lineno, "model-string", provider, None, model, self._code(node.lineno),
-                "literal", node.col_offset,
-            )  # fmt: skip
+            if not text:
+                continue
+            if "://" in text:
+                parts = urlsplit(text)
+                from harness import providers
+
+                owner = providers.provider_for_host(parts.hostname or "")
+                if owner is not None:
+                    route = _route_for(owner, "", parts.path, unknown_as_path=False)
+                    yield self._at(node, "url", owner, route, None, "")
+            elif text.startswith("/") and (found := _distinctive(text)) is not None:
+                owner, template = found
+                method = _method_beside(parents.get(id(node)))
+                route = f"{method} {template}" if method else template
+                yield self._at(node, "http-call", owner, route, *_model_of_path(text))
+
+    def _at(self, node: ast.expr, kind: str, provider: str, route: str | None, model: str | None, how: str) -> Finding:
+        return Finding(
+            self.path, node.lineno, kind, provider, route, model, self._code(node.lineno), how, node.col_offset
+        )
+
+    def _consume(self, node: ast.expr | None) -> None:
+        """`node` is reported as part of a call: the string pass must not report it again."""
+        if node is not None:
+            self.used.add(id(node))
 
     # -- values -------------------------------------------------------------------------
 
@@ -244,7 +277,6 @@ class _Reader:
         if node is None:
             return Value(None, "none")
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            self.used.add(id(node))
             return Value(node.value, "literal")
         if isinstance(node, ast.Name):
             if node.id in self.constants and depth < 5:
@@ -254,16 +286,15 @@ class _Reader:
                 return found
             return Value(None, f"variable {node.id}")
         if isinstance(node, ast.JoinedStr):
-            parts = []
+            parts, known = [], True
             for piece in node.values:
                 if isinstance(piece, ast.Constant):
                     parts.append(str(piece.value))
                 elif isinstance(piece, ast.FormattedValue):
                     inner = self._value(piece.value, depth + 1).text
-                    if inner is None:
-                        return Value(None, "f-string")
-                    parts.append(inner)
-            return Value("".join(parts), "f-string")
+                    known = known and inner is not None
+                    parts.append("{}" if inner is None else inner)
+            return Value("".join(parts) if known else None, "f-string", "".join(parts))
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             left, right = self._value(node.left, depth + 1), self._value(node.right, depth + 1)
             if left.text is not None and right.text is not None:
@@ -272,6 +303,8 @@ class _Reader:
         env = self._environment(node)
         if env is not None:
             return env
+        if isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+            return Value(None, ast.unparse(node)[:60])
         return Value(None, type(node).__name__.lower())
 
     def _environment(self, node: ast.expr) -> Value | None:
@@ -288,7 +321,6 @@ class _Reader:
         name = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else "?"
         default = node.args[1] if len(node.args) > 1 else _keyword(node, "default")
         if default is not None and isinstance(default, ast.Constant) and isinstance(default.value, str):
-            self.used.add(id(default))
             return Value(default.value, f"env {name} (default)")
         return Value(None, f"env {name}")
 
@@ -361,3 +393,44 @@ def _model_in_path(path: str) -> Value | None:
         return None
     model = path.split("/models/", 1)[1].split(":", 1)[0].split("/", 1)[0]
     return Value(model, "literal") if model else None
+
+
+def _distinctive(path: str) -> tuple[str, str] | None:
+    """(provider, route template) when `path` is a route of exactly one provider; `{}` in `path` stands
+    for any one segment. Catch-all routes (`/{version}/{name:path}`) say nothing and are left out."""
+    from harness import providers
+
+    concrete = path.split("?", 1)[0].replace("{}", "x")
+    owners: dict[str, str] = {}
+    for provider in providers.registered():
+        for template, _ in provider.routes:
+            route = Route.parse(template)
+            if ":path}" in route.template or route.literal < 8:
+                continue
+            if route.pattern.match(concrete):
+                owners.setdefault(provider.name, route.template)
+    return next(iter(owners.items())) if len(owners) == 1 else None
+
+
+def _method_beside(parent: ast.AST | None) -> str | None:
+    """The HTTP method given next to a path: `send("POST", path)` or `client.post(path)`."""
+    if not isinstance(parent, ast.Call):
+        return None
+    for arg in parent.args:
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.upper() in _METHOD_NAMES:
+            return arg.value.upper()
+    if isinstance(parent.func, ast.Attribute) and parent.func.attr in HTTP_VERBS and HTTP_VERBS[parent.func.attr]:
+        return HTTP_VERBS[parent.func.attr]
+    return None
+
+
+_METHOD_NAMES = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+
+def _model_of_path(path: str) -> tuple[str | None, str]:
+    found = _model_in_path(path)
+    if found is None:
+        return None, ""
+    if "{" in (found.text or ""):
+        return DYNAMIC, "path"
+    return found.text, "literal"

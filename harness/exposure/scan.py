@@ -22,11 +22,15 @@ MAX_FILE_BYTES = 2_000_000  # bigger files are generated or data, not code that 
 DESCRIBES = re.compile(r"^(contract|scenario):", re.MULTILINE)
 
 
-def scan(paths: Iterable[str | Path], *, on: date | None = None) -> Inventory:
-    """Every finding under `paths` (folders or files), assessed on `on` (default today, UTC)."""
+def scan(paths: Iterable[str | Path], *, on: date | None = None, context: Iterable[str | Path] = ()) -> Inventory:
+    """Every finding under `paths` (folders or files), assessed on `on` (default today, UTC).
+    The contracts, scenarios and chaos marks under `paths` and under `context` (folders that are
+    not scanned for dependencies themselves, such as a `contracts/` beside the code) say which
+    routes are covered and rehearsed."""
     on = on or datetime.now(UTC).date()
     roots = [Path(p) for p in paths]
-    for root in roots:
+    extra = [Path(p) for p in context]
+    for root in [*roots, *extra]:
         if not root.exists():
             raise InputError(f"{root}: no such file or folder")
     findings: list[Finding] = []
@@ -55,9 +59,15 @@ def scan(paths: Iterable[str | Path], *, on: date | None = None) -> Inventory:
         if text is not None and not DESCRIBES.search(text):
             findings.extend(scan_config(text, shown))
     yaml_files = [(p, s) for p, s in configs if p.suffix in (".yaml", ".yml")]
-    context = read_context(yaml_files, python)
-    warnings.extend(context.warnings)
-    assessed = tuple(sorted((_assess(f, context, on) for f in findings), key=lambda f: (f.path, f.line, f.column)))
+    for root in extra:
+        for path, shown in _files(root):
+            if path.suffix in (".yaml", ".yml"):
+                yaml_files.append((path, shown))
+            elif path.suffix == ".py":
+                python.append((path, shown))
+    repository = read_context(yaml_files, python)
+    warnings.extend(repository.warnings)
+    assessed = tuple(sorted((_assess(f, repository, on) for f in findings), key=lambda f: (f.path, f.line, f.column)))
     return Inventory(assessed, tuple(str(r) for r in roots), on, count, tuple(warnings))
 
 
