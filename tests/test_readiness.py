@@ -110,3 +110,26 @@ def test_contracts_without_a_capability_are_an_input_error(tmp_path):
     baseline_only = contract_files.load_path(ROOT / "contracts" / "providers" / "openai")
     with pytest.raises(InputError, match="no contract names a capability"):
         assess(baseline_only, on=ON)
+
+
+def test_a_scenario_that_never_ran_rehearses_nothing(contracts, tmp_path):
+    report = json.loads((REPORTS / "fragile.json").read_text())
+    for scenario in report["scenarios"]:
+        scenario["state"] = "did not start"
+    path = tmp_path / "report.json"
+    path.write_text(json.dumps(report))
+    (video,) = assess(contracts, reports=[path], primary={"text-to-video": "openai"}, on=ON).capabilities
+    assert video.rehearsals == ()
+    assert video.verdict == "at risk"
+
+
+def test_chaos_run_checks_its_journal_against_the_contracts_and_readiness_reads_it(tmp_path):
+    scenario_file = ROOT / "contracts" / "scenarios" / "nightly" / "openai-outage.yaml"
+    argv = ["chaos", "run", str(scenario_file), "--contracts", str(CLIPSTUDIO), "--report", str(tmp_path)]
+    assert harness_main(argv) == 0
+    (scenario,) = json.loads((tmp_path / "report.json").read_text())["scenarios"]
+    counts = {c["contract"]: (c["checked"] > 0, c["violations"]) for c in scenario["contracts"]}
+    assert counts == {"clipstudio/openai-videos": (True, 0), "clipstudio/gemini-veo": (True, 0)}
+    (video,) = assess(contract_files.load_path(CLIPSTUDIO), reports=[tmp_path], on=ON).capabilities
+    gemini = next(e for e in video.evidence if e.provider == "gemini")
+    assert gemini.verified and gemini.how.startswith("double journals in ")

@@ -55,6 +55,7 @@ from harness.exchange import Exchange
 if TYPE_CHECKING:
     from harness.chaos.hop import NetworkHop, NetworkLogEntry
     from harness.chaos.toxiproxy.delivery import Forwarded
+    from harness.contracts.evidence import ContractEvidence
 
 
 @dataclass
@@ -71,6 +72,8 @@ class ScenarioRun:
     seconds: float = 0.0
     steps_run: int = 0
     interrupted: str | None = None  # the signal that cut the run short: SIGINT, SIGTERM
+    # Per contract, how the journal's untouched exchanges held to it (`chaos run --contracts`).
+    contract_evidence: list[ContractEvidence] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

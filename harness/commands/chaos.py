@@ -32,6 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="run N scenarios at once, each in its own process (default 1)",
     )
     run.add_argument(
+        "--contracts",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="check each scenario's untouched exchanges against these contracts; the counts go in report.json",
+    )
+    run.add_argument(
         "--toxiproxy-url",
         default=os.environ.get("TOXIPROXY_URL"),
         help="a real Toxiproxy server for network faults (default: $TOXIPROXY_URL, else embedded)",
@@ -53,15 +60,18 @@ def run(args: argparse.Namespace) -> int:
     """0 every scenario held; 1 one failed; 2 one did not start (or bad input); 128 + the
     signal (130 SIGINT, 143 SIGTERM) when the run was stopped. The reports are written in
     every case, with what ran."""
+    from harness import contracts as contract_files
     from harness import yamlfile
     from harness.chaos import interrupt, scenario, workers
     from harness.chaos.interrupt import Interrupted
     from harness.chaos.verdicts import DID_NOT_START
+    from harness.contracts.evidence import evidence
 
     console = Console(stderr=False)
     # Load every file first: a typo in the last file should not cost a whole run.
     files = yamlfile.files_in(args.files, (".yaml", ".yml"), "scenario")
     scenarios = [scenario.load(path, seed=args.seed) for path in files]
+    contracts = contract_files.load_path(*args.contracts) if args.contracts else []
     if args.jobs < 1:
         raise InputError("--jobs must be 1 or more")
     source: workers.InProcess | workers.Workers = (
@@ -76,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
             with console.status("starting…") as status, source:
                 try:
                     for result in source.results(status.update):
+                        if contracts:
+                            result.contract_evidence = evidence(contracts, result.exchanges)
                         runs.append(result)
                         _print_run(console, result)
                 except Interrupted as stop:

@@ -124,7 +124,7 @@ def _read_marks(tree: ast.Module, shown: str, context: RepositoryContext) -> Non
             context.rehearsals.append(
                 Rehearsal(
                     fault,
-                    provider.value if isinstance(provider, ast.Constant) else None,
+                    provider.value if isinstance(provider, ast.Constant) and isinstance(provider.value, str) else None,
                     _route(route.value if isinstance(route, ast.Constant) else None),
                     f"{shown}:{node.lineno}",
                 )

@@ -310,15 +310,13 @@ class _Reader:
     def _environment(self, node: ast.expr) -> Value | None:
         """`os.getenv("X", "d")`, `os.environ.get("X", "d")`, `os.environ["X"]`: the default, if any."""
         if isinstance(node, ast.Subscript) and ast.unparse(node.value) in ("os.environ", "environ"):
-            key = node.slice
-            name = key.value if isinstance(key, ast.Constant) else "?"
-            return Value(None, f"env {name}")
+            return Value(None, f"env {_string(node.slice)}")
         if not isinstance(node, ast.Call):
             return None
         func = ast.unparse(node.func)
         if func not in ("os.getenv", "getenv", "os.environ.get", "environ.get"):
             return None
-        name = node.args[0].value if node.args and isinstance(node.args[0], ast.Constant) else "?"
+        name = _string(node.args[0]) if node.args else "?"
         default = node.args[1] if len(node.args) > 1 else _keyword(node, "default")
         if default is not None and isinstance(default, ast.Constant) and isinstance(default.value, str):
             return Value(default.value, f"env {name} (default)")
@@ -434,3 +432,7 @@ def _model_of_path(path: str) -> tuple[str | None, str]:
     if "{" in (found.text or ""):
         return DYNAMIC, "path"
     return found.text, "literal"
+
+
+def _string(node: ast.expr, unknown: str = "?") -> str:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else unknown

@@ -135,8 +135,10 @@ def _evidence(
 def _rehearsals(primary: str, runs: list[tuple[str, dict[str, Any]]]) -> list[Rehearsal]:
     found = []
     for report, scenario in runs:
-        faults = {
-            entry.get("fault")
+        if scenario.get("state") in ("did not start", "interrupted"):
+            continue  # nothing was rehearsed: neither held nor failed
+        faults: set[str] = {
+            str(entry["fault"])
             for entry in scenario.get("timeline") or []
             if isinstance(entry, dict)
             and entry.get("provider") in (primary, None)

@@ -75,6 +75,7 @@ def run_data(run: ScenarioRun) -> dict[str, Any]:
         "network_acted": {str(entry): count for entry, count in run.network_acted.items()},
         "notes": run.notes,
         "app_output": run.app_output,
+        "contracts": run.contract_evidence,
     }
 
 
