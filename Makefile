@@ -15,10 +15,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The nightly chaos suite against the example app (APP=fragile: its twin without fallbacks).
+# The nightly chaos suite against the example app (APP=fragile: its twin without fallbacks),
+# then whether it could leave each provider tomorrow. The exit code is the suite's.
 APP ?=
 run: $(STAMP)
-	CLIPSTUDIO_APP=clipstudio$(if $(APP),_$(APP)) $(BIN)/harness chaos run contracts/scenarios/nightly --allow-dir fixtures/apps --jobs 2 --report reports
+	CLIPSTUDIO_APP=clipstudio$(if $(APP),_$(APP)) $(BIN)/harness chaos run contracts/scenarios/nightly \
+		--allow-dir fixtures/apps --jobs 2 --report reports --contracts contracts/examples; \
+	status=$$?; \
+	$(BIN)/harness readiness --contracts contracts/examples --reports reports --report reports; \
+	exit $$status
 
 # 4 workers on 2 cores: the slowest tests (whole scenarios) wait on timers, not the CPU.
 test: $(STAMP)
