@@ -30,6 +30,20 @@ def apps_folder_allowed(monkeypatch):
 VEO_RENDERED = "min_calls: 1, provider: gemini, route: GET /v1beta/files/*, steps: [{}]"
 ONE_OPENAI_JOB = "max_calls: 1, provider: openai, route: POST /v1/videos, steps: [{}]"
 FRAGILE_FAILS = {
+    "announced-never-shipped": {
+        "step 0",
+        "step 1",
+        "step 2",
+        "max_calls: 1, provider: openai, route: POST /v1/videos/{video_id}/captions",
+    },
+    "vendor-ends": {
+        "step 1",
+        "step 2",
+        "step 3",
+        "step 4",
+        "served_by: gemini, steps: [2, 3]",
+        "max_calls: 0, provider: openai, steps: [3]",
+    },
     "model-retired": {
         "step 1",
         "step 2",
