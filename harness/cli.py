@@ -38,8 +38,18 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
         if name == command:
             import_module(f"harness.commands.{name}").add_arguments(sub_parser)
-            _add_input_options(sub_parser)
+            for leaf in _leaves(sub_parser):
+                _add_input_options(leaf)
     return parser
+
+
+def _leaves(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """The parsers that read a command's options: `chaos run`'s, not `chaos`'s (an option written
+    after `run` is `run`'s, and `chaos` never sees it)."""
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not actions:
+        return [parser]
+    return [leaf for action in actions for child in action.choices.values() for leaf in _leaves(child)]
 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:

@@ -75,14 +75,13 @@ def find_all(text: str) -> list[tuple[int, str, str]]:
 @functools.cache
 def _catalogued() -> dict[str, frozenset[str]]:
     """Every model id the catalogue lists, per provider (empty when there is no catalogue)."""
-    try:
-        from harness import catalogue, providers
-    except ImportError:
-        return {}
+    from harness import catalogue, providers
+    from harness.errors import HarnessError
+
     known = {}
     for name in providers.names():
         try:
             known[name] = frozenset(catalogue.catalogue(name).ids())
-        except Exception:  # a provider without a catalogue contributes no ids
+        except HarnessError:  # a provider whose catalogue cannot be read (a bad pyproject.toml) contributes no ids
             known[name] = frozenset()
     return known
