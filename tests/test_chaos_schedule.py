@@ -76,4 +76,6 @@ def test_the_schedule_keys_are_the_schedule_fields_and_scenario_files_take_them(
     assert split_schedule({"first": 2, "at": 1, "retry_after": 0.2}) == ({"first": 2, "at": 1}, {"retry_after": 0.2})
     timeline = FORMAT["properties"]["timeline"]["items"]["properties"]
     assert {key: timeline[key] for key in KEYS} == SCHEMA
-    assert SCHEMA["at"] == {"type": "number", "minimum": 0} and SCHEMA["first"] == {"type": "integer"}
+    assert SCHEMA["at"] == {"type": "number", "minimum": 0, "maximum": 36_525} and SCHEMA["first"] == {
+        "type": "integer"
+    }

@@ -28,7 +28,9 @@ def _per_call(json_type: str) -> Any:
 
 def _day() -> Any:
     """A day on the clock, counted from the origin."""
-    return field(default=None, metadata={"schema": {"type": "number", "minimum": 0}, "per_call": False})
+    return field(
+        default=None, metadata={"schema": {"type": "number", "minimum": 0, "maximum": MAX_DAYS}, "per_call": False}
+    )
 
 
 @dataclass(frozen=True)
