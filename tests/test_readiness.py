@@ -78,9 +78,9 @@ def test_the_primary_can_be_named_and_a_guess_says_so(contracts):
 def test_outputs(contracts):
     readiness = assess(contracts, reports=[REPORTS / "sound.json"], on=ON)
     html = render_html(readiness)
-    assert "<table class=matrix>" in html and "✅ ready" in html and "primary; verified; 5/5 rehearsals held" in html
+    assert "<table class=matrix>" in html and "✓ ready" in html and "primary; verified; 5/5 rehearsals held" in html
     markdown = render_markdown(readiness)
-    assert "| text-to-video | ✅ ready |" in markdown
+    assert "| text-to-video | ✓ ready |" in markdown
 
 
 def test_command_exit_codes_and_report_files(tmp_path, capsys):

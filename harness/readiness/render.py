@@ -14,14 +14,15 @@ from harness import terminal
 from harness.readiness.model import Capability, Readiness
 from harness.renderer import Renderer
 
-MARK = {"ready": "✅", "at risk": "⚠️", "not ready": "❌"}
+MARK = {"ready": "✓", "at risk": "⚠", "not ready": "✗"}  # in every common font, unlike emoji
 COLOUR = {"ready": "green", "at risk": "yellow", "not ready": "red"}
 
 
 def headline(readiness: Readiness) -> str:
     counts = {v: sum(c.verdict == v for c in readiness.capabilities) for v in MARK}
     parts = [f"{n} {v}" for v, n in counts.items() if n]
-    return f"{len(readiness.capabilities)} capabilities on {readiness.on}: " + ", ".join(parts)
+    count = len(readiness.capabilities)
+    return f"{count} {'capability' if count == 1 else 'capabilities'} on {readiness.on}: " + ", ".join(parts)
 
 
 def cell(capability: Capability, provider: str) -> str:
