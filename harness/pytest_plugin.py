@@ -597,6 +597,16 @@ def journal(harness_testbed: Testbed) -> Any:
 
 
 @pytest.fixture(scope="session")
+def harness_awkward() -> Any:
+    """`harness_awkward(provider, source, *bodies)`: a context manager giving a fresh double that
+    answers with awkward bodies (`harness.awkward.awkward_double`). Session-scoped, so a
+    `@given` test may take it: each example opens its own double inside the test."""
+    from harness.awkward import awkward_double
+
+    return awkward_double
+
+
+@pytest.fixture(scope="session")
 def harness_toxiproxy_url(pytestconfig: pytest.Config) -> Iterator[str]:
     """The Toxiproxy server of this session (of this xdist worker): --harness-toxiproxy-url,
     $TOXIPROXY_URL, or an embedded one started on first use."""
