@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from harness.awkward import answers, awkward_double
+from harness.awkward import AwkwardReply, answer_with, response_schema
+from harness.testbed import Testbed
 
 CHAT = "provider:openai/chat-completions"
 
@@ -20,18 +21,28 @@ def headline(client: Any) -> str:
     return completion.choices[0].message.content.strip()[:80]
 
 
+@pytest.mark.slow
 def test_a_crash_on_null_content_is_found_and_shrunk_to_it() -> None:
     seen: list[Any] = []
+    schema = response_schema(CHAT)
+    with Testbed() as bed:
+        # One double and one client for every example (cheaper than a testbed each): each
+        # example swaps in its own hook.
+        openai = bed.double("openai")
+        client = openai.client(max_retries=0)
 
-    @settings(max_examples=40, database=None, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-    @given(body=answers(CHAT))
-    def test_headline(body: Any) -> None:
-        seen.append(body)
-        with awkward_double("openai", CHAT, body) as openai:
-            headline(openai.client(max_retries=0))
+        @settings(
+            max_examples=40, database=None, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+        )
+        @given(body=schema.strategy())
+        def test_headline(body: Any) -> None:
+            seen.append(body)
+            openai.hooks[:] = [h for h in openai.hooks if not isinstance(h, AwkwardReply)]
+            answer_with(openai, schema, body)
+            headline(client)
 
-    with pytest.raises(AttributeError, match="'NoneType' object has no attribute 'strip'"):
-        test_headline()
+        with pytest.raises(AttributeError, match="'NoneType' object has no attribute 'strip'"):
+            test_headline()
     minimal = seen[-1]  # Hypothesis replays the shrunk example last
     assert len(minimal["choices"]) == 1
     assert minimal["choices"][0]["message"]["content"] is None
@@ -59,3 +70,36 @@ def test_the_fixture_works_under_given(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def answers_under_fault(seed: int) -> list[Any]:
+    from harness.testbed import Testbed
+
+    with Testbed(seed=seed) as bed:
+        openai = bed.double("openai")
+        bed.chaos.inject("awkward", provider="openai", contract=CHAT, examples=8)
+        client = openai.client(max_retries=0)
+        for _ in range(4):
+            client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
+        return list(bed.journal)
+
+
+def test_the_awkward_fault_answers_valid_bodies_the_same_for_a_seed() -> None:
+    from harness.contracts import load_path
+    from harness.contracts.checker import check
+
+    first, again = answers_under_fault(3), answers_under_fault(3)
+    assert [x.fault for x in first] == ["awkward"] * 4
+    assert [x.response.json for x in first] == [x.response.json for x in again]  # type: ignore[union-attr]
+    [contract] = load_path(CHAT)
+    assert all(check(contract, [x]) == [] for x in first)
+    # Laid over the double's answer: a field the contract never mentions is still there.
+    assert all("system_fingerprint" in x.response.json for x in first)  # type: ignore[union-attr]
+
+
+def test_the_awkward_fault_needs_a_contract() -> None:
+    from harness.chaos import make
+    from harness.errors import InputError
+
+    with pytest.raises(InputError, match="needs `contract`"):
+        make("awkward", {})

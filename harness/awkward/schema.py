@@ -142,7 +142,9 @@ class Walker:
         if not isinstance(node, dict):
             return node
         if "$ref" in node:
-            return self._inline({**self._resolve(node["$ref"]), **{k: v for k, v in node.items() if k != "$ref"}}, depth + 1)
+            return self._inline(
+                {**self._resolve(node["$ref"]), **{k: v for k, v in node.items() if k != "$ref"}}, depth + 1
+            )
         out = {k: self._inline(v, depth) for k, v in node.items() if not k.startswith("x-") and k not in ANNOTATIONS}
         if out.pop("nullable", False) is True:
             out = {"anyOf": [{"type": "null"}, out]}
