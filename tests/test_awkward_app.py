@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,3 +104,31 @@ def test_the_awkward_fault_needs_a_contract() -> None:
 
     with pytest.raises(InputError, match="needs `contract`"):
         make("awkward", {})
+
+
+def test_the_html_report_shows_the_awkward_body_beside_the_verdict_and_marks_the_call() -> None:
+    from harness.chaos import scenario
+    from harness.chaos.runner import ScenarioRun
+    from harness.chaos.verdicts import Verdict
+    from harness.exchange import Exchange, Request, Response
+    from harness.report.html import render
+
+    item = scenario.load(Path(__file__).resolve().parent / "apps" / "ask" / "sunset.yaml")
+    body = b'{"choices": [{"message": {"content": null}}]}'
+    sent = Exchange(
+        Request(method="POST", url="http://127.0.0.1/v1/chat/completions"),
+        Response(status=200, headers=(("content-type", "application/json"),), body=body),
+        provider="openai",
+        started=item.start,
+        fault="awkward",
+    )
+    verdict = Verdict("step", "step 0: POST /ask", False, "500 Internal Server Error", (sent,))
+    page = render([ScenarioRun(item, verdicts=[verdict], exchanges=[sent], step_of={id(sent): 0})])
+    assert "the provider's answer" in page
+    assert "{&quot;choices&quot;: [{&quot;message&quot;: {&quot;content&quot;: null}}]}" in page
+    assert "r='8' fill='none'" in page  # the ring on the timeline
+    # Without the awkward fault, neither the body nor the ring.
+    plain = sent.with_(fault=None)
+    other = Verdict("step", "step 0: POST /ask", False, "500 Internal Server Error", (plain,))
+    quiet = render([ScenarioRun(item, verdicts=[other], exchanges=[plain], step_of={id(plain): 0})])
+    assert "r='8' fill='none'" not in quiet and "the provider's answer" not in quiet

@@ -17,6 +17,7 @@ from harness.report.model import headline, totals
 
 if TYPE_CHECKING:
     from harness.chaos.runner import ScenarioRun
+    from harness.exchange import Exchange
 
 
 def _palette() -> dict[str, str]:
@@ -81,7 +82,7 @@ def _scenario(i: int, run: ScenarioRun) -> str:
         if v.evidence and not v.ok:
             items = "".join(
                 f"<li><code>{escape(x.describe())}</code> {escape(x.provider or '')}"
-                f"{' — fault ' + escape(x.fault) if x.fault else ''}</li>"
+                f"{' — fault ' + escape(x.fault) if x.fault else ''}{_awkward_body(x)}</li>"
                 for x in v.evidence[:20]
             )
             evidence = f"<details><summary>evidence ({len(v.evidence)})</summary><ul>{items}</ul></details>"
@@ -94,6 +95,15 @@ def _scenario(i: int, run: ScenarioRun) -> str:
     if run.app_output:
         out.append(f"<details><summary>app output</summary><pre>{escape(run.app_output[-20_000:])}</pre></details>")
     return "".join(out)
+
+
+def _awkward_body(exchange: Exchange) -> str:
+    """The provider body an `awkward` fault sent, shown beside the verdict (the app's reaction)."""
+    if "awkward" not in (exchange.fault or "") or exchange.response is None:
+        return ""
+    text = exchange.response.text
+    text = text if len(text) <= 4000 else text[:4000] + "…"
+    return f"<div class=awkward><small>the provider's answer</small><pre>{escape(text)}</pre></div>"
 
 
 def timeline_svg(run: ScenarioRun) -> str:
@@ -150,6 +160,11 @@ def timeline_svg(run: ScenarioRun) -> str:
         title = escape(
             f"{exchange.describe()} day {call_day:.2f}" + (f" fault {exchange.fault}" if exchange.fault else "")
         )
+        if "awkward" in (exchange.fault or ""):  # an awkward answer: ringed in the HTTP fault colour
+            svg.append(
+                f"<circle cx='{cx:.1f}' cy='{cy}' r='8' fill='none' stroke='{FAULT_COLOUR['http']}' "
+                f"stroke-width='2'><title>{title}</title></circle>"
+            )
         if good:
             svg.append(f"<circle cx='{cx:.1f}' cy='{cy}' r='5' fill='{colour}'><title>{title}</title></circle>")
         else:
