@@ -104,6 +104,10 @@ def test_the_awkward_fault_needs_a_contract() -> None:
 
     with pytest.raises(InputError, match="needs `contract`"):
         make("awkward", {})
+    with pytest.raises(InputError, match="unknown baseline contract 'provider:openai/chat'"):
+        make("awkward", {"contract": "provider:openai/chat"})
+    with pytest.raises(InputError, match="parameter 'examples' must be a whole number from 1 to 1,000"):
+        make("awkward", {"contract": CHAT, "examples": 10**9})
 
 
 def test_the_html_report_shows_the_awkward_body_beside_the_verdict_and_marks_the_call() -> None:

@@ -268,7 +268,7 @@ def test_from_description_builds_a_doubles_hook_from_the_one_registry(monkeypatc
     from harness.double import Double
 
     with Double(PROFILE, seed=5, clock=StoppedClock(1000.0)) as double:
-        with pytest.raises(InputError, match="unknown fault 'toy_outage'; known: deprecated, drift, gone"):
+        with pytest.raises(InputError, match="unknown fault 'toy_outage'; known: awkward, deprecated, drift, gone"):
             from_description({"fault": "toy_outage"}, double)
         with pytest.raises(InputError, match='"fault" name'):
             from_description({"name": "outage"}, double)

@@ -12,7 +12,9 @@ from typing import Any
 
 from harness.chaos.fault import Fault, register
 from harness.chaos.faults._shared import reply_json, with_json
+from harness.contracts.baselines import PREFIX, resolve
 from harness.double.call import Call, Reply
+from harness.errors import ContractError
 from harness.provider import Provider
 
 
@@ -28,8 +30,13 @@ class Awkward(Fault):
     def __post_init__(self) -> None:
         if not self.contract:
             raise ValueError("needs `contract`: a baseline name like provider:openai/chat-completions, or a file")
-        if isinstance(self.examples, bool) or not isinstance(self.examples, int) or self.examples < 1:
-            raise ValueError(f"examples must be a whole number, 1 or more, not {self.examples!r}")
+        if isinstance(self.examples, bool) or not isinstance(self.examples, int) or not 1 <= self.examples <= 1000:
+            raise ValueError(f"parameter 'examples' must be a whole number from 1 to 1,000, not {self.examples!r}")
+        if self.contract.startswith(PREFIX):  # a mistyped baseline is refused now, not at the first call
+            try:
+                resolve(self.contract[len(PREFIX) :])
+            except ContractError as exc:
+                raise ValueError(exc.message) from None
 
     def after(self, call: Call, reply: Reply, provider: Provider) -> Reply:
         if reply.events is not None or not 200 <= reply.status < 300:
