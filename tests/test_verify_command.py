@@ -54,7 +54,8 @@ def test_each_drifted_cassette_is_rejected_at_its_pointer(capsys, cassette, cont
     assert [(v["contract"], v["location"], v["pointer"]) for v in report["violations"]] == [(contract, "body", pointer)]
 
 
-def test_text_output_names_the_violation_and_its_file(capsys):
+def test_text_output_names_the_violation_and_its_file(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "500")  # a long checkout path must not wrap the file name
     assert (
         main(["verify", "--contracts", BASELINES, "--cassettes", str(DRIFTED / "openai-video-progress-retyped.yaml")])
         == 1
