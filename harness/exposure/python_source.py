@@ -11,6 +11,7 @@ used in practice, and what it cannot resolve is reported as "dynamic", never gue
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -50,11 +51,18 @@ class _Reader:
         self.clients: dict[str, str] = {}  # "client", "self.client" -> provider
         self.constants: dict[str, Value] = {}
         self.used: set[int] = set()  # ids of string nodes already reported as a call's model or URL
+        # Every pass reads the same nodes: walk the tree once.
+        self.nodes: list[ast.AST] = []
+        self.parents: dict[int, ast.AST] = {}
+        for node in ast.walk(tree):
+            self.nodes.append(node)
+            for child in ast.iter_child_nodes(node):
+                self.parents[id(child)] = node
 
     def findings(self) -> Iterator[Finding]:
         self._read_imports()
         self._read_assignments()
-        calls = [node for node in ast.walk(self.tree) if isinstance(node, ast.Call)]
+        calls = [node for node in self.nodes if isinstance(node, ast.Call)]
         calls.sort(key=lambda node: (node.lineno, node.col_offset))
         for call in calls:
             found = self._sdk_call(call) or self._http_call(call) or self._model_argument(call)
@@ -65,7 +73,7 @@ class _Reader:
     # -- what names mean ------------------------------------------------------------
 
     def _read_imports(self) -> None:
-        for node in ast.walk(self.tree):
+        for node in self.nodes:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     # `import google.genai as genai` binds genai; `import openai` binds openai.
@@ -84,7 +92,7 @@ class _Reader:
                         self.modules[local] = full
 
     def _read_assignments(self) -> None:
-        for node in ast.walk(self.tree):
+        for node in self.nodes:
             targets: list[ast.expr] = []
             value: ast.expr | None = None
             if isinstance(node, ast.Assign):
@@ -231,8 +239,8 @@ class _Reader:
         """What strings say where no call said it: a model id or a LiteLLM string (a constant, a
         default, a list), a provider's URL (a base URL setting), or an API path only one provider
         serves, however it is sent (`self._post(f"{API}/models/{model}:predictLongRunning")`)."""
-        parents = {id(child): node for node in ast.walk(self.tree) for child in ast.iter_child_nodes(node)}
-        for node in ast.walk(self.tree):
+        parents = {id(child): node for node in self.nodes for child in ast.iter_child_nodes(node)}
+        for node in self.nodes:
             if id(node) in self.used or id(parents.get(id(node))) in self.used:
                 continue
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -371,12 +379,9 @@ def _dict_value(node: ast.expr, key: str) -> ast.expr | None:
 def _route_for(provider_name: str, method: str, path: str, *, unknown_as_path: bool = True) -> str | None:
     """The provider's route that `method path` calls, as its double names it; for a path none of its
     routes matches, `METHOD path` as written (or None, unless `unknown_as_path`)."""
-    from harness import providers
 
-    provider = providers.get(provider_name)
     best = None
-    for template, _ in provider.routes:
-        route = Route.parse(template)
+    for route in _routes(provider_name):
         if route.match(method or (route.method or "GET"), path) is not None:
             if best is None or route.specificity > best.specificity:
                 best = route
@@ -401,8 +406,7 @@ def _distinctive(path: str) -> tuple[str, str] | None:
     concrete = path.split("?", 1)[0].replace("{}", "x")
     owners: dict[str, str] = {}
     for provider in providers.registered():
-        for template, _ in provider.routes:
-            route = Route.parse(template)
+        for route in _routes(provider.name):
             if ":path}" in route.template or route.literal < 8:
                 continue
             if route.pattern.match(concrete):
@@ -436,3 +440,11 @@ def _model_of_path(path: str) -> tuple[str | None, str]:
 
 def _string(node: ast.expr, unknown: str = "?") -> str:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else unknown
+
+
+@functools.cache
+def _routes(provider_name: str) -> tuple[Route, ...]:
+    """A provider's routes, compiled once per process."""
+    from harness import providers
+
+    return tuple(Route.parse(template) for template, _ in providers.get(provider_name).routes)

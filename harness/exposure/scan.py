@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 
+from harness.catalogue import Catalogue
 from harness.errors import InputError
 from harness.exposure.config_files import is_config, scan_config
 from harness.exposure.context import RepositoryContext, read_context
@@ -67,7 +68,17 @@ def scan(paths: Iterable[str | Path], *, on: date | None = None, context: Iterab
                 python.append((path, shown))
     repository = read_context(yaml_files, python)
     warnings.extend(repository.warnings)
-    assessed = tuple(sorted((_assess(f, repository, on) for f in findings), key=lambda f: (f.path, f.line, f.column)))
+    from harness import catalogue
+
+    # One catalogue per provider for the whole scan: looking each finding up afresh would read
+    # pyproject.toml again every time.
+    catalogues = {name: catalogue.catalogue(name) for name in {f.provider for f in findings}}
+    assessed = tuple(
+        sorted(
+            (_assess(f, repository, catalogues[f.provider], on) for f in findings),
+            key=lambda f: (f.path, f.line, f.column),
+        )
+    )
     return Inventory(assessed, tuple(str(r) for r in roots), on, count, tuple(warnings))
 
 
@@ -107,12 +118,11 @@ def _read(path: Path, shown: str, warnings: list[str]) -> str | None:
         return None
 
 
-def _assess(finding: Finding, context: RepositoryContext, on: date) -> Finding:
-    from harness import catalogue
-
+def _assess(finding: Finding, context: RepositoryContext, catalogue: Catalogue, on: date) -> Finding:
     model = finding.model if finding.model not in (None, DYNAMIC) else None
-    model_life = catalogue.lifecycle(finding.provider, model, on) if model else None
-    route_life = catalogue.route_lifecycle(finding.provider, finding.route, on) if finding.route else None
+    model_life = catalogue.lifecycle(model, on) if model else None
+    route = catalogue.route(finding.route) if finding.route else None
+    route_life = route.lifecycle(on) if route else None
     return replace(
         finding,
         model_life=model_life,
