@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from harness import cassettes
@@ -254,7 +254,12 @@ def structure_mutations(draw: st.DrawFn, kind: str) -> bytes:
         else:
             new = None
         data = _replace(data, path, new)
-    text = yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, width=10_000)
+    try:
+        text = yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, width=10_000)
+    except RecursionError:
+        # PyYAML's own writer cannot write a mutation nested this deep: that input is never made,
+        # which says nothing about harness (deep nesting is still made, as text, above).
+        assume(False)
     tail = draw(st.sampled_from(["", "dup", "aliases"]))
     if tail == "dup" and text.strip():
         first = text.splitlines()[0]
