@@ -85,9 +85,9 @@ def test_dot_dot_out_of_the_folder_is_refused(tmp_path, capsys):
 
 def test_dot_dot_that_stays_inside_is_followed(tmp_path, capsys):
     api = tmp_path / "api"
-    (api / "shared").mkdir(parents=True)
-    (api / "shared" / "models.yaml").write_text(yaml.safe_dump({"X": {"type": "string"}}))
-    old, new = folder_with(tmp_path, "shared/../shared/models.yaml#/X")
+    (api / "common").mkdir(parents=True)
+    (api / "common" / "models.yaml").write_text(yaml.safe_dump({"X": {"type": "string"}}))
+    old, new = folder_with(tmp_path, "common/../common/models.yaml#/X")
     code, out, err = diff_cli(capsys, old, new)
     assert code in (0, 1) and err == "" and json.loads(out)["counts"]
 
@@ -115,12 +115,12 @@ def test_urls_are_refused(tmp_path, capsys, ref):
 
 
 def test_allow_refs_names_another_folder(tmp_path, capsys):
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    (shared / "models.yaml").write_text(yaml.safe_dump({"X": {"type": "string"}}))
-    old, new = folder_with(tmp_path, "../shared/models.yaml#/X")
+    common = tmp_path / "common"
+    common.mkdir()
+    (common / "models.yaml").write_text(yaml.safe_dump({"X": {"type": "string"}}))
+    old, new = folder_with(tmp_path, "../common/models.yaml#/X")
     assert diff_cli(capsys, old, new)[0] == 2
-    code, out, err = diff_cli(capsys, old, new, "--allow-refs", shared)
+    code, out, err = diff_cli(capsys, old, new, "--allow-refs", common)
     assert err == "" and code in (0, 1)
     found = json.loads(out)
     assert [c["kind"] for level in ("breaking", "provider_breaking", "harmless") for c in found[level]] == [
