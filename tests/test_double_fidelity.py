@@ -44,7 +44,7 @@ ALLOWLIST = Path(__file__).with_name("fidelity_allowlist.yaml")
 # per operation: bounded, so the whole run stays well under a minute on two cores; raise it
 # with HARNESS_FIDELITY_EXAMPLES for a deeper look
 EXAMPLES = int(os.environ.get("HARNESS_FIDELITY_EXAMPLES", "8"))
- # per operation: bounded, so the whole run stays well under a minute on two cores
+# per operation: bounded, so the whole run stays well under a minute on two cores
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 KEY = {"authorization": "Bearer sk-test"}
 # A generated model name is almost never a real one; each route gets one of its own family, so
@@ -151,6 +151,8 @@ def stream_event_errors(content_type: str, content: bytes) -> list[Exception]:
             )
             errors.append(JsonSchemaError(f"{event['type']} at {error.json_path}: {message}"))
     return errors
+
+
 OPERATIONS = [result.ok() for result in SPEC.get_all_operations()]
 
 
