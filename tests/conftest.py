@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 
 import pytest
 from echo_server import EchoServer, _Handler
+from hypothesis import settings
+
+# Property tests draw the same examples on every run and every xdist worker, so a red CI run
+# is a finding anyone can rerun, never a roll of the dice. HARNESS_HYPOTHESIS_PROFILE=explore
+# draws fresh examples (and keeps Hypothesis' example database) to look further.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HARNESS_HYPOTHESIS_PROFILE", "repeatable"))
 
 pytest_plugins = ["pytester"]  # the plugin's own tests run pytest inside pytest
 
