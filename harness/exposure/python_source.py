@@ -51,13 +51,7 @@ class _Reader:
         self.clients: dict[str, str] = {}  # "client", "self.client" -> provider
         self.constants: dict[str, Value] = {}
         self.used: set[int] = set()  # ids of string nodes already reported as a call's model or URL
-        # Every pass reads the same nodes: walk the tree once.
-        self.nodes: list[ast.AST] = []
-        self.parents: dict[int, ast.AST] = {}
-        for node in ast.walk(tree):
-            self.nodes.append(node)
-            for child in ast.iter_child_nodes(node):
-                self.parents[id(child)] = node
+        self.nodes, self.parents = _walk(tree)
 
     def findings(self) -> Iterator[Finding]:
         self._read_imports()
@@ -239,7 +233,7 @@ class _Reader:
         """What strings say where no call said it: a model id or a LiteLLM string (a constant, a
         default, a list), a provider's URL (a base URL setting), or an API path only one provider
         serves, however it is sent (`self._post(f"{API}/models/{model}:predictLongRunning")`)."""
-        parents = {id(child): node for node in self.nodes for child in ast.iter_child_nodes(node)}
+        parents = self.parents
         for node in self.nodes:
             if id(node) in self.used or id(parents.get(id(node))) in self.used:
                 continue
@@ -353,6 +347,29 @@ class _Reader:
     def _code(self, line: int) -> str:
         text = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
         return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _walk(tree: ast.AST) -> tuple[list[ast.AST], dict[int, ast.AST]]:
+    """Every node, breadth first as `ast.walk` gives them, and each node's parent, in one pass:
+    every reading pass shares it. Children are read off `_fields` directly; `ast.iter_child_nodes`
+    costs a generator per node, which was most of a scan's time."""
+    nodes: list[ast.AST] = [tree]
+    parents: dict[int, ast.AST] = {}
+    at = 0
+    while at < len(nodes):
+        node = nodes[at]
+        at += 1
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, ast.AST):
+                parents[id(value)] = node
+                nodes.append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        parents[id(item)] = node
+                        nodes.append(item)
+    return nodes, parents
 
 
 def _chain(node: ast.expr) -> tuple[ast.expr, list[str]] | None:
