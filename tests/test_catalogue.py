@@ -306,9 +306,9 @@ def test_sdk_dates_are_read_in_every_form_the_sdks_write(text, expected):
 
 
 def test_sdk_deprecation_notes_are_read_from_the_openai_source():
-    from openai.types.shared import chat_model
-
-    notes = sdk.deprecated_values(chat_model, "ChatModel")
+    found = sdk.module_source("openai.types.shared.chat_model")
+    assert found is not None
+    notes = sdk.notes_of(found.tree, "ChatModel")
     assert "Announced shutdown date: 2026-10-23" in notes["gpt-4"]
     assert "Not a supported model ID" in notes["gpt-5.1-mini"]
 
@@ -420,3 +420,73 @@ def test_the_shipped_data_files_load_and_name_a_source_for_every_date():
         for model in shipped.models.values():
             if model.shutdown_on or model.deprecated_on:
                 assert model.source and model.source != model.origin, (provider, model.id)
+
+
+# --- the SDKs are read from their source files, never imported ----------------------------------
+
+
+def imported_declaration(provider: str) -> list[tuple]:
+    """What the installed SDK declares, read by importing its type modules (the old way):
+    (id, family, shutdown, source) in the order the catalogue lists them."""
+    import importlib
+    import inspect
+
+    version = {"openai": openai.__version__, "anthropic": anthropic.__version__}
+    found: list[tuple] = []
+    if provider == "openai":
+        seen: set[str] = set()
+        for module_name, alias, family in sdk._OPENAI_TYPES:
+            module = importlib.import_module(module_name)
+            notes = sdk.notes_of(inspect.getsource(module), alias)
+            where = f"openai-python {version['openai']}, {alias}"
+            for model_id in dict.fromkeys(sdk_ids(getattr(module, alias))):
+                note = notes.get(model_id, "")
+                if model_id in seen or "Not a supported model ID" in note:
+                    seen.add(model_id)
+                    continue
+                seen.add(model_id)
+                found.append(
+                    (model_id, family, sdk.text_date(note) if note else None, f"{where}: {note}" if note else where)
+                )
+    elif provider == "anthropic":
+        where = f"anthropic-python {version['anthropic']}"
+        for model_id in dict.fromkeys([*sdk_ids(anthropic.types.Model), *DEPRECATED_MODELS]):
+            end = DEPRECATED_MODELS.get(model_id)
+            source = f"{where}, DEPRECATED_MODELS: end of life {end}" if end else f"{where}, Model"
+            found.append((model_id, "chat", sdk.text_date(end) if end else None, source))
+    else:
+        from importlib.metadata import version as installed
+
+        where = f"google-genai {installed('google-genai')}, Interactions Model"
+        for model_id in dict.fromkeys(sdk_ids(genai_model.Model)):
+            family = next((f for marker, f in sdk._GEMINI_FAMILIES if marker in model_id), "chat")
+            found.append((model_id, family, None, where))
+    return found
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic", "gemini"])
+def test_the_sdk_reader_finds_what_importing_the_sdk_finds(provider):
+    declared = [(m.id, m.family, m.shutdown_on, m.source) for m in sdk.declared(provider)]
+    expected = imported_declaration(provider)
+    assert len(expected) > 10
+    assert declared == expected
+    assert any(shutdown for _, _, shutdown, _ in expected) or provider == "gemini"
+
+
+def test_a_module_that_is_not_installed_declares_nothing():
+    assert sdk.module_source("no_such_sdk.types") is None
+    assert sdk.literal_ids("no_such_sdk.types", "Model") == []
+    assert sdk.literal_ids("openai.types.shared.chat_model", "NoSuchAlias") == []
+
+
+def test_building_the_catalogues_imports_no_sdk():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from harness.catalogue import catalogue\n"
+        "for p in ('openai', 'anthropic', 'gemini'): assert len(catalogue(p).ids()) > 10\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'openai', 'anthropic', 'google'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

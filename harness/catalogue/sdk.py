@@ -1,6 +1,8 @@
 """What the installed SDKs declare about models: every id of their model
-`Literal` types (read with `typing.get_args`, never copied here), and the
-lifecycle dates they carry.
+`Literal` types, and the lifecycle dates they carry, read from the SDKs' source
+files with `ast`. No SDK module is imported: importing the type modules took
+seconds at a double's start (`openai.types` alone pulls in the client), and
+the ids and notes are plain text in the source anyway.
 
 - openai: `ChatModel`, `ResponsesModel`, `ImageModel`, `EmbeddingModel`,
   `AudioModel`, `SpeechModel`, `VideoModel` and `ModerationModel`; the family
@@ -9,25 +11,30 @@ lifecycle dates they carry.
   on October 23, 2026"); an id the note calls "Not a supported model ID" is
   left out, as the API does not serve it.
 - anthropic: `anthropic.types.Model` (chat), and the end-of-life dates of
-  `anthropic._data.DEPRECATED_MODELS`, the table the SDK warns from.
+  `DEPRECATED_MODELS` (`anthropic/_data/deprecated_models.py`), the table the
+  SDK warns from.
 - google-genai: the Interactions API's `Model`; the family is told by the id
   (`-tts`, `transcribe`, `lyria`, `-image`/`nano-banana`, `omni`), else chat.
 
-An SDK that is not installed, or has moved a type, declares nothing: the data
-file still stands. Each reader runs once per process, when a double first
-looks a model up, so importing harness imports no SDK.
+A module's file is found the way the import system would find it
+(`importlib.util.find_spec` for the top-level package, then
+`PathFinder.find_spec` for each part below it, which reads directories and
+runs no package's `__init__`). An SDK that is not installed, or has moved a
+type, declares nothing: the data file still stands. Each reader runs once per
+process, when a double first looks a model up.
 """
 
 from __future__ import annotations
 
 import ast
 import functools
-import importlib
-import inspect
+import importlib.util
 import re
-import typing
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
+from importlib.machinery import PathFinder
+from pathlib import Path
 from typing import Any
 
 from harness.catalogue import Model
@@ -36,17 +43,6 @@ _MONTH_DATE = re.compile(r"([A-Z][a-z]+) (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})")
 _ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 _BULLET = re.compile(r"^- ((?:\"[^\"]+\",?\s*)+):\s*(.*)$")
 _UNSUPPORTED = "Not a supported model ID"
-
-
-def literal_ids(annotation: Any) -> list[str]:
-    """Every string of the `Literal`s inside `annotation` (through Unions), in order."""
-    found: list[str] = []
-    for arg in typing.get_args(annotation):
-        if isinstance(arg, str):
-            found.append(arg)
-        else:
-            found.extend(i for i in literal_ids(arg) if i not in found)
-    return list(dict.fromkeys(found))
 
 
 def text_date(text: str) -> date | None:
@@ -64,11 +60,11 @@ def text_date(text: str) -> date | None:
     return None
 
 
-def deprecated_values(module: Any, alias: str) -> dict[str, str]:
-    """The "Deprecated values" note written under `alias` in `module`'s source: id -> its text."""
+def notes_of(source: str | ast.Module, alias: str) -> dict[str, str]:
+    """The "Deprecated values" note written under `alias` in a module's source: id -> its text."""
     try:
-        tree = ast.parse(inspect.getsource(module))
-    except (OSError, TypeError, SyntaxError):
+        tree = ast.parse(source) if isinstance(source, str) else source
+    except SyntaxError:
         return {}
     notes: dict[str, str] = {}
     body = tree.body
@@ -103,6 +99,119 @@ def _notes(doc: str) -> dict[str, str]:
     return notes
 
 
+# --- reading a module's source without importing it -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """One module's parsed source, and where it lives (for its relative imports)."""
+
+    name: str  # dotted module name
+    tree: ast.Module
+    package: str  # the package its relative imports start from
+
+
+@functools.cache
+def module_source(module: str) -> Source | None:
+    """`module`'s parsed source, found as the import system would find it but not run; None if absent."""
+    top, *rest = module.split(".")
+    try:
+        spec = importlib.util.find_spec(top)  # a top-level name: nothing is imported to find it
+    except (ImportError, ValueError):
+        return None
+    for part in rest:
+        locations = spec.submodule_search_locations if spec is not None else None
+        spec = PathFinder.find_spec(part, list(locations)) if locations else None
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return None
+    try:
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
+    is_package = spec.submodule_search_locations is not None
+    return Source(module, tree, module if is_package else module.rpartition(".")[0])
+
+
+def _assigned(tree: ast.Module, name: str) -> ast.expr | None:
+    """The value a module assigns to `name` at its top level (`X: T = ...` or `X = ...`)."""
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            return node.value
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return node.value
+    return None
+
+
+def _imported(found: Source, name: str) -> tuple[str, str] | None:
+    """(module, name there) that `from ... import name` in this module brings `name` from."""
+    for node in found.tree.body:
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        for alias in node.names:
+            if (alias.asname or alias.name) != name:
+                continue
+            if node.level:
+                base = found.package.split(".")
+                base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+                module = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                module = node.module or ""
+            return module, alias.name
+    return None
+
+
+def _subscripted(node: ast.Subscript) -> str:
+    """`Literal` for `Literal[...]` and `typing.Literal[...]`."""
+    head = node.value
+    return head.id if isinstance(head, ast.Name) else head.attr if isinstance(head, ast.Attribute) else ""
+
+
+def literal_ids(module: str, alias: str, depth: int = 0) -> list[str]:
+    """Every string of the `Literal`s that `alias` in `module` is made of, through `Union`s and
+    through other aliases it names (`ResponsesModel` names `ChatModel`), in order."""
+    found = module_source(module)
+    if found is None or depth > 8:
+        return []
+    value = _assigned(found.tree, alias)
+    if value is None:  # re-exported: follow the import
+        origin = _imported(found, alias)
+        return literal_ids(*origin, depth + 1) if origin else []
+    return list(dict.fromkeys(_strings(found, value, depth)))
+
+
+def _strings(found: Source, node: ast.expr, depth: int) -> Iterator[str]:
+    if isinstance(node, ast.Subscript):
+        elements = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if _subscripted(node) == "Literal":
+            yield from (e.value for e in elements if isinstance(e, ast.Constant) and isinstance(e.value, str))
+        elif _subscripted(node) in ("Union", "Optional", "Annotated"):
+            for element in elements[:1] if _subscripted(node) == "Annotated" else elements:
+                yield from _strings(found, element, depth)
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):  # X | Y
+        yield from _strings(found, node.left, depth)
+        yield from _strings(found, node.right, depth)
+    elif isinstance(node, ast.Name) and node.id not in ("str", "UnrecognizedStr"):
+        if _assigned(found.tree, node.id) is not None:
+            yield from literal_ids(found.name, node.id, depth + 1)
+        else:
+            origin = _imported(found, node.id)
+            if origin is not None:
+                yield from literal_ids(*origin, depth + 1)
+
+
+def constant(module: str, name: str) -> Any:
+    """A literal value (a dict of dates) assigned to `name` in `module`, or None."""
+    found = module_source(module)
+    value = _assigned(found.tree, name) if found else None
+    if value is None:
+        origin = _imported(found, name) if found else None
+        return constant(*origin) if origin and origin[0] != module else None
+    try:
+        return ast.literal_eval(value)
+    except ValueError:
+        return None
+
+
 # openai: (module, type name, family), in the order the double lists them.
 _OPENAI_TYPES = (
     ("openai.types.shared.chat_model", "ChatModel", "chat"),
@@ -120,12 +229,12 @@ def _openai() -> Iterator[Model]:
     version = _version("openai")
     seen: set[str] = set()
     for module_name, alias, family in _OPENAI_TYPES:
-        module = _module(module_name)
-        if module is None or not hasattr(module, alias):
+        found = module_source(module_name)
+        if found is None:
             continue
-        notes = deprecated_values(module, alias)
+        notes = notes_of(found.tree, alias)
         where = f"openai-python {version}, {alias}"
-        for model_id in literal_ids(getattr(module, alias)):
+        for model_id in literal_ids(module_name, alias):
             note = notes.get(model_id, "")
             if model_id in seen:
                 continue
@@ -139,11 +248,10 @@ def _openai() -> Iterator[Model]:
 
 def _anthropic() -> Iterator[Model]:
     version = _version("anthropic")
-    types = _module("anthropic.types")
-    table = _module("anthropic._data")
-    deprecated: dict[str, str] = dict(getattr(table, "DEPRECATED_MODELS", {}) or {})
+    table = constant("anthropic._data", "DEPRECATED_MODELS")
+    deprecated: dict[str, str] = dict(table) if isinstance(table, dict) else {}
     where = f"anthropic-python {version}"
-    ids = literal_ids(getattr(types, "Model", None)) if types is not None else []
+    ids = literal_ids("anthropic.types", "Model")
     for model_id in dict.fromkeys([*ids, *deprecated]):
         end = deprecated.get(model_id)
         shutdown = text_date(end) if end else None
@@ -165,9 +273,8 @@ _GEMINI_FAMILIES: tuple[tuple[str, str], ...] = (
 
 def _gemini() -> Iterator[Model]:
     version = _version("google-genai")
-    module = _module("google.genai._gaos.types.interactions.model")
     where = f"google-genai {version}, Interactions Model"
-    for model_id in literal_ids(getattr(module, "Model", None)) if module is not None else []:
+    for model_id in literal_ids("google.genai._gaos.types.interactions.model", "Model"):
         family = next((f for marker, f in _GEMINI_FAMILIES if marker in model_id), "chat")
         yield Model(model_id, family, None, None, where, origin=where)
 
@@ -180,13 +287,6 @@ def declared(provider: str) -> tuple[Model, ...]:
     """What the installed SDK of `provider` declares; nothing for a provider without a reader."""
     reader = READERS.get(provider)
     return tuple(reader()) if reader else ()
-
-
-def _module(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
 
 
 def _version(distribution: str) -> str:
