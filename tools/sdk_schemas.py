@@ -15,6 +15,18 @@ writes one JSON Schema per route under `harness/validation/schemas/`:
   their camelCase wire names. Google parses JSON into protocol buffers, so
   every field is also accepted under its snake_case proto name, a number may
   come as a numeric string, and an unknown field is an error.
+- `gemini/embed_content.json` (`:embedContent`, and `:batchEmbedContents`
+  whose `requests` are a list of the same) and `gemini/count_tokens.json`
+  (`:countTokens`): the fields google-genai's converters write for
+  `EmbedContentConfig` and `CountTokensParameters`, typed by those models,
+  with `Content` and a whole GenerateContentRequest as above.
+- `gemini/predict_long_running.json` (Veo's `instances`/`parameters`): every
+  field of `GenerateVideosConfig` and `GenerateVideosSource` is given a sample
+  value of its declared type and run through google-genai's own request
+  converter; where each lands on the wire, and the JSON type it lands as, make
+  the schema. google-genai 3.6 sends this request only in Vertex mode (its
+  Developer API method raises before sending), and the Developer API's body
+  has the same `instances`/`parameters` shape.
 
 Run it after upgrading an SDK, and commit what it writes.
 """
@@ -141,6 +153,120 @@ def gemini_schema() -> dict[str, Any]:
     return proto_json(closed(plain(document)))
 
 
+def gemini_embed_schema() -> dict[str, Any]:
+    """EmbedContentRequest, and BatchEmbedContentsRequest as a list of them."""
+    from google.genai import types
+
+    base = gemini_schema()
+    defs = base["$defs"]
+    config = types.EmbedContentConfig.model_json_schema(by_alias=True, ref_template="#/$defs/{model}")
+    wire = {"task_type": "taskType", "title": "title", "output_dimensionality": "outputDimensionality"}
+    request: dict[str, Any] = {"model": {"type": "string"}, "content": {"$ref": "#/$defs/Content"}}
+    for wire_name in wire.values():
+        request[wire_name] = _non_null(config["properties"][wire_name])
+    defs["EmbedContentRequest"] = proto_json(closed(plain({"type": "object", "properties": request})))
+    document = {
+        "type": "object",
+        "properties": {"requests": {"type": "array", "items": {"$ref": "#/$defs/EmbedContentRequest"}}},
+        "$defs": defs,
+        "additionalProperties": False,
+    }
+    return proto_json(document) | {"$defs": defs}
+
+
+def gemini_count_schema() -> dict[str, Any]:
+    """CountTokensRequest: `contents`, or a whole `generateContentRequest` (with its `model`)."""
+    base = gemini_schema()
+    request = dict(base["properties"])
+    request["model"] = {"type": "string"}
+    defs = base["$defs"]
+    defs["GenerateContentRequest"] = {"type": "object", "properties": request, "additionalProperties": False}
+    contents = base["properties"]["contents"]
+    properties = {"contents": contents, "generateContentRequest": {"$ref": "#/$defs/GenerateContentRequest"}}
+    return proto_json({"type": "object", "properties": properties, "additionalProperties": False}) | {"$defs": defs}
+
+
+def _non_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """`Optional[X]`'s schema without its null branch."""
+    branches = [b for b in schema.get("anyOf", ()) if b.get("type") != "null"]
+    return branches[0] if len(branches) == 1 else schema
+
+
+MAP_KEY = "(any key)"  # the one key of a sample map: its schema takes any key
+# Config fields the SDK keeps for itself: they never reach the request body.
+CLIENT_SIDE = frozenset({"http_options", "abort_signal"})
+
+
+def sample(annotation: Any) -> Any:
+    """A value of `annotation`'s type (a pydantic model filled in whole), for the request converters."""
+    import enum
+    import typing
+
+    from pydantic import BaseModel
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Union or type(annotation).__name__ == "UnionType":
+        real = [a for a in args if a is not type(None)]
+        return sample(real[0])
+    if origin is list:
+        return [sample(args[0])]
+    if origin is dict:
+        return {MAP_KEY: sample(args[1])}
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        values = {}
+        for name, info in annotation.model_fields.items():
+            if name in CLIENT_SIDE:
+                continue
+            try:  # a field only the client reads (an httpx client, a callback) takes no sample: it is not sent
+                annotation(**{name: sample(info.annotation)})
+            except (ValueError, TypeError):
+                continue
+            values[name] = sample(info.annotation)
+        return annotation(**values)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return list(annotation)[-1]
+    return {bool: True, int: 1, float: 0.5, str: "text", bytes: b"\x00"}.get(annotation, "text")
+
+
+def shape(value: Any) -> dict[str, Any]:
+    """The schema of a JSON value the converter wrote: objects closed, lists of their first item."""
+    if isinstance(value, dict) and list(value) == [MAP_KEY]:
+        return {"type": "object", "additionalProperties": shape(value[MAP_KEY])}
+    if isinstance(value, dict):
+        return {"type": "object", "properties": {k: shape(v) for k, v in value.items()}, "additionalProperties": False}
+    if isinstance(value, list):
+        return {"type": "array", "items": shape(value[0]) if value else {}}
+    kinds = {bool: "boolean", int: "integer", float: "number", str: "string"}
+    return {"type": kinds.get(type(value), "string")}
+
+
+def gemini_video_schema() -> dict[str, Any]:
+    """predictLongRunning's body, as google-genai's own converter writes every field it knows."""
+    from types import SimpleNamespace
+
+    from google.genai import models, types
+
+    client = SimpleNamespace(vertexai=True, project="p", location="l")
+    config = sample(types.GenerateVideosConfig)
+    while True:
+        parameters = types._GenerateVideosParameters(
+            model="veo", source=sample(types.GenerateVideosSource), config=config
+        )
+        try:
+            body = models._GenerateVideosParameters_to_vertex(client, parameters, None, parameters)
+            break
+        except ValueError as refused:  # "webhook_config parameter is only supported in ... mode": not sent here
+            name = str(refused).split(" parameter ", 1)[0]
+            if getattr(config, name, None) is None:
+                raise
+            config = config.model_copy(update={name: None})
+    body = {k: v for k, v in body.items() if not k.startswith("_")}
+    document = shape(body)
+    instance = document["properties"]["instances"]["items"]
+    instance["properties"]["image"]["properties"].setdefault("mimeType", {"type": "string"})
+    return proto_json(plain(document))
+
+
 def write(relative: str, schema: dict[str, Any], source: str) -> None:
     path = TARGET / relative
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -169,6 +295,14 @@ def main() -> int:
         "gemini/generate_content.json",
         gemini_schema(),
         f"google-genai {google.genai.__version__} Content, Tool, ToolConfig, SafetySetting, GenerationConfig",
+    )
+    config = "google-genai {} {}".format
+    write("gemini/embed_content.json", gemini_embed_schema(), config(google.genai.__version__, "EmbedContentConfig"))
+    write("gemini/count_tokens.json", gemini_count_schema(), config(google.genai.__version__, "CountTokensParameters"))
+    write(
+        "gemini/predict_long_running.json",
+        gemini_video_schema(),
+        config(google.genai.__version__, "GenerateVideosSource, GenerateVideosConfig via its Vertex converter"),
     )
     return 0
 

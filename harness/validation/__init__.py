@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -286,6 +286,10 @@ def _alternatives(error: Any, book: SchemaBook) -> Violation:
         if len(best) > 1 and all(v.kind == "enum" and v.path == best[0].path for v in best):
             merged = tuple(dict.fromkeys(a for v in best for a in v.expected))
             return Violation("enum", best[0].path, best[0].value, merged)
+        if best[0].kind == "invalid" and best[0].path == path and expected and not best[0].of:
+            # a value in the form of one branch but not another's type (a number as text that is not
+            # a number): say which type the other branch wanted
+            return replace(best[0], of=next((n for n in expected if n != "null"), expected[0]))
         return best[0]
     real = [name for name in expected if name != "null"] or expected
     if real:

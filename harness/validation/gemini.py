@@ -1,11 +1,16 @@
-"""Gemini requests checked against a schema derived from google-genai's types.
+"""Gemini requests checked against schemas derived from google-genai's types.
 
-`schemas/gemini/generate_content.json` is made by `tools/sdk_schemas.py`.
+`schemas/gemini/*.json` are made by `tools/sdk_schemas.py`: one for
+generateContent and streamGenerateContent, one for embedContent and
+batchEmbedContents, one for countTokens, one for Veo's predictLongRunning.
 Google parses a JSON body into a protocol buffer before anything else looks
 at it, so its errors are the parser's: an unknown field is
 `Invalid JSON payload received. Unknown name "foo" at 'generation_config': Cannot find field.`,
 a value of the wrong type `Invalid value at 'generation_config.temperature' (TYPE_FLOAT), "hot"`,
 with the field in snake_case and a `google.rpc.BadRequest` detail naming it.
+Veo's `instances` and `parameters` are free-form (`google.protobuf.Value`) to
+the parser, so the model itself turns an unknown one away:
+``"`fooBar` isn't supported by this model. Please remove it or refer to the Gemini API documentation for supported usage."``
 """
 
 from __future__ import annotations
@@ -20,15 +25,31 @@ from harness.double.problem import RequestProblem
 from harness.validation import SchemaBook, Violation
 
 
-def _load() -> dict[str, Any]:
-    text = resources.files("harness.validation").joinpath("schemas", "gemini", "generate_content.json").read_text()
-    document: dict[str, Any] = json.loads(text)
-    return document
+def _loader(name: str) -> Any:
+    def load() -> dict[str, Any]:
+        text = resources.files("harness.validation").joinpath("schemas", "gemini", name).read_text("utf-8")
+        document: dict[str, Any] = json.loads(text)
+        return document
+
+    return load
 
 
-GENERATE = SchemaBook("urn:harness:gemini:generate_content", _load)
-# Route templates whose body is a GenerateContentRequest, by the method after the colon.
-METHODS = ("generateContent", "streamGenerateContent")
+GENERATE = SchemaBook("urn:harness:gemini:generate_content", _loader("generate_content.json"))
+EMBED = SchemaBook("urn:harness:gemini:embed_content", _loader("embed_content.json"))
+COUNT = SchemaBook("urn:harness:gemini:count_tokens", _loader("count_tokens.json"))
+VIDEO = SchemaBook("urn:harness:gemini:predict_long_running", _loader("predict_long_running.json"))
+
+# The method after the colon -> (schema book, pointer of the body's schema, the request's proto name).
+METHODS: dict[str, tuple[SchemaBook, str, str]] = {
+    "generateContent": (GENERATE, "", "GenerateContentRequest"),
+    "streamGenerateContent": (GENERATE, "", "GenerateContentRequest"),
+    "embedContent": (EMBED, "/$defs/EmbedContentRequest", "EmbedContentRequest"),
+    "batchEmbedContents": (EMBED, "", "BatchEmbedContentsRequest"),
+    "countTokens": (COUNT, "", "CountTokensRequest"),
+    "predictLongRunning": (VIDEO, "", "PredictLongRunningRequest"),
+}
+# Where Veo's free-form values start: an unknown name below them is the model's to refuse.
+_FREE_FORM = ("instances", "parameters")
 
 _PROTO_TYPES = {
     "number": "TYPE_FLOAT",
@@ -40,11 +61,22 @@ _PROTO_TYPES = {
 
 def check(call: Call) -> None:
     """Raise the 400 Gemini answers for a body it cannot parse; return if it would pass."""
-    if not call.route.startswith("POST ") or not call.route.endswith(METHODS) or not isinstance(call.json, dict):
+    if not call.route.startswith("POST ") or not isinstance(call.json, dict):
         return
-    violation = GENERATE.check("", call.json)
+    found = METHODS.get(call.route.rpartition(":")[2])
+    if found is None:
+        return
+    book, pointer, request = found
+    violation = book.check(pointer, call.json)
     if violation is not None:
-        raise problem(violation)
+        if book is VIDEO and violation.kind == "unknown" and violation.path[0] in _FREE_FORM:
+            name = violation.path[-1]
+            raise RequestProblem(
+                400,
+                f"`{name}` isn't supported by this model. Please remove it or refer to the Gemini API "
+                "documentation for supported usage.",
+            )
+        raise problem(violation, request)
 
 
 def field_path(path: tuple[str | int, ...]) -> str:
@@ -59,7 +91,7 @@ def field_path(path: tuple[str | int, ...]) -> str:
     return text
 
 
-def problem(violation: Violation) -> RequestProblem:
+def problem(violation: Violation, request: str = "GenerateContentRequest") -> RequestProblem:
     if violation.kind == "unknown":
         parent = field_path(violation.path[:-1])
         at = f" at '{parent}'" if parent else ""
@@ -70,7 +102,7 @@ def problem(violation: Violation) -> RequestProblem:
         expected = violation.expected[0] if violation.kind == "type" and violation.expected else ""
         kind = "TYPE_ENUM" if violation.kind == "enum" else _PROTO_TYPES.get(str(expected), "TYPE_MESSAGE")
         if violation.kind == "invalid":  # a number given as text that is not a number
-            kind = "TYPE_FLOAT" if isinstance(violation.value, str) else "TYPE_MESSAGE"
+            kind = _PROTO_TYPES.get(violation.of, "TYPE_FLOAT") if isinstance(violation.value, str) else "TYPE_MESSAGE"
         description = f"Invalid value at '{where}' ({kind}), {json.dumps(violation.value)}"
         return RequestProblem(400, f"Invalid JSON payload received. {description}", param=where)
-    return RequestProblem(400, f"* GenerateContentRequest.{where}: invalid value", param=where)
+    return RequestProblem(400, f"* {request}.{where}: invalid value", param=where)

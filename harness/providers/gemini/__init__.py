@@ -6,7 +6,8 @@ in pieces, as `data:` SSE lines with `?alt=sse` (no
 `[DONE]`) or as one JSON array without it. Veo's predictLongRunning starts an
 Operation that GET /v1beta/{name} polls until `done`, about `job_seconds`
 later on the double's clock; the finished video's uri points at a download
-route served here too. Embeddings are in `embeddings.py`. Errors are
+route served here too. countTokens counts a prompt as generateContent does.
+Embeddings are in `embeddings.py`. Errors are
 google.rpc.Status envelopes.
 """
 
@@ -346,6 +347,24 @@ def stream_generate_content(call: Call) -> Reply:
     return Reply(json=chunks)  # without alt=sse the API streams one JSON array
 
 
+def count_content_tokens(call: Call) -> Reply:
+    """countTokens: what `contents` (or a whole `generateContentRequest`) would cost as a prompt,
+    counted as generateContent counts its prompt."""
+    _model_for(call, "countTokens")
+    body = call.json if isinstance(call.json, dict) else {}
+    request = structured.field(body, "generateContentRequest")
+    if request is None:
+        request = {"contents": body.get("contents")}
+    if not isinstance(request, dict) or not request.get("contents"):
+        raise RequestProblem(400, "* CountTokensRequest.contents: contents is not specified\n")
+    request = check_content_request(request)
+    prompt = _text_of(structured.field(request, "systemInstruction") or {}) + " "
+    prompt += " ".join(_text_of(c) for c in request["contents"])
+    tools = request.get("tools")
+    total = count_tokens(prompt) + (count_tokens(json.dumps(tools)) if tools else 0)
+    return Reply(json={"totalTokens": total, "promptTokensDetails": [{"modality": "TEXT", "tokenCount": total}]})
+
+
 # --- embeddings (embeddings.py) ------------------------------------------------
 
 
@@ -633,6 +652,7 @@ ROUTES = (
     ("POST /{version}/models/{{model}}:predictLongRunning", predict_long_running),
     ("POST /{version}/models/{{model}}:embedContent", embed_content),
     ("POST /{version}/models/{{model}}:batchEmbedContents", batch_embed_contents),
+    ("POST /{version}/models/{{model}}:countTokens", count_content_tokens),
     ("GET /{version}/models", list_models),
     ("GET /{version}/models/{{model}}", get_model),
     ("GET /{version}/files/{{file_id}}:download", download_file),
