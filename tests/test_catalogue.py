@@ -97,7 +97,10 @@ def test_every_openai_sdk_model_is_served_until_its_shutdown_and_refused_on_it()
             if model.shutdown_on is not None:
                 clock.set(epoch(model.shutdown_on))
                 gone = client.post(route[0], json=route[1](model_id)) if route else None
-                if gone is not None:
+                whole_api = route is not None and known.route(route[0]) is not None
+                if gone is not None and whole_api and gone.status_code == 410:
+                    pass  # its route shut down too (Sora's): the API's answer comes first
+                elif gone is not None:
                     assert gone.status_code == 404, model_id
                     assert gone.json()["error"]["code"] == "model_not_found"
                     assert gone.json()["error"]["message"].startswith(f"The model `{model_id}` has been deprecated")
@@ -199,11 +202,54 @@ def test_sora_is_refused_from_its_shutdown_day_and_leaves_the_list():
             warnings.simplefilter("ignore", DeprecationWarning)  # the SDK's own Sora notice
             assert client.videos.create(model="sora-2", prompt="a fox").status == "queued"
             assert "sora-2" in {m.id for m in client.models.list()}
+            assert client.images.generate(model="gpt-image-1", prompt="a fox").data
             clock.advance(days=1)
-            with pytest.raises(openai.NotFoundError) as caught:
-                client.videos.create(model="sora-2", prompt="a fox")
+            with pytest.raises(openai.NotFoundError) as caught:  # the model, on a route still up
+                client.images.generate(model="sora-2", prompt="a fox")
         assert caught.value.code == "model_not_found" and "has been deprecated" in caught.value.message
         assert "sora-2" not in {m.id for m in client.models.list()}
+
+
+SHUT = "This API (/v1/videos) was shut down on 2026-09-24 and is no longer available."
+
+
+def test_a_shut_down_api_is_gone_as_a_whole_on_the_doubles_clock():
+    clock = VirtualClock(epoch(date(2026, 9, 23)))
+    with Double("openai", clock=clock, job_seconds=60) as double:
+        client = openai.OpenAI(
+            api_key="sk-test",
+            base_url="https://api.openai.com/v1",
+            http_client=httpx2.Client(transport=double.transport("httpx2")),
+            max_retries=0,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # the SDK's own Sora notice
+            video = client.videos.create(model="sora-2", prompt="a fox")
+            assert client.videos.retrieve(video.id).status in ("queued", "in_progress")
+            assert double.journal[-1].response.header("deprecation") is None  # no notice before, as for models
+            clock.set(epoch(date(2026, 9, 24)))
+            calls = {
+                "create": lambda: client.videos.create(model="sora-2", prompt="a fox"),
+                "create without a model": lambda: client.videos.create(prompt="a fox"),
+                "a bad request": lambda: client.videos.create(prompt="a fox", seconds="5"),
+                "retrieve": lambda: client.videos.retrieve(video.id),
+                "list": lambda: client.videos.list(),
+                "content": lambda: client.videos.download_content(video.id),
+                "delete": lambda: client.videos.delete(video.id),
+            }
+            for name, call in calls.items():
+                with pytest.raises(openai.APIStatusError) as caught:
+                    call()
+                assert caught.value.status_code == 410, name
+                assert caught.value.body["message"] == SHUT, name
+        # A route the double never played is gone as well, once its API is.
+        with http(double) as raw:
+            assistants = raw.post("/v1/assistants", json={"model": "gpt-4o"})
+            assert assistants.status_code == 410 and "(/v1/assistants)" in assistants.json()["error"]["message"]
+            clock.set(epoch(date(2026, 8, 25)))
+            assert raw.post("/v1/assistants", json={"model": "gpt-4o"}).status_code == 404
+            assert raw.post("/v1/chat/completions", json=OPENAI_ROUTES["chat"][1]("gpt-4o")).status_code == 200
+        assert [x.status for x in double.journal][-3:] == [410, 404, 200]
 
 
 def test_anthropic_lists_a_model_as_deprecated_then_drops_it_once_retired():

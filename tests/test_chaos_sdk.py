@@ -15,7 +15,7 @@ from google.genai import types as genai_types
 
 from harness.chaos import Injection, Schedule, attach, make
 from harness.chaos.schedule import split_schedule
-from harness.double import Double
+from harness.double import Double, FlowingClock
 from harness.headers import parse_http_date, parse_sf_date
 from harness.routes import Route
 
@@ -201,21 +201,21 @@ def test_refusals_in_each_providers_own_shape(doubles):
 
 def test_a_video_refusal_fails_the_job_and_refusal_drift_changes_its_code(doubles):
     for fault, code in (("refusal", "moderation_blocked"), ("refusal_drift", "content_policy_violation")):
-        double = doubles("openai", job_seconds=0.2)
+        double = doubles("openai", job_seconds=0.2, clock=FlowingClock())  # before the Videos API's shutdown
         inject(double, fault, route="POST /v1/videos")
         video = openai_client(double).videos.create_and_poll(prompt="a fox", poll_interval_ms=20)
         assert video.status == "failed" and video.error.code == code
 
 
 def test_job_fail_ends_create_and_poll_with_a_failed_video(doubles):
-    double = doubles("openai", job_seconds=5)
+    double = doubles("openai", job_seconds=5, clock=FlowingClock())
     inject(double, "job_fail", route="GET /v1/videos/{video_id}", code="internal_error")
     video = openai_client(double).videos.create_and_poll(prompt="a fox", poll_interval_ms=10)
     assert video.status == "failed" and video.error.code == "internal_error"
 
 
 def test_job_stall_keeps_a_job_from_finishing(doubles):
-    double = doubles("openai", job_seconds=0.05)
+    double = doubles("openai", job_seconds=0.05, clock=FlowingClock())
     inject(double, "job_stall", route="GET /v1/videos/{video_id}")
     client = openai_client(double)
     video = client.videos.create(prompt="a fox")

@@ -22,7 +22,7 @@ from google.genai import types as genai_types
 
 from harness.chaos import scenario
 from harness.commands import serve
-from harness.double import Double
+from harness.double import Double, VirtualClock
 from harness.errors import InputError
 from harness.testbed import Testbed
 from harness.validation import SchemaBook, as_api_reads
@@ -39,7 +39,7 @@ CONTENT = {"contents": [{"role": "user", "parts": [{"text": "hi"}]}]}
 @pytest.fixture(scope="module")
 def doubles():
     with (
-        Double("openai") as o,
+        Double("openai", clock=VirtualClock()) as o,  # before the Videos API's shutdown
         Double("openai", strict=False) as o_lenient,
         Double("anthropic") as a,
         Double("anthropic", strict=False) as a_lenient,

@@ -96,7 +96,7 @@ class Double:
         from harness.catalogue import for_double
         from harness.catalogue.config import models_option
 
-        served = self.provider.catalogue or self.name
+        served = self.served = self.provider.catalogue or self.name
         if models:  # models this double serves beyond its provider's catalogue (harness/catalogue/)
             self.state.settings["models"] = models_option(served, models, "Double(models=...)")
         # Built here, at start: reading the SDKs' model types (once per process) must not hold up
@@ -264,6 +264,9 @@ class Double:
         content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
         # The real API's checks, before the handler: only for a known route whose body parsed.
         validate = self.provider.validate if self.strict and found else None
+        shut = self._shut_down(path)
+        if shut is not None:  # a whole API past its shutdown: nothing of the request is looked at
+            handler, validate = shut, None
         try:
             parsed, form = parse_body(content_type, body)
         except BodyError as exc:
@@ -323,6 +326,20 @@ class Double:
         if id_header not in headers:
             headers[id_header] = self.provider.request_id(self.state)
         return reply.status, list(headers.items())
+
+    def _shut_down(self, path: str) -> Handler | None:
+        """The answer for every call under an API shut down on the double's clock (the catalogue's
+        `routes:`), served or not; None while it is still up."""
+        from harness.catalogue import for_double, today
+
+        life = for_double(self.state.settings, self.served).route(path)
+        if life is None or life.shutdown_on is None or today(self.clock) < life.shutdown_on:
+            return None
+        message = (
+            f"This API ({life.pattern.rstrip('*')}) was shut down on {life.shutdown_on.isoformat()} "
+            "and is no longer available."
+        )
+        return lambda call: self.provider.error(410, message)
 
     def _not_found(self, call: Call) -> Reply:
         return self.provider.error(404, f"Invalid URL ({call.method} {call.path})")
