@@ -101,7 +101,8 @@ class SchemaBook:
         """The schema at `pointer`, as written (references not followed)."""
         node: Any = self.document
         for part in pointer.strip("/").split("/"):
-            node = node[part.replace("~1", "/").replace("~0", "~")]
+            key = part.replace("~1", "/").replace("~0", "~")
+            node = node[int(key)] if isinstance(node, list) else node[key]
         return node
 
     def resolve(self, node: Any) -> Any:

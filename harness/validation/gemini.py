@@ -59,8 +59,34 @@ _PROTO_TYPES = {
 }
 
 
+# Query parameters every Google API method takes (its "system parameters"), and their types:
+# `key` is the API key, `alt` the answer's format (`sse` streams), `$`-names their aliases.
+SYSTEM_QUERY: dict[str, str] = {
+    "key": "string",
+    "alt": "enum",
+    "$alt": "enum",
+    "fields": "string",
+    "$fields": "string",
+    "prettyPrint": "boolean",
+    "$prettyPrint": "boolean",
+    "quotaUser": "string",
+    "$quotaUser": "string",
+    "callback": "string",
+    "$callback": "string",
+    "access_token": "string",
+    "upload_protocol": "string",
+    "uploadType": "string",
+    "$.xgafv": "enum",
+}
+ENUMS = {"alt": ("json", "media", "proto", "sse"), "$alt": ("json", "media", "proto", "sse"), "$.xgafv": ("1", "2")}
+# Query parameters of one method, by the route's last path segment (a list of models pages).
+METHOD_QUERY: dict[str, dict[str, str]] = {"models": {"pageSize": "integer", "pageToken": "string"}}
+
+
 def check(call: Call) -> None:
-    """Raise the 400 Gemini answers for a body it cannot parse; return if it would pass."""
+    """Raise the 400 Gemini answers for a request it cannot parse; return if it would pass."""
+    if call.query:
+        check_query(call)
     if not call.route.startswith("POST ") or not isinstance(call.json, dict):
         return
     found = METHODS.get(call.route.rpartition(":")[2])
@@ -77,6 +103,29 @@ def check(call: Call) -> None:
                 "documentation for supported usage.",
             )
         raise problem(violation, request)
+
+
+def check_query(call: Call) -> None:
+    """Every query parameter must be a system parameter or one the method has, of its type.
+    A value is quoted back only for a parameter that is not a secret (`key`, `access_token` never)."""
+    declared = {**SYSTEM_QUERY, **METHOD_QUERY.get(call.route.rsplit("/", 1)[-1], {})}
+    for name, value in call.query.items():
+        kind = declared.get(name)
+        if kind is None:
+            raise RequestProblem(
+                400,
+                f'Invalid JSON payload received. Unknown name "{name}": Cannot bind query parameter. '
+                f"Field '{name}' could not be found in request message.",
+            )
+        wrong = (
+            (kind == "integer" and not re.fullmatch(r"-?\d+", value))
+            or (kind == "boolean" and value.lower() not in ("true", "false", "1", "0"))
+            or (kind == "enum" and value not in ENUMS[name])
+        )
+        if wrong:
+            proto = {"integer": "TYPE_INT32", "boolean": "TYPE_BOOL", "enum": "TYPE_ENUM"}[kind]
+            where = field_path((name.lstrip("$"),))
+            raise RequestProblem(400, f"Invalid value at '{where}' ({proto}), {json.dumps(value)}", param=where)
 
 
 def field_path(path: tuple[str | int, ...]) -> str:

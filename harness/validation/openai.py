@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
@@ -52,6 +52,7 @@ FLOORS: dict[str, dict[str, int]] = {
 class Operation:
     path: str  # as the spec writes it, e.g. /chat/completions
     bodies: dict[str, str]  # media type -> JSON pointer of the request body's schema
+    query: dict[str, str]  # query parameter -> JSON pointer of its schema
 
 
 def _segments(path: str) -> tuple[str, ...]:
@@ -82,7 +83,15 @@ def operation(route: str) -> Operation | None:
         kind: f"/paths/{escaped}/{method.lower()}/requestBody/content/{kind.replace('/', '~1')}/schema"
         for kind in content
     }
-    return Operation(path, bodies)
+    base = f"/paths/{escaped}/{method.lower()}/parameters"
+    parameters = BOOK.document["paths"][path][method.lower()].get("parameters", ())
+    query = {}
+    for index, parameter in enumerate(parameters):
+        declared = BOOK.resolve(parameter)
+        if declared.get("in") == "query":
+            at = parameter["$ref"][1:] if "$ref" in parameter else f"{base}/{index}"
+            query[declared["name"]] = f"{at}/schema"
+    return Operation(path, bodies, query)
 
 
 class RequestCheck:
@@ -103,7 +112,11 @@ def _check(call: Call) -> None:
     if not call.route or not (call.header("authorization") or "").strip():
         return  # no key: the route's own 401 comes first
     found = operation(call.route)
-    if found is None or not found.bodies:
+    if found is None:
+        return
+    if call.query:
+        _check_query(found, call.query)
+    if not found.bodies:
         return
     kind = media_type(call.header("content-type"))
     form_kind = kind if kind in found.bodies else "multipart/form-data"
@@ -122,6 +135,25 @@ def _check(call: Call) -> None:
     violation = BOOK.check(pointer, body) or _below_floor(found.path, body)
     if violation is not None:
         raise problem(violation)
+
+
+def _check_query(found: Operation, query: dict[str, str]) -> None:
+    """Each query parameter must be one the operation declares, of its schema's type.
+
+    A parameter is read as its schema's type first (`limit=5` is the integer 5),
+    as the API reads a query string; an array may be sent as `include[]=...`.
+    """
+    for raw_name, value in query.items():
+        name = raw_name[:-2] if raw_name.endswith("[]") else raw_name
+        pointer = found.query.get(name)
+        if pointer is None:
+            raise RequestProblem(400, f"Unrecognized request argument supplied: {name}", param=name)
+        schema = BOOK.resolve(BOOK.schema(pointer))
+        kinds = _types(schema)
+        read = _read(value, kinds - {"array"} or _types(BOOK.resolve(schema.get("items", {}))))
+        violation = BOOK.check(pointer, [read] if "array" in kinds else read)
+        if violation is not None:
+            raise problem(replace(violation, path=(name, *violation.path)))
 
 
 def _below_floor(path: str, body: dict[str, Any]) -> Violation | None:
