@@ -166,9 +166,17 @@ REJECTED = [
     (
         VEO,
         "predictLongRunning",
-        {"instances": [{"prompt": "a boat"}], "parameters": {"durationSeconds": "eight"}},
-        "Invalid JSON payload received. Invalid value at 'parameters.duration_seconds' (TYPE_INT32), \"eight\"",
-        "parameters.duration_seconds",
+        {"instances": [{"prompt": "a boat"}], "parameters": {"durationSeconds": "8"}},
+        "`durationSeconds` needs to be a number.",
+        None,
+    ),
+    (
+        VEO,
+        "predictLongRunning",
+        {"instances": [{"prompt": "a boat"}], "parameters": {"aspect_ratio": "16:9"}},
+        "`aspect_ratio` isn't supported by this model. Please remove it or refer to the Gemini API "
+        "documentation for supported usage.",
+        None,
     ),
     (
         VEO,

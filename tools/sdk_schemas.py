@@ -26,7 +26,9 @@ writes one JSON Schema per route under `harness/validation/schemas/`:
   converter; where each lands on the wire, and the JSON type it lands as, make
   the schema. google-genai 3.6 sends this request only in Vertex mode (its
   Developer API method raises before sending), and the Developer API's body
-  has the same `instances`/`parameters` shape.
+  has the same `instances`/`parameters` shape. These are free-form values to
+  Google's parser, read by the model as written: camelCase only, and a number
+  must be a JSON number.
 
 Run it after upgrading an SDK, and commit what it writes.
 """
@@ -264,7 +266,9 @@ def gemini_video_schema() -> dict[str, Any]:
     document = shape(body)
     instance = document["properties"]["instances"]["items"]
     instance["properties"]["image"]["properties"].setdefault("mimeType", {"type": "string"})
-    return proto_json(plain(document))
+    # `instances` and `parameters` are free-form values (google.protobuf.Value) to Google's parser, read
+    # by the model as they are: one spelling, and a number must be a number ("8" is refused).
+    return plain(document)
 
 
 def write(relative: str, schema: dict[str, Any], source: str) -> None:

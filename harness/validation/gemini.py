@@ -95,14 +95,27 @@ def check(call: Call) -> None:
     book, pointer, request = found
     violation = book.check(pointer, call.json)
     if violation is not None:
-        if book is VIDEO and violation.kind == "unknown" and violation.path[0] in _FREE_FORM:
-            name = violation.path[-1]
-            raise RequestProblem(
-                400,
-                f"`{name}` isn't supported by this model. Please remove it or refer to the Gemini API "
-                "documentation for supported usage.",
-            )
+        if book is VIDEO and violation.path and violation.path[0] in _FREE_FORM:
+            raise free_form_problem(violation)
         raise problem(violation, request)
+
+
+_NOUNS = {"number": "a number", "integer": "a number", "string": "a string", "boolean": "a boolean"}
+
+
+def free_form_problem(violation: Violation) -> RequestProblem:
+    """A Veo instance or parameter the model refuses, in its words (no field violation: the parser passed it)."""
+    name = violation.name or str(violation.path[-1])
+    if violation.kind == "unknown":
+        return RequestProblem(
+            400,
+            f"`{name}` isn't supported by this model. Please remove it or refer to the Gemini API "
+            "documentation for supported usage.",
+        )
+    if violation.kind == "type" and violation.expected:
+        noun = _NOUNS.get(str(violation.expected[0]), f"a {violation.expected[0]}")
+        return RequestProblem(400, f"`{name}` needs to be {noun}.")
+    return RequestProblem(400, f"`{name}` has an invalid value.")
 
 
 def check_query(call: Call) -> None:
