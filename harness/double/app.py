@@ -54,7 +54,8 @@ class Double:
     """An ASGI app that plays `provider`; `double.journal` holds what it answered.
 
     `seed` fixes ids and generated content, `clock` (default: real time) moves
-    jobs and timestamps and decides which models are past their shutdown date,
+    jobs and timestamps and decides which models, and which whole APIs (the
+    catalogue's `routes:`), are past their shutdown date,
     `job_seconds` is how long an async job (a video) takes on that clock,
     `models` adds models to the provider's catalogue (id -> `{family, deprecated,
     shutdown}`, as in pyproject.toml's `[tool.harness.models.<provider>]`).
