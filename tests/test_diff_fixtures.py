@@ -3,6 +3,7 @@ for each consumer contract in fixtures/specs/contracts/, and the command around 
 
 from __future__ import annotations
 
+import datetime
 import json
 import shutil
 from pathlib import Path
@@ -12,11 +13,14 @@ import yaml
 
 from harness import contracts
 from harness.cli import main
-from harness.diff import KINDS, diff_specs, judge, load_spec
+from harness.diff import KINDS, SunsetPolicy, diff_specs, judge, load_spec
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "specs"
 OLD, NEW = FIXTURES / "acme-v1.yaml", FIXTURES / "acme-v2.yaml"
 CLIPSTUDIO, CHATBOT = FIXTURES / "contracts" / "clipstudio.yaml", FIXTURES / "contracts" / "chatbot.yaml"
+# The day the sunset notice is counted from, in every test here, so the results never depend on the date.
+ON = "2026-03-01"
+POLICY = SunsetPolicy(datetime.date.fromisoformat(ON))
 
 # (kind, route, pointer) per list, for each consumer.
 EXPECTED = {
@@ -62,7 +66,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def changes():
-    return diff_specs(load_spec(OLD), load_spec(NEW))
+    return diff_specs(load_spec(OLD), load_spec(NEW), POLICY)
 
 
 def keys(judged) -> set[tuple[str, str, str]]:
@@ -142,7 +146,7 @@ def test_json_copies_of_the_specs_give_the_same_changes(tmp_path, changes):
         (tmp_path / f"{name}.json").write_text(json.dumps(data))
     text = (tmp_path / "acme-v2.json").read_text().replace("acme-v2-common.yaml", "acme-v2-common.json")
     (tmp_path / "acme-v2.json").write_text(text)
-    again = diff_specs(load_spec(tmp_path / "acme-v1.json"), load_spec(tmp_path / "acme-v2.json"))
+    again = diff_specs(load_spec(tmp_path / "acme-v1.json"), load_spec(tmp_path / "acme-v2.json"), POLICY)
     assert [c.to_dict() for c in again] == [c.to_dict() for c in changes]
 
 
@@ -150,7 +154,7 @@ def test_json_copies_of_the_specs_give_the_same_changes(tmp_path, changes):
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(["diff", *args])
+    code = main(["diff", *args, *(() if "--on" in args else ("--on", ON))])
     out = capsys.readouterr()
     return code, out.out, out.err
 
@@ -196,7 +200,7 @@ def test_markdown_opens_with_a_verdict_line_then_tables(capsys):
     assert "<details><summary>Provider-wide breaking, not touching you (13)</summary>" in lines
     assert "| change | route | where | pointer | old → new | why |" in lines
     assert "| `response-field-renamed` | `GET /v1/videos/{id}` |" in out
-    assert lines[-1].startswith("<sub>24 harmless changes not listed.")
+    assert lines[-1].startswith("<sub>23 harmless changes not listed.")
 
 
 def test_markdown_escapes_pipes_in_cells(capsys):
@@ -225,7 +229,7 @@ def test_json_lists_every_change_with_its_judgement(capsys):
         "interaction",
     }
     total = sum(data["counts"].values())
-    assert total == len(diff_specs(load_spec(OLD), load_spec(NEW)))
+    assert total == len(diff_specs(load_spec(OLD), load_spec(NEW), POLICY))
 
 
 def test_text_all_lists_harmless_changes(capsys):

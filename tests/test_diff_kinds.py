@@ -4,6 +4,7 @@ judged for a consumer that uses what changed and for one that does not."""
 from __future__ import annotations
 
 import copy
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 import yaml
 
 from harness import contracts
-from harness.diff import BREAKING, HARMLESS, KINDS, RISKY, diff_specs, judge, spec_from_data
+from harness.diff import BREAKING, HARMLESS, KINDS, RISKY, SunsetPolicy, diff_specs, judge, spec_from_data
 
 # -- building small specs and contracts ---------------------------------------------
 
@@ -851,6 +852,24 @@ def test_a_write_only_field_is_not_a_response_change():
     assert kinds(old, new) == []
 
 
+def test_response_field_write_only_is_not_a_removal():
+    # oasdiff's corpus asserts this pair clean: a required response field made `writeOnly`.
+    def group(write_only: bool) -> dict:
+        secret: dict[str, Any] = {"type": "string", "writeOnly": write_only}
+        return body_api(obj(["name", "secret"], name={"type": "string"}, secret=secret))
+
+    change = only(group(False), group(True), "response-field-write-only")
+    assert (change.pointer, change.old, change.new, change.severity) == ("/secret", "readable", "writeOnly", RISKY)
+    assert [c.kind for c in diff(group(False), group(True))] == ["response-field-write-only"]
+    requires = calls("GET", "/v1/v", body=obj(["secret"], secret={"type": "string"}))
+    assert level(group(False), group(True), "response-field-write-only", requires) == BREAKING
+    may_read = calls("GET", "/v1/v", body=obj(secret={"type": "string"}))
+    assert level(group(False), group(True), "response-field-write-only", may_read) == RISKY
+    assert level(group(False), group(True), "response-field-write-only", reader(name={"type": "string"})) == HARMLESS
+    # Readable again is a field responses carry once more: harmless, as a new field is.
+    assert [c.kind for c in diff(group(True), group(False))] == ["response-field-added"]
+
+
 def test_a_string_still_sent_to_a_field_that_became_a_union_with_an_object_is_not_broken():
     # OpenAI's speech API: `voice` went from a string to `anyOf: [string, {id required}]`.
     old = _request(obj(["voice"], voice={"type": "string"}))
@@ -991,3 +1010,62 @@ def test_discriminator_changed_is_risky_for_a_reader():
     change = only(union(), union(mapping={"a": "#/components/schemas/A"}), "discriminator-changed")
     assert change.pointer == "/u"
     assert level(union(), union(mapping={"a": "#/x"}), "discriminator-changed", reader(u={"type": "object"})) == RISKY
+
+
+# -- sunset-date policy ------------------------------------------------------------------
+
+POLICY = SunsetPolicy(datetime.date(2026, 3, 1), 180)  # 180 days from 2026-03-01 is 2026-08-28
+
+
+def _deprecated(**notice: Any) -> dict:
+    return api({"/v": {"get": op(obj(), deprecated=True, **notice)}})
+
+
+def _with_policy(old: dict, new: dict, policy: SunsetPolicy | None = POLICY) -> list:
+    return diff_specs(spec_from_data(old, "old.yaml"), spec_from_data(new, "new.yaml"), policy)
+
+
+def test_sunset_too_soon_when_deprecated_with_less_notice_than_asked():
+    live = api({"/v": {"get": op(obj())}})
+    (change,) = _with_policy(live, _deprecated(**{"x-sunset": "2026-04-15"}))
+    assert (change.kind, change.severity) == ("sunset-too-soon", RISKY)
+    assert (change.old, change.new) == (None, {"x-sunset": "2026-04-15", "notice": "45 of 180 days"})
+    result = judge([change], [contract(calls("GET", "/v1/v"))])
+    assert [j.change.kind for j in result.breaking] == ["sunset-too-soon"]
+    assert "sunset on 2026-04-15, less notice than asked for (notice: 45 of 180 days)" in result.breaking[0].reason
+    assert not judge([change], [contract(calls("GET", "/v1/other"))]).risky
+    # Exactly the notice asked for is enough; so is no policy at all.
+    assert [c.kind for c in _with_policy(live, _deprecated(**{"x-sunset": "2026-08-28"}))] == ["operation-deprecated"]
+    assert [c.kind for c in _with_policy(live, _deprecated(**{"x-sunset": "2026-08-27"}))] == ["sunset-too-soon"]
+    assert [c.kind for c in _with_policy(live, _deprecated(**{"x-sunset": "2026-04-15"}), None)] == [
+        "operation-deprecated"
+    ]
+
+
+def test_sunset_too_soon_reads_past_and_http_dates_and_ignores_other_dates():
+    live = api({"/v": {"get": op(obj())}})
+    (past,) = _with_policy(live, _deprecated(**{"x-sunset": "2026-01-01"}))
+    assert past.new == {"x-sunset": "2026-01-01", "notice": "past, 180 days asked"}
+    # A `Sunset` header's date, as recordings carry it (RFC 8594).
+    (header,) = _with_policy(live, _deprecated(**{"x-sunset": "Wed, 15 Apr 2026 00:00:00 GMT"}))
+    assert header.kind == "sunset-too-soon"
+    # The day it was deprecated is not the day it goes; no date at all gives no sunset advice.
+    (dated,) = _with_policy(live, _deprecated(**{"x-deprecation-date": "2026-02-01"}))
+    (bare,) = _with_policy(live, _deprecated())
+    assert [dated.kind, bare.kind] == ["operation-deprecated", "operation-deprecated"]
+    reason = judge([bare], [contract(calls("GET", "/v1/v"))]).risky[0].reason
+    assert reason.endswith("calls a deprecated route (no sunset date announced)") and "before" not in reason
+
+
+def test_sunset_too_soon_only_for_a_notice_given_in_this_version():
+    soon = _deprecated(**{"x-sunset": "2026-04-15"})
+    assert _with_policy(soon, soon) == []
+    # Moved later, but still too soon: a new notice, judged as such.
+    (later,) = _with_policy(soon, _deprecated(**{"x-sunset": "2026-05-01"}))
+    assert (later.kind, later.new["notice"]) == ("sunset-too-soon", "61 of 180 days")
+    # Moved earlier: sunset-shortened, which says the notice is short and breaks a caller.
+    (earlier,) = _with_policy(_deprecated(**{"x-sunset": "2026-12-01"}), soon)
+    assert (earlier.kind, earlier.new) == ("sunset-shortened", {"x-sunset": "2026-04-15", "notice": "45 of 180 days"})
+    assert judge([earlier], [contract(calls("GET", "/v1/v"))]).breaking
+    (far,) = _with_policy(_deprecated(**{"x-sunset": "2027-06-01"}), _deprecated(**{"x-sunset": "2027-01-01"}))
+    assert far.new == {"x-sunset": "2027-01-01"} and judge([far], [contract(calls("GET", "/v1/v"))]).risky

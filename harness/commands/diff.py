@@ -11,6 +11,7 @@ when something does, 2 on bad input.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from harness.diff import classify, diff_exchanges, diff_specs, judge
 from harness.diff.render import RENDERERS, Listing
 from harness.diff.source import DEFAULT_TIMEOUT, Sources, default_cache, open_spec, published_text
 from harness.diff.spec import DEFAULT_LIMITS, Limits
+from harness.diff.sunsets import DEFAULT_MIN_DAYS, SunsetPolicy
 from harness.errors import InputError
 
 
@@ -57,6 +59,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="text for a terminal, markdown for a pull-request comment, json for tools",
     )
     parser.add_argument("--all", action="store_true", help="list harmless changes too")
+    parser.add_argument(
+        "--min-sunset-days",
+        type=int,
+        default=DEFAULT_MIN_DAYS,
+        metavar="N",
+        help=f"an operation newly deprecated with a sunset sooner than N days is sunset-too-soon "
+        f"(default {DEFAULT_MIN_DAYS}; 0 turns the check off)",
+    )
+    parser.add_argument(
+        "--on",
+        metavar="YYYY-MM-DD",
+        help="the day sunset notice is counted from (default: today)",
+    )
     parser.add_argument(
         "--cache-dir",
         metavar="DIR",
@@ -95,6 +110,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     old, new = _versions(args)
     sources = _sources(args)
+    sunsets = _sunsets(args)
     if args.cassettes and not args.contracts:
         raise InputError("--cassettes needs --contracts: recordings are matched to routes by the contracts")
     # Without contracts, every change is classed for any client of the provider (provider-wide mode).
@@ -103,12 +119,14 @@ def run(args: argparse.Namespace) -> int:
         assert contracts is not None
         from harness.cassettes import load_path as load_cassettes
 
-        changes = diff_exchanges(load_cassettes(args.cassettes[0]), load_cassettes(args.cassettes[1]), contracts)
+        changes = diff_exchanges(
+            load_cassettes(args.cassettes[0]), load_cassettes(args.cassettes[1]), contracts, sunsets
+        )
     else:
         assert old is not None and new is not None
         if args.pin and not Path(args.pin).exists():
             return _first_pin(Path(args.pin), new, sources, args.update)
-        changes = diff_specs(open_spec(old, sources), open_spec(new, sources))
+        changes = diff_specs(open_spec(old, sources), open_spec(new, sources), sunsets)
     judgement = judge(changes, contracts) if contracts is not None else classify(changes)
     sys.stdout.write(renderer.named(RENDERERS, args.format).render(Listing(judgement, with_harmless=args.all)))
     if args.pin and args.update and new is not None:
@@ -143,6 +161,18 @@ def _sources(args: argparse.Namespace) -> Sources:
     )
     cache = Path(args.cache_dir) if args.cache_dir else default_cache()
     return Sources(cache, args.timeout, limits, tuple(Path(d) for d in args.allow_refs))
+
+
+def _sunsets(args: argparse.Namespace) -> SunsetPolicy | None:
+    if args.min_sunset_days < 0:
+        raise InputError(f"--min-sunset-days must be 0 (off) or a number of days, not {args.min_sunset_days}")
+    on = dt.date.today()
+    if args.on is not None:
+        try:
+            on = dt.date.fromisoformat(args.on)
+        except ValueError:
+            raise InputError(f"--on must be a date written YYYY-MM-DD, not {args.on!r}") from None
+    return SunsetPolicy(on, args.min_sunset_days) if args.min_sunset_days else None
 
 
 def _first_pin(pin: Path, new: str, sources: Sources, update: bool) -> int:

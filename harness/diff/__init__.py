@@ -12,6 +12,7 @@ from harness.diff.observed import diff_exchanges, spec_from_exchanges
 from harness.diff.registry import KINDS, ChangeKind, change_kind, kind
 from harness.diff.render import markdown
 from harness.diff.spec import Spec, SpecError, load_spec, spec_from_data
+from harness.diff.sunsets import SunsetPolicy
 from harness.diff.usage import Use, uses_of
 from harness.diff.walk import diff_specs
 
@@ -29,6 +30,7 @@ __all__ = [
     "Place",
     "Spec",
     "SpecError",
+    "SunsetPolicy",
     "Use",
     "change_kind",
     "classify",

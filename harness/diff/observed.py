@@ -23,6 +23,7 @@ from harness.contracts.model import Contract
 from harness.diff.change import Change
 from harness.diff.operation_parts import EVENTS_EXTENSION
 from harness.diff.spec import Spec, spec_from_data
+from harness.diff.sunsets import SunsetPolicy
 from harness.diff.usage import Use, uses_of
 from harness.diff.walk import diff_specs
 from harness.exchange import Exchange, Response
@@ -33,12 +34,14 @@ WATCHED_HEADERS = ("deprecation", "sunset")
 _NOT_EVIDENCE = ("path-removed", "operation-removed", "enum-value-removed")
 
 
-def diff_exchanges(old: Iterable[Exchange], new: Iterable[Exchange], contracts: Iterable[Contract]) -> list[Change]:
+def diff_exchanges(
+    old: Iterable[Exchange], new: Iterable[Exchange], contracts: Iterable[Contract], sunsets: SunsetPolicy | None = None
+) -> list[Change]:
     """Changes in what the provider sent, from the `old` recordings to the `new` ones."""
     uses = uses_of(contracts)
     before = spec_from_exchanges(old, uses, "old recordings")
     after = spec_from_exchanges(new, uses, "new recordings")
-    return [c for c in diff_specs(before, after) if _is_evidence(c)]
+    return [c for c in diff_specs(before, after, sunsets) if _is_evidence(c)]
 
 
 def _is_evidence(change: Change) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 from harness.diff.shape import Schema, Shape, pinned, shape_of
 from harness.diff.spec import Node, Operation, Spec
+from harness.diff.sunsets import SunsetPolicy
 
 
 @dataclass(frozen=True, eq=False)
@@ -25,6 +26,7 @@ class OperationPair:
     old_security: tuple[str, ...] = ()
     new_security: tuple[str, ...] = ()
     hook: bool = False  # a webhook or callback: the provider calls the consumer
+    sunsets: SunsetPolicy | None = None  # the minimum notice before a sunset, if one is asked for
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,6 +76,7 @@ class SchemaPair:
     removed: tuple[str, ...] = ()  # not counting renamed ones
     added: tuple[str, ...] = ()  # not counting renamed ones
     renamed: tuple[tuple[str, str], ...] = ()
+    write_only: tuple[str, ...] = ()  # response fields that became `writeOnly` (not counted as removed)
     tag: str | None = None  # the field that tells variants apart, when either side is a tagged union
     old_variants: Mapping[Any, Shape] = field(default_factory=dict)  # tag value -> variant
     new_variants: Mapping[Any, Shape] = field(default_factory=dict)
@@ -100,6 +103,10 @@ def pair_schemas(old: Shape, new: Shape, role: str, name: str | None, old_spec: 
     old_props, new_props = visible(old_spec, old, role), visible(new_spec, new, role)
     gone = [n for n in old_props if n not in new_props]
     came = [n for n in new_props if n not in old_props]
+    # Still declared, but now `writeOnly`: responses stop carrying it, which is not the same news
+    # as the field being gone (it is often a spec catching up with a field never sent, a password).
+    hidden = tuple(n for n in gone if n in new.properties) if role == "response" else ()
+    gone = [n for n in gone if n not in hidden]
     matched = tuple(n for n in old_props if n in new_props)  # dicts: each test is one lookup
     renamed: list[tuple[str, str]] = []
     if role == "response" and gone and came:
@@ -134,6 +141,7 @@ def pair_schemas(old: Shape, new: Shape, role: str, name: str | None, old_spec: 
         tuple(gone),
         tuple(came),
         tuple(renamed),
+        hidden,
         tag,
         old_variants,
         new_variants,

@@ -32,6 +32,7 @@ from harness.diff.pairs import (
 from harness.diff.registry import ChangeKind, kind, units
 from harness.diff.shape import MAX_NESTING, Schema, Shape, schema, shape_of
 from harness.diff.spec import Node, Operation, Spec
+from harness.diff.sunsets import SunsetPolicy
 from harness.diff.twins import Twins
 
 _PARAM = re.compile(r"\{[^}/]*\}")
@@ -48,12 +49,13 @@ _PairKey = tuple[tuple[Any, ...], tuple[Any, ...], str, str | None]
 _FRAMES = 8 * MAX_DEPTH + 8 * MAX_NESTING + 1000
 
 
-def diff_specs(old: Spec, new: Spec) -> list[Change]:
-    """Every change from `old` to `new`, sorted by route, location and pointer."""
+def diff_specs(old: Spec, new: Spec, sunsets: SunsetPolicy | None = None) -> list[Change]:
+    """Every change from `old` to `new`, sorted by route, location and pointer. With `sunsets`,
+    a deprecation whose sunset comes sooner than its minimum notice is `sunset-too-soon`."""
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, _FRAMES))
     try:
-        return _Walk(old, new).run()
+        return _Walk(old, new, sunsets).run()
     finally:
         sys.setrecursionlimit(limit)
 
@@ -63,8 +65,9 @@ def operation_key(op: Operation) -> tuple[str, str]:
 
 
 class _Walk:
-    def __init__(self, old: Spec, new: Spec) -> None:
+    def __init__(self, old: Spec, new: Spec, sunsets: SunsetPolicy | None = None) -> None:
         self.old, self.new = old, new
+        self.sunsets = sunsets
         self.memo: dict[_PairKey, tuple[Found, ...]] = {}
         self.active: dict[_PairKey, int] = {}  # pairs being compared -> depth
         self.low = math.inf
@@ -127,6 +130,7 @@ class _Walk:
                 path_gone=n is None and key[1] not in new_paths,
                 old_security=parts.security(self.old, o) if o is not None else (),
                 new_security=parts.security(self.new, n) if n is not None else (),
+                sunsets=self.sunsets,
             )
             self.has_new = n is not None
             op = n or o
@@ -232,6 +236,14 @@ class _Walk:
         # A bare `$ref` is the schema it names, and units care only whether a level is a field
         # (and whether it is `model`): so one shared schema under 10^5 properties is compared once.
         old, new = _through_ref(self.old, old), _through_ref(self.new, new)
+        if role == "response":
+            parts = _same_parts(old, new)
+            if parts is not None:
+                # A field that several variants of a union declare: each declaration is compared
+                # with its own next version, so an edit to one is reported as that edit (and is
+                # the same change as where that variant is read on its own), not as the blur of
+                # all of them. A value read there may come from any of them, so nothing is lost.
+                return tuple(f for a, b in parts for f in self.compare(schema(a), schema(b), role, name))
         name = _name_class(name)
         key = (old.key, new.key, role, name)
         done = self.memo.get(key)
@@ -262,9 +274,8 @@ class _Walk:
 
     def compare_shapes(self, o: Shape, n: Shape, role: str, name: str | None) -> tuple[Found, ...]:
         pair = pair_schemas(o, n, role, name, self.old, self.new)
-        origin = (o.key, n.key, role, name)
         out: list[Found] = [
-            Found(unit.name, hit.pointer, hit.old, hit.new, (origin, hit.pointer))
+            Found(unit.name, hit.pointer, hit.old, hit.new, _origin(o, n, role, hit.pointer))
             for unit in units("schema")
             for hit in unit.detect(pair)
         ]
@@ -286,6 +297,21 @@ class _Walk:
         return tuple(out)
 
 
+def _origin(o: Shape, n: Shape, role: str, pointer: str) -> tuple[Any, ...]:
+    """What a finding is a change of, so that one edit seen from many places is one change.
+
+    A finding about one property (gone, added, now optional) is a change of that property's
+    declaration, not of the object around it: an object that takes the property through `allOf`
+    (`FunctionToolCallOutputResource` from `FunctionToolCallOutput`) sees the same edit. Anything
+    else is a change of the schema pair, whether that pair was reached as a field's value, an
+    array's items or a variant."""
+    name = pointer[1:].replace("~1", "/").replace("~0", "~") if pointer.count("/") == 1 else None
+    if name is not None and (name in o.properties or name in n.properties):
+        old, new = o.properties.get(name), n.properties.get(name)
+        return ("property", old.key if old else None, new.key if new else None, role, pointer)
+    return (o.key, n.key, role, pointer)
+
+
 # Keywords beside a `$ref` that change nothing about the values it takes.
 _ANNOTATIONS = frozenset({"$ref", "description", "title", "example", "examples", "$comment"})
 
@@ -299,6 +325,18 @@ def _through_ref(spec: Spec, sch: Schema) -> Schema:
     if any(k not in _ANNOTATIONS and not str(k).startswith("x-") for k in node.data):
         return sch
     return schema(spec.resolve(node))
+
+
+def _same_parts(old: Schema, new: Schema) -> list[tuple[Node, Node]] | None:
+    """The parts of two unions paired by where each is written, when both list the same places
+    (a part added or dropped changes what the union means, so it is compared whole)."""
+    if old.mode != "any" or new.mode != "any" or len(old.parts) != len(new.parts):
+        return None
+    olds = {p.pointer: p for p in old.parts if isinstance(p, Node)}
+    news = {p.pointer: p for p in new.parts if isinstance(p, Node)}
+    if len(olds) != len(old.parts) or olds.keys() != news.keys():
+        return None
+    return [(olds[k], news[k]) for k in olds]
 
 
 def _name_class(name: str | None) -> str | None:

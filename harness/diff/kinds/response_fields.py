@@ -114,6 +114,26 @@ def made_optional(pair: SchemaPair) -> Iterator[Hit]:
                 yield Hit(field_pointer(name), old="required", new="optional")
 
 
+def _write_only_for(change: Change, use: Use) -> Ruling:
+    for body, reading in readings(change, use):
+        if reading is not None and reading.required:
+            return BREAKING, f"{body.name} requires {change.pointer}, which responses no longer carry (writeOnly)"
+        return RISKY, f"{body.name} reads {change.pointer}, which responses no longer carry (writeOnly)"
+    return None
+
+
+@change_kind(
+    "response-field-write-only",
+    severity=RISKY,
+    scope="schema",
+    summary="a response field became writeOnly: the spec no longer promises it in responses",
+    judge=_write_only_for,
+)
+def made_write_only(pair: SchemaPair) -> Iterator[Hit]:
+    for name in pair.write_only:
+        yield Hit(field_pointer(name), old="readable", new="writeOnly")
+
+
 @change_kind(
     "response-field-added", severity=HARMLESS, scope="schema", summary="a new response field", judge=not_judged
 )

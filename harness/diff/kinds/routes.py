@@ -11,6 +11,7 @@ from harness.diff.pairs import OperationPair
 from harness.diff.registry import change_kind
 from harness.diff.shape import sunset_extensions
 from harness.diff.spec import Operation
+from harness.diff.sunsets import parse_date, says_when_it_goes, sunset_date
 from harness.diff.usage import Use
 
 
@@ -53,9 +54,48 @@ def deprecation(op: Operation) -> dict[str, Any]:
     return notice
 
 
+def _dates(notice: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in notice.items() if k != "deprecated"}
+
+
+def _notices(pair: OperationPair) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    if pair.old is None or pair.new is None:
+        return None
+    return deprecation(pair.old), deprecation(pair.new)
+
+
+def _moved_earlier(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(extension, old date, new date or None) for each sunset date of a still-deprecated operation
+    that was dropped or moved earlier."""
+    if not new["deprecated"] and not _dates(new):
+        return []  # no longer deprecated at all: nothing is going away
+    before, after = _dates(old), _dates(new)
+    out: list[tuple[str, Any, Any]] = []
+    for key, when in sorted(before.items()):
+        if not says_when_it_goes(key):
+            continue  # `x-deprecation-date` dates the notice, not the end
+        if key not in after:
+            out.append((key, when, None))
+            continue
+        was, now = parse_date(when), parse_date(after[key])
+        if was is not None and now is not None and now < was:
+            out.append((key, when, after[key]))
+    return out
+
+
+def _too_soon(pair: OperationPair, old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """How a new or changed sunset falls short of the policy's notice (a date moved earlier is
+    `sunset-shortened`'s, which says so itself)."""
+    if pair.sunsets is None or not new["deprecated"] or _moved_earlier(old, new):
+        return None
+    if old["deprecated"] and sunset_date(old) == sunset_date(new):
+        return None  # nothing new was announced: the policy judges notices as they are given
+    return pair.sunsets.shortfall(new)
+
+
 def _deprecated_route(change: Change, use: Use) -> tuple[str, str]:
     """Advice about a sunset only when the notice gives its date."""
-    dates = {k: v for k, v in (change.new or {}).items() if k != "deprecated"}
+    dates = _dates(change.new or {})
     if not dates:
         return RISKY, "calls a deprecated route (no sunset date announced)"
     when = ", ".join(f"{k} {v}" for k, v in dates.items())
@@ -70,17 +110,50 @@ def _deprecated_route(change: Change, use: Use) -> tuple[str, str]:
     judge=_deprecated_route,
 )
 def operation_deprecated(pair: OperationPair) -> Iterator[Hit]:
-    if pair.old is None or pair.new is None:
+    notices = _notices(pair)
+    if notices is None:
         return
-    old, new = deprecation(pair.old), deprecation(pair.new)
-    dates_old = {k: v for k, v in old.items() if k != "deprecated"}
-    dates_new = {k: v for k, v in new.items() if k != "deprecated"}
+    old, new = notices
+    dates_old, dates_new = _dates(old), _dates(new)
     if (new["deprecated"] and not old["deprecated"]) or (dates_new and dates_new != dates_old):
-        yield Hit(old=old, new=new)
+        # One entry per notice: a sunset moved earlier is `sunset-shortened`'s, one too soon `sunset-too-soon`'s.
+        if not _moved_earlier(old, new) and _too_soon(pair, old, new) is None:
+            yield Hit(old=old, new=new)
 
 
-def _dates(notice: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in notice.items() if k != "deprecated"}
+def _short_notice(change: Change, use: Use) -> tuple[str, str]:
+    new = change.new or {}
+    return BREAKING, (
+        f"calls a route deprecated with its sunset on {sunset_date(new)}, "
+        f"less notice than asked for (notice: {new.get('notice')})"
+    )
+
+
+@change_kind(
+    "sunset-too-soon",
+    severity=RISKY,
+    scope="operation",
+    summary="an operation was deprecated (or given a sunset date) with less notice than the minimum asked for",
+    judge=_short_notice,
+)
+def sunset_too_soon(pair: OperationPair) -> Iterator[Hit]:
+    notices = _notices(pair)
+    if notices is None:
+        return
+    old, new = notices
+    short = _too_soon(pair, old, new)
+    if short is not None:
+        yield Hit(old=_dates(old) or None, new={**_dates(new), "notice": short})
+
+
+def _shortened_for(change: Change, use: Use) -> tuple[str, str]:
+    new = change.new or {}
+    if "notice" in new:
+        return BREAKING, (
+            f"calls a deprecated route whose sunset moved earlier, to {sunset_date(new)}: "
+            f"less notice than asked for (notice: {new['notice']})"
+        )
+    return RISKY, "calls a deprecated route whose announced sunset is gone or sooner"
 
 
 @change_kind(
@@ -88,26 +161,19 @@ def _dates(notice: dict[str, Any]) -> dict[str, Any]:
     severity=BREAKING,
     scope="operation",
     summary="a deprecated operation's sunset date was removed (it may go at any time) or moved earlier",
-    judge=calls_route(RISKY, "calls a deprecated route whose announced sunset is gone or sooner"),
+    judge=_shortened_for,
 )
 def sunset_shortened(pair: OperationPair) -> Iterator[Hit]:
-    if pair.old is None or pair.new is None:
+    notices = _notices(pair)
+    if notices is None:
         return
-    old, new = deprecation(pair.old), deprecation(pair.new)
-    before, after = _dates(old), _dates(new)
-    if not new["deprecated"] and not after:
-        return  # no longer deprecated at all: nothing is going away
-    for key, when in sorted(before.items()):
-        if key not in after:
-            yield Hit(old={key: when}, new=None)
-        elif str(after[key]) < str(when) and _is_date(when) and _is_date(after[key]):
-            yield Hit(old={key: when}, new={key: after[key]})
-
-
-def _is_date(value: Any) -> bool:
-    """ISO dates (2026-09-24, with or without a time) sort as text."""
-    text = str(value)
-    return len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit()
+    old, new = notices
+    for key, was, now in _moved_earlier(old, new):
+        if now is None:
+            yield Hit(old={key: was}, new=None)
+            continue
+        short = pair.sunsets.shortfall({key: now}) if pair.sunsets is not None else None
+        yield Hit(old={key: was}, new={key: now, "notice": short} if short else {key: now})
 
 
 @change_kind(
