@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -10,7 +11,7 @@ import yaml
 
 from harness import contracts
 from harness.cli import main
-from harness.diff import BREAKING, RISKY, diff_exchanges, judge
+from harness.diff import BREAKING, RISKY, SunsetPolicy, diff_exchanges, judge
 from harness.exchange import Exchange, Request, Response
 
 VIDEOS = {
@@ -148,6 +149,15 @@ def test_deprecation_and_sunset_headers_appearing_deprecate_the_route():
     assert len(found) == 1 and found[0].new["x-sunset"] == "Thu, 24 Sep 2026 00:00:00 GMT"
     assert found[0].route == "GET /v1/videos/{video_id}"
     assert judge(found, [consumer()]).risky
+
+
+def test_a_sunset_header_sooner_than_the_notice_asked_breaks_a_caller():
+    old = [video(1)]
+    new = [with_headers(video(2), ("Deprecation", "@1788000000"), ("Sunset", "Thu, 24 Sep 2026 00:00:00 GMT"))]
+    policy = SunsetPolicy(datetime.date(2026, 9, 1), 180)
+    found = [c for c in diff_exchanges(old, new, [consumer()], policy) if "sunset" in c.kind or "deprecat" in c.kind]
+    assert [(c.kind, c.new["notice"]) for c in found] == [("sunset-too-soon", "23 of 180 days")]
+    assert [j.level for j in judge(found, [consumer()]).breaking] == [BREAKING]
 
 
 def test_what_was_not_recorded_again_is_not_reported_as_removed():

@@ -293,3 +293,49 @@ def test_a_change_in_many_places_shows_one_and_counts_the_rest(capsys):
     _code, out, _ = run(capsys, str(OLD), str(NEW), "--contracts", str(CLIPSTUDIO), "--format", "markdown")
     row = next(line for line in out.splitlines() if "`enum-value-added`" in line and "`/status`" in line)
     assert "(and 2 more places)" in row
+
+
+def _deprecation_pair(tmp_path: Path, sunset: str) -> tuple[str, str]:
+    def spec(**extra: object) -> dict:
+        response = {"200": {"description": "ok"}}
+        return {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/v": {"get": {"responses": response, **extra}}},
+        }
+
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(yaml.safe_dump(spec()))
+    new.write_text(yaml.safe_dump(spec(deprecated=True, **{"x-sunset": sunset})))
+    return str(old), str(new)
+
+
+def test_the_sunset_notice_is_counted_from_today_unless_told(capsys, tmp_path):
+    soon = (datetime.date.today() + datetime.timedelta(days=30)).isoformat()
+    old, new = _deprecation_pair(tmp_path, soon)
+    code = main(["diff", old, new, "--format", "json"])  # no --on: today
+    (entry,) = json.loads(capsys.readouterr().out)["risky"]
+    assert (code, entry["kind"], entry["new"]["notice"]) == (0, "sunset-too-soon", "30 of 180 days")
+    main(["diff", old, new, "--format", "json", "--min-sunset-days", "30"])
+    assert [e["kind"] for e in json.loads(capsys.readouterr().out)["risky"]] == ["operation-deprecated"]
+
+
+def test_min_sunset_days_0_turns_the_policy_off(capsys, tmp_path):
+    old, new = _deprecation_pair(tmp_path, "2026-03-02")
+    code, out, _ = run(capsys, old, new, "--format", "json", "--min-sunset-days", "0")
+    assert [e["kind"] for e in json.loads(out)["risky"]] == ["operation-deprecated"]
+    code, out, _ = run(capsys, old, new, "--format", "json")
+    assert json.loads(out)["risky"][0]["new"] == {"x-sunset": "2026-03-02", "notice": "1 of 180 days"}
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        (("--on", "2026-02-30"), "--on must be a date written YYYY-MM-DD, not '2026-02-30'"),
+        (("--on", "tomorrow"), "--on must be a date written YYYY-MM-DD"),
+        (("--min-sunset-days", "-1"), "--min-sunset-days must be 0 (off) or a number of days, not -1"),
+    ],
+)
+def test_a_bad_sunset_option_is_exit_2(capsys, option, said):
+    code, _, err = run(capsys, str(OLD), str(NEW), *option)
+    assert code == 2 and said in err

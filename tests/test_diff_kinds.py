@@ -620,6 +620,72 @@ def test_a_schema_reused_in_many_places_is_one_change_listing_each_place():
     assert [j.change.route for j in result.breaking] == ["GET /v1/p2"]
 
 
+def _places(change) -> list[str]:
+    return [f"{p.route} {p.location} {p.pointer}" for p in change.everywhere()]
+
+
+def test_one_edit_reached_as_a_field_and_as_array_items_is_one_change():
+    # OpenAI's output item is read as `item` in one event and as `output/*` in the body.
+    def spec(required: list[str]) -> dict:
+        item = {"$ref": "#/components/schemas/Call"}
+        paths = {"/r": {"get": op(obj(output={"type": "array", "items": item}, item=item))}}
+        return api(paths, {"Call": obj(required, call_id={"type": "string"})})
+
+    (change,) = diff(spec(["call_id"]), spec([]))
+    assert change.kind == "response-field-optional"
+    assert _places(change) == [
+        "GET /v1/r response 200 application/json /item/call_id",
+        "GET /v1/r response 200 application/json /output/*/call_id",
+    ]
+
+
+def test_a_field_taken_through_allof_shows_the_same_change_not_a_second_one():
+    # `CallResource` is `allOf: [Call, {id}]`: a field of `Call` made optional is one edit.
+    def spec(required: list[str]) -> dict:
+        schemas = {
+            "Call": obj(required, call_id={"type": "string"}),
+            "CallResource": {"allOf": [{"$ref": "#/components/schemas/Call"}, obj(id={"type": "string"})]},
+        }
+        paths = {
+            "/calls": {"get": op({"$ref": "#/components/schemas/Call"})},
+            "/stored": {"get": op({"$ref": "#/components/schemas/CallResource"})},
+        }
+        return api(paths, schemas)
+
+    (change,) = diff(spec(["call_id"]), spec([]))
+    assert _places(change) == [
+        "GET /v1/calls response 200 application/json /call_id",
+        "GET /v1/stored response 200 application/json /call_id",
+    ]
+
+
+def test_a_field_of_a_merged_union_is_compared_declaration_by_declaration():
+    # Two variants declare `error`; one of them changes. Read through the union (untagged: no
+    # field tells the variants apart) it is the same edit as where that variant is read alone.
+    def spec(error: dict) -> dict:
+        schemas = {
+            "Listing": obj(error={"type": ["string", "null"]}, tools={"type": "array"}),
+            "ToolCall": obj(error=error, name={"type": "string"}),
+        }
+        ref = {"$ref": "#/components/schemas/ToolCall"}
+        union = {"anyOf": [{"$ref": "#/components/schemas/Listing"}, ref]}
+        return api(
+            {"/items": {"get": op(obj(data={"type": "array", "items": union}))}, "/call": {"get": op(ref)}}, schemas
+        )
+
+    (change,) = diff(spec({"type": ["string", "null"]}), spec({"type": ["object", "null"]}))
+    assert (change.kind, change.old, change.new) == ("response-field-retyped", "string|null", "object|null")
+    assert _places(change) == [
+        "GET /v1/call response 200 application/json /error",
+        "GET /v1/items response 200 application/json /data/*/error",
+    ]
+    # A reader of the union's field that takes only strings is still told.
+    reads = calls(
+        "GET", "/v1/items", body=obj(data={"type": "array", "items": obj(error={"type": ["string", "null"]})})
+    )
+    assert judge([change], [contract(reads)]).breaking
+
+
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_each_kind_has_a_summary_and_a_valid_severity(kind):
     unit = KINDS[kind]
