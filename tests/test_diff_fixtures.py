@@ -322,9 +322,9 @@ def test_the_sunset_notice_is_counted_from_today_unless_told(capsys, tmp_path):
 
 def test_min_sunset_days_0_turns_the_policy_off(capsys, tmp_path):
     old, new = _deprecation_pair(tmp_path, "2026-03-02")
-    code, out, _ = run(capsys, old, new, "--format", "json", "--min-sunset-days", "0")
+    _, out, _ = run(capsys, old, new, "--format", "json", "--min-sunset-days", "0")
     assert [e["kind"] for e in json.loads(out)["risky"]] == ["operation-deprecated"]
-    code, out, _ = run(capsys, old, new, "--format", "json")
+    _, out, _ = run(capsys, old, new, "--format", "json")
     assert json.loads(out)["risky"][0]["new"] == {"x-sunset": "2026-03-02", "notice": "1 of 180 days"}
 
 

@@ -43,7 +43,9 @@ class SunsetPolicy:
 
 def sunset_date(notice: Mapping[str, Any]) -> dt.date | None:
     """The earliest date at which the notice says the operation goes, if it gives one."""
-    dates = [d for key, value in notice.items() if says_when_it_goes(key) for d in (parse_date(value),) if d is not None]
+    dates = [
+        d for key, value in notice.items() if says_when_it_goes(key) for d in (parse_date(value),) if d is not None
+    ]
     return min(dates, default=None)
 
 
