@@ -348,3 +348,35 @@ def test_a_json_spec_nested_too_deeply_is_bad_input_not_a_crash(tmp_path):
     deep.write_text('{"openapi": "3.1.0", "x": ' + "[" * 50_000 + "]" * 50_000 + "}")
     with pytest.raises(SpecError, match="nested too deeply"):
         load_spec(deep)
+
+
+PLAIN_AND_NOT = """
+openapi: 3.1.0
+shared: &shared {type: object, properties: {a: {type: integer, minimum: -1.5}}}
+values: [1, 0x1F, 2.5, .inf, true, no, null, ~, '', 2026-09-24, !!binary aGk=, "200"]
+responses: {200: {description: ok}, default: {description: err}}
+again: *shared
+deep: [[[{x: [y]}]]]
+"""
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ["", "merged: {<<: *shared, title: t}\n", "tagged: !!set {a, b}\n"],
+    ids=["plain", "merge-key", "tagged-collection"],
+)
+def test_the_spec_reader_builds_what_pyyaml_builds(extra):
+    from harness.diff.spec import _Loader, parse
+
+    text = (PLAIN_AND_NOT + extra).encode()
+    ours = parse(text, "x.yaml")
+    assert ours == yaml.load(text, Loader=_Loader)
+    assert ours["values"][9] == "2026-09-24" and ours["responses"][200] == {"description": "ok"}
+    assert ours["again"] is ours["shared"]  # an alias is one shared value, as PyYAML makes it
+
+
+def test_a_key_that_is_a_list_is_still_invalid_yaml_with_its_line():
+    from harness.diff.spec import parse
+
+    with pytest.raises(SpecError, match=r"x.yaml:8:3: invalid YAML: found unhashable key"):
+        parse((PLAIN_AND_NOT + "? [complex, key]\n: v\n").encode(), "x.yaml")

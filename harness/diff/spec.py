@@ -296,8 +296,8 @@ def _parse_yaml(raw: bytes, source: str, kind: type[InputError], limits: Limits)
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_tree(node, source, kind, limits)
-        return loader.construct_document(node)
+        plain = _check_tree(node, source, kind, limits)
+        return _construct(loader, node) if plain else loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -312,14 +312,20 @@ def _parse_yaml(raw: bytes, source: str, kind: type[InputError], limits: Limits)
         loader.dispose()
 
 
-def _check_tree(root: yaml.Node, source: str, kind: type[InputError], limits: Limits) -> None:
+_MERGE, _MAP, _SEQ, _STR = (f"tag:yaml.org,2002:{t}" for t in ("merge", "map", "seq", "str"))
+
+
+def _check_tree(root: yaml.Node, source: str, kind: type[InputError], limits: Limits) -> bool:
     """Duplicate keys, and the size and depth the document has once its aliases are expanded.
+    True when the document is plain (no merge keys, tagged collections or non-scalar keys), so
+    `_construct` can build it.
 
     libyaml shares an aliased node rather than copying it, so a 16 KB file can stand for billions
     of values; everything after loading walks it as a tree, so it is counted as one here, and the
     count stops at the cap.
     """
-    merge = "tag:yaml.org,2002:merge"
+    merge = _MERGE
+    plain = True
     stack: list[tuple[yaml.Node, int]] = [(root, 1)]
     count = 0
     while stack:
@@ -345,9 +351,48 @@ def _check_tree(root: yaml.Node, source: str, kind: type[InputError], limits: Li
             keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode) and k.tag != merge]
             if len(set(keys)) != len(keys):
                 _duplicate(node, source, kind)
+            plain = plain and node.tag == _MAP and len(keys) == len(node.value)
             stack.extend((value, depth + 1) for _, value in node.value)
         elif isinstance(node, yaml.SequenceNode):
+            plain = plain and node.tag == _SEQ
             stack.extend((item, depth + 1) for item in node.value)
+    return plain
+
+
+def _construct(loader: yaml.SafeLoader, root: yaml.Node) -> Any:
+    """What PyYAML's constructor makes of a plain document (see `_check_tree`), in one loop and
+    several times faster: it is most of the cost of reading a spec. An aliased collection is
+    built once and shared, as PyYAML does."""
+    made = loader.yaml_constructors
+
+    def scalar(node: yaml.ScalarNode) -> Any:
+        if node.tag == _STR:
+            return node.value
+        make = made.get(node.tag)
+        return make(loader, node) if make is not None else loader.construct_object(node)  # its error
+
+    built: dict[int, Any] = {}
+
+    def value(node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return scalar(node)
+        done = built.get(id(node))
+        if done is None:
+            done = built[id(node)] = {} if isinstance(node, yaml.MappingNode) else []
+            todo.append(node)
+        return done
+
+    todo: list[yaml.Node] = []
+    top = value(root)
+    while todo:
+        node = todo.pop()
+        into = built[id(node)]
+        if isinstance(node, yaml.MappingNode):
+            for key, item in node.value:
+                into[scalar(key)] = value(item)
+        else:
+            into.extend(value(item) for item in node.value)
+    return top
 
 
 def _duplicate(node: yaml.MappingNode, source: str, kind: type[InputError]) -> None:
