@@ -18,6 +18,7 @@ import json
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from harness.contracts.checker import json_type
@@ -45,7 +46,7 @@ class Schema:
     parts: tuple[Node | Schema, ...]
     mode: str = "all"
 
-    @property
+    @cached_property  # asked for at every comparison and cache lookup; nested unions make it costly
     def key(self) -> tuple:
         return (self.mode,) + tuple((id(p.data), id(p.doc)) if isinstance(p, Node) else p.key for p in self.parts)
 
