@@ -380,3 +380,11 @@ def test_a_key_that_is_a_list_is_still_invalid_yaml_with_its_line():
 
     with pytest.raises(SpecError, match=r"x.yaml:8:3: invalid YAML: found unhashable key"):
         parse((PLAIN_AND_NOT + "? [complex, key]\n: v\n").encode(), "x.yaml")
+
+
+@pytest.mark.parametrize("extra", ["", "merged: {<<: *shared}\n"], ids=["plain", "merge-key"])
+def test_a_tagged_value_that_cannot_be_read_is_bad_input_not_a_crash(extra):
+    from harness.diff.spec import parse
+
+    with pytest.raises(SpecError, match=r"x.yaml(:8:6)?: invalid YAML: .*'x'"):
+        parse((PLAIN_AND_NOT + extra + "bad: !!int x\n").encode(), "x.yaml")

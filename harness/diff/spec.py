@@ -308,6 +308,8 @@ def _parse_yaml(raw: bytes, source: str, kind: type[InputError], limits: Limits)
         raise kind(f"invalid YAML: {exc}", source) from None
     except RecursionError:
         raise kind("the document is nested too deeply", source) from None
+    except (ValueError, TypeError, OverflowError) as exc:  # PyYAML's own constructor: `!!int x` next to a `<<`
+        raise kind(f"invalid YAML: a tagged value cannot be read ({exc})", source) from None
     finally:
         loader.dispose()
 
@@ -369,7 +371,14 @@ def _construct(loader: yaml.SafeLoader, root: yaml.Node) -> Any:
         if node.tag == _STR:
             return node.value
         make = made.get(node.tag)
-        return make(loader, node) if make is not None else loader.construct_object(node)  # its error
+        if make is None:
+            return loader.construct_object(node)  # an unknown tag: PyYAML's error, with its line
+        try:
+            return make(loader, node)
+        except (ValueError, TypeError, OverflowError):  # `!!int x`: PyYAML lets these through bare
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} cannot be read as {node.tag.rsplit(':', 1)[-1]}", node.start_mark
+            ) from None
 
     built: dict[int, Any] = {}
 
