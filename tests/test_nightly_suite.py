@@ -144,8 +144,7 @@ def run_with(app: str, path: Path, monkeypatch: pytest.MonkeyPatch) -> runner.Sc
 def test_clipstudio_holds(path: Path, monkeypatch):
     run = run_with("clipstudio", path, monkeypatch)
 
-    assert run.ok, explain(run)
-    assert run.seconds < 15, f"{path.name} took {run.seconds:.1f}s; a nightly scenario should take seconds"
+    assert run.ok, explain(run)  # how long it takes is measured in benchmarks/, not asserted here
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
