@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from harness.chaos.hop import NetworkHop, NetworkLogEntry
     from harness.chaos.toxiproxy.delivery import Forwarded
     from harness.contracts.evidence import ContractEvidence
+    from harness.fuzz import Finding, Fuzzer
 
 
 @dataclass
@@ -74,6 +75,8 @@ class ScenarioRun:
     interrupted: str | None = None  # the signal that cut the run short: SIGINT, SIGTERM
     # Per contract, how the journal's untouched exchanges held to it (`chaos run --contracts`).
     contract_evidence: list[ContractEvidence] = field(default_factory=list)
+    fuzz_requests: int = 0  # generated requests sent (a scenario with a `fuzz` block)
+    fuzz_findings: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -114,55 +117,93 @@ Progress = Callable[[str], None]
 NO_ANSWER = "the app did not answer"
 
 
-def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progress | None = None) -> ScenarioRun:
-    say = progress or (lambda message: None)
-    result = ScenarioRun(scenario)
-    started = time.perf_counter()
-    clock = FlowingClock(scenario.start)
-    doubles: dict[str, Double] = {}
-    injections: list[Injection] = []
-    app: AppProcess | None = None
-    forwarded: list[Forwarded] = []
-    hop_url = ""
-    try:
+class Stage:
+    """A scenario's world, without its steps: the doubles serving, the network hop, the
+    faults attached, and the app started and ready. `with Stage(scenario) as stage:`;
+    everything is stopped on the way out. `harness chaos run` walks the steps on it; the
+    pytest plugin's `harness_fuzz` lends it to a test."""
+
+    def __init__(self, scenario: Scenario, toxiproxy_url: str | None = None) -> None:
+        self.scenario, self.toxiproxy_url = scenario, toxiproxy_url
+        self.clock = FlowingClock(scenario.start)
+        self.doubles: dict[str, Double] = {}
+        self.injections: list[Injection] = []
+        self.hop: NetworkHop | None = None
+        self.app: AppProcess | None = None  # once ready
+        self._stack = ExitStack()
+
+    def __enter__(self) -> Stage:
+        scenario = self.scenario
         try:
             for name, cfg in scenario.doubles.items():
-                doubles[name] = Double(
+                self.doubles[name] = Double(
                     name,
                     seed=scenario.seed,
-                    clock=clock,
+                    clock=self.clock,
                     job_seconds=cfg.get("job_seconds", 1.0),
                     strict=cfg.get("strict", True),
                     models=cfg.get("models"),
                 )
-            with ExitStack() as stack:
-                urls = {name: stack.enter_context(double.serve()) for name, double in doubles.items()}
-                hop = _network_hop(scenario, urls, toxiproxy_url, stack)
-                if hop is not None:
-                    urls.update(hop.urls)
-                    hop_url = hop.url
-                injections = _attach(scenario, doubles)
-                try:
-                    app = _start_app(scenario, urls, stack)
-                except AppDidNotStart as exc:
-                    result.verdicts.append(Verdict(START, "app start", False, exc.message))
-                    result.app_output = exc.output
-                    return result
-                say(f"{scenario.name}: app ready at {app.url}")
-                _walk(scenario, app, clock, doubles, hop, result, say)
-                if hop is not None:
-                    forwarded = hop.forwarded()  # before the proxies, and what they know, are gone
+            stack = self._stack
+            urls = {name: stack.enter_context(double.serve()) for name, double in self.doubles.items()}
+            self.hop = _network_hop(scenario, urls, self.toxiproxy_url, stack)
+            if self.hop is not None:
+                urls.update(self.hop.urls)
+            self.injections = _attach(scenario, self.doubles)
+            self.app = _start_app(scenario, urls, stack)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            self._stack.close()
         finally:
             with interrupt.held():  # a signal now waits until everything is stopped
-                for double in doubles.values():
+                for double in self.doubles.values():
                     double.close()
-                if app is not None:
-                    result.app_output = app.output()
-                result.fault_log = sorted((a for i in injections for a in i.log), key=lambda a: (a.at, a.fault))
+
+    def faults_on(self, day: float) -> tuple[str, ...]:
+        """The timeline's faults whose window covers `day`, as `fault on provider`."""
+        on = []
+        for entry in self.scenario.timeline:
+            start, end = entry.schedule.at or 0, entry.schedule.until
+            if start <= day and (end is None or day < end):
+                on.append(entry.fault.name + (f" on {entry.provider}" if entry.provider else ""))
+        return tuple(on)
+
+
+def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progress | None = None) -> ScenarioRun:
+    say = progress or (lambda message: None)
+    result = ScenarioRun(scenario)
+    started = time.perf_counter()
+    stage = Stage(scenario, toxiproxy_url)
+    forwarded: list[Forwarded] = []
+    hop_url = ""
+    try:
+        try:
+            try:
+                with stage:
+                    assert stage.app is not None
+                    hop_url = stage.hop.url if stage.hop is not None else ""
+                    say(f"{scenario.name}: app ready at {stage.app.url}")
+                    _walk(scenario, stage, result, say)
+                    if stage.hop is not None:
+                        forwarded = stage.hop.forwarded()  # before the proxies, and what they know, are gone
+            except AppDidNotStart as exc:
+                result.verdicts.append(Verdict(START, "app start", False, exc.message))
+                result.app_output = exc.output
+                return result
+        finally:
+            with interrupt.held():
+                if stage.app is not None:
+                    result.app_output = stage.app.output()
+                result.fault_log = sorted((a for i in stage.injections for a in i.log), key=lambda a: (a.at, a.fault))
                 result.seconds = time.perf_counter() - started
         if forwarded:
             _deliver(result, forwarded, hop_url)
-        result.verdicts.extend(_timeline_verdicts(scenario, injections, result, forwarded))
+        result.verdicts.extend(_timeline_verdicts(scenario, stage.injections, result, forwarded))
         for expectation in scenario.expect:
             chosen = [
                 x
@@ -174,8 +215,8 @@ def run(scenario: Scenario, *, toxiproxy_url: str | None = None, progress: Progr
             result.verdicts.append(judge(expectation, Seen(chosen, result.step_of)))
     except Interrupted as stop:
         result.interrupted = stop.name
-        result.verdicts = [v for v in result.verdicts if v.kind in ("step", "probe", APP)]  # what ran, not judged
-        result.verdicts.append(Verdict(STOP, "interrupted", False, _cut_short(stop, result, app)))
+        result.verdicts = [v for v in result.verdicts if v.kind in ("step", "probe", FUZZ, APP)]  # what ran
+        result.verdicts.append(Verdict(STOP, "interrupted", False, _cut_short(stop, result, stage.app)))
         stop.runs.append(result)
         raise
     return result
@@ -279,17 +320,12 @@ def _start_app(scenario: Scenario, urls: dict[str, str], stack: ExitStack) -> Ap
     )
 
 
-def _walk(
-    scenario: Scenario,
-    app: AppProcess,
-    clock: FlowingClock,
-    doubles: dict[str, Double],
-    hop: NetworkHop | None,
-    result: ScenarioRun,
-    say: Progress,
-) -> None:
+def _walk(scenario: Scenario, stage: Stage, result: ScenarioRun, say: Progress) -> None:
+    app, clock, doubles, hop = stage.app, stage.clock, stage.doubles, stage.hop
+    assert app is not None
     saved: dict[str, str] = {}
     marks = {name: 0 for name in doubles}
+    fuzzer = None
 
     def collect(step: int | None, began: float = 0.0) -> None:
         """Move what the doubles answered since the last look into the run, as part of `step`
@@ -302,6 +338,11 @@ def _walk(
                 if step is not None and exchange.started >= began:
                     result.step_of[id(exchange)] = step
             marks[name] = len(seen)
+
+    def calls_since() -> list[Exchange]:
+        before = len(result.exchanges)
+        collect(None)
+        return result.exchanges[before:]
 
     def died(verdict: Verdict, during: str) -> list[Verdict]:
         """`verdict`, and if the app has died, the verdict that says how (then the walk stops);
@@ -316,39 +357,93 @@ def _walk(
             return [verdict, death]
         return [dataclasses.replace(verdict, message=f"{NO_ANSWER}: it {how}"), death]
 
-    with httpx.Client(base_url=app.url, timeout=120.0) as client:
-        for step in scenario.steps:
-            collect(None)
-            # Toxics first: a background call must never see the new day without its network fault.
-            if hop is not None:
-                result.network_log.extend(hop.apply(scenario, step.at))
-            began = clock.set(scenario.start + step.at * DAY)
-            verdict = _send(client, step, saved, "step")
-            collect(step.index, began)
-            evidence = tuple(x for x in result.exchanges if result.step_of.get(id(x)) == step.index)
-            verdict = Verdict(verdict.kind, verdict.name, verdict.ok, verdict.message, evidence, verdict.line)
-            result.steps_run += 1
-            result.verdicts.extend(died(verdict, f"during step {step.index} ({step.name})"))
-            say(f"{scenario.name}: day {step.at:g} {step.name}: {'ok' if verdict.ok else 'FAILED'}")
-            for probe in scenario.probes:
+    try:
+        with httpx.Client(base_url=app.url, timeout=120.0) as client:
+            for step in scenario.steps:
+                collect(None)
+                # Toxics first: a background call must never see the new day without its network fault.
+                if hop is not None:
+                    result.network_log.extend(hop.apply(scenario, step.at))
+                began = clock.set(scenario.start + step.at * DAY)
+                verdict = _send(client, step, saved, "step")
+                collect(step.index, began)
+                evidence = tuple(x for x in result.exchanges if result.step_of.get(id(x)) == step.index)
+                verdict = Verdict(verdict.kind, verdict.name, verdict.ok, verdict.message, evidence, verdict.line)
+                result.steps_run += 1
+                result.verdicts.extend(died(verdict, f"during step {step.index} ({step.name})"))
+                say(f"{scenario.name}: day {step.at:g} {step.name}: {'ok' if verdict.ok else 'FAILED'}")
+                for probe in scenario.probes:
+                    if result.verdicts[-1].kind == APP:
+                        break
+                    probe_verdict = _send(client, probe, dict(saved), "probe")
+                    if not probe_verdict.ok:
+                        probe_verdict = Verdict(
+                            "probe",
+                            f"{probe.name} after step {step.index}",
+                            False,
+                            probe_verdict.message,
+                            (),
+                            probe.line,
+                        )
+                        result.verdicts.extend(died(probe_verdict, f"while probes ran after step {step.index}"))
+                if scenario.fuzz is not None and result.verdicts[-1].kind != APP:
+                    if fuzzer is None:
+                        from harness.fuzz import Fuzzer
+
+                        fuzzer = Fuzzer(scenario.fuzz, app.url, scenario.seed)
+                    verdicts = _fuzz(fuzzer, stage, step, result, calls_since)
+                    say(f"{scenario.name}: day {step.at:g} fuzz: {verdicts[-1].message}")
+                    result.verdicts.extend(verdicts[:-1])
+                    result.verdicts.extend(died(verdicts[-1], f"while the fuzz ran after step {step.index}"))
                 if result.verdicts[-1].kind == APP:
                     break
-                probe_verdict = _send(client, probe, dict(saved), "probe")
-                if not probe_verdict.ok:
-                    probe_verdict = Verdict(
-                        "probe", f"{probe.name} after step {step.index}", False, probe_verdict.message, (), probe.line
-                    )
-                    result.verdicts.extend(died(probe_verdict, f"while probes ran after step {step.index}"))
-            if result.verdicts[-1].kind == APP:
-                break
-        collect(None)
-        if not any(v.kind == APP for v in result.verdicts):
-            final = died(Verdict(APP, "app process", True, "it ran to the end"), "after the last step")
-            result.verdicts.extend(final[1:])
-        if scenario.probes and not any(v.kind == "probe" for v in result.verdicts):
-            result.verdicts.append(
-                Verdict("probe", "steady state", True, f"{len(scenario.probes)} probe(s) held after every step")
+            collect(None)
+            if not any(v.kind == APP for v in result.verdicts):
+                final = died(Verdict(APP, "app process", True, "it ran to the end"), "after the last step")
+                result.verdicts.extend(final[1:])
+            if scenario.probes and not any(v.kind == "probe" for v in result.verdicts):
+                result.verdicts.append(
+                    Verdict("probe", "steady state", True, f"{len(scenario.probes)} probe(s) held after every step")
+                )
+    finally:
+        if fuzzer is not None:
+            fuzzer.close()
+
+
+FUZZ = "fuzz"
+
+
+def _fuzz(
+    fuzzer: Fuzzer, stage: Stage, step: Step, result: ScenarioRun, calls_since: Callable[[], list[Exchange]]
+) -> list[Verdict]:
+    """One round of generated requests after `step`, on its day: a failed verdict per finding
+    (the curl line that reproduces it in its message, the provider calls it caused as its
+    evidence), then one that sums the round up."""
+    plan = fuzzer.plan
+    done = fuzzer.round(step.at, stage.faults_on(step.at), calls_since, name=str(step.index))
+    result.fuzz_requests += done.requests
+    result.fuzz_findings.extend(done.findings)
+    verdicts = []
+    for finding in done.findings:
+        more = f" ({finding.more} more request(s) like it)" if finding.more else ""
+        verdicts.append(
+            Verdict(
+                FUZZ,
+                f"fuzz after step {step.index}: {finding.operation}: {finding.check}",
+                False,
+                f"{finding.message}{more}; reproduce with: {finding.curl}",
+                finding.calls,
+                plan.line,
             )
+        )
+    cap = f"; stopped at the {plan.seconds:g}s cap" if done.cut_short else ""
+    summary = (
+        f"{done.requests} request(s) to {done.operations} operation(s) on day {step.at:g}: "
+        + (f"{len(done.findings)} finding(s)" if done.findings else "every answer held")
+        + cap
+    )
+    verdicts.append(Verdict(FUZZ, f"fuzz after step {step.index}", not done.findings, summary, (), plan.line))
+    return verdicts
 
 
 def _send(client: httpx.Client, step: Step, saved: dict[str, str], kind: str) -> Verdict:

@@ -22,6 +22,8 @@ from harness.chaos.fault import FAULTS, Fault, fault_type, load_faults, make
 from harness.chaos.schedule import MAX_DAYS, PER_CALL_KEYS, Schedule, split_schedule
 from harness.chaos.schedule import SCHEMA as SCHEDULE_SCHEMA
 from harness.errors import InputError
+from harness.fuzz.plan import FORMAT as FUZZ_FORMAT
+from harness.fuzz.plan import Plan
 from harness.providers import names as provider_names
 from harness.routes import Route, RouteSyntaxError
 
@@ -153,6 +155,7 @@ FORMAT = {
             },
         },
         "expect": {"type": "array", "items": {"type": "object", "minProperties": 1}},
+        "fuzz": FUZZ_FORMAT,
     },
 }
 _FORMAT = Draft202012Validator(FORMAT)
@@ -219,6 +222,7 @@ class Scenario:
     expect: tuple[Expectation, ...] = ()
     description: str = ""
     positions: dict[str, int] = field(default_factory=dict, compare=False)
+    fuzz: Plan | None = None  # generated requests after every step (harness/fuzz/)
 
 
 def load(path: str | Path, *, seed: int | None = None) -> Scenario:
@@ -277,6 +281,26 @@ def _read(doc: yamlfile.Document, folder: Path, seed: int | None) -> Scenario:
         probes=probes,
         expect=expect,
         description=data.get("description", ""),
+        fuzz=_fuzz(doc, data["fuzz"], folder) if "fuzz" in data else None,
+    )
+
+
+def _fuzz(doc: yamlfile.Document, item: dict[str, Any], folder: Path) -> Plan:
+    """The fuzz block, its spec read now: a missing or broken spec fails the load, not the run."""
+    from harness.fuzz import spec
+
+    where = item["openapi"]
+    if not spec.is_url(where):
+        try:
+            spec.locate(where, folder.resolve())
+        except ValueError as exc:
+            raise doc.error(f"fuzz.openapi: {exc}", "/fuzz/openapi") from None
+    defaults = Plan(spec.Spec(where))
+    return Plan(
+        spec.read(where, folder.resolve()),
+        item.get("max_examples", defaults.max_examples),
+        item.get("seconds", defaults.seconds),
+        doc.position("/fuzz")[0],
     )
 
 
