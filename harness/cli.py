@@ -23,6 +23,7 @@ COMMANDS = {
     "serve": "run a provider double on 127.0.0.1",
     "toxiproxy": "run the embedded Toxiproxy-compatible server",
     "chaos": "run chaos scenarios against an app, with a report",
+    "fuzz": "drive an app's API from its OpenAPI spec while a scenario's faults break its providers",
     "exposure": "list where a code base depends on AI providers, and what shuts down when",
     "readiness": "could we leave a provider tomorrow? a verdict per capability",
 }

@@ -607,6 +607,17 @@ def harness_awkward() -> Any:
 
 
 @pytest.fixture(scope="session")
+def harness_fuzz() -> Any:
+    """`harness_fuzz(scenario, openapi=..., day=...)`: a context manager giving the scenario's
+    app under its faults, with its spec as a Schemathesis schema bound to it and the checks of
+    `harness fuzz` (`harness.fuzz.rehearse`). Session-scoped, so a module-scoped fixture may
+    open it once for every generated test."""
+    from harness.fuzz.rehearsal import rehearse
+
+    return rehearse
+
+
+@pytest.fixture(scope="session")
 def harness_toxiproxy_url(pytestconfig: pytest.Config) -> Iterator[str]:
     """The Toxiproxy server of this session (of this xdist worker): --harness-toxiproxy-url,
     $TOXIPROXY_URL, or an embedded one started on first use."""
