@@ -88,6 +88,8 @@ FRAGILE_FAILS = {
         "served_by: gemini, steps: [0, 1]",
         "max_calls: 0, provider: openai, steps: [1]",
     },
+    # Generated requests on the outage day: a 502 (no fallback), which no spec makes an answer.
+    "openai-outage-fuzz": {"step 0", "fuzz after step 0: POST /videos: server error", "fuzz after step 0"},
     "openai-refusal": {"step 0", "step 1", "max_attempts: 1, provider: openai, route: POST /v1/videos, steps: [0]"},
     "openai-refusal-drift": {"step 0", "step 1", "max_attempts: 1, provider: openai, route: POST /v1/videos"},
     "sora-sunset": {

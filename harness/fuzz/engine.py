@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from schemathesis import Case
     from schemathesis.specs.openapi.schemas import OpenApiSchema
 
+# A double journals a call as its answer goes out, and a client may act on the status line
+# before the body is in: a request's provider calls are read just before the next one is
+# sent, and after the last, once this long has passed.
+SETTLE = 0.05
 REQUEST_TIMEOUT = 120.0  # seconds one request may take, at most (also capped by what is left of the run)
 
 
@@ -88,40 +92,38 @@ class Fuzzer:
 
         found: dict[tuple[str, str, int | None], Finding] = {}
         result = Round(day)
+        pending: list[Sent] = []  # the request last sent, judged once its provider calls are in
+
+        def judge() -> None:
+            calls = tuple(calls_since())
+            if not pending:
+                return  # before the first request: what came before the round is not its doing
+            sent = dataclasses.replace(pending.pop(), calls=calls)
+            status = sent.response.status_code if sent.response is not None else None
+            for check, message in problems(sent):
+                finding = Finding(check, sent.case.operation.label, message, status, self._curl(sent.case), day, calls)
+                earlier = found.get(finding.key())
+                found[finding.key()] = (
+                    finding if earlier is None else dataclasses.replace(earlier, more=earlier.more + 1)
+                )
+
+        def send(case: Case) -> None:
+            judge()
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                result.cut_short = True
+                return
+            pending.append(self._send(case, min(REQUEST_TIMEOUT, left + 10.0), tuple(faults_on)))
+            result.requests += 1
+            self.requests += 1
+
         for operation in operations(self.schema):
             result.operations += 1
-            label = operation.label
-
-            def send(case: Case) -> None:
-                self._one(case, result, found, tuple(faults_on), calls_since)
-
-            self._hypothesis(send, operation, f"{self.seed}:{name}:{label}")
+            self._hypothesis(send, operation, f"{self.seed}:{name}:{operation.label}")
+        time.sleep(SETTLE)
+        judge()
         result.findings = list(found.values())
         return result
-
-    def _one(
-        self,
-        case: Case,
-        result: Round,
-        found: dict[tuple[str, str, int | None], Finding],
-        faults_on: tuple[str, ...],
-        calls_since: Callable[[], list[Exchange]],
-    ) -> None:
-        """Send one generated request, unless the cap is reached, and keep what it found."""
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            result.cut_short = True
-            return
-        calls_since()  # what came before this request is not its doing
-        sent = self._send(case, min(REQUEST_TIMEOUT, left + 10.0), faults_on)
-        sent = Sent(sent.case, sent.response, sent.error, sent.faults_on, tuple(calls_since()))
-        result.requests += 1
-        self.requests += 1
-        status = sent.response.status_code if sent.response is not None else None
-        for check, message in problems(sent):
-            finding = Finding(check, case.operation.label, message, status, self._curl(case), result.day, sent.calls)
-            earlier = found.get(finding.key())
-            found[finding.key()] = finding if earlier is None else dataclasses.replace(earlier, more=earlier.more + 1)
 
     def _hypothesis(self, send: Callable[[Case], None], operation: object, seed: str) -> None:
         import hypothesis

@@ -13,6 +13,7 @@ scenario's `fuzz.openapi`. The pytest plugin hands `rehearse` to tests as the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ from harness.errors import InputError
 from harness.exchange import Exchange
 from harness.fuzz import curl
 from harness.fuzz.checks import Sent, problems
+from harness.fuzz.engine import SETTLE
 from harness.fuzz.spec import load, read
 
 if TYPE_CHECKING:
@@ -63,6 +65,7 @@ class Rehearsal:
                 return problems(Sent(case, None, f"{type(exc).__name__}: {exc}", self.faults_on))
         from schemathesis import Response
 
+        time.sleep(SETTLE)  # the double journals a call as its answer goes out
         answer = response if isinstance(response, Response) else Response.from_any(response)
         return problems(Sent(case, answer, None, self.faults_on, tuple(self.calls_since())))
 

@@ -76,6 +76,32 @@ def run_data(run: ScenarioRun) -> dict[str, Any]:
         "notes": run.notes,
         "app_output": run.app_output,
         "contracts": run.contract_evidence,
+        "fuzz": fuzz_data(run),
+    }
+
+
+def fuzz_data(run: ScenarioRun) -> dict[str, Any] | None:
+    """A fuzz run's requests and findings, each with the curl line that reproduces it; null
+    for a scenario without a `fuzz` block."""
+    if run.scenario.fuzz is None:
+        return None
+    return {
+        "spec": run.scenario.fuzz.spec.where,
+        "max_examples": run.scenario.fuzz.max_examples,
+        "requests": run.fuzz_requests,
+        "findings": [
+            {
+                "check": f.check,
+                "operation": f.operation,
+                "status": f.status,
+                "message": f.message,
+                "curl": f.curl,
+                "day": f.day,
+                "more": f.more,
+                "calls": [exchange_data(x) for x in f.calls],
+            }
+            for f in run.fuzz_findings
+        ],
     }
 
 
