@@ -305,6 +305,48 @@ def test_a_scenario_fuzz_block_reaches_only_inside_its_folders(tmp_path, monkeyp
     assert "outside the folders files may reach" in caught.value.message
 
 
+# --- the pytest form ----------------------------------------------------------------------------
+
+
+PYTEST_FORM = """
+import pytest
+from hypothesis import settings
+from harness.fuzz import schema
+
+api = schema("spec.yaml")
+
+@pytest.fixture(scope="module")
+def app(harness_fuzz):
+    with harness_fuzz("scenario.yaml", openapi="spec.yaml", day={day}) as rehearsal:
+        yield rehearsal
+
+@api.parametrize()
+@settings(max_examples=3, database=None, deadline=None)
+def test_api(case, app):
+    app.check(case)
+
+def test_the_bound_schema(app):
+    assert app.schema.get_base_url() == app.url
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "day", "outcome"), [("crash", 1, "failed"), ("crash", 0, "passed"), ("sound", 1, "passed")]
+)
+def test_the_pytest_form_gives_a_schema_bound_to_the_app_under_chaos(pytester, mode, day, outcome):
+    tiny(pytester.path, mode)
+    pytester.makepyfile(PYTEST_FORM.format(day=day))
+    result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider", "-p", "no:xdist")
+    outcomes = result.parseoutcomes()
+    if outcome == "failed":  # /health holds; /ask answers 500 on the outage day
+        assert outcomes.get("failed") == 1 and outcomes.get("passed") == 2, result.stdout.str()
+        result.stdout.fnmatch_lines(
+            ["*POST /ask on day 1:*", "*server error: HTTP 500*", "*reproduce with: curl -X POST*"]
+        )
+    else:
+        assert outcomes.get("passed") == 3 and not outcomes.get("failed"), result.stdout.str()
+
+
 # --- the example app -----------------------------------------------------------------------------
 
 

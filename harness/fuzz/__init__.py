@@ -13,6 +13,21 @@ of one scenario with the block given on the command line; the pytest plugin's
 from harness.fuzz.checks import CHECKS, Sent, problems
 from harness.fuzz.engine import Finding, Fuzzer, Round
 from harness.fuzz.plan import Plan
-from harness.fuzz.spec import Spec, SpecError, read
+from harness.fuzz.rehearsal import Rehearsal, rehearse
+from harness.fuzz.spec import Spec, SpecError, read, schema
 
-__all__ = ["CHECKS", "Finding", "Fuzzer", "Plan", "Round", "Sent", "Spec", "SpecError", "problems", "read"]
+__all__ = [
+    "CHECKS",
+    "Finding",
+    "Fuzzer",
+    "Plan",
+    "Rehearsal",
+    "Round",
+    "Sent",
+    "Spec",
+    "SpecError",
+    "problems",
+    "read",
+    "rehearse",
+    "schema",
+]

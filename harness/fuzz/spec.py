@@ -164,3 +164,19 @@ def _first_line(error: BaseException) -> str:
 def operations(schema: OpenApiSchema) -> list[Any]:
     """The spec's operations, in the order it writes them (checked usable when it was read)."""
     return [result.ok() for result in schema.get_all_operations() if hasattr(result, "ok")]
+
+
+def schema(where: str | Path) -> OpenApiSchema:
+    """The Schemathesis schema of a spec file, read and checked as `harness fuzz` reads it: for
+    `@schema.parametrize()` in a test module (the app's address comes at run time, from the
+    `harness_fuzz` fixture's `check`)."""
+    from schemathesis import GenerationMode
+
+    spec = read(str(where))
+    assert spec.document is not None
+    loaded = load(spec.document)
+    # What `harness fuzz` sends: requests the spec allows, generated; not the coverage phase's
+    # deliberately wrong methods and values, which no check here is about.
+    loaded.config.phases.coverage.enabled = False
+    loaded.config.generation.update(modes=[GenerationMode.POSITIVE])
+    return loaded
