@@ -28,7 +28,7 @@ HELD, FAILED, DID_NOT_START, INTERRUPTED = "held", "failed", "did not start", "i
 
 @dataclass(frozen=True)
 class Verdict:
-    kind: str  # step, probe, expect, timeline; start, app, interrupted
+    kind: str  # step, probe, fuzz, expect, timeline; start, app, interrupted
     name: str
     ok: bool
     message: str  # what happened, in a sentence
