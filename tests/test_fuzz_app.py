@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import textwrap
 from pathlib import Path
 
@@ -244,6 +243,98 @@ def test_the_report_shows_the_findings(tmp_path, capsys):
     assert "POST /ask: server error" in html and "curl -X POST" in html
 
 
+# --- the checks, one answer at a time ------------------------------------------------------------
+
+
+def sent(status: int, *, faults_on: tuple[str, ...] = (), fault: str | None = None, body: bytes = b"{}"):
+    """A `Sent` for POST /ask of the tiny spec: the app answered `status`; one provider call,
+    on which `fault` acted."""
+    import requests
+    import yaml
+    from schemathesis import Response
+    from schemathesis.openapi import from_dict
+
+    from harness.exchange import Exchange, Request
+    from harness.exchange import Response as Answer
+    from harness.fuzz import Sent
+
+    case = from_dict(yaml.safe_load(TINY_SPEC))["/ask"]["POST"].Case(body={"prompt": "hi"})
+    prepared = requests.Request("POST", "http://127.0.0.1:1/ask", json={"prompt": "hi"}).prepare()
+    response = Response(status, {"content-type": ["application/json"]}, body, prepared, 0.01, True)
+    call = Exchange(
+        request=Request(method="POST", url="http://127.0.0.1:2/v1/chat/completions"),
+        response=Answer(status=200, body=b"{}"),
+        provider="openai",
+        fault=fault,
+    )
+    return Sent(case, response, None, faults_on, (call,))
+
+
+@pytest.mark.parametrize(
+    ("status", "faults_on", "finding"),
+    [
+        (503, ("outage on openai",), None),  # documented, during a fault: an answer
+        (503, (), "a documented 503, but no fault of the scenario was on"),
+        (500, ("outage on openai",), "HTTP 500: a server error"),
+        (502, (), "HTTP 502: a server error"),
+        (200, (), None),
+    ],
+)
+def test_the_server_error_check(status, faults_on, finding):
+    from harness.fuzz.checks import server_error
+
+    body = b'{"error": "down"}' if status >= 500 else b'{"answer": "x"}'
+    got = server_error(sent(status, faults_on=faults_on, body=body))
+    assert (got is None) if finding is None else (finding in got)
+
+
+def test_a_503_the_spec_does_not_document_is_a_finding_even_during_a_fault():
+    import yaml
+
+    from harness.fuzz.checks import server_error
+
+    undocumented = sent(503, faults_on=("outage on openai",), body=b'{"error": "down"}')
+    raw = yaml.safe_load(TINY_SPEC)
+    del raw["paths"]["/ask"]["post"]["responses"]["503"]
+    from schemathesis.openapi import from_dict
+
+    case = from_dict(raw)["/ask"]["POST"].Case(body={"prompt": "hi"})
+    got = server_error(type(undocumented)(case, undocumented.response, None, undocumented.faults_on))
+    assert got is not None and "a 503 the spec does not document" in got
+
+
+@pytest.mark.parametrize(("status", "caught"), [(200, True), (500, True), (422, False), (400, False)])
+def test_the_refusal_check(status, caught):
+    from harness.fuzz.checks import refusal
+
+    assert (refusal(sent(status, fault="refusal", body=b'{"error": "x"}')) is not None) is caught
+    assert refusal(sent(status, fault=None, body=b'{"error": "x"}')) is None  # no refusal, nothing to say
+
+
+def test_the_conformance_check_names_what_is_off():
+    from harness.fuzz.checks import conformance
+
+    assert conformance(sent(200, body=b'{"answer": "x"}')) is None
+    got = conformance(sent(200, body=b'{"answer": 5}'))
+    assert got is not None and "Response violates schema" in got
+    got = conformance(sent(418, body=b'{"error": "teapot"}'))
+    assert got is not None and "Undocumented status code" in got
+
+
+def test_the_curl_line_never_shows_a_secret():
+    from harness.fuzz.curl import curl
+
+    line = curl(
+        "POST",
+        "http://127.0.0.1:9/ask?key=AIza-secret&page=2",
+        {"Authorization": "Bearer sk-secret", "X-Api-Key": "sk-ant-secret", "Cookie": "s=1", "X-Trace": "t1"},
+        '{"prompt": "hi"}',
+    )
+    assert "secret" not in line and "s=1" not in line
+    assert "Authorization: REDACTED" in line and "key=REDACTED" in line and "page=2" in line
+    assert "X-Trace: t1" in line and '-d \'{"prompt": "hi"}\'' in line
+
+
 # --- bad input: exit 2, naming the file and line -----------------------------------------------
 
 
@@ -296,7 +387,8 @@ def test_a_scenario_fuzz_block_reaches_only_inside_its_folders(tmp_path, monkeyp
     from harness.chaos import scenario
 
     monkeypatch.delenv(schemas.ALLOW_DIRS, raising=False)
-    path = tiny(tmp_path / "inner" if (tmp_path / "inner").mkdir() is None else tmp_path, "sound")
+    (tmp_path / "inner").mkdir()
+    path = tiny(tmp_path / "inner", "sound")
     (tmp_path / "outside.yaml").write_text(TINY_SPEC)
     path.write_text(path.read_text() + "fuzz: {openapi: ../outside.yaml}\n")
     with pytest.raises(InputError) as caught:
@@ -371,6 +463,3 @@ def test_clipstudio_spec_is_one_harness_fuzz_reads():
 
     spec = read(str(CLIPSTUDIO_SPEC))
     assert spec.document is not None and "/videos/{video_id}/content" in spec.document.data["paths"]
-
-
-assert sys.version_info >= (3, 11)
