@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import signal
 import tempfile
 import time
@@ -39,6 +40,7 @@ FULL = "HARNESS_FUZZ_EXAMPLES" in os.environ  # `make fuzz`: count every traceba
 # The larger shipped baselines take a second each to load (a meta-schema check per
 # schema); the small ones exercise the same loader at a tenth of the cost.
 BASELINES = [p for p in sorted((ROOT / "harness" / "baselines").rglob("*.yaml")) if p.stat().st_size < 4000]
+CLIPSTUDIO_SPEC = ROOT / "fixtures" / "apps" / "clipstudio" / "openapi.yaml"
 SEEDS = {
     "contract": sorted((ROOT / "contracts" / "examples").glob("*.yaml"))
     + sorted((ROOT / "fixtures" / "specs" / "contracts").glob("*.yaml"))
@@ -98,6 +100,8 @@ def _alarm(signum: int, frame: Any) -> None:
 @pytest.fixture(scope="module")
 def folder() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="harness-fuzz-") as name:
+        # The fuzz block of a nightly scenario reads clipstudio's spec: a copy beside it (see `seed`).
+        shutil.copy(CLIPSTUDIO_SPEC, Path(name) / CLIPSTUDIO_SPEC.name)
         yield Path(name)
 
 
@@ -117,9 +121,14 @@ def summary() -> Iterator[None]:
 
 
 def seed(path: Path) -> bytes:
-    """A seed file's bytes; the nightly scenarios' app folder made their own, as a
-    file copied elsewhere would need (their `../../../fixtures/apps` is outside)."""
-    return path.read_bytes().replace(b"cwd: ../../../fixtures/apps", b"cwd: .")
+    """A seed file's bytes; the nightly scenarios' app folder (and the spec a fuzz block
+    reads) made their own, as a file copied elsewhere would need (their
+    `../../../fixtures/apps` is outside)."""
+    return (
+        path.read_bytes()
+        .replace(b"cwd: ../../../fixtures/apps", b"cwd: .")
+        .replace(b"openapi: ../../../fixtures/apps/clipstudio/", b"openapi: ")
+    )
 
 
 def load(kind: str, text: bytes, folder: Path) -> None:
