@@ -375,6 +375,13 @@ def test_a_missing_spec_is_exit_2_naming_it(tmp_path, capsys):
     assert code == 2 and "nope.yaml" in err and "no such file" in err
 
 
+def test_a_url_spec_that_is_not_there_is_exit_2_naming_it(tmp_path, capsys):
+    scenario = tiny(tmp_path, "sound")
+    code, _, err = fuzz(capsys, "--app-openapi", "{app.url}/nope.yaml", "--scenario", str(scenario))
+    assert code == 2
+    assert re.search(r"http://127\.0\.0\.1:\d+/nope\.yaml: fetching the spec gave HTTP 404", err), err
+
+
 def test_an_app_that_never_becomes_ready_is_exit_2(tmp_path, capsys):
     scenario = tiny(tmp_path, "sound")
     scenario.write_text(scenario.read_text().replace('["{python}", app.py]', '["{python}", "-c", "pass"]'))
