@@ -194,9 +194,19 @@ def test_app_cwd_inside_or_allowed_becomes_an_absolute_path(tree, monkeypatch):
 def test_a_checker_never_fetches_at_check_time(tree):
     """The compiled validator keeps the confining registry: a ref it meets is refused, not fetched."""
     found = loader.load(contract(tree, '{"$ref": "defs/model.yaml#/Model"}'))
-    validator = found.interactions[0].response.json
+    validator = found.interactions[0].response.json.validator
     from harness.schemas import with_registry_of
 
     sneaky = with_registry_of(validator, {"$ref": "http://127.0.0.1:9/x.json"})
     with pytest.raises(Unresolvable):
         list(sneaky.iter_errors({}))
+
+
+def test_the_fast_engine_reaches_a_ref_in_the_tree_and_nothing_else(tree):
+    """jsonschema-rs reads another file only through the confining registry: the file in
+    the tree is read, and it is the same schema jsonschema sees."""
+    found = loader.load(contract(tree, '{"$ref": "defs/model.yaml#/Model"}'))
+    schema = found.interactions[0].response.json
+    assert schema.engine == "jsonschema-rs"
+    assert schema.fits({"id": "m"})
+    assert not schema.fits({})

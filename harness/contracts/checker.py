@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from jsonschema.exceptions import ValidationError, best_match  # type: ignore[import-untyped]
 
+from harness.contracts.compiled import CompiledSchema
 from harness.contracts.model import Contract, Interaction, ResponseSpec
 from harness.exchange import Exchange, Response
 from harness.headers import check_format
@@ -159,7 +159,7 @@ def _fit(spec: ResponseSpec, response: Response) -> list[_Finding]:
     return findings
 
 
-def _fit_json(validator: Draft202012Validator, response: Response) -> list[_Finding]:
+def _fit_json(validator: CompiledSchema, response: Response) -> list[_Finding]:
     if response.is_stream:
         return [("body", "", "a JSON body", f"an event stream (text/event-stream) of {len(response.events)} events")]
     body = response.json
@@ -189,7 +189,9 @@ def _fit_events(spec: ResponseSpec, response: Response) -> list[_Finding]:
     return findings
 
 
-def _schema_findings(validator: Draft202012Validator, instance: Any) -> list[tuple[str, str, str]]:
+def _schema_findings(validator: CompiledSchema, instance: Any) -> list[tuple[str, str, str]]:
+    if validator.fits(instance):
+        return []
     out: list[tuple[str, str, str]] = []
     for error in validator.iter_errors(instance):
         if error.context:

@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from harness import providers, schemas, yamlfile
 from harness.contracts import baselines
+from harness.contracts.compiled import CompiledSchema
 from harness.contracts.format import CONTRACT
 from harness.contracts.model import Contract, Interaction, Lifecycle, Outcome, RequestSpec, ResponseSpec, Signal
 from harness.errors import ContractError
@@ -184,8 +185,10 @@ class _Reader:
             last_event=data.get("last_event"),
         )
 
-    def _schema(self, schema: Any, pointer: str) -> Draft202012Validator:
-        return schemas.compile_schema(schema, self.doc, pointer, kind=ContractError, confinement=self.confinement)
+    def _schema(self, schema: Any, pointer: str) -> CompiledSchema:
+        return CompiledSchema(
+            schemas.compile_schema(schema, self.doc, pointer, kind=ContractError, confinement=self.confinement)
+        )
 
     def _outcomes(self, items: list[Raw], key: str, names: set[str]) -> tuple[Outcome, ...]:
         outcomes = tuple(

@@ -5,18 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-
+from harness.contracts.compiled import CompiledSchema
 from harness.routes import Route
 
 
 @dataclass(frozen=True)
 class ResponseSpec:
     status: tuple[int, ...]
-    headers: dict[str, Draft202012Validator] = field(default_factory=dict)  # lower-case name -> value schema
-    json: Draft202012Validator | None = None
+    headers: dict[str, CompiledSchema] = field(default_factory=dict)  # lower-case name -> value schema
+    json: CompiledSchema | None = None
     content_type: str | None = None
-    events: dict[str, Draft202012Validator] = field(default_factory=dict)  # event type -> data schema
+    events: dict[str, CompiledSchema] = field(default_factory=dict)  # event type -> data schema
     last_event: str | None = None
 
 

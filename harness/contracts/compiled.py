@@ -1,0 +1,75 @@
+"""A contract's response schema, compiled once for each of two engines.
+
+Almost every recorded body fits its contract, so the question asked most is
+"does it fit?", and jsonschema-rs answers it in microseconds. Only a body it
+rejects is walked with jsonschema, whose errors carry the paths and keywords
+the checker's messages are made of; that walk is also the final word, so a
+body the two engines judge differently (a regex dialect) gets jsonschema's
+verdict, as it always did. Where jsonschema-rs cannot compile a schema, or
+cannot read an instance (an integer past 64 bits), jsonschema answers alone.
+
+The fast validator reaches other files only through the jsonschema
+validator's own registry, which refuses anything outside the folders the
+contract may reach; it never fetches anything itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+
+# What jsonschema-rs calls the document a schema with no `$id` lives in; referencing calls it "".
+_RS_BASE = "json-schema:///"
+_UNCOMPILED: Any = object()
+
+
+class CompiledSchema:
+    """`jsonschema`'s validator for one schema, and jsonschema-rs's, compiled on first use."""
+
+    __slots__ = ("_fast", "validator")
+
+    def __init__(self, validator: Draft202012Validator) -> None:
+        self.validator = validator
+        self._fast: Any = _UNCOMPILED
+
+    @property
+    def schema(self) -> Any:
+        return self.validator.schema
+
+    @property
+    def engine(self) -> str:
+        """Which engine says whether an instance fits: `jsonschema-rs`, or `jsonschema` alone."""
+        fast = self._fast if self._fast is not _UNCOMPILED else self._compile()
+        return "jsonschema" if fast is None else "jsonschema-rs"
+
+    def fits(self, instance: Any) -> bool:
+        """True when `instance` surely fits; False means "ask `iter_errors`"."""
+        fast = self._fast if self._fast is not _UNCOMPILED else self._compile()
+        if fast is None:
+            return False
+        try:
+            return bool(fast.is_valid(instance))
+        except Exception:  # a value jsonschema-rs cannot take (an integer past 64 bits)
+            return False
+
+    def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
+        return self.validator.iter_errors(instance)  # type: ignore[no-any-return]
+
+    def _compile(self) -> Any:
+        try:
+            import jsonschema_rs
+
+            self._fast = jsonschema_rs.Draft202012Validator(
+                self.validator.schema, validate_formats=False, retriever=self._retrieve
+            )
+        except Exception:  # no wheel for this platform, or a schema only jsonschema reads
+            self._fast = None
+        return self._fast
+
+    def _retrieve(self, uri: str) -> Any:
+        if uri.startswith(_RS_BASE):
+            uri = uri[len(_RS_BASE) :]
+        return self.validator._registry.get_or_retrieve(uri).value.contents

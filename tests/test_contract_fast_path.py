@@ -1,0 +1,130 @@
+"""Contract checks ask jsonschema-rs whether a body fits, and walk jsonschema's errors
+only for a body that does not: same verdicts, same messages, a fraction of the time."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from harness.cassettes import load_path as load_cassettes
+from harness.contracts import check, load_path, loads
+from harness.contracts.compiled import CompiledSchema
+from harness.exchange import Exchange, Request, Response
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = [ROOT / "contracts" / "providers", ROOT / "contracts" / "examples"]
+CASSETTES = [ROOT / "fixtures" / "cassettes" / "clean", ROOT / "fixtures" / "cassettes" / "drifted"]
+
+
+def schemas_of(contracts) -> list[CompiledSchema]:
+    out = []
+    for contract in contracts:
+        specs = [i.response for i in contract.interactions] + [o.response for o in contract.outcomes]
+        for spec in specs:
+            out += [*spec.headers.values(), *spec.events.values()]
+            if spec.json is not None:
+                out.append(spec.json)
+    return out
+
+
+def instances() -> list[object]:
+    found: list[object] = []
+    for exchange in load_cassettes(*CASSETTES):
+        if exchange.response is None:
+            continue
+        found.append(exchange.response.json)
+        found += [e.json if e.json is not None else e.data for e in exchange.response.events]
+        found += [value for _, value in exchange.response.headers]
+    # Values the two engines could read differently: big and whole-valued numbers, odd text.
+    found += [2**70, -(2**70), 1.0, 1e300, "", "\u0663", "line\n", {"id": 2**64}, [None, True, 0]]
+    return found
+
+
+def test_every_shipped_schema_has_the_fast_engine():
+    compiled = schemas_of(load_path(*SHIPPED))
+    assert compiled
+    assert {s.engine for s in compiled} == {"jsonschema-rs"}
+
+
+def test_the_fast_verdict_never_passes_what_jsonschema_fails():
+    """Differential: on every recorded body, event, header and awkward value, against every
+    shipped schema, `fits` is true only where jsonschema finds no error; and it is the same
+    verdict both ways, so the fast path is not merely saying 'ask jsonschema' every time."""
+    values = instances()
+    disagreements = []
+    fitted = 0
+    for schema in schemas_of(load_path(*SHIPPED)):
+        for value in values:
+            fast = schema.fits(value)
+            slow = not list(schema.iter_errors(value))
+            fitted += fast
+            if fast != slow:
+                disagreements.append((schema.schema, value, fast, slow))
+    assert not disagreements
+    assert fitted > 100
+
+
+CONTRACT = textwrap.dedent("""\
+    contract: app/big
+    consumer: app
+    provider: openai
+    interactions:
+      - name: list
+        request: {method: GET, path: /v1/models}
+        response:
+          status: 200
+          json:
+            type: object
+            required: [count]
+            properties: {count: {type: integer, maximum: 5}, name: {type: string, pattern: "^[a-z]+$"}}
+    """)
+
+
+def answer(body: bytes) -> Exchange:
+    request = Request(method="GET", url="https://api.openai.com/v1/models")
+    response = Response(status=200, headers=(("content-type", "application/json"),), body=body)
+    return Exchange(request, response, provider="openai")
+
+
+def test_a_fitting_body_is_never_walked_with_jsonschema(monkeypatch):
+    contract = loads(CONTRACT)
+    walked = []
+    real = CompiledSchema.iter_errors
+
+    def counting(self, instance):
+        walked.append(instance)
+        return real(self, instance)
+
+    monkeypatch.setattr(CompiledSchema, "iter_errors", counting)
+    assert check(contract, [answer(b'{"count": 3, "name": "abc"}')]) == []
+    assert walked == []
+    [violation] = check(contract, [answer(b'{"count": 9}')])
+    assert walked == [{"count": 9}]
+    assert (violation.pointer, violation.expected, violation.actual) == ("/count", "maximum 5", "9")
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # Past 64 bits jsonschema-rs cannot read the number; jsonschema still judges it.
+        (b'{"count": 100000000000000000000000}', [("/count", "maximum 5", "100000000000000000000000")]),
+        (b'{"count": -100000000000000000000000}', []),
+        (b'{"count": 1, "name": "ABC"}', [("/name", 'pattern "^[a-z]+$"', '"ABC"')]),
+    ],
+)
+def test_verdicts_are_jsonschemas_where_the_fast_engine_cannot_read(body, expected):
+    found = check(loads(CONTRACT), [answer(body)])
+    assert [(v.pointer, v.expected, v.actual) for v in found] == expected
+
+
+def test_without_jsonschema_rs_jsonschema_answers_alone(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "jsonschema_rs", None)  # as on a platform with no wheel
+    contract = loads(CONTRACT)
+    assert contract.interactions[0].response.json.engine == "jsonschema"
+    assert check(contract, [answer(b'{"count": 3}')]) == []
+    [violation] = check(contract, [answer(b'{"count": 9}')])
+    assert violation.expected == "maximum 5"
