@@ -56,7 +56,7 @@ class CompiledSchema:
             return False
 
     def iter_errors(self, instance: Any) -> Iterator[ValidationError]:
-        return self.validator.iter_errors(instance)  # type: ignore[no-any-return]
+        return self.validator.iter_errors(instance)
 
     def _compile(self) -> Any:
         try:
