@@ -336,14 +336,14 @@ def load(path: str | Path) -> list[Exchange]:
     if not raw.strip():
         raise CassetteError("the file is empty; a vcrpy cassette has 'version' and 'interactions'", source, 1)
     # vcrpy's JSON serializer writes JSON, which this YAML reader reads as well.
-    doc = yamlfile.loads(raw, source, kind=CassetteError, loader=_CassetteLoader)
+    doc = yamlfile.loads(raw, source, kind=CassetteError, loader=_CassetteLoader, positions=False)
     interactions = _interactions(doc.data, _Locator(doc))
     return [
         _exchange(request, response, source, i, _Locator(doc)) for i, (request, response) in enumerate(interactions)
     ]
 
 
-class _CassetteLoader(yamlfile.Loader):  # type: ignore[misc,valid-type]
+class _CassetteLoader(yamlfile.Loader):
     """The YAML reader every file goes through, plus the few harmless Python tags vcrpy
     cassettes hold (as vcrpy's own safe loader reads them); no tag runs code."""
 

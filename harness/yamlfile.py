@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, ClassVar, TypeVar, overload
 
 import yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
@@ -23,7 +23,35 @@ from harness.errors import InputError
 
 # libyaml when it is there: several times faster on multi-megabyte specs and cassettes,
 # and it caps flow nesting itself instead of recursing without end.
-Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LIBYAML: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
+_TAGS_CACHED = 50_000  # plain scalars whose tag is remembered; past it the memory starts again
+
+
+class Loader(_LIBYAML):  # type: ignore[misc,valid-type]
+    """The safe loader, remembering the tag of each plain scalar it has resolved: a cassette
+    says `content-type` and `- '200'` thousands of times, and each plain scalar otherwise
+    goes through PyYAML's regular expressions again."""
+
+    _tags: ClassVar[dict[str, str]] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        if not implicit[0]:  # quoted: a string, whatever it says
+            return self.DEFAULT_SCALAR_TAG
+        # A subclass that adds implicit resolvers resolves for itself.
+        cache = self._tags if self.yaml_implicit_resolvers is Loader.yaml_implicit_resolvers else None
+        tag = cache.get(value) if cache is not None else None
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if cache is not None:
+                if len(cache) >= _TAGS_CACHED:
+                    cache.clear()
+                cache[value] = tag
+        return tag
+
+
 # Past this a whole number cannot become a float (OverflowError wherever it is used as
 # a duration or a rate). Real specs hold int64 bounds (-9223372036854776000), well inside it;
 # each field's own range (a status is 100-599) is checked by its format.
@@ -49,9 +77,14 @@ class Document:
     data: Any
     values: dict[str, tuple[int, int]] = field(default_factory=dict)  # pointer -> (line, col) of the value
     keys: dict[str, tuple[int, int]] = field(default_factory=dict)  # pointer -> (line, col) of its key
+    # Read with positions=False: how to find the positions when an error first needs one.
+    locate: Callable[[], Document] | None = field(default=None, repr=False, compare=False)
 
     def position(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         """Where `pointer` is written; falls back to the nearest parent."""
+        if self.locate is not None:
+            located, self.locate = self.locate(), None
+            self.values, self.keys = located.values, located.keys
         while True:
             table = self.keys if key and pointer in self.keys else self.values
             if pointer in table:
@@ -102,7 +135,11 @@ def loads(
     *,
     kind: type[InputError] = InputError,
     loader: type[yaml.SafeLoader] | None = None,
+    positions: bool = True,
 ) -> Document:
+    """The document in `raw`. With `positions=False` the position of each value is not
+    recorded as it is read (a third of the time on a large cassette): the text is read
+    again, with positions, the first time an error asks where something is."""
     cap = limits.DOCUMENT_BYTES.value()
     if len(raw) > cap:
         raise kind(f"the document is {limits.over(limits.DOCUMENT_BYTES, cap)}", source)
@@ -120,7 +157,7 @@ def loads(
         parser = (loader or Loader)(text)
         node = parser.get_single_node()
         if node is not None:
-            doc.data = _Builder(parser, doc, kind).build(node, "", 0)
+            doc.data = _Builder(parser, doc, kind, positions).build(node, "", 0)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -143,6 +180,8 @@ def loads(
     finally:
         if parser is not None:
             parser.dispose()
+    if not positions:
+        doc.locate = lambda: loads(text, source, kind=kind, loader=loader)
     return doc
 
 
@@ -153,8 +192,10 @@ class _Builder:
 
     _COLLECTION_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map", "tag:yaml.org,2002:omap")
 
-    def __init__(self, loader: yaml.SafeLoader, doc: Document, kind: type[InputError]) -> None:
-        self.loader, self.doc, self.kind = loader, doc, kind
+    def __init__(self, loader: yaml.SafeLoader, doc: Document, kind: type[InputError], positions: bool = True) -> None:
+        self.loader, self.doc, self.kind, self.positions = loader, doc, kind, positions
+        # Text is itself, unless the caller's loader reads it some other way.
+        self.plain_text = type(loader).yaml_constructors.get(_STR) is Loader.yaml_constructors.get(_STR)
         # id(node) -> (its value, how many values it stands for, its height): a node met
         # again is an alias at work.
         self.made: dict[int, tuple[Any, int, int]] = {}
@@ -169,7 +210,8 @@ class _Builder:
         return self.kind(message, self.doc.source, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
-        self.doc.values.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if self.positions:
+            self.doc.values.setdefault(pointer, (node.start_mark.line + 1, node.start_mark.column + 1))
         if id(node) in self.active:
             raise self.fail("an alias refers to itself", node)
         made = self.made.get(id(node))
@@ -212,6 +254,8 @@ class _Builder:
                 raise self.fail(f"unsupported tag {node.tag!r}", node)
             return self.loader.construct_object(node, deep=True)  # a tag the caller's loader knows (cassettes)
         if isinstance(node, yaml.SequenceNode):
+            if not self.positions:
+                return [self.build(child, "", depth + 1) for child in node.value]
             return [self.build(child, pointer_join(pointer, i), depth + 1) for i, child in enumerate(node.value)]
         assert isinstance(node, yaml.MappingNode)  # the composer makes only these three kinds
         written = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
@@ -225,17 +269,21 @@ class _Builder:
             key = self.scalar(key_node)
             if not isinstance(key, str):
                 key = key_node.value  # `200:` or `true:` as keys stay text
-            child = pointer_join(pointer, key)
             line = key_node.start_mark.line + 1
             if key in written_keys:
                 raise self.fail(f"duplicate key {key!r}: also written on line {written_keys[key]}", key_node)
             if index >= merged:
                 written_keys[key] = line
-            self.doc.keys[child] = (line, key_node.start_mark.column + 1)
+            child = ""
+            if self.positions:
+                child = pointer_join(pointer, key)
+                self.doc.keys[child] = (line, key_node.start_mark.column + 1)
             out[key] = self.build(value_node, child, depth + 1)
         return out
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == _STR and self.plain_text:  # most of every file
+            return node.value
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value  # dates stay strings, as in JSON
         try:
