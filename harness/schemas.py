@@ -138,6 +138,8 @@ def compile_schema(
 
 
 def _check_meta(schema: Any, doc: yamlfile.Document, pointer: str, kind: type[InputError]) -> None:
+    if _surely_meta_valid(schema):
+        return
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
@@ -145,6 +147,44 @@ def _check_meta(schema: Any, doc: yamlfile.Document, pointer: str, kind: type[In
         raise doc.error(f"invalid JSON Schema: {exc.message}", pointer + inner, kind=kind) from None
     except RecursionError:
         raise doc.error("the schema is nested too deeply", pointer, kind=kind) from None
+
+
+_DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _surely_meta_valid(schema: Any) -> bool:
+    """True when `schema` surely passes jsonschema's meta-schema check; False: ask jsonschema,
+    whose errors the messages are made of. jsonschema-rs checks the structure in a fraction
+    of the time; the one format jsonschema also checks there (`regex`, on `pattern` and
+    `patternProperties`) is checked with Python's `re`, as jsonschema does, on every key
+    of those names anywhere (a key of those names in data only sends the schema to jsonschema)."""
+    if isinstance(schema, dict) and schema.get("$schema", _DRAFT_2020_12) != _DRAFT_2020_12:
+        return False  # jsonschema-rs would check it against that draft's meta-schema
+    try:
+        import jsonschema_rs
+
+        if not jsonschema_rs.meta.is_valid(schema):
+            return False
+    except Exception:  # no wheel here, or a value jsonschema-rs cannot take
+        return False
+    return _patterns_compile(schema)
+
+
+def _patterns_compile(node: Any) -> bool:
+    conforms = Draft202012Validator.FORMAT_CHECKER.conforms
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            if not conforms(node.get("pattern"), "regex"):
+                return False
+            patterns = node.get("patternProperties")
+            if isinstance(patterns, dict) and not all(conforms(key, "regex") for key in patterns):
+                return False
+            stack.extend(node.values())
+    return True
 
 
 class _Refs:

@@ -128,3 +128,48 @@ def test_without_jsonschema_rs_jsonschema_answers_alone(monkeypatch):
     assert check(contract, [answer(b'{"count": 3}')]) == []
     [violation] = check(contract, [answer(b'{"count": 9}')])
     assert violation.expected == "maximum 5"
+
+
+META_CASES = [
+    {"type": "object", "properties": {"id": {"type": "string", "pattern": "^[a-z]+$"}}},
+    {"type": "strin"},
+    {"pattern": "["},
+    {"pattern": "\\p{L}"},  # a class jsonschema-rs reads and Python's re refuses
+    {"patternProperties": {"(": {}}},
+    {"properties": {"pattern": {"type": "string"}}},
+    {"required": "id"},
+    {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object"},
+    {"$defs": {"a": {"minLength": -1}}},
+    {"enum": []},
+    True,
+    {"items": [{"type": "string"}]},
+    {"$ref": 5},
+    {"$anchor": "1bad"},
+]
+
+
+@pytest.mark.parametrize("schema", META_CASES, ids=range(len(META_CASES)))
+def test_the_fast_meta_check_passes_only_what_jsonschema_passes(schema):
+    import jsonschema
+    from jsonschema import Draft202012Validator
+
+    from harness.schemas import _surely_meta_valid
+
+    try:
+        Draft202012Validator.check_schema(schema)
+        valid = True
+    except jsonschema.SchemaError:
+        valid = False
+    fast = _surely_meta_valid(schema)
+    assert valid or not fast  # never passes what jsonschema refuses
+    if not (isinstance(schema, dict) and "$schema" in schema):  # another draft: jsonschema is asked
+        assert fast == valid
+
+
+def test_shipped_contracts_load_without_jsonschemas_meta_walk(monkeypatch):
+    from jsonschema import Draft202012Validator
+
+    walked = []
+    monkeypatch.setattr(Draft202012Validator, "check_schema", classmethod(lambda cls, s: walked.append(s)))
+    assert load_path(*SHIPPED)
+    assert walked == []
