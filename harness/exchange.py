@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -174,29 +175,34 @@ class Journal:
 
     A ring: past `cap` exchanges (the `journal` limit) the oldest go, and `dropped`
     counts them, so a double serving for days holds a bounded journal and says
-    how much it no longer shows."""
+    how much it no longer shows. `spill`, when given, receives every exchange as it
+    is recorded (`JournalFile` writes them as JSON lines), so nothing the ring drops
+    is lost to a run that wants it all."""
 
-    exchanges: list[Exchange] = field(default_factory=list)
+    exchanges: deque[Exchange] = field(default_factory=deque)
     cap: int = field(default_factory=_journal_cap)
     dropped: int = 0
+    spill: Callable[[Exchange], None] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        # A deque with a length limit drops its oldest in O(1): a list's `del [:1]` moves every record.
+        kept = deque(self.exchanges, maxlen=self.cap)
+        self.dropped += len(self.exchanges) - len(kept)
+        self.exchanges = kept
 
     def record(self, exchange: Exchange) -> Exchange:
         with self._lock:
+            if len(self.exchanges) == self.cap:
+                self.dropped += 1
             self.exchanges.append(exchange)
-            self._trim()
+            if self.spill is not None:
+                self.spill(exchange)
         return exchange
 
     def extend(self, exchanges: Iterable[Exchange]) -> None:
-        with self._lock:
-            self.exchanges.extend(exchanges)
-            self._trim()
-
-    def _trim(self) -> None:
-        over = len(self.exchanges) - self.cap
-        if over > 0:
-            del self.exchanges[:over]
-            self.dropped += over
+        for exchange in exchanges:
+            self.record(exchange)
 
     def clear(self) -> None:
         with self._lock:

@@ -8,6 +8,9 @@ import sys
 
 from harness.errors import InputError
 
+# A served double runs for hours: a small ring keeps its memory and its GC pauses flat.
+JOURNAL = 1_000
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from harness.providers import names
@@ -30,6 +33,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="how long an async job (a video) takes on the double's clock (default 1.0)",
     )
     parser.add_argument(
+        "--journal",
+        type=int,
+        default=JOURNAL,
+        metavar="N",
+        help=f"exchanges kept in memory for GET /__harness/journal; older ones are dropped (default {JOURNAL:,})",
+    )
+    parser.add_argument(
+        "--journal-file",
+        metavar="PATH",
+        help="also append every exchange to PATH, one JSON line each (redacted as the journal is)",
+    )
+    parser.add_argument(
         "--lenient",
         action="store_true",
         help="take requests the real API would reject with a 400 (default: validate them like the provider)",
@@ -43,6 +58,8 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:  # a service manager's
 def run(args: argparse.Namespace) -> int:
     from harness.double import Double, VirtualClock, serve_forever
     from harness.double.server import is_loopback
+    from harness.double.spill import JournalFile
+    from harness.exchange import Journal
 
     if not is_loopback(args.host):
         raise InputError(
@@ -51,12 +68,17 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.job_seconds < 0:
         raise InputError(f"--job-seconds must be 0 or more, got {args.job_seconds}")
+    if args.journal < 1:
+        raise InputError(f"--journal must be 1 or more, got {args.journal}")
+    spill = JournalFile(args.journal_file) if args.journal_file else None
     double = Double(
         args.provider,
         seed=args.seed,
         job_seconds=args.job_seconds,
         clock=VirtualClock() if args.virtual_clock else None,
         strict=not args.lenient,
+        journal=Journal(cap=args.journal, spill=spill),
+        uvloop=True,
     )
 
     def ready(url: str) -> None:
@@ -70,4 +92,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
         double.close()
+        if spill is not None:
+            spill.close()
     return 0

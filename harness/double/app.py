@@ -74,6 +74,7 @@ class Double:
         journal: Journal | None = None,
         strict: bool = True,
         models: Mapping[str, Any] | None = None,
+        uvloop: bool = False,
     ) -> None:
         if isinstance(provider, str):
             from harness import providers
@@ -104,7 +105,8 @@ class Double:
         # a first request on the loop, and a mistake in [tool.harness.models] fails now.
         for_double(self.state.settings, served)
         self.routes = tuple(RouteHandler(Route.parse(template), handler) for template, handler in self.provider.routes)
-        self.loop = LoopThread(name=f"harness-double-{self.name}")
+        # uvloop for a double served on its own (`harness serve`); tests keep asyncio's loop.
+        self.loop = LoopThread(name=f"harness-double-{self.name}", uvloop=uvloop)
         # A double dropped without close() must not leave its loop thread behind.
         weakref.finalize(self, self.loop.stop)
         self.fault_descriptions: dict[int, Any] = {}  # id(fault) -> the JSON it was built from

@@ -12,6 +12,7 @@ transports, so many doubles (and many servers) share one process.
 from __future__ import annotations
 
 import errno
+import gc
 import ipaddress
 import socket
 import time
@@ -89,6 +90,7 @@ def serve_app(
     config = uvicorn.Config(
         app,
         interface="asgi3",
+        http="auto",  # httptools (a dependency) where it is installed, else h11
         lifespan="off",
         log_config=None,
         log_level="warning",
@@ -127,6 +129,10 @@ def serve_forever(
     `ready(url)` is called once the server accepts connections.
     """
     with serve(double, host, port) as url:
+        # Everything made so far (modules, schemas, the catalogue) lives as long as the
+        # process: out of the collector's sight, a full collection no longer walks it.
+        gc.collect()
+        gc.freeze()
         if ready is not None:
             ready(url)
         while double.loop.running:
