@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise InputError(f"--port must be between 0 and 65535, not {args.port}")
     proxies = read_config(Path(args.config)) if args.config else None
-    server = EmbeddedToxiproxy(args.host, args.port, seed=args.seed)
+    server = EmbeddedToxiproxy(args.host, args.port, seed=args.seed, uvloop=True)
     if threading.current_thread() is threading.main_thread():
         # SIGTERM (a supervisor stopping us) ends as cleanly as Ctrl-C.
         signal.signal(signal.SIGTERM, signal.default_int_handler)

@@ -21,6 +21,7 @@ import uvicorn
 from harness.chaos.toxiproxy.address import Address, bind_host, is_loopback, listen_backlog
 from harness.chaos.toxiproxy.api import build_app
 from harness.chaos.toxiproxy.collection import ProxyCollection
+from harness.double.loop import new_loop
 from harness.errors import InputError
 
 STARTUP_TIMEOUT = 10.0
@@ -28,12 +29,15 @@ TOKEN_VARIABLE = "TOXIPROXY_AUTH_TOKEN"
 
 
 class EmbeddedToxiproxy:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, seed: int = 0, token: str | None = None) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, *, seed: int = 0, token: str | None = None, uvloop: bool = False
+    ) -> None:
         if not is_loopback(host):
             raise InputError(
                 f"refusing to listen on {host}: the embedded Toxiproxy listens on loopback only (127.0.0.1)"
             )
         self.host, self.port, self.seed = bind_host(host), port, seed
+        self.uvloop = uvloop  # uvloop's event loop where installed: `harness toxiproxy serve` asks for it
         # As Toxiproxy 2.13: with a token, every API request must carry it (`Authorization: Bearer`).
         self.token = token if token is not None else (os.environ.get(TOKEN_VARIABLE) or None)
         self.url = ""
@@ -97,7 +101,8 @@ class EmbeddedToxiproxy:
 
     def _run(self, sock: socket.socket) -> None:
         try:
-            asyncio.run(self._serve(sock))
+            with asyncio.Runner(loop_factory=lambda: new_loop(self.uvloop)) as runner:
+                runner.run(self._serve(sock))
         except BaseException as exc:  # reported by start() or lost with the thread
             self._failure = exc
         finally:
