@@ -1,21 +1,37 @@
-"""How much the OpenAI double costs next to the least a server or transport can do.
+"""How much the OpenAI double costs next to the least a server can do, measured as the peers are.
 
-Over real HTTP on 127.0.0.1: a bounded load (REQUESTS at CONCURRENCY with an
-httpx AsyncClient) on POST /v1/chat/completions, against the double and then
-against a plain Starlette app that returns a fixed body, both under the same
-uvicorn settings (`serve_app`) in the same run. Each server runs in its own
-process, as a double does beside the app under test, so the load generator
-does not share a GIL with it. In-process: sync calls through the double's
-httpx transport against httpx.MockTransport with a fixed body.
+Over real HTTP on 127.0.0.1 with wrk (1 thread x 16 connections, the way
+WireMock and Prism are usually measured), POST /v1/chat/completions:
+
+- `harness serve openai` (the strict double as a user runs it, in its own
+  process) against a plain Starlette app returning a fixed body on the same
+  server stack (`serve_app`: uvicorn with httptools on uvloop, where installed),
+  in interleaved rounds of ROUND_SECONDS for req/s and server CPU per request;
+- then one sustained run of each for the latency tail (HARNESS_BENCH_SECONDS,
+  60 s by default; set it lower for a quick run), which is where a journal that
+  grows with uptime shows;
+- WireMock 3 with a fixed stub, when a JVM and npm are here (the `wiremock` npm
+  package holds its jar, installed once into .venv/wiremock); otherwise the
+  figures issue 16 measured for it are printed for comparison.
+
+Without wrk (`sudo apt-get install -y wrk`) the Python load generator below
+stands in, with a note: it saturates near 2k req/s, so it hides the server's
+own limits. In-process: sync calls through the double's httpx transport
+against httpx.MockTransport with a fixed body.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
+import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +47,15 @@ from harness.double import Double
 from harness.double.loop import LoopThread
 from harness.double.server import serve_app
 
-REQUESTS = 3_000
+ROOT = Path(__file__).resolve().parent.parent
+SUSTAINED_SECONDS = float(os.environ.get("HARNESS_BENCH_SECONDS", "60"))
+ROUND_SECONDS = min(10.0, SUSTAINED_SECONDS)
+ROUNDS = 2  # double, plain, double, plain: drift in the machine's load hits both alike
+CONNECTIONS = 16
+WRK_INSTALL = "sudo apt-get install -y wrk"
+# WireMock 3.13 with a fixed stub, as issue 16 measured it beside the double on 2 cores (wrk, 1x16).
+WIREMOCK_ISSUE_FIGURES = {"req/s": 17_028.0, "us CPU/req": 63.0}
+REQUESTS = 3_000  # the Python load generator's bounded load
 CONCURRENCY = 32
 WARMUP = 100
 IN_PROCESS_CALLS = 2_000
@@ -53,11 +77,14 @@ def serve_child(kind: str) -> None:
     import sys
 
     if kind in ("double", "lenient"):  # the double validates requests unless lenient
-        app: Any = Double("openai", seed=1, strict=kind == "double")
+        app: Any = Double("openai", seed=1, strict=kind == "double", uvloop=True)
         loop = app.loop
     else:
-        app, loop = fixed_app(sys.stdin.buffer.readline().rstrip(b"\n")), LoopThread(name="bench-starlette")
+        fixed = sys.stdin.buffer.readline().rstrip(b"\n")
+        app, loop = fixed_app(fixed), LoopThread(name="bench-starlette", uvloop=True)
     with serve_app(app, loop, name=kind) as url:
+        gc.collect()
+        gc.freeze()  # as `harness serve` does once it is up
         print(url, flush=True)
         sys.stdin.read()
     loop.stop()
@@ -65,22 +92,30 @@ def serve_child(kind: str) -> None:
 
 @contextmanager
 def _served(kind: str, fixed: bytes) -> Iterator[str]:
-    root = Path(__file__).resolve().parent.parent
-    child = subprocess.Popen(
-        [sys.executable, "-c", f"from benchmarks.bench_double import serve_child; serve_child({kind!r})"],
-        cwd=root,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    )
+    with _server(kind, fixed) as (url, _):
+        yield url
+
+
+@contextmanager
+def _server(kind: str, fixed: bytes) -> Iterator[tuple[str, int]]:
+    """(URL, pid) of a server in a child process: `harness serve openai` for "served", else
+    `serve_child(kind)`."""
+    if kind == "served":
+        command = [sys.executable, "-m", "harness.cli", "serve", "openai", "--seed", "1"]
+    else:
+        command = [sys.executable, "-c", f"from benchmarks.bench_double import serve_child; serve_child({kind!r})"]
+    child = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     try:
         child.stdin.write(fixed + b"\n")
         child.stdin.flush()
-        url = child.stdout.readline().decode().strip()
-        if not url.startswith("http://"):
+        url = child.stdout.readline().decode().split()[-1:] or [""]
+        if not url[0].startswith("http://"):
             raise RuntimeError(f"the {kind} server did not start")
-        yield url
+        yield url[0], child.pid
     finally:
         child.stdin.close()
+        if kind == "served":
+            child.terminate()  # `harness serve` stops on SIGTERM
         try:
             child.wait(10)
         except subprocess.TimeoutExpired:
@@ -149,24 +184,178 @@ def _row(measure: str, value: float, unit: str, baseline: str, baseline_value: f
     }
 
 
-def run() -> list[dict[str, Any]]:
-    with Double("openai", seed=1) as double:
-        with httpx.Client(base_url="http://api.openai.test", transport=double.transport(), headers=HEADERS) as c:
-            fixed = json.dumps(c.post("/v1/chat/completions", json=BODY).json()).encode()
-            double_calls = _calls_per_second(c)
-        mock = httpx.MockTransport(
-            lambda request: httpx.Response(200, content=fixed, headers={"content-type": "application/json"})
-        )
-        with httpx.Client(base_url="http://api.openai.test", transport=mock, headers=HEADERS) as c:
-            mock_calls = _calls_per_second(c)
+# -- wrk ----------------------------------------------------------------------
 
-    with _served("double", fixed) as url:
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _wrk_script(body: dict[str, Any], folder: str) -> str:
+    path = Path(folder) / "post.lua"
+    lines = [
+        'wrk.method = "POST"',
+        f"wrk.body = {json.dumps(json.dumps(body))}",
+        'wrk.headers["Content-Type"] = "application/json"',
+        *(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in HEADERS.items()),
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux /proc; 0 where there is none)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wrk(url: str, pid: int, seconds: float, script: str) -> dict[str, float]:
+    """One wrk run: requests, seconds, req/s, p50/p99 in ms, server CPU in µs per request."""
+    cpu = _cpu_seconds(pid)
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "--latency", "-s", script, url + "/v1/chat/completions"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    cpu = _cpu_seconds(pid) - cpu
+    if "Non-2xx" in out:
+        raise RuntimeError(f"{url} answered errors under wrk:\n{out}")
+    done = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
+    assert done, out
+    count, took = int(done[1]), float(done[2]) * _UNITS[done[3]] / 1000
+    latency = {int(m[1]): float(m[2]) * _UNITS[m[3]] for m in re.finditer(r"^\s+(\d+)%\s+([\d.]+)(\w+)$", out, re.M)}
+    return {
+        "requests": count,
+        "seconds": took,
+        "rps": count / took,
+        "p50": latency[50],
+        "p99": latency[99],
+        "cpu_us": cpu / max(count, 1) * 1e6,
+    }
+
+
+@contextmanager
+def _wiremock(fixed: bytes) -> Iterator[tuple[str, int] | None]:
+    """WireMock 3 with the fixed body stubbed, from the `wiremock` npm package (installed once
+    into .venv/wiremock), or None when there is no JVM or npm to run it with."""
+    java, npm = shutil.which("java"), shutil.which("npm")
+    if not java or not npm:
+        yield None
+        return
+    prefix = ROOT / ".venv" / "wiremock"
+    jars = sorted(prefix.glob("node_modules/wiremock/build/wiremock-standalone-*.jar"))
+    if not jars:
+        subprocess.run(
+            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(prefix), "wiremock@3"],
+            check=False,
+            capture_output=True,
+        )
+        jars = sorted(prefix.glob("node_modules/wiremock/build/wiremock-standalone-*.jar"))
+    if not jars:
+        yield None
+        return
+    command = [java, "-jar", str(jars[-1]), "--port", "0", "--bind-address", "127.0.0.1", "--no-request-journal"]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        port = None
+        for line in child.stdout:
+            if line.strip().startswith("port:"):
+                port = int(line.split(":")[1])
+                break
+        if port is None:
+            yield None
+            return
+        url = f"http://127.0.0.1:{port}"
+        stub = {
+            "request": {"method": "POST", "url": "/v1/chat/completions"},
+            "response": {"status": 200, "body": fixed.decode(), "headers": {"Content-Type": "application/json"}},
+        }
+        httpx.post(f"{url}/__admin/mappings", json=stub).raise_for_status()
+        yield url, child.pid
+    finally:
+        child.terminate()
+        child.wait(10)
+
+
+def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
+    plain = "plain Starlette, fixed body, same stack"
+    rounds: dict[str, list[dict[str, float]]] = {"served": [], "plain": []}
+    with tempfile.TemporaryDirectory() as folder:
+        script = _wrk_script(BODY, folder)
+        with _server("served", fixed) as served, _server("plain", fixed) as baseline:
+            for url, pid in (served, baseline):
+                _wrk(url, pid, 1, script)  # warm up
+            for _ in range(ROUNDS):
+                rounds["served"].append(_wrk(*served, ROUND_SECONDS, script))
+                rounds["plain"].append(_wrk(*baseline, ROUND_SECONDS, script))
+            sustained = {"served": _wrk(*served, SUSTAINED_SECONDS, script)}
+            sustained["plain"] = _wrk(*baseline, SUSTAINED_SECONDS, script)
+        with _wiremock(fixed) as wiremock:
+            peer = None
+            if wiremock is not None:
+                _wrk(*wiremock, 2, script)  # the JVM warms up
+                peer = _wrk(*wiremock, ROUND_SECONDS * ROUNDS, script)
+
+    def total(kind: str, key: str) -> float:
+        runs = rounds[kind]
+        if key == "rps":
+            return sum(r["requests"] for r in runs) / sum(r["seconds"] for r in runs)
+        return sum(r[key] * r["requests"] for r in runs) / sum(r["requests"] for r in runs)
+
+    load = f"wrk 1x{CONNECTIONS}"
+    long = f"{load}, {SUSTAINED_SECONDS:g} s sustained"
+    rows = [
+        _row(
+            f"harness serve openai, req/s ({load}, {ROUNDS}x{ROUND_SECONDS:g} s)",
+            total("served", "rps"),
+            "req/s",
+            plain,
+            total("plain", "rps"),
+        ),
+        _row(f"server CPU per request ({load})", total("served", "cpu_us"), "µs", plain, total("plain", "cpu_us")),
+        _row(f"latency p50 ({long})", sustained["served"]["p50"], "ms", plain, sustained["plain"]["p50"]),
+        _row(f"latency p99 ({long})", sustained["served"]["p99"], "ms", plain, sustained["plain"]["p99"]),
+        _row(f"req/s ({long})", sustained["served"]["rps"], "req/s", plain, sustained["plain"]["rps"]),
+    ]
+    if peer is not None:
+        rows += [
+            _row(
+                f"harness serve openai, req/s ({load})",
+                total("served", "rps"),
+                "req/s",
+                "WireMock 3 fixed stub, run here",
+                peer["rps"],
+            ),
+            _row(
+                f"server CPU per request ({load})",
+                total("served", "cpu_us"),
+                "µs",
+                "WireMock 3 fixed stub, run here",
+                peer["cpu_us"],
+            ),
+        ]
+    else:
+        rows.append(
+            _note(
+                "WireMock 3.13 fixed stub: not run (no JVM or npm here); issue 16 measured "
+                f"{WIREMOCK_ISSUE_FIGURES['req/s']:,.0f} req/s, {WIREMOCK_ISSUE_FIGURES['us CPU/req']:g} µs CPU/req",
+                WIREMOCK_ISSUE_FIGURES["req/s"],
+                "req/s",
+            )
+        )
+    return rows
+
+
+def _http_rows_python(fixed: bytes) -> list[dict[str, Any]]:
+    with _served("served", fixed) as url:
         double_rps, double_latency = asyncio.run(_load(url))
     with _served("plain", fixed) as url:
         plain_rps, plain_latency = asyncio.run(_load(url))
-
-    plain = "plain Starlette, fixed body"
+    plain = "plain Starlette, fixed body, same stack"
     return [
+        _note(f"wrk is not installed ({WRK_INSTALL}): the Python load generator below tops out near 2k req/s", 0, ""),
         _row(f"HTTP chat completions ({REQUESTS} at {CONCURRENCY})", double_rps, "req/s", plain, plain_rps),
         _row(
             "HTTP latency p50",
@@ -189,6 +378,27 @@ def run() -> list[dict[str, Any]]:
             plain,
             statistics.fmean(plain_latency) * 1000,
         ),
+    ]
+
+
+def _note(measure: str, value: float, unit: str) -> dict[str, Any]:
+    return {"measure": measure, "value": value, "unit": unit}
+
+
+def run() -> list[dict[str, Any]]:
+    with Double("openai", seed=1) as double:
+        with httpx.Client(base_url="http://api.openai.test", transport=double.transport(), headers=HEADERS) as c:
+            fixed = json.dumps(c.post("/v1/chat/completions", json=BODY).json()).encode()
+            double_calls = _calls_per_second(c)
+        mock = httpx.MockTransport(
+            lambda request: httpx.Response(200, content=fixed, headers={"content-type": "application/json"})
+        )
+        with httpx.Client(base_url="http://api.openai.test", transport=mock, headers=HEADERS) as c:
+            mock_calls = _calls_per_second(c)
+
+    http = _http_rows_wrk(fixed) if shutil.which("wrk") else _http_rows_python(fixed)
+    return [
+        *http,
         _row(
             f"in-process calls, httpx transport ({IN_PROCESS_CALLS})",
             double_calls,

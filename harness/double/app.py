@@ -487,13 +487,14 @@ def _url(scope: dict, query_string: str) -> str:
 
 
 def _redact_headers(headers: tuple[tuple[str, str], ...], secret: frozenset[str]) -> tuple[tuple[str, str], ...]:
-    def redact(name: str, value: str) -> str:
-        if name.lower() not in secret:
-            return value
-        scheme, _, rest = value.partition(" ")
-        return f"{scheme} {REDACTED}" if rest and scheme.lower() in ("bearer", "basic") else REDACTED
+    if not any(name.lower() in secret for name, _ in headers):
+        return headers
+    return tuple((name, _redacted(value) if name.lower() in secret else value) for name, value in headers)
 
-    return tuple((name, redact(name, value)) for name, value in headers)
+
+def _redacted(value: str) -> str:
+    scheme, _, rest = value.partition(" ")
+    return f"{scheme} {REDACTED}" if rest and scheme.lower() in ("bearer", "basic") else REDACTED
 
 
 class _QuietAborts(logging.Filter):
