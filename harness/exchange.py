@@ -61,11 +61,16 @@ class _Message:
     body: bytes = b""
 
     def header(self, name: str, default: str | None = None) -> str | None:
-        name = name.lower()
+        return self._first_values.get(name.lower(), default)
+
+    @cached_property
+    def _first_values(self) -> dict[str, str]:
+        """Lower-case name -> its first value, made on the first lookup: a check reads
+        several headers of each of thousands of exchanges."""
+        found: dict[str, str] = {}
         for key, value in self.headers:
-            if key.lower() == name:
-                return value
-        return default
+            found.setdefault(key.lower(), value)
+        return found
 
     @property
     def content_type(self) -> str:
@@ -91,7 +96,7 @@ class Request(_Message):
     method: str = "GET"
     url: str = "/"
 
-    @property
+    @cached_property
     def path(self) -> str:
         return urlsplit(self.url).path or "/"
 
