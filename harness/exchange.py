@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 from urllib.parse import parse_qsl, urlsplit
 
 from harness import sse
@@ -221,7 +221,14 @@ class Journal:
     def __len__(self) -> int:
         return len(self.exchanges)
 
-    def __getitem__(self, index: int) -> Exchange:
+    @overload
+    def __getitem__(self, index: int) -> Exchange: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Exchange]: ...
+    def __getitem__(self, index: int | slice) -> Exchange | list[Exchange]:
+        if isinstance(index, slice):  # `journal[1:]`, as on the list it once was
+            with self._lock:
+                return list(self.exchanges)[index]
         return self.exchanges[index]
 
     def filter(

@@ -71,5 +71,6 @@ def test_the_ring_drops_in_order_and_spills_everything(tmp_path):
         journal.record(exchange)
     spill.close()
     assert list(journal) == made[3:] and journal.dropped == 3 and journal[0] is made[3]
+    assert journal[1:] == made[4:] and journal[-1] is made[4]  # indexes and slices, as a list's
     urls = [json.loads(line)["request"]["url"] for line in (tmp_path / "j.jsonl").read_text().splitlines()]
     assert urls == [x.request.url for x in made]
