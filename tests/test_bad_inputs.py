@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from documents import MODELS_CONTRACT
 
 from harness import cassettes, yamlfile
 from harness.chaos import scenario
@@ -16,17 +17,7 @@ from harness.errors import CassetteError, ContractError, InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 SUNSET = (Path(__file__).parent / "apps" / "ask" / "sunset.yaml").read_text()
-CONTRACT = """\
-contract: c
-consumer: me
-provider: openai
-interactions:
-  - name: list
-    request: {method: GET, path: /v1/models}
-    response:
-      status: 200
-      json: %s
-"""
+CONTRACT = MODELS_CONTRACT
 CASSETTE = """\
 interactions:
 - request:

@@ -8,6 +8,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from documents import MODELS_CONTRACT
 from referencing.exceptions import Unresolvable
 
 from harness import yamlfile
@@ -16,17 +17,7 @@ from harness.cli import main
 from harness.contracts import loader
 from harness.errors import ContractError, InputError
 
-CONTRACT = """\
-contract: c
-consumer: me
-provider: openai
-interactions:
-  - name: list
-    request: {method: GET, path: /v1/models}
-    response:
-      status: 200
-      json: %s
-"""
+CONTRACT = MODELS_CONTRACT
 SCENARIO = """\
 scenario: s
 doubles: [openai]

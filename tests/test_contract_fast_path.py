@@ -3,10 +3,10 @@ only for a body that does not: same verdicts, same messages, a fraction of the t
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
+from documents import MODELS_CONTRACT
 
 from harness.cassettes import load_path as load_cassettes
 from harness.contracts import check, load_path, loads
@@ -66,20 +66,9 @@ def test_the_fast_verdict_never_passes_what_jsonschema_fails():
     assert fitted > 100
 
 
-CONTRACT = textwrap.dedent("""\
-    contract: app/big
-    consumer: app
-    provider: openai
-    interactions:
-      - name: list
-        request: {method: GET, path: /v1/models}
-        response:
-          status: 200
-          json:
-            type: object
-            required: [count]
-            properties: {count: {type: integer, maximum: 5}, name: {type: string, pattern: "^[a-z]+$"}}
-    """)
+CONTRACT = MODELS_CONTRACT % (
+    '{type: object, required: [count], properties: {count: {type: integer, maximum: 5}, name: {type: string, pattern: "^[a-z]+$"}}}'
+)
 
 
 def answer(body: bytes) -> Exchange:
