@@ -20,6 +20,7 @@ from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped
 
 from harness import limits
 from harness.errors import InputError
+from harness.gc_pause import gc_paused
 
 # libyaml when it is there: several times faster on multi-megabyte specs and cassettes,
 # and it caps flow nesting itself instead of recursing without end.
@@ -129,6 +130,7 @@ def read(path: str | Path, *, kind: type[InputError] = InputError) -> bytes:
     return raw
 
 
+@gc_paused()
 def loads(
     raw: bytes | str,
     source: str = "<string>",

@@ -27,6 +27,7 @@ import yaml
 
 from harness.diff.positions import position
 from harness.errors import InputError
+from harness.gc_pause import gc_paused
 from harness.yamlfile import pointer_join
 
 if TYPE_CHECKING:
@@ -243,6 +244,7 @@ def read_data(path: Path, kind: type[InputError], limits: Limits = DEFAULT_LIMIT
     return parse(raw, source, kind, json_first=json_first, limits=limits)
 
 
+@gc_paused()
 def parse(
     raw: bytes,
     source: str,

@@ -34,6 +34,7 @@ from harness.diff.shape import MAX_NESTING, Schema, Shape, schema, shape_of
 from harness.diff.spec import Node, Operation, Spec
 from harness.diff.sunsets import SunsetPolicy
 from harness.diff.twins import Twins
+from harness.gc_pause import gc_paused
 
 _PARAM = re.compile(r"\{[^}/]*\}")
 # Deeper than any real API nests its schemas. Past it the walk stops and says so with a
@@ -49,6 +50,7 @@ _PairKey = tuple[tuple[Any, ...], tuple[Any, ...], str, str | None]
 _FRAMES = 8 * MAX_DEPTH + 8 * MAX_NESTING + 1000
 
 
+@gc_paused()
 def diff_specs(old: Spec, new: Spec, sunsets: SunsetPolicy | None = None) -> list[Change]:
     """Every change from `old` to `new`, sorted by route, location and pointer. With `sunsets`,
     a deprecation whose sunset comes sooner than its minimum notice is `sunset-too-soon`."""
