@@ -214,6 +214,22 @@ class Journal:
             self.exchanges.clear()
             self.dropped = 0
 
+    @property
+    def recorded(self) -> int:
+        """How many exchanges were ever recorded, kept or dropped: a mark that stays true while
+        the ring turns, where a length stops growing once the ring is full."""
+        with self._lock:
+            return self.dropped + len(self.exchanges)
+
+    def since(self, mark: int) -> tuple[list[Exchange], int]:
+        """The exchanges recorded after `recorded` was `mark`, as far as the ring still holds them
+        (all it holds when the journal was cleared since), and the mark to ask with next time;
+        both read at one moment, so an exchange is neither missed nor given twice."""
+        with self._lock:
+            total = self.dropped + len(self.exchanges)
+            new = len(self.exchanges) if total < mark else min(total - mark, len(self.exchanges))
+            return (list(self.exchanges)[len(self.exchanges) - new :] if new else []), total
+
     def __iter__(self) -> Iterator[Exchange]:
         with self._lock:
             return iter(list(self.exchanges))

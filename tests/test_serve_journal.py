@@ -74,3 +74,24 @@ def test_the_ring_drops_in_order_and_spills_everything(tmp_path):
     assert journal[1:] == made[4:] and journal[-1] is made[4]  # indexes and slices, as a list's
     urls = [json.loads(line)["request"]["url"] for line in (tmp_path / "j.jsonl").read_text().splitlines()]
     assert urls == [x.request.url for x in made]
+
+
+def test_a_mark_stays_true_while_the_ring_turns():
+    journal = Journal(cap=3)
+
+    def call(path: str) -> Exchange:
+        return journal.record(Exchange(request=Request(method="GET", url=f"http://127.0.0.1/{path}")))
+
+    ids = [call(f"{n}") for n in range(2)]
+    assert journal.since(0) == (ids, 2)
+    mark = journal.recorded
+    later = [call(f"x{n}") for n in range(2)]
+    # the ring is full and has dropped one: its length (3) no longer tells what is new, the mark does
+    assert len(journal) == 3 and journal.dropped == 1
+    assert journal.since(mark) == (later, 4)
+    assert journal.since(4) == ([], 4)
+    many = [call(f"y{n}") for n in range(5)]
+    assert journal.since(4) == (many[-3:], 9)  # more came than the ring holds: what it still holds
+    journal.clear()
+    fresh = call("z")
+    assert journal.since(9) == ([fresh], 1)  # cleared since the mark: everything it holds is new

@@ -39,7 +39,7 @@ class Rehearsal:
         assert stage.app is not None
         self.stage, self.schema, self.day = stage, schema, day
         self.url = stage.app.url
-        self._marks = {name: len(list(double.journal)) for name, double in stage.doubles.items()}
+        self._marks = {name: double.journal.recorded for name, double in stage.doubles.items()}
 
     @property
     def faults_on(self) -> tuple[str, ...]:
@@ -49,9 +49,8 @@ class Rehearsal:
         """What the app asked its providers since this was last asked."""
         new: list[Exchange] = []
         for name, double in self.stage.doubles.items():
-            seen = list(double.journal)
-            new += seen[self._marks[name] :]
-            self._marks[name] = len(seen)
+            calls, self._marks[name] = double.journal.since(self._marks[name])
+            new += calls
         return sorted(new, key=lambda x: x.started)
 
     def problems(self, case: Case, response: Any = None) -> list[tuple[str, str]]:
