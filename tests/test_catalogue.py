@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import anthropic
 import httpx
-import httpx2
 import openai
 import pytest
 from anthropic._data import DEPRECATED_MODELS
@@ -26,6 +25,7 @@ from harness.catalogue import sdk
 from harness.chaos import scenario
 from harness.cli import main
 from harness.double import Double, VirtualClock
+from harness.double.clients import sdk_client
 from harness.double.clock import DEFAULT_START
 from harness.errors import InputError
 
@@ -164,22 +164,12 @@ def test_every_gemini_sdk_model_is_served_until_its_shutdown():
 def test_sdk_model_ids_are_served_through_the_official_sdks():
     """The ids issue 10 found missing, through the SDKs themselves."""
     with Double("openai", clock=VirtualClock()) as double:
-        client = openai.OpenAI(
-            api_key="sk-test",
-            base_url="https://api.openai.com/v1",
-            http_client=httpx2.Client(transport=double.transport("httpx2")),
-            max_retries=0,
-        )
+        client = sdk_client(double, max_retries=0)
         for model_id in ("gpt-5.5", "gpt-5.6-sol"):
             answer = client.chat.completions.create(model=model_id, messages=[{"role": "user", "content": "hi"}])
             assert answer.model == model_id
     with Double("anthropic", clock=VirtualClock()) as double:
-        client = anthropic.Anthropic(
-            api_key="test",
-            base_url="https://api.anthropic.com",
-            http_client=httpx2.Client(transport=double.transport("httpx2")),
-            max_retries=0,
-        )
+        client = sdk_client(double, max_retries=0)
         message = client.messages.create(
             model="claude-sonnet-4-5", max_tokens=16, messages=[{"role": "user", "content": "hi"}]
         )
@@ -192,12 +182,7 @@ def test_sdk_model_ids_are_served_through_the_official_sdks():
 def test_sora_is_refused_from_its_shutdown_day_and_leaves_the_list():
     clock = VirtualClock(epoch(date(2026, 9, 23)))
     with Double("openai", clock=clock) as double:
-        client = openai.OpenAI(
-            api_key="sk-test",
-            base_url="https://api.openai.com/v1",
-            http_client=httpx2.Client(transport=double.transport("httpx2")),
-            max_retries=0,
-        )
+        client = sdk_client(double, max_retries=0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # the SDK's own Sora notice
             assert client.videos.create(model="sora-2", prompt="a fox").status == "queued"
@@ -216,12 +201,7 @@ SHUT = "This API (/v1/videos) was shut down on 2026-09-24 and is no longer avail
 def test_a_shut_down_api_is_gone_as_a_whole_on_the_doubles_clock():
     clock = VirtualClock(epoch(date(2026, 9, 23)))
     with Double("openai", clock=clock, job_seconds=60) as double:
-        client = openai.OpenAI(
-            api_key="sk-test",
-            base_url="https://api.openai.com/v1",
-            http_client=httpx2.Client(transport=double.transport("httpx2")),
-            max_retries=0,
-        )
+        client = sdk_client(double, max_retries=0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # the SDK's own Sora notice
             video = client.videos.create(model="sora-2", prompt="a fox")
@@ -303,12 +283,7 @@ def test_unknown_models_get_each_providers_not_found():
 def test_the_anthropic_list_leads_with_a_model_the_sdk_does_not_flag():
     """An app that takes the first listed model must not be handed one the SDK warns about."""
     with Double("anthropic", clock=VirtualClock()) as double:
-        client = anthropic.Anthropic(
-            api_key="test",
-            base_url="https://api.anthropic.com",
-            http_client=httpx2.Client(transport=double.transport("httpx2")),
-            max_retries=0,
-        )
+        client = sdk_client(double, max_retries=0)
         first = client.models.list().data[0]
         assert first.id not in DEPRECATED_MODELS and first.lifecycle == "active"
         with warnings.catch_warnings():

@@ -20,6 +20,7 @@ from anthropic.types.shared import ErrorResponse
 
 from harness import chaos, contracts
 from harness.double import Double, VirtualClock
+from harness.double.clients import sdk_client
 from harness.providers import anthropic as provider
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -140,11 +141,7 @@ def test_auto_answers_text_unless_the_user_names_a_tool_and_none_never_calls(cli
 def test_the_same_seed_gives_the_same_tool_input():
     def call() -> dict[str, Any]:
         with Double("anthropic", seed=9) as double:
-            client = anthropic.Anthropic(
-                api_key="t",
-                base_url="https://api.anthropic.com",
-                http_client=httpx2.Client(transport=double.transport("httpx2")),
-            )
+            client = sdk_client(double)
             message = client.messages.create(
                 model=MODEL, max_tokens=64, tools=[WEATHER], tool_choice={"type": "any"}, messages=ASK
             )

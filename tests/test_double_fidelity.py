@@ -37,6 +37,7 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
 )
 
 from harness.double import Double, VirtualClock  # noqa: E402
+from harness.double.clients import sdk_client  # noqa: E402
 from harness.providers import openai as openai_provider  # noqa: E402
 from harness.validation.openai import load_spec  # noqa: E402
 
@@ -315,19 +316,13 @@ def attach_fault(double: Double, name: str | None) -> None:
 @pytest.mark.parametrize("fault", FAULT_CASES, ids=[f or "no fault" for f in FAULT_CASES])
 def test_anthropic_answers_parse_as_the_sdk_types_with_no_extra_field(fault):
     import anthropic
-    import httpx2
     from anthropic.types import Message, ModelInfo, RawMessageStreamEvent
     from anthropic.types.shared import ErrorResponse
     from pydantic import TypeAdapter
 
     with Double("anthropic", seed=4) as double:
         attach_fault(double, fault)
-        client = anthropic.Anthropic(
-            api_key="test",
-            base_url="https://api.anthropic.com",
-            max_retries=0,
-            http_client=httpx2.Client(transport=double.transport("httpx2")),
-        )
+        client = sdk_client(double, max_retries=0)
         ask = {"model": "claude-haiku-4-5", "max_tokens": 40, "messages": [{"role": "user", "content": "hi"}]}
         for call in (
             lambda: client.messages.create(**ask),
