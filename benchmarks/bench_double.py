@@ -10,6 +10,12 @@ WireMock and Prism are usually measured), POST /v1/chat/completions:
 - then one sustained run of each for the latency tail (HARNESS_BENCH_SECONDS,
   60 s by default; set it lower for a quick run), which is where a journal that
   grows with uptime shows;
+- the collector's pauses in each server over its whole life (gc.callbacks,
+  written to a file when it stops): a journal that grows with uptime makes
+  full collections longer and longer, a bounded one does not;
+- one more round of each with a different prompt on every request (a wrk Lua
+  `request()`), so that the double's per-prompt caches are missed as they
+  would be by a real app;
 - WireMock 3 with a fixed stub, when a JVM and npm are here (the `wiremock` npm
   package holds its jar, installed once into .venv/wiremock); otherwise the
   figures issue 16 measured for it are printed for comparison.
@@ -71,11 +77,41 @@ def fixed_app(body: bytes) -> Starlette:
     return Starlette(routes=[Route("/v1/chat/completions", answer, methods=["POST"])])
 
 
+def log_gc_pauses() -> None:
+    """In a server child: time every collection; at exit write [[generation, seconds, at], ...]
+    to $HARNESS_BENCH_GC_LOG (`at`: wall-clock time the collection began)."""
+    import atexit
+
+    path = os.environ.get("HARNESS_BENCH_GC_LOG")
+    if not path:
+        return
+    began, pauses = [0.0], []
+
+    def timed(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            began[0] = time.time()
+        else:
+            pauses.append((info["generation"], time.time() - began[0], began[0]))
+
+    gc.callbacks.append(timed)
+    atexit.register(lambda: Path(path).write_text(json.dumps(pauses)))
+
+
+def serve_cli() -> None:
+    """In a child process: `harness serve openai --seed 1`, as a user runs it, with its
+    collections timed."""
+    from harness.cli import main
+
+    log_gc_pauses()
+    sys.exit(main(["serve", "openai", "--seed", "1"]))
+
+
 def serve_child(kind: str) -> None:
     """In a child process: serve the double or the plain app (fixed body on stdin), print the URL,
     serve until stdin closes."""
     import sys
 
+    log_gc_pauses()
     if kind in ("double", "lenient"):  # the double validates requests unless lenient
         app: Any = Double("openai", seed=1, strict=kind == "double", uvloop=True)
         loop = app.loop
@@ -97,14 +133,15 @@ def _served(kind: str, fixed: bytes) -> Iterator[str]:
 
 
 @contextmanager
-def _server(kind: str, fixed: bytes) -> Iterator[tuple[str, int]]:
+def _server(kind: str, fixed: bytes, gc_log: Path | None = None) -> Iterator[tuple[str, int]]:
     """(URL, pid) of a server in a child process: `harness serve openai` for "served", else
-    `serve_child(kind)`."""
+    `serve_child(kind)`; its collections' pauses go to `gc_log` when it stops."""
     if kind == "served":
-        command = [sys.executable, "-m", "harness.cli", "serve", "openai", "--seed", "1"]
+        command = [sys.executable, "-c", "from benchmarks.bench_double import serve_cli; serve_cli()"]
     else:
         command = [sys.executable, "-c", f"from benchmarks.bench_double import serve_child; serve_child({kind!r})"]
-    child = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    env = {**os.environ, "HARNESS_BENCH_GC_LOG": str(gc_log)} if gc_log else None
+    child = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     try:
         child.stdin.write(fixed + b"\n")
         child.stdin.flush()
@@ -180,7 +217,7 @@ def _row(measure: str, value: float, unit: str, baseline: str, baseline_value: f
         "unit": unit,
         "baseline": baseline,
         "baseline_value": baseline_value,
-        "ratio": value / baseline_value,
+        "ratio": value / baseline_value if baseline_value else None,
     }
 
 
@@ -189,16 +226,43 @@ def _row(measure: str, value: float, unit: str, baseline: str, baseline_value: f
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
-def _wrk_script(body: dict[str, Any], folder: str) -> str:
-    path = Path(folder) / "post.lua"
+def _wrk_script(body: dict[str, Any], folder: str, varied: bool = False) -> str:
+    """wrk's Lua: POST `body`; `varied` appends a counter to the last message, so every request
+    carries a prompt not seen before."""
+    path = Path(folder) / ("varied.lua" if varied else "post.lua")
     lines = [
         'wrk.method = "POST"',
         f"wrk.body = {json.dumps(json.dumps(body))}",
         'wrk.headers["Content-Type"] = "application/json"',
         *(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in HEADERS.items()),
     ]
+    if varied:
+        head, end, tail = json.dumps(body).rpartition('"}]')
+        lines += [
+            "counter = 0",
+            "request = function()",
+            "  counter = counter + 1",
+            f"  return wrk.format(nil, nil, nil, {json.dumps(head)} .. ' ' .. counter .. {json.dumps(end + tail)})",
+            "end",
+        ]
     path.write_text("\n".join(lines) + "\n")
     return str(path)
+
+
+def _gc_figures(path: Path, since: float, until: float) -> dict[str, float]:
+    """From a `log_gc_pauses` file, the collections while under load (wall clock `since` to
+    `until`): how many, how many full (generation 2), the longest pause, and the longest in the
+    first and in the last third of that time, in ms."""
+    pauses = json.loads(path.read_text()) if path.exists() else []
+    loaded = [(generation, took * 1000, at) for generation, took, at in pauses if since <= at <= until]
+    third = (until - since) / 3
+    return {
+        "count": len(loaded),
+        "full": sum(1 for generation, _, _ in loaded if generation == 2),
+        "max": max((took for _, took, _ in loaded), default=0.0),
+        "early": max((took for _, took, at in loaded if at < since + third), default=0.0),
+        "late": max((took for _, took, at in loaded if at > until - third), default=0.0),
+    }
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -283,15 +347,24 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
     plain = "plain Starlette, fixed body, same stack"
     rounds: dict[str, list[dict[str, float]]] = {"served": [], "plain": []}
     with tempfile.TemporaryDirectory() as folder:
-        script = _wrk_script(BODY, folder)
-        with _server("served", fixed) as served, _server("plain", fixed) as baseline:
+        script, varied_script = _wrk_script(BODY, folder), _wrk_script(BODY, folder, varied=True)
+        logs = {kind: Path(folder) / f"gc-{kind}.json" for kind in rounds}
+        with (
+            _server("served", fixed, logs["served"]) as served,
+            _server("plain", fixed, logs["plain"]) as baseline,
+        ):
+            since = time.time()
             for url, pid in (served, baseline):
                 _wrk(url, pid, 1, script)  # warm up
             for _ in range(ROUNDS):
                 rounds["served"].append(_wrk(*served, ROUND_SECONDS, script))
                 rounds["plain"].append(_wrk(*baseline, ROUND_SECONDS, script))
+            varied = {"served": _wrk(*served, ROUND_SECONDS, varied_script)}
+            varied["plain"] = _wrk(*baseline, ROUND_SECONDS, varied_script)
             sustained = {"served": _wrk(*served, SUSTAINED_SECONDS, script)}
             sustained["plain"] = _wrk(*baseline, SUSTAINED_SECONDS, script)
+            until = time.time()
+        collected = {kind: _gc_figures(log, since, until) for kind, log in logs.items()}
         with _wiremock(fixed) as wiremock:
             peer = None
             if wiremock is not None:
@@ -318,6 +391,28 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
         _row(f"latency p50 ({long})", sustained["served"]["p50"], "ms", plain, sustained["plain"]["p50"]),
         _row(f"latency p99 ({long})", sustained["served"]["p99"], "ms", plain, sustained["plain"]["p99"]),
         _row(f"req/s ({long})", sustained["served"]["rps"], "req/s", plain, sustained["plain"]["rps"]),
+        _row(
+            f"req/s, a new prompt every request ({load}, {ROUND_SECONDS:g} s)",
+            varied["served"]["rps"],
+            "req/s",
+            plain,
+            varied["plain"]["rps"],
+        ),
+        _row(
+            f"longest GC pause under load ({collected['served']['count']:,} collections, "
+            f"{collected['served']['full']} full; plain: {collected['plain']['count']:,}, {collected['plain']['full']})",
+            collected["served"]["max"],
+            "ms",
+            plain,
+            collected["plain"]["max"],
+        ),
+        _row(
+            "longest GC pause, last third of the load",
+            collected["served"]["late"],
+            "ms",
+            "the same server, first third",
+            collected["served"]["early"],
+        ),
     ]
     if peer is not None:
         rows += [
