@@ -336,7 +336,7 @@ def load(path: str | Path) -> list[Exchange]:
     if not raw.strip():
         raise CassetteError("the file is empty; a vcrpy cassette has 'version' and 'interactions'", source, 1)
     # vcrpy's JSON serializer writes JSON, which this YAML reader reads as well.
-    doc = yamlfile.loads(raw, source, kind=CassetteError, loader=_CassetteLoader, positions=False)
+    doc = yamlfile.loads(raw, source, kind=CassetteError, loader=_CassetteLoader, positions=False, fast=True)
     interactions = _interactions(doc.data, _Locator(doc))
     return [
         _exchange(request, response, source, i, _Locator(doc)) for i, (request, response) in enumerate(interactions)

@@ -1,0 +1,350 @@
+"""Large, machine-written YAML read in C++: rapidyaml parses it and writes it out as
+JSON, which the standard library's C decoder turns into Python values.
+
+Only for documents whose positions nobody needs yet (cassettes): `read` gives the same
+values as `yamlfile`'s PyYAML reader, types included, or raises `Unsupported` and the
+caller reads the text the old way. That happens for anything this path cannot prove it
+reads identically: a tag other than `!!binary`, an alias or merge key, a flow collection,
+a tab, a document marker, a duplicate key, a number the caps refuse, nesting near the
+depth cap, a plain scalar PyYAML's YAML 1.1 rules would read differently from how
+rapidyaml writes it, a parse error (the old reader then names the line). Without the
+`rapidyaml` wheel `AVAILABLE` is false and every read goes the old way.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import yaml
+
+from harness import limits
+
+try:
+    import ryml  # type: ignore[import-untyped]
+except ImportError:  # no wheel for this platform: the PyYAML reader does everything
+    ryml = None
+
+AVAILABLE = ryml is not None
+
+
+class Unsupported(ValueError):
+    """The text needs the full reader."""
+
+
+# What PyYAML's reader refuses anywhere in a stream, and line breaks other than \n that
+# YAML 1.1 and 1.2 count differently (and tabs, which they place differently): the old
+# reader decides. Most files are ASCII, checked a byte at a time in C.
+_AWKWARD_TEXT = re.compile("[^\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\ufeff")
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
+# Tokens this path does not carry over: complex keys, document markers and directives,
+# and tags (after !!binary is taken out). Text inside quoted scalars can match too; then
+# the old reader reads the file, correctly, only slower.
+_COMPLEX_KEY = re.compile(r"\n[ -]*\?[ \n]")
+_DOCUMENT_MARK = re.compile(r"\n(?:---|\.\.\.)[ \n]|\n%")
+_TOKEN_START = " \n[{,"  # the characters after which `!`, `&` or `*` starts a token
+# An anchor PyYAML would refuse (its names are letters, digits, `-` and `_`).
+_GOOD_ANCHOR = re.compile(r"&[0-9A-Za-z_-]+(?:[\s,\[\]{}]|\Z)")
+# rapidyaml writes JSON two spaces deeper for each block level, and a flow collection on
+# one line; it escapes every line break inside a string, so each line stands alone.
+_INDENT_PER_LEVEL = 2
+_FLOW_AFTER_KEY = re.compile(r'": [\[{](?![\]}]?,?\n)')
+_FLOW_ITEM = re.compile(r"\n *[\[{](?![\]}]?,?\n)")
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+# A `!!binary |` block (what PyYAML writes for bytes): the tag becomes a mark on the
+# block's first line, which the JSON keeps and `_bytes` turns back into bytes.
+_BINARY_TAG = " !!binary |\n"
+_MARK = "\U0010fffd!!binary"
+
+
+def _mark_binaries(text: str) -> tuple[str, int]:
+    """`text` with each `!!binary |` block of the shape PyYAML writes marked; how many."""
+    pieces, marked, start = [], 0, 0
+    at = text.find(_BINARY_TAG)
+    while at >= 0:
+        line_start = text.rfind("\n", 0, at) + 1
+        head = text[line_start:at]
+        after = at + len(_BINARY_TAG)
+        body_indent = len(text) - after - len(text[after:].lstrip(" ")) if after < len(text) else 0
+        indent = len(head) - len(head.lstrip(" "))
+        # The column of the node holding the block: the dash of `- !!binary`, the key of `- key: !!binary`.
+        stem = head.lstrip(" ")
+        column = indent if stem.strip("- ") == "" else indent + len(stem) - len(stem.lstrip("- "))
+        if head.endswith((":", "-")) and body_indent > column:
+            pieces += [text[start:at], " |\n", " " * body_indent, _MARK, "\n"]
+            start, marked = after, marked + 1
+        at = text.find(_BINARY_TAG, after)
+    pieces.append(text[start:])
+    return "".join(pieces), marked
+
+
+def _token_at(text: str, char: str) -> int:
+    """The index of the first `char` that starts a token (or could: inside a quoted scalar
+    it cannot be told), or -1."""
+    at = text.find(char)
+    while at >= 0:
+        if at == 0 or text[at - 1] in _TOKEN_START:
+            return at
+        at = text.find(char, at + 1)
+    return -1
+
+
+def _odd_anchor(text: str) -> bool:
+    at = _token_at(text, "&")
+    while at >= 0:
+        if not _GOOD_ANCHOR.match(text, at):
+            return True
+        rest = _token_at(text[at + 1 :], "&")
+        at = -1 if rest < 0 else at + 1 + rest
+    return False
+
+
+# JSON strings that PyYAML's YAML 1.1 rules read as something else than text when they
+# are plain (booleans, nulls, numbers, `<<`, `=`, `!`), from PyYAML's own patterns: on a
+# line of their own (list items, keys), after a key, or anywhere in a flow line.
+_NON_TEXT_TAGS = {"tag:yaml.org,2002:" + name for name in ("bool", "float", "int", "merge", "null", "value", "yaml")}
+_CANDIDATE = (
+    "("
+    + "|".join(
+        sorted(
+            {
+                "(?:" + regexp.pattern.strip()[1:-1].replace(" ", "").replace("\n", "") + ")"
+                for resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
+                for tag, regexp in resolvers
+                if tag in _NON_TEXT_TAGS
+            }
+        )
+    )
+    + ')"'
+)
+_FIRST = '(?=[-+.0-9<=~!&*yYnNtTfFoO"])'  # what every candidate starts with: a cheap first test
+_NON_TEXT_LINE = re.compile(f'\n *"{_FIRST}{_CANDIDATE}(:?)')
+_NON_TEXT_VALUE = re.compile(f'": "{_FIRST}{_CANDIDATE}()')
+_NON_TEXT_ANYWHERE = re.compile(f'"{_FIRST}{_CANDIDATE}(:?)')
+# rapidyaml writes an alias as the text `*name` and keeps a merge key as it is: where the
+# text has such a token, the old reader reads it.
+_STAR_STRING = re.compile(r'"\*')
+_MERGE_KEY = '"<<":'
+
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STR, _TIMESTAMP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"
+_plain: dict[str, Any] = {}  # plain scalar text -> its value, as the old reader builds it
+_quoted_by_ryml: dict[str, bool] = {}  # plain scalar text -> rapidyaml writes it as a JSON string
+_CACHED = 50_000
+
+
+def plain_value(text: str) -> Any:
+    """A plain scalar's value as `yamlfile` builds it (dates stay text); `Unsupported`
+    where the old reader has an error to give."""
+    try:
+        return _plain[text]
+    except KeyError:
+        pass
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    if tag in (_STR, _TIMESTAMP):
+        value: Any = text
+    else:
+        constructor = _CONSTRUCTOR.yaml_constructors.get(tag)
+        if constructor is None:
+            raise Unsupported(f"the plain scalar {text!r} has no value")
+        try:
+            value = constructor(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
+        except ValueError:
+            raise Unsupported(f"cannot read {text!r}") from None
+        if isinstance(value, float) and value - value != 0:  # inf, nan: refused by the caps
+            raise Unsupported(f"{text!r} is not finite")
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**308:
+            raise Unsupported(f"{text!r} is out of range")
+    if len(_plain) >= _CACHED:
+        _plain.clear()
+    _plain[text] = value
+    return value
+
+
+def _written_as_text(text: str) -> bool:
+    """Whether rapidyaml writes the plain scalar `text` as a JSON string (as it does `~`
+    or `yes`), rather than bare (as it does `600` or `true`)."""
+    known = _quoted_by_ryml.get(text)
+    if known is None:
+        try:
+            emitted = ryml.emit_json(ryml.parse_in_arena(f"a: {text}\n".encode()))
+            known = isinstance(json.loads(emitted)["a"], str)
+        except Exception:
+            known = True
+        _quoted_by_ryml[text] = known
+    return known
+
+
+def _constant(text: str) -> Any:
+    raise Unsupported(f"{text} is not a YAML value")
+
+
+def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise Unsupported("a duplicate key")  # the old reader names both lines
+    return mapping
+
+
+def read(text: str) -> Any:
+    """The document in `text`, as `yamlfile.loads(text, positions=False)` builds it."""
+    if ryml is None:
+        raise Unsupported("rapidyaml is not installed")
+    raw = text.encode("utf-8")
+    if raw.translate(None, _PLAIN_ASCII) and ("\t" in text or _AWKWARD_TEXT.search(text)):
+        raise Unsupported("characters the old reader judges")
+    binaries = 0
+    if _BINARY_TAG in text:
+        if _MARK in text:
+            raise Unsupported("the text holds the binary mark")
+        text, binaries = _mark_binaries(text)
+        raw = text.encode("utf-8")
+    lined = "\n" + text
+    if (
+        _COMPLEX_KEY.search(lined)
+        or _DOCUMENT_MARK.search(lined)
+        or _token_at(text, "!") >= 0
+        or ("&" in text and _odd_anchor(text))
+    ):
+        raise Unsupported("a token this path does not carry")
+    with _quiet_stderr():
+        try:
+            emitted = ryml.emit_json(ryml.parse_in_arena(raw))
+        except Exception:  # a parse error: the old reader words it, with its line
+            raise Unsupported("rapidyaml cannot read it") from None
+    flow_lines = _flow_lines(emitted)
+    if _deeper_than(emitted, flow_lines, limits.DEPTH.value() - 2):
+        raise Unsupported("nested near the depth cap")  # the old reader counts it exactly
+    if _MERGE_KEY in emitted or (_STAR_STRING.search(emitted) and _token_at(text, "*") >= 0):
+        raise Unsupported("an alias or merge key")
+    scans = [_NON_TEXT_LINE.finditer(emitted), _NON_TEXT_VALUE.finditer(emitted)]
+    scans += [_NON_TEXT_ANYWHERE.finditer(line) for line in flow_lines]
+    for scan in scans:
+        for match in scan:
+            scalar, is_key = match.group(1), match.group(2)
+            if is_key:
+                plain_value(scalar)  # a plain key keeps its text, unless the old reader refuses it
+            elif _written_as_text(scalar):
+                raise Unsupported(f"{scalar!r} may have been plain")  # quoted or plain: JSON cannot tell
+    try:
+        data = json.loads(
+            emitted,
+            strict=False,
+            parse_int=plain_value,  # a bare number was a plain scalar: PyYAML says what it is
+            parse_float=plain_value,
+            parse_constant=_constant,
+            object_pairs_hook=_mapping,
+        )
+    except (ValueError, RecursionError):
+        raise Unsupported("the JSON rapidyaml wrote is not plain data") from None
+    if not isinstance(data, (dict, list)):
+        raise Unsupported("a document that is a single scalar")
+    if binaries:
+        if emitted.count(_MARK) != binaries or emitted.count(f'"{_MARK}') != binaries:
+            raise Unsupported("a binary mark landed inside a quoted scalar")
+        if _binary_bodies(data) != binaries and _binary(data) != binaries:
+            raise Unsupported("a binary block was not found again")
+    return data
+
+
+def _flow_lines(emitted: str) -> list[str]:
+    """The lines of rapidyaml's JSON that hold a flow collection (not an empty one)."""
+    starts = [m.start() + 1 for m in _FLOW_ITEM.finditer(emitted)]
+    for match in _FLOW_AFTER_KEY.finditer(emitted):
+        at = match.start()
+        before = at
+        while before and emitted[before - 1] == "\\":
+            before -= 1
+        if (at - before) % 2 == 0:  # the key's closing quote, not an escaped one inside a string
+            starts.append(emitted.rfind("\n", 0, at) + 1)
+    lines = []
+    for start in sorted(set(starts)):
+        end = emitted.find("\n", start)
+        lines.append(emitted[start : end if end >= 0 else len(emitted)])
+    return lines
+
+
+def _deeper_than(emitted: str, flow_lines: list[str], levels: int) -> bool:
+    """Whether any value in rapidyaml's JSON is nested more than `levels` deep."""
+    if re.search(f"\n {{{_INDENT_PER_LEVEL * levels},}}", emitted):
+        return True
+    for line in flow_lines:
+        structure = _JSON_STRING.sub("", line)
+        depth = deepest = (len(structure) - len(structure.lstrip(" "))) // _INDENT_PER_LEVEL
+        for char in structure:
+            if char in "[{":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif char in "]}":
+                depth -= 1
+        if deepest > levels:
+            return True
+    return False
+
+
+def _binary_bodies(data: Any) -> int:
+    """Where vcrpy keeps bytes (request bodies, response body strings), each marked block
+    turned into its bytes; how many were."""
+    found = 0
+    interactions = data.get("interactions") if isinstance(data, dict) else None
+    for item in interactions if isinstance(interactions, list) else ():
+        request, response = (item.get("request"), item.get("response")) if isinstance(item, dict) else (None, None)
+        if isinstance(request, dict) and _is_marked(request.get("body")):
+            request["body"], found = _bytes(request["body"]), found + 1
+        body = response.get("body") if isinstance(response, dict) else None
+        if isinstance(body, dict) and _is_marked(body.get("string")):
+            body["string"], found = _bytes(body["string"]), found + 1
+    return found
+
+
+def _binary(value: Any) -> int:
+    """Every marked block left anywhere in `value` turned into bytes; how many were."""
+    found = 0
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if _is_marked(item):
+            value[key], found = _bytes(item), found + 1
+        else:
+            found += _binary(item)
+    return found
+
+
+def _is_marked(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(_MARK)
+
+
+def _bytes(marked: str) -> bytes:
+    try:
+        return base64.decodebytes(marked[len(_MARK) + 1 :].encode("ascii"))
+    except (UnicodeEncodeError, binascii.Error):
+        raise Unsupported("a !!binary block that is not base64") from None
+
+
+_stderr_lock = threading.Lock()
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """rapidyaml prints each parse error to file descriptor 2 before it raises; the old
+    reader gives the error, so that print is held back."""
+    with _stderr_lock:
+        try:
+            saved = os.dup(2)
+        except OSError:
+            yield
+            return
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 2)
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
