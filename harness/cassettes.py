@@ -21,20 +21,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus, unquote_plus, urlsplit
 
-import vcr
 import yaml
-from vcr.cassette import Cassette
-from vcr.request import Request as VcrRequest
-from vcr.serialize import serialize
-from vcr.serializers import yamlserializer
 
 from harness import limits, secrets, yamlfile
 from harness.errors import CassetteError
 from harness.exchange import Exchange, Request, Response, headers_from
+from harness.gc_pause import gc_paused
 from harness.providers import provider_of
+
+if TYPE_CHECKING:  # vcrpy (and the HTTP clients it patches) is imported only to record or write
+    import vcr
+    from vcr.cassette import Cassette
+    from vcr.request import Request as VcrRequest
 
 SUFFIXES = (".yaml", ".yml")
 RECORD_MODES = ("once", "new_episodes", "all", "none")
@@ -171,6 +172,8 @@ class Scrubber:
     def vcr_request(self, request: VcrRequest) -> VcrRequest:
         # A new request with a plain bytes body: file and iterator bodies
         # would not survive having their content replaced in place.
+        from vcr.request import Request as VcrRequest
+
         body = None if request.body is None else self.body(_body_of(request))
         return VcrRequest(
             request.method,
@@ -239,6 +242,8 @@ def _normal_form(request: VcrRequest) -> tuple[str, Any]:
 
 
 def _vcr(redaction: Redaction | None) -> vcr.VCR:
+    import vcr
+
     hooks: dict[str, Any] = {}
     if redaction is not None:
         # vcrpy runs the request hook and then the response hook for each
@@ -278,6 +283,9 @@ def write(exchanges: Iterable[Exchange], path: str | Path, *, redaction: Redacti
     An exchange without a response (the connection failed) is left out:
     vcrpy's format has no way to replay a failed connection.
     """
+    from vcr.serialize import serialize
+    from vcr.serializers import yamlserializer
+
     answered = [(x.request, x.response) for x in exchanges if x.response is not None]
     requests = [_vcr_request(request) for request, _ in answered]
     responses = [_vcr_response(response) for _, response in answered]
@@ -293,6 +301,8 @@ def write(exchanges: Iterable[Exchange], path: str | Path, *, redaction: Redacti
 
 
 def _vcr_request(request: Request) -> VcrRequest:
+    from vcr.request import Request as VcrRequest
+
     return VcrRequest(request.method, request.url, request.body, dict(request.headers))
 
 
@@ -319,12 +329,14 @@ def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 # -- loading ----------------------------------------------------------------
 
 
+@gc_paused()
 def load_path(*paths: str | Path) -> list[Exchange]:
     """Every exchange in the given cassette files and folders (searched recursively)."""
     files = yamlfile.files_in(paths, SUFFIXES, "cassette", kind=CassetteError)
     return [exchange for file in files for exchange in load(file)]
 
 
+@gc_paused()
 def load(path: str | Path) -> list[Exchange]:
     """The exchanges of one vcrpy cassette file, in recorded order."""
     source = str(path)
@@ -501,8 +513,8 @@ def _exchange(request: VcrDict, response: VcrDict, source: str, i: int, where: _
     req = Request(
         method=request["method"].upper(),
         url=request["uri"],
-        headers=headers_from(request.get("headers")),
-        body=_body_of(VcrRequest(request["method"], request["uri"], request.get("body"), {})),
+        headers=_header_pairs(request.get("headers")),
+        body=_body_value(request.get("body")),
     )
     resp = _response(response, i, where)
     return Exchange(request=req, response=resp, provider=provider_of(req), source=source)
@@ -528,7 +540,7 @@ def _response(response: VcrDict, i: int, where: _Locator) -> Response:
             del headers[encoding_name]
         length = next((name for name in headers if name.lower() == "content-length"), "content-length")
         headers[length] = [str(len(body))]
-    return Response(status=response["status"]["code"], headers=headers_from(headers), body=body)
+    return Response(status=response["status"]["code"], headers=_header_pairs(headers), body=body)
 
 
 _DECOMPRESSORS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
@@ -561,6 +573,20 @@ def _inflate(body: bytes, coding: str) -> bytes:
     raise ValueError(f"the response says content-encoding: {coding}, but its body is not {coding} data")
 
 
+def _header_pairs(headers: VcrDict | None) -> tuple[tuple[str, str], ...]:
+    """`headers_from` for a cassette's headers, with a short way for the usual shape (a
+    name and a list of one text value): thousands of them in a large recording."""
+    if not headers:
+        return ()
+    out: list[tuple[str, str]] = []
+    for name, values in headers.items():
+        if type(values) is list and len(values) == 1 and type(values[0]) is str and type(name) is str:
+            out.append((name, values[0]))
+        else:
+            out.extend(headers_from([(name, values)]))
+    return tuple(out)
+
+
 def _as_lists(headers: VcrDict | None) -> dict[str, list[str]]:
     return {
         str(name): [str(v) for v in (values if isinstance(values, list) else [values])]
@@ -579,7 +605,12 @@ def _as_bytes(body: Any) -> bytes:
 def _body_of(request: VcrRequest) -> bytes:
     """A vcrpy request's body as bytes: vcrpy hands file bodies back as a
     fresh BytesIO and iterator bodies as an iterator over their chunks."""
-    body = request.body
+    return _body_value(request.body)
+
+
+def _body_value(body: Any) -> bytes:
+    """A body as bytes: text, bytes, a file, or chunks (a list as a cassette stores an
+    iterator body, or the iterator itself)."""
     if hasattr(body, "read"):
         return _as_bytes(body.read())
     if body is None or isinstance(body, (str, bytes, bytearray)):

@@ -132,6 +132,11 @@ _NON_TEXT_ANYWHERE = re.compile(f'"{_FIRST}{_CANDIDATE}(:?)')
 # text has such a token, the old reader reads it.
 _STAR_STRING = re.compile(r'"\*')
 _MERGE_KEY = '"<<":'
+# rapidyaml's JSON writer respells infinities and NaNs (`inf`, `.Inf`, `.NAN`, quoted keys
+# too) as `.inf`, `-.inf`, `.nan`, and numbers such as `.5` and `1.` as `0.5` and `1.0`:
+# where that can change what PyYAML would say, the old reader reads the file.
+_RESPELT = re.compile(r'"[-+]?\.(?:inf|nan)"')
+_RESPELT_NUMBER = re.compile(r"-?0\.|\.0(?:[eE]|$)")
 
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -183,6 +188,28 @@ def _written_as_text(text: str) -> bool:
     return known
 
 
+def _plain_in(text: str, scalar: str, *, key: bool = False) -> bool:
+    """Whether `scalar` may be written plain in `text` (`yes`, not `'yes'` or `"yes"`):
+    after a space, a line start or a flow indicator, and before a line end, a comment or
+    a flow indicator. Inside a quoted scalar that cannot be told, so it counts."""
+    pattern = _plain_patterns.get((scalar, key))
+    if pattern is None:
+        after = "[ ]*:(?:[ ]|$)" if key else "[ ]*(?:$|[,\\]}]| #)"
+        pattern = re.compile(r"(?m)(?:^|[\s\[{,])" + re.escape(scalar) + after)
+        _plain_patterns[(scalar, key)] = pattern
+    return pattern.search(text) is not None
+
+
+_plain_patterns: dict[tuple[str, bool], re.Pattern[str]] = {}
+
+
+def _float(text: str) -> Any:
+    value = plain_value(text)
+    if isinstance(value, str) and _RESPELT_NUMBER.search(text):
+        raise Unsupported(f"{text!r} may be rapidyaml's spelling of other text")  # `.5e3` is text to PyYAML
+    return value
+
+
 def _constant(text: str) -> Any:
     raise Unsupported(f"{text} is not a YAML value")
 
@@ -223,6 +250,8 @@ def read(text: str) -> Any:
     flow_lines = _flow_lines(emitted)
     if _deeper_than(emitted, flow_lines, limits.DEPTH.value() - 2):
         raise Unsupported("nested near the depth cap")  # the old reader counts it exactly
+    if _RESPELT.search(emitted):
+        raise Unsupported("an infinity or NaN, as rapidyaml spells them")
     if _MERGE_KEY in emitted or (_STAR_STRING.search(emitted) and _token_at(text, "*") >= 0):
         raise Unsupported("an alias or merge key")
     scans = [_NON_TEXT_LINE.finditer(emitted), _NON_TEXT_VALUE.finditer(emitted)]
@@ -231,15 +260,19 @@ def read(text: str) -> Any:
         for match in scan:
             scalar, is_key = match.group(1), match.group(2)
             if is_key:
-                plain_value(scalar)  # a plain key keeps its text, unless the old reader refuses it
-            elif _written_as_text(scalar):
+                try:
+                    plain_value(scalar)  # a plain key keeps its text, unless the old reader refuses it
+                except Unsupported:
+                    if _plain_in(text, scalar, key=True):
+                        raise
+            elif _written_as_text(scalar) and _plain_in(text, scalar):
                 raise Unsupported(f"{scalar!r} may have been plain")  # quoted or plain: JSON cannot tell
     try:
         data = json.loads(
             emitted,
             strict=False,
             parse_int=plain_value,  # a bare number was a plain scalar: PyYAML says what it is
-            parse_float=plain_value,
+            parse_float=_float,
             parse_constant=_constant,
             object_pairs_hook=_mapping,
         )
@@ -250,7 +283,7 @@ def read(text: str) -> Any:
     if binaries:
         if emitted.count(_MARK) != binaries or emitted.count(f'"{_MARK}') != binaries:
             raise Unsupported("a binary mark landed inside a quoted scalar")
-        if _binary_bodies(data) != binaries and _binary(data) != binaries:
+        if _binary_bodies(data) + _binary(data) != binaries:
             raise Unsupported("a binary block was not found again")
     return data
 
@@ -329,6 +362,7 @@ def _bytes(marked: str) -> bytes:
 
 
 _stderr_lock = threading.Lock()
+_devnull: list[int] = []  # opened once, on the first read
 
 
 @contextmanager
@@ -337,13 +371,14 @@ def _quiet_stderr() -> Iterator[None]:
     reader gives the error, so that print is held back."""
     with _stderr_lock:
         try:
+            if not _devnull:
+                _devnull.append(os.open(os.devnull, os.O_WRONLY))
             saved = os.dup(2)
         except OSError:
             yield
             return
         try:
-            with open(os.devnull, "wb") as null:
-                os.dup2(null.fileno(), 2)
+            os.dup2(_devnull[0], 2)
             yield
         finally:
             os.dup2(saved, 2)
