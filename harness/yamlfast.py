@@ -283,7 +283,10 @@ def read(text: str) -> Any:
     if binaries:
         if emitted.count(_MARK) != binaries or emitted.count(f'"{_MARK}') != binaries:
             raise Unsupported("a binary mark landed inside a quoted scalar")
-        if _binary_bodies(data) + _binary(data) != binaries:
+        found = _binary_bodies(data)
+        if found < binaries:
+            found += _binary(data)  # a !!binary block elsewhere: walk everything
+        if found != binaries:
             raise Unsupported("a binary block was not found again")
     return data
 

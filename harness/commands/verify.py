@@ -10,6 +10,7 @@ from harness.commands import live_options
 from harness.contracts import load_path, verify
 from harness.contracts.render import RENDERERS, VerifyRun
 from harness.errors import InputError
+from harness.gc_pause import gc_paused
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=renderer.names(RENDERERS), default="text")
 
 
+@gc_paused()  # thousands of exchanges and their parsed bodies, no cycles: full collector passes find nothing
 def run(args: argparse.Namespace) -> int:
     if not args.live and (args.base_url or args.param or args.budget != 20 or args.skip_missing_keys):
         raise InputError("--budget, --base-url, --param and --skip-missing-keys only apply with --live")
