@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import importlib.util
 import json
 import os
 import re
@@ -27,12 +28,18 @@ import yaml
 
 from harness import limits
 
-try:
-    import ryml  # type: ignore[import-untyped]
-except ImportError:  # no wheel for this platform: the PyYAML reader does everything
-    ryml = None
+# Without a wheel for this platform the PyYAML reader does everything. rapidyaml itself is
+# imported on the first read, so importing `yamlfile` (contracts, scenarios) does not pay it.
+AVAILABLE = importlib.util.find_spec("ryml") is not None
+_ryml: list[Any] = []
 
-AVAILABLE = ryml is not None
+
+def _rapidyaml() -> Any:
+    if not _ryml:
+        import ryml  # type: ignore[import-untyped]
+
+        _ryml.append(ryml)
+    return _ryml[0]
 
 
 class Unsupported(ValueError):
@@ -180,6 +187,7 @@ def _written_as_text(text: str) -> bool:
     known = _quoted_by_ryml.get(text)
     if known is None:
         try:
+            ryml = _rapidyaml()
             emitted = ryml.emit_json(ryml.parse_in_arena(f"a: {text}\n".encode()))
             known = isinstance(json.loads(emitted)["a"], str)
         except Exception:
@@ -223,8 +231,9 @@ def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def read(text: str) -> Any:
     """The document in `text`, as `yamlfile.loads(text, positions=False)` builds it."""
-    if ryml is None:
+    if not AVAILABLE:
         raise Unsupported("rapidyaml is not installed")
+    ryml = _rapidyaml()
     raw = text.encode("utf-8")
     if raw.translate(None, _PLAIN_ASCII) and ("\t" in text or _AWKWARD_TEXT.search(text)):
         raise Unsupported("characters the old reader judges")

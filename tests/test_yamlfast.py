@@ -228,3 +228,12 @@ def test_positions_are_found_again_when_an_error_needs_them(tmp_path):
     assert yamlfast.read(path.read_text())  # the fast path reads it; the error still has a line
     with pytest.raises(CassetteError, match=r"no-uri.yaml:\d+:\d+: interaction 1: the request needs 'uri'"):
         cassettes.load(path)
+
+
+def test_without_the_wheel_every_cassette_is_read_by_pyyaml(monkeypatch):
+    path = ROOT / "fixtures" / "cassettes" / "clean" / "openai-videos.yaml"
+    fast = cassettes.load(path)
+    monkeypatch.setattr(yamlfast, "AVAILABLE", False)
+    with pytest.raises(yamlfast.Unsupported, match="not installed"):
+        yamlfast.read(path.read_text())
+    assert cassettes.load(path) == fast
