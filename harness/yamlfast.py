@@ -54,8 +54,7 @@ _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
 # Tokens this path does not carry over: complex keys, document markers and directives,
 # and tags (after !!binary is taken out). Text inside quoted scalars can match too; then
 # the old reader reads the file, correctly, only slower.
-_COMPLEX_KEY = re.compile(r"\n[ -]*\?[ \n]")
-_DOCUMENT_MARK = re.compile(r"\n(?:---|\.\.\.)[ \n]|\n%")
+_COMPLEX_KEY_OR_DOCUMENT_MARK = re.compile(r"\n(?:[ -]*\?[ \n]|---[ \n]|\.\.\.[ \n]|%)")
 _TOKEN_START = " \n[{,"  # the characters after which `!`, `&` or `*` starts a token
 # An anchor PyYAML would refuse (its names are letters, digits, `-` and `_`).
 _GOOD_ANCHOR = re.compile(r"&[0-9A-Za-z_-]+(?:[\s,\[\]{}]|\Z)")
@@ -131,18 +130,21 @@ _CANDIDATE = (
     )
     + ')"'
 )
-_FIRST = '(?=[-+.0-9<=~!&*yYnNtTfFoO"])'  # what every candidate starts with: a cheap first test
+# What every candidate starts with (a cheap first test), and not what rapidyaml writes bare
+# when it is plain (a JSON number, `true`, `false`, `null`): a JSON string that reads
+# `600` was quoted, since a plain 600 would have been written as a number.
+_FIRST = (
+    '(?=[-+.0-9<=~!&*yYnNtTfFoO"])(?!(?:-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null)"(?!:))'
+)
 _NON_TEXT_LINE = re.compile(f'\n *"{_FIRST}{_CANDIDATE}(:?)')
 _NON_TEXT_VALUE = re.compile(f'": "{_FIRST}{_CANDIDATE}()')
 _NON_TEXT_ANYWHERE = re.compile(f'"{_FIRST}{_CANDIDATE}(:?)')
 # rapidyaml writes an alias as the text `*name` and keeps a merge key as it is: where the
 # text has such a token, the old reader reads it.
-_STAR_STRING = re.compile(r'"\*')
-_MERGE_KEY = '"<<":'
 # rapidyaml's JSON writer respells infinities and NaNs (`inf`, `.Inf`, `.NAN`, quoted keys
 # too) as `.inf`, `-.inf`, `.nan`, and numbers such as `.5` and `1.` as `0.5` and `1.0`:
 # where that can change what PyYAML would say, the old reader reads the file.
-_RESPELT = re.compile(r'"[-+]?\.(?:inf|nan)"')
+_RESPELT_ALIAS_OR_MERGE = re.compile(r'"(?:([-+]?\.(?:inf|nan)")|(<<":)|\*)')
 _RESPELT_NUMBER = re.compile(r"-?0\.|\.0(?:[eE]|$)")
 
 _RESOLVER = yaml.resolver.Resolver()
@@ -244,12 +246,7 @@ def read(text: str) -> Any:
         text, binaries = _mark_binaries(text)
         raw = text.encode("utf-8")
     lined = "\n" + text
-    if (
-        _COMPLEX_KEY.search(lined)
-        or _DOCUMENT_MARK.search(lined)
-        or _token_at(text, "!") >= 0
-        or ("&" in text and _odd_anchor(text))
-    ):
+    if _COMPLEX_KEY_OR_DOCUMENT_MARK.search(lined) or _token_at(text, "!") >= 0 or ("&" in text and _odd_anchor(text)):
         raise Unsupported("a token this path does not carry")
     with _quiet_stderr():
         try:
@@ -259,10 +256,16 @@ def read(text: str) -> Any:
     flow_lines = _flow_lines(emitted)
     if _deeper_than(emitted, flow_lines, limits.DEPTH.value() - 2):
         raise Unsupported("nested near the depth cap")  # the old reader counts it exactly
-    if _RESPELT.search(emitted):
-        raise Unsupported("an infinity or NaN, as rapidyaml spells them")
-    if _MERGE_KEY in emitted or (_STAR_STRING.search(emitted) and _token_at(text, "*") >= 0):
-        raise Unsupported("an alias or merge key")
+    star_token: bool | None = None  # whether a `*` in the text may start an alias: asked once
+    for match in _RESPELT_ALIAS_OR_MERGE.finditer(emitted):
+        if match.group(1):
+            raise Unsupported("an infinity or NaN, as rapidyaml spells them")
+        if match.group(2):
+            raise Unsupported("a merge key")
+        if star_token is None:
+            star_token = _token_at(text, "*") >= 0
+        if star_token:
+            raise Unsupported("an alias")
     scans = [_NON_TEXT_LINE.finditer(emitted), _NON_TEXT_VALUE.finditer(emitted)]
     scans += [_NON_TEXT_ANYWHERE.finditer(line) for line in flow_lines]
     for scan in scans:
