@@ -1,34 +1,50 @@
-"""What the embedded Toxiproxy hop costs, with no toxic.
+"""What the embedded Toxiproxy hop costs, with no toxic, measured as the peers are.
 
-A small uvicorn + Starlette server answers a fixed JSON body on 127.0.0.1.
-The same load (2,000 requests, 16 keep-alive connections) goes to it
-directly (the baseline) and through `harness toxiproxy serve`, in alternating
-rounds of the same run. The upstream and the hop each run in a process of
-their own, so neither shares a GIL with the load generator, which is a lean
-HTTP/1.1 client so that its own cost does not hide the hop's.
+A small Starlette app answers a fixed JSON body on 127.0.0.1 (uvicorn, with
+httptools and uvloop where installed). wrk (1 thread x 16 keep-alive
+connections) loads it directly (the baseline) and through `harness toxiproxy
+serve`, in interleaved rounds of ROUND_SECONDS (direct, hop, direct, hop, ...)
+so that drift in the machine's load hits both alike. The upstream and the hop
+each run in a process of their own; the hop's CPU per request is read from
+/proc around its rounds.
+
+Without wrk (`sudo apt-get install -y wrk`) a lean Python HTTP/1.1 load
+generator stands in, with a note row: it runs in this process and tops out
+well below the server, so it shows the hop's latency more than its limits.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
+from benchmarks import wrk
+from harness.double.loop import new_loop
+
 ROOT = Path(__file__).resolve().parent.parent
-REQUESTS = 2_000
-CONCURRENCY = 16
-ROUNDS = 2  # direct, hop, direct, hop: drift in the machine's load hits both alike
-WARM_UP = 200
+ROUNDS = 3
+ROUND_SECONDS = float(os.environ.get("HARNESS_BENCH_HOP_SECONDS", "3"))
+WARM_UP_SECONDS = 1.0
+BASELINE = "direct to the server"
 BODY = (
     b'{"id":"chatcmpl-bench","object":"chat.completion","choices":[{"index":0,'
     b'"message":{"role":"assistant","content":"hello"},"finish_reason":"stop"}]}'
 )
+# The Python load generator's bounded load, where there is no wrk.
+REQUESTS = 2_000
+CONCURRENCY = 16
+WARM_UP = 200
 
 
 def serve_upstream() -> None:
@@ -49,10 +65,87 @@ def serve_upstream() -> None:
     config = uvicorn.Config(
         Starlette(routes=[Route("/", answer)]), lifespan="off", access_log=False, log_level="warning"
     )
-    asyncio.run(uvicorn.Server(config).serve(sockets=[sock]))
+    with asyncio.Runner(loop_factory=lambda: new_loop(uvloop=True)) as runner:
+        runner.run(uvicorn.Server(config).serve(sockets=[sock]))
 
 
-async def load(port: int, count: int) -> tuple[list[float], float]:
+@contextmanager
+def _processes() -> Iterator[tuple[int, int, int, int]]:
+    """(upstream port, upstream pid, hop port, hop pid): the upstream and `harness toxiproxy
+    serve` with one proxy in front of it, each in a process of its own."""
+    upstream = _start(["-m", "benchmarks.bench_toxiproxy", "--upstream"])
+    hop = _start(["-m", "harness.cli", "toxiproxy", "serve", "--port", "0"])
+    try:
+        assert upstream.stdout is not None and hop.stdout is not None
+        upstream_port = int(upstream.stdout.readline())
+        api = hop.stdout.readline().split()[-1]
+        proxy = httpx.post(f"{api}/proxies", json={"name": "bench", "upstream": f"127.0.0.1:{upstream_port}"})
+        yield upstream_port, upstream.pid, int(proxy.json()["listen"].rsplit(":", 1)[1]), hop.pid
+    finally:
+        for process in (upstream, hop):
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _start(args: list[str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+
+
+def _row(measure: str, value: float, unit: str, baseline: str, baseline_value: float) -> dict[str, Any]:
+    return {
+        "measure": measure,
+        "value": value,
+        "unit": unit,
+        "baseline": baseline,
+        "baseline_value": baseline_value,
+        "ratio": value / baseline_value,
+    }
+
+
+# -- wrk -------------------------------------------------------------------------------
+
+
+def _rows_wrk() -> list[dict[str, Any]]:
+    rounds: dict[str, list[wrk.Figures]] = {"direct": [], "hop": []}
+    with _processes() as (upstream_port, upstream_pid, hop_port, hop_pid):
+        urls = {"direct": f"http://127.0.0.1:{upstream_port}/", "hop": f"http://127.0.0.1:{hop_port}/"}
+        for url in urls.values():
+            wrk.run(url, WARM_UP_SECONDS)
+        for _ in range(ROUNDS):
+            for name, url in urls.items():
+                rounds[name].append(wrk.run(url, ROUND_SECONDS, pids=(upstream_pid, hop_pid)))
+    direct, hop = wrk.combined(rounds["direct"]), wrk.combined(rounds["hop"])
+    load = f"wrk 1x{wrk.CONNECTIONS}, {ROUNDS}x{ROUND_SECONDS:g} s interleaved"
+    return [
+        _row(
+            f"p50 latency through the hop, no toxic (+{hop.p50 - direct.p50:.2f} ms; {load})",
+            hop.p50,
+            "ms",
+            BASELINE,
+            direct.p50,
+        ),
+        _row(
+            f"p99 latency through the hop, no toxic (+{hop.p99 - direct.p99:.2f} ms)",
+            hop.p99,
+            "ms",
+            BASELINE,
+            direct.p99,
+        ),
+        _row("throughput through the hop, no toxic", hop.rps, "req/s", BASELINE, direct.rps),
+        _row(
+            "hop CPU per request, no toxic (/proc)",
+            hop.cpu_us(hop_pid),
+            "µs",
+            "the upstream server's, direct",
+            direct.cpu_us(upstream_pid),
+        ),
+    ]
+
+
+# -- the Python load generator, where there is no wrk ----------------------------------
+
+
+async def _load(port: int, count: int) -> tuple[list[float], float]:
     """`count` GETs over CONCURRENCY keep-alive connections; (latencies in s, elapsed s)."""
     request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
     latencies: list[float] = []
@@ -78,63 +171,53 @@ async def load(port: int, count: int) -> tuple[list[float], float]:
     return latencies, time.perf_counter() - start
 
 
-def percentile(values: list[float], share: float) -> float:
+def _percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
 
 
-def start(args: list[str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-
-
-def run() -> list[dict]:
-    upstream = start(["-m", "benchmarks.bench_toxiproxy", "--upstream"])
-    hop = start(["-m", "harness.cli", "toxiproxy", "serve", "--port", "0"])
-    try:
-        upstream_port = int(upstream.stdout.readline())
-        api = hop.stdout.readline().split()[-1]
-        proxy = httpx.post(f"{api}/proxies", json={"name": "bench", "upstream": f"127.0.0.1:{upstream_port}"})
-        hop_port = int(proxy.json()["listen"].rsplit(":", 1)[1])
-
-        samples: dict[str, list[float]] = {"direct": [], "hop": []}
-        seconds = {"direct": 0.0, "hop": 0.0}
-        for port in (upstream_port, hop_port):
-            asyncio.run(load(port, WARM_UP))
+def _rows_python() -> list[dict[str, Any]]:
+    samples: dict[str, list[float]] = {"direct": [], "hop": []}
+    seconds = {"direct": 0.0, "hop": 0.0}
+    with _processes() as (upstream_port, _, hop_port, _):
+        ports = {"direct": upstream_port, "hop": hop_port}
+        for port in ports.values():
+            asyncio.run(_load(port, WARM_UP))
         for _ in range(ROUNDS):
-            for name, port in (("direct", upstream_port), ("hop", hop_port)):
-                latencies, elapsed = asyncio.run(load(port, REQUESTS // ROUNDS))
+            for name, port in ports.items():
+                latencies, elapsed = asyncio.run(_load(port, REQUESTS // ROUNDS))
                 samples[name] += latencies
                 seconds[name] += elapsed
-    finally:
-        for process in (upstream, hop):
-            process.terminate()
-            process.wait(timeout=10)
-
-    rows = []
-    for label, share in (("p50", 0.50), ("p99", 0.99)):
-        direct, via = (percentile(samples[k], share) * 1000 for k in ("direct", "hop"))
-        rows.append(
-            {
-                "measure": f"{label} latency through the hop, no toxic (+{via - direct:.2f} ms; "
-                f"{REQUESTS:,} req, {CONCURRENCY} conns)",
-                "value": via,
-                "unit": "ms",
-                "baseline": "direct to the server",
-                "baseline_value": direct,
-                "ratio": via / direct,
-            }
-        )
-    direct_rate, hop_rate = (REQUESTS / seconds[k] for k in ("direct", "hop"))
-    rows.append(
+    rows: list[dict[str, Any]] = [
         {
-            "measure": "throughput through the hop, no toxic",
-            "value": hop_rate,
-            "unit": "req/s",
-            "baseline": "direct to the server",
-            "baseline_value": direct_rate,
-            "ratio": hop_rate / direct_rate,
+            "measure": f"wrk is not installed ({wrk.INSTALL}): the Python load generator below "
+            "shares this process's GIL and tops out well below the server",
+            "value": 0,
+            "unit": "",
         }
+    ]
+    for label, share in (("p50", 0.50), ("p99", 0.99)):
+        direct, via = (_percentile(samples[k], share) * 1000 for k in ("direct", "hop"))
+        load = f"{REQUESTS:,} req, {CONCURRENCY} conns"
+        rows.append(
+            _row(
+                f"{label} latency through the hop, no toxic (+{via - direct:.2f} ms; {load})",
+                via,
+                "ms",
+                BASELINE,
+                direct,
+            )
+        )
+    count = REQUESTS // ROUNDS * ROUNDS
+    rows.append(
+        _row(
+            "throughput through the hop, no toxic", count / seconds["hop"], "req/s", BASELINE, count / seconds["direct"]
+        )
     )
     return rows
+
+
+def run() -> list[dict[str, Any]]:
+    return _rows_wrk() if wrk.available() else _rows_python()
 
 
 if __name__ == "__main__":
