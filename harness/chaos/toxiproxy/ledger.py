@@ -21,6 +21,7 @@ on a connection can have gone missing. The ledger counts, per connection:
 from __future__ import annotations
 
 import time
+from array import array
 from dataclasses import dataclass, field
 from typing import TypedDict
 
@@ -46,13 +47,6 @@ class ConnectionRecord(TypedDict):
 
 
 @dataclass
-class _Request:
-    answer_from: int
-    reached: bool = False
-    toxics: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
 class Ledger:
     client: str
     opened: float = field(default_factory=time.monotonic)
@@ -60,18 +54,24 @@ class Ledger:
     forwarded: int = 0
     end: str = "open"
     ended_by: str | None = None
-    requests: list[_Request] = field(default_factory=list)
+    # Per request, in order. Arrays rather than an object per request: a keep-alive connection
+    # may carry hundreds of thousands, and objects would cost memory and garbage-collector passes
+    # that grow with the proxy's uptime.
+    answers_from: array[int] = field(default_factory=lambda: array("q"))
+    reached: bytearray = field(default_factory=bytearray)
+    toxics: dict[int, dict[str, str]] = field(default_factory=dict)  # request index -> toxics that acted
 
     # -- the app's side (upstream link) ---------------------------------------------
 
     def request_read(self) -> None:
         """The app sent bytes: the start of a new request if answer bytes came since the last began."""
-        if not self.requests or self.received > self.requests[-1].answer_from:
-            self.requests.append(_Request(answer_from=self.received))
+        if not self.answers_from or self.received > self.answers_from[-1]:
+            self.answers_from.append(self.received)
+            self.reached.append(0)
 
     def request_forwarded(self) -> None:
-        if self.requests:
-            self.requests[-1].reached = True
+        if self.reached:
+            self.reached[-1] = 1
 
     # -- the upstream's side (downstream link) -----------------------------------------
 
@@ -85,18 +85,17 @@ class Ledger:
 
     def acted(self, spec: ToxicSpec) -> None:
         """`spec` changed the current request or its answer."""
-        if self.requests:
-            self.requests[-1].toxics[spec.name] = spec.type
+        if self.answers_from:
+            self.toxics.setdefault(len(self.answers_from) - 1, {})[spec.name] = spec.type
 
     @property
     def answer_pending(self) -> bool:
         """The current request reached the upstream and its answer has not all reached the app:
         ending the connection now changes what the app gets."""
-        if not self.requests:
+        if not self.answers_from:
             return False
-        current = self.requests[-1]
-        got = self.received - current.answer_from
-        return (current.reached and got == 0) or self.forwarded < self.received
+        got = self.received - self.answers_from[-1]
+        return (self.reached[-1] == 1 and got == 0) or self.forwarded < self.received
 
     def ended(self, how: str, by: ToxicSpec | None = None) -> None:
         """The first cause of the end is the one kept."""
@@ -116,6 +115,7 @@ class Ledger:
             "end": self.end,
             "ended_by": self.ended_by,
             "requests": [
-                {"reached": r.reached, "answer_from": r.answer_from, "toxics": dict(r.toxics)} for r in self.requests
+                {"reached": bool(reached), "answer_from": start, "toxics": dict(self.toxics.get(index, {}))}
+                for index, (start, reached) in enumerate(zip(self.answers_from, self.reached, strict=True))
             ],
         }

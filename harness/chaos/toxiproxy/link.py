@@ -1,16 +1,30 @@
 """One direction of one connection: read the source, run each chunk through the
 toxic chain, write the destination (Toxiproxy's ToxicLink).
 
-The reader runs on its own so every chunk is stamped when it arrives; the pump
-takes chunks in order and walks them through the chain. Toxics added, changed
-or removed while the connection is open apply to the next chunk, as in
+Two ways through, chosen chunk by chunk:
+
+- **straight**: while no toxic acts on this direction (none attached, or each
+  one's toxicity draw left it off for this connection) and nothing is still
+  in the chain, a chunk is written to the destination's transport from the
+  source's `data_received`, with the ledger told, and nothing else: no task,
+  no queue. Flow control is the transports' own: when the destination's
+  buffer fills, the source stops reading until it drains.
+- **through the chain**: otherwise the chunk is stamped with its arrival time
+  and put in line; a pump task takes chunks in order and walks each through
+  the chain. The source reads ahead at most QUEUED_CHUNKS, then TCP pushes back.
+
+A toxic added while the connection is open takes the next chunk, as in
 Toxiproxy: an app's pooled keep-alive connection feels a fault as soon as it
-is switched on.
+is switched on. Everything read before it was already written, so nothing is
+lost, doubled or reordered. When the last active toxic leaves, chunks go on
+through the chain until the line is empty (the toxic lets go of what it held
+at once), then straight again: a chunk never overtakes one still in line.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from random import Random
 from typing import TYPE_CHECKING
 
@@ -19,33 +33,33 @@ from harness.chaos.toxiproxy.toxic import Toxic, ToxicSpec, ToxicStub
 
 if TYPE_CHECKING:
     from harness.chaos.toxiproxy.connection import Connection
+    from harness.chaos.toxiproxy.side import Side
 
-READ_SIZE = 32 * 1024
 QUEUED_CHUNKS = 8  # read ahead at most this many chunks, then let TCP push back
 
 
 class Link:
-    def __init__(
-        self,
-        connection: Connection,
-        direction: Direction,
-        source: asyncio.StreamReader,
-        dest: asyncio.StreamWriter,
-        rng: Random,
-    ) -> None:
+    def __init__(self, connection: Connection, direction: Direction, source: Side, dest: Side, rng: Random) -> None:
         self.connection = connection
         self.direction = direction
         self.rng = rng
         self.stubs: list[ToxicStub] = []
+        self.chained = 0  # chunks that went through the toxic chain (the others went straight)
+        self._upstream = direction is Direction.UPSTREAM
         self._source = source
         self._dest = dest
-        self._queue: asyncio.Queue[Chunk | None] = asyncio.Queue(QUEUED_CHUNKS)
+        source.reading = self
+        dest.writing = self
         self._loop = asyncio.get_running_loop()
+        self._acting = False  # an active toxic is on this link
+        self._busy = False  # chunks are in line or in the chain
+        self._line: deque[Chunk | None] = deque()  # None: the source ended
+        self._wake: asyncio.Future[None] | None = None  # the pump waits here for the line
+        self._pump: asyncio.Task[None] | None = None
+        self.held_back = False  # this link paused its source's reading (flow control)
+        self._source_ended = False
         self._closing = False
         self._ended = False
-        self._pump_idle = False
-        self._reader: asyncio.Task[None] | None = None
-        self._pump: asyncio.Task[None] | None = None
 
     # -- the chain --------------------------------------------------------------
 
@@ -55,6 +69,7 @@ class Link:
         self.stubs.append(stub)
         if stub.active:
             spec.toxic.attached(stub)
+        self._chain_changed()
 
     def replace(self, spec: ToxicSpec) -> None:
         """New attributes or toxicity for a toxic already here; its per-connection state carries over."""
@@ -68,7 +83,8 @@ class Link:
                 self.stubs[index] = stub
                 if stub.active:
                     spec.toxic.attached(stub)
-                return
+                break
+        self._chain_changed()
 
     def detach(self, name: str) -> None:
         for stub in self.stubs:
@@ -77,42 +93,98 @@ class Link:
                 stub.retire()
                 if stub.active and not self._ended:
                     stub.toxic.detached(stub)
-                return
+                break
+        self._chain_changed()
 
-    # -- running ------------------------------------------------------------------
+    def _chain_changed(self) -> None:
+        self._acting = any(stub.active and not stub.retired for stub in self.stubs)
 
-    def start(self) -> None:
-        self._reader = asyncio.create_task(self._read())
-        self._pump = asyncio.create_task(self._run())
+    # -- what the source sends ---------------------------------------------------
 
-    async def _read(self) -> None:
+    @property
+    def straight(self) -> bool:
+        """The next chunk would be written straight on, not through the chain."""
+        return not (self._acting or self._busy or self._closing)
+
+    def received(self, data: bytes) -> None:
+        if self._ended:
+            return
         ledger = self.connection.ledger
-        upstream = self.direction is Direction.UPSTREAM
-        try:
-            while data := await self._source.read(READ_SIZE):
-                if upstream:
-                    ledger.request_read()
-                else:
-                    ledger.answer_read(len(data))
-                if not self.stubs and self._pump_idle and self._queue.empty() and not self._closing:
-                    # No toxics and nothing in line: write straight away and skip the hand-over
-                    # to the pump (~15% of the hop's CPU per request when it does nothing).
-                    # Order holds: the next chunk is queued only after this write drained.
-                    self._dest.write(data)
-                    self._wrote(len(data))
-                    await self._dest.drain()
-                else:
-                    await self._queue.put(Chunk(data, self._loop.time()))
-        except (ConnectionError, OSError):
-            pass  # a source that fails, or a destination gone, ends like a close (as in Toxiproxy)
-        await self._queue.put(None)
+        if self._upstream:
+            ledger.request_read()
+        else:
+            ledger.answer_read(len(data))
+        if self._closing:
+            return  # a toxic is closing this direction: read, not passed on
+        if self._acting or self._busy:
+            self._queue(Chunk(data, self._loop.time()))
+            return
+        dest = self._dest.transport
+        if dest.is_closing():
+            self._end()  # the destination is going: nothing more can reach it
+            return
+        dest.write(data)  # may pause the source at once (dest_blocked), before the next chunk is read
+        if self._upstream:
+            ledger.request_forwarded()
+        else:
+            ledger.answer_forwarded(len(data))
+
+    def source_ended(self) -> None:
+        """EOF, or the source socket is gone (as in Toxiproxy, both end the direction alike)."""
+        if self._source_ended or self._ended:
+            return
+        self._source_ended = True
+        if self._acting or self._busy:
+            self._queue(None)  # after what is in line, and through the toxics' `at_end`
+        else:
+            self._end()
+
+    def dest_blocked(self) -> None:
+        self._update_reading()
+
+    def dest_unblocked(self) -> None:
+        self._update_reading()
+
+    def dest_lost(self) -> None:
+        self._end()  # nothing more can be delivered
+
+    def _queue(self, chunk: Chunk | None) -> None:
+        self._line.append(chunk)
+        self._busy = True
+        if chunk is not None:
+            self.chained += 1
+        if self._pump is None:
+            self._pump = asyncio.create_task(self._run())
+        elif self._wake is not None and not self._wake.done():
+            self._wake.set_result(None)
+        if len(self._line) >= QUEUED_CHUNKS:
+            self._update_reading()
+
+    def _update_reading(self) -> None:
+        # Straight, a full destination holds the source back; through the chain, a full line does
+        # (the pump waits for the destination to drain, and chunks keep their arrival times).
+        pause = len(self._line) >= QUEUED_CHUNKS or (self._dest.blocked and not self._busy)
+        if pause != self.held_back and not self._ended:
+            self.held_back = pause
+            if pause:
+                self._source.pause()
+            else:
+                self._source.resume()
+
+    # -- through the chain ----------------------------------------------------------
 
     async def _run(self) -> None:
         try:
             while not self._closing:
-                self._pump_idle = True
-                chunk = await self._queue.get()
-                self._pump_idle = False
+                if not self._line:
+                    self._busy = False
+                    self._update_reading()
+                    self._wake = self._loop.create_future()
+                    await self._wake
+                    continue
+                chunk = self._line.popleft()
+                if len(self._line) == QUEUED_CHUNKS - 1:
+                    self._update_reading()
                 if chunk is None:
                     for stub in tuple(self.stubs):
                         if stub.active and not stub.retired:
@@ -140,15 +212,16 @@ class Link:
     async def _write(self, chunk: Chunk) -> None:
         if self._closing or not chunk.data:
             return
-        self._dest.write(chunk.data)
-        self._wrote(len(chunk.data))
-        await self._dest.drain()
-
-    def _wrote(self, count: int) -> None:
-        if self.direction is Direction.UPSTREAM:
+        dest = self._dest.transport
+        if dest.is_closing():
+            raise ConnectionResetError("the destination closed")
+        dest.write(chunk.data)
+        if self._upstream:
             self.connection.ledger.request_forwarded()
         else:
-            self.connection.ledger.answer_forwarded(count)
+            self.connection.ledger.answer_forwarded(len(chunk.data))
+        if self._dest.blocked:
+            await self._dest.drained()
 
     # -- ending -------------------------------------------------------------------
 
@@ -157,16 +230,17 @@ class Link:
         if self._closing:
             return
         self._closing = True
-        if self._pump is not None and self._pump is not asyncio.current_task():
-            self._pump.cancel()  # its `finally` closes the destination
+        if self._pump is None:
+            self._end()
+        elif self._pump is not asyncio.current_task():
+            self._pump.cancel()  # its `finally` ends the link
         # else: the pump sees `_closing` once the toxic returns
 
     def stop(self) -> None:
         """The connection is being torn down (reset, proxy down): just stop."""
         self._closing = True
-        for task in (self._reader, self._pump):
-            if task is not None and task is not asyncio.current_task():
-                task.cancel()
+        if self._pump is not None and self._pump is not asyncio.current_task():
+            self._pump.cancel()
 
     def _end(self) -> None:
         if self._ended:
@@ -175,11 +249,14 @@ class Link:
         self._closing = True
         for stub in self.stubs:
             stub.retire()
-        if self._reader is not None:
-            self._reader.cancel()
+        self._line.clear()
+        self._source.pause()  # read no more of it; the other direction closes it
+        if self._pump is not None and self._pump is not asyncio.current_task():
+            self._pump.cancel()
         # As in Toxiproxy, the end of one direction closes its destination
-        # outright (no half-close); the other direction then ends with it.
-        self._dest.close()
+        # outright (no half-close), once what was written to it has gone;
+        # the other direction then ends with it.
+        self._dest.transport.close()
         self.connection.link_ended(self)
 
     @property

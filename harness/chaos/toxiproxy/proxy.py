@@ -14,6 +14,7 @@ from harness.chaos.toxiproxy.address import Address, bind_host, listen_backlog, 
 from harness.chaos.toxiproxy.connection import Connection
 from harness.chaos.toxiproxy.ledger import ConnectionRecord, Ledger
 from harness.chaos.toxiproxy.link import Link
+from harness.chaos.toxiproxy.side import Side
 from harness.chaos.toxiproxy.stream import Direction
 from harness.chaos.toxiproxy.toxic import ToxicBody, ToxicSpec
 
@@ -51,6 +52,7 @@ class Proxy:
         self._rng = rng
         self._server: asyncio.AbstractServer | None = None
         self._connections: set[Connection] = set()
+        self._dialling: set[asyncio.Future[None]] = set()
         self.ledgers: deque[Ledger] = deque(maxlen=LEDGERS)  # what each connection carried, oldest first
 
     # -- up and down ----------------------------------------------------------------
@@ -60,8 +62,8 @@ class Proxy:
             return
         address = Address.parse(self.listen)
         try:
-            self._server = await asyncio.start_server(
-                self._accept, bind_host(address.host), address.port, backlog=BACKLOG
+            self._server = await asyncio.get_running_loop().create_server(
+                lambda: Side(self._accepted), bind_host(address.host), address.port, backlog=BACKLOG
             )
         except OSError as exc:
             raise errors.ListenFailed(f"{self.listen}: {exc.strerror or exc}") from None
@@ -94,27 +96,29 @@ class Proxy:
         else:
             await self.stop()
 
-    async def _accept(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
-        upstream = Address.parse(self.upstream)
+    def _accepted(self, client: Side) -> None:
+        # The client waits (its side reads nothing yet) while the upstream is dialled.
+        task = asyncio.ensure_future(self._connect(client))
+        self._dialling.add(task)
+        task.add_done_callback(self._dialling.discard)
+
+    async def _connect(self, client: Side) -> None:
+        upstream_address = Address.parse(self.upstream)
         try:
-            upstream_streams = await asyncio.open_connection(upstream.host, upstream.port)
+            _, upstream = await asyncio.get_running_loop().create_connection(
+                Side, upstream_address.host, upstream_address.port
+            )
         except OSError:
-            client_writer.close()  # as Toxiproxy: accepted, then closed at once
+            client.transport.close()  # as Toxiproxy: accepted, then closed at once
             return
         if not self.enabled:
-            client_writer.transport.abort()
-            upstream_streams[1].transport.abort()
+            client.transport.abort()
+            upstream.transport.abort()
             return
-        connection = Connection(
-            (client_reader, client_writer),
-            upstream_streams,
-            Random(self._rng.getrandbits(64)),
-            self._connections.discard,
-        )
+        connection = Connection(client, upstream, Random(self._rng.getrandbits(64)), self._connections.discard)
         self._connections.add(connection)
         self.ledgers.append(connection.ledger)
         connection.start(self.chains)
-        await connection.closed  # keep the handler alive as long as the connection
 
     # -- toxics ---------------------------------------------------------------------
 
@@ -131,26 +135,27 @@ class Proxy:
         if any(existing.name == spec.name for existing in self.toxics()):
             raise errors.ToxicExists()
         self.chains[spec.stream].append(spec)
-        for link in self._links(spec.stream):
+        for link in self.links(spec.stream):
             link.attach(spec)
 
     def update_toxic(self, spec: ToxicSpec) -> None:
         chain = self.chains[spec.stream]
         chain[chain.index(self.toxic(spec.name))] = spec
-        for link in self._links(spec.stream):
+        for link in self.links(spec.stream):
             link.replace(spec)
 
     def remove_toxic(self, name: str) -> None:
         spec = self.toxic(name)
         self.chains[spec.stream].remove(spec)
-        for link in self._links(spec.stream):
+        for link in self.links(spec.stream):
             link.detach(name)
 
     def remove_toxics(self) -> None:
         for spec in self.toxics():
             self.remove_toxic(spec.name)
 
-    def _links(self, direction: Direction) -> list[Link]:
+    def links(self, direction: Direction) -> list[Link]:
+        """That direction of every open connection."""
         return [c.links[direction] for c in list(self._connections)]
 
     def connections(self) -> list[ConnectionRecord]:
