@@ -1,9 +1,11 @@
 """Network faults: a Toxiproxy-compatible server and the client side.
 
-The engine (asyncio): `Proxy` listens on 127.0.0.1 and forwards to its
-upstream; each connection has two `Link`s (upstream: client -> server,
-downstream: server -> client) that run chunks through the toxics of their
-direction. Toxics live one per file in `toxics/` and are found by type name
+The engine (asyncio protocols): `Proxy` listens on 127.0.0.1 and forwards to
+its upstream; each connection is two sockets (`Side`s) and two `Link`s
+(upstream: client -> server, downstream: server -> client). A link writes
+each chunk straight on while no toxic acts on its direction, and runs it
+through the toxics of its direction otherwise (docs/toxiproxy.md). Toxics
+live one per file in `toxics/` and are found by type name
 in `TOXICS`. `build_app` is the HTTP API (Toxiproxy 2.x paths, codes, JSON);
 `EmbeddedToxiproxy` runs both in a thread. `toxiproxy_for` hands out a
 toxiproxy-python client for TOXIPROXY_URL or an embedded server.
