@@ -118,14 +118,14 @@ def _rows_wrk() -> list[dict[str, Any]]:
     load = f"wrk 1x{wrk.CONNECTIONS}, {ROUNDS}x{ROUND_SECONDS:g} s interleaved"
     return [
         _row(
-            f"p50 latency through the hop, no toxic (+{hop.p50 - direct.p50:.2f} ms; {load})",
+            f"p50 latency through the hop, no toxic ({hop.p50 - direct.p50:+.2f} ms; {load})",
             hop.p50,
             "ms",
             BASELINE,
             direct.p50,
         ),
         _row(
-            f"p99 latency through the hop, no toxic (+{hop.p99 - direct.p99:.2f} ms)",
+            f"p99 latency through the hop, no toxic ({hop.p99 - direct.p99:+.2f} ms)",
             hop.p99,
             "ms",
             BASELINE,
@@ -200,7 +200,7 @@ def _rows_python() -> list[dict[str, Any]]:
         load = f"{REQUESTS:,} req, {CONCURRENCY} conns"
         rows.append(
             _row(
-                f"{label} latency through the hop, no toxic (+{via - direct:.2f} ms; {load})",
+                f"{label} latency through the hop, no toxic ({via - direct:+.2f} ms; {load})",
                 via,
                 "ms",
                 BASELINE,
