@@ -123,7 +123,7 @@ class Response(_Message):
         return tuple(sse.parse(self.text)) if self.is_stream else ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exchange:
     request: Request
     response: Response | None = None  # None: the connection failed (see `error`)
@@ -201,6 +201,19 @@ class Journal:
             if len(self.exchanges) == self.cap:
                 self.dropped += 1
             self.exchanges.append(exchange)
+            if self.spill is not None:
+                self.spill(exchange)
+        return exchange
+
+    def amend(self, recorded: Exchange, exchange: Exchange) -> Exchange:
+        """Put `exchange` where `recorded` is: what a double learnt after recording an answer
+        (its last write failed, so the app never got it). A ring that already dropped
+        `recorded` keeps nothing of it; a spill gets the corrected exchange as a line of its own."""
+        with self._lock:
+            for index in range(len(self.exchanges) - 1, -1, -1):  # it is near the end, if still held
+                if self.exchanges[index] is recorded:
+                    self.exchanges[index] = exchange
+                    break
             if self.spill is not None:
                 self.spill(exchange)
         return exchange

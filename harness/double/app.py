@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from harness import secrets, sse
-from harness.double import control
+from harness.double import control, wire
 from harness.double.body import BodyError, parse_body, read_body
 from harness.double.call import Call, ErrorEnvelope, Handler, Reply, State
 from harness.double.clock import Clock, RealClock
@@ -165,11 +165,54 @@ class Double:
     async def _exchange(self, scope: dict, receive: Callable, send: Callable) -> None:
         started, t0 = self.clock.now(), time.perf_counter()
         body = await read_body(receive)
-        headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", ()))
+        headers = wire.request_headers(scope.get("headers", ()))
         query_string = scope.get("query_string", b"").decode("latin-1")
         call, reply, acted = await self.answer(scope["method"], scope["path"], query_string, headers, body)
+        request = Request(
+            headers=_redact_headers(headers, self.secret_headers),
+            body=body,
+            method=scope["method"],
+            url=_url(scope, headers, query_string),
+        )
+        journey = _Journey(self, scope, call, request, ",".join(acted) or None, started, t0)
+        if reply.events is None and not (reply.delay or reply.pauses or reply.abort):
+            await self._send_whole(journey, reply, send)
+        else:
+            await self._send_in_parts(journey, reply, receive, send)
+
+    async def _send_whole(self, journey: _Journey, reply: Reply, send: Callable) -> None:
+        """The common answer, one body with nothing to wait for: two sends, no watcher.
+
+        Recorded before the first byte goes out, so an app that has its whole answer (or a
+        proxy that passed it on) can already read the exchange from the journal. Nothing here
+        waits, so there is no moment to hear a disconnect in: a `send` that raises (an
+        in-process client that closed) is the sign the client went away, and the record is
+        then amended to say what it got."""
+        payload = render_body(reply)
+        status, pairs = self.head(journey.call, reply, payload)
+        exchange = journey.record(status, pairs, payload, None, "whole", None)
+        began = False
+        try:
+            await send({"type": "http.response.start", "status": status, "headers": wire.response_headers(pairs)})
+            began = True
+            await send({"type": "http.response.body", "body": payload, "more_body": False})
+        except Exception as exc:  # the body never left: the record must not say the app got it
+            assert exchange.response is not None
+            self.journal.amend(
+                exchange,
+                exchange.with_(
+                    response=Response(headers=exchange.response.headers, body=b"", status=status),
+                    error=_disconnected(exc),
+                    delivery="cut" if began else "unsent",
+                    delivered=0,
+                ),
+            )
+
+    async def _send_in_parts(self, journey: _Journey, reply: Reply, receive: Callable, send: Callable) -> None:
+        """A stream, or an answer a fault delays, stalls or aborts: chunk by chunk, listening for
+        the client going away between them."""
         payload = None if reply.events is not None else render_body(reply)
-        status, pairs = self.head(call, reply, payload)
+        status, pairs = self.head(journey.call, reply, payload)
         chunks = list(body_chunks(reply, payload))
         # An aborted answer sends every chunk as "more to come", then drops the connection.
         last = chunks.pop() if chunks and not reply.abort else b""
@@ -184,15 +227,7 @@ class Double:
             if reply.delay:  # slow_first_byte: real time, for the app's timeouts
                 await asyncio.sleep(reply.delay)
             _check(gone)
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": status,
-                    "headers": [
-                        (k.lower().encode("latin-1", "replace"), v.encode("latin-1", "replace")) for k, v in pairs
-                    ],
-                }
-            )
+            await send({"type": "http.response.start", "status": status, "headers": wire.response_headers(pairs)})
             began = True
             for index, chunk in enumerate(chunks):
                 if index in reply.pauses:  # stream_stall: a quiet gap before this event
@@ -207,7 +242,7 @@ class Double:
                 await asyncio.sleep(reply.pauses[len(chunks)])
             _check(gone)
         except Exception as exc:  # the client went away mid-answer; keep what it got
-            error = f"client disconnected: {exc or type(exc).__name__}"
+            error = _disconnected(exc)
         else:
             sent.append(last)
             if reply.abort:
@@ -220,28 +255,7 @@ class Double:
             delivery, delivered = ("cut", sent_body) if began else ("unsent", 0)
         # Recorded before the last chunk goes out, so a client that has its whole
         # answer can already read the exchange from the journal.
-        request = Request(
-            headers=_redact_headers(headers, self.secret_headers),
-            body=body,
-            method=scope["method"],
-            url=_url(scope, query_string),
-        )
-        self.journal.record(
-            Exchange(
-                request=request,
-                response=Response(headers=tuple(pairs), body=b"".join(sent), status=status),
-                provider=self.name,
-                route=call.route or None,
-                started=started,
-                elapsed=time.perf_counter() - t0,
-                fault=",".join(acted) or None,
-                error=error,
-                source="double",
-                delivery=delivery,
-                delivered=delivered,
-                peer=_peer(scope),
-            )
-        )
+        journey.record(status, pairs, b"".join(sent), error, delivery, delivered)
         if reply.abort and error is not None and error.startswith("connection dropped"):
             raise StreamAborted(error)
         if error is None:
@@ -317,14 +331,15 @@ class Double:
 
         `payload` is the rendered body, or None for a stream (no length then).
         """
+        lower = wire.lower  # one shared str per name: records hold no copies of their own
         headers: dict[str, str] = {"content-type": content_type(reply)}
         if payload is not None:
             headers["content-length"] = str(len(payload))
         try:
-            headers.update({k.lower(): str(v) for k, v in self.provider.headers(call).items()})
+            headers.update({lower(k): str(v) for k, v in self.provider.headers(call).items()})
         except Exception:
             log.exception("provider headers failed on %s %s", call.method, call.path)
-        headers.update({k.lower(): str(v) for k, v in reply.headers.items()})
+        headers.update({lower(k): str(v) for k, v in reply.headers.items()})
         id_header = self.provider.request_id_header.lower()
         if id_header not in headers:
             headers[id_header] = self.provider.request_id(self.state)
@@ -417,7 +432,11 @@ def render_body(reply: Reply) -> bytes:
         return reply.body
     if reply.json is None:
         return b""
-    return json.dumps(reply.json, ensure_ascii=False, separators=(",", ":")).encode()
+    return _JSON.encode(reply.json).encode()
+
+
+# Made once: `json.dumps` with options builds a new encoder on every call.
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class Disconnected(ConnectionError):
@@ -437,6 +456,49 @@ async def _hear_disconnect(receive: Callable, gone: asyncio.Event) -> None:
     except Exception:  # a server that cannot say; the writes will tell
         return
     gone.set()
+
+
+def _disconnected(exc: BaseException) -> str:
+    return f"client disconnected: {exc or type(exc).__name__}"
+
+
+class _Journey:
+    """One request on its way to the journal: what is known before the answer is sent, so
+    each way of sending it records the exchange from what it managed to send."""
+
+    __slots__ = ("call", "double", "fault", "request", "scope", "started", "t0")
+
+    def __init__(
+        self, double: Double, scope: dict, call: Call, request: Request, fault: str | None, started: float, t0: float
+    ) -> None:
+        self.double, self.scope, self.call, self.request = double, scope, call, request
+        self.fault, self.started, self.t0 = fault, started, t0
+
+    def record(
+        self,
+        status: int,
+        pairs: list[tuple[str, str]],
+        body: bytes,
+        error: str | None,
+        delivery: str,
+        delivered: int | None,
+    ) -> Exchange:
+        return self.double.journal.record(
+            Exchange(
+                request=self.request,
+                response=Response(headers=tuple(pairs), body=body, status=status),
+                provider=self.double.name,
+                route=self.call.route or None,
+                started=self.started,
+                elapsed=time.perf_counter() - self.t0,
+                fault=self.fault,
+                error=error,
+                source="double",
+                delivery=delivery,
+                delivered=delivered,
+                peer=_peer(self.scope),
+            )
+        )
 
 
 def _peer(scope: dict) -> str | None:
@@ -472,17 +534,19 @@ async def _lifespan(receive: Callable, send: Callable) -> None:
             return
 
 
-def _url(scope: dict, query_string: str) -> str:
-    host = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"host"), None)
+def _url(scope: dict, headers: tuple[tuple[str, str], ...], query_string: str) -> str:
+    host = next((v for k, v in headers if k == "host"), None)
     if host is None:
         server = scope.get("server") or ("localhost", None)
         host = f"{server[0]}:{server[1]}" if server[1] else server[0]
+    path = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
+    if not query_string:
+        return f"{scope.get('scheme', 'http')}://{host}{path}"
     query = "&".join(
         f"{part.partition('=')[0]}={REDACTED}" if part.partition("=")[0].lower() in SECRET_QUERY else part
         for part in query_string.split("&")
         if part
     )
-    path = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
     return f"{scope.get('scheme', 'http')}://{host}{path}" + (f"?{query}" if query else "")
 
 
