@@ -185,3 +185,26 @@ def test_an_exchange_holds_no_dict_and_still_pickles():
     exchange = _exchange("/a").with_(peer="127.0.0.1:1", fault="gone")
     assert not hasattr(exchange, "__dict__")
     assert pickle.loads(pickle.dumps(exchange)) == exchange
+
+
+def test_a_shared_reply_is_stamped_on_a_copy_each_time():
+    import random
+
+    from harness import providers
+    from harness.double.app import stamp_request_id
+    from harness.double.call import Reply, State
+
+    openai_provider, anthropic = providers.get("openai"), providers.get("anthropic")
+    state = State(rng=random.Random(3), clock=VirtualClock())
+    shared = Reply(json={"ok": True}, headers={"x-canned": "yes"})
+    first, second = (stamp_request_id(openai_provider, state, shared) for _ in range(2))
+    assert shared.headers == {"x-canned": "yes"} and first is not shared
+    assert first.headers["x-request-id"] != second.headers["x-request-id"]
+    assert first.headers["x-canned"] == "yes" and first.json == shared.json
+    given = Reply(headers={"x-request-id": "req_given"})
+    assert stamp_request_id(openai_provider, state, given) is given
+    # Anthropic's envelope names the id in its body too: body and header agree, the original untouched.
+    error = anthropic.error(429, "slow down")
+    assert error.json["request_id"] is None
+    stamped = stamp_request_id(anthropic, state, error)
+    assert stamped.json["request_id"] == stamped.headers["request-id"] and error.json["request_id"] is None

@@ -19,7 +19,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -401,7 +401,14 @@ def stamp_request_id(provider: Provider, state: State, reply: Reply) -> Reply:
         and _names_request_id(provider.error)
     ):
         body = {**body, "request_id": request_id}
-    return replace(reply, headers=headers, json=body) if given is None or body is not reply.json else reply
+    if given is not None and body is reply.json:
+        return reply
+    # A shallow copy with two fields set: half what `dataclasses.replace` costs, which
+    # re-reads every field's definition. The reply itself may be shared (a canned answer).
+    stamped = object.__new__(type(reply))
+    stamped.__dict__.update(reply.__dict__)
+    stamped.headers, stamped.json = headers, body
+    return stamped
 
 
 @functools.cache
@@ -553,12 +560,19 @@ def _url(scope: dict, headers: tuple[tuple[str, str], ...], query_string: str) -
 def _redact_headers(headers: tuple[tuple[str, str], ...], secret: frozenset[str]) -> tuple[tuple[str, str], ...]:
     if not any(name.lower() in secret for name, _ in headers):
         return headers
-    return tuple((name, _redacted(value) if name.lower() in secret else value) for name, value in headers)
+    # The pairs without a secret are kept as they are: a record holds no copies of them.
+    return tuple((pair[0], _redacted(pair[1])) if pair[0].lower() in secret else pair for pair in headers)
 
 
 def _redacted(value: str) -> str:
     scheme, _, rest = value.partition(" ")
-    return f"{scheme} {REDACTED}" if rest and scheme.lower() in ("bearer", "basic") else REDACTED
+    if not (rest and scheme.lower() in ("bearer", "basic")):
+        return REDACTED
+    # One str per scheme as written ("Bearer REDACTED"), shared by every record.
+    return _SCHEME_REDACTED.get(scheme) or _SCHEME_REDACTED.setdefault(scheme, f"{scheme} {REDACTED}")
+
+
+_SCHEME_REDACTED: dict[str, str] = {}  # at most the spellings of "bearer" and "basic" clients use
 
 
 class _QuietAborts(logging.Filter):
