@@ -124,14 +124,18 @@ def test_the_head_names_are_lower_case_bytes_and_the_values_latin_1():
 
 
 def test_header_names_are_shared_between_records():
-    with Double("openai", seed=1) as double:
+    with Double("openai", seed=1) as double, Double("openai", seed=2, journal=double.journal) as other:
         exchange_through(double, scope())
-        exchange_through(Double("openai", seed=2, journal=double.journal), scope())
-        first, second = double.journal[0], double.journal[1]
+        exchange_through(other, scope())
+        exchange_through(double, scope(path="/v1/models"))
+        first, second, third = double.journal
     for (a, _), (b, _) in zip(first.request.headers, second.request.headers, strict=True):
         assert a is b
     for (a, _), (b, _) in zip(first.response.headers, second.response.headers, strict=True):
         assert a is b
+    assert first.request.url == "http://127.0.0.1:8080/v1/chat/completions"
+    assert first.request.url is second.request.url
+    assert third.request.url == "http://127.0.0.1:8080/v1/models"
 
 
 def test_the_name_tables_stop_growing_at_their_limit(monkeypatch):

@@ -546,15 +546,25 @@ def _url(scope: dict, headers: tuple[tuple[str, str], ...], query_string: str) -
     if host is None:
         server = scope.get("server") or ("localhost", None)
         host = f"{server[0]}:{server[1]}" if server[1] else server[0]
-    path = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
-    if not query_string:
-        return f"{scope.get('scheme', 'http')}://{host}{path}"
+    raw_path = scope.get("raw_path", b"")
+    if not query_string:  # the same few URLs again and again: one shared str for each
+        key = (scope.get("scheme", "http"), host, raw_path or scope["path"])
+        url = _URLS.get(key)
+        if url is None:
+            url = f"{key[0]}://{host}{raw_path.decode('latin-1') or scope['path']}"
+            if len(_URLS) < wire.LIMIT:
+                _URLS[key] = url
+        return url
+    path = raw_path.decode("latin-1") or scope["path"]
     query = "&".join(
         f"{part.partition('=')[0]}={REDACTED}" if part.partition("=")[0].lower() in SECRET_QUERY else part
         for part in query_string.split("&")
         if part
     )
     return f"{scope.get('scheme', 'http')}://{host}{path}" + (f"?{query}" if query else "")
+
+
+_URLS: dict[tuple[str, str, bytes | str], str] = {}  # (scheme, host, path) -> URL without a query
 
 
 def _redact_headers(headers: tuple[tuple[str, str], ...], secret: frozenset[str]) -> tuple[tuple[str, str], ...]:
