@@ -32,7 +32,6 @@ import asyncio
 import gc
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -49,6 +48,7 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 
+from benchmarks import wrk
 from harness.double import Double
 from harness.double.loop import LoopThread
 from harness.double.server import serve_app
@@ -57,8 +57,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SUSTAINED_SECONDS = float(os.environ.get("HARNESS_BENCH_SECONDS", "60"))
 ROUND_SECONDS = min(10.0, SUSTAINED_SECONDS)
 ROUNDS = 2  # double, plain, double, plain: drift in the machine's load hits both alike
-CONNECTIONS = 16
-WRK_INSTALL = "sudo apt-get install -y wrk"
 # WireMock 3.13 with a fixed stub, as issue 16 measured it beside the double on 2 cores (wrk, 1x16).
 WIREMOCK_ISSUE_FIGURES = {"req/s": 17_028.0, "us CPU/req": 63.0}
 REQUESTS = 3_000  # the Python load generator's bounded load
@@ -223,8 +221,6 @@ def _row(measure: str, value: float, unit: str, baseline: str, baseline_value: f
 
 # -- wrk ----------------------------------------------------------------------
 
-_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
 
 def _wrk_script(body: dict[str, Any], folder: str, varied: bool = False) -> str:
     """wrk's Lua: POST `body`; `varied` appends a counter to the last message, so every request
@@ -265,38 +261,17 @@ def _gc_figures(path: Path, since: float, until: float) -> dict[str, float]:
     }
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process so far (Linux /proc; 0 where there is none)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _wrk(url: str, pid: int, seconds: float, script: str) -> dict[str, float]:
-    """One wrk run: requests, seconds, req/s, p50/p99 in ms, server CPU in µs per request."""
-    cpu = _cpu_seconds(pid)
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds:g}s", "--latency", "-s", script, url + "/v1/chat/completions"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    cpu = _cpu_seconds(pid) - cpu
-    if "Non-2xx" in out:
-        raise RuntimeError(f"{url} answered errors under wrk:\n{out}")
-    done = re.search(r"(\d+) requests in ([\d.]+)(\w+)", out)
-    assert done, out
-    count, took = int(done[1]), float(done[2]) * _UNITS[done[3]] / 1000
-    latency = {int(m[1]): float(m[2]) * _UNITS[m[3]] for m in re.finditer(r"^\s+(\d+)%\s+([\d.]+)(\w+)$", out, re.M)}
+    """One wrk run on POST /v1/chat/completions: requests, seconds, req/s, p50/p99 in ms,
+    server CPU in µs per request."""
+    figures = wrk.run(url + "/v1/chat/completions", seconds, script=script, pids=(pid,))
     return {
-        "requests": count,
-        "seconds": took,
-        "rps": count / took,
-        "p50": latency[50],
-        "p99": latency[99],
-        "cpu_us": cpu / max(count, 1) * 1e6,
+        "requests": figures.requests,
+        "seconds": figures.seconds,
+        "rps": figures.rps,
+        "p50": figures.p50,
+        "p99": figures.p99,
+        "cpu_us": figures.cpu_us(pid),
     }
 
 
@@ -368,7 +343,9 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
         with _wiremock(fixed) as wiremock:
             peer = None
             if wiremock is not None:
-                _wrk(*wiremock, 2, script)  # the JVM warms up
+                _wrk(
+                    *wiremock, ROUND_SECONDS, script
+                )  # the JIT warms up: a short warm-up left it at a tenth of its speed
                 peer = _wrk(*wiremock, ROUND_SECONDS * ROUNDS, script)
 
     def total(kind: str, key: str) -> float:
@@ -377,7 +354,7 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
             return sum(r["requests"] for r in runs) / sum(r["seconds"] for r in runs)
         return sum(r[key] * r["requests"] for r in runs) / sum(r["requests"] for r in runs)
 
-    load = f"wrk 1x{CONNECTIONS}"
+    load = f"wrk 1x{wrk.CONNECTIONS}"
     long = f"{load}, {SUSTAINED_SECONDS:g} s sustained"
     rows = [
         _row(
@@ -450,7 +427,7 @@ def _http_rows_python(fixed: bytes) -> list[dict[str, Any]]:
         plain_rps, plain_latency = asyncio.run(_load(url))
     plain = "plain Starlette, fixed body, same stack"
     return [
-        _note(f"wrk is not installed ({WRK_INSTALL}): the Python load generator below tops out near 2k req/s", 0, ""),
+        _note(f"wrk is not installed ({wrk.INSTALL}): the Python load generator below tops out near 2k req/s", 0, ""),
         _row(f"HTTP chat completions ({REQUESTS} at {CONCURRENCY})", double_rps, "req/s", plain, plain_rps),
         _row(
             "HTTP latency p50",
@@ -491,7 +468,7 @@ def run() -> list[dict[str, Any]]:
         with httpx.Client(base_url="http://api.openai.test", transport=mock, headers=HEADERS) as c:
             mock_calls = _calls_per_second(c)
 
-    http = _http_rows_wrk(fixed) if shutil.which("wrk") else _http_rows_python(fixed)
+    http = _http_rows_wrk(fixed) if wrk.available() else _http_rows_python(fixed)
     return [
         *http,
         _row(
