@@ -30,11 +30,47 @@ class State:
     counter: int = 0
     settings: dict[str, Any] = field(default_factory=dict)  # e.g. job_seconds
 
-    def next_id(self, prefix: str, length: int = 24) -> str:
-        """A realistic, deterministic id: `chatcmpl-…`, `msg_…`, `video_…`."""
+    def next_id(self, prefix: str, length: int = 24, alphabet: Alphabet | None = None) -> str:
+        """A realistic, deterministic id: `chatcmpl-…`, `msg_…`, `video_…`; letters and digits
+        of both cases unless another `alphabet` is given."""
         self.counter += 1
-        alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-        return prefix + "".join(self.rng.choice(alphabet) for _ in range(length))
+        return prefix + (alphabet or ALPHANUMERIC).draw(self.rng, length)
+
+
+class Alphabet:
+    """The characters an id is drawn from, each equally likely, with one call into the
+    generator per id (a call per character was the largest cost of an answer).
+
+    Random bytes are mapped onto the alphabet with `bytes.translate`; the bytes past
+    the last whole multiple of its size are dropped, since they would favour its first
+    characters. The generator's state alone decides the result: a seed gives the same
+    ids on every run and in every process.
+    """
+
+    def __init__(self, characters: str) -> None:
+        codes = characters.encode("ascii")
+        if not 1 < len(codes) <= 256:
+            raise ValueError(f"an alphabet has 2 to 256 characters, not {len(codes)}")
+        whole = 256 - 256 % len(codes)
+        self.characters = characters
+        self._table = bytes(codes[byte % len(codes)] for byte in range(256))
+        self._dropped = bytes(range(whole, 256))
+
+    def draw(self, rng: random.Random, length: int) -> str:
+        drawn = b""
+        while len(drawn) < length:
+            short = length - len(drawn)
+            size = short + short // 8 + 2  # spare bytes, so that a second draw is rare
+            raw = rng.getrandbits(8 * size).to_bytes(size, "little")
+            drawn += raw.translate(self._table, self._dropped)
+        return drawn[:length].decode("ascii")
+
+    def __repr__(self) -> str:
+        return f"Alphabet({self.characters!r})"
+
+
+ALPHANUMERIC = Alphabet("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+LOWER_ALPHANUMERIC = Alphabet("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 @dataclass

@@ -25,7 +25,7 @@ from harness import catalogue as catalogues
 from harness import providers
 from harness.catalogue import Catalogue, Model, today
 from harness.double import media
-from harness.double.call import Call, Reply, State
+from harness.double.call import LOWER_ALPHANUMERIC, Call, Reply, State
 from harness.double.clients import google_genai
 from harness.double.problem import RequestProblem
 from harness.exchange import Request
@@ -209,8 +209,7 @@ def api_version(call: Call) -> str:
 def _lower_id(state: State, length: int) -> str:
     # Operation and file ids are lower-case: the SDK reads a file id from a
     # download uri with [a-z0-9]+.
-    state.counter += 1
-    return "".join(state.rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(length))
+    return state.next_id("", length, LOWER_ALPHANUMERIC)
 
 
 # --- generateContent and streamGenerateContent -------------------------------
