@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::(path|segment))?\}")
@@ -102,3 +102,34 @@ def most_specific(routes: Iterable[R], method: str, path: str) -> tuple[R, dict[
         if params is not None and (best is None or item.route.specificity > best[0].route.specificity):
             best = (item, params)
     return best
+
+
+class RouteTable(Generic[R]):
+    """`most_specific` over a fixed tuple of items, for a server that asks it on every request.
+
+    The items are grouped by method once, and the answer for each (method, path) is kept
+    (up to `remember` of them, then the memory starts again), so a path asked before costs
+    one dict look-up. The answers are exactly `most_specific(items, method, path)`'s.
+    """
+
+    def __init__(self, items: Iterable[R], remember: int = 2048) -> None:
+        self.items = tuple(items)
+        self.remember = remember
+        # A route without a method serves every method, so it sits in every group, in its place.
+        self._by_method = {
+            method: tuple(item for item in self.items if item.route.method in (None, method)) for method in METHODS
+        }
+        self._any_method = tuple(item for item in self.items if item.route.method is None)
+        self._answers: dict[tuple[str, str], tuple[R, dict[str, str]] | None] = {}
+
+    def find(self, method: str, path: str) -> tuple[R, dict[str, str]] | None:
+        """The (item, params) whose route matches best, or None; the params are the caller's own."""
+        key = (method, path)
+        try:
+            found = self._answers[key]
+        except KeyError:
+            found = most_specific(self._by_method.get(method.upper(), self._any_method), method, path)
+            if len(self._answers) >= self.remember:
+                self._answers.clear()
+            self._answers[key] = found
+        return None if found is None else (found[0], dict(found[1]))

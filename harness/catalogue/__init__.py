@@ -39,6 +39,7 @@ FAMILIES = (
 )
 STATES = ("active", "deprecated", "retired")
 _DATA = Path(__file__).parent
+ROUTES_REMEMBERED = 2048
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,8 @@ class Catalogue:
     models: Mapping[str, Model]
     routes: tuple[RouteLife, ...] = ()
     methods: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # Gemini: family -> generation methods
+    # What `route` found for each path asked: a catalogue never changes, and a double asks on every request.
+    _routes_found: dict[str, RouteLife | None] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def get(self, model_id: str) -> Model | None:
         """The entry for `model_id`, an alias's own entry included."""
@@ -145,7 +148,14 @@ class Catalogue:
     def route(self, route: str) -> RouteLife | None:
         """The lifecycle entry whose pattern matches `route` ("POST /v1/videos" or a bare path)."""
         path = route.split(" ", 1)[1] if " " in route else route
-        return next((r for r in self.routes if fnmatch.fnmatchcase(path, r.pattern)), None)
+        try:
+            return self._routes_found[path]
+        except KeyError:
+            found = next((r for r in self.routes if fnmatch.fnmatchcase(path, r.pattern)), None)
+            if len(self._routes_found) >= ROUTES_REMEMBERED:  # paths with ids in them are without end
+                self._routes_found.clear()
+            self._routes_found[path] = found
+            return found
 
 
 def today(clock: Any) -> date:

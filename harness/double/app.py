@@ -32,7 +32,7 @@ from harness.double.hooks import Hook, run_after, run_before
 from harness.double.loop import LoopThread
 from harness.double.problem import RequestProblem
 from harness.exchange import Exchange, Journal, Request, Response
-from harness.routes import Route, most_specific
+from harness.routes import Route, RouteTable
 
 if TYPE_CHECKING:
     from harness.provider import Provider
@@ -272,13 +272,17 @@ class Double:
         self, method: str, path: str, query_string: str, headers: tuple[tuple[str, str], ...], body: bytes
     ) -> tuple[Call, Reply, list[str]]:
         """The call as a handler sees it, the reply after faults, and the faults that acted."""
-        found = most_specific(self.routes, method, path)
+        found = self._route_table().find(method, path)
         if found:
             entry, params = found
             handler, route = entry.handler, str(entry.route)
         else:
             handler, params, route = self._not_found, {}, ""
-        content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
+        content_type = None
+        for name, value in headers:
+            if name.lower() == "content-type":
+                content_type = value
+                break
         # The real API's checks, before the handler: only for a known route whose body parsed.
         validate = self.provider.validate if self.strict and found else None
         shut = self._shut_down(path)
@@ -293,7 +297,7 @@ class Double:
             method=method,
             path=path,
             params=params,
-            query=dict(parse_qsl(query_string, keep_blank_values=True)),
+            query=dict(parse_qsl(query_string, keep_blank_values=True)) if query_string else {},
             headers=headers,
             body=body,
             json=parsed,
@@ -302,8 +306,11 @@ class Double:
             route=route,
         )
         faults = tuple(self.hooks)
+        reply: Reply | None = None
+        acted: list[str] = []
         try:
-            reply, acted = await run_before(faults, call)
+            if faults:
+                reply, acted = await run_before(faults, call)
         except Exception:
             log.exception("fault failed before %s %s", method, path)
             return call, stamp_request_id(self.provider, self.state, self._server_error()), []
@@ -311,7 +318,8 @@ class Double:
             try:
                 if validate is not None:
                     validate(call)
-                reply = await _resolved(handler(call))
+                given = handler(call)
+                reply = given if isinstance(given, Reply) else await _resolved(given)
                 if not isinstance(reply, Reply):
                     raise TypeError(f"handler for {route or path} returned {type(reply).__name__}, not Reply")
             except RequestProblem as problem:  # the one place a turned-away request gets its envelope
@@ -319,6 +327,8 @@ class Double:
             except Exception:
                 log.exception("handler failed on %s %s", method, path)
                 reply = self._server_error()
+        if not faults:  # nothing acts around the provider: no hook machinery to run
+            return call, stamp_request_id(self.provider, self.state, reply), acted
         try:
             reply, acted_after = await run_after(faults, call, reply)
         except Exception:
@@ -344,6 +354,13 @@ class Double:
         if id_header not in headers:
             headers[id_header] = self.provider.request_id(self.state)
         return reply.status, list(headers.items())
+
+    def _route_table(self) -> RouteTable[RouteHandler]:
+        """`self.routes` as a table, made again when they are replaced (a test may swap a handler)."""
+        made: tuple[Any, RouteTable[RouteHandler]] | None = getattr(self, "_routes_made", None)
+        if made is None or made[0] is not self.routes:
+            made = self._routes_made = (self.routes, RouteTable(self.routes))
+        return made[1]
 
     def _shut_down(self, path: str) -> Handler | None:
         """The answer for every call under an API shut down on the double's clock (the catalogue's

@@ -46,7 +46,7 @@ def count_tokens(text: str) -> int:
 def reply_text(rng: random.Random, prompt: str) -> str:
     """A deterministic answer that quotes the start of the prompt, so tests can see it."""
     quoted = " ".join(prompt.split()[:12])
-    words = [rng.choice(_FILLER) for _ in range(rng.randint(6, 14))]
+    words = rng.choices(_FILLER, k=rng.randint(6, 14))
     return f"You asked: \u201c{quoted}\u201d. " + " ".join(words).capitalize() + "."
 
 

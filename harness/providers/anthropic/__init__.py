@@ -9,6 +9,7 @@ error envelope `{"type":"error","error":{type,message},"request_id"}` with a
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass, replace
@@ -459,7 +460,12 @@ def get_model(call: Call) -> Reply:
 
 
 def rfc3339(epoch: float) -> str:
-    return datetime.fromtimestamp(math.ceil(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _rfc3339(math.ceil(epoch))
+
+
+@functools.lru_cache(maxsize=256)  # whole seconds: the four reset headers of an answer share a few
+def _rfc3339(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _spent(call: Call) -> dict[str, int]:
@@ -476,10 +482,23 @@ def ratelimit_headers(call: Call) -> dict[str, str]:
     headers: dict[str, str] = {}
     for kind, limit in RATE_LIMITS.items():
         spent = min(spent_by_kind[kind], limit)
-        headers[f"anthropic-ratelimit-{kind}-limit"] = str(limit)
-        headers[f"anthropic-ratelimit-{kind}-remaining"] = str(limit - spent)
-        headers[f"anthropic-ratelimit-{kind}-reset"] = rfc3339(now + 60 * spent / limit)
+        names = _RATELIMIT_NAMES[kind]
+        headers[names[0]] = names[3]
+        headers[names[1]] = str(limit - spent)
+        headers[names[2]] = rfc3339(now + 60 * spent / limit)
     return headers
+
+
+# Per budget: the names of its limit, remaining and reset headers, and its limit as text.
+_RATELIMIT_NAMES = {
+    kind: (
+        f"anthropic-ratelimit-{kind}-limit",
+        f"anthropic-ratelimit-{kind}-remaining",
+        f"anthropic-ratelimit-{kind}-reset",
+        str(limit),
+    )
+    for kind, limit in RATE_LIMITS.items()
+}
 
 
 # --- bad days, for the chaos layer --------------------------------------------

@@ -14,6 +14,7 @@ snake_case, and so does the double (google-genai sends some of each).
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -30,7 +31,13 @@ def field(message: Any, camel: str) -> Any:
         return None
     if camel in message:
         return message[camel]
-    return message.get("".join(f"_{c.lower()}" if c.isupper() else c for c in camel))
+    return message.get(snake_case(camel))
+
+
+@functools.cache  # a handful of field names, asked on every request
+def snake_case(camel: str) -> str:
+    """`responseMimeType` -> `response_mime_type`."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in camel)
 
 
 def whole(message: Any, camel: str) -> int | None:

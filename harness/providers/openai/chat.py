@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Any
@@ -28,6 +29,7 @@ from harness.providers.openai.errors import check_model, invalid, invalid_type, 
 ROLES = ("system", "developer", "user", "assistant", "tool", "function")
 
 
+@functools.lru_cache(maxsize=256)  # one per model: the same few are asked again and again
 def _system_fingerprint(model: str) -> str:
     return "fp_" + hashlib.sha1(model.encode()).hexdigest()[:10]
 

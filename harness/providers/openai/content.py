@@ -60,14 +60,14 @@ def excerpt(text: str, limit: int = 120) -> str:
 
 
 def reply_text(call: Call, model: str, prompt: str) -> str:
-    return _reply_text(json.dumps([call.state.settings.get("seed", 0), model, prompt], sort_keys=True, default=str))
+    return _reply_text(call.state.settings.get("seed", 0), model, prompt)
 
 
-@functools.lru_cache(maxsize=1024)  # a load test sends the same prompt again and again
-def _reply_text(key: str) -> str:
-    """The answer to `key` (what `content_rng` seeds with: seed, model, prompt), made once."""
-    rng = random.Random(key)
-    prompt = json.loads(key)[2]
+@functools.lru_cache(maxsize=1024, typed=True)  # a load test sends the same prompt again and again
+def _reply_text(seed: Any, model: str, prompt: str) -> str:
+    """The answer to a prompt, made once per seed, model and prompt; its generator is seeded
+    as `content_rng` seeds one, so the text is what it always was."""
+    rng = random.Random(json.dumps([seed, model, prompt], sort_keys=True, default=str))
     filler = " ".join(rng.choice(_WORDS) for _ in range(rng.randint(8, 16)))
     return f'You said: "{excerpt(prompt)}". {filler.capitalize()}.'
 

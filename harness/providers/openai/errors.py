@@ -39,27 +39,30 @@ def request_id(state: State) -> str:
 
 REQUESTS_PER_MINUTE = 10_000
 TOKENS_PER_MINUTE = 30_000_000
+_LIMIT_REQUESTS, _LIMIT_TOKENS = str(REQUESTS_PER_MINUTE), str(TOKENS_PER_MINUTE)
 
 
 def headers(call: Call) -> dict[str, str]:
     """Rate-limit and processing headers, counted per minute of the double's clock."""
-    state, now = call.state, call.state.clock.now()
+    settings, now = call.state.settings, call.state.clock.now()
     window = int(now // 60)
-    meter = state.settings.setdefault("openai.ratelimit", {"window": window, "requests": 0, "tokens": 0})
+    meter = settings.get("openai.ratelimit")
+    if meter is None:
+        meter = settings["openai.ratelimit"] = {"window": window, "requests": 0, "tokens": 0}
     if meter["window"] != window:
         meter.update(window=window, requests=0, tokens=0)
-    meter["requests"] += 1
-    meter["tokens"] += max(1, len(call.body) // 4)
+    requests = meter["requests"] = meter["requests"] + 1
+    tokens = meter["tokens"] = meter["tokens"] + max(1, len(call.body) // 4)
     until_minute = 60 - (now % 60)
     return {
         "openai-version": "2020-10-01",
         "openai-processing-ms": str(20 + zlib.crc32(call.body or call.path.encode()) % 400),
-        "x-ratelimit-limit-requests": str(REQUESTS_PER_MINUTE),
-        "x-ratelimit-limit-tokens": str(TOKENS_PER_MINUTE),
-        "x-ratelimit-remaining-requests": str(max(0, REQUESTS_PER_MINUTE - meter["requests"])),
-        "x-ratelimit-remaining-tokens": str(max(0, TOKENS_PER_MINUTE - meter["tokens"])),
-        "x-ratelimit-reset-requests": go_duration(min(until_minute, 60 * meter["requests"] / REQUESTS_PER_MINUTE)),
-        "x-ratelimit-reset-tokens": go_duration(min(until_minute, 60 * meter["tokens"] / TOKENS_PER_MINUTE)),
+        "x-ratelimit-limit-requests": _LIMIT_REQUESTS,
+        "x-ratelimit-limit-tokens": _LIMIT_TOKENS,
+        "x-ratelimit-remaining-requests": str(max(0, REQUESTS_PER_MINUTE - requests)),
+        "x-ratelimit-remaining-tokens": str(max(0, TOKENS_PER_MINUTE - tokens)),
+        "x-ratelimit-reset-requests": go_duration(min(until_minute, 60 * requests / REQUESTS_PER_MINUTE)),
+        "x-ratelimit-reset-tokens": go_duration(min(until_minute, 60 * tokens / TOKENS_PER_MINUTE)),
     }
 
 
