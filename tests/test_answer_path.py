@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from harness import catalogue
 from harness.double import Double, Reply, VirtualClock
-from harness.double.call import ALPHANUMERIC, LOWER_ALPHANUMERIC, Alphabet, State
+from harness.double.call import ALPHANUMERIC, LOWER_ALPHANUMERIC, Alphabet, Call, State
 from harness.routes import Route, RouteTable, most_specific
 
 CHAT = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hello"}]}
@@ -215,3 +215,25 @@ def test_a_hook_acts_from_the_request_after_it_is_added_until_it_is_removed():
         double.hooks.remove(hook)
         assert client.post("/v1/chat/completions", json=CHAT).status_code == 200
     assert [(x.status, x.fault) for x in double.journal] == [(200, None), (418, "teapot"), (200, None)]
+
+
+# --- a call's headers ------------------------------------------------------------------------
+
+
+def test_a_calls_headers_are_read_by_any_case_and_afresh_once_replaced():
+    call = Call(
+        method="POST",
+        path="/v1/things",
+        params={},
+        query={},
+        headers=(("Content-Type", "application/json"), ("x-tag", "first"), ("X-Tag", "second")),
+        body=b"",
+        json=None,
+        form=None,
+        state=State(rng=random.Random(0), clock=None),
+    )
+    assert call.header("content-type") == "application/json" and call.header("X-TAG") == "first"
+    assert call.header("authorization") is None and call.header("authorization", "none") == "none"
+    call.headers = (("x-tag", "replaced"),)  # a hook may give a call other headers
+    assert call.header("x-tag") == "replaced" and call.header("content-type") is None
+    assert replace(call, headers=(("x-tag", "copied"),)).header("x-tag") == "copied"

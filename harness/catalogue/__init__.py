@@ -160,7 +160,11 @@ class Catalogue:
 
 def today(clock: Any) -> date:
     """The UTC day a clock (anything with `.now()` in epoch seconds) is on."""
-    return datetime.fromtimestamp(clock.now(), UTC).date()
+    # Epoch seconds count 86,400 to a UTC day: days since 1970 without building a datetime.
+    return date.fromordinal(_EPOCH_DAY + int(clock.now() // 86_400))
+
+
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
 
 
 def parse_day(text: str | date) -> date:

@@ -58,7 +58,7 @@ def serving(handler: Callable[[Call], Reply]) -> Callable[[Call], Reply]:
         asked = call.fields.get("model") if isinstance(call.fields, dict) else None
         if isinstance(asked, str):
             model = catalogues.find(known, asked)
-            if model is not None and model.retired(today(call.state.clock)):
+            if model is not None and model.shutdown_on is not None and model.retired(today(call.state.clock)):
                 raise retired_problem(asked)
         token = _serving.set(known)
         try:
