@@ -237,3 +237,12 @@ def test_a_calls_headers_are_read_by_any_case_and_afresh_once_replaced():
     call.headers = (("x-tag", "replaced"),)  # a hook may give a call other headers
     assert call.header("x-tag") == "replaced" and call.header("content-type") is None
     assert replace(call, headers=(("x-tag", "copied"),)).header("x-tag") == "copied"
+
+
+@given(st.floats(min_value=-2e9, max_value=4e9, allow_nan=False) | st.integers(-2_000_000_000, 4_000_000_000))
+def test_the_day_a_clock_is_on_is_the_utc_date_of_its_time(now):
+    assert catalogue.today(VirtualClock(now)) == datetime.fromtimestamp(now, UTC).date()
+    midnight = epoch(date(2026, 9, 24))
+    assert catalogue.today(VirtualClock(midnight - 0.001)) == date(2026, 9, 23)
+    assert catalogue.today(VirtualClock(midnight)) == date(2026, 9, 24)
+    assert catalogue.today(VirtualClock(midnight - 1e-7)) == date(2026, 9, 24)  # rounds to the microsecond
