@@ -160,16 +160,7 @@ class Catalogue:
 
 def today(clock: Any) -> date:
     """The UTC day a clock (anything with `.now()` in epoch seconds) is on."""
-    # Epoch seconds count 86,400 to a UTC day: days since 1970 without building a datetime,
-    # except within a microsecond of midnight, where datetime's rounding to microseconds decides.
-    now = clock.now()
-    days = now // 86_400
-    if now - days * 86_400 > 86_400 - 1e-6:
-        return datetime.fromtimestamp(now, UTC).date()
-    return date.fromordinal(_EPOCH_DAY + int(days))
-
-
-_EPOCH_DAY = date(1970, 1, 1).toordinal()
+    return datetime.fromtimestamp(clock.now(), UTC).date()
 
 
 def parse_day(text: str | date) -> date:
