@@ -86,18 +86,12 @@ class Call:
     state: State
     route: str = ""  # the matched route template, e.g. "POST /v1/videos"
 
-    # The headers by lower-case name (the first of a repeated one), made on the first look-up;
-    # kept with the headers they were made from, so headers replaced later are read afresh.
-    _by_name: tuple[Headers, dict[str, str]] | None = field(default=None, init=False, repr=False, compare=False)
-
     def header(self, name: str, default: str | None = None) -> str | None:
-        made = self._by_name
-        if made is None or made[0] is not self.headers:
-            by_name: dict[str, str] = {}
-            for key, value in self.headers:
-                by_name.setdefault(key.lower(), value)
-            made = self._by_name = (self.headers, by_name)
-        return made[1].get(name.lower(), default)
+        name = name.lower()
+        for key, value in self.headers:
+            if key.lower() == name:
+                return value
+        return default
 
     @property
     def fields(self) -> dict[str, Any]:
