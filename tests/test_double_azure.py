@@ -231,3 +231,14 @@ def test_the_azure_journal_checks_clean_against_its_baselines(double, client):
     openai_folder = folder.parent / "openai"
     stray = contracts.verify(contracts.load_path(openai_folder), list(double.journal))
     assert stray.checked == 0  # the provider differs, so OpenAI's baselines do not claim it
+
+
+def test_a_deployment_of_a_model_the_double_was_given_is_found():
+    # Deployments are looked up in this double's catalogue, which holds the models it was given.
+    extra = {"contoso-chat-1": {"family": "chat"}}
+    own, plain = Double("azure_openai", seed=3, models=extra), Double("azure_openai", seed=3)
+    with own, plain, azure(own) as with_it, azure(plain) as without:
+        answer = with_it.chat.completions.create(model="contoso-chat-1", messages=ASK)
+        assert answer.model == "contoso-chat-1"
+        with pytest.raises(openai.NotFoundError):
+            without.chat.completions.create(model="contoso-chat-1", messages=ASK)

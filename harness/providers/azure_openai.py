@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from harness import catalogue as catalogues
 from harness import providers, sse
 from harness.double.call import Call, Handler, Reply, State
 from harness.double.problem import RequestProblem
@@ -31,7 +32,8 @@ from harness.providers.openai.audio import speech, transcriptions
 from harness.providers.openai.chat import chat_completions
 from harness.providers.openai.embeddings import embeddings
 from harness.providers.openai.images import generate_image
-from harness.providers.openai.models import get_model, list_models, model_family, models
+from harness.providers.openai.models import get_model, list_models, models, serving
+from harness.providers.openai.models import of as catalogue_of
 from harness.providers.openai.responses import create_response, get_response
 
 NAME = "azure_openai"
@@ -151,12 +153,14 @@ def _with_model(call: Call, model: str) -> Call:
 
 def deployed(handler: Callable[[Call], Reply]) -> Handler:
     """An OpenAI handler behind `/openai/deployments/{deployment}/...?api-version=...`."""
+    handler = serving(handler)  # its model checks read this double's catalogue
 
     def serve(call: Call) -> Reply:
         _authorized(call)
         _api_version(call, API_VERSIONS, required=True)
         deployment = call.params["deployment"]
-        if model_family(deployment) is None:
+        # The double's own catalogue (with the models it was given), not the process-wide one.
+        if catalogues.find(catalogue_of(call), deployment) is None:
             raise RequestProblem(404, DEPLOYMENT_NOT_FOUND, code="DeploymentNotFound")
         return annotated(call, handler(_with_model(call, deployment)))
 
@@ -165,6 +169,7 @@ def deployed(handler: Callable[[Call], Reply]) -> Handler:
 
 def gateway(handler: Callable[[Call], Reply], versions: tuple[str, ...], required: bool) -> Handler:
     """An OpenAI handler behind `/openai/...` (the model in the body names the deployment)."""
+    handler = serving(handler)
 
     def serve(call: Call) -> Reply:
         _authorized(call)
