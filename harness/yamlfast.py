@@ -54,15 +54,17 @@ _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
 # Tokens this path does not carry over: complex keys, document markers and directives,
 # and tags (after !!binary is taken out). Text inside quoted scalars can match too; then
 # the old reader reads the file, correctly, only slower.
-_COMPLEX_KEY_OR_DOCUMENT_MARK = re.compile(r"\n(?:[ -]*\?[ \n]|---[ \n]|\.\.\.[ \n]|%)")
+_COMPLEX_KEY_OR_DOCUMENT_MARK = re.compile(r"\n(?:[ -]*+\?[ \n]|---[ \n]|\.\.\.[ \n]|%)")
 _TOKEN_START = " \n[{,"  # the characters after which `!`, `&` or `*` starts a token
 # An anchor PyYAML would refuse (its names are letters, digits, `-` and `_`).
 _GOOD_ANCHOR = re.compile(r"&[0-9A-Za-z_-]+(?:[\s,\[\]{}]|\Z)")
+# Possessive `*+` before a character the repeated one cannot be: no backtracking over
+# every line's indentation.
 # rapidyaml writes JSON two spaces deeper for each block level, and a flow collection on
 # one line; it escapes every line break inside a string, so each line stands alone.
 _INDENT_PER_LEVEL = 2
 _FLOW_AFTER_KEY = re.compile(r'": [\[{](?![\]}]?,?\n)')
-_FLOW_ITEM = re.compile(r"\n *[\[{](?![\]}]?,?\n)")
+_FLOW_ITEM = re.compile(r"\n *+[\[{](?![\]}]?,?\n)")
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 # A `!!binary |` block (what PyYAML writes for bytes): the tag becomes a mark on the
 # block's first line, which the JSON keeps and `_bytes` turns back into bytes.
@@ -136,7 +138,7 @@ _CANDIDATE = (
 _FIRST = (
     '(?=[-+.0-9<=~!&*yYnNtTfFoO"])(?!(?:-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null)"(?!:))'
 )
-_NON_TEXT_LINE = re.compile(f'\n *"{_FIRST}{_CANDIDATE}(:?)')
+_NON_TEXT_LINE = re.compile(f'\n *+"{_FIRST}{_CANDIDATE}(:?)')
 _NON_TEXT_VALUE = re.compile(f'": "{_FIRST}{_CANDIDATE}()')
 _NON_TEXT_ANYWHERE = re.compile(f'"{_FIRST}{_CANDIDATE}(:?)')
 # rapidyaml writes an alias as the text `*name` and keeps a merge key as it is: where the
@@ -145,6 +147,8 @@ _NON_TEXT_ANYWHERE = re.compile(f'"{_FIRST}{_CANDIDATE}(:?)')
 # too) as `.inf`, `-.inf`, `.nan`, and numbers such as `.5` and `1.` as `0.5` and `1.0`:
 # where that can change what PyYAML would say, the old reader reads the file.
 _RESPELT_ALIAS_OR_MERGE = re.compile(r'"(?:([-+]?\.(?:inf|nan)")|(<<":)|\*)')
+# Text each of its matches holds: when none is there, the pattern is not run (it starts at every quote).
+_RESPELT_TEXTS = ('"*', '.inf"', '.nan"', '"<<":')
 _RESPELT_NUMBER = re.compile(r"-?0\.|\.0(?:[eE]|$)")
 
 _RESOLVER = yaml.resolver.Resolver()
@@ -237,7 +241,10 @@ def read(text: str) -> Any:
         raise Unsupported("rapidyaml is not installed")
     ryml = _rapidyaml()
     raw = text.encode("utf-8")
-    if raw.translate(None, _PLAIN_ASCII) and ("\t" in text or _AWKWARD_TEXT.search(text)):
+    # Taking the plain ASCII bytes out leaves control bytes and whole UTF-8 sequences (their
+    # bytes are all >= 0x80): the few characters the pattern has to judge, not the whole text.
+    unusual = raw.translate(None, _PLAIN_ASCII)
+    if unusual and _AWKWARD_TEXT.search(unusual.decode("utf-8")):
         raise Unsupported("characters the old reader judges")
     binaries = 0
     if _BINARY_TAG in text:
@@ -257,7 +264,8 @@ def read(text: str) -> Any:
     if _deeper_than(emitted, flow_lines, limits.DEPTH.value() - 2):
         raise Unsupported("nested near the depth cap")  # the old reader counts it exactly
     star_token: bool | None = None  # whether a `*` in the text may start an alias: asked once
-    for match in _RESPELT_ALIAS_OR_MERGE.finditer(emitted):
+    respelt = _RESPELT_ALIAS_OR_MERGE.finditer(emitted) if any(t in emitted for t in _RESPELT_TEXTS) else ()
+    for match in respelt:
         if match.group(1):
             raise Unsupported("an infinity or NaN, as rapidyaml spells them")
         if match.group(2):
