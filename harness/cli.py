@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from importlib import import_module
+from typing import Any
 
 from harness.errors import HarnessError, InputError
 
@@ -33,7 +35,7 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="harness", description="Contract tests and chaos rehearsals for apps that depend on AI providers."
     )
-    parser.add_argument("--version", action="version", version=f"harness {version()}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         sub_parser = sub.add_parser(name, help=help_text, description=help_text)
@@ -42,6 +44,21 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
             for leaf in _leaves(sub_parser):
                 _add_input_options(leaf)
     return parser
+
+
+class _Version(argparse._VersionAction):
+    """argparse's `--version`, with the version looked up only when asked for: reading the
+    installed metadata costs every other command a tenth of a second."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        self.version = f"harness {version()}"
+        super().__call__(parser, namespace, values, option_string)
 
 
 def _leaves(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
