@@ -246,3 +246,22 @@ def test_violations_serialise_to_json():
     v = only(check(VIDEOS, [exchange("POST", "/v1/videos", body={**GOOD_VIDEO, "status": 3})]))
     data = json.loads(json.dumps(v.to_dict()))
     assert data["pointer"] == "/status" and data["exchange"]["status"] == 200
+
+
+def test_one_path_is_matched_per_provider():
+    """The checker looks each (provider, method, path) up once; two providers' requests on
+    one path still go to their own provider's contract."""
+    both = [
+        loads(
+            f"contract: app/{name}\nconsumer: app\nprovider: {name}\ninteractions:\n"
+            "  - name: ask\n    request: {method: POST, path: /v1/ask}\n    response: {status: 200}\n"
+        )
+        for name in ("openai", "anthropic")
+    ]
+    exchanges = [
+        Exchange(request=Request(method="POST", url="https://x.example/v1/ask"), response=Response(), provider=name)
+        for name in ("openai", "anthropic", "anthropic", None)
+    ]
+    result = verify(both, exchanges)
+    assert result.per_contract == {"app/openai": 2, "app/anthropic": 3}
+    assert (result.checked, result.unmatched) == (4, [])

@@ -152,8 +152,10 @@ def test_a_toy_provider_gets_a_fixture_and_a_serve_choice(toy, pytester):
 
 
 def test_the_registry_forgets_a_provider_that_is_unregistered():
-    """The registry caches its ordered list; registering and unregistering must both refresh it."""
+    """The registry caches its ordered list and who answers on each host; registering and
+    unregistering must both refresh them."""
     providers.registered()  # made and cached before the toy arrives
+    assert providers.provider_for_host("API.toyai.example") is None  # remembered as no one's
     load_toy()
     try:
         assert providers.provider_for_host("api.toyai.example") == "toyai"

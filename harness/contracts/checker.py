@@ -83,19 +83,22 @@ def check(contract: Contract, exchanges: Iterable[Exchange]) -> list[Violation]:
 def verify(contracts: Sequence[Contract], exchanges: Iterable[Exchange]) -> Verification:
     result = Verification(contracts=list(contracts), per_contract={c.name: 0 for c in contracts})
     matched: dict[str, list[tuple[Interaction, Exchange]]] = {c.name: [] for c in contracts}
+    # What a request matches depends only on its provider, method and path: each is looked
+    # up once, not once per exchange and contract.
+    routed: dict[tuple[str | None, str, str], list[tuple[Contract, Interaction]]] = {}
     for exchange in exchanges:
-        hit = False
-        for contract in contracts:
-            interaction = match(contract, exchange)
-            if interaction is None or exchange.response is None:
-                continue
-            hit = True
+        request = exchange.request
+        key = (exchange.provider, request.method, request.path)
+        hits = routed.get(key)
+        if hits is None:
+            hits = routed[key] = [(c, i) for c in contracts if (i := match(c, exchange)) is not None]
+        if not hits or exchange.response is None:
+            result.unmatched.append(exchange)
+            continue
+        result.checked += 1
+        for contract, interaction in hits:
             matched[contract.name].append((interaction, exchange))
             result.violations.extend(_check_exchange(contract, interaction, exchange))
-        if hit:
-            result.checked += 1
-        else:
-            result.unmatched.append(exchange)
     for contract in contracts:
         result.per_contract[contract.name] = len(matched[contract.name])
         if contract.lifecycle:

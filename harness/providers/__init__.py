@@ -35,6 +35,10 @@ _SHIPPED = ("openai", "anthropic", "gemini")
 # registered() in order, made once per change of the registry: it is asked for on every
 # exchange checked, header format looked up and cassette request matched.
 _ordered: tuple[Provider, ...] | None = None
+# Lower-case host -> the provider that answers on it (or None), asked once per host rather
+# than once per recorded exchange; emptied with `_ordered`.
+_by_host: dict[str, str | None] = {}
+_HOSTS_KEPT = 4096
 
 
 def register(provider: Provider) -> Provider:
@@ -42,6 +46,7 @@ def register(provider: Provider) -> Provider:
     global _ordered
     _REGISTRY[provider.name] = provider
     _ordered = None
+    _by_host.clear()
     return provider
 
 
@@ -50,6 +55,7 @@ def unregister(name: str) -> None:
     global _ordered
     _REGISTRY.pop(name, None)
     _ordered = None
+    _by_host.clear()
 
 
 def _load() -> None:
@@ -101,7 +107,16 @@ def get(name: str) -> Provider:
 
 def provider_for_host(host: str) -> str | None:
     host = host.lower()
-    return next((p.name for p in registered() if host in p.all_hosts), None)
+    ordered = registered()  # first: loading the providers empties the table
+    try:
+        return _by_host[host]
+    except KeyError:
+        pass
+    name = next((p.name for p in ordered if host in p.all_hosts), None)
+    if len(_by_host) >= _HOSTS_KEPT:  # a recording of many local hosts cannot grow it without bound
+        _by_host.clear()
+    _by_host[host] = name
+    return name
 
 
 def provider_of(request: Request) -> str | None:
