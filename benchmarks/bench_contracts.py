@@ -8,8 +8,9 @@ no headers, no findings).
 
 End to end, `harness verify` in a child process on 3,000 recorded exchanges in
 cassette files (the recorded ones, copied with their video ids made unique so
-each job's lifecycle holds), start-up, YAML and contract loading included;
-beside it, what reading the same files with PyYAML's C loader alone takes.
+each job's lifecycle holds), start-up, YAML and contract loading included, the best
+of three runs by wall clock and by the child's CPU time; beside it, what reading the
+same files with PyYAML's C loader alone takes.
 
 The cassette reader alone (`harness.yamlfast`: rapidyaml, checked against PyYAML's
 rules) on the same files, against PyYAML's C loader on them: the YAML part of the
@@ -18,6 +19,7 @@ end-to-end figure.
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import sys
 import tempfile
@@ -35,6 +37,7 @@ from harness.contracts.checker import match
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 3_000
+RUNS = 3  # of `harness verify` end to end
 VIDEO = "video_0c5c7fd0a6a3a4506513270e269e0d37f2a74de452e6b438"  # the recorded job's id
 
 
@@ -47,6 +50,11 @@ def _bodies(contracts, exchanges) -> list[tuple[dict, object]]:
             if interaction is not None and interaction.response.json is not None and exchange.response is not None:
                 out.append((interaction.response.json.schema, exchange.response.json))
     return out
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _loop(pairs, make) -> float:
@@ -87,11 +95,17 @@ def run() -> list[dict]:
     with tempfile.TemporaryDirectory() as folder:
         count = _write_cassettes(Path(folder))
         command = [sys.executable, "-m", "harness.cli", "verify", "--contracts", str(ROOT / "contracts" / "providers")]
-        start = time.perf_counter()
-        done = subprocess.run([*command, "--cassettes", folder], cwd=ROOT, capture_output=True, text=True)
-        end_to_end = time.perf_counter() - start
-        if done.returncode != 0:
-            raise RuntimeError(f"harness verify failed on the benchmark's cassettes:\n{done.stdout[-2000:]}")
+        # The best of a few runs, by wall clock and by the child's CPU time (user and system):
+        # on a shared machine one wall-clock run says more about the neighbours than about us.
+        end_to_end, end_to_end_cpu = float("inf"), float("inf")
+        for _ in range(RUNS):
+            before = _children_cpu()
+            start = time.perf_counter()
+            done = subprocess.run([*command, "--cassettes", folder], cwd=ROOT, capture_output=True, text=True)
+            end_to_end = min(end_to_end, time.perf_counter() - start)
+            end_to_end_cpu = min(end_to_end_cpu, _children_cpu() - before)
+            if done.returncode != 0:
+                raise RuntimeError(f"harness verify failed on the benchmark's cassettes:\n{done.stdout[-2000:]}")
         files = sorted(Path(folder).glob("*.yaml"))
         start = time.perf_counter()
         for path in files:
@@ -134,6 +148,14 @@ def run() -> list[dict]:
             "baseline": "PyYAML CSafeLoader reading the same files, nothing else",
             "baseline_value": count / yaml_only,
             "ratio": yaml_only / end_to_end,
+        },
+        {
+            "measure": f"harness verify end to end, per CPU second ({count} exchanges in {len(files)} cassettes)",
+            "value": count / end_to_end_cpu,
+            "unit": "ex/s",
+            "baseline": "PyYAML CSafeLoader reading the same files, nothing else",
+            "baseline_value": count / yaml_only,
+            "ratio": yaml_only / end_to_end_cpu,
         },
         {
             "measure": f"cassette YAML read by yamlfast ({count} exchanges in {len(files)} cassettes)",
