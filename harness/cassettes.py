@@ -588,7 +588,7 @@ def _usual_pairs(headers: Any) -> tuple[tuple[str, str], ...] | None:
     firsts = [value[0] for value in values]
     if set(map(type, firsts)) != {str} or set(map(type, headers)) != {str}:
         return None
-    return tuple(zip(headers, firsts))
+    return tuple(zip(headers, firsts, strict=True))
 
 
 def _header_pairs(headers: VcrDict | None) -> tuple[tuple[str, str], ...]:
