@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from benchmarks import row
 from harness import contracts
 from harness.diff import diff_specs, judge, load_spec, spec_from_data
 
@@ -129,15 +130,6 @@ def _peak_mb(work: Callable[[], Any]) -> float:
         tracemalloc.stop()
 
 
-def _row(
-    measure: str, value: float, unit: str, baseline: str | None = None, baseline_value: float | None = None
-) -> dict[str, Any]:
-    row: dict[str, Any] = {"measure": measure, "value": value, "unit": unit}
-    if baseline is not None and baseline_value:
-        row.update(baseline=baseline, baseline_value=baseline_value, ratio=value / baseline_value)
-    return row
-
-
 def run() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for size in SIZES:
@@ -148,11 +140,11 @@ def run() -> list[dict[str, Any]]:
         diff_s, found = _timed(lambda old=old, new=new: diff_specs(spec_from_data(old), spec_from_data(new)))
         label = f"{size} paths / {size * 2} schemas"
         rows.append(
-            _row(f"diff {label} ({len(found)} changes)", diff_s * 1000, "ms", "YAML parse of both", parse_s * 1000)
+            row(f"diff {label} ({len(found)} changes)", diff_s * 1000, "ms", "YAML parse of both", parse_s * 1000)
         )
         parse_mb = _peak_mb(lambda texts=texts: [yaml.load(t, Loader=_Loader) for t in texts])
         diff_mb = _peak_mb(lambda old=old, new=new: diff_specs(spec_from_data(old), spec_from_data(new)))
-        rows.append(_row(f"peak memory, diff {label}", diff_mb, "MB", "YAML parse of both", parse_mb))
+        rows.append(row(f"peak memory, diff {label}", diff_mb, "MB", "YAML parse of both", parse_mb))
     rows.extend(_real_pair())
     rows.extend(_from_a_url())
     return rows
@@ -172,24 +164,24 @@ def _real_pair() -> list[dict[str, Any]]:
     parse_peak = _peak_mb(lambda: [yaml.load(p.read_bytes(), Loader=_Loader) for p in (REAL_OLD, REAL_NEW)])
     pair = "OpenAI 2026-05-13 -> 2026-08-21"
     return [
-        _row(
+        row(
             f"{pair}: load + diff + judge",
             (load_s + diff_s + judge_s) * 1000,
             "ms",
             "YAML parse of both",
             parse_s * 1000,
         ),
-        _row(f"{pair}: diff alone", diff_s * 1000, "ms", "YAML parse of both", parse_s * 1000),
-        _row(f"{pair}: peak memory, load + diff", peak, "MB", "YAML parse of both", parse_peak),
-        _row(f"{pair}: peak memory, diff alone (specs loaded)", diff_peak, "MB", "YAML parse of both", parse_peak),
-        _row(f"{pair}: changes", len(found), "changes"),
-        _row(
+        row(f"{pair}: diff alone", diff_s * 1000, "ms", "YAML parse of both", parse_s * 1000),
+        row(f"{pair}: peak memory, load + diff", peak, "MB", "YAML parse of both", parse_peak),
+        row(f"{pair}: peak memory, diff alone (specs loaded)", diff_peak, "MB", "YAML parse of both", parse_peak),
+        row(f"{pair}: changes", len(found), "changes"),
+        row(
             f"{pair}: breaking for the example contracts ({', '.join(judgement.consumers)})",
             len(judgement.breaking),
             "changes",
         ),
-        _row(f"{pair}: risky for the example contracts", len(judgement.risky), "changes"),
-        _row(f"{pair}: provider-wide breaking", len(judgement.provider_breaking) + len(judgement.breaking), "changes"),
+        row(f"{pair}: risky for the example contracts", len(judgement.risky), "changes"),
+        row(f"{pair}: provider-wide breaking", len(judgement.provider_breaking) + len(judgement.breaking), "changes"),
     ] + _judged_for(found, BASELINE_CONTRACTS, pair)
 
 
@@ -236,14 +228,14 @@ def _from_a_url() -> list[dict[str, Any]]:
         server.server_close()
     name = "OpenAI 2026-08-21 from a URL"
     return [
-        _row(
+        row(
             f"{name}, first fetch (download + parse)",
             first_s * 1000,
             "ms",
             "load_spec of the local file",
             local_s * 1000,
         ),
-        _row(
+        row(
             f"{name}, cached (304 + parsed copy)", cached_s * 1000, "ms", "load_spec of the local file", local_s * 1000
         ),
     ]
@@ -263,11 +255,11 @@ def _judged_for(found: list, folder: Path, pair: str) -> list[dict[str, Any]]:
     judgement = judge(found, shipped)
     where = folder.relative_to(ROOT)
     return [
-        _row(f"{pair}: breaking for {where}", len(judgement.breaking), "changes"),
-        _row(f"{pair}: risky for {where}", len(judgement.risky), "changes"),
+        row(f"{pair}: breaking for {where}", len(judgement.breaking), "changes"),
+        row(f"{pair}: risky for {where}", len(judgement.risky), "changes"),
     ]
 
 
 if __name__ == "__main__":
-    for row in run():
-        print(row)
+    for line in run():
+        print(line)

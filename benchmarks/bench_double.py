@@ -48,7 +48,7 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 
-from benchmarks import wrk
+from benchmarks import row, wrk
 from harness.double import Double
 from harness.double.loop import LoopThread
 from harness.double.server import serve_app
@@ -207,18 +207,6 @@ def _calls_per_second(client: httpx.Client) -> float:
     return IN_PROCESS_CALLS / (time.perf_counter() - start)
 
 
-def _row(measure: str, value: float, unit: str, baseline: str, baseline_value: float) -> dict[str, Any]:
-    # value / baseline, as in every benchmark; the measure says which way is better
-    return {
-        "measure": measure,
-        "value": value,
-        "unit": unit,
-        "baseline": baseline,
-        "baseline_value": baseline_value,
-        "ratio": value / baseline_value if baseline_value else None,
-    }
-
-
 # -- wrk ----------------------------------------------------------------------
 
 
@@ -357,25 +345,25 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
     load = f"wrk 1x{wrk.CONNECTIONS}"
     long = f"{load}, {SUSTAINED_SECONDS:g} s sustained"
     rows = [
-        _row(
+        row(
             f"harness serve openai, req/s ({load}, {ROUNDS}x{ROUND_SECONDS:g} s)",
             total("served", "rps"),
             "req/s",
             plain,
             total("plain", "rps"),
         ),
-        _row(f"server CPU per request ({load})", total("served", "cpu_us"), "µs", plain, total("plain", "cpu_us")),
-        _row(f"latency p50 ({long})", sustained["served"]["p50"], "ms", plain, sustained["plain"]["p50"]),
-        _row(f"latency p99 ({long})", sustained["served"]["p99"], "ms", plain, sustained["plain"]["p99"]),
-        _row(f"req/s ({long})", sustained["served"]["rps"], "req/s", plain, sustained["plain"]["rps"]),
-        _row(
+        row(f"server CPU per request ({load})", total("served", "cpu_us"), "µs", plain, total("plain", "cpu_us")),
+        row(f"latency p50 ({long})", sustained["served"]["p50"], "ms", plain, sustained["plain"]["p50"]),
+        row(f"latency p99 ({long})", sustained["served"]["p99"], "ms", plain, sustained["plain"]["p99"]),
+        row(f"req/s ({long})", sustained["served"]["rps"], "req/s", plain, sustained["plain"]["rps"]),
+        row(
             f"req/s, a new prompt every request ({load}, {ROUND_SECONDS:g} s)",
             varied["served"]["rps"],
             "req/s",
             plain,
             varied["plain"]["rps"],
         ),
-        _row(
+        row(
             f"longest GC pause under load ({collected['served']['count']:,} collections, "
             f"{collected['served']['full']} full; plain: {collected['plain']['count']:,}, {collected['plain']['full']})",
             collected["served"]["max"],
@@ -383,7 +371,7 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
             plain,
             collected["plain"]["max"],
         ),
-        _row(
+        row(
             "longest GC pause, last third of the load",
             collected["served"]["late"],
             "ms",
@@ -393,14 +381,14 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
     ]
     if peer is not None:
         rows += [
-            _row(
+            row(
                 f"harness serve openai, req/s ({load})",
                 total("served", "rps"),
                 "req/s",
                 "WireMock 3 fixed stub, run here",
                 peer["rps"],
             ),
-            _row(
+            row(
                 f"server CPU per request ({load})",
                 total("served", "cpu_us"),
                 "µs",
@@ -410,7 +398,7 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
         ]
     else:
         rows.append(
-            _note(
+            row(
                 "WireMock 3.13 fixed stub: not run (no JVM or npm here); issue 16 measured "
                 f"{WIREMOCK_ISSUE_FIGURES['req/s']:,.0f} req/s, {WIREMOCK_ISSUE_FIGURES['us CPU/req']:g} µs CPU/req",
                 WIREMOCK_ISSUE_FIGURES["req/s"],
@@ -427,23 +415,23 @@ def _http_rows_python(fixed: bytes) -> list[dict[str, Any]]:
         plain_rps, plain_latency = asyncio.run(_load(url))
     plain = "plain Starlette, fixed body, same stack"
     return [
-        _note(f"wrk is not installed ({wrk.INSTALL}): the Python load generator below tops out near 2k req/s", 0, ""),
-        _row(f"HTTP chat completions ({REQUESTS} at {CONCURRENCY})", double_rps, "req/s", plain, plain_rps),
-        _row(
+        row(f"wrk is not installed ({wrk.INSTALL}): the Python load generator below tops out near 2k req/s", 0, ""),
+        row(f"HTTP chat completions ({REQUESTS} at {CONCURRENCY})", double_rps, "req/s", plain, plain_rps),
+        row(
             "HTTP latency p50",
             _percentile(double_latency, 0.50) * 1000,
             "ms",
             plain,
             _percentile(plain_latency, 0.50) * 1000,
         ),
-        _row(
+        row(
             "HTTP latency p99",
             _percentile(double_latency, 0.99) * 1000,
             "ms",
             plain,
             _percentile(plain_latency, 0.99) * 1000,
         ),
-        _row(
+        row(
             "HTTP latency mean",
             statistics.fmean(double_latency) * 1000,
             "ms",
@@ -451,10 +439,6 @@ def _http_rows_python(fixed: bytes) -> list[dict[str, Any]]:
             statistics.fmean(plain_latency) * 1000,
         ),
     ]
-
-
-def _note(measure: str, value: float, unit: str) -> dict[str, Any]:
-    return {"measure": measure, "value": value, "unit": unit}
 
 
 def run() -> list[dict[str, Any]]:
@@ -471,7 +455,7 @@ def run() -> list[dict[str, Any]]:
     http = _http_rows_wrk(fixed) if wrk.available() else _http_rows_python(fixed)
     return [
         *http,
-        _row(
+        row(
             f"in-process calls, httpx transport ({IN_PROCESS_CALLS})",
             double_calls,
             "calls/s",
@@ -482,5 +466,5 @@ def run() -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    for row in run():
-        print(row)
+    for line in run():
+        print(line)

@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks import wrk
+from benchmarks import row, wrk
 from harness.double.loop import new_loop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,17 +91,6 @@ def _start(args: list[str]) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True)
 
 
-def _row(measure: str, value: float, unit: str, baseline: str, baseline_value: float) -> dict[str, Any]:
-    return {
-        "measure": measure,
-        "value": value,
-        "unit": unit,
-        "baseline": baseline,
-        "baseline_value": baseline_value,
-        "ratio": value / baseline_value,
-    }
-
-
 # -- wrk -------------------------------------------------------------------------------
 
 
@@ -117,22 +106,22 @@ def _rows_wrk() -> list[dict[str, Any]]:
     direct, hop = wrk.combined(rounds["direct"]), wrk.combined(rounds["hop"])
     load = f"wrk 1x{wrk.CONNECTIONS}, {ROUNDS}x{ROUND_SECONDS:g} s interleaved"
     return [
-        _row(
+        row(
             f"p50 latency through the hop, no toxic ({hop.p50 - direct.p50:+.2f} ms; {load})",
             hop.p50,
             "ms",
             BASELINE,
             direct.p50,
         ),
-        _row(
+        row(
             f"p99 latency through the hop, no toxic ({hop.p99 - direct.p99:+.2f} ms)",
             hop.p99,
             "ms",
             BASELINE,
             direct.p99,
         ),
-        _row("throughput through the hop, no toxic", hop.rps, "req/s", BASELINE, direct.rps),
-        _row(
+        row("throughput through the hop, no toxic", hop.rps, "req/s", BASELINE, direct.rps),
+        row(
             "hop CPU per request, no toxic (/proc)",
             hop.cpu_us(hop_pid),
             "µs",
@@ -199,7 +188,7 @@ def _rows_python() -> list[dict[str, Any]]:
         direct, via = (_percentile(samples[k], share) * 1000 for k in ("direct", "hop"))
         load = f"{REQUESTS:,} req, {CONCURRENCY} conns"
         rows.append(
-            _row(
+            row(
                 f"{label} latency through the hop, no toxic ({via - direct:+.2f} ms; {load})",
                 via,
                 "ms",
@@ -209,7 +198,7 @@ def _rows_python() -> list[dict[str, Any]]:
         )
     count = REQUESTS // ROUNDS * ROUNDS
     rows.append(
-        _row(
+        row(
             "throughput through the hop, no toxic", count / seconds["hop"], "req/s", BASELINE, count / seconds["direct"]
         )
     )
@@ -224,5 +213,5 @@ if __name__ == "__main__":
     if sys.argv[1:] == ["--upstream"]:
         serve_upstream()
     else:
-        for row in run():
-            print(row)
+        for line in run():
+            print(line)

@@ -148,6 +148,13 @@ def fuzz(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     return code, out, err
 
 
+def fuzz_tiny(capsys: pytest.CaptureFixture[str], tmp_path: Path, scenario: Path) -> tuple[int, str, str]:
+    """`harness fuzz` of the tiny app in `tmp_path` under `scenario`, two examples per operation."""
+    return fuzz(
+        capsys, "--app-openapi", str(tmp_path / "spec.yaml"), "--scenario", str(scenario), "--max-examples", "2"
+    )
+
+
 def test_a_500_under_an_outage_is_found_with_the_request_that_reproduces_it(tmp_path, capsys):
     scenario = tiny(tmp_path, "crash")
     code, out, _ = fuzz(
@@ -172,18 +179,14 @@ def test_a_documented_503_while_the_outage_is_on_is_an_answer(tmp_path, capsys):
 
 def test_an_answer_off_its_spec_is_found(tmp_path, capsys):
     scenario = tiny(tmp_path, "offspec", fault=None)
-    code, out, _ = fuzz(
-        capsys, "--app-openapi", str(tmp_path / "spec.yaml"), "--scenario", str(scenario), "--max-examples", "2"
-    )
+    code, out, _ = fuzz_tiny(capsys, tmp_path, scenario)
     assert code == 1, out
     assert "GET /health: conformance: HTTP 200: Response violates schema" in out
 
 
 def test_a_refusal_turned_into_a_200_is_found(tmp_path, capsys):
     scenario = tiny(tmp_path, "hides-refusal", fault="refusal", at=0)
-    code, out, _ = fuzz(
-        capsys, "--app-openapi", str(tmp_path / "spec.yaml"), "--scenario", str(scenario), "--max-examples", "2"
-    )
+    code, out, _ = fuzz_tiny(capsys, tmp_path, scenario)
     assert code == 1, out
     assert "POST /ask: refusal: openai refused POST /v1/chat/completions (fault refusal)" in out
     assert "answered HTTP 200: a refusal must reach the user as a 4xx" in out
@@ -191,9 +194,7 @@ def test_a_refusal_turned_into_a_200_is_found(tmp_path, capsys):
 
 def test_a_refusal_the_user_hears_as_a_422_holds(tmp_path, capsys):
     scenario = tiny(tmp_path, "sound", fault="refusal", at=0)
-    code, out, _ = fuzz(
-        capsys, "--app-openapi", str(tmp_path / "spec.yaml"), "--scenario", str(scenario), "--max-examples", "2"
-    )
+    code, out, _ = fuzz_tiny(capsys, tmp_path, scenario)
     assert code == 0, out
 
 
