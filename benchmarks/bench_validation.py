@@ -17,7 +17,8 @@ from typing import Any
 
 import httpx
 
-from benchmarks.bench_double import HEADERS, _load, _row, _served
+from benchmarks import row
+from benchmarks.bench_double import HEADERS, _load, _served
 from harness.double import Double
 
 ROUNDS = 2
@@ -67,7 +68,7 @@ def run() -> list[dict[str, Any]]:
     plain = max(_best("plain", fixed) for _ in range(ROUNDS))
     load = f"HTTP chat completions ({REQUESTS} at 32)"
     return [
-        _row(f"{load}, strict", max(strict), "req/s", "same double, strict=False", max(lenient)),
-        _row(f"{load}, strict", max(strict), "req/s", "plain Starlette, fixed body", plain),
-        _row(f"{load}, strict=False", max(lenient), "req/s", "plain Starlette, fixed body", plain),
+        row(f"{load}, strict", max(strict), "req/s", "same double, strict=False", max(lenient)),
+        row(f"{load}, strict", max(strict), "req/s", "plain Starlette, fixed body", plain),
+        row(f"{load}, strict=False", max(lenient), "req/s", "plain Starlette, fixed body", plain),
     ]
