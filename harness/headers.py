@@ -107,10 +107,27 @@ HEADER_FORMATS: dict[str, Callable[[str], str | None]] = {
 
 def check_format(name: str, value: str) -> str | None:
     """What the header should look like, when `value` does not; None when fine or unknown."""
+    name = name.lower()
+    check = HEADER_FORMATS.get(name) or _provider_format(name)
+    return check(value) if check else None
+
+
+# The providers' formats by lower-case header name, made once for each state of the registry
+# (`registered()` gives a new tuple when a provider is added or removed): a check of
+# thousands of exchanges asks for the same few names each time.
+_by_name: tuple[object, dict[str, Callable[[str], str | None] | None]] = ((), {})
+
+
+def _provider_format(name: str) -> Callable[[str], str | None] | None:
+    global _by_name
     from harness import providers
 
-    name = name.lower()
-    check = HEADER_FORMATS.get(name) or next(
-        (p.header_formats[name] for p in providers.registered() if name in p.header_formats), None
-    )
-    return check(value) if check else None
+    registered = providers.registered()
+    if _by_name[0] is not registered:
+        _by_name = (registered, {})
+    found = _by_name[1]
+    try:
+        return found[name]
+    except KeyError:
+        check = found[name] = next((p.header_formats[name] for p in registered if name in p.header_formats), None)
+        return check

@@ -100,6 +100,26 @@ def test_known_bad_header_values():
     assert check_format("x-unknown", "anything") is None
 
 
+def test_header_formats_follow_the_registry_after_a_lookup():
+    """The providers' formats are looked up once per state of the registry: a provider
+    registered after a lookup is asked from then on, and forgotten when it goes."""
+    from dataclasses import replace
+
+    from harness import providers
+    from harness.headers import integer
+
+    assert check_format("x-toy-count", "many") is None  # nobody's header yet: the answer is kept
+    providers.register(replace(providers.get("openai"), name="toyfmt", header_formats={"X-Toy-Count": integer}))
+    try:
+        assert check_format("X-TOY-COUNT", "many") is None  # a provider's names are lower-case
+        providers.register(replace(providers.get("toyfmt"), header_formats={"x-toy-count": integer}))
+        assert check_format("X-Toy-Count", "many") == "a non-negative integer"
+        assert check_format("x-toy-count", "12") is None
+    finally:
+        providers.unregister("toyfmt")
+    assert check_format("x-toy-count", "many") is None
+
+
 # -- Exchange and Journal ---------------------------------------------------------
 
 
