@@ -349,10 +349,8 @@ def load(path: str | Path) -> list[Exchange]:
         raise CassetteError("the file is empty; a vcrpy cassette has 'version' and 'interactions'", source, 1)
     # vcrpy's JSON serializer writes JSON, which this YAML reader reads as well.
     doc = yamlfile.loads(raw, source, kind=CassetteError, loader=_CassetteLoader, positions=False, fast=True)
-    interactions = _interactions(doc.data, _Locator(doc))
-    return [
-        _exchange(request, response, source, i, _Locator(doc)) for i, (request, response) in enumerate(interactions)
-    ]
+    where = _Locator(doc)
+    return [_exchange(checked, source, i, where) for i, checked in enumerate(_interactions(doc.data, where))]
 
 
 class _CassetteLoader(yamlfile.Loader):
@@ -396,7 +394,18 @@ class _Locator:
         return self.doc.error(message, yamlfile.pointer_of(path), kind=CassetteError)
 
 
-def _interactions(data: Any, where: _Locator) -> list[tuple[VcrDict, VcrDict]]:
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """One interaction as it passed the checks, with the header pairs the check made
+    when they have the usual shape (None: made again from the mapping)."""
+
+    request: VcrDict
+    response: VcrDict
+    request_headers: tuple[tuple[str, str], ...] | None
+    response_headers: tuple[tuple[str, str], ...] | None
+
+
+def _interactions(data: Any, where: _Locator) -> list[_Checked]:
     if isinstance(data, list) and data and isinstance(data[0], dict) and "request" in data[0]:
         raise where.error("written by vcrpy before 1.0; convert it with `python -m vcr.migration FILE`")
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
@@ -407,18 +416,23 @@ def _interactions(data: Any, where: _Locator) -> list[tuple[VcrDict, VcrDict]]:
             f"the cassette has {len(data['interactions']):,} interactions, {limits.over(limits.INTERACTIONS, cap)}",
             "interactions",
         )
-    pairs: list[tuple[VcrDict, VcrDict]] = []
+    checked: list[_Checked] = []
     for i, item in enumerate(data["interactions"]):
         if not isinstance(item, dict):
             raise where.error(f"interaction {i + 1} must be a mapping with 'request' and 'response'", "interactions", i)
         for part in ("request", "response"):
             if not isinstance(item.get(part), dict):
                 raise where.error(f"interaction {i + 1} has no '{part}' mapping", "interactions", i, part)
-        pairs.append((_checked_request(item["request"], where, i), _checked_response(item["response"], where, i)))
-    return pairs
+        request, request_headers = _checked_request(item["request"], where, i)
+        response, response_headers = _checked_response(item["response"], where, i)
+        checked.append(_Checked(request, response, request_headers, response_headers))
+    return checked
 
 
-def _checked_request(request: VcrDict, where: _Locator, i: int) -> VcrDict:
+_Pairs = tuple[tuple[str, str], ...] | None
+
+
+def _checked_request(request: VcrDict, where: _Locator, i: int) -> tuple[VcrDict, _Pairs]:
     for key in ("method", "uri"):
         if not isinstance(request.get(key), str):
             raise where.error(
@@ -440,7 +454,7 @@ def _checked_request(request: VcrDict, where: _Locator, i: int) -> VcrDict:
             "request",
             "uri",
         )
-    _check_headers(request.get("headers"), where, i, "request")
+    usual = _check_headers(request.get("headers"), where, i, "request")
     body = request.get("body")
     # vcrpy stores text, bytes, or (for iterator bodies) a list of chunks.
     chunks = body if isinstance(body, list) else [body]
@@ -452,10 +466,10 @@ def _checked_request(request: VcrDict, where: _Locator, i: int) -> VcrDict:
             "request",
             "body",
         )
-    return request
+    return request, usual
 
 
-def _checked_response(response: VcrDict, where: _Locator, i: int) -> VcrDict:
+def _checked_response(response: VcrDict, where: _Locator, i: int) -> tuple[VcrDict, _Pairs]:
     if "status_code" in response:  # httpx cassettes from vcrpy before 4.x
         response = {
             "status": {"code": response["status_code"]},
@@ -472,7 +486,7 @@ def _checked_response(response: VcrDict, where: _Locator, i: int) -> VcrDict:
             "response",
             "status",
         )
-    _check_headers(response.get("headers"), where, i, "response")
+    usual = _check_headers(response.get("headers"), where, i, "response")
     body = response.get("body")
     if body is not None and not (isinstance(body, dict) and isinstance(body.get("string"), (str, bytes, type(None)))):
         raise where.error(
@@ -482,12 +496,17 @@ def _checked_response(response: VcrDict, where: _Locator, i: int) -> VcrDict:
             "response",
             "body",
         )
-    return response
+    return response, usual
 
 
-def _check_headers(headers: Any, where: _Locator, i: int, part: str) -> None:
-    if headers is None or _usual_pairs(headers) is not None:
-        return
+def _check_headers(headers: Any, where: _Locator, i: int, part: str) -> _Pairs:
+    """Refuse headers that are not a mapping of name to text values; the pairs when they
+    have the usual shape, made once here for the exchange too."""
+    if headers is None:
+        return None
+    usual = _usual_pairs(headers)
+    if usual is not None:
+        return usual
     if not isinstance(headers, dict):
         raise where.error(
             f"interaction {i + 1}: the {part} 'headers' must be a mapping of name to values",
@@ -507,22 +526,24 @@ def _check_headers(headers: Any, where: _Locator, i: int, part: str) -> None:
                     "headers",
                     name,
                 )
+    return None
 
 
-def _exchange(request: VcrDict, response: VcrDict, source: str, i: int, where: _Locator) -> Exchange:
+def _exchange(checked: _Checked, source: str, i: int, where: _Locator) -> Exchange:
+    request = checked.request
+    headers = checked.request_headers
     req = Request(
         method=request["method"].upper(),
         url=request["uri"],
-        headers=_header_pairs(request.get("headers")),
+        headers=headers if headers is not None else _header_pairs(request.get("headers")),
         body=_body_value(request.get("body")),
     )
-    resp = _response(response, i, where)
+    resp = _response(checked.response, checked.response_headers, i, where)
     return Exchange(request=req, response=resp, provider=provider_of(req), source=source)
 
 
-def _response(response: VcrDict, i: int, where: _Locator) -> Response:
+def _response(response: VcrDict, usual: _Pairs, i: int, where: _Locator) -> Response:
     body = _as_bytes((response.get("body") or {}).get("string"))
-    usual = _usual_pairs(response.get("headers"))
     if usual is not None and not any(name.lower() == "content-encoding" for name, _ in usual):
         return Response(status=response["status"]["code"], headers=usual, body=body)
     headers = _as_lists(response.get("headers"))
@@ -583,9 +604,12 @@ def _usual_pairs(headers: Any) -> tuple[tuple[str, str], ...] | None:
     if type(headers) is not dict or not headers:
         return None
     values = list(headers.values())
-    if set(map(type, values)) != {list} or set(map(len, values)) != {1}:
+    if set(map(type, values)) != {list}:
         return None
-    firsts = [value[0] for value in values]
+    try:
+        firsts = [value for [value] in values]  # each list holds exactly one value, or ValueError
+    except ValueError:
+        return None
     if set(map(type, firsts)) != {str} or set(map(type, headers)) != {str}:
         return None
     return tuple(zip(headers, firsts, strict=True))

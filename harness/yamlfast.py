@@ -147,8 +147,9 @@ _NON_TEXT_ANYWHERE = re.compile(f'"{_FIRST}{_CANDIDATE}(:?)')
 # too) as `.inf`, `-.inf`, `.nan`, and numbers such as `.5` and `1.` as `0.5` and `1.0`:
 # where that can change what PyYAML would say, the old reader reads the file.
 _RESPELT_ALIAS_OR_MERGE = re.compile(r'"(?:([-+]?\.(?:inf|nan)")|(<<":)|\*)')
-# Text each of its matches holds: when none is there, the pattern is not run (it starts at every quote).
-_RESPELT_TEXTS = ('"*', '.inf"', '.nan"', '"<<":')
+# Text each match but an alias's holds: when none is there, the pattern is not run (it starts
+# at every quote).
+_RESPELT_RARE = ('.inf"', '.nan"', '"<<":')
 _RESPELT_NUMBER = re.compile(r"-?0\.|\.0(?:[eE]|$)")
 
 _RESOLVER = yaml.resolver.Resolver()
@@ -263,17 +264,16 @@ def read(text: str) -> Any:
     flow_lines = _flow_lines(emitted)
     if _deeper_than(emitted, flow_lines, limits.DEPTH.value() - 2):
         raise Unsupported("nested near the depth cap")  # the old reader counts it exactly
-    star_token: bool | None = None  # whether a `*` in the text may start an alias: asked once
-    respelt = _RESPELT_ALIAS_OR_MERGE.finditer(emitted) if any(t in emitted for t in _RESPELT_TEXTS) else ()
-    for match in respelt:
-        if match.group(1):
-            raise Unsupported("an infinity or NaN, as rapidyaml spells them")
-        if match.group(2):
-            raise Unsupported("a merge key")
-        if star_token is None:
-            star_token = _token_at(text, "*") >= 0
-        if star_token:
-            raise Unsupported("an alias")
+    if any(t in emitted for t in _RESPELT_RARE):
+        for match in _RESPELT_ALIAS_OR_MERGE.finditer(emitted):
+            if match.group(1):
+                raise Unsupported("an infinity or NaN, as rapidyaml spells them")
+            if match.group(2):
+                raise Unsupported("a merge key")
+    # Otherwise the pattern can match only `"*` (a `*/*` accept header, most often), and it
+    # matches wherever that is: one substring search says so without a stop at every quote.
+    if '"*' in emitted and _token_at(text, "*") >= 0:
+        raise Unsupported("an alias")
     scans = [_NON_TEXT_LINE.finditer(emitted), _NON_TEXT_VALUE.finditer(emitted)]
     scans += [_NON_TEXT_ANYWHERE.finditer(line) for line in flow_lines]
     for scan in scans:
@@ -330,7 +330,7 @@ def _flow_lines(emitted: str) -> list[str]:
 
 def _deeper_than(emitted: str, flow_lines: list[str], levels: int) -> bool:
     """Whether any value in rapidyaml's JSON is nested more than `levels` deep."""
-    if re.search(f"\n {{{_INDENT_PER_LEVEL * levels},}}", emitted):
+    if "\n" + " " * (_INDENT_PER_LEVEL * levels) in emitted:  # one substring search, not a stop at every line
         return True
     for line in flow_lines:
         structure = _JSON_STRING.sub("", line)

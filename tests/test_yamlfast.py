@@ -178,6 +178,9 @@ def test_awkward_strings_take_the_fast_path():
     ("text", "why"),
     [
         ("a: &x [1, 2]\nb: *x\n", "an alias"),
+        ("accept: '*/*'\na: &x 1\nb: *x\n", "an alias beside a quoted */*"),
+        ("accept: '*/*'\na: .inf\n", "an infinity beside a quoted */*"),
+        ("accept: '*/*'\nbase: &b {x: 1}\nother:\n  <<: *b\n", "a merge key beside a quoted */*"),
         ("base: &b {x: 1}\nother:\n  <<: *b\n", "a merge key"),
         ("a: !!python/unicode 'x'\n", "a tag"),
         ("a: !!str 1\n", "a tag"),
