@@ -653,3 +653,30 @@ def test_traffic_recorded_against_a_local_server_is_attributed_by_its_sdks_signa
     )
     assert provider_of(Request(method="GET", url=f"{local}/v1/models")) is None
     assert provider_of(Request(method="GET", url="https://api.anthropic.com/v1/models")) == "anthropic"
+
+
+_HEADER_VALUES = st.one_of(
+    st.text(max_size=6),
+    st.integers(0, 10),
+    st.floats(allow_nan=False),
+    st.none(),
+    st.lists(st.one_of(st.text(max_size=6), st.integers(0, 10), st.none()), max_size=3),
+    st.tuples(st.text(max_size=3)),
+)
+
+
+@given(st.dictionaries(st.one_of(st.text(max_size=6), st.integers(0, 3)), _HEADER_VALUES, max_size=5))
+def test_the_usual_header_shape_is_read_as_the_general_reader_reads_it(headers):
+    """The short way for `name: [value]` headers gives the pairs `headers_from` gives,
+    and takes nothing else: other shapes go the general way."""
+    from harness.cassettes import _usual_pairs
+    from harness.exchange import headers_from
+
+    usual = _usual_pairs(headers)
+    shaped = bool(headers) and all(
+        type(name) is str and type(value) is list and len(value) == 1 and type(value[0]) is str
+        for name, value in headers.items()
+    )
+    assert (usual is not None) == shaped
+    if usual is not None:
+        assert usual == headers_from(headers)

@@ -3,14 +3,19 @@ only for a body that does not: same verdicts, same messages, a fraction of the t
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
+import yaml
 from documents import MODELS_CONTRACT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from harness.cassettes import load_path as load_cassettes
 from harness.contracts import check, load_path, loads
 from harness.contracts.compiled import CompiledSchema
+from harness.errors import ContractError
 from harness.exchange import Exchange, Request, Response
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -162,3 +167,57 @@ def test_shipped_contracts_load_without_jsonschemas_meta_walk(monkeypatch):
     monkeypatch.setattr(Draft202012Validator, "check_schema", classmethod(lambda cls, s: walked.append(s)))
     assert load_path(*SHIPPED)
     assert walked == []
+
+
+def _leaves(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _leaves(child, (*prefix, key))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _leaves(child, (*prefix, i))
+
+
+_FORMAT_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([200.0, 599, 600, 99, "", "/", "/x\n", "x/", "GET", "FETCH", [], {}, [200], ["a"], {"a": 1}]),
+    st.text(max_size=8),
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.data())
+def test_the_fast_format_check_never_passes_what_jsonschema_fails(data):
+    """A contract file's format is asked of jsonschema-rs first: whatever it passes,
+    jsonschema passes too, so no file loses the error it would have had."""
+    from harness.contracts.loader import _FORMAT, _FORMAT_FITS
+
+    files = sorted(path for folder in SHIPPED for path in folder.rglob("*.yaml"))
+    tree = yaml.safe_load(data.draw(st.sampled_from(files)).read_text())
+    assert _FORMAT_FITS.fits(tree) and not list(_FORMAT.iter_errors(tree))  # the shipped files fit
+    path = data.draw(st.sampled_from(list(_leaves(tree))[1:]))
+    parent = tree
+    for part in path[:-1]:
+        parent = parent[part]
+    if data.draw(st.booleans()):
+        parent[path[-1]] = data.draw(_FORMAT_VALUES)
+    else:
+        del parent[path[-1]]
+    if _FORMAT_FITS.fits(tree):
+        assert not list(_FORMAT.iter_errors(tree))
+
+
+def test_shipped_contracts_load_without_jsonschemas_format_walk(monkeypatch):
+    from harness import yamlfile
+
+    walked = []
+    monkeypatch.setattr(yamlfile, "check_format", lambda *args, **kwargs: walked.append(args))
+    assert load_path(*SHIPPED)
+    assert walked == []
+    with contextlib.suppress(ContractError):  # an empty list of interactions: the fast check doubts it
+        loads("contract: x\nconsumer: y\nprovider: openai\ninteractions: []\n")
+    assert len(walked) == 1

@@ -42,7 +42,23 @@ _HOMES = {
     "sync_transport": "transport",
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "BodyError",
+    "Call",
+    "Clock",
+    "Double",
+    "FlowingClock",
+    "FormFile",
+    "Hook",
+    "RealClock",
+    "Reply",
+    "State",
+    "VirtualClock",
+    "async_transport",
+    "serve",
+    "serve_forever",
+    "sync_transport",
+]
 
 
 def __getattr__(name: str) -> Any:
