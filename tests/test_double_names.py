@@ -28,9 +28,9 @@ def test_every_public_name_resolves_to_its_home_module():
 
 
 def test_a_wrong_name_fails_clearly():
-    with pytest.raises(AttributeError, match="module 'harness.double' has no attribute 'Dubble'"):
+    with pytest.raises(AttributeError, match=r"module 'harness\.double' has no attribute 'Dubble'"):
         _ = harness.double.Dubble  # type: ignore[attr-defined]
-    with pytest.raises(ImportError, match="cannot import name 'Dubble' from 'harness.double'"):
+    with pytest.raises(ImportError, match=r"cannot import name 'Dubble' from 'harness\.double'"):
         from harness.double import Dubble  # type: ignore[attr-defined]  # noqa: F401
 
 
