@@ -107,9 +107,15 @@ HEADER_FORMATS: dict[str, Callable[[str], str | None]] = {
 
 def check_format(name: str, value: str) -> str | None:
     """What the header should look like, when `value` does not; None when fine or unknown."""
-    name = name.lower()
-    check = HEADER_FORMATS.get(name) or _provider_format(name)
+    check = format_of(name)
     return check(value) if check else None
+
+
+def format_of(name: str) -> Callable[[str], str | None] | None:
+    """The check of header `name`'s values (see `check_format`), or None when it has none:
+    what a caller checking many values of one header looks up once."""
+    name = name.lower()
+    return HEADER_FORMATS.get(name) or _provider_format(name)
 
 
 # The providers' formats by lower-case header name, made once for each state of the registry
