@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 from jsonschema.exceptions import ValidationError, best_match  # type: ignore[import-untyped]
 
 from harness.contracts.compiled import CompiledSchema
-from harness.contracts.model import Contract, Interaction, ResponseSpec
+from harness.contracts.model import Contract, Interaction, Outcome, ResponseSpec
 from harness.exchange import Exchange, Response
 from harness.headers import format_of
 from harness.routes import most_specific
@@ -85,7 +85,8 @@ def verify(contracts: Sequence[Contract], exchanges: Iterable[Exchange]) -> Veri
     matched: dict[str, list[tuple[Interaction, Exchange]]] = {c.name: [] for c in contracts}
     # What a request matches depends only on its provider, method and path: each is looked
     # up once, not once per exchange and contract.
-    routed: dict[tuple[str | None, str, str], list[tuple[Contract, Interaction]]] = {}
+    # With each hit, the contract's refusals and errors that apply to the interaction.
+    routed: dict[tuple[str | None, str, str], list[tuple[Contract, Interaction, tuple[Outcome, ...]]]] = {}
     # Each signal header's format, looked up once for the whole run rather than per exchange.
     formats = {signal.header: format_of(signal.header) for contract in contracts for signal in contract.signals}
     for exchange in exchanges:
@@ -93,14 +94,18 @@ def verify(contracts: Sequence[Contract], exchanges: Iterable[Exchange]) -> Veri
         key = (exchange.provider, request.method, request.path)
         hits = routed.get(key)
         if hits is None:
-            hits = routed[key] = [(c, i) for c in contracts if (i := match(c, exchange)) is not None]
+            hits = routed[key] = [
+                (c, i, tuple(o for o in c.outcomes if o.applies_to(i.name)))
+                for c in contracts
+                if (i := match(c, exchange)) is not None
+            ]
         if not hits or exchange.response is None:
             result.unmatched.append(exchange)
             continue
         result.checked += 1
-        for contract, interaction in hits:
+        for contract, interaction, applicable in hits:
             matched[contract.name].append((interaction, exchange))
-            result.violations.extend(_check_exchange(contract, interaction, exchange, formats))
+            result.violations.extend(_check_exchange(contract, interaction, applicable, exchange, formats))
     for contract in contracts:
         result.per_contract[contract.name] = len(matched[contract.name])
         if contract.lifecycle:
@@ -116,20 +121,27 @@ _Formats = dict[str, Callable[[str], str | None] | None]
 
 
 def _check_exchange(
-    contract: Contract, interaction: Interaction, exchange: Exchange, formats: _Formats
+    contract: Contract,
+    interaction: Interaction,
+    applicable: tuple[Outcome, ...],
+    exchange: Exchange,
+    formats: _Formats,
 ) -> list[Violation]:
     def label(findings: list[_Finding], name: str) -> list[Violation]:
         return [Violation(contract.name, name, *f, exchange=exchange) for f in findings]
 
     response = exchange.response
     assert response is not None
-    return label(_check_response(contract, interaction, response), interaction.name) + label(
+    return label(_check_response(contract, interaction, applicable, response), interaction.name) + label(
         _check_signals(contract, interaction, response, formats), interaction.name
     )
 
 
-def _check_response(contract: Contract, interaction: Interaction, response: Response) -> list[_Finding]:
-    outcomes = [o for o in contract.outcomes if o.applies_to(interaction.name) and response.status in o.response.status]
+def _check_response(
+    contract: Contract, interaction: Interaction, applicable: tuple[Outcome, ...], response: Response
+) -> list[_Finding]:
+    """`applicable`: the contract's outcomes that apply to `interaction`, in their order."""
+    outcomes = [o for o in applicable if response.status in o.response.status]
     primary = interaction.response
     if response.status in primary.status:
         findings = _fit(primary, response)
