@@ -58,13 +58,10 @@ _COMPLEX_KEY_OR_DOCUMENT_MARK = re.compile(r"\n(?:[ -]*+\?[ \n]|---[ \n]|\.\.\.[
 _TOKEN_START = " \n[{,"  # the characters after which `!`, `&` or `*` starts a token
 # An anchor PyYAML would refuse (its names are letters, digits, `-` and `_`).
 _GOOD_ANCHOR = re.compile(r"&[0-9A-Za-z_-]+(?:[\s,\[\]{}]|\Z)")
-# Possessive `*+` before a character the repeated one cannot be: no backtracking over
-# every line's indentation.
 # rapidyaml writes JSON two spaces deeper for each block level, and a flow collection on
 # one line; it escapes every line break inside a string, so each line stands alone.
 _INDENT_PER_LEVEL = 2
-_FLOW_AFTER_KEY = re.compile(r'": [\[{](?![\]}]?,?\n)')
-_FLOW_ITEM = re.compile(r"\n *+[\[{](?![\]}]?,?\n)")
+_FLOW = r"([\[{])(?![\]}]?,?\n)"  # a flow collection's start (not an empty one's) and what follows it
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 # A `!!binary |` block (what PyYAML writes for bytes): the tag becomes a mark on the
 # block's first line, which the JSON keeps and `_bytes` turns back into bytes.
@@ -138,8 +135,13 @@ _CANDIDATE = (
 _FIRST = (
     '(?=[-+.0-9<=~!&*yYnNtTfFoO"])(?!(?:-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null)"(?!:))'
 )
-_NON_TEXT_LINE = re.compile(f'\n *+"{_FIRST}{_CANDIDATE}(:?)')
-_NON_TEXT_VALUE = re.compile(f'": "{_FIRST}{_CANDIDATE}()')
+# What starts a line (a flow collection, or a candidate alone on its line: a list item, or a
+# key when `:` follows), and what follows a key (a flow collection, or a candidate value).
+# The two alternatives of each start with different characters and neither crosses a line
+# end, so one pass finds what a pass for each would. Possessive `*+` before a character the
+# repeated one cannot be: no backtracking over every line's indentation.
+_AT_LINE_START = re.compile(f'\n *+(?:{_FLOW}|"{_FIRST}{_CANDIDATE}(:?))')
+_AFTER_KEY = re.compile(f'": (?:{_FLOW}|"{_FIRST}{_CANDIDATE}())')
 _NON_TEXT_ANYWHERE = re.compile(f'"{_FIRST}{_CANDIDATE}(:?)')
 # rapidyaml writes an alias as the text `*name` and keeps a merge key as it is: where the
 # text has such a token, the old reader reads it.
@@ -261,7 +263,7 @@ def read(text: str) -> Any:
             emitted = ryml.emit_json(ryml.parse_in_arena(raw))
         except Exception:  # a parse error: the old reader words it, with its line
             raise Unsupported("rapidyaml cannot read it") from None
-    flow_lines = _flow_lines(emitted)
+    flow_lines, candidates = _scan(emitted)
     if _deeper_than(emitted, flow_lines, limits.DEPTH.value() - 2):
         raise Unsupported("nested near the depth cap")  # the old reader counts it exactly
     if any(t in emitted for t in _RESPELT_RARE):
@@ -274,19 +276,16 @@ def read(text: str) -> Any:
     # matches wherever that is: one substring search says so without a stop at every quote.
     if '"*' in emitted and _token_at(text, "*") >= 0:
         raise Unsupported("an alias")
-    scans = [_NON_TEXT_LINE.finditer(emitted), _NON_TEXT_VALUE.finditer(emitted)]
-    scans += [_NON_TEXT_ANYWHERE.finditer(line) for line in flow_lines]
-    for scan in scans:
-        for match in scan:
-            scalar, is_key = match.group(1), match.group(2)
-            if is_key:
-                try:
-                    plain_value(scalar)  # a plain key keeps its text, unless the old reader refuses it
-                except Unsupported:
-                    if _plain_in(text, scalar, key=True):
-                        raise
-            elif _written_as_text(scalar) and _plain_in(text, scalar):
-                raise Unsupported(f"{scalar!r} may have been plain")  # quoted or plain: JSON cannot tell
+    candidates += [m.groups() for line in flow_lines for m in _NON_TEXT_ANYWHERE.finditer(line)]
+    for scalar, is_key in candidates:
+        if is_key:
+            try:
+                plain_value(scalar)  # a plain key keeps its text, unless the old reader refuses it
+            except Unsupported:
+                if _plain_in(text, scalar, key=True):
+                    raise
+        elif _written_as_text(scalar) and _plain_in(text, scalar):
+            raise Unsupported(f"{scalar!r} may have been plain")  # quoted or plain: JSON cannot tell
     try:
         data = json.loads(
             emitted,
@@ -311,16 +310,31 @@ def read(text: str) -> Any:
     return data
 
 
-def _flow_lines(emitted: str) -> list[str]:
-    """The lines of rapidyaml's JSON that hold a flow collection (not an empty one)."""
-    starts = [m.start() + 1 for m in _FLOW_ITEM.finditer(emitted)]
-    for match in _FLOW_AFTER_KEY.finditer(emitted):
-        at = match.start()
-        before = at
-        while before and emitted[before - 1] == "\\":
-            before -= 1
-        if (at - before) % 2 == 0:  # the key's closing quote, not an escaped one inside a string
-            starts.append(emitted.rfind("\n", 0, at) + 1)
+def _scan(emitted: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """The lines of rapidyaml's JSON that hold a flow collection (not an empty one), and the
+    (scalar, ":" for a key, else "") of each JSON string alone on its line or after a key
+    that PyYAML might read as other than text."""
+    starts: list[int] = []
+    candidates: list[tuple[str, str]] = []
+    for match in _AT_LINE_START.finditer(emitted):
+        if match.group(1):
+            starts.append(match.start() + 1)
+        else:
+            candidates.append((match.group(2), match.group(3)))
+    for match in _AFTER_KEY.finditer(emitted):
+        if match.group(1):
+            at = match.start()
+            before = at
+            while before and emitted[before - 1] == "\\":
+                before -= 1
+            if (at - before) % 2 == 0:  # the key's closing quote, not an escaped one inside a string
+                starts.append(emitted.rfind("\n", 0, at) + 1)
+        else:
+            candidates.append((match.group(2), match.group(3)))
+    return _lines_at(emitted, starts), candidates
+
+
+def _lines_at(emitted: str, starts: list[int]) -> list[str]:
     lines = []
     for start in sorted(set(starts)):
         end = emitted.find("\n", start)

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from vcr.serializers import yamlserializer
@@ -240,3 +241,65 @@ def test_without_the_wheel_every_cassette_is_read_by_pyyaml(monkeypatch):
     with pytest.raises(yamlfast.Unsupported, match="not installed"):
         yamlfast.read(path.read_text())
     assert cassettes.load(path) == fast
+
+
+# The four patterns `yamlfast._scan` does the work of in two passes, as they were written.
+_FLOW_AFTER_KEY = re.compile(r'": [\[{](?![\]}]?,?\n)')
+_FLOW_ITEM = re.compile(r"\n *+[\[{](?![\]}]?,?\n)")
+_NON_TEXT_LINE = re.compile(f'\n *+"{yamlfast._FIRST}{yamlfast._CANDIDATE}(:?)')
+_NON_TEXT_VALUE = re.compile(f'": "{yamlfast._FIRST}{yamlfast._CANDIDATE}()')
+
+
+def _four_passes(emitted: str) -> tuple[list[str], list[tuple[str, str]]]:
+    starts = [m.start() + 1 for m in _FLOW_ITEM.finditer(emitted)]
+    for match in _FLOW_AFTER_KEY.finditer(emitted):
+        at = before = match.start()
+        while before and emitted[before - 1] == "\\":
+            before -= 1
+        if (at - before) % 2 == 0:
+            starts.append(emitted.rfind("\n", 0, at) + 1)
+    candidates = [m.groups() for scan in (_NON_TEXT_LINE, _NON_TEXT_VALUE) for m in scan.finditer(emitted)]
+    return yamlfast._lines_at(emitted, starts), candidates
+
+
+def _emitted(text: str) -> str:
+    ryml = yamlfast._rapidyaml()
+    return ryml.emit_json(ryml.parse_in_arena(text.encode()))
+
+
+@pytest.mark.skipif(not yamlfast.AVAILABLE, reason="rapidyaml has no wheel here")
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(vcr_cassettes())
+def test_two_passes_find_what_four_did(cassette):
+    """`_scan` finds the same flow lines and candidates as the four patterns it replaced,
+    on generated cassettes and on documents full of flow collections and awkward keys."""
+    try:
+        emitted = _emitted(yamlserializer.serialize(cassette))
+    except Exception:  # rapidyaml refuses it (the old reader then reads the file): nothing to scan
+        assume(False)
+    lines, candidates = yamlfast._scan(emitted)
+    old_lines, old_candidates = _four_passes(emitted)
+    assert lines == old_lines
+    assert sorted(candidates) == sorted(old_candidates)
+
+
+@pytest.mark.skipif(not yamlfast.AVAILABLE, reason="rapidyaml has no wheel here")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: [1, 2]\nb: {x: y}\nc: []\nd: {}\n",
+        "a:\n- [yes, 'no']\n- {on: 1}\n- '600'\n- 'true'\n'yes': 1\n'0x1f': [2]\n",
+        'a: "x\\": [1]"\nb: ["600", "y"]\nc:\n  d: [{"e": "yes"}]\n',
+        yaml.safe_dump({"plain": AWKWARD, "keys": {s: [s] for s in ("yes", "0x1f", "~", "600", "1e3", "<<", "=")}}),
+    ],
+)
+def test_two_passes_find_what_four_did_on_awkward_documents(text):
+    try:
+        emitted = _emitted(text)
+    except Exception:
+        pytest.skip("rapidyaml does not read it")
+    lines, candidates = yamlfast._scan(emitted)
+    old_lines, old_candidates = _four_passes(emitted)
+    assert lines == old_lines
+    assert sorted(candidates) == sorted(old_candidates)
+    assert lines or candidates  # each document has something to find
