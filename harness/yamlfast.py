@@ -276,7 +276,7 @@ def read(text: str) -> Any:
     # matches wherever that is: one substring search says so without a stop at every quote.
     if '"*' in emitted and _token_at(text, "*") >= 0:
         raise Unsupported("an alias")
-    candidates += [m.groups() for line in flow_lines for m in _NON_TEXT_ANYWHERE.finditer(line)]
+    candidates += [(m[1], m[2]) for line in flow_lines for m in _NON_TEXT_ANYWHERE.finditer(line)]
     for scalar, is_key in candidates:
         if is_key:
             try:
