@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
-import json
 import logging
 import random
 import time
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from harness import secrets, sse
-from harness.double import control, wire
+from harness.double import control, jsoncodec, wire
 from harness.double.body import BodyError, parse_body, read_body
 from harness.double.call import Call, ErrorEnvelope, Handler, Reply, State
 from harness.double.clock import Clock, RealClock
@@ -456,11 +455,7 @@ def render_body(reply: Reply) -> bytes:
         return reply.body
     if reply.json is None:
         return b""
-    return _JSON.encode(reply.json).encode()
-
-
-# Made once: `json.dumps` with options builds a new encoder on every call.
-_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    return jsoncodec.dumps(reply.json)
 
 
 class Disconnected(ConnectionError):

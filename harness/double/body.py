@@ -7,7 +7,6 @@ spooled, thread-pooled upload files.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,8 @@ from urllib.parse import parse_qsl
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
+
+from harness.double import jsoncodec
 
 
 class BodyError(ValueError):
@@ -66,7 +67,7 @@ def parse_body(content_type: str | None, body: bytes) -> tuple[Any, dict[str, An
         return None, None
     if is_json_type(content_type) or not kind:
         try:
-            return json.loads(body), None
+            return jsoncodec.loads(body), None
         except ValueError as exc:
             if kind:  # declared JSON but is not: the caller's bug, a 400
                 raise BodyError(f"the body is not valid JSON: {exc}") from None

@@ -1,0 +1,67 @@
+"""JSON bytes in and out of a double, exactly as the standard library reads and writes them.
+
+orjson does the work, about ten times faster; where it would read or write anything
+differently from `json`, the standard library does it instead, so a body always parses to
+the same values and an answer is always the same bytes:
+
+- reading: orjson rejects NaN and Infinity, UTF-16 and UTF-32 bodies, a UTF-8 BOM and lone
+  surrogate escapes (`json` takes them all), and reads an integer beyond 64 bits as a float
+  (`json` keeps it whole): any error, or a run of 19 digits anywhere, goes to `json.loads`;
+- writing: orjson writes NaN and Infinity as `null`, a float below 1e-4 without an exponent
+  (`0.00001` where `json` writes `1e-05`), and serializes types `json` refuses (dataclasses,
+  datetimes, UUIDs, enums). Its output is read back and must equal the value given, and carry
+  no number `json` would spell differently; else `json` writes it (and raises as it always did).
+
+Where orjson is not installed, `json` does everything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson has wheels wherever harness runs
+    orjson = None  # type: ignore[assignment]
+
+# Made once: `json.dumps` with options builds a new encoder on every call.
+_STDLIB = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# 19 digits in a row may be an integer past 64 bits, which orjson would read as a float.
+_LONG_DIGITS = re.compile(rb"\d{19}")
+# Numbers orjson spells differently from `json`: 0.00001 (json: 1e-05), 1e-7 (json: 1e-07).
+_OTHER_SPELLING = re.compile(rb"0\.0000|\de-")
+if orjson is not None:
+    _OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+class _Unsupported(TypeError):
+    """orjson met a value it would write differently from `json` (a subclass, a dataclass, ...)."""
+
+
+def _refuse(value: Any) -> Any:
+    raise _Unsupported
+
+
+def loads(body: bytes) -> Any:
+    """`json.loads(body)`, the same values and the same errors."""
+    if orjson is not None and _LONG_DIGITS.search(body) is None:
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass  # json says what is wrong, in its own words, or reads what orjson does not
+    return json.loads(body)
+
+
+def dumps(value: Any) -> bytes:
+    """Compact UTF-8 JSON (`ensure_ascii=False`, no spaces), byte for byte what `json` writes."""
+    if orjson is not None:
+        try:
+            written = orjson.dumps(value, default=_refuse, option=_OPTIONS)
+        except TypeError:  # orjson.JSONEncodeError is one: a type, a key or an integer it does not take
+            pass
+        else:
+            if _OTHER_SPELLING.search(written) is None and orjson.loads(written) == value:
+                return written
+    return _STDLIB.encode(value).encode()

@@ -1,0 +1,121 @@
+"""The double's JSON codec reads and writes exactly what the standard library does: the same
+values from any body (NaN, huge integers, odd encodings, broken JSON included) and the same bytes
+for any answer (floats of every size, non-finite ones, every character), raising where it raises."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+import json
+import math
+import uuid
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from harness.double import jsoncodec
+
+STDLIB = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values of the same types, floats to the bit (-0.0 is not 0.0, NaN is NaN)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) == math.copysign(1, b))
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
+def outcome(function: Any, argument: Any) -> tuple[str, Any]:
+    try:
+        return "value", function(argument)
+    except Exception as exc:
+        return "error", (type(exc), str(exc))
+
+
+def stdlib_dumps(value: Any) -> bytes:
+    return STDLIB.encode(value).encode()
+
+
+floats = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([1e-5, 1.234e-7, 1e16, 1e22, -0.0, 5e-324])
+integers = st.integers() | st.integers(min_value=-(2**70), max_value=2**70)
+scalars = st.none() | st.booleans() | integers | floats | st.text()
+values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+)
+
+
+@settings(max_examples=600)
+@given(values)
+@example({"a": [1.5, "é ✓ 🦊", None, True], "n": 2**64, "small": 1e-5, "nan": math.nan})
+def test_dumps_writes_what_the_standard_library_writes(value: Any) -> None:
+    assert outcome(jsoncodec.dumps, value) == outcome(stdlib_dumps, value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        (1, 2),  # json writes a list
+        {1: "a", True: "b", None: "c", 1.5: "d"},  # json turns keys into text
+        [float("inf"), -float("inf")],
+        {"when": datetime.datetime(2026, 1, 1)},  # json refuses what orjson would write
+        {"id": uuid.UUID(int=1)},
+        enum.Enum("Colour", "RED").RED,  # type: ignore[attr-defined]
+        enum.IntEnum("Size", "BIG").BIG,  # type: ignore[attr-defined]
+        dataclasses.make_dataclass("Point", ["x"])(1),
+        "\ud800",  # a lone surrogate: json writes it, then UTF-8 refuses it
+        "control \x00\x1f\x7f \u2028 quote\" back\\slash",
+    ],
+)
+def test_dumps_matches_the_standard_library_where_orjson_differs(value: Any) -> None:
+    assert outcome(jsoncodec.dumps, value) == outcome(stdlib_dumps, value)
+
+
+def test_dumps_raises_as_the_standard_library_does_on_a_cycle() -> None:
+    cycle: list[Any] = []
+    cycle.append(cycle)
+    with pytest.raises(ValueError, match="Circular reference"):
+        jsoncodec.dumps(cycle)
+
+
+number_texts = st.from_regex(r"\A-?(0|[1-9][0-9]{0,30})(\.[0-9]{1,25})?([eE][-+]?[0-9]{1,3})?\Z")
+bodies = (
+    st.builds(lambda v: json.dumps(v, ensure_ascii=False).encode(), values)
+    | st.builds(lambda v: json.dumps(v).encode("utf-16"), values)
+    | st.builds(lambda n: f'{{"n": {n}, "list": [{n}]}}'.encode(), number_texts)
+    | st.binary(max_size=40)
+    | st.builds(lambda t: t.encode("utf-8", "surrogatepass"), st.text(max_size=40))
+)
+
+
+@settings(max_examples=800)
+@given(bodies)
+@example(b'{"temperature": NaN, "top_p": Infinity, "x": -Infinity}')
+@example(b'{"seed": 123456789012345678901234567890, "n": -9223372036854775809}')
+@example(b'"\\ud800 lone"')
+@example(b'\xef\xbb\xbf{"bom": 1}')
+@example(b'{"a": 1, "b": 2, "a": 3}')
+@example(b'{"a": 1} trailing')
+@example(b'[1E400, -0, -0.0, 1e-7]')
+def test_loads_reads_what_the_standard_library_reads(body: bytes) -> None:
+    got, want = outcome(jsoncodec.loads, body), outcome(json.loads, body)
+    assert got[0] == want[0]
+    if want[0] == "value":
+        assert same(got[1], want[1])
+    else:
+        assert got[1] == want[1]
+
+
+@pytest.mark.parametrize("depth", [300, 1100, 5000])
+def test_a_body_nested_deeper_than_orjson_reads_is_read_or_refused_as_the_standard_library_does(depth: int) -> None:
+    body = b"[" * depth + b"]" * depth
+    got, want = outcome(jsoncodec.loads, body), outcome(json.loads, body)
+    assert got[0] == want[0] and (got[1] == want[1] if got[0] == "error" else same(got[1], want[1]))
