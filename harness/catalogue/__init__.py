@@ -160,7 +160,27 @@ class Catalogue:
 
 def today(clock: Any) -> date:
     """The UTC day a clock (anything with `.now()` in epoch seconds) is on."""
-    return datetime.fromtimestamp(clock.now(), UTC).date()
+    return day_of(clock.now())
+
+
+def day_of(epoch: float) -> date:
+    """`datetime.fromtimestamp(epoch, UTC).date()`, kept per day: a double asks on every request."""
+    try:
+        day = int(epoch // 86_400)
+    except (ValueError, OverflowError):  # NaN, infinity: let datetime say what is wrong
+        return datetime.fromtimestamp(epoch, UTC).date()
+    # Within a second of midnight, datetime's rounding to microseconds could land on the next day.
+    if not 1.0 <= epoch - day * 86_400 <= 86_399.0:
+        return datetime.fromtimestamp(epoch, UTC).date()
+    found = _DAYS.get(day)
+    if found is None:
+        found = datetime.fromtimestamp(epoch, UTC).date()
+        if len(_DAYS) < 4096:  # a clock moved through years of days still keeps a bounded table
+            _DAYS[day] = found
+    return found
+
+
+_DAYS: dict[int, date] = {}  # days since the epoch -> that UTC day
 
 
 def parse_day(text: str | date) -> date:
@@ -279,6 +299,7 @@ __all__ = [
     "RouteLife",
     "base_of",
     "catalogue",
+    "day_of",
     "find",
     "for_double",
     "lifecycle",

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from harness import secrets, sse
+from harness.catalogue import for_double, today
 from harness.double import control, jsoncodec, wire
 from harness.double.body import BodyError, parse_body, read_body
 from harness.double.call import Call, ErrorEnvelope, Handler, Reply, State
@@ -279,7 +280,8 @@ class Double:
             handler, params, route = self._not_found, {}, ""
         content_type = None
         for name, value in headers:
-            if name.lower() == "content-type":
+            # Names are lower case from a server; only a name of the right length is lowered.
+            if name == "content-type" or (len(name) == 12 and name.lower() == "content-type"):
                 content_type = value
                 break
         # The real API's checks, before the handler: only for a known route whose body parsed.
@@ -345,11 +347,16 @@ class Double:
         if payload is not None:
             headers["content-length"] = str(len(payload))
         try:
-            headers.update({lower(k): str(v) for k, v in self.provider.headers(call).items()})
+            # Made whole before any is set: a provider whose headers fail adds none of them.
+            provided = [(lower(k), str(v)) for k, v in self.provider.headers(call).items()]
         except Exception:
             log.exception("provider headers failed on %s %s", call.method, call.path)
-        headers.update({lower(k): str(v) for k, v in reply.headers.items()})
-        id_header = self.provider.request_id_header.lower()
+            provided = []
+        for name, value in provided:
+            headers[name] = value
+        for k, v in reply.headers.items():
+            headers[lower(k)] = str(v)
+        id_header = lower(self.provider.request_id_header)
         if id_header not in headers:
             headers[id_header] = self.provider.request_id(self.state)
         return reply.status, list(headers.items())
@@ -364,8 +371,6 @@ class Double:
     def _shut_down(self, path: str) -> Handler | None:
         """The answer for every call under an API shut down on the double's clock (the catalogue's
         `routes:`), served or not; None while it is still up."""
-        from harness.catalogue import for_double, today
-
         life = for_double(self.state.settings, self.served).route(path)
         if life is None or life.shutdown_on is None or today(self.clock) < life.shutdown_on:
             return None
@@ -405,8 +410,8 @@ def stamp_request_id(provider: Provider, state: State, reply: Reply) -> Reply:
     """The reply with the exchange's request id in its header, and in its error body too
     when the provider's envelope names one there (Anthropic's), so the two always agree,
     whoever made the reply: a handler, a fault, or the double for an unknown route."""
-    id_header = provider.request_id_header.lower()
-    given = next((v for k, v in reply.headers.items() if k.lower() == id_header), None)
+    id_header = wire.lower(provider.request_id_header)
+    given = next((v for k, v in reply.headers.items() if k.lower() == id_header), None) if reply.headers else None
     request_id = given or provider.request_id(state)
     headers = reply.headers if given else {**reply.headers, id_header: request_id}
     body = reply.json

@@ -36,23 +36,38 @@ class FormFile:
 
 async def read_body(receive: Callable[[], Awaitable[dict]]) -> bytes:
     """The whole request body from an ASGI `receive`."""
+    message = await receive()
+    if message["type"] == "http.request" and not message.get("more_body", False):
+        body = message.get("body", b"")  # the whole body in one message, as almost always
+        return body if type(body) is bytes else bytes(body)
     chunks: list[bytes] = []
     while True:
-        message = await receive()
         if message["type"] == "http.disconnect":
             break
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             break
+        message = await receive()
     return b"".join(chunks)
 
 
 def media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";")[0].strip().lower()
+    kind = _MEDIA_TYPES.get(content_type)
+    if kind is None:
+        kind = (content_type or "").split(";")[0].strip().lower()
+        if len(_MEDIA_TYPES) < 256:  # a client sends a few content types; never a table that grows with it
+            _MEDIA_TYPES[content_type] = kind
+    return kind
+
+
+_MEDIA_TYPES: dict[str | None, str] = {}  # a Content-Type as sent -> its media type
 
 
 def is_json_type(content_type: str | None) -> bool:
-    kind = media_type(content_type)
+    return _is_json_media(media_type(content_type))
+
+
+def _is_json_media(kind: str) -> bool:
     return kind == "application/json" or kind.endswith("+json")
 
 
@@ -65,7 +80,7 @@ def parse_body(content_type: str | None, body: bytes) -> tuple[Any, dict[str, An
         return None, _collect(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
     if not body.strip():
         return None, None
-    if is_json_type(content_type) or not kind:
+    if _is_json_media(kind) or not kind:
         try:
             return jsoncodec.loads(body), None
         except ValueError as exc:
