@@ -85,13 +85,20 @@ class Call:
     form: dict[str, Any] | None  # parsed multipart/urlencoded fields, or None
     state: State
     route: str = ""  # the matched route template, e.g. "POST /v1/videos"
+    # (headers, lower-case name -> first value): made on the first look-up, as a route asks for
+    # several headers; made again if `headers` is replaced.
+    _by_name: tuple[Headers, dict[str, str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def header(self, name: str, default: str | None = None) -> str | None:
-        name = name.lower()
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value
-        return default
+        indexed = self._by_name
+        if indexed is None or indexed[0] is not self.headers:
+            if type(self.headers) is not tuple:  # a list could change under an index: read it as it is
+                return _first_value(self.headers, name.lower(), default)
+            by_name: dict[str, str] = {}
+            for key, value in self.headers:
+                by_name.setdefault(key.lower(), value)
+            indexed = self._by_name = (self.headers, by_name)
+        return indexed[1].get(name.lower(), default)
 
     @property
     def fields(self) -> dict[str, Any]:
@@ -113,6 +120,13 @@ class Reply:
     delay: float = 0.0  # seconds before the first byte
     pauses: dict[int, float] = field(default_factory=dict)  # event index -> seconds to wait before it
     abort: bool = False  # drop the connection after the last event, without a clean end
+
+
+def _first_value(headers: Headers, name: str, default: str | None) -> str | None:
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return default
 
 
 Handler = Callable[[Call], Reply | Awaitable[Reply]]

@@ -7,6 +7,7 @@ the same way. Media files (MP4, PNG, WebP) are in `harness.double.media`.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Iterable
@@ -40,6 +41,13 @@ _PIECE = re.compile(r"\S+\s*")
 
 def count_tokens(text: str) -> int:
     """A stable stand-in for a tokenizer: words and punctuation marks."""
+    if len(text) > 4096:  # a long document is rarely sent twice: not worth keeping
+        return len(_TOKEN.findall(text))
+    return _count_short(text)
+
+
+@functools.lru_cache(maxsize=4096)  # the same prompt and request, again and again under load
+def _count_short(text: str) -> int:
     return len(_TOKEN.findall(text))
 
 
@@ -66,8 +74,9 @@ def cut(text: str, stop_sequences: Iterable[str] = (), max_tokens: int | None = 
         if isinstance(stop, str) and stop and stop in text:
             before = text[: text.index(stop)]
             return Cut(before, "stop_sequence", max(1, count_tokens(before)), stop)
-    if max_tokens is None or count_tokens(text) <= max_tokens:
-        return Cut(text, "end", max(1, count_tokens(text)))
+    whole = count_tokens(text)
+    if max_tokens is None or whole <= max_tokens:
+        return Cut(text, "end", max(1, whole))
     kept: list[str] = []
     used = 0
     for piece in _PIECE.findall(text):

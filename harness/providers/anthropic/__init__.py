@@ -70,6 +70,23 @@ NOTICE_DAYS = 60
 
 def card_of(model: Model, on: date) -> ModelCard:
     """`model` as the models list shows it on `on` (its catalogue entry: harness/catalogue/anthropic.yaml)."""
+    # A card depends on the entry and the day alone, and every Messages call asks for one: kept per
+    # (entry, day). The entry is held beside its card, so its id is never another entry's.
+    key = (id(model), on)
+    kept = _CARDS.get(key)
+    if kept is not None and kept[0] is model:
+        return kept[1]
+    card = _card_of(model, on)
+    if len(_CARDS) >= 1024:
+        _CARDS.clear()
+    _CARDS[key] = (model, card)
+    return card
+
+
+_CARDS: dict[tuple[int, date], tuple[Model, ModelCard]] = {}
+
+
+def _card_of(model: Model, on: date) -> ModelCard:
     info, life = model.info, model.lifecycle(on)
     deprecated = life.deprecated_on
     if deprecated is None and life.shutdown_on is not None and life.state != "active":
