@@ -342,21 +342,20 @@ class Double:
 
         `payload` is the rendered body, or None for a stream (no length then).
         """
-        lower = wire.lower  # one shared str per name: records hold no copies of their own
+        # Names lowered by `wire`, one shared str per name: records hold no copies of their own.
         headers: dict[str, str] = {"content-type": content_type(reply)}
         if payload is not None:
             headers["content-length"] = str(len(payload))
         try:
             # Made whole before any is set: a provider whose headers fail adds none of them.
-            provided = [(lower(k), str(v)) for k, v in self.provider.headers(call).items()]
+            provided = wire.text_pairs(self.provider.headers(call).items())
         except Exception:
             log.exception("provider headers failed on %s %s", call.method, call.path)
             provided = []
-        for name, value in provided:
-            headers[name] = value
-        for k, v in reply.headers.items():
-            headers[lower(k)] = str(v)
-        id_header = lower(self.provider.request_id_header)
+        headers.update(provided)
+        if reply.headers:
+            headers.update(wire.text_pairs(reply.headers.items()))
+        id_header = wire.lower(self.provider.request_id_header)
         if id_header not in headers:
             headers[id_header] = self.provider.request_id(self.state)
         return reply.status, list(headers.items())
@@ -585,7 +584,11 @@ _URLS: dict[tuple[str, str, bytes | str], str] = {}  # (scheme, host, path) -> U
 
 
 def _redact_headers(headers: tuple[tuple[str, str], ...], secret: frozenset[str]) -> tuple[tuple[str, str], ...]:
-    if not any(name.lower() in secret for name, _ in headers):
+    # `secret` is lower case, as a server gives names: only a name that is not is lowered.
+    for name, _ in headers:
+        if name in secret or (not name.islower() and name.lower() in secret):
+            break
+    else:
         return headers
     # The pairs without a secret are kept as they are: a record holds no copies of them.
     return tuple((pair[0], _redacted(pair[1])) if pair[0].lower() in secret else pair for pair in headers)

@@ -63,7 +63,7 @@ def dumps(value: Any) -> bytes:
             pass
         else:
             # Numbers orjson spells differently: 0.00001 (json: 1e-05), 1e-7 (json: 1e-07).
-            spelt = b"0.0000" in written or b"0e-" in written.translate(_DIGITS)
+            spelt = b"0.0000" in written or (b"e-" in written and b"0e-" in written.translate(_DIGITS))
             if not spelt and orjson.loads(written) == value:
                 return written
     return _STDLIB.encode(value).encode()

@@ -54,6 +54,12 @@ def lower(name: str) -> str:
     return _LOWER.get(name) or _lower(name)
 
 
+def text_pairs(items: Iterable[tuple[str, object]]) -> list[tuple[str, str]]:
+    """`(lower(name), str(value))` for each pair: names as `lower` gives them, values as text."""
+    known = _LOWER.get
+    return [(known(k) or _lower(k), v if type(v) is str else str(v)) for k, v in items]
+
+
 def response_headers(pairs: Iterable[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
     """Text header pairs as ASGI's `http.response.start` takes them: lower-case latin-1 bytes."""
     return [(_BYTES.get(k) or _bytes(k), v.encode("latin-1", "replace")) for k, v in pairs]

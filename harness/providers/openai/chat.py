@@ -52,7 +52,8 @@ def _usage(prompt_tokens: int, completion_tokens: int) -> dict[str, Any]:
 def _answer(call: Call, body: dict[str, Any], model: str, prompt: str, index: int) -> dict[str, Any]:
     """One choice's message (content or tool call) and finish reason."""
     choice = body.get("tool_choice")
-    tools = [t for t in body.get("tools") or [] if isinstance(t, dict) and t.get("type") == "function"]
+    given = body.get("tools")
+    tools = [t for t in given if isinstance(t, dict) and t.get("type") == "function"] if given else []
     forced = (choice.get("function") or {}).get("name") if isinstance(choice, dict) else None
     if tools and (choice == "required" or forced):
         tool = next((t for t in tools if t.get("function", {}).get("name") == forced), tools[0])
@@ -119,9 +120,13 @@ def chat_completions(call: Call) -> Reply:
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 128:
         raise out_of_range("n", 1, 128, n)
     prompt = next((text_of(m.get("content")) for m in reversed(messages) if m.get("role") == "user"), "")
-    prompt_tokens = sum(tokens(text_of(m.get("content"))) + 3 for m in messages) + 3
+    prompt_tokens = 3
+    for message in messages:
+        prompt_tokens += tokens(text_of(message.get("content"))) + 3
     answers = [_answer(call, body, model, prompt, i) for i in range(n)]
-    completion_tokens = sum(tokens(a["content"] or "") + (10 if a["tool_calls"] else 0) for a in answers)
+    completion_tokens = 0
+    for answer in answers:
+        completion_tokens += tokens(answer["content"] or "") + (10 if answer["tool_calls"] else 0)
     head = {
         "id": call.state.next_id("chatcmpl-", 29),
         "created": now(call),

@@ -85,6 +85,8 @@ def pieces(text: str) -> list[str]:
 def cut_at_stop(text: str, stop: Any) -> tuple[str, bool]:
     """`text` up to the first of the stop sequences (`stop` is a string or a list of them),
     and whether one was met; the sequence itself is not part of the answer."""
+    if stop is None:  # the usual request names none
+        return text, False
     stops = [stop] if isinstance(stop, str) else stop if isinstance(stop, list) else []
     found = [text.index(s) for s in stops if isinstance(s, str) and s and s in text]
     return (text[: min(found)], True) if found else (text, False)

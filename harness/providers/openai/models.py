@@ -55,7 +55,8 @@ def serving(handler: Callable[[Call], Reply]) -> Callable[[Call], Reply]:
     @functools.wraps(handler)
     def run(call: Call) -> Reply:
         known = of(call)
-        asked = call.fields.get("model") if isinstance(call.fields, dict) else None
+        fields = call.fields
+        asked = fields.get("model") if isinstance(fields, dict) else None
         if isinstance(asked, str):
             model = catalogues.find(known, asked)
             if model is not None and model.shutdown_on is not None and model.retired(today(call.state.clock)):
