@@ -591,7 +591,7 @@ def _redact_headers(headers: tuple[tuple[str, str], ...], secret: frozenset[str]
     else:
         return headers
     # The pairs without a secret are kept as they are: a record holds no copies of them.
-    return tuple((pair[0], _redacted(pair[1])) if pair[0].lower() in secret else pair for pair in headers)
+    return tuple([(pair[0], _redacted(pair[1])) if pair[0].lower() in secret else pair for pair in headers])
 
 
 def _redacted(value: str) -> str:

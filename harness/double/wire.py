@@ -46,7 +46,7 @@ def _bytes(name: str) -> bytes:
 
 def request_headers(raw: Iterable[tuple[bytes, bytes]]) -> Headers:
     """An ASGI scope's headers as text pairs, names shared between requests."""
-    return tuple((_TEXT.get(k) or _text(k), v.decode("latin-1")) for k, v in raw)
+    return tuple([(_TEXT.get(k) or _text(k), v.decode("latin-1")) for k, v in raw])
 
 
 def lower(name: str) -> str:
