@@ -348,13 +348,13 @@ class Double:
             headers["content-length"] = str(len(payload))
         try:
             # Made whole before any is set: a provider whose headers fail adds none of them.
-            provided = wire.text_pairs(self.provider.headers(call).items())
+            provided = list(wire.text_pairs(self.provider.headers(call)))
         except Exception:
             log.exception("provider headers failed on %s %s", call.method, call.path)
             provided = []
         headers.update(provided)
         if reply.headers:
-            headers.update(wire.text_pairs(reply.headers.items()))
+            headers.update(wire.text_pairs(reply.headers))
         id_header = wire.lower(self.provider.request_id_header)
         if id_header not in headers:
             headers[id_header] = self.provider.request_id(self.state)
