@@ -298,7 +298,7 @@ class Double:
             method=method,
             path=path,
             params=params,
-            query=dict(parse_qsl(query_string, keep_blank_values=True)) if query_string else {},
+            query=_query(query_string) if query_string else {},
             headers=headers,
             body=body,
             json=parsed,
@@ -384,6 +384,21 @@ class Double:
 
     def _server_error(self) -> Reply:
         return self.provider.error(500, "The server had an error while processing your request. Sorry about that!")
+
+
+def _query(query_string: str) -> dict[str, str]:
+    """The query's fields, a new dict each call (a handler may change it); parsed once per query
+    string, as a client sends the same few (`api-version=...`, `alt=sse`) again and again."""
+    pairs = _QUERIES.get(query_string)
+    if pairs is None:
+        pairs = parse_qsl(query_string, keep_blank_values=True)
+        if len(_QUERIES) >= wire.LIMIT:
+            _QUERIES.clear()
+        _QUERIES[query_string] = pairs
+    return dict(pairs)
+
+
+_QUERIES: dict[str, list[tuple[str, str]]] = {}
 
 
 def _bad_body(provider: Provider, reason: str) -> Handler:
