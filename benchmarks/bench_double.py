@@ -20,10 +20,18 @@ WireMock and Prism are usually measured), POST /v1/chat/completions:
   package holds its jar, installed once into .venv/wiremock); otherwise the
   figures issue 16 measured for it are printed for comparison.
 
+Beside the fixed-body app, a **floor** in the same rounds: a plain Starlette app on the same
+stack that does only what any faithful double must do per request (`floor_app`): parse the
+JSON request, validate it with a compiled jsonschema_rs validator, build an answer with a
+fresh random id and timestamp, encode it, and send the same header names the double sends.
+The double's distance from it is what its own extra work costs.
+
 Without wrk (`sudo apt-get install -y wrk`) the Python load generator below
 stands in, with a note: it saturates near 2k req/s, so it hides the server's
-own limits. In-process: sync calls through the double's httpx transport
-against httpx.MockTransport with a fixed body.
+own limits. In-process: the double's own CPU per call, driving its ASGI app with a
+trivial `send` (no server, no socket), against the fixed-body and floor apps driven the
+same way; and sync calls through the double's httpx transport against
+httpx.MockTransport with a fixed body.
 """
 
 from __future__ import annotations
@@ -75,6 +83,132 @@ def fixed_app(body: bytes) -> Starlette:
     return Starlette(routes=[Route("/v1/chat/completions", answer, methods=["POST"])])
 
 
+# A small chat completions request schema: enough for the floor to validate as a double must.
+FLOOR_SCHEMA = {
+    "type": "object",
+    "required": ["model", "messages"],
+    "properties": {
+        "model": {"type": "string"},
+        "messages": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["role"],
+                "properties": {
+                    "role": {"enum": ["system", "developer", "user", "assistant", "tool", "function"]},
+                    "content": {"type": ["string", "array", "null"]},
+                },
+            },
+        },
+        "n": {"type": ["integer", "null"], "minimum": 1, "maximum": 128},
+        "temperature": {"type": ["number", "null"], "minimum": 0, "maximum": 2},
+        "max_tokens": {"type": ["integer", "null"], "minimum": 1},
+        "stream": {"type": ["boolean", "null"]},
+    },
+}
+
+
+def floor_app() -> Starlette:
+    """The least a faithful double can do per request, on the same stack: parse the JSON request,
+    validate it with a compiled validator, answer a dict with a fresh random id and timestamp,
+    encode it, and send the header names the OpenAI double sends (uvicorn adds `date` to both)."""
+    import random
+
+    import jsonschema_rs
+    import orjson
+
+    validator = jsonschema_rs.validator_for(FLOOR_SCHEMA)
+    draw = random.Random(1).getrandbits
+
+    async def answer(request):
+        body = orjson.loads(await request.body())
+        if not validator.is_valid(body):
+            return Response(b'{"error":{"message":"invalid request"}}', status_code=400, media_type="application/json")
+        reply = {
+            "id": f"chatcmpl-{draw(116):029x}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body["model"],
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": "You said it.", "refusal": None, "annotations": []},
+                    "logprobs": None,
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12},
+        }
+        headers = {
+            "openai-version": "2020-10-01",
+            "openai-processing-ms": "20",
+            "x-ratelimit-limit-requests": "10000",
+            "x-ratelimit-limit-tokens": "30000000",
+            "x-ratelimit-remaining-requests": "9999",
+            "x-ratelimit-remaining-tokens": "29999990",
+            "x-ratelimit-reset-requests": "6ms",
+            "x-ratelimit-reset-tokens": "0ms",
+            "x-request-id": f"req_{draw(128):032x}",
+        }
+        return Response(orjson.dumps(reply), media_type="application/json", headers=headers)
+
+    return Starlette(routes=[Route("/v1/chat/completions", answer, methods=["POST"])])
+
+
+def _asgi_cpu_per_call(app: Any, calls: int = IN_PROCESS_CALLS * 5) -> float:
+    """µs of CPU per call of an ASGI app driven directly with a trivial `send` (no server, no
+    socket): the app's own work, best of three rounds, with the collector's start-up objects
+    frozen as `harness serve` freezes them."""
+    body = json.dumps(BODY).encode()
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/chat/completions",
+        "raw_path": b"/v1/chat/completions",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1:1234"),
+            (b"content-type", b"application/json"),
+            *((k.encode(), v.encode()) for k, v in HEADERS.items()),
+            (b"content-length", str(len(body)).encode()),
+        ],
+        "server": ("127.0.0.1", 1234),
+        "client": ("127.0.0.1", 5555),
+    }
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        pass
+
+    def one() -> None:
+        coroutine = app(dict(scope), receive, send)
+        try:
+            coroutine.send(None)
+        except StopIteration:
+            return
+        raise RuntimeError("the app waited on something: it cannot be driven without a loop")
+
+    for _ in range(WARMUP * 10):
+        one()
+    gc.collect()
+    gc.freeze()
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        for _ in range(calls):
+            one()
+        best = min(best, (time.process_time() - start) / calls * 1e6)
+    gc.unfreeze()
+    return best
+
+
 def log_gc_pauses() -> None:
     """In a server child: time every collection; at exit write [[generation, seconds, at], ...]
     to $HARNESS_BENCH_GC_LOG (`at`: wall-clock time the collection began)."""
@@ -113,6 +247,9 @@ def serve_child(kind: str) -> None:
     if kind in ("double", "lenient"):  # the double validates requests unless lenient
         app: Any = Double("openai", seed=1, strict=kind == "double", uvloop=True)
         loop = app.loop
+    elif kind == "floor":
+        sys.stdin.buffer.readline()
+        app, loop = floor_app(), LoopThread(name="bench-floor", uvloop=True)
     else:
         fixed = sys.stdin.buffer.readline().rstrip(b"\n")
         app, loop = fixed_app(fixed), LoopThread(name="bench-starlette", uvloop=True)
@@ -308,20 +445,23 @@ def _wiremock(fixed: bytes) -> Iterator[tuple[str, int] | None]:
 
 def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
     plain = "plain Starlette, fixed body, same stack"
-    rounds: dict[str, list[dict[str, float]]] = {"served": [], "plain": []}
+    floor = "floor: Starlette parsing, validating (jsonschema_rs), encoding, same headers"
+    rounds: dict[str, list[dict[str, float]]] = {"served": [], "plain": [], "floor": []}
     with tempfile.TemporaryDirectory() as folder:
         script, varied_script = _wrk_script(BODY, folder), _wrk_script(BODY, folder, varied=True)
-        logs = {kind: Path(folder) / f"gc-{kind}.json" for kind in rounds}
+        logs = {kind: Path(folder) / f"gc-{kind}.json" for kind in ("served", "plain")}
         with (
             _server("served", fixed, logs["served"]) as served,
             _server("plain", fixed, logs["plain"]) as baseline,
+            _server("floor", fixed) as least,
         ):
             since = time.time()
-            for url, pid in (served, baseline):
+            for url, pid in (served, baseline, least):
                 _wrk(url, pid, 1, script)  # warm up
             for _ in range(ROUNDS):
                 rounds["served"].append(_wrk(*served, ROUND_SECONDS, script))
                 rounds["plain"].append(_wrk(*baseline, ROUND_SECONDS, script))
+                rounds["floor"].append(_wrk(*least, ROUND_SECONDS, script))
             varied = {"served": _wrk(*served, ROUND_SECONDS, varied_script)}
             varied["plain"] = _wrk(*baseline, ROUND_SECONDS, varied_script)
             sustained = {"served": _wrk(*served, SUSTAINED_SECONDS, script)}
@@ -353,6 +493,17 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
             total("plain", "rps"),
         ),
         row(f"server CPU per request ({load})", total("served", "cpu_us"), "µs", plain, total("plain", "cpu_us")),
+        row(
+            f"harness serve openai, req/s ({load}, {ROUNDS}x{ROUND_SECONDS:g} s)",
+            total("served", "rps"),
+            "req/s",
+            floor,
+            total("floor", "rps"),
+        ),
+        row(f"server CPU per request ({load})", total("served", "cpu_us"), "µs", floor, total("floor", "cpu_us")),
+        row(
+            f"floor's server CPU per request ({load})", total("floor", "cpu_us"), "µs", plain, total("plain", "cpu_us")
+        ),
         row(f"latency p50 ({long})", sustained["served"]["p50"], "ms", plain, sustained["plain"]["p50"]),
         row(f"latency p99 ({long})", sustained["served"]["p99"], "ms", plain, sustained["plain"]["p99"]),
         row(f"req/s ({long})", sustained["served"]["rps"], "req/s", plain, sustained["plain"]["rps"]),
@@ -452,9 +603,20 @@ def run() -> list[dict[str, Any]]:
         with httpx.Client(base_url="http://api.openai.test", transport=mock, headers=HEADERS) as c:
             mock_calls = _calls_per_second(c)
 
+    with Double("openai", seed=1) as double:
+        own = _asgi_cpu_per_call(double)
+    plain_own, floor_own = _asgi_cpu_per_call(fixed_app(fixed)), _asgi_cpu_per_call(floor_app())
     http = _http_rows_wrk(fixed) if wrk.available() else _http_rows_python(fixed)
     return [
         *http,
+        row(
+            "double's own CPU per call (ASGI, trivial send)",
+            own,
+            "µs",
+            "plain Starlette, fixed body, driven the same way",
+            plain_own,
+        ),
+        row("double's own CPU per call (ASGI, trivial send)", own, "µs", "floor app, driven the same way", floor_own),
         row(
             f"in-process calls, httpx transport ({IN_PROCESS_CALLS})",
             double_calls,
