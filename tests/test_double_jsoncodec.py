@@ -72,7 +72,7 @@ def test_dumps_writes_what_the_standard_library_writes(value: Any) -> None:
         enum.IntEnum("Size", "BIG").BIG,  # type: ignore[attr-defined]
         dataclasses.make_dataclass("Point", ["x"])(1),
         "\ud800",  # a lone surrogate: json writes it, then UTF-8 refuses it
-        "control \x00\x1f\x7f \u2028 quote\" back\\slash",
+        'control \x00\x1f\x7f \u2028 quote" back\\slash',
     ],
 )
 def test_dumps_matches_the_standard_library_where_orjson_differs(value: Any) -> None:
@@ -104,7 +104,7 @@ bodies = (
 @example(b'\xef\xbb\xbf{"bom": 1}')
 @example(b'{"a": 1, "b": 2, "a": 3}')
 @example(b'{"a": 1} trailing')
-@example(b'[1E400, -0, -0.0, 1e-7]')
+@example(b"[1E400, -0, -0.0, 1e-7]")
 def test_loads_reads_what_the_standard_library_reads(body: bytes) -> None:
     got, want = outcome(jsoncodec.loads, body), outcome(json.loads, body)
     assert got[0] == want[0]

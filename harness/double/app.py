@@ -39,6 +39,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("harness.double")
 
+# Requests that passed validation, kept so that the same one sent again is not checked again:
+# how many, and up to what body size (a load test repeats a few small bodies).
+PASSED_KEPT = 256
+PASSED_BODY_BYTES = 4096
+
 # Keys in query strings never reach the journal either.
 SECRET_QUERY = frozenset(secrets.QUERY)
 REDACTED = secrets.PLACEHOLDER
@@ -110,6 +115,7 @@ class Double:
         # A double dropped without close() must not leave its loop thread behind.
         weakref.finalize(self, self.loop.stop)
         self.fault_descriptions: dict[int, Any] = {}  # id(fault) -> the JSON it was built from
+        self._passed: dict[tuple[Any, ...], None] = {}  # requests that passed validation (`_validate`)
         # A validator with a large schema to read (OpenAI's spec, once per process) reads it now,
         # before the app starts, rather than inside the first request the app times.
         warm = getattr(self.provider.validate, "warm", None) if strict else None
@@ -318,7 +324,7 @@ class Double:
         if reply is None:
             try:
                 if validate is not None:
-                    validate(call)
+                    self._validate(validate, call, query_string, bool(faults))
                 given = handler(call)
                 reply = given if isinstance(given, Reply) else await _resolved(given)
                 if not isinstance(reply, Reply):
@@ -336,6 +342,24 @@ class Double:
             log.exception("fault failed after %s %s", method, path)
             return call, stamp_request_id(self.provider, self.state, self._server_error()), acted
         return call, stamp_request_id(self.provider, self.state, reply), acted + acted_after
+
+    def _validate(self, validate: Callable[[Call], None], call: Call, query_string: str, hooked: bool) -> None:
+        """`validate(call)`, skipped for a request exactly like one that passed before.
+
+        Only for a check that says its verdict depends on the request alone (the shipped ones:
+        `harness.validation.request_only`), and only when no hook ran before it: then the call
+        is what the request's method, path, query, headers and body made it, so the same five
+        give the same verdict. A request turned away is checked again each time (it raises)."""
+        if hooked or len(call.body) > PASSED_BODY_BYTES or not getattr(validate, "request_only", False):
+            validate(call)
+            return
+        key = (call.method, call.path, query_string, call.headers, call.body)
+        if key in self._passed:
+            return
+        validate(call)
+        if len(self._passed) >= PASSED_KEPT:
+            self._passed.clear()
+        self._passed[key] = None
 
     def head(self, call: Call, reply: Reply, payload: bytes | None) -> tuple[int, list[tuple[str, str]]]:
         """Status and headers: content type, the provider's own, the reply's, a request id.

@@ -24,6 +24,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote
 
+
+def request_only(check: Any) -> Any:
+    """Mark a provider's `validate` as judging the request alone (method, path, query, headers,
+    body), with no state of its own: a double then skips it for a request exactly like one it
+    already passed (`Double._validate`)."""
+    check.request_only = True
+    return check
+
+
 # How a path into a body is written: keys and list indices.
 Path = tuple[str | int, ...]
 

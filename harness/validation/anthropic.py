@@ -15,7 +15,7 @@ from typing import Any
 
 from harness.double.call import Call
 from harness.double.problem import RequestProblem
-from harness.validation import SchemaBook, Violation
+from harness.validation import SchemaBook, Violation, request_only
 
 
 def _loader(name: str) -> Any:
@@ -34,6 +34,7 @@ BOOKS: dict[str, SchemaBook] = {
 }
 
 
+@request_only
 def check(call: Call) -> None:
     """Raise the 400 the Messages API answers for this request; return if it would pass."""
     if not (call.header("anthropic-version") or "").strip():

@@ -22,7 +22,7 @@ from typing import Any
 
 from harness.double.call import Call
 from harness.double.problem import RequestProblem
-from harness.validation import SchemaBook, Violation
+from harness.validation import SchemaBook, Violation, request_only
 
 
 def _loader(name: str) -> Any:
@@ -83,6 +83,7 @@ ENUMS = {"alt": ("json", "media", "proto", "sse"), "$alt": ("json", "media", "pr
 METHOD_QUERY: dict[str, dict[str, str]] = {"models": {"pageSize": "integer", "pageToken": "string"}}
 
 
+@request_only
 def check(call: Call) -> None:
     """Raise the 400 Gemini answers for a request it cannot parse; return if it would pass."""
     if call.query:

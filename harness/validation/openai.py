@@ -97,6 +97,8 @@ def operation(route: str) -> Operation | None:
 class RequestCheck:
     """`check(call)`: the provider's `validate`; `check.warm()` reads the 3 MB spec before the first call."""
 
+    request_only = True  # its verdict depends on the request alone (harness.validation.request_only)
+
     def __call__(self, call: Call) -> None:
         _check(call)
 
