@@ -212,3 +212,27 @@ def test_a_shared_reply_is_stamped_on_a_copy_each_time():
     assert error.json["request_id"] is None
     stamped = stamp_request_id(anthropic, state, error)
     assert stamped.json["request_id"] == stamped.headers["request-id"] and error.json["request_id"] is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        [],
+        [(b"host", b"a")],
+        [(b"host", b"a"), (b"Content-Type", b"text/plain"), (b"x-new-name-\xe9", b"caf\xe9")],
+        [(b"host", bytearray(b"a")), (b"accept", b"*/*")],
+        [[b"host", b"a"], [b"accept", b"*/*"]],
+    ],
+)
+def test_header_conversion_in_c_gives_what_the_pair_by_pair_conversion_gives(raw) -> None:
+    def by_pair(pairs):
+        return tuple((k.decode("latin-1"), bytes(v).decode("latin-1")) for k, v in pairs)
+
+    for _ in range(2):  # the second time, every name is known
+        assert wire.request_headers(raw) == by_pair(raw)
+        assert wire.request_headers(iter(raw)) == by_pair(raw)
+    text = list(by_pair(raw)) + [("X-Mixed", "é"), ("x-value-\u20ac", "\u20ac")]
+    for _ in range(2):
+        assert wire.response_headers(text) == [
+            (k.lower().encode("latin-1", "replace"), v.encode("latin-1", "replace")) for k, v in text
+        ]
