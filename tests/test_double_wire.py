@@ -224,7 +224,7 @@ def test_a_shared_reply_is_stamped_on_a_copy_each_time():
         [[b"host", b"a"], [b"accept", b"*/*"]],
     ],
 )
-def test_header_conversion_in_c_gives_what_the_pair_by_pair_conversion_gives(raw) -> None:
+def test_header_conversion_with_names_known_or_new_gives_the_pair_by_pair_text(raw) -> None:
     def by_pair(pairs):
         return tuple((k.decode("latin-1"), bytes(v).decode("latin-1")) for k, v in pairs)
 

@@ -12,7 +12,6 @@ with it.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping
 
 from harness.exchange import Headers
@@ -47,23 +46,7 @@ def _bytes(name: str) -> bytes:
 
 def request_headers(raw: Iterable[tuple[bytes, bytes]]) -> Headers:
     """An ASGI scope's headers as text pairs, names shared between requests."""
-    if not isinstance(raw, (list, tuple)):
-        raw = list(raw)  # read twice below at most
-    try:
-        names, values = zip(*raw, strict=True)
-    except (TypeError, ValueError):  # no headers (nothing to unzip), or a pair that is not one
-        names = ()
-    if names:
-        # In C, name by name: every name seen before, every value bytes.
-        texts = list(map(_TEXT.get, names))
-        if None not in texts and set(map(type, values)) <= _BYTES_ONLY:
-            return tuple(zip(texts, map(bytes.decode, values, _LATIN_1), strict=False))
     return tuple([(_TEXT.get(k) or _text(k), v.decode("latin-1")) for k, v in raw])
-
-
-_BYTES_ONLY = {bytes}
-_LATIN_1 = itertools.repeat("latin-1")
-_REPLACE = itertools.repeat("replace")
 
 
 def lower(name: str) -> str:
@@ -85,12 +68,6 @@ def text_pairs(headers: Mapping[str, object]) -> Iterable[tuple[str, str]]:
 _TEXT_ONLY = {str}
 
 
-def response_headers(pairs: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+def response_headers(pairs: Iterable[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
     """Text header pairs as ASGI's `http.response.start` takes them: lower-case latin-1 bytes."""
-    if pairs:
-        names, values = zip(*pairs, strict=True)
-        # In C, name by name: every name converted before, every value text.
-        raw = list(map(_BYTES.get, names))
-        if None not in raw and set(map(type, values)) <= _TEXT_ONLY:
-            return list(zip(raw, map(str.encode, values, _LATIN_1, _REPLACE), strict=False))
     return [(_BYTES.get(k) or _bytes(k), v.encode("latin-1", "replace")) for k, v in pairs]
