@@ -54,18 +54,10 @@ def lower(name: str) -> str:
     return _LOWER.get(name) or _lower(name)
 
 
-def text_pairs(headers: Mapping[str, object]) -> Iterable[tuple[str, str]]:
-    """`(lower(name), str(value))` for each header: names as `lower` gives them, values as text.
-
-    A provider's own headers are already that (lower-case text names, text values): checked
-    in C, they are given back as they are."""
-    if all(map(str.islower, headers)) and set(map(type, headers.values())) <= _TEXT_ONLY:
-        return headers.items()
+def text_pairs(headers: Mapping[str, object]) -> list[tuple[str, str]]:
+    """`(lower(name), str(value))` for each header: names as `lower` gives them, values as text."""
     known = _LOWER.get
     return [(known(k) or _lower(k), v if type(v) is str else str(v)) for k, v in headers.items()]
-
-
-_TEXT_ONLY = {str}
 
 
 def response_headers(pairs: Iterable[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
