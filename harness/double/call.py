@@ -94,11 +94,9 @@ class Call:
         if indexed is None or indexed[0] is not self.headers:
             if type(self.headers) is not tuple:  # a list could change under an index: read it as it is
                 return _first_value(self.headers, name.lower(), default)
-            by_name = dict(reversed(self.headers))  # the first value of a name is the one kept
-            if not all(map(str.islower, by_name)):  # names as a server gives them are lower case
-                by_name = {}
-                for key, value in self.headers:
-                    by_name.setdefault(key.lower(), value)
+            by_name: dict[str, str] = {}
+            for key, value in self.headers:
+                by_name.setdefault(key.lower(), value)
             indexed = self._by_name = (self.headers, by_name)
         return indexed[1].get(name.lower(), default)
 
