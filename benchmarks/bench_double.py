@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import itertools
 import json
 import os
 import shutil
@@ -295,8 +296,11 @@ def _server(kind: str, fixed: bytes, gc_log: Path | None = None) -> Iterator[tup
             child.wait()
 
 
-async def _load(url: str, body: dict[str, Any] = BODY, requests: int = REQUESTS) -> tuple[float, list[float]]:
-    """(requests per second, latencies in seconds) for REQUESTS calls, CONCURRENCY at a time.
+async def _load(
+    url: str, body: dict[str, Any] = BODY, requests: int = REQUESTS, *, varied: bool = False
+) -> tuple[float, list[float]]:
+    """(requests per second, latencies in seconds) for REQUESTS calls, CONCURRENCY at a time;
+    `varied` appends a counter to the last message, so no two requests are alike.
 
     One AsyncClient (one keep-alive connection) per worker: a single client's
     pool costs more per request as connections grow (at 32 it, not the server,
@@ -307,10 +311,17 @@ async def _load(url: str, body: dict[str, Any] = BODY, requests: int = REQUESTS)
         for _ in range(CONCURRENCY)
     ]
     latencies: list[float] = []
+    numbers = itertools.count()
+
+    def sent() -> dict[str, Any]:
+        if not varied:
+            return body
+        *earlier, last = body["messages"]
+        return {**body, "messages": [*earlier, {**last, "content": f"{last['content']} {next(numbers)}"}]}
 
     async def one(client: httpx.AsyncClient) -> None:
         start = time.perf_counter()
-        response = await client.post("/v1/chat/completions", json=body)
+        response = await client.post("/v1/chat/completions", json=sent())
         response.raise_for_status()
         latencies.append(time.perf_counter() - start)
 
