@@ -21,6 +21,7 @@ from typing import Any, Protocol, overload
 from urllib.parse import parse_qsl, urlsplit
 
 from harness import sse
+from harness.cached import cached_value
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -80,7 +81,7 @@ class _Message:
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
 
-    @cached_property
+    @cached_value
     def json(self) -> Any:
         """The body parsed as JSON, or None when it is empty or not JSON."""
         if not self.body:
@@ -117,7 +118,7 @@ class Response(_Message):
     def is_stream(self) -> bool:
         return self.content_type == "text/event-stream"
 
-    @cached_property
+    @cached_value
     def events(self) -> tuple[sse.Event, ...]:
         """SSE events of a streamed body; empty for any other body."""
         return tuple(sse.parse(self.text)) if self.is_stream else ()

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any, TypedDict
+
+from harness.cached import cached_value
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Event:
     id: str | None = None
     retry: int | None = None
 
-    @cached_property
+    @cached_value
     def json(self) -> Any:
         """The data parsed as JSON, or None when it is not JSON (e.g. `[DONE]`)."""
         try:
