@@ -16,21 +16,23 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urldefrag, urlsplit
-
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
-from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]  # offline meta-schemas
-from referencing import Registry, Resource
-from referencing.exceptions import Unresolvable
-from referencing.jsonschema import DRAFT202012
 
 from harness import yamlfile
 from harness.errors import InputError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+    from referencing import Registry, Resource
+
+# jsonschema, referencing and their meta-schemas are imported where they are first needed: a
+# schema with no `$ref` that jsonschema-rs finds valid is checked without them, and
+# `harness verify` on recorded bodies that fit never needs them (about a tenth of its run).
 
 ALLOW_DIRS = "HARNESS_ALLOW_DIRS"  # folders (os.pathsep between) every file may reach besides its own
 REF_KEYWORDS = ("$ref", "$dynamicRef")
@@ -129,17 +131,55 @@ def compile_schema(
 ) -> Draft202012Validator:
     """A validator for `schema`, written at `pointer` in `doc`, once it is known to be valid,
     its references confined and resolvable, and free of loops that would never end."""
+    return checked_schema(schema, doc, pointer, kind=kind, confinement=confinement).validator()
+
+
+def checked_schema(
+    schema: Any,
+    doc: yamlfile.Document,
+    pointer: str,
+    *,
+    kind: type[InputError] = InputError,
+    confinement: Confinement | None = None,
+) -> CheckedSchema:
+    """`schema`, written at `pointer` in `doc`, checked as `compile_schema` checks it; its
+    jsonschema validator is built when first asked for."""
     if confinement is None:
         confinement = Confinement.around(None if doc.source.startswith("<") else doc.source)
     _check_meta(schema, doc, pointer, kind)
     refs = _Refs(doc, kind, confinement)
     refs.check(schema, pointer)
-    return Draft202012Validator(schema, registry=refs.registry)
+    return CheckedSchema(schema, refs)
+
+
+class CheckedSchema:
+    """A schema known to be valid, with what its references may reach."""
+
+    __slots__ = ("_refs", "schema")
+
+    def __init__(self, schema: Any, refs: _Refs | None = None) -> None:
+        self.schema, self._refs = schema, refs
+
+    def registry(self) -> Registry[Any]:
+        """The files its references reach, and only those; empty for a schema checked nowhere."""
+        if self._refs is not None:
+            return self._refs.registry
+        from referencing import Registry
+
+        return Registry()
+
+    def validator(self) -> Draft202012Validator:
+        from jsonschema import Draft202012Validator
+
+        return Draft202012Validator(self.schema, registry=self.registry())
 
 
 def _check_meta(schema: Any, doc: yamlfile.Document, pointer: str, kind: type[InputError]) -> None:
     if _surely_meta_valid(schema):
         return
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
+
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
@@ -170,21 +210,50 @@ def _surely_meta_valid(schema: Any) -> bool:
     return _patterns_compile(schema)
 
 
+def _regex_conforms(value: Any) -> bool:
+    """jsonschema's `regex` format: a string Python's `re` compiles; any other value passes."""
+    if not isinstance(value, str):
+        return True
+    try:
+        re.compile(value)
+    except re.error:
+        return False
+    return True
+
+
 def _patterns_compile(node: Any) -> bool:
-    conforms = Draft202012Validator.FORMAT_CHECKER.conforms
     stack = [node]
     while stack:
         node = stack.pop()
         if isinstance(node, list):
             stack.extend(node)
         elif isinstance(node, dict):
-            if not conforms(node.get("pattern"), "regex"):
+            if not _regex_conforms(node.get("pattern")):
                 return False
             patterns = node.get("patternProperties")
-            if isinstance(patterns, dict) and not all(conforms(key, "regex") for key in patterns):
+            if isinstance(patterns, dict) and not all(_regex_conforms(key) for key in patterns):
                 return False
             stack.extend(node.values())
     return True
+
+
+_RESOLVER_KEYS = frozenset({*REF_KEYWORDS, "$id"})
+
+
+def _mentions(node: Any, keys: frozenset[str]) -> bool:
+    """True when any mapping anywhere in `node` (data keywords' values too) has one of `keys`."""
+    stack, seen = [node], set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (dict, list)) and id(node) not in seen:  # YAML aliases may repeat a node
+            seen.add(id(node))
+            if isinstance(node, dict):
+                if not keys.isdisjoint(node):
+                    return True
+                stack.extend(node.values())
+            else:
+                stack.extend(node)
+    return False
 
 
 class _Refs:
@@ -196,10 +265,21 @@ class _Refs:
         self.where: dict[int, tuple[yamlfile.Document, str]] = {}  # id(schema dict) -> where it is written
         self.edges: dict[int, list[tuple[int, str]]] = {}  # in-place successors, with the ref pointer
         self.files: dict[str, yamlfile.Document] = {}  # uri -> each file a ref reached, read once
-        # The validator keeps this registry: at check time too, only these files can be reached.
-        self.registry: Registry[Any] = Registry(retrieve=self.retrieve)  # type: ignore[call-arg]
+        self._registry: Registry[Any] | None = None
+
+    @property
+    def registry(self) -> Registry[Any]:
+        """The validator keeps this registry: at check time too, only these files can be reached."""
+        if self._registry is None:
+            from referencing import Registry
+
+            self._registry = Registry(retrieve=self.retrieve)  # type: ignore[call-arg]
+        return self._registry
 
     def retrieve(self, uri: str) -> Resource[Any]:
+        from referencing import Resource
+        from referencing.jsonschema import DRAFT202012
+
         if uri not in self.files:
             path, doc = self.confinement.read(uri, self.kind)
             self.files[uri] = self.files[path.as_uri()] = doc
@@ -212,8 +292,13 @@ class _Refs:
         return Resource.from_contents(data, default_specification=DRAFT202012)
 
     def check(self, schema: Any, pointer: str) -> None:
-        root = DRAFT202012.create_resource(schema)
-        resolver = SPECIFICATIONS.combine(self.registry).resolver_with_root(root)
+        resolver = None  # what a schema with no `$ref`, `$dynamicRef` or `$id` anywhere never asks
+        if _mentions(schema, _RESOLVER_KEYS):
+            from jsonschema_specifications import REGISTRY as SPECIFICATIONS  # type: ignore[import-untyped]
+            from referencing.jsonschema import DRAFT202012
+
+            root = DRAFT202012.create_resource(schema)
+            resolver = SPECIFICATIONS.combine(self.registry).resolver_with_root(root)  # offline meta-schemas
         self.walk(schema, self.doc, pointer, resolver, set())
         self.loops()
 
@@ -230,6 +315,8 @@ class _Refs:
         self.where[id(node)] = (doc, pointer)
         edges = self.edges.setdefault(id(node), [])
         if isinstance(node.get("$id"), str):
+            from referencing.jsonschema import DRAFT202012
+
             resolver = resolver.in_subresource(DRAFT202012.create_resource(node))
         for keyword in REF_KEYWORDS:
             ref = node.get(keyword)
@@ -261,6 +348,8 @@ class _Refs:
     def resolve(
         self, ref: str, keyword: str, doc: yamlfile.Document, at: str, resolver: Any
     ) -> tuple[Any, yamlfile.Document, str, Any]:
+        from referencing.exceptions import Unresolvable
+
         try:
             resolved = resolver.lookup(ref)
         except Unresolvable as exc:
@@ -322,5 +411,8 @@ def _subschemas(value: Any, pointer: str) -> Iterator[tuple[Any, str]]:
 def with_registry_of(validator: Draft202012Validator | None, schema: Any) -> Draft202012Validator:
     """A validator for `schema` (a compiled schema after `{name}`s were filled in) that
     reaches only what `validator` could; with none, only the schema itself."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+
     registry = validator._registry if validator is not None else Registry()
     return Draft202012Validator(schema, registry=registry)

@@ -12,15 +12,17 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 import yaml
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 
 from harness import limits, yamlfast
 from harness.errors import InputError
 from harness.gc_pause import gc_paused
+
+if TYPE_CHECKING:  # a validator is passed in; only its errors' fields are read here
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+    from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 
 # libyaml when it is there: several times faster on multi-megabyte specs and cassettes,
 # and it caps flow nesting itself instead of recursing without end.

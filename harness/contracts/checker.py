@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
-
-from jsonschema.exceptions import ValidationError, best_match  # type: ignore[import-untyped]
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from harness.contracts.compiled import CompiledSchema
 from harness.contracts.model import Contract, Interaction, Outcome, ResponseSpec
@@ -22,6 +20,9 @@ from harness.exchange import Exchange, Response
 from harness.headers import format_of
 from harness.routes import most_specific
 from harness.yamlfile import pointer_join
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,8 @@ def _fit_events(spec: ResponseSpec, response: Response) -> list[_Finding]:
 def _schema_findings(validator: CompiledSchema, instance: Any) -> list[tuple[str, str, str]]:
     if validator.fits(instance):
         return []
+    from jsonschema.exceptions import best_match  # only a misfit is explained
+
     out: list[tuple[str, str, str]] = []
     for error in validator.iter_errors(instance):
         if error.context:

@@ -8,18 +8,21 @@ body the two engines judge differently (a regex dialect) gets jsonschema's
 verdict, as it always did. Where jsonschema-rs cannot compile a schema, or
 cannot read an instance (an integer past 64 bits), jsonschema answers alone.
 
-The fast validator reaches other files only through the jsonschema
-validator's own registry, which refuses anything outside the folders the
+The fast validator reaches other files only through the registry the
+jsonschema validator is given, which refuses anything outside the folders the
 contract may reach; it never fetches anything itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+from harness.schemas import CheckedSchema
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+    from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 
 # What jsonschema-rs calls the document a schema with no `$id` lives in; referencing calls it "".
 _RS_BASE = "json-schema:///"
@@ -27,17 +30,25 @@ _UNCOMPILED: Any = object()
 
 
 class CompiledSchema:
-    """`jsonschema`'s validator for one schema, and jsonschema-rs's, compiled on first use."""
+    """`jsonschema`'s validator for one schema, and jsonschema-rs's, each compiled on first
+    use: a run whose bodies all fit never imports jsonschema."""
 
-    __slots__ = ("_fast", "validator")
+    __slots__ = ("_checked", "_fast", "_validator")
 
-    def __init__(self, validator: Draft202012Validator) -> None:
-        self.validator = validator
+    def __init__(self, checked: CheckedSchema) -> None:
+        self._checked = checked
+        self._validator: Draft202012Validator | None = None
         self._fast: Any = _UNCOMPILED
 
     @property
     def schema(self) -> Any:
-        return self.validator.schema
+        return self._checked.schema
+
+    @property
+    def validator(self) -> Draft202012Validator:
+        if self._validator is None:
+            self._validator = self._checked.validator()
+        return self._validator
 
     @property
     def engine(self) -> str:
@@ -63,7 +74,7 @@ class CompiledSchema:
             import jsonschema_rs
 
             self._fast = jsonschema_rs.Draft202012Validator(
-                self.validator.schema, validate_formats=False, retriever=self._retrieve
+                self.schema, validate_formats=False, retriever=self._retrieve
             )
         except Exception:  # no wheel for this platform, or a schema only jsonschema reads
             self._fast = None
@@ -72,4 +83,4 @@ class CompiledSchema:
     def _retrieve(self, uri: str) -> Any:
         if uri.startswith(_RS_BASE):
             uri = uri[len(_RS_BASE) :]
-        return self.validator._registry.get_or_retrieve(uri).value.contents
+        return self._checked.registry().get_or_retrieve(uri).value.contents

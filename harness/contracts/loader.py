@@ -8,8 +8,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-
 from harness import providers, schemas, yamlfile
 from harness.contracts import baselines
 from harness.contracts.compiled import CompiledSchema
@@ -19,10 +17,9 @@ from harness.errors import ContractError
 from harness.routes import Route, RouteSyntaxError
 
 SUFFIXES = (".yaml", ".yml", ".json")
-_FORMAT = Draft202012Validator(CONTRACT)
 # jsonschema-rs says in microseconds that a file has the format; only a file it doubts is
 # walked with jsonschema, whose errors the message is made of (and which has the last word).
-_FORMAT_FITS = CompiledSchema(_FORMAT)
+_FORMAT = CompiledSchema(schemas.CheckedSchema(CONTRACT))
 # A part of a contract file as parsed; `_FORMAT` has checked its keys and types before it is read.
 Raw = dict[str, Any]
 
@@ -100,8 +97,8 @@ class _Reader:
             raise self.fail(
                 "this is a chaos scenario, not a contract: run it with `harness chaos run`", "/scenario", key=True
             )
-        if not _FORMAT_FITS.fits(data):
-            yamlfile.check_format(self.doc, _FORMAT, "the contract", kind=ContractError)
+        if not _FORMAT.fits(data):
+            yamlfile.check_format(self.doc, _FORMAT.validator, "the contract", kind=ContractError)
         known = providers.names()
         if data["provider"] not in known:
             raise self.fail(f"unknown provider {data['provider']!r}; known: {', '.join(known)}", "/provider")
@@ -191,7 +188,7 @@ class _Reader:
 
     def _schema(self, schema: Any, pointer: str) -> CompiledSchema:
         return CompiledSchema(
-            schemas.compile_schema(schema, self.doc, pointer, kind=ContractError, confinement=self.confinement)
+            schemas.checked_schema(schema, self.doc, pointer, kind=ContractError, confinement=self.confinement)
         )
 
     def _outcomes(self, items: list[Raw], key: str, names: set[str]) -> tuple[Outcome, ...]:
