@@ -97,6 +97,16 @@ class Request(_Message):
     method: str = "GET"
     url: str = "/"
 
+    @classmethod
+    def _of(cls, headers: Headers, body: bytes, method: str, url: str) -> Request:
+        """`Request(headers=..., body=..., method=..., url=...)` for a double, which makes one per
+        call: the fields set straight into the record (a frozen dataclass's `__init__` sets each
+        through `object.__setattr__`, the larger part of making one). Callers pass checked values."""
+        made = object.__new__(cls)
+        fields = made.__dict__
+        fields["headers"], fields["body"], fields["method"], fields["url"] = headers, body, method, url
+        return made
+
     @cached_property
     def path(self) -> str:
         return urlsplit(self.url).path or "/"
@@ -113,6 +123,14 @@ class Request(_Message):
 @dataclass(frozen=True)
 class Response(_Message):
     status: int = 200
+
+    @classmethod
+    def _of(cls, headers: Headers, body: bytes, status: int) -> Response:
+        """`Response(headers=..., body=..., status=...)` made as `Request._of` makes a request."""
+        made = object.__new__(cls)
+        fields = made.__dict__
+        fields["headers"], fields["body"], fields["status"] = headers, body, status
+        return made
 
     @property
     def is_stream(self) -> bool:
@@ -138,6 +156,16 @@ class Exchange:
     delivery: str | None = None  # what reached the app: a key of DELIVERIES; None when not from a double
     delivered: int | None = None  # bytes of the body that reached the app, when known exactly and not whole
     peer: str | None = None  # "host:port" the double saw the request come from (None: in-process)
+
+    @classmethod
+    def _of(cls, *values: Any) -> Exchange:
+        """`Exchange(...)` from every field's value, in the order the class declares them, for a
+        double that records one per call: each slot set by its own descriptor, without the
+        frozen `__init__`'s keyword handling and `object.__setattr__` per field."""
+        made = object.__new__(cls)
+        for set_field, value in zip(_EXCHANGE_SETTERS, values, strict=True):
+            set_field(made, value)
+        return made
 
     @property
     def status(self) -> int | None:
@@ -167,6 +195,10 @@ class Exchange:
                 how_far = f"after {self.delivered} bytes"
             return f" (cut {how_far}: not received whole)"
         return f" ({self.delivery}: not received)"
+
+
+# Each field's slot setter, in declaration order (what `Exchange._of` takes).
+_EXCHANGE_SETTERS = tuple(Exchange.__dict__[name].__set__ for name in Exchange.__dataclass_fields__)
 
 
 def _journal_cap() -> int:

@@ -174,11 +174,8 @@ class Double:
         headers = wire.request_headers(scope.get("headers", ()))
         query_string = scope.get("query_string", b"").decode("latin-1")
         call, reply, acted = await self.answer(scope["method"], scope["path"], query_string, headers, body)
-        request = Request(
-            headers=_redact_headers(headers, self.secret_headers),
-            body=body,
-            method=scope["method"],
-            url=_url(scope, headers, query_string),
+        request = Request._of(
+            _redact_headers(headers, self.secret_headers), body, scope["method"], _url(scope, headers, query_string)
         )
         journey = _Journey(self, scope, call, request, ",".join(acted) or None, started, t0)
         if reply.events is None and not (reply.delay or reply.pauses or reply.abort):
@@ -545,20 +542,22 @@ class _Journey:
         delivery: str,
         delivered: int | None,
     ) -> Exchange:
+        # Every field, in `Exchange`'s order: request, response, provider, route, started,
+        # elapsed, fault, error, source, delivery, delivered, peer.
         return self.double.journal.record(
-            Exchange(
-                request=self.request,
-                response=Response(headers=tuple(pairs), body=body, status=status),
-                provider=self.double.name,
-                route=self.call.route or None,
-                started=self.started,
-                elapsed=time.perf_counter() - self.t0,
-                fault=self.fault,
-                error=error,
-                source="double",
-                delivery=delivery,
-                delivered=delivered,
-                peer=_peer(self.scope),
+            Exchange._of(
+                self.request,
+                Response._of(tuple(pairs), body, status),
+                self.double.name,
+                self.call.route or None,
+                self.started,
+                time.perf_counter() - self.t0,
+                self.fault,
+                error,
+                "double",
+                delivery,
+                delivered,
+                _peer(self.scope),
             )
         )
 
