@@ -236,3 +236,27 @@ def test_header_conversion_with_names_known_or_new_gives_the_pair_by_pair_text(r
         assert wire.response_headers(text) == [
             (k.lower().encode("latin-1", "replace"), v.encode("latin-1", "replace")) for k, v in text
         ]
+
+
+def test_the_same_request_sent_again_is_redacted_again_and_shares_its_record_headers():
+    with Double("openai", seed=1) as double, Double("azure_openai", seed=1, journal=double.journal) as other:
+        exchange_through(double, scope())
+        exchange_through(double, scope())
+        exchange_through(other, scope())
+        first, second, third = double.journal
+    for exchange in (first, second, third):
+        assert CANARY not in repr(exchange.request.headers)
+        assert exchange.request.header("authorization") == "Bearer REDACTED"
+    assert second.request.headers is first.request.headers  # one tuple for the repeated request
+    # A double with other secret names redacts by its own (azure's `api-key` is one of both here).
+    assert third.request.header("api-key") == "REDACTED"
+
+
+def test_the_peer_is_one_str_per_client_address_whatever_the_server_gives():
+    with Double("openai", seed=1) as double:
+        exchange_through(double, scope())
+        exchange_through(double, {**scope(), "client": ["::1", 50123]})
+        exchange_through(double, {**scope(), "client": ("127.0.0.1", 50123)})
+        first, ipv6, again = double.journal
+    assert (first.peer, ipv6.peer) == ("127.0.0.1:50123", "[::1]:50123")
+    assert again.peer is first.peer

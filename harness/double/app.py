@@ -369,7 +369,7 @@ class Double:
             headers["content-length"] = str(len(payload))
         try:
             # Made whole before any is set: a provider whose headers fail adds none of them.
-            provided = list(wire.text_pairs(self.provider.headers(call)))
+            provided = wire.text_pairs(self.provider.headers(call))
         except Exception:
             log.exception("provider headers failed on %s %s", call.method, call.path)
             provided = []
@@ -567,8 +567,19 @@ def _peer(scope: dict) -> str | None:
     client = scope.get("client")
     if not client or not client[1]:
         return None
-    host, port = client[0], client[1]
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    # A kept-alive connection sends many requests from one address: one str for all of them.
+    key = client if type(client) is tuple else (client[0], client[1])
+    peer = _PEERS.get(key)
+    if peer is None:
+        host, port = key
+        peer = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        if len(_PEERS) >= wire.LIMIT:
+            _PEERS.clear()
+        _PEERS[key] = peer
+    return peer
+
+
+_PEERS: dict[tuple[str, int], str] = {}  # (host, port) -> "host:port"
 
 
 class StreamAborted(ConnectionAbortedError):
@@ -622,6 +633,22 @@ _URLS: dict[tuple[str, str, bytes | str], str] = {}  # (scheme, host, path) -> U
 
 
 def _redact_headers(headers: tuple[tuple[str, str], ...], secret: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    # A client sends the same headers again and again (the same key, the same length for the
+    # same body): those redacted once are looked up, and their records share one tuple.
+    known = _REDACTIONS.get((headers, secret))
+    if known is not None:
+        return known
+    redacted = _redact(headers, secret)
+    if len(_REDACTIONS) >= wire.LIMIT:
+        _REDACTIONS.clear()
+    _REDACTIONS[(headers, secret)] = redacted
+    return redacted
+
+
+_REDACTIONS: dict[tuple[tuple[tuple[str, str], ...], frozenset[str]], tuple[tuple[str, str], ...]] = {}
+
+
+def _redact(headers: tuple[tuple[str, str], ...], secret: frozenset[str]) -> tuple[tuple[str, str], ...]:
     # `secret` is lower case, as a server gives names: only a name that is not is lowered.
     for name, _ in headers:
         if name in secret or (not name.islower() and name.lower() in secret):
