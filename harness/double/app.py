@@ -358,7 +358,7 @@ class Double:
             self._passed.clear()
         self._passed[key] = None
 
-    def head(self, call: Call, reply: Reply, payload: bytes | None) -> tuple[int, list[tuple[str, str]]]:
+    def head(self, call: Call, reply: Reply, payload: bytes | None) -> tuple[int, tuple[tuple[str, str], ...]]:
         """Status and headers: content type, the provider's own, the reply's, a request id.
 
         `payload` is the rendered body, or None for a stream (no length then).
@@ -379,7 +379,7 @@ class Double:
         id_header = wire.lower(self.provider.request_id_header)
         if id_header not in headers:
             headers[id_header] = self.provider.request_id(self.state)
-        return reply.status, list(headers.items())
+        return reply.status, tuple(headers.items())  # as the record holds them
 
     def _route_table(self) -> RouteTable[RouteHandler]:
         """`self.routes` as a table, made again when they are replaced (a test may swap a handler)."""
@@ -536,7 +536,7 @@ class _Journey:
     def record(
         self,
         status: int,
-        pairs: list[tuple[str, str]],
+        pairs: tuple[tuple[str, str], ...],
         body: bytes,
         error: str | None,
         delivery: str,
@@ -547,7 +547,7 @@ class _Journey:
         return self.double.journal.record(
             Exchange._of(
                 self.request,
-                Response._of(tuple(pairs), body, status),
+                Response._of(pairs, body, status),
                 self.double.name,
                 self.call.route or None,
                 self.started,
