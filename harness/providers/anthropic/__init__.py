@@ -16,6 +16,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson has wheels wherever harness runs
+    orjson = None  # type: ignore[assignment]
+
 from harness import catalogue as catalogues
 from harness import headers as signal_formats
 from harness import providers
@@ -488,9 +493,35 @@ def _rfc3339(second: int) -> str:
 def _spent(call: Call) -> dict[str, int]:
     """What this request costs against each budget (tokens only for a Messages call)."""
     body = call.json if call.route == "POST /v1/messages" and isinstance(call.json, dict) else {}
-    input_tokens = count_tokens(json.dumps(body.get("messages", ""))) if body else 0
+    input_tokens = _messages_tokens(body.get("messages", "")) if body else 0
     output_tokens = body.get("max_tokens", 0) if isinstance(body.get("max_tokens"), int) else 0
     return {"requests": 1, "input-tokens": input_tokens, "output-tokens": output_tokens, "tokens": output_tokens}
+
+
+def _messages_tokens(messages: Any) -> int:
+    """`count_tokens(json.dumps(messages))`, kept per conversation: a client sends the same one
+    again and again, and `json.dumps` costs more than the rest of the headers together.
+
+    Kept by orjson's bytes of it, which are the same only for the same values (a float and an
+    int, `-0.0` and `0.0` differ) except NaN and the infinities, which orjson writes as `null`:
+    a conversation with a `null` in it, or one orjson does not write, is counted each time."""
+    if orjson is None:
+        return count_tokens(json.dumps(messages))
+    try:
+        key = orjson.dumps(messages)
+    except TypeError:
+        return count_tokens(json.dumps(messages))
+    found = _MESSAGES_TOKENS.get(key)
+    if found is None:
+        found = count_tokens(json.dumps(messages))
+        if b"null" not in key and len(key) <= 4096:  # a long document is rarely sent twice
+            if len(_MESSAGES_TOKENS) >= 256:
+                _MESSAGES_TOKENS.clear()
+            _MESSAGES_TOKENS[key] = found
+    return found
+
+
+_MESSAGES_TOKENS: dict[bytes, int] = {}  # orjson's bytes of a conversation -> its tokens as json.dumps spells it
 
 
 def ratelimit_headers(call: Call) -> dict[str, str]:
