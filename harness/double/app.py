@@ -408,18 +408,13 @@ class Double:
 
 
 def _query(query_string: str) -> dict[str, str]:
-    """The query's fields, a new dict each call (a handler may change it); parsed once per query
-    string, as a client sends the same few (`api-version=...`, `alt=sse`) again and again."""
-    pairs = _QUERIES.get(query_string)
-    if pairs is None:
-        pairs = parse_qsl(query_string, keep_blank_values=True)
-        if len(_QUERIES) >= wire.LIMIT:
-            _QUERIES.clear()
-        _QUERIES[query_string] = pairs
-    return dict(pairs)
+    """The query's fields, a new dict each call (a handler may change it)."""
+    return dict(_query_pairs(query_string))
 
 
-_QUERIES: dict[str, list[tuple[str, str]]] = {}
+@functools.lru_cache(maxsize=wire.LIMIT)  # a client sends the same few (`api-version=...`, `alt=sse`) again and again
+def _query_pairs(query_string: str) -> tuple[tuple[str, str], ...]:
+    return tuple(parse_qsl(query_string, keep_blank_values=True))
 
 
 def _bad_body(provider: Provider, reason: str) -> Handler:
@@ -567,19 +562,12 @@ def _peer(scope: dict) -> str | None:
     client = scope.get("client")
     if not client or not client[1]:
         return None
-    # A kept-alive connection sends many requests from one address: one str for all of them.
-    key = client if type(client) is tuple else (client[0], client[1])
-    peer = _PEERS.get(key)
-    if peer is None:
-        host, port = key
-        peer = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        if len(_PEERS) >= wire.LIMIT:
-            _PEERS.clear()
-        _PEERS[key] = peer
-    return peer
+    return _address(client[0], client[1])
 
 
-_PEERS: dict[tuple[str, int], str] = {}  # (host, port) -> "host:port"
+@functools.lru_cache(maxsize=wire.LIMIT)  # a kept-alive connection: one str for all its requests
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 class StreamAborted(ConnectionAbortedError):
@@ -632,20 +620,11 @@ def _url(scope: dict, headers: tuple[tuple[str, str], ...], query_string: str) -
 _URLS: dict[tuple[str, str, bytes | str], str] = {}  # (scheme, host, path) -> URL without a query
 
 
+# A client sends the same headers again and again (the same key, the same length for the same
+# body): those redacted once are looked up, and their records share one tuple.
+@functools.lru_cache(maxsize=wire.LIMIT)
 def _redact_headers(headers: tuple[tuple[str, str], ...], secret: frozenset[str]) -> tuple[tuple[str, str], ...]:
-    # A client sends the same headers again and again (the same key, the same length for the
-    # same body): those redacted once are looked up, and their records share one tuple.
-    known = _REDACTIONS.get((headers, secret))
-    if known is not None:
-        return known
-    redacted = _redact(headers, secret)
-    if len(_REDACTIONS) >= wire.LIMIT:
-        _REDACTIONS.clear()
-    _REDACTIONS[(headers, secret)] = redacted
-    return redacted
-
-
-_REDACTIONS: dict[tuple[tuple[tuple[str, str], ...], frozenset[str]], tuple[tuple[str, str], ...]] = {}
+    return _redact(headers, secret)
 
 
 def _redact(headers: tuple[tuple[str, str], ...], secret: frozenset[str]) -> tuple[tuple[str, str], ...]:

@@ -7,6 +7,7 @@ spooled, thread-pooled upload files.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -51,16 +52,9 @@ async def read_body(receive: Callable[[], Awaitable[dict]]) -> bytes:
     return b"".join(chunks)
 
 
+@functools.lru_cache(maxsize=256)  # a client sends a few content types
 def media_type(content_type: str | None) -> str:
-    kind = _MEDIA_TYPES.get(content_type)
-    if kind is None:
-        kind = (content_type or "").split(";")[0].strip().lower()
-        if len(_MEDIA_TYPES) < 256:  # a client sends a few content types; never a table that grows with it
-            _MEDIA_TYPES[content_type] = kind
-    return kind
-
-
-_MEDIA_TYPES: dict[str | None, str] = {}  # a Content-Type as sent -> its media type
+    return (content_type or "").split(";")[0].strip().lower()
 
 
 def is_json_type(content_type: str | None) -> bool:
