@@ -4,12 +4,11 @@ JSON, which the standard library's C decoder turns into Python values.
 Only for documents whose positions nobody needs yet (cassettes): `read` gives the same
 values as `yamlfile`'s PyYAML reader, types included, or raises `Unsupported` and the
 caller reads the text the old way. That happens for anything this path cannot prove it
-reads identically: a tag other than `!!binary`, an alias or merge key, a tab, a
-document marker, a duplicate key, a number the caps refuse, nesting near the
-depth cap, a plain scalar PyYAML's YAML 1.1 rules would read differently from how
-rapidyaml writes it (in block and flow collections alike), a parse error (the old
-reader then names the line). Without the
-`rapidyaml` wheel `AVAILABLE` is false and every read goes the old way.
+reads identically: a tag other than `!!binary`, an alias or merge key, a tab, a document
+marker, a duplicate key, a number the caps refuse, nesting near the depth cap, a plain
+scalar PyYAML's YAML 1.1 rules would read differently from how rapidyaml writes it (in
+block and flow collections alike), a parse error (the old reader then names the line).
+Without the `rapidyaml` wheel `AVAILABLE` is false and every read goes the old way.
 """
 
 from __future__ import annotations

@@ -66,21 +66,9 @@ def headers(call: Call) -> dict[str, str]:
     }
 
 
+@functools.lru_cache(maxsize=4096)  # the reset of the n-th request of a minute recurs every minute
 def go_duration(seconds: float) -> str:
     """Go's time.Duration text, as OpenAI sends it: 6ms, 1.2s, 6m0s."""
-    text = _DURATIONS.get(seconds)
-    if text is None:
-        text = _go_duration(seconds)
-        if len(_DURATIONS) >= 4096:  # the reset of the n-th request of a minute recurs every minute
-            _DURATIONS.clear()
-        _DURATIONS[seconds] = text
-    return text
-
-
-_DURATIONS: dict[float, str] = {}
-
-
-def _go_duration(seconds: float) -> str:
     if seconds < 1:
         return f"{max(1, round(seconds * 1000))}ms"
     if seconds < 60:
