@@ -11,7 +11,6 @@ connection. `Exchange.delivery` says what reached the app (`DELIVERIES`), and
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +19,7 @@ from functools import cached_property
 from typing import Any, Protocol, overload
 from urllib.parse import parse_qsl, urlsplit
 
-from harness import sse
+from harness import jsoncodec, sse
 from harness.cached import cached_value
 
 Headers = tuple[tuple[str, str], ...]
@@ -87,7 +86,7 @@ class _Message:
         if not self.body:
             return None
         try:
-            return json.loads(self.body)
+            return jsoncodec.loads(self.body)
         except ValueError:
             return None
 

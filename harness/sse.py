@@ -7,11 +7,11 @@ comments; a blank line dispatches.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
+from harness import jsoncodec
 from harness.cached import cached_value
 
 
@@ -26,7 +26,7 @@ class Event:
     def json(self) -> Any:
         """The data parsed as JSON, or None when it is not JSON (e.g. `[DONE]`)."""
         try:
-            return json.loads(self.data)
+            return jsoncodec.loads(self.data)
         except ValueError:
             return None
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from harness import secrets, sse
+from harness import jsoncodec, secrets, sse
 from harness.catalogue import for_double, today
-from harness.double import control, jsoncodec, wire
+from harness.double import control, wire
 from harness.double.body import BodyError, parse_body, read_body
 from harness.double.call import Call, ErrorEnvelope, Handler, Reply, State
 from harness.double.clock import Clock, RealClock

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from harness.double import jsoncodec
+from harness import jsoncodec
 
 
 class BodyError(ValueError):

@@ -1,4 +1,5 @@
-"""JSON bytes in and out of a double, exactly as the standard library reads and writes them.
+"""JSON in and out (a double's bodies, a check's bodies and events), exactly as the standard
+library reads and writes it.
 
 orjson does the work, about ten times faster; where it would read or write anything
 differently from `json`, the standard library does it instead, so a body always parses to
@@ -6,7 +7,9 @@ the same values and an answer is always the same bytes:
 
 - reading: orjson rejects NaN and Infinity, UTF-16 and UTF-32 bodies, a UTF-8 BOM and lone
   surrogate escapes (`json` takes them all), and reads an integer beyond 64 bits as a float
-  (`json` keeps it whole): any error, or a run of 19 digits anywhere, goes to `json.loads`;
+  (`json` keeps it whole), and reads nesting up to 1,024 deep where `json` runs out of stack
+  (1,000 frames, counting the caller's): any error, a run of 19 digits anywhere, or more than
+  `_NESTING` brackets (an upper bound on the depth) goes to `json.loads`;
 - writing: orjson writes NaN and Infinity as `null`, a float below 1e-4 without an exponent
   (`0.00001` where `json` writes `1e-05`), and serializes types `json` refuses (dataclasses,
   datetimes, UUIDs, enums). Its output is read back and must equal the value given, and carry
@@ -30,8 +33,13 @@ _STDLIB = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 # Every digit as "0", every other byte as itself: a plain substring search then finds a run of
 # digits, or a digit before "e-" (a regular expression for either scans several times slower).
 _DIGITS = bytes(0x30 if 0x30 <= byte <= 0x39 else byte for byte in range(256))
+# The same, with "{" as "[" too: one count then says how many brackets open.
+_SHAPE = _DIGITS.replace(b"{", b"[")
 # 19 digits in a row may be an integer past 64 bits, which orjson would read as a float.
 _LONG_DIGITS = b"0" * 19
+# The brackets that open in a text bound how deep it nests. Below this many, `json` has stack
+# to spare unless its caller is already more than 700 frames deep; above, `json` says if it has.
+_NESTING = 300
 if orjson is not None:
     _OPTIONS = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
 
@@ -44,14 +52,25 @@ def _refuse(value: Any) -> Any:
     raise _Unsupported
 
 
-def loads(body: bytes) -> Any:
+def loads(body: bytes | str) -> Any:
     """`json.loads(body)`, the same values and the same errors."""
-    if orjson is not None and _LONG_DIGITS not in body.translate(_DIGITS):
+    data = _for_orjson(body) if orjson is not None else None
+    if data is not None:
         try:
-            return orjson.loads(body)
+            return orjson.loads(data)
         except orjson.JSONDecodeError:
             pass  # json says what is wrong, in its own words, or reads what orjson does not
     return json.loads(body)
+
+
+def _for_orjson(body: bytes | str) -> bytes | None:
+    """`body` as the bytes orjson reads, where it reads them as `json` would if it reads them at all."""
+    try:
+        data = body.encode() if isinstance(body, str) else body
+    except UnicodeEncodeError:  # a lone surrogate: orjson refuses it, json reads it
+        return None
+    shape = data.translate(_SHAPE)
+    return data if _LONG_DIGITS not in shape and shape.count(b"[") <= _NESTING else None
 
 
 def dumps(value: Any) -> bytes:
