@@ -64,9 +64,12 @@ _INDENT_PER_LEVEL = 2
 _FLOW = r"([\[{])(?![\]}]?,?\n)"  # a flow collection's start (not an empty one's) and what follows it
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 # A `!!binary |` block (what PyYAML writes for bytes): the tag becomes a mark on the
-# block's first line, which the JSON keeps and `_bytes` turns back into bytes.
+# block's first line, which the JSON keeps and `_bytes` turns back into bytes. The mark is
+# ASCII, so an ASCII file's JSON stays one byte a character (a character past U+FFFF made
+# it four, and every search and decode after the parse slower); and it starts with DEL, which
+# YAML does not allow anywhere, so a file holding the mark is declined before it is marked.
 _BINARY_TAG = " !!binary |\n"
-_MARK = "\U0010fffd!!binary"
+_MARK = "\x7f!!binary"
 
 
 def _mark_binaries(text: str) -> tuple[str, int]:

@@ -200,6 +200,8 @@ def test_awkward_strings_take_the_fast_path():
         ("a: [1, 2\n", "a parse error"),
         ("just text\n", "a scalar document"),
         ("[" * 70 + "]" * 70 + "\n", "nesting past the cap"),
+        ("a: !!binary |\n  \x7f!!binary\nb: 1\n", "the binary mark in the text"),
+        ("a: !!binary |\n  AAEC\nb: |\n  \x7f!!binary\n", "a literal block holding the binary mark"),
     ],
 )
 def test_what_the_fast_reader_declines(text, why):
