@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         from harness.cassettes import load_path as load_cassettes
 
-        exchanges = load_cassettes(*args.cassettes)
+        exchanges = load_cassettes(*args.cassettes, parallel=True)
     result = verify(contracts, exchanges)
     sys.stdout.write(renderer.named(RENDERERS, args.format).render(VerifyRun(result, len(exchanges), notes)))
     return 0 if result.ok else 1

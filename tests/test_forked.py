@@ -1,0 +1,127 @@
+"""Work shared with forked children gives what the same work in one process gives: the same
+results in the same order, and the same error, raised by this process, when a batch fails."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from harness import cassettes, forked
+from harness.cli import main
+from harness.errors import CassetteError
+
+ROOT = Path(__file__).resolve().parent.parent
+CLEAN = ROOT / "fixtures" / "cassettes" / "clean"
+
+
+@pytest.fixture
+def always_fork(monkeypatch):
+    """Three processes for any work, however small, threads or not."""
+    monkeypatch.setattr(forked, "workers", lambda total: 3)
+
+
+@given(st.lists(st.integers(0, 1000), max_size=30), st.integers(1, 5))
+def test_batches_keep_every_item_in_order_in_at_most_count_nonempty_batches(weights, count):
+    items = list(range(len(weights)))
+    parts = forked.batches(items, weights, count)
+    assert [item for part in parts for item in part] == items
+    assert len(parts) <= count
+    assert all(parts) or parts == [[]]
+
+
+def test_batches_are_about_equal_by_weight():
+    parts = forked.batches(list(range(100)), [10] * 100, 4)
+    assert [len(part) for part in parts] == [25, 25, 25, 25]
+
+
+def test_small_work_is_done_here_without_a_fork(monkeypatch):
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked for a small folder"))
+    assert forked.workers(forked.MIN_WEIGHT_PER_WORKER) == 1
+    assert forked.map_batches(sum, [1, 2, 3], [1, 1, 1], pack=list, unpack=list) == [6]
+
+
+def test_one_cpu_is_never_shared(monkeypatch):
+    monkeypatch.setattr(forked, "cpus", lambda: 1)
+    assert forked.workers(10**12) == 1
+
+
+def test_results_come_back_in_order(always_fork):
+    items = list(range(30))
+    got = forked.map_batches(lambda batch: [(x, os.getpid()) for x in batch], items, [1] * 30, pack=list, unpack=list)
+    assert [x for part in got for x, _ in part] == items
+    assert len({pid for part in got for _, pid in part}) == 3  # two batches came from children
+
+
+def test_a_failing_child_batch_raises_here_as_it_would_alone(always_fork):
+    def work(batch):
+        if 7 in batch:
+            raise ValueError(f"bad item 7 in {batch}, process {os.getpid()}")
+        return batch
+
+    # Raised by this process, which did the batch again: not a copy of the child's error.
+    with pytest.raises(ValueError, match=rf"bad item 7 in \[7, 8, 9\], process {os.getpid()}$"):
+        forked.map_batches(work, list(range(10)), [1] * 10, pack=list, unpack=list)
+
+
+def test_the_first_batch_fails_first(always_fork):
+    def work(batch):
+        raise ValueError(f"batch from {batch[0]}")
+
+    with pytest.raises(ValueError, match="batch from 0"):
+        forked.map_batches(work, list(range(9)), [1] * 9, pack=list, unpack=list)
+
+
+def test_a_child_that_dies_has_its_batch_done_here(always_fork):
+    parent = os.getpid()
+
+    def work(batch):
+        if os.getpid() != parent:
+            os._exit(9)  # as if killed: nothing sent
+        return [x * 2 for x in batch]
+
+    got = forked.map_batches(work, list(range(6)), [1] * 6, pack=list, unpack=list)
+    assert got == [[0, 2], [4, 6], [8, 10]]
+
+
+def test_cassettes_read_in_children_are_the_same_exchanges(always_fork, tmp_path):
+    for copy in range(3):
+        for path in CLEAN.glob("*.yaml"):
+            shutil.copy(path, tmp_path / f"{copy}-{path.name}")
+    alone = cassettes.load_path(tmp_path)
+    shared = cassettes.load_path(tmp_path, parallel=True)
+    assert shared == alone
+    assert [x.source for x in shared] == [x.source for x in alone]
+    assert [(x.request.headers, x.response and x.response.headers) for x in shared] == [
+        (x.request.headers, x.response and x.response.headers) for x in alone
+    ]
+
+
+def test_a_broken_cassette_in_a_childs_batch_is_the_same_error(always_fork, tmp_path):
+    for copy in range(3):
+        for path in CLEAN.glob("*.yaml"):
+            shutil.copy(path, tmp_path / f"{copy}-{path.name}")
+    broken = tmp_path / "2-openai-text.yaml"
+    broken.write_text(broken.read_text().replace("    method: POST\n", "    method: [POST\n", 1))
+    with pytest.raises(CassetteError) as alone:
+        cassettes.load_path(tmp_path)
+    with pytest.raises(CassetteError) as shared:
+        cassettes.load_path(tmp_path, parallel=True)
+    assert str(shared.value) == str(alone.value) and "2-openai-text.yaml" in str(shared.value)
+
+
+def test_verify_reads_in_children_with_the_same_report(always_fork, tmp_path, capsys):
+    for copy in range(3):
+        for path in CLEAN.glob("*.yaml"):
+            shutil.copy(path, tmp_path / f"{copy}-{path.name}")
+    args = ["verify", "--contracts", str(ROOT / "contracts" / "providers"), "--cassettes", str(tmp_path)]
+    code = main(args)  # 1: the copies replay one video job's lifecycle three times over
+    shared = capsys.readouterr()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(forked, "workers", lambda total: 1)
+        assert main(args) == code == 1
+    assert capsys.readouterr() == shared
