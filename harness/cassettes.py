@@ -335,12 +335,40 @@ def load_path(*paths: str | Path, parallel: bool = False) -> list[Exchange]:
 
     `parallel`: a large set of files is shared with forked copies of this process where there
     are CPUs for them (`harness.forked`); the exchanges, and any error, are the same."""
-    files = yamlfile.files_in(paths, SUFFIXES, "cassette", kind=CassetteError)
-    if not parallel or len(files) < 2:
-        return _load_all(files)
-    sizes = [_size(file) for file in files]
-    loaded = forked.map_batches(_load_all, files, sizes, pack=_packed, unpack=_unpacked)
-    return [exchange for batch in loaded for exchange in batch]
+    if parallel:
+        return Loading(paths).exchanges()
+    return _load_all(yamlfile.files_in(paths, SUFFIXES, "cassette", kind=CassetteError))
+
+
+class Loading:
+    """`load_path(*paths, parallel=True)` begun: forked children read their share of the files
+    while this process does other work; `exchanges` reads the rest and gives them all, or raises
+    what `load_path` would (finding the files included); `stop` when they are not wanted."""
+
+    # This process's share of the reading, against each child's: it has the other work to do.
+    SHARE = 0.7
+
+    def __init__(self, paths: Iterable[str | Path]) -> None:
+        self.failure: Exception | None = None
+        self.started: forked.Started[Path, list[Exchange]] | None = None
+        try:
+            files = yamlfile.files_in(paths, SUFFIXES, "cassette", kind=CassetteError)
+        except Exception as exc:  # raised by `exchanges`, after whatever the caller does first
+            self.failure = exc
+            return
+        sizes = [_size(file) for file in files]
+        self.started = forked.Started(_load_all, files, sizes, pack=_packed, unpack=_unpacked, first=self.SHARE)
+
+    @gc_paused()
+    def exchanges(self) -> list[Exchange]:
+        if self.failure is not None:
+            raise self.failure
+        assert self.started is not None
+        return [exchange for batch in self.started.results() for exchange in batch]
+
+    def stop(self) -> None:
+        if self.started is not None:
+            self.started.stop()
 
 
 def _load_all(files: list[Path]) -> list[Exchange]:

@@ -19,7 +19,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -44,14 +44,16 @@ def workers(total_weight: int) -> int:
     return max(1, min(cpus(), MAX_WORKERS, total_weight // MIN_WEIGHT_PER_WORKER))
 
 
-def batches(items: Sequence[_T], weights: Sequence[int], count: int) -> list[list[_T]]:
-    """`items` cut into at most `count` contiguous, non-empty batches of about equal weight."""
+def batches(items: Sequence[_T], weights: Sequence[int], count: int, first: float = 1.0) -> list[list[_T]]:
+    """`items` cut into at most `count` contiguous, non-empty batches of about equal weight, the
+    first `first` times the weight of each other one (this process's: less when it has other work)."""
     total = sum(weights)
+    shares = first + count - 1
     out: list[list[_T]] = [[]]
     done = 0
     for item, weight in zip(items, weights, strict=True):
-        # A new batch starts once this one holds its share of the total.
-        if out[-1] and len(out) < count and done >= total * len(out) / count:
+        # A new batch starts once the batches so far hold their shares of the total.
+        if out[-1] and len(out) < count and done >= total * (first + len(out) - 1) / shares:
             out.append([])
         out[-1].append(item)
         done += weight
@@ -69,20 +71,50 @@ def map_batches(
     """`[work(batch) for batch in ...]` over contiguous batches of `items`, the later batches done
     by forked children when `workers` says so. A child's result crosses as `pack(result)`, which
     must pickle, and is made whole again by `unpack`."""
-    parts = batches(items, weights, workers(sum(weights)))
-    children: list[tuple[int, int] | None] = []
-    try:
-        children = [_fork(work, batch, pack) for batch in parts[1:]]
-        results = [work(parts[0])]
-        for batch in parts[1:]:
-            child, children = children[0], children[1:]
-            sent = _collect(*child) if child else []
-            results.append(unpack(sent[0]) if sent else work(batch))
-    except BaseException:
+    return Started(work, items, weights, pack=pack, unpack=unpack).results()
+
+
+class Started(Generic[_T, _R]):
+    """`map_batches` begun: the children are at work, and `results` does the first batch and
+    gathers theirs; in between, this process may do other work (`first` < 1 leaves it less
+    to read). `stop` ends the children when the results are no longer wanted."""
+
+    def __init__(
+        self,
+        work: Callable[[list[_T]], _R],
+        items: Sequence[_T],
+        weights: Sequence[int],
+        *,
+        pack: Callable[[_R], Any],
+        unpack: Callable[[Any], _R],
+        first: float = 1.0,
+    ) -> None:
+        self.work, self.unpack = work, unpack
+        count = workers(sum(weights))
+        self.parts = batches(items, weights, count, first if count > 1 else 1.0)
+        self.children: list[tuple[int, int] | None] = []
+        try:
+            for batch in self.parts[1:]:
+                self.children.append(_fork(work, batch, pack))
+        except BaseException:
+            self.stop()
+            raise
+
+    def results(self) -> list[_R]:
+        try:
+            results = [self.work(self.parts[0])]
+            for batch in self.parts[1:]:
+                child, self.children = self.children[0], self.children[1:]
+                sent = _collect(*child) if child else []
+                results.append(self.unpack(sent[0]) if sent else self.work(batch))
+        finally:
+            self.stop()
+        return results
+
+    def stop(self) -> None:
+        children, self.children = self.children, []
         for child in filter(None, children):
             _stop(*child)
-        raise
-    return results
 
 
 def _fork(work: Callable[[list[_T]], _R], batch: list[_T], pack: Callable[[_R], Any]) -> tuple[int, int] | None:

@@ -7,7 +7,6 @@ import sys
 
 from harness import renderer
 from harness.commands import live_options
-from harness.contracts import load_path, verify
 from harness.contracts.render import RENDERERS, VerifyRun
 from harness.errors import InputError
 from harness.gc_pause import gc_paused
@@ -32,19 +31,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if not args.live and (args.base_url or args.param or args.budget != 20 or args.skip_missing_keys):
         raise InputError("--budget, --base-url, --param and --skip-missing-keys only apply with --live")
-    contracts = load_path(*args.contracts)
+    reading = None
+    if not args.live:
+        # Children start on the cassettes now, while this process imports and reads the contracts.
+        from harness.cassettes import Loading
+
+        reading = Loading(args.cassettes)
+    try:
+        from harness.contracts import load_path, verify
+
+        contracts = load_path(*args.contracts)
+    except BaseException:
+        if reading is not None:
+            reading.stop()
+        raise
     notes: tuple[str, ...] = ()
-    if args.live:
+    if reading is not None:
+        exchanges = reading.exchanges()
+    else:
         from harness.live import send_examples
 
         base_urls, params = live_options.read(args)
         live_options.require_keys(args, contracts)
         live = send_examples(contracts, budget=args.budget, base_urls=base_urls, params=params)
         exchanges, notes = list(live.exchanges), live.skipped
-    else:
-        from harness.cassettes import load_path as load_cassettes
-
-        exchanges = load_cassettes(*args.cassettes, parallel=True)
     result = verify(contracts, exchanges)
     sys.stdout.write(renderer.named(RENDERERS, args.format).render(VerifyRun(result, len(exchanges), notes)))
     return 0 if result.ok else 1

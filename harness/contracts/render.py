@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from harness import terminal
-from harness.contracts.checker import Verification
 from harness.renderer import Renderer
+
+if TYPE_CHECKING:  # rich when a table is drawn; the checker by whoever made the verification
+    from rich.console import Console
+
+    from harness.contracts.checker import Verification
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ def render_text(run: VerifyRun) -> str:
 
 
 def _draw(console: Console, run: VerifyRun) -> None:
+    from rich.table import Table
+
     result = run.verification
     for note in run.notes:
         console.print(f"[yellow]{note}[/]")
