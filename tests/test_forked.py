@@ -125,3 +125,26 @@ def test_verify_reads_in_children_with_the_same_report(always_fork, tmp_path, ca
         patch.setattr(forked, "workers", lambda total: 1)
         assert main(args) == code == 1
     assert capsys.readouterr() == shared
+
+
+def test_a_contract_error_comes_before_a_cassette_error_as_it_did(always_fork, tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [\n")
+    args = ["verify", "--contracts", str(bad), "--cassettes", str(tmp_path / "missing")]
+    assert main(args) == 2
+    assert "bad.yaml" in capsys.readouterr().err
+
+
+def test_children_stop_when_the_contracts_fail(always_fork, tmp_path, capsys, monkeypatch):
+    for copy in range(3):
+        for path in CLEAN.glob("*.yaml"):
+            shutil.copy(path, tmp_path / f"{copy}-{path.name}")
+    stopped = []
+    real_stop = forked._stop
+    monkeypatch.setattr(forked, "_stop", lambda pid, reader: stopped.append(pid) or real_stop(pid, reader))
+    bad = tmp_path / "contract.yaml"
+    bad.write_text("name: [\n")
+    assert main(["verify", "--contracts", str(bad), "--cassettes", str(tmp_path)]) == 2
+    assert len(stopped) == 2
+    with pytest.raises(ChildProcessError):
+        os.waitpid(stopped[0], os.WNOHANG)  # reaped
