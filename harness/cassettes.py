@@ -30,7 +30,7 @@ from harness import forked, limits, secrets, yamlfile
 from harness.errors import CassetteError
 from harness.exchange import Exchange, Headers, Request, Response, headers_from
 from harness.gc_pause import gc_paused
-from harness.providers import provider_of
+from harness.providers import provider_of, registered
 
 if TYPE_CHECKING:  # vcrpy (and the HTTP clients it patches) is imported only to record or write
     import vcr
@@ -357,6 +357,7 @@ class Loading:
             self.failure = exc
             return
         sizes = [_size(file) for file in files]
+        registered()  # the provider modules imported once, before the fork: every reader needs them
         self.started = forked.Started(_load_all, files, sizes, pack=_packed, unpack=_unpacked, first=self.SHARE)
 
     @gc_paused()
