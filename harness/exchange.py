@@ -15,7 +15,6 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from typing import Any, Protocol, overload
 from urllib.parse import parse_qsl, urlsplit
 
@@ -63,7 +62,7 @@ class _Message:
     def header(self, name: str, default: str | None = None) -> str | None:
         return self._first_values.get(name.lower(), default)
 
-    @cached_property
+    @cached_value
     def _first_values(self) -> dict[str, str]:
         """Lower-case name -> its first value, made on the first lookup: a check reads
         several headers of each of thousands of exchanges."""
@@ -76,7 +75,7 @@ class _Message:
     def content_type(self) -> str:
         return (self.header("content-type") or "").split(";")[0].strip().lower()
 
-    @cached_property
+    @cached_value
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
 
@@ -106,7 +105,7 @@ class Request(_Message):
         fields["headers"], fields["body"], fields["method"], fields["url"] = headers, body, method, url
         return made
 
-    @cached_property
+    @cached_value
     def path(self) -> str:
         return urlsplit(self.url).path or "/"
 
