@@ -18,7 +18,7 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 _T = TypeVar("_T")
@@ -101,15 +101,19 @@ class Started(Generic[_T, _R]):
             raise
 
     def results(self) -> list[_R]:
+        return list(self.each())
+
+    def each(self) -> Iterator[_R]:
+        """Each batch's result as soon as it is there, in order: the caller can work on the first
+        while the children finish theirs."""
         try:
-            results = [self.work(self.parts[0])]
+            yield self.work(self.parts[0])
             for batch in self.parts[1:]:
                 child, self.children = self.children[0], self.children[1:]
                 sent = _collect(*child) if child else []
-                results.append(self.unpack(sent[0]) if sent else self.work(batch))
+                yield self.unpack(sent[0]) if sent else self.work(batch)
         finally:
             self.stop()
-        return results
 
     def stop(self) -> None:
         children, self.children = self.children, []

@@ -148,3 +148,37 @@ def test_children_stop_when_the_contracts_fail(always_fork, tmp_path, capsys, mo
     assert len(stopped) == 2
     with pytest.raises(ChildProcessError):
         os.waitpid(stopped[0], os.WNOHANG)  # reaped
+
+
+def _copies(folder: Path) -> None:
+    for copy in range(3):
+        for path in CLEAN.glob("*.yaml"):
+            shutil.copy(path, folder / f"{copy}-{path.name}")
+
+
+def _failing_check(contracts, exchanges):
+    next(iter(exchanges))  # the first file's exchanges are checked before the children are done
+    raise RuntimeError("a bug in the checker")
+
+
+def test_a_checker_bug_while_reading_is_an_internal_error(always_fork, tmp_path, capsys, monkeypatch):
+    import harness.contracts
+
+    _copies(tmp_path)
+    monkeypatch.setattr(harness.contracts, "verify", _failing_check)
+    args = ["verify", "--contracts", str(ROOT / "contracts" / "providers"), "--cassettes", str(tmp_path)]
+    assert main(args) == 3
+    assert "RuntimeError: a bug in the checker" in capsys.readouterr().err
+
+
+def test_a_bad_cassette_still_comes_before_a_checker_bug(always_fork, tmp_path, capsys, monkeypatch):
+    import harness.contracts
+
+    _copies(tmp_path)
+    broken = tmp_path / "2-openai-text.yaml"
+    broken.write_text(broken.read_text().replace("    method: POST\n", "    method: [POST\n", 1))
+    monkeypatch.setattr(harness.contracts, "verify", _failing_check)
+    args = ["verify", "--contracts", str(ROOT / "contracts" / "providers"), "--cassettes", str(tmp_path)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "2-openai-text.yaml" in err and "RuntimeError" not in err

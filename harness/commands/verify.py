@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from harness import renderer
 from harness.commands import live_options
 from harness.contracts.render import RENDERERS, VerifyRun
 from harness.errors import InputError
 from harness.gc_pause import gc_paused
+
+if TYPE_CHECKING:
+    from harness.cassettes import Loading
+    from harness.contracts import Verification
+    from harness.exchange import Exchange
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         raise
     notes: tuple[str, ...] = ()
     if reading is not None:
-        exchanges = reading.exchanges()
+        exchanges: list[Exchange] = []
+        result = _checked_as_read(reading, exchanges, lambda each: verify(contracts, each))
     else:
         from harness.live import send_examples
 
@@ -55,6 +63,29 @@ def run(args: argparse.Namespace) -> int:
         live_options.require_keys(args, contracts)
         live = send_examples(contracts, budget=args.budget, base_urls=base_urls, params=params)
         exchanges, notes = list(live.exchanges), live.skipped
-    result = verify(contracts, exchanges)
+        result = verify(contracts, exchanges)
     sys.stdout.write(renderer.named(RENDERERS, args.format).render(VerifyRun(result, len(exchanges), notes)))
     return 0 if result.ok else 1
+
+
+def _checked_as_read(
+    reading: Loading, kept: list[Exchange], check: Callable[[Iterable[Exchange]], Verification]
+) -> Verification:
+    """`check` over the cassettes' exchanges as they are read (the first files' while children
+    read the rest), each also kept in `kept`. An error reading any file comes first, as when every
+    file was read before the first check: a check that fails waits for the reading to end."""
+    each = reading.each()
+
+    def keep() -> Iterator[Exchange]:
+        for exchange in each:
+            kept.append(exchange)
+            yield exchange
+
+    try:
+        return check(keep())
+    except Exception:
+        for _ in each:  # the rest read: a bad cassette is the error to give
+            pass
+        raise
+    finally:
+        reading.stop()
