@@ -2,9 +2,9 @@
 
 The items are cut into contiguous batches of about equal weight (bytes, say); this process
 does the first batch while each forked child does one of the others and sends its result
-back pickled through a pipe. Only where it pays and is safe: more than one CPU, enough work,
-fork available, and no other thread (a fork copies only the thread that calls it, and any
-lock another thread held stays held in the child).
+back pickled through a pipe. Only where it pays and is safe: a CPU that nothing else is
+running on, enough work, fork available, and no other thread (a fork copies only the thread
+that calls it, and any lock another thread held stays held in the child).
 
 A child that fails in any way sends no result, and this process then does that batch itself:
 an error is raised here, by the same code on the same data, exactly as it would be without
@@ -41,7 +41,22 @@ def workers(total_weight: int) -> int:
     """How many processes (this one included) should share work of this weight: 1 for no fork."""
     if not hasattr(os, "fork") or sys.platform != "linux" or threading.active_count() > 1:
         return 1
-    return max(1, min(cpus(), MAX_WORKERS, total_weight // MIN_WEIGHT_PER_WORKER))
+    wanted = min(cpus(), MAX_WORKERS, total_weight // MIN_WEIGHT_PER_WORKER)
+    if wanted < 2:
+        return 1
+    # A child helps only on a CPU nothing else is using: where every CPU is busy it takes turns
+    # with this process, and the fork and the pickling are paid for nothing (measured: slower).
+    return max(1, min(wanted, cpus() - others_running()))
+
+
+def others_running() -> int:
+    """How many other threads are running or ready to run right now, by the kernel's count."""
+    try:
+        with open("/proc/loadavg") as file:
+            running = int(file.read().split()[3].partition("/")[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return max(0, running - 1)  # this process is running: it is reading the file
 
 
 def batches(items: Sequence[_T], weights: Sequence[int], count: int, first: float = 1.0) -> list[list[_T]]:

@@ -47,7 +47,22 @@ def test_small_work_is_done_here_without_a_fork(monkeypatch):
 
 def test_one_cpu_is_never_shared(monkeypatch):
     monkeypatch.setattr(forked, "cpus", lambda: 1)
+    monkeypatch.setattr(forked, "others_running", lambda: 0)
     assert forked.workers(10**12) == 1
+
+
+def test_only_idle_cpus_get_a_child(monkeypatch):
+    monkeypatch.setattr(forked, "cpus", lambda: 4)
+    monkeypatch.setattr(forked, "others_running", lambda: 0)
+    assert forked.workers(10**12) == 4
+    monkeypatch.setattr(forked, "others_running", lambda: 2)
+    assert forked.workers(10**12) == 2
+    monkeypatch.setattr(forked, "others_running", lambda: 7)
+    assert forked.workers(10**12) == 1
+
+
+def test_others_running_is_read_from_the_kernel():
+    assert 0 <= forked.others_running() < 10_000
 
 
 def test_results_come_back_in_order(always_fork):
