@@ -9,7 +9,8 @@ no headers, no findings).
 End to end, `harness verify` in a child process on 3,000 recorded exchanges in
 cassette files (the recorded ones, copied with their video ids made unique so
 each job's lifecycle holds), start-up, YAML and contract loading included, the best
-of three runs by wall clock and by the child's CPU time; beside it, what reading the
+of three runs by wall clock and by the child's CPU time (the readers it forks when a
+CPU is idle included: they are its children, waited for); beside it, what reading the
 same files with PyYAML's C loader alone takes. The child inherits the environment: where
 PYTHONDONTWRITEBYTECODE is set it compiles every harness module it imports on each run,
 which an installed harness never does (pip compiles at install, and Python caches the
