@@ -156,13 +156,38 @@ class Exchange:
     peer: str | None = None  # "host:port" the double saw the request come from (None: in-process)
 
     @classmethod
-    def _of(cls, *values: Any) -> Exchange:
+    def _of(  # its parameters are _OF_FIELDS, in order
+        cls,
+        request: Request,
+        response: Response | None,
+        provider: str | None,
+        route: str | None,
+        started: float,
+        elapsed: float,
+        fault: str | None,
+        error: str | None,
+        source: str | None,
+        delivery: str | None,
+        delivered: int | None,
+        peer: str | None,
+    ) -> Exchange:
         """`Exchange(...)` from every field's value, in the order the class declares them, for a
         double that records one per call: each slot set by its own descriptor, without the
-        frozen `__init__`'s keyword handling and `object.__setattr__` per field."""
+        frozen `__init__`'s keyword handling and `object.__setattr__` per field. One call per
+        slot, written out: a loop over the setters cost twice as much as the calls it made."""
         made = object.__new__(cls)
-        for set_field, value in zip(_EXCHANGE_SETTERS, values, strict=True):
-            set_field(made, value)
+        _SET_REQUEST(made, request)
+        _SET_RESPONSE(made, response)
+        _SET_PROVIDER(made, provider)
+        _SET_ROUTE(made, route)
+        _SET_STARTED(made, started)
+        _SET_ELAPSED(made, elapsed)
+        _SET_FAULT(made, fault)
+        _SET_ERROR(made, error)
+        _SET_SOURCE(made, source)
+        _SET_DELIVERY(made, delivery)
+        _SET_DELIVERED(made, delivered)
+        _SET_PEER(made, peer)
         return made
 
     @property
@@ -195,8 +220,29 @@ class Exchange:
         return f" ({self.delivery}: not received)"
 
 
-# Each field's slot setter, in declaration order (what `Exchange._of` takes).
-_EXCHANGE_SETTERS = tuple(Exchange.__dict__[name].__set__ for name in Exchange.__dataclass_fields__)
+# Each field's slot setter, by name (what `Exchange._of` sets); a field added to `Exchange`
+# and not set there fails here, at import, not in a record that silently lacks it.
+_OF_FIELDS = (
+    *("request", "response", "provider", "route", "started", "elapsed"),
+    *("fault", "error", "source", "delivery", "delivered", "peer"),
+)
+_SETTERS = {name: Exchange.__dict__[name].__set__ for name in Exchange.__dataclass_fields__}
+(
+    _SET_REQUEST,
+    _SET_RESPONSE,
+    _SET_PROVIDER,
+    _SET_ROUTE,
+    _SET_STARTED,
+    _SET_ELAPSED,
+    _SET_FAULT,
+    _SET_ERROR,
+    _SET_SOURCE,
+    _SET_DELIVERY,
+    _SET_DELIVERED,
+    _SET_PEER,
+) = [_SETTERS.pop(name) for name in _OF_FIELDS]
+if _SETTERS:
+    raise TypeError(f"Exchange._of does not set {sorted(_SETTERS)}")
 
 
 def _journal_cap() -> int:
