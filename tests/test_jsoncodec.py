@@ -143,3 +143,73 @@ def test_a_body_nested_deeper_than_orjson_reads_is_read_or_refused_as_the_standa
     for body in (b"[" * depth + b"]" * depth, "{" + '"a":{' * depth + "}" * depth + "}"):
         got, want = outcome(jsoncodec.loads, body), outcome(json.loads, body)
         assert got[0] == want[0] and (got[1] == want[1] if got[0] == "error" else same(got[1], want[1]))
+
+
+# `_plain` lets `dumps` skip reading its output back: it must say yes only where the bytes
+# orjson wrote are json's, and no to every NaN and infinity, however deep.
+plain_values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(tuple)
+        | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+)
+
+
+@settings(max_examples=600)
+@given(plain_values)
+@example([127, 255, -1, -129, 2**63, "\x7f", "ÿ", 0.7, [0] * 127])  # 0x7f and 0xff bytes that are no NaN
+@example(((), ("a", (1.5, None)), {"t": (True, False)}))  # tuples: json writes them as lists
+@example({"deep": [[[{"x": math.inf}]]]})
+@example([1.0, -math.inf, "nan"])
+def test_a_plain_value_is_written_as_the_standard_library_writes_it(value: Any) -> None:
+    written = outcome(jsoncodec.orjson.dumps, value)  # orjson refuses integers past 64 bits
+    if jsoncodec._plain(value) and written[0] == "value":  # what the read-back would have found
+        assert same(jsoncodec.orjson.loads(written[1]), listed(value))
+    assert outcome(jsoncodec.dumps, value) == outcome(stdlib_dumps, value)
+
+
+def listed(value: Any) -> Any:
+    """`value` with its tuples as lists, as JSON holds them."""
+    if isinstance(value, (list, tuple)):
+        return [listed(item) for item in value]
+    if isinstance(value, dict):
+        return {key: listed(item) for key, item in value.items()}
+    return value
+
+
+def nested(depth: int) -> list[Any]:
+    value: list[Any] = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        math.nan,
+        [1, {"a": -math.inf}],
+        ({"x": (math.inf,)},),
+        float("-nan"),
+        {"id": uuid.UUID(int=1)},
+        enum.IntEnum("Size", "BIG").BIG,  # type: ignore[attr-defined]
+        type("Text", (str,), {})("a"),
+        {"k": type("Number", (int,), {})(1)},
+        nested(3000),  # deeper than marshal goes (and than orjson writes)
+    ],
+)
+def test_what_orjson_would_write_differently_is_not_plain(value: Any) -> None:
+    assert not jsoncodec._plain(value)
+    assert outcome(jsoncodec.dumps, value) == outcome(stdlib_dumps, value)
+
+
+def test_a_plain_value_skips_the_read_back_and_others_take_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[bytes] = []
+    real = jsoncodec.orjson.loads
+    monkeypatch.setattr(jsoncodec.orjson, "loads", lambda body: reads.append(body) or real(body))
+    assert jsoncodec.dumps({"a": [1, "b", None, 2.5]}) == b'{"a":[1,"b",null,2.5]}'
+    assert reads == []
+    assert jsoncodec.dumps({"a": 255}) == b'{"a":255}'  # a 0xff byte in its marshal: read back
+    assert reads == [b'{"a":255}']
