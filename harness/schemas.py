@@ -121,19 +121,6 @@ def _no_climb(base: str, written: str) -> None:
             raise ValueError("a ref in a file reached by a ref may not climb above the first file's folder")
 
 
-def compile_schema(
-    schema: Any,
-    doc: yamlfile.Document,
-    pointer: str,
-    *,
-    kind: type[InputError] = InputError,
-    confinement: Confinement | None = None,
-) -> Draft202012Validator:
-    """A validator for `schema`, written at `pointer` in `doc`, once it is known to be valid,
-    its references confined and resolvable, and free of loops that would never end."""
-    return checked_schema(schema, doc, pointer, kind=kind, confinement=confinement).validator()
-
-
 def checked_schema(
     schema: Any,
     doc: yamlfile.Document,
@@ -142,8 +129,9 @@ def checked_schema(
     kind: type[InputError] = InputError,
     confinement: Confinement | None = None,
 ) -> CheckedSchema:
-    """`schema`, written at `pointer` in `doc`, checked as `compile_schema` checks it; its
-    jsonschema validator is built when first asked for."""
+    """`schema`, written at `pointer` in `doc`, once it is known to be valid, its references
+    confined and resolvable, and free of loops that would never end; its jsonschema validator
+    is built when first asked for (`.validator()`)."""
     if confinement is None:
         confinement = Confinement.around(None if doc.source.startswith("<") else doc.source)
     _check_meta(schema, doc, pointer, kind)

@@ -387,7 +387,9 @@ def _step(doc: yamlfile.Document, item: dict[str, Any], i: int, key: str, confin
         save=item.get("save", {}),
         line=doc.position(pointer)[0],
         schema=(
-            schemas.compile_schema(item["expect"]["schema"], doc, f"{pointer}/expect/schema", confinement=confinement)
+            schemas.checked_schema(
+                item["expect"]["schema"], doc, f"{pointer}/expect/schema", confinement=confinement
+            ).validator()
             if "schema" in item.get("expect", {})
             else None
         ),
