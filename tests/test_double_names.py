@@ -4,12 +4,27 @@ transports, and a wrong name fails as it does for any module."""
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 
 import pytest
 
 import harness.double
+
+# Every package that gives its names on first use (`harness.lazy_names`).
+LAZY = ["harness.double", "harness.contracts"]
+
+
+@pytest.mark.parametrize("package", LAZY)
+def test_each_lazy_package_names_a_home_for_exactly_its_public_names(package):
+    module = importlib.import_module(package)
+    assert sorted(module.__all__) == sorted(module._HOMES)
+    for name in module.__all__:
+        assert getattr(module, name).__module__ == f"{package}.{module._HOMES[name]}", name
+    assert set(module.__all__) <= set(dir(module))
+    with pytest.raises(AttributeError, match=rf"module '{package}' has no attribute 'Misspelt'"):
+        _ = module.Misspelt
 
 
 def test_every_public_name_resolves_to_its_home_module():
