@@ -75,22 +75,10 @@ def batches(items: Sequence[_T], weights: Sequence[int], count: int, first: floa
     return out
 
 
-def map_batches(
-    work: Callable[[list[_T]], _R],
-    items: Sequence[_T],
-    weights: Sequence[int],
-    *,
-    pack: Callable[[_R], Any],
-    unpack: Callable[[Any], _R],
-) -> list[_R]:
-    """`[work(batch) for batch in ...]` over contiguous batches of `items`, the later batches done
-    by forked children when `workers` says so. A child's result crosses as `pack(result)`, which
-    must pickle, and is made whole again by `unpack`."""
-    return Started(work, items, weights, pack=pack, unpack=unpack).results()
-
-
 class Started(Generic[_T, _R]):
-    """`map_batches` begun: the children are at work, and `results` does the first batch and
+    """`[work(batch) for batch in ...]` over contiguous batches of `items`, begun: the later batches
+    are done by forked children when `workers` says so, each result crossing as `pack(result)`
+    (which must pickle) and made whole again by `unpack`. `results` does the first batch and
     gathers theirs; in between, this process may do other work (`first` < 1 leaves it less
     to read). `stop` ends the children when the results are no longer wanted."""
 

@@ -42,7 +42,7 @@ def test_batches_are_about_equal_by_weight():
 def test_small_work_is_done_here_without_a_fork(monkeypatch):
     monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked for a small folder"))
     assert forked.workers(forked.MIN_WEIGHT_PER_WORKER) == 1
-    assert forked.map_batches(sum, [1, 2, 3], [1, 1, 1], pack=list, unpack=list) == [6]
+    assert _results(sum, [1, 2, 3], [1, 1, 1], pack=list, unpack=list) == [6]
 
 
 def test_one_cpu_is_never_shared(monkeypatch):
@@ -67,7 +67,7 @@ def test_others_running_is_read_from_the_kernel():
 
 def test_results_come_back_in_order(always_fork):
     items = list(range(30))
-    got = forked.map_batches(lambda batch: [(x, os.getpid()) for x in batch], items, [1] * 30, pack=list, unpack=list)
+    got = _results(lambda batch: [(x, os.getpid()) for x in batch], items, [1] * 30, pack=list, unpack=list)
     assert [x for part in got for x, _ in part] == items
     assert len({pid for part in got for _, pid in part}) == 3  # two batches came from children
 
@@ -80,7 +80,7 @@ def test_a_failing_child_batch_raises_here_as_it_would_alone(always_fork):
 
     # Raised by this process, which did the batch again: not a copy of the child's error.
     with pytest.raises(ValueError, match=rf"bad item 7 in \[7, 8, 9\], process {os.getpid()}$"):
-        forked.map_batches(work, list(range(10)), [1] * 10, pack=list, unpack=list)
+        _results(work, list(range(10)), [1] * 10, pack=list, unpack=list)
 
 
 def test_the_first_batch_fails_first(always_fork):
@@ -88,7 +88,7 @@ def test_the_first_batch_fails_first(always_fork):
         raise ValueError(f"batch from {batch[0]}")
 
     with pytest.raises(ValueError, match="batch from 0"):
-        forked.map_batches(work, list(range(9)), [1] * 9, pack=list, unpack=list)
+        _results(work, list(range(9)), [1] * 9, pack=list, unpack=list)
 
 
 def test_a_child_that_dies_has_its_batch_done_here(always_fork):
@@ -99,7 +99,7 @@ def test_a_child_that_dies_has_its_batch_done_here(always_fork):
             os._exit(9)  # as if killed: nothing sent
         return [x * 2 for x in batch]
 
-    got = forked.map_batches(work, list(range(6)), [1] * 6, pack=list, unpack=list)
+    got = _results(work, list(range(6)), [1] * 6, pack=list, unpack=list)
     assert got == [[0, 2], [4, 6], [8, 10]]
 
 
@@ -197,3 +197,7 @@ def test_a_bad_cassette_still_comes_before_a_checker_bug(always_fork, tmp_path, 
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "2-openai-text.yaml" in err and "RuntimeError" not in err
+
+
+def _results(work, items, weights, *, pack, unpack):
+    return forked.Started(work, items, weights, pack=pack, unpack=unpack).results()
