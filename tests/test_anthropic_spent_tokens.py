@@ -27,14 +27,14 @@ CONVERSATIONS = [
 
 @pytest.mark.parametrize("rounds", [1, 2])
 def test_every_conversation_counts_as_json_dumps_spells_it_again_and_again(rounds: int) -> None:
-    anthropic._MESSAGES_TOKENS.clear()
+    anthropic._tokens_of.cache_clear()
     for _ in range(rounds):
         for messages in CONVERSATIONS + list(reversed(CONVERSATIONS)):
             assert anthropic._messages_tokens(messages) == count_tokens(json.dumps(messages)), messages
 
 
 def test_values_orjson_writes_alike_are_not_mistaken_for_each_other() -> None:
-    anthropic._MESSAGES_TOKENS.clear()
+    anthropic._tokens_of.cache_clear()
     # null first, then NaN and -Infinity, which orjson also writes as null
     null, nan, minus_infinity = CONVERSATIONS[5], CONVERSATIONS[6], CONVERSATIONS[7]
     counts = [anthropic._messages_tokens(m) for m in (null, nan, minus_infinity)]

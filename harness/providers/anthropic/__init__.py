@@ -502,26 +502,23 @@ def _messages_tokens(messages: Any) -> int:
     """`count_tokens(json.dumps(messages))`, kept per conversation: a client sends the same one
     again and again, and `json.dumps` costs more than the rest of the headers together.
 
-    Kept by orjson's bytes of it, which are the same only for the same values (a float and an
-    int, `-0.0` and `0.0` differ) except NaN and the infinities, which orjson writes as `null`:
-    a conversation with a `null` in it, or one orjson does not write, is counted each time."""
-    if orjson is None:
-        return count_tokens(json.dumps(messages))
+    Kept by orjson's bytes of it, which read back to the same values (a float and an int,
+    `-0.0` and `0.0` stay apart) except NaN and the infinities, which orjson writes as `null`:
+    a conversation with a `null` in it, a long one, or one orjson does not write, is counted
+    each time."""
     try:
-        key = orjson.dumps(messages)
+        key = orjson.dumps(messages) if orjson is not None else None
     except TypeError:
+        key = None
+    if key is None or b"null" in key or len(key) > 4096:  # a long document is rarely sent twice
         return count_tokens(json.dumps(messages))
-    found = _MESSAGES_TOKENS.get(key)
-    if found is None:
-        found = count_tokens(json.dumps(messages))
-        if b"null" not in key and len(key) <= 4096:  # a long document is rarely sent twice
-            if len(_MESSAGES_TOKENS) >= 256:
-                _MESSAGES_TOKENS.clear()
-            _MESSAGES_TOKENS[key] = found
-    return found
+    return _tokens_of(key)
 
 
-_MESSAGES_TOKENS: dict[bytes, int] = {}  # orjson's bytes of a conversation -> its tokens as json.dumps spells it
+@functools.lru_cache(maxsize=256)
+def _tokens_of(written: bytes) -> int:
+    """The tokens of the conversation orjson wrote as `written`, as `json.dumps` spells it."""
+    return count_tokens(json.dumps(orjson.loads(written)))
 
 
 def ratelimit_headers(call: Call) -> dict[str, str]:
