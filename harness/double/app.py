@@ -599,35 +599,27 @@ def _url(scope: dict, headers: tuple[tuple[str, str], ...], query_string: str) -
     if host is None:
         server = scope.get("server") or ("localhost", None)
         host = f"{server[0]}:{server[1]}" if server[1] else server[0]
-    raw_path = scope.get("raw_path", b"")
-    if not query_string:  # the same few URLs again and again: one shared str for each
-        key = (scope.get("scheme", "http"), host, raw_path or scope["path"])
-        url = _URLS.get(key)
-        if url is None:
-            url = f"{key[0]}://{host}{raw_path.decode('latin-1') or scope['path']}"
-            if len(_URLS) < wire.LIMIT:
-                _URLS[key] = url
-        return url
-    path = raw_path.decode("latin-1") or scope["path"]
+    base = _base_url(scope.get("scheme", "http"), host, scope.get("raw_path", b""), scope["path"])
+    if not query_string:
+        return base
     query = "&".join(
         f"{part.partition('=')[0]}={REDACTED}" if part.partition("=")[0].lower() in SECRET_QUERY else part
         for part in query_string.split("&")
         if part
     )
-    return f"{scope.get('scheme', 'http')}://{host}{path}" + (f"?{query}" if query else "")
+    return base + (f"?{query}" if query else "")
 
 
-_URLS: dict[tuple[str, str, bytes | str], str] = {}  # (scheme, host, path) -> URL without a query
+@functools.lru_cache(maxsize=wire.LIMIT)  # the same few URLs again and again: one shared str for each
+def _base_url(scheme: str, host: str, raw_path: bytes, path: str) -> str:
+    """The URL without its query: the path as sent (`raw_path`) where the server gives it."""
+    return f"{scheme}://{host}{raw_path.decode('latin-1') or path}"
 
 
 # A client sends the same headers again and again (the same key, the same length for the same
 # body): those redacted once are looked up, and their records share one tuple.
 @functools.lru_cache(maxsize=wire.LIMIT)
 def _redact_headers(headers: tuple[tuple[str, str], ...], secret: frozenset[str]) -> tuple[tuple[str, str], ...]:
-    return _redact(headers, secret)
-
-
-def _redact(headers: tuple[tuple[str, str], ...], secret: frozenset[str]) -> tuple[tuple[str, str], ...]:
     # `secret` is lower case, as a server gives names: only a name that is not is lowered.
     for name, _ in headers:
         if name in secret or (not name.islower() and name.lower() in secret):
