@@ -31,6 +31,7 @@ from harness.double.clock import Clock, RealClock
 from harness.double.hooks import Hook, run_after, run_before
 from harness.double.loop import LoopThread
 from harness.double.problem import RequestProblem
+from harness.double.replay import PLANS_KEPT, Plan, make_plan, request_key, snapshot
 from harness.exchange import Exchange, Journal, Request, Response
 from harness.routes import Route, RouteTable
 
@@ -66,7 +67,9 @@ class Double:
     shutdown}`, as in pyproject.toml's `[tool.harness.models.<provider>]`).
     `strict` (the default) turns away, in the provider's own 400, a request the
     real API would reject (`harness/validation/`); `strict=False` lets the
-    handlers take whatever they can read.
+    handlers take whatever they can read. `replay` (the default) answers a request seen
+    twice before from its rendered answer, with its ids and time drawn anew: the same bytes,
+    for less work (`harness.double.replay`); `replay=False` answers every request afresh.
     """
 
     def __init__(
@@ -80,6 +83,7 @@ class Double:
         strict: bool = True,
         models: Mapping[str, Any] | None = None,
         uvloop: bool = False,
+        replay: bool = True,
     ) -> None:
         if isinstance(provider, str):
             from harness import providers
@@ -116,6 +120,9 @@ class Double:
         weakref.finalize(self, self.loop.stop)
         self.fault_descriptions: dict[int, Any] = {}  # id(fault) -> the JSON it was built from
         self._passed: dict[tuple[Any, ...], None] = {}  # requests that passed validation (`_validate`)
+        self.replay = replay
+        self._plans: dict[tuple[Any, ...], Plan] = {}  # requests seen twice, and their answers
+        self._seen: dict[tuple[Any, ...], None] = {}  # requests seen once
         # A validator with a large schema to read (OpenAI's spec, once per process) reads it now,
         # before the app starts, rather than inside the first request the app times.
         warm = getattr(self.provider.validate, "warm", None) if strict else None
@@ -171,6 +178,19 @@ class Double:
     async def _exchange(self, scope: dict, receive: Callable, send: Callable) -> None:
         started, t0 = self.clock.now(), time.perf_counter()
         body = await read_body(receive)
+        key = request_key(scope, body) if self.replay and not self.hooks else None
+        before: tuple[Any, ...] | None = None
+        if key is not None:
+            plan = self._plans.get(key)
+            if plan is not None:
+                if plan.made_under == self._made_under() and plan.day == today(self.clock):
+                    await self._replay(plan, scope, started, t0, send)
+                    return
+                del self._plans[key]  # made under what no longer holds
+            elif key in self._seen:  # the second time: watch the handler draw, for a plan
+                before = (snapshot(self.state), self._made_under(), today(self.clock))
+            else:
+                _keep(self._seen, key)
         headers = wire.request_headers(scope.get("headers", ()))
         query_string = scope.get("query_string", b"").decode("latin-1")
         call, reply, acted = await self.answer(scope["method"], scope["path"], query_string, headers, body)
@@ -179,11 +199,70 @@ class Double:
         )
         journey = _Journey(self, scope, call, request, ",".join(acted) or None, started, t0)
         if reply.events is None and not (reply.delay or reply.pauses or reply.abort):
-            await self._send_whole(journey, reply, send)
+            payload = render_body(reply)
+            status, pairs = self.head(call, reply, payload)
+            if before is not None and reply.drawn and not acted and not self.hooks:
+                self._plan(key, before, call, reply, payload, request)
+            await self._send_whole(journey, status, pairs, payload, send)
         else:
             await self._send_in_parts(journey, reply, receive, send)
 
-    async def _send_whole(self, journey: _Journey, reply: Reply, send: Callable) -> None:
+    def _made_under(self) -> tuple[Any, ...]:
+        """What a replayed answer was made under: while all of it is the same (`is`, or equal),
+        the answer to the same request is the same but for its drawn values."""
+        state = self.state
+        settings = state.settings
+        return (
+            self.routes,
+            self.provider,
+            state,
+            self.clock,
+            state.clock,
+            self.strict,
+            self.secret_headers,
+            settings.get("catalogue"),
+            settings.get("seed"),
+        )
+
+    def _plan(
+        self, key: Any, before: tuple[Any, ...], call: Call, reply: Reply, payload: bytes, request: Request
+    ) -> None:
+        """Keep a plan for the request `key`, if its answer can be shown to be replayable."""
+        snapshot, made_under, day = before
+        if self.strict and not getattr(self.provider.validate, "request_only", False):
+            return  # a check that looks beyond the request would be skipped by a replay
+        if made_under != self._made_under() or day != today(self.clock):
+            return
+        plan = make_plan(
+            snapshot,
+            self.state,
+            self.provider.request_id,
+            reply,
+            wire.lower(self.provider.request_id_header),
+            payload,
+            content_type(reply),
+            call,
+            request,
+            made_under,
+            day,
+        )
+        if plan is not None:
+            _keep(self._plans, key, plan)
+
+    async def _replay(self, plan: Plan, scope: dict, started: float, t0: float, send: Callable) -> None:
+        """The answer `plan` keeps, with its values drawn anew in the order the handler drew them,
+        then the request id, as `answer` draws them."""
+        state = self.state
+        values = [draw(state) for draw in plan.draws]
+        given = {**plan.headers, wire.lower(self.provider.request_id_header): self.provider.request_id(state)}
+        payload = plan.body(values)
+        status, pairs = self._head(plan.call, plan.status, plan.content_type, given, payload)
+        journey = _Journey(self, scope, plan.call, plan.request, None, started, t0)
+        await self._send_whole(journey, status, pairs, payload, send)
+
+    async def _send_whole(
+        self, journey: _Journey, status: int, pairs: tuple[tuple[str, str], ...], payload: bytes, send: Callable
+    ) -> None:
         """The common answer, one body with nothing to wait for: two sends, no watcher.
 
         Recorded before the first byte goes out, so an app that has its whole answer (or a
@@ -191,8 +270,6 @@ class Double:
         waits, so there is no moment to hear a disconnect in: a `send` that raises (an
         in-process client that closed) is the sign the client went away, and the record is
         then amended to say what it got."""
-        payload = render_body(reply)
-        status, pairs = self.head(journey.call, reply, payload)
         exchange = journey.record(status, pairs, payload, None, "whole", None)
         began = False
         try:
@@ -363,8 +440,13 @@ class Double:
 
         `payload` is the rendered body, or None for a stream (no length then).
         """
+        return self._head(call, reply.status, content_type(reply), reply.headers, payload)
+
+    def _head(
+        self, call: Call, status: int, media_type: str, given: Mapping[str, object], payload: bytes | None
+    ) -> tuple[int, tuple[tuple[str, str], ...]]:
         # Names lowered by `wire`, one shared str per name: records hold no copies of their own.
-        headers: dict[str, str] = {"content-type": content_type(reply)}
+        headers: dict[str, str] = {"content-type": media_type}
         if payload is not None:
             headers["content-length"] = str(len(payload))
         try:
@@ -374,12 +456,12 @@ class Double:
             log.exception("provider headers failed on %s %s", call.method, call.path)
             provided = []
         headers.update(provided)
-        if reply.headers:
-            headers.update(wire.text_pairs(reply.headers))
+        if given:
+            headers.update(wire.text_pairs(given))
         id_header = wire.lower(self.provider.request_id_header)
         if id_header not in headers:
             headers[id_header] = self.provider.request_id(self.state)
-        return reply.status, tuple(headers.items())  # as the record holds them
+        return status, tuple(headers.items())  # as the record holds them
 
     def _route_table(self) -> RouteTable[RouteHandler]:
         """`self.routes` as a table, made again when they are replaced (a test may swap a handler)."""
@@ -405,6 +487,13 @@ class Double:
 
     def _server_error(self) -> Reply:
         return self.provider.error(500, "The server had an error while processing your request. Sorry about that!")
+
+
+def _keep(table: dict[Any, Any], key: Any, value: Any = None) -> None:
+    """`table[key] = value`, in a table of at most `PLANS_KEPT` entries: emptied when full."""
+    if len(table) >= PLANS_KEPT:
+        table.clear()
+    table[key] = value
 
 
 def _query(query_string: str) -> dict[str, str]:

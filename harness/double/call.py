@@ -120,6 +120,9 @@ class Reply:
     delay: float = 0.0  # seconds before the first byte
     pauses: dict[int, float] = field(default_factory=dict)  # event index -> seconds to wait before it
     abort: bool = False  # drop the connection after the last event, without a clean end
+    # The values drawn for this call alone (an id, the time), in the order drawn, each with the
+    # `harness.double.replay.Draw` that drew it: an answer that names them can be replayed.
+    drawn: tuple[tuple[Any, Any], ...] = ()
 
 
 def _first_value(headers: Headers, name: str, default: str | None) -> str | None:

@@ -10,11 +10,11 @@ from typing import Any
 from harness import sse
 from harness.double.call import Call, Reply
 from harness.double.problem import RequestProblem
+from harness.double.replay import SECONDS, ident
 from harness.providers.openai.content import (
     content_rng,
     cut_at_stop,
     excerpt,
-    now,
     object_field,
     pieces,
     reply_text,
@@ -27,6 +27,7 @@ from harness.providers.openai.content import (
 from harness.providers.openai.errors import check_model, invalid, invalid_type, json_fields, missing, out_of_range
 
 ROLES = ("system", "developer", "user", "assistant", "tool", "function")
+COMPLETION_ID = ident("chatcmpl-", 29)
 
 
 @functools.lru_cache(maxsize=256)  # one per model: the same few are asked again and again
@@ -128,8 +129,8 @@ def chat_completions(call: Call) -> Reply:
     for answer in answers:
         completion_tokens += tokens(answer["content"] or "") + (10 if answer["tool_calls"] else 0)
     head = {
-        "id": call.state.next_id("chatcmpl-", 29),
-        "created": now(call),
+        "id": COMPLETION_ID(call.state),
+        "created": SECONDS(call.state),
         "model": model,
         "service_tier": "default",
         "system_fingerprint": _system_fingerprint(model),
@@ -149,7 +150,15 @@ def chat_completions(call: Call) -> Reply:
                 "finish_reason": answer["finish_reason"],
             }
         )
+    # An answer without tool calls draws only its id and time: the same request again can be
+    # replayed (harness.double.replay). Tool calls draw their own ids.
+    drawn = (
+        ()
+        if any(answer["tool_calls"] for answer in answers)
+        else ((COMPLETION_ID, head["id"]), (SECONDS, head["created"]))
+    )
     return Reply(
+        drawn=drawn,
         json={
             "id": head["id"],
             "object": "chat.completion",
@@ -159,7 +168,7 @@ def chat_completions(call: Call) -> Reply:
             "usage": _usage(prompt_tokens, completion_tokens),
             "service_tier": "default",
             "system_fingerprint": head["system_fingerprint"],
-        }
+        },
     )
 
 
