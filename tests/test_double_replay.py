@@ -270,3 +270,32 @@ def test_an_id_drawn_for_replay_is_written_as_itself():
     state = State(rng=random.Random(1), clock=VirtualClock(12.5))
     value = drawn(state)
     assert drawn.json(value) == f'"{value}"'.encode() and SECONDS.json(SECONDS(state)) == b"12"
+
+
+def test_a_draw_unnamed_is_seen_even_when_the_request_id_does_not_show_it():
+    # A provider whose request ids are not drawn: only where the generator ends up tells.
+    from dataclasses import replace
+
+    from harness import providers
+
+    fixed = replace(providers.get("openai"), request_id=lambda state: "req_fixed")
+
+    def sloppy(handler: Any) -> Any:
+        def answer(call: Call) -> Any:
+            reply = handler(call)
+            call.state.rng.random()  # after the named draws: their values are as named
+            return reply
+
+        return answer
+
+    doubles = Double(fixed, seed=3, clock=VirtualClock()), Double(fixed, seed=3, clock=VirtualClock(), replay=False)
+    with doubles[0], doubles[1]:
+        for double in doubles:
+            double.routes = tuple(
+                RouteHandler(entry.route, sloppy(entry.handler)) if "chat/completions" in str(entry.route) else entry
+                for entry in double.routes
+            )
+        calls = counted(doubles[0])
+        assert answers(doubles[0], [chat()] * 4) == answers(doubles[1], [chat()] * 4)
+        assert len(calls) == 4
+        assert doubles[0].state.rng.getstate() == doubles[1].state.rng.getstate()

@@ -155,11 +155,15 @@ def make_plan(
     the answer cannot be shown to be its named draws around fixed bytes."""
     if not reply.drawn or reply.events is not None or reply.body is not None:
         return None
+    if reply.delay or reply.pauses or reply.abort:
+        return None
     draws = tuple(draw for draw, _ in reply.drawn)
     values = [value for _, value in reply.drawn]
     stamped = reply.headers.get(request_id_header)
     headers = {name: value for name, value in reply.headers.items() if name != request_id_header}
     if stamped is None or any(name.lower() == request_id_header for name in headers):
+        return None
+    if stamped.encode() in payload:  # an envelope that names its request id: drawn anew each time
         return None
     # Drawn again from where the generator stood: the same values, the same end state, so the
     # handler drew nothing it did not name.
