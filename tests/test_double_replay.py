@@ -268,8 +268,8 @@ def test_an_id_drawn_for_replay_is_written_as_itself():
     from harness.double.call import State
 
     state = State(rng=random.Random(1), clock=VirtualClock(12.5))
-    value = drawn(state)
-    assert drawn.json(value) == f'"{value}"'.encode() and SECONDS.json(SECONDS(state)) == b"12"
+    value = drawn.draw(state)
+    assert drawn.json(value) == f'"{value}"'.encode() and SECONDS.json(SECONDS.draw(state)) == b"12"
 
 
 def test_a_draw_unnamed_is_seen_even_when_the_request_id_does_not_show_it():

@@ -253,7 +253,7 @@ class Double:
         """The answer `plan` keeps, with its values drawn anew in the order the handler drew them,
         then the request id, as `answer` draws them."""
         state = self.state
-        values = [draw(state) for draw in plan.draws]
+        values = [draw.draw(state) for draw in plan.draws]
         given = {**plan.headers, wire.lower(self.provider.request_id_header): self.provider.request_id(state)}
         payload = plan.body(values)
         status, pairs = self._head(plan.call, plan.status, plan.content_type, given, payload)

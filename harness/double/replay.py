@@ -27,6 +27,7 @@ What is replayed is exactly what the handler would have answered:
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,15 +50,12 @@ _PLAIN_ID = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234
 
 class Draw:
     """How a handler drew one per-call value, so that the double can draw the next one the same
-    way: `draw(state)` gives the value, `draw.json(value)` its JSON bytes."""
+    way: `draw.draw(state)` gives the value, `draw.json(value)` its JSON bytes."""
 
-    __slots__ = ("_draw", "json", "name", "timed")
+    __slots__ = ("draw", "json", "name", "timed")
 
     def __init__(self, name: str, draw: Callable[[State], Any], json: Callable[[Any], bytes], timed: bool) -> None:
-        self.name, self._draw, self.json, self.timed = name, draw, json, timed
-
-    def __call__(self, state: State) -> Any:
-        return self._draw(state)
+        self.name, self.draw, self.json, self.timed = name, draw, json, timed
 
     def __repr__(self) -> str:
         return f"Draw({self.name})"
@@ -77,7 +75,7 @@ def ident(prefix: str, length: int, alphabet: Alphabet | None = None) -> Draw:
         raise ValueError(f"an id drawn for replay is letters, digits, '-', '_' and '.', not {characters!r}")
     return Draw(
         f"{prefix}…×{length}",
-        lambda state: state.next_id(prefix, length, alphabet),
+        functools.partial(State.next_id, prefix=prefix, length=length, alphabet=alphabet),
         lambda value: b'"%s"' % value.encode("ascii"),
         timed=False,
     )
@@ -169,7 +167,7 @@ def make_plan(
     # handler drew nothing it did not name.
     scratch = State(rng=random.Random(), clock=state.clock, counter=before[1], settings=state.settings)
     scratch.rng.setstate(before[0])
-    again = [draw(scratch) for draw in draws]
+    again = [draw.draw(scratch) for draw in draws]
     if request_id(scratch) != stamped or scratch.counter != state.counter:
         return None
     if any(a != v for draw, a, v in zip(draws, again, values, strict=True) if not draw.timed):

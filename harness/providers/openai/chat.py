@@ -129,8 +129,8 @@ def chat_completions(call: Call) -> Reply:
     for answer in answers:
         completion_tokens += tokens(answer["content"] or "") + (10 if answer["tool_calls"] else 0)
     head = {
-        "id": COMPLETION_ID(call.state),
-        "created": SECONDS(call.state),
+        "id": COMPLETION_ID.draw(call.state),
+        "created": SECONDS.draw(call.state),
         "model": model,
         "service_tier": "default",
         "system_fingerprint": _system_fingerprint(model),

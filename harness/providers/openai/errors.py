@@ -66,7 +66,8 @@ def headers(call: Call) -> dict[str, str]:
     }
 
 
-@functools.lru_cache(maxsize=4096)  # the reset of the n-th request of a minute recurs every minute
+# Not kept per value: under load the resets are new floats on every request (the time left in
+# the minute), so a cache would only add a miss to each.
 def go_duration(seconds: float) -> str:
     """Go's time.Duration text, as OpenAI sends it: 6ms, 1.2s, 6m0s."""
     if seconds < 1:
