@@ -198,7 +198,7 @@ class Double:
             _redact_headers(headers, self.secret_headers), body, scope["method"], _url(scope, headers, query_string)
         )
         journey = _Journey(self, scope, call, request, ",".join(acted) or None, started, t0)
-        if reply.events is None and not (reply.delay or reply.pauses or reply.abort):
+        if self._in_one_piece(reply):
             payload = render_body(reply)
             status, pairs = self.head(call, reply, payload)
             if before is not None and reply.drawn and not acted and not self.hooks:
@@ -206,6 +206,11 @@ class Double:
             await self._send_whole(journey, status, pairs, payload, send)
         else:
             await self._send_in_parts(journey, reply, receive, send)
+
+    @staticmethod
+    def _in_one_piece(reply: Reply) -> bool:
+        """Is this an answer with nothing to wait for: not streamed, delayed, stalled or cut?"""
+        return reply.events is None and not (reply.delay or reply.pauses or reply.abort)
 
     def _made_under(self) -> tuple[Any, ...]:
         """What a replayed answer was made under: while all of it is the same (`is`, or equal),
