@@ -436,9 +436,7 @@ class Double:
         if key in self._passed:
             return
         validate(call)
-        if len(self._passed) >= PASSED_KEPT:
-            self._passed.clear()
-        self._passed[key] = None
+        _keep(self._passed, key, limit=PASSED_KEPT)
 
     def head(self, call: Call, reply: Reply, payload: bytes | None) -> tuple[int, tuple[tuple[str, str], ...]]:
         """Status and headers: content type, the provider's own, the reply's, a request id.
@@ -494,9 +492,9 @@ class Double:
         return self.provider.error(500, "The server had an error while processing your request. Sorry about that!")
 
 
-def _keep(table: dict[Any, Any], key: Any, value: Any = None) -> None:
-    """`table[key] = value`, in a table of at most `PLANS_KEPT` entries: emptied when full."""
-    if len(table) >= PLANS_KEPT:
+def _keep(table: dict[Any, Any], key: Any, value: Any = None, limit: int = PLANS_KEPT) -> None:
+    """`table[key] = value`, in a table of at most `limit` entries: emptied when full."""
+    if len(table) >= limit:
         table.clear()
     table[key] = value
 
