@@ -28,6 +28,10 @@ TOOLS = {
     "tools": [{"type": "function", "function": {"name": "look", "parameters": {"type": "object"}}}],
     "tool_choice": "required",
 }
+SHAPE = {
+    "type": "json_schema",
+    "json_schema": {"name": "s", "schema": {"type": "object", "properties": {"a": {"type": "integer"}}}},
+}
 # Repeats of one request, with others between them: plain, n=2, tool calls (which draw ids of
 # their own), a stream, a request the double turns away, and a long prompt.
 SEQUENCE = [
@@ -50,6 +54,8 @@ SEQUENCE = [
     {"model": "gpt-4o-mini"},
     {"model": "gpt-4o-mini"},
     chat("other"),
+    *[chat("shaped", logprobs=True, top_logprobs=2, stop=["zz"], max_tokens=40)] * 3,
+    *[chat("shaped", response_format=SHAPE)] * 3,
     chat("x" * 5000),
     chat("x" * 5000),
     chat("x" * 5000),
@@ -120,9 +126,10 @@ def test_a_replayed_answer_is_byte_for_byte_the_answer_afresh():
         assert records(replaying) == records(afresh)
         assert replaying.state.rng.getstate() == afresh.state.rng.getstate()
         assert replaying.state.counter == afresh.state.counter
-        # The plain request's 3rd to 5th sending, n=2's 3rd and "other"'s 3rd were replayed;
+        # The plain request's 3rd to 5th sending, and the 3rd of n=2, "other", logprobs and the
+        # shaped answer were replayed;
         # tool calls, streams, turned-away and long requests never are.
-        assert len(calls) == len(SEQUENCE) - 5 - 3  # 3 turned away before the handler
+        assert len(calls) == len(SEQUENCE) - 7 - 3  # 3 turned away before the handler
         ids = [body for status, _, body in got if status == 200]
         assert len(set(ids)) == len(ids)  # every answer has its own id
 
