@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from python_multipart.exceptions import FormParserError
-from python_multipart.multipart import MultipartParser, parse_options_header
-
 from harness import jsoncodec
 
 
@@ -84,6 +81,10 @@ def parse_body(content_type: str | None, body: bytes) -> tuple[Any, dict[str, An
 
 
 def parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    # Imported on the first multipart body: reading provider records (verify) never parses one.
+    from python_multipart.exceptions import FormParserError
+    from python_multipart.multipart import MultipartParser, parse_options_header
+
     _, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if not boundary:

@@ -13,7 +13,6 @@ google.rpc.Status envelopes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
@@ -483,6 +482,8 @@ def get_resource(call: Call) -> Reply:
 def video_bytes(file_id: str, job: dict[str, Any]) -> bytes:
     """A real, playable MP4 of the job's length and shape, 64 pixels on its long side
     (small enough to keep in a journal), in a colour of its own."""
+    import hashlib  # here: loading OpenSSL costs every command that only reads provider records
+
     width, height = (64, 36) if job["aspect_ratio"] == "16:9" else (36, 64)
     digest = hashlib.sha256(file_id.encode()).digest()
     colour = (digest[0], digest[1], digest[2])

@@ -12,7 +12,6 @@ embeddings (Matryoshka representation learning).
 
 from __future__ import annotations
 
-import hashlib
 import math
 import random
 from typing import Any
@@ -35,6 +34,8 @@ def _text(content: Any, where: str) -> str:
 
 def vector(seed: int, model: str, request: dict[str, Any], where: str) -> list[float]:
     """The embedding of one EmbedContentRequest."""
+    import hashlib  # here: loading OpenSSL costs every command that only reads provider records
+
     text = _text(request.get("content"), f"{where}.content")
     full = DIMENSIONS.get(model, 768)
     size = field(request, "outputDimensionality")

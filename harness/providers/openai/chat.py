@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from typing import Any
 
@@ -32,6 +31,8 @@ COMPLETION_ID = ident("chatcmpl-", 29)
 
 @functools.lru_cache(maxsize=256)  # one per model: the same few are asked again and again
 def _system_fingerprint(model: str) -> str:
+    import hashlib  # here: loading OpenSSL costs every command that only reads provider records
+
     return "fp_" + hashlib.sha1(model.encode()).hexdigest()[:10]
 
 

@@ -7,7 +7,6 @@ content, ids by the double's seeded generator, times by its clock.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import math
 import random
@@ -159,6 +158,8 @@ def schema_instance(schema: Any, depth: int = 0) -> Any:
 
 def colour(*parts: Any) -> tuple[int, int, int]:
     """The colour of a made-up image or video, fixed by what it was asked for."""
+    import hashlib  # here: loading OpenSSL costs every command that only reads provider records
+
     digest = hashlib.sha256(json.dumps(parts, default=str).encode()).digest()
     return digest[0], digest[1], digest[2]
 
