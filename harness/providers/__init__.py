@@ -19,12 +19,13 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 from harness.errors import InputError
 
 if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
     from harness.exchange import Request
     from harness.provider import Provider
 
@@ -66,7 +67,7 @@ def _load() -> None:
     for module in pkgutil.iter_modules(__path__):
         if not module.name.startswith("_"):
             importlib.import_module(f"{__name__}.{module.name}")
-    for entry in entry_points(group="harness.providers"):
+    for entry in _entry_points():
         entry.load()
 
 
@@ -86,7 +87,16 @@ def registered() -> tuple[Provider, ...]:
 def _declared() -> tuple[str, ...]:
     """The providers this package and the installed entry points declare (they do not change in a process)."""
     found = [m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")]
-    return (*found, *(entry.name for entry in entry_points(group="harness.providers")))
+    return (*found, *(entry.name for entry in _entry_points()))
+
+
+@functools.cache
+def _entry_points() -> tuple[EntryPoint, ...]:
+    """The installed packages' `harness.providers` entry points, looked up once (each look reads
+    every installed distribution's metadata): `names()` and loading the registry see the same."""
+    from importlib.metadata import entry_points
+
+    return tuple(entry_points(group="harness.providers"))
 
 
 def names() -> tuple[str, ...]:
