@@ -48,8 +48,11 @@ class Unsupported(ValueError):
 
 # What PyYAML's reader refuses anywhere in a stream, and line breaks other than \n that
 # YAML 1.1 and 1.2 count differently (and tabs, which they place differently): the old
-# reader decides. Most files are ASCII, checked a byte at a time in C.
-_AWKWARD_TEXT = re.compile("[^\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\ufeff")
+# reader decides. Most files are ASCII, checked a byte at a time in C. The class names what is
+# awkward rather than what is not: the same characters (every code point is tested), and it
+# compiles in a fifth of the time (a class reaching past U+FFFF builds a large table, and every
+# process that reads a cassette compiles it before it reads).
+_AWKWARD_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
 _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\n"
 # Tokens this path does not carry over: complex keys, document markers and directives,
 # and tags (after !!binary is taken out). Text inside quoted scalars can match too; then

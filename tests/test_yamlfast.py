@@ -147,6 +147,16 @@ def test_generated_cassettes_read_the_same(cassette):
     assert differences(text) is None
 
 
+def test_the_awkward_characters_are_all_but_what_yaml_prints_plainly():
+    """Every code point: the awkward ones are all but a line feed, printable ASCII and the
+    printable ranges PyYAML's reader allows beyond it, and a byte order mark is awkward too."""
+    every = "".join(map(chr, range(0x110000)))
+    allowed = re.compile("[^\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\ufeff")
+    expected = [m.start() for m in allowed.finditer(every)]
+    assert [m.start() for m in yamlfast._AWKWARD_TEXT.finditer(every)] == expected
+    assert 0x09 in expected and 0x0D in expected and 0x85 in expected and 0xFEFF in expected
+
+
 def test_awkward_strings_take_the_fast_path():
     """Strings PyYAML quotes so they stay strings (`'yes'`, `'1e3'`, `'2024-01-01'`) and real
     booleans, nulls and numbers are told apart without the old reader."""
