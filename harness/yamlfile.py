@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,7 +125,13 @@ def read(path: str | Path, *, kind: type[InputError] = InputError) -> bytes:
         raise kind("cannot read file: not a regular file", source)
     try:
         with open(path, "rb") as file:
-            raw = file.read(cap + 1)
+            # Asked for what the file says it holds, plus one byte: `read(n)` first allocates n
+            # bytes, and n = the cap is 32 MiB a file. A file holding more than it said (one
+            # being written, or /proc's, which say 0) is read on, to the cap, as before.
+            wanted = min(os.fstat(file.fileno()).st_size, cap) + 1
+            raw = file.read(wanted)
+            if len(raw) == wanted <= cap:
+                raw += file.read(cap + 1 - wanted)
     except OSError as exc:
         raise kind(f"cannot read file: {exc.strerror or exc}", source) from None
     if len(raw) > cap:

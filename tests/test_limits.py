@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,36 @@ def test_limit_option_on_the_command_line(tmp_path, capsys, monkeypatch):
     assert "over the cap of 4,096 bytes" in capsys.readouterr().err
     assert main([*args, "--limit", "nonsense=4"]) == 2
     assert "give NAME=VALUE" in capsys.readouterr().err
+
+
+def test_a_file_holding_more_than_its_size_says_is_read_to_the_cap(tmp_path, monkeypatch):
+    """The first read asks for the size the file gives, plus a byte; a file that holds more (being
+    written, or a /proc file, which says 0) is read on, so the bytes and the cap hold as ever."""
+    path = tmp_path / "grown.yaml"
+    text = b"a: " + b"x" * 5000 + b"\n"
+    path.write_bytes(text)
+    real = os.fstat
+
+    def says_less(fd: int) -> os.stat_result:
+        told = list(real(fd))
+        told[6] = 10  # st_size
+        return os.stat_result(told)
+
+    monkeypatch.setattr(os, "fstat", says_less)
+    assert yamlfile.read(path) == text
+    monkeypatch.setenv("HARNESS_MAX_DOCUMENT_BYTES", "4k")
+    with pytest.raises(InputError, match="over the cap of 4,096 bytes in one file"):
+        yamlfile.read(path)
+    monkeypatch.setenv("HARNESS_MAX_DOCUMENT_BYTES", "5004")  # exactly the file: it fits
+    assert yamlfile.read(path) == text
+    monkeypatch.setenv("HARNESS_MAX_DOCUMENT_BYTES", "5003")
+    with pytest.raises(InputError, match="over the cap"):
+        yamlfile.read(path)
+
+
+def test_a_proc_file_is_read_whole():
+    proc = Path("/proc/self/mounts")
+    if not proc.is_file():
+        pytest.skip("no /proc here")
+    read = yamlfile.read(proc)
+    assert read and read.count(b"\n") > 1 and proc.stat().st_size == 0
