@@ -16,7 +16,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -367,12 +367,13 @@ class Loading:
     def exchanges(self) -> list[Exchange]:
         return list(self.each())
 
-    def each(self) -> Iterator[Exchange]:
-        """The exchanges in order, those of the first files while the children still read theirs."""
+    def each(self, while_waiting: Callable[[], object] | None = None) -> Iterator[Exchange]:
+        """The exchanges in order, those of the first files while the children still read theirs
+        (`while_waiting`: see `forked.Started.each`)."""
         if self.failure is not None:
             raise self.failure
         assert self.started is not None
-        for batch in self.started.each():
+        for batch in self.started.each(while_waiting):
             yield from batch
 
     def stop(self) -> None:

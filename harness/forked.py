@@ -13,6 +13,7 @@ children (and the first batch's error comes first, as the items' order says).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -106,13 +107,19 @@ class Started(Generic[_T, _R]):
     def results(self) -> list[_R]:
         return list(self.each())
 
-    def each(self) -> Iterator[_R]:
+    def each(self, while_waiting: Callable[[], object] | None = None) -> Iterator[_R]:
         """Each batch's result as soon as it is there, in order: the caller can work on the first
-        while the children finish theirs."""
+        while the children finish theirs. `while_waiting` is called once, before this process
+        first waits for a child: work it would do later anyway, in time otherwise spent idle (an
+        error in it is ignored here; the caller meets it again when it does that work)."""
         try:
             yield self.work(self.parts[0])
             for batch in self.parts[1:]:
                 child, self.children = self.children[0], self.children[1:]
+                if child and while_waiting is not None:
+                    with contextlib.suppress(Exception):  # the caller does it again later, and meets it then
+                        while_waiting()
+                    while_waiting = None
                 sent = _collect(*child) if child else []
                 yield self.unpack(sent[0]) if sent else self.work(batch)
         finally:

@@ -24,6 +24,9 @@ class Renderer(Generic[Result]):
     name: str  # what --format says
     render: Callable[[Result], str]
     file_name: str | None = None  # its file when written to a folder
+    # What `render` imports, imported ahead by a caller with time to spare (`harness verify`
+    # while it waits for a forked reader); rendering never depends on it having run.
+    prepare: Callable[[], object] | None = None
 
 
 def names(renderers: Iterable[Renderer[Result]]) -> tuple[str, ...]:

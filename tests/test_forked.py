@@ -103,6 +103,30 @@ def test_a_child_that_dies_has_its_batch_done_here(always_fork):
     assert got == [[0, 2], [4, 6], [8, 10]]
 
 
+def test_while_waiting_runs_once_before_the_first_wait_for_a_child(always_fork):
+    calls = []
+    started = forked.Started(lambda batch: [x * 2 for x in batch], list(range(9)), [1] * 9, pack=list, unpack=list)
+    got = []
+    for part in started.each(lambda: calls.append(len(got))):
+        got.append(part)
+    assert got == [[0, 2, 4], [6, 8, 10], [12, 14, 16]]
+    assert calls == [1]  # after the first batch was handed over, before the children's
+
+
+def test_while_waiting_is_not_run_with_no_child_to_wait_for(monkeypatch):
+    monkeypatch.setattr(forked, "workers", lambda total: 1)
+    started = forked.Started(list, list(range(9)), [1] * 9, pack=list, unpack=list)
+    assert list(started.each(lambda: pytest.fail("nothing to wait for"))) == [list(range(9))]
+
+
+def test_an_error_while_waiting_changes_nothing(always_fork):
+    def fails() -> None:
+        raise ImportError("no such renderer")
+
+    started = forked.Started(lambda batch: batch, list(range(6)), [1] * 6, pack=list, unpack=list)
+    assert list(started.each(fails)) == [[0, 1], [2, 3], [4, 5]]
+
+
 def test_cassettes_read_in_children_are_the_same_exchanges(always_fork, tmp_path):
     for copy in range(3):
         for path in CLEAN.glob("*.yaml"):

@@ -53,9 +53,10 @@ def run(args: argparse.Namespace) -> int:
             reading.stop()
         raise
     notes: tuple[str, ...] = ()
+    chosen = renderer.named(RENDERERS, args.format)
     if reading is not None:
         exchanges: list[Exchange] = []
-        result = _checked_as_read(reading, exchanges, lambda each: verify(contracts, each))
+        result = _checked_as_read(reading, exchanges, lambda each: verify(contracts, each), chosen.prepare)
     else:
         from harness.live import send_examples
 
@@ -64,17 +65,21 @@ def run(args: argparse.Namespace) -> int:
         live = send_examples(contracts, budget=args.budget, base_urls=base_urls, params=params)
         exchanges, notes = list(live.exchanges), live.skipped
         result = verify(contracts, exchanges)
-    sys.stdout.write(renderer.named(RENDERERS, args.format).render(VerifyRun(result, len(exchanges), notes)))
+    sys.stdout.write(chosen.render(VerifyRun(result, len(exchanges), notes)))
     return 0 if result.ok else 1
 
 
 def _checked_as_read(
-    reading: Loading, kept: list[Exchange], check: Callable[[Iterable[Exchange]], Verification]
+    reading: Loading,
+    kept: list[Exchange],
+    check: Callable[[Iterable[Exchange]], Verification],
+    while_waiting: Callable[[], object] | None = None,
 ) -> Verification:
     """`check` over the cassettes' exchanges as they are read (the first files' while children
     read the rest), each also kept in `kept`. An error reading any file comes first, as when every
-    file was read before the first check: a check that fails waits for the reading to end."""
-    each = reading.each()
+    file was read before the first check: a check that fails waits for the reading to end.
+    `while_waiting` (the renderer's imports) runs if this process waits for a child's files."""
+    each = reading.each(while_waiting)
 
     def keep() -> Iterator[Exchange]:
         for exchange in each:

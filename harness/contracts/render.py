@@ -69,4 +69,17 @@ def _draw(console: Console, run: VerifyRun) -> None:
     )
 
 
-RENDERERS: tuple[Renderer[VerifyRun], ...] = (Renderer("text", render_text), Renderer("json", render_json))
+def _import_rich() -> None:
+    """What drawing the table imports: rich's console and table, and the emoji table its markup
+    loads on first use (a third of the time a table takes to draw)."""
+    import rich.console
+    import rich.emoji
+    import rich.table
+
+    rich.emoji.Emoji.replace("")
+
+
+RENDERERS: tuple[Renderer[VerifyRun], ...] = (
+    Renderer("text", render_text, prepare=_import_rich),
+    Renderer("json", render_json),
+)
