@@ -140,6 +140,32 @@ def test_cassettes_read_in_children_are_the_same_exchanges(always_fork, tmp_path
     ]
 
 
+def test_exchanges_marshal_refuses_are_read_again_here(always_fork, tmp_path, monkeypatch):
+    """A child's exchanges cross as marshal's bytes; a value marshal refuses (a subclass of
+    str, say) fails the child, and this process reads that batch itself: the same exchanges."""
+
+    class Text(str):
+        pass
+
+    for copy in range(3):
+        for path in CLEAN.glob("*.yaml"):
+            shutil.copy(path, tmp_path / f"{copy}-{path.name}")
+    alone = cassettes.load_path(tmp_path)
+    parent, read_here = os.getpid(), []
+    real = cassettes._load_all
+
+    def load_all(files):
+        exchanges = real(files)
+        if os.getpid() != parent:
+            return [x.with_(source=Text(x.source)) for x in exchanges]
+        read_here.append(files)
+        return exchanges
+
+    monkeypatch.setattr(cassettes, "_load_all", load_all)
+    assert cassettes.load_path(tmp_path, parallel=True) == alone
+    assert len(read_here) == 3  # its own batch, and both children's again
+
+
 def test_a_broken_cassette_in_a_childs_batch_is_the_same_error(always_fork, tmp_path):
     for copy in range(3):
         for path in CLEAN.glob("*.yaml"):
