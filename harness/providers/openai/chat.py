@@ -15,6 +15,7 @@ from harness.providers.openai.content import (
     cut_at_stop,
     excerpt,
     object_field,
+    picks,
     pieces,
     reply_text,
     schema_instance,
@@ -27,6 +28,7 @@ from harness.providers.openai.errors import check_model, invalid, invalid_type, 
 
 ROLES = ("system", "developer", "user", "assistant", "tool", "function")
 COMPLETION_ID = ident("chatcmpl-", 29)
+_PADDING = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789"  # what a streamed chunk's obfuscation is made of
 
 
 @functools.lru_cache(maxsize=256)  # one per model: the same few are asked again and again
@@ -196,9 +198,7 @@ def _stream(
         if with_usage:
             data["usage"] = None
         if obfuscate:  # padding so that chunk sizes do not leak token lengths
-            data["obfuscation"] = "".join(
-                rng.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789") for _ in range(rng.randint(2, 12))
-            )
+            data["obfuscation"] = "".join(picks(rng, _PADDING, rng.randint(2, 12)))
         return sse.Event(data=json.dumps(data, separators=(",", ":")))
 
     events = []
