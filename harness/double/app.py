@@ -122,7 +122,7 @@ class Double:
         self._passed: dict[tuple[Any, ...], None] = {}  # requests that passed validation (`_validate`)
         self.replay = replay
         self._plans: dict[tuple[Any, ...], Plan] = {}  # requests seen twice, and their answers
-        self._seen: dict[tuple[Any, ...], None] = {}  # requests seen once
+        self._seen: dict[tuple[Any, ...], str] = {}  # requests seen once, or watched for a plan
         # A validator with a large schema to read (OpenAI's spec, once per process) reads it now,
         # before the app starts, rather than inside the first request the app times.
         warm = getattr(self.provider.validate, "warm", None) if strict else None
@@ -182,15 +182,19 @@ class Double:
         before: tuple[Any, ...] | None = None
         if key is not None:
             plan = self._plans.get(key)
-            if plan is not None:
-                if plan.made_under == self._made_under() and plan.day == today(self.clock):
-                    await self._replay(plan, scope, started, t0, send)
-                    return
-                del self._plans[key]  # made under what no longer holds
-            elif key in self._seen:  # the second time: watch the handler draw, for a plan
+            if plan is not None and plan.made_under == self._made_under() and plan.day == today(self.clock):
+                await self._replay(plan, scope, started, t0, send)
+                return
+            seen = self._seen.get(key)
+            if plan is not None or seen is _SEEN_ONCE:
+                # The second time, or the first since its plan gave way: watch the handler draw,
+                # for a plan made under what holds now. Once: an answer that cannot be replayed
+                # (a stream, tool calls, a provider that names no draws) is not watched again.
+                self._plans.pop(key, None)
+                _keep(self._seen, key, _WATCHED)
                 before = (snapshot(self.state), self._made_under(), today(self.clock))
-            else:
-                _keep(self._seen, key)
+            elif seen is None:
+                _keep(self._seen, key, _SEEN_ONCE)
         headers = wire.request_headers(scope.get("headers", ()))
         query_string = scope.get("query_string", b"").decode("latin-1")
         call, reply, acted = await self.answer(scope["method"], scope["path"], query_string, headers, body)
@@ -490,6 +494,10 @@ class Double:
 
     def _server_error(self) -> Reply:
         return self.provider.error(500, "The server had an error while processing your request. Sorry about that!")
+
+
+# What `Double._seen` says of a request: seen once, or already watched for a plan.
+_SEEN_ONCE, _WATCHED = "seen once", "watched"
 
 
 def _keep(table: dict[Any, Any], key: Any, value: Any = None, limit: int = PLANS_KEPT) -> None:
