@@ -17,8 +17,9 @@ WireMock and Prism are usually measured), POST /v1/chat/completions:
   `request()`), so that the double's per-prompt caches are missed as they
   would be by a real app;
 - WireMock 3 with a fixed stub, when a JVM and npm are here (the `wiremock` npm
-  package holds its jar, installed once into .venv/wiremock); otherwise the
-  figures issue 16 measured for it are printed for comparison.
+  package holds its jar, installed once into .venv/wiremock), warmed for a round,
+  then in rounds taking turns with the double as the plain app does; otherwise
+  the figures issue 16 measured for it are printed for comparison.
 
 Beside the fixed-body app, a **floor** in the same rounds: a plain Starlette app on the same
 stack that does only what any faithful double must do per request (`floor_app`): parse the
@@ -457,7 +458,13 @@ def _wiremock(fixed: bytes) -> Iterator[tuple[str, int] | None]:
 def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
     plain = "plain Starlette, fixed body, same stack"
     floor = "floor: Starlette parsing, validating (jsonschema_rs), encoding, same headers"
-    rounds: dict[str, list[dict[str, float]]] = {"served": [], "plain": [], "floor": []}
+    rounds: dict[str, list[dict[str, float]]] = {
+        "served": [],
+        "plain": [],
+        "floor": [],
+        "served with WireMock": [],
+        "WireMock": [],
+    }
     with tempfile.TemporaryDirectory() as folder:
         script, varied_script = _wrk_script(BODY, folder), _wrk_script(BODY, folder, varied=True)
         logs = {kind: Path(folder) / f"gc-{kind}.json" for kind in ("served", "plain")}
@@ -478,14 +485,15 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
             sustained = {"served": _wrk(*served, SUSTAINED_SECONDS, script)}
             sustained["plain"] = _wrk(*baseline, SUSTAINED_SECONDS, script)
             until = time.time()
+            with _wiremock(fixed) as wiremock:
+                if wiremock is not None:
+                    _wrk(*wiremock, ROUND_SECONDS, script)  # the JIT warms up: cold, it runs at a tenth of its speed
+                    # In turns with the double, as the plain app is: the machine's speed moves
+                    # between minutes, and a ratio of two figures taken minutes apart moves with it.
+                    for _ in range(ROUNDS):
+                        rounds["served with WireMock"].append(_wrk(*served, ROUND_SECONDS, script))
+                        rounds["WireMock"].append(_wrk(*wiremock, ROUND_SECONDS, script))
         collected = {kind: _gc_figures(log, since, until) for kind, log in logs.items()}
-        with _wiremock(fixed) as wiremock:
-            peer = None
-            if wiremock is not None:
-                _wrk(
-                    *wiremock, ROUND_SECONDS, script
-                )  # the JIT warms up: a short warm-up left it at a tenth of its speed
-                peer = _wrk(*wiremock, ROUND_SECONDS * ROUNDS, script)
 
     def total(kind: str, key: str) -> float:
         runs = rounds[kind]
@@ -541,21 +549,22 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
             collected["served"]["early"],
         ),
     ]
-    if peer is not None:
+    if rounds["WireMock"]:
+        peer = "WireMock 3 fixed stub, run here, in turns"
         rows += [
             row(
-                f"harness serve openai, req/s ({load})",
-                total("served", "rps"),
+                f"harness serve openai, req/s ({load}, {ROUNDS}x{ROUND_SECONDS:g} s)",
+                total("served with WireMock", "rps"),
                 "req/s",
-                "WireMock 3 fixed stub, run here",
-                peer["rps"],
+                peer,
+                total("WireMock", "rps"),
             ),
             row(
                 f"server CPU per request ({load})",
-                total("served", "cpu_us"),
+                total("served with WireMock", "cpu_us"),
                 "µs",
-                "WireMock 3 fixed stub, run here",
-                peer["cpu_us"],
+                peer,
+                total("WireMock", "cpu_us"),
             ),
         ]
     else:
