@@ -432,7 +432,11 @@ def _wiremock(fixed: bytes) -> Iterator[tuple[str, int] | None]:
     if not jars:
         yield None
         return
+    # Its own root folder: WireMock makes `mappings/` and `__files/` there (by default, in the
+    # working directory, which is the repository's).
+    root = tempfile.TemporaryDirectory(prefix="harness-wiremock-")
     command = [java, "-jar", str(jars[-1]), "--port", "0", "--bind-address", "127.0.0.1", "--no-request-journal"]
+    command += ["--root-dir", root.name]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         port = None
@@ -453,6 +457,7 @@ def _wiremock(fixed: bytes) -> Iterator[tuple[str, int] | None]:
     finally:
         child.terminate()
         child.wait(10)
+        root.cleanup()
 
 
 def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
