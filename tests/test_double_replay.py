@@ -323,3 +323,17 @@ def test_a_request_whose_answer_cannot_be_replayed_is_watched_once(monkeypatch):
     with replaying:
         answers(replaying, [chat(**TOOLS)] * 5)
     assert watched == [1, 1]
+
+
+def test_what_a_double_keeps_for_replay_stays_bounded():
+    # `harness serve` runs for hours with a new prompt on most requests: its tables of requests
+    # seen and of plans are emptied when full, never grown without end.
+    from harness.double.replay import PLANS_KEPT
+
+    replaying, afresh = pair()
+    bodies = [chat(f"prompt {n}") for n in range(PLANS_KEPT + 20) for _ in range(3)]
+    with replaying, afresh:
+        calls = counted(replaying)
+        assert answers(replaying, bodies) == answers(afresh, bodies)
+        assert len(replaying._seen) <= PLANS_KEPT and len(replaying._plans) <= PLANS_KEPT
+        assert len(calls) == 2 * (PLANS_KEPT + 20)  # each prompt's third sending was replayed

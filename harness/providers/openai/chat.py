@@ -14,6 +14,7 @@ from harness.providers.openai.content import (
     content_rng,
     cut_at_stop,
     excerpt,
+    now,
     object_field,
     picks,
     pieces,
@@ -133,7 +134,7 @@ def chat_completions(call: Call) -> Reply:
         completion_tokens += tokens(answer["content"] or "") + (10 if answer["tool_calls"] else 0)
     head = {
         "id": COMPLETION_ID.draw(call.state),
-        "created": SECONDS.draw(call.state),
+        "created": now(call),
         "model": model,
         "service_tier": "default",
         "system_fingerprint": _system_fingerprint(model),

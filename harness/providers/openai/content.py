@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from harness.double.call import Call, State
+from harness.double.replay import SECONDS
 
 _WORDS = (
     "the",
@@ -191,4 +192,5 @@ def hex_id(state: State, prefix: str, digits: int = 48) -> str:
 
 
 def now(call: Call) -> int:
-    return int(call.state.clock.now())
+    """The double's clock in whole seconds, drawn as a replayed answer draws it."""
+    return SECONDS.draw(call.state)
