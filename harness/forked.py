@@ -1,8 +1,8 @@
 """Work on many files shared with forked copies of this process, results in the files' order.
 
 The items are cut into contiguous batches of about equal weight (bytes, say); this process
-does the first batch while each forked child does one of the others and sends its result
-back pickled through a pipe. Only where it pays and is safe: a CPU that nothing else is
+does the first batch while each forked child does one of the others, in pieces, and sends
+each piece's result back pickled as soon as it is done. Only where it pays and is safe: a CPU that nothing else is
 running on, enough work, fork available, and no other thread (a fork copies only the thread
 that calls it, and any lock another thread held stays held in the child).
 
@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import signal
+import struct
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -81,7 +83,11 @@ class Started(Generic[_T, _R]):
     are done by forked children when `workers` says so, each result crossing as `pack(result)`
     (which must pickle) and made whole again by `unpack`. `results` does the first batch and
     gathers theirs; in between, this process may do other work (`first` < 1 leaves it less
-    to read). `stop` ends the children when the results are no longer wanted."""
+    to read). `stop` ends the children when the results are no longer wanted.
+
+    A child's batch is done in pieces of about `PIECE_WEIGHT`, each sent as soon as it is done:
+    this process works on a child's first pieces while the child does the rest, instead of
+    waiting for all of it and then working alone while the child sits idle."""
 
     def __init__(
         self,
@@ -95,11 +101,14 @@ class Started(Generic[_T, _R]):
     ) -> None:
         self.work, self.unpack = work, unpack
         count = workers(sum(weights))
-        self.parts = batches(items, weights, count, first if count > 1 else 1.0)
-        self.children: list[tuple[int, int] | None] = []
+        parts = batches(range(len(items)), weights, count, first if count > 1 else 1.0)
+        self.first = [items[i] for i in parts[0]]
+        # Each child's batch, in the pieces it sends them in.
+        self.later = [_pieces([items[i] for i in batch], [weights[i] for i in batch]) for batch in parts[1:]]
+        self.children: list[_Child | None] = []
         try:
-            for batch in self.parts[1:]:
-                self.children.append(_fork(work, batch, pack))
+            for pieces in self.later:
+                self.children.append(_fork(work, pieces, pack))
         except BaseException:
             self.stop()
             raise
@@ -108,70 +117,142 @@ class Started(Generic[_T, _R]):
         return list(self.each())
 
     def each(self, while_waiting: Callable[[], object] | None = None) -> Iterator[_R]:
-        """Each batch's result as soon as it is there, in order: the caller can work on the first
-        while the children finish theirs. `while_waiting` is called once, before this process
-        first waits for a child: work it would do later anyway, in time otherwise spent idle (an
-        error in it is ignored here; the caller meets it again when it does that work)."""
+        """Each result as soon as it is there, in order (this process's batch, then each child's
+        pieces): the caller can work on one while the children do the rest. `while_waiting` is
+        called once, the first time this process would wait for a child: work it would do later
+        anyway, in time otherwise spent idle (an error in it is ignored here; the caller meets it
+        again when it does that work)."""
         try:
-            yield self.work(self.parts[0])
-            for batch in self.parts[1:]:
+            yield self.work(self.first)
+            for pieces in self.later:
                 child, self.children = self.children[0], self.children[1:]
-                if child and while_waiting is not None:
-                    with contextlib.suppress(Exception):  # the caller does it again later, and meets it then
-                        while_waiting()
-                    while_waiting = None
-                sent = _collect(*child) if child else []
-                yield self.unpack(sent[0]) if sent else self.work(batch)
+                for piece in pieces:
+                    if child is not None and while_waiting is not None and not child.ready():
+                        with contextlib.suppress(Exception):  # the caller does it again later, and meets it then
+                            while_waiting()
+                        while_waiting = None
+                    sent = child.next() if child is not None else None
+                    if sent is None and child is not None:  # it failed or died: the rest is done here
+                        child.stop()
+                        child = None
+                    yield self.unpack(sent[0]) if sent is not None else self.work(piece)
+                if child is not None:
+                    child.stop()
         finally:
             self.stop()
 
     def stop(self) -> None:
         children, self.children = self.children, []
         for child in filter(None, children):
-            _stop(*child)
+            child.stop()
 
 
-def _fork(work: Callable[[list[_T]], _R], batch: list[_T], pack: Callable[[_R], Any]) -> tuple[int, int] | None:
-    """A child doing `batch`: its pid and the pipe to read its result from; None when the system
-    refuses another process (this process then does the batch)."""
+# A child sends each piece of its batch once it is done; a piece is at least this heavy
+# (bytes, say), and a batch is cut in at most MAX_PIECES.
+PIECE_WEIGHT = 1_000_000
+MAX_PIECES = 8
+
+
+def _pieces(batch: list[_T], weights: list[int]) -> list[list[_T]]:
+    count = max(1, min(MAX_PIECES, sum(weights) // PIECE_WEIGHT))
+    return batches(batch, weights, count)
+
+
+# Where a child says a piece is in its store: (offset, length), 16 bytes, which a pipe
+# takes in one piece (below PIPE_BUF), so a reader never sees half of one.
+_WHERE = struct.Struct("<QQ")
+
+
+class _Child:
+    """A forked child doing pieces of work: each result is written to `store` (memory shared
+    with this process) and its place sent through the pipe, so the child never waits for this
+    process to read it, however long that takes."""
+
+    def __init__(self, pid: int, reader: int, store: int) -> None:
+        self.pid, self.reader, self.store = pid, reader, store
+        self.ended = False
+
+    def ready(self) -> bool:
+        """Whether the next piece (or the child's end) can be read without waiting."""
+        return bool(select.select([self.reader], [], [], 0)[0])
+
+    def next(self) -> list[Any] | None:
+        """The next piece's result, in a list of one; None once the child has ended without it."""
+        try:
+            where = _read_exactly(self.reader, _WHERE.size)
+            if len(where) < _WHERE.size:
+                return None  # the child ended: it failed, or was killed
+            offset, length = _WHERE.unpack(where)
+            data = _read_exactly(self.store, length, offset)
+            return [pickle.loads(data)] if len(data) == length else None
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        if self.ended:
+            return
+        self.ended = True
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(self.reader)
+        os.close(self.store)
+        os.waitpid(self.pid, 0)
+
+
+def _read_exactly(fd: int, length: int, offset: int | None = None) -> bytes:
+    """Up to `length` bytes: fewer only where the pipe or file ends first."""
+    chunks, got = [], 0
+    while got < length:
+        chunk = os.read(fd, length - got) if offset is None else os.pread(fd, length - got, offset + got)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def _store() -> int:
+    """A file in memory, shared with a child forked after it is made."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("harness-forked")
+    import tempfile  # only where there is no memfd_create
+
+    handle, path = tempfile.mkstemp(prefix="harness-forked-")
+    os.unlink(path)
+    return handle
+
+
+def _fork(work: Callable[[list[_T]], _R], pieces: list[list[_T]], pack: Callable[[_R], Any]) -> _Child | None:
+    """A child doing `pieces` in order; None when the system refuses another process (this
+    process then does them)."""
+    try:
+        store = _store()
+    except OSError:
+        return None
     reader, writer = os.pipe()
     try:
         pid = os.fork()
     except OSError:
-        os.close(reader)
-        os.close(writer)
+        for fd in (reader, writer, store):
+            os.close(fd)
         return None
     if pid == 0:  # the child: never returns, never runs this process's exit handlers or flushes
         status = 1
         try:
             os.close(reader)
-            data = pickle.dumps(pack(work(batch)), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(writer, "wb") as pipe:
-                pipe.write(data)
+            offset = 0
+            for piece in pieces:
+                data = pickle.dumps(pack(work(piece)), protocol=pickle.HIGHEST_PROTOCOL)
+                written = 0
+                while written < len(data):
+                    written += os.pwrite(store, memoryview(data)[written:], offset + written)
+                os.write(writer, _WHERE.pack(offset, len(data)))
+                offset += len(data)
             status = 0
         finally:
             os._exit(status)
     os.close(writer)
-    return pid, reader
-
-
-def _collect(pid: int, reader: int) -> list[Any]:
-    """What the child sent, in a list of one; an empty list when it failed."""
-    try:
-        with os.fdopen(reader, "rb") as pipe:
-            data = pipe.read()
-    except BaseException:
-        _stop(pid, None)
-        raise
-    _, status = os.waitpid(pid, 0)
-    return [pickle.loads(data)] if status == 0 else []
-
-
-def _stop(pid: int, reader: int | None) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    if reader is not None:
-        os.close(reader)
-    os.waitpid(pid, 0)
+    return _Child(pid, reader, store)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -103,14 +105,71 @@ def test_a_child_that_dies_has_its_batch_done_here(always_fork):
     assert got == [[0, 2], [4, 6], [8, 10]]
 
 
-def test_while_waiting_runs_once_before_the_first_wait_for_a_child(always_fork):
+@pytest.mark.parametrize("ready", [False, True])
+def test_while_waiting_runs_once_only_where_this_process_would_wait(always_fork, monkeypatch, ready):
+    monkeypatch.setattr(forked._Child, "ready", lambda child: ready)
     calls = []
     started = forked.Started(lambda batch: [x * 2 for x in batch], list(range(9)), [1] * 9, pack=list, unpack=list)
     got = []
     for part in started.each(lambda: calls.append(len(got))):
         got.append(part)
     assert got == [[0, 2, 4], [6, 8, 10], [12, 14, 16]]
-    assert calls == [1]  # after the first batch was handed over, before the children's
+    # After the first batch was handed over, before the children's; not at all when they were done.
+    assert calls == ([] if ready else [1])
+
+
+def test_a_childs_batch_comes_back_in_pieces_in_order(always_fork, monkeypatch):
+    monkeypatch.setattr(forked, "PIECE_WEIGHT", 2)
+    items = list(range(30))
+    got = _results(lambda batch: [(x, os.getpid()) for x in batch], items, [1] * 30, pack=list, unpack=list)
+    assert [x for part in got for x, _ in part] == items
+    assert len(got) == 1 + 2 * 5  # this process's batch, then each child's 10 items in 5 pieces
+    assert len({pid for part in got for _, pid in part}) == 3
+
+
+def test_a_child_never_waits_for_this_process_to_read_its_pieces(always_fork, monkeypatch):
+    """Each piece far beyond what a pipe holds: a child writing them into the pipe would stop
+    at the first until this process read it. Here every child is done before anything is read."""
+    monkeypatch.setattr(forked, "PIECE_WEIGHT", 1)
+    big = b"x" * 2_000_000
+    started = forked.Started(lambda batch: [big for _ in batch], list(range(9)), [1] * 9, pack=list, unpack=list)
+    for child in started.children:
+        assert child is not None and _exits(child.pid)
+    assert [len(part) for part in started.results()] == [3, 1, 1, 1, 1, 1, 1]
+
+
+def _exits(pid: int) -> bool:
+    """Whether `pid` ends within ten seconds (left to be reaped)."""
+    for _ in range(1000):
+        if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT | os.WNOHANG) is not None:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_a_child_that_dies_midway_sends_its_first_pieces_and_the_rest_is_done_here(always_fork, monkeypatch):
+    monkeypatch.setattr(forked, "PIECE_WEIGHT", 1)
+    parent = os.getpid()
+
+    def work(batch):
+        if os.getpid() != parent and 7 in batch:
+            os._exit(9)
+        return [(x, os.getpid() == parent) for x in batch]
+
+    got = [pair for part in _results(work, list(range(9)), [1] * 9, pack=list, unpack=list) for pair in part]
+    assert [x for x, _ in got] == list(range(9))
+    # 0-2: this process's batch; 3-5: the first child's; 6: the second's before it died at 7.
+    assert {x for x, here in got if here} == {0, 1, 2, 7, 8}
+
+
+def test_without_memfd_the_pieces_go_through_an_unlinked_file(always_fork, monkeypatch, tmp_path):
+    monkeypatch.delattr(os, "memfd_create", raising=False)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(forked, "PIECE_WEIGHT", 2)
+    got = _results(lambda batch: [x * 2 for x in batch], list(range(12)), [1] * 12, pack=list, unpack=list)
+    assert [x for part in got for x in part] == [x * 2 for x in range(12)]
+    assert list(tmp_path.iterdir()) == []  # nothing left behind
 
 
 def test_while_waiting_is_not_run_with_no_child_to_wait_for(monkeypatch):
@@ -205,8 +264,8 @@ def test_children_stop_when_the_contracts_fail(always_fork, tmp_path, capsys, mo
         for path in CLEAN.glob("*.yaml"):
             shutil.copy(path, tmp_path / f"{copy}-{path.name}")
     stopped = []
-    real_stop = forked._stop
-    monkeypatch.setattr(forked, "_stop", lambda pid, reader: stopped.append(pid) or real_stop(pid, reader))
+    real_stop = forked._Child.stop
+    monkeypatch.setattr(forked._Child, "stop", lambda child: stopped.append(child.pid) or real_stop(child))
     bad = tmp_path / "contract.yaml"
     bad.write_text("name: [\n")
     assert main(["verify", "--contracts", str(bad), "--cassettes", str(tmp_path)]) == 2
