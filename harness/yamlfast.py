@@ -244,12 +244,14 @@ def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return mapping
 
 
-def read(text: str) -> Any:
-    """The document in `text`, as `yamlfile.loads(text, positions=False)` builds it."""
+def read(text: str, raw: bytes | None = None) -> Any:
+    """The document in `text`, as `yamlfile.loads(text, positions=False)` builds it. `raw`:
+    its UTF-8 bytes, where the caller has them (the file as read), so they are not made again."""
     if not AVAILABLE:
         raise Unsupported("rapidyaml is not installed")
     ryml = _rapidyaml()
-    raw = text.encode("utf-8")
+    if raw is None:
+        raw = text.encode("utf-8")
     # Taking the plain ASCII bytes out leaves control bytes and whole UTF-8 sequences (their
     # bytes are all >= 0x80): the few characters the pattern has to judge, not the whole text.
     unusual = raw.translate(None, _PLAIN_ASCII)

@@ -168,7 +168,7 @@ def loads(
         text = raw
     if fast and not positions and yamlfast.AVAILABLE:
         try:
-            data = yamlfast.read(text)
+            data = yamlfast.read(text, raw if isinstance(raw, bytes) else None)
         except yamlfast.Unsupported:
             pass
         else:
