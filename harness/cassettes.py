@@ -31,7 +31,7 @@ from harness import forked, limits, secrets, yamlfile
 from harness.errors import CassetteError
 from harness.exchange import Exchange, Headers, Request, Response, headers_from
 from harness.gc_pause import gc_paused
-from harness.providers import provider_of, registered
+from harness.providers import provider_of
 
 if TYPE_CHECKING:  # vcrpy (and the HTTP clients it patches) is imported only to record or write
     import vcr
@@ -355,15 +355,16 @@ class Loading:
 
     def __init__(self, paths: Iterable[str | Path]) -> None:
         self.failure: Exception | None = None
-        self.started: forked.Started[Path, list[Exchange]] | None = None
+        self.started: forked.Started[Path, list[_Fields]] | None = None
         try:
             files = yamlfile.files_in(paths, SUFFIXES, "cassette", kind=CassetteError)
         except Exception as exc:  # raised by `exchanges`, after whatever the caller does first
             self.failure = exc
             return
         sizes = [_size(file) for file in files]
-        registered()  # the provider modules imported once, before the fork: every reader needs them
-        self.started = forked.Started(_load_all, files, sizes, pack=_packed, unpack=_unpacked, first=self.SHARE)
+        # The readers do not need the provider modules (only attributing an exchange does, here):
+        # the children start before they are imported, and this process imports them meanwhile.
+        self.started = forked.Started(_read, files, sizes, pack=marshal.dumps, unpack=marshal.loads, first=self.SHARE)
 
     @gc_paused()
     def exchanges(self) -> list[Exchange]:
@@ -376,7 +377,7 @@ class Loading:
             raise self.failure
         assert self.started is not None
         for batch in self.started.each(while_waiting):
-            yield from batch
+            yield from _made(batch)
 
     def stop(self) -> None:
         if self.started is not None:
@@ -394,59 +395,47 @@ def _size(file: Path) -> int:
         return 0  # `load` says what is wrong with it
 
 
-# What a forked reader sends back: each exchange's fields as plain values (tuples, text and bytes
-# pickle several times faster than the records, and the records are then made without `__init__`),
-# written by marshal, which writes them three times faster than pickle (its table of shared
-# objects costs less than pickle's memo) and reads them a little faster. Marshal refuses any
-# subclass of those types: the child then fails, and this process reads its files again.
-_Packed = tuple[str, str, Headers, bytes, int, Headers, bytes, str | None, str | None]
+# What a reader gives back for `Loading`: each exchange's fields as plain values (tuples, text and
+# bytes cross from a forked child several times faster than the records, and the records are then
+# made without `__init__`), written by marshal, which writes them three times faster than pickle
+# (its table of shared objects costs less than pickle's memo) and reads them a little faster.
+# Marshal refuses any subclass of those types: the child then fails, and this process reads its
+# files again. The provider is not among them: it is found here, as the records are made.
+_Fields = tuple[str, str, Headers, bytes, int, Headers, bytes, str | None]
 
 
-def _packed(exchanges: list[Exchange]) -> bytes:
-    out: list[_Packed] = []
-    for exchange in exchanges:
-        request, response = exchange.request, exchange.response
-        assert response is not None  # a cassette's exchanges all have their response
-        out.append(
-            (
-                request.method,
-                request.url,
-                request.headers,
-                request.body,
-                response.status,
-                response.headers,
-                response.body,
-                exchange.provider,
-                exchange.source,
+def _read(files: list[Path]) -> list[_Fields]:
+    out: list[_Fields] = []
+    for file in files:
+        for exchange in load(file, attribute=False):
+            request, response = exchange.request, exchange.response
+            assert response is not None  # a cassette's exchanges all have their response
+            out.append(
+                (
+                    request.method,
+                    request.url,
+                    request.headers,
+                    request.body,
+                    response.status,
+                    response.headers,
+                    response.body,
+                    exchange.source,
+                )
             )
-        )
-    return marshal.dumps(out)
+    return out
 
 
-def _unpacked(packed: bytes) -> list[Exchange]:
-    fields: list[_Packed] = marshal.loads(packed)
-    return [
-        Exchange._of(
-            Request._of(headers, body, method, url),
-            Response._of(response_headers, response_body, status),
-            provider,
-            None,
-            0.0,
-            0.0,
-            None,
-            None,
-            source,
-            None,
-            None,
-            None,
-        )
-        for method, url, headers, body, status, response_headers, response_body, provider, source in fields
-    ]
+def _made(fields: list[_Fields]) -> Iterator[Exchange]:
+    for method, url, headers, body, status, response_headers, response_body, source in fields:
+        request = Request._of(headers, body, method, url)
+        response = Response._of(response_headers, response_body, status)
+        yield Exchange._of(request, response, provider_of(request), None, 0.0, 0.0, None, None, source, None, None, None)
 
 
 @gc_paused()
-def load(path: str | Path) -> list[Exchange]:
-    """The exchanges of one vcrpy cassette file, in recorded order."""
+def load(path: str | Path, *, attribute: bool = True) -> list[Exchange]:
+    """The exchanges of one vcrpy cassette file, in recorded order. `attribute=False` leaves
+    each exchange's provider unknown (None), without importing the provider modules."""
     source = str(path)
     if Path(path).is_dir():
         raise CassetteError("is a folder; give a cassette file, or use load_path for folders", source)
@@ -458,7 +447,9 @@ def load(path: str | Path) -> list[Exchange]:
     # vcrpy's JSON serializer writes JSON, which this YAML reader reads as well.
     doc = yamlfile.loads(raw, source, kind=CassetteError, loader=_CassetteLoader, positions=False, fast=True)
     where = _Locator(doc)
-    return [_exchange(checked, source, i, where) for i, checked in enumerate(_interactions(doc.data, where))]
+    return [
+        _exchange(checked, source, i, where, attribute) for i, checked in enumerate(_interactions(doc.data, where))
+    ]
 
 
 class _CassetteLoader(yamlfile.Loader):
@@ -637,7 +628,7 @@ def _check_headers(headers: Any, where: _Locator, i: int, part: str) -> _Pairs:
     return None
 
 
-def _exchange(checked: _Checked, source: str, i: int, where: _Locator) -> Exchange:
+def _exchange(checked: _Checked, source: str, i: int, where: _Locator, attribute: bool = True) -> Exchange:
     request = checked.request
     headers = checked.request_headers
     req = Request(
@@ -647,7 +638,7 @@ def _exchange(checked: _Checked, source: str, i: int, where: _Locator) -> Exchan
         body=_body_value(request.get("body")),
     )
     resp = _response(checked.response, checked.response_headers, i, where)
-    return Exchange(request=req, response=resp, provider=provider_of(req), source=source)
+    return Exchange(request=req, response=resp, provider=provider_of(req) if attribute else None, source=source)
 
 
 def _response(response: VcrDict, usual: _Pairs, i: int, where: _Locator) -> Response:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -211,18 +213,36 @@ def test_exchanges_marshal_refuses_are_read_again_here(always_fork, tmp_path, mo
             shutil.copy(path, tmp_path / f"{copy}-{path.name}")
     alone = cassettes.load_path(tmp_path)
     parent, read_here = os.getpid(), []
-    real = cassettes._load_all
+    real = cassettes._read
 
-    def load_all(files):
-        exchanges = real(files)
+    def read(files):
+        fields = real(files)
         if os.getpid() != parent:
-            return [x.with_(source=Text(x.source)) for x in exchanges]
+            return [(*each[:-1], Text(each[-1])) for each in fields]
         read_here.append(files)
-        return exchanges
+        return fields
 
-    monkeypatch.setattr(cassettes, "_load_all", load_all)
+    monkeypatch.setattr(cassettes, "_read", read)
     assert cassettes.load_path(tmp_path, parallel=True) == alone
     assert len(read_here) == 3  # its own batch, and both children's again
+
+
+def test_the_readers_do_not_import_the_provider_modules():
+    """So the children start before this process imports them: it finds each exchange's provider."""
+    code = (
+        "import sys; from pathlib import Path; from harness import cassettes; "
+        f"fields = cassettes._read(sorted(Path({str(CLEAN)!r}).glob('*.yaml'))); "
+        "assert fields, 'nothing read'; "
+        "print(sorted(m for m in sys.modules if m.startswith('harness.providers.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_exchanges_read_in_children_are_attributed_here(always_fork, tmp_path):
+    _copies(tmp_path)
+    shared = cassettes.load_path(tmp_path, parallel=True)
+    assert {x.provider for x in shared} == {x.provider for x in cassettes.load_path(CLEAN)} >= {"openai", "anthropic"}
 
 
 def test_a_broken_cassette_in_a_childs_batch_is_the_same_error(always_fork, tmp_path):
