@@ -429,7 +429,9 @@ def _made(fields: list[_Fields]) -> Iterator[Exchange]:
     for method, url, headers, body, status, response_headers, response_body, source in fields:
         request = Request._of(headers, body, method, url)
         response = Response._of(response_headers, response_body, status)
-        yield Exchange._of(request, response, provider_of(request), None, 0.0, 0.0, None, None, source, None, None, None)
+        yield Exchange._of(
+            request, response, provider_of(request), None, 0.0, 0.0, None, None, source, None, None, None
+        )
 
 
 @gc_paused()
@@ -447,9 +449,7 @@ def load(path: str | Path, *, attribute: bool = True) -> list[Exchange]:
     # vcrpy's JSON serializer writes JSON, which this YAML reader reads as well.
     doc = yamlfile.loads(raw, source, kind=CassetteError, loader=_CassetteLoader, positions=False, fast=True)
     where = _Locator(doc)
-    return [
-        _exchange(checked, source, i, where, attribute) for i, checked in enumerate(_interactions(doc.data, where))
-    ]
+    return [_exchange(checked, source, i, where, attribute) for i, checked in enumerate(_interactions(doc.data, where))]
 
 
 class _CassetteLoader(yamlfile.Loader):
