@@ -2,11 +2,11 @@
 
 The items are cut into contiguous batches of about equal weight (bytes, say); this process
 does the first batch while each forked child does one of the others, in pieces, and sends
-each piece's result back pickled as soon as it is done. Only where it pays and is safe: a CPU that nothing else is
-running on, enough work, fork available, and no other thread (a fork copies only the thread
-that calls it, and any lock another thread held stays held in the child).
+each piece's result back as bytes as soon as it is done. Only where it pays and is safe: a
+CPU that nothing else is running on, enough work, fork available, and no other thread (a fork
+copies only the thread that calls it, and any lock another thread held stays held in the child).
 
-A child that fails in any way sends no result, and this process then does that batch itself:
+A child that fails in any way sends no more results, and this process then does the rest itself:
 an error is raised here, by the same code on the same data, exactly as it would be without
 children (and the first batch's error comes first, as the items' order says).
 """
@@ -15,21 +15,20 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pickle
 import select
 import signal
 import struct
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
 MAX_WORKERS = 4  # this process and three children: reading files stops scaling past that
 # Less weight than this per process is not worth a fork (a fork of a process holding the
-# harness costs about 5 ms, and a batch's pickle and unpickle about 10 ms a megabyte).
+# harness costs about 5 ms, and packing and unpacking a batch about 10 ms a megabyte).
 MIN_WEIGHT_PER_WORKER = 2_000_000
 
 
@@ -81,7 +80,7 @@ def batches(items: Sequence[_T], weights: Sequence[int], count: int, first: floa
 class Started(Generic[_T, _R]):
     """`[work(batch) for batch in ...]` over contiguous batches of `items`, begun: the later batches
     are done by forked children when `workers` says so, each result crossing as `pack(result)`
-    (which must pickle) and made whole again by `unpack`. `results` does the first batch and
+    (bytes) and made whole again by `unpack`. `results` does the first batch and
     gathers theirs; in between, this process may do other work (`first` < 1 leaves it less
     to read). `stop` ends the children when the results are no longer wanted.
 
@@ -95,8 +94,8 @@ class Started(Generic[_T, _R]):
         items: Sequence[_T],
         weights: Sequence[int],
         *,
-        pack: Callable[[_R], Any],
-        unpack: Callable[[Any], _R],
+        pack: Callable[[_R], bytes],
+        unpack: Callable[[bytes], _R],
         first: float = 1.0,
     ) -> None:
         self.work, self.unpack = work, unpack
@@ -176,7 +175,7 @@ class _Child:
         """Whether the next piece (or the child's end) can be read without waiting."""
         return bool(select.select([self.reader], [], [], 0)[0])
 
-    def next(self) -> list[Any] | None:
+    def next(self) -> list[bytes] | None:
         """The next piece's result, in a list of one; None once the child has ended without it."""
         try:
             where = _read_exactly(self.reader, _WHERE.size)
@@ -184,7 +183,7 @@ class _Child:
                 return None  # the child ended: it failed, or was killed
             offset, length = _WHERE.unpack(where)
             data = _read_exactly(self.store, length, offset)
-            return [pickle.loads(data)] if len(data) == length else None
+            return [data] if len(data) == length else None
         except BaseException:
             self.stop()
             raise
@@ -225,7 +224,7 @@ def _store() -> int:
     return handle
 
 
-def _fork(work: Callable[[list[_T]], _R], pieces: list[list[_T]], pack: Callable[[_R], Any]) -> _Child | None:
+def _fork(work: Callable[[list[_T]], _R], pieces: list[list[_T]], pack: Callable[[_R], bytes]) -> _Child | None:
     """A child doing `pieces` in order; None when the system refuses another process (this
     process then does them)."""
     try:
@@ -245,7 +244,7 @@ def _fork(work: Callable[[list[_T]], _R], pieces: list[list[_T]], pack: Callable
             os.close(reader)
             offset = 0
             for piece in pieces:
-                data = pickle.dumps(pack(work(piece)), protocol=pickle.HIGHEST_PROTOCOL)
+                data = pack(work(piece))
                 written = 0
                 while written < len(data):
                     written += os.pwrite(store, memoryview(data)[written:], offset + written)

@@ -3,6 +3,7 @@ results in the same order, and the same error, raised by this process, when a ba
 
 from __future__ import annotations
 
+import marshal
 import os
 import shutil
 import subprocess
@@ -46,7 +47,7 @@ def test_batches_are_about_equal_by_weight():
 def test_small_work_is_done_here_without_a_fork(monkeypatch):
     monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked for a small folder"))
     assert forked.workers(forked.MIN_WEIGHT_PER_WORKER) == 1
-    assert _results(sum, [1, 2, 3], [1, 1, 1], pack=list, unpack=list) == [6]
+    assert _results(sum, [1, 2, 3], [1, 1, 1], pack=marshal.dumps, unpack=marshal.loads) == [6]
 
 
 def test_one_cpu_is_never_shared(monkeypatch):
@@ -71,7 +72,9 @@ def test_others_running_is_read_from_the_kernel():
 
 def test_results_come_back_in_order(always_fork):
     items = list(range(30))
-    got = _results(lambda batch: [(x, os.getpid()) for x in batch], items, [1] * 30, pack=list, unpack=list)
+    got = _results(
+        lambda batch: [(x, os.getpid()) for x in batch], items, [1] * 30, pack=marshal.dumps, unpack=marshal.loads
+    )
     assert [x for part in got for x, _ in part] == items
     assert len({pid for part in got for _, pid in part}) == 3  # two batches came from children
 
@@ -84,7 +87,7 @@ def test_a_failing_child_batch_raises_here_as_it_would_alone(always_fork):
 
     # Raised by this process, which did the batch again: not a copy of the child's error.
     with pytest.raises(ValueError, match=rf"bad item 7 in \[7, 8, 9\], process {os.getpid()}$"):
-        _results(work, list(range(10)), [1] * 10, pack=list, unpack=list)
+        _results(work, list(range(10)), [1] * 10, pack=marshal.dumps, unpack=marshal.loads)
 
 
 def test_the_first_batch_fails_first(always_fork):
@@ -92,7 +95,7 @@ def test_the_first_batch_fails_first(always_fork):
         raise ValueError(f"batch from {batch[0]}")
 
     with pytest.raises(ValueError, match="batch from 0"):
-        _results(work, list(range(9)), [1] * 9, pack=list, unpack=list)
+        _results(work, list(range(9)), [1] * 9, pack=marshal.dumps, unpack=marshal.loads)
 
 
 def test_a_child_that_dies_has_its_batch_done_here(always_fork):
@@ -103,7 +106,7 @@ def test_a_child_that_dies_has_its_batch_done_here(always_fork):
             os._exit(9)  # as if killed: nothing sent
         return [x * 2 for x in batch]
 
-    got = _results(work, list(range(6)), [1] * 6, pack=list, unpack=list)
+    got = _results(work, list(range(6)), [1] * 6, pack=marshal.dumps, unpack=marshal.loads)
     assert got == [[0, 2], [4, 6], [8, 10]]
 
 
@@ -111,7 +114,9 @@ def test_a_child_that_dies_has_its_batch_done_here(always_fork):
 def test_while_waiting_runs_once_only_where_this_process_would_wait(always_fork, monkeypatch, ready):
     monkeypatch.setattr(forked._Child, "ready", lambda child: ready)
     calls = []
-    started = forked.Started(lambda batch: [x * 2 for x in batch], list(range(9)), [1] * 9, pack=list, unpack=list)
+    started = forked.Started(
+        lambda batch: [x * 2 for x in batch], list(range(9)), [1] * 9, pack=marshal.dumps, unpack=marshal.loads
+    )
     got = []
     for part in started.each(lambda: calls.append(len(got))):
         got.append(part)
@@ -123,7 +128,9 @@ def test_while_waiting_runs_once_only_where_this_process_would_wait(always_fork,
 def test_a_childs_batch_comes_back_in_pieces_in_order(always_fork, monkeypatch):
     monkeypatch.setattr(forked, "PIECE_WEIGHT", 2)
     items = list(range(30))
-    got = _results(lambda batch: [(x, os.getpid()) for x in batch], items, [1] * 30, pack=list, unpack=list)
+    got = _results(
+        lambda batch: [(x, os.getpid()) for x in batch], items, [1] * 30, pack=marshal.dumps, unpack=marshal.loads
+    )
     assert [x for part in got for x, _ in part] == items
     assert len(got) == 1 + 2 * 5  # this process's batch, then each child's 10 items in 5 pieces
     assert len({pid for part in got for _, pid in part}) == 3
@@ -134,7 +141,9 @@ def test_a_child_never_waits_for_this_process_to_read_its_pieces(always_fork, mo
     at the first until this process read it. Here every child is done before anything is read."""
     monkeypatch.setattr(forked, "PIECE_WEIGHT", 1)
     big = b"x" * 2_000_000
-    started = forked.Started(lambda batch: [big for _ in batch], list(range(9)), [1] * 9, pack=list, unpack=list)
+    started = forked.Started(
+        lambda batch: [big for _ in batch], list(range(9)), [1] * 9, pack=marshal.dumps, unpack=marshal.loads
+    )
     for child in started.children:
         assert child is not None and _exits(child.pid)
     assert [len(part) for part in started.results()] == [3, 1, 1, 1, 1, 1, 1]
@@ -158,7 +167,11 @@ def test_a_child_that_dies_midway_sends_its_first_pieces_and_the_rest_is_done_he
             os._exit(9)
         return [(x, os.getpid() == parent) for x in batch]
 
-    got = [pair for part in _results(work, list(range(9)), [1] * 9, pack=list, unpack=list) for pair in part]
+    got = [
+        pair
+        for part in _results(work, list(range(9)), [1] * 9, pack=marshal.dumps, unpack=marshal.loads)
+        for pair in part
+    ]
     assert [x for x, _ in got] == list(range(9))
     # 0-2: this process's batch; 3-5: the first child's; 6: the second's before it died at 7.
     assert {x for x, here in got if here} == {0, 1, 2, 7, 8}
@@ -169,14 +182,16 @@ def test_without_memfd_the_pieces_go_through_an_unlinked_file(always_fork, monke
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", None)
     monkeypatch.setattr(forked, "PIECE_WEIGHT", 2)
-    got = _results(lambda batch: [x * 2 for x in batch], list(range(12)), [1] * 12, pack=list, unpack=list)
+    got = _results(
+        lambda batch: [x * 2 for x in batch], list(range(12)), [1] * 12, pack=marshal.dumps, unpack=marshal.loads
+    )
     assert [x for part in got for x in part] == [x * 2 for x in range(12)]
     assert list(tmp_path.iterdir()) == []  # nothing left behind
 
 
 def test_while_waiting_is_not_run_with_no_child_to_wait_for(monkeypatch):
     monkeypatch.setattr(forked, "workers", lambda total: 1)
-    started = forked.Started(list, list(range(9)), [1] * 9, pack=list, unpack=list)
+    started = forked.Started(list, list(range(9)), [1] * 9, pack=marshal.dumps, unpack=marshal.loads)
     assert list(started.each(lambda: pytest.fail("nothing to wait for"))) == [list(range(9))]
 
 
@@ -184,7 +199,7 @@ def test_an_error_while_waiting_changes_nothing(always_fork):
     def fails() -> None:
         raise ImportError("no such renderer")
 
-    started = forked.Started(lambda batch: batch, list(range(6)), [1] * 6, pack=list, unpack=list)
+    started = forked.Started(lambda batch: batch, list(range(6)), [1] * 6, pack=marshal.dumps, unpack=marshal.loads)
     assert list(started.each(fails)) == [[0, 1], [2, 3], [4, 5]]
 
 
