@@ -7,7 +7,6 @@ JSON pointer to position; any problem is an `InputError` with a position.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 from collections.abc import Callable, Iterable
@@ -344,6 +343,8 @@ def _explain(error: ValidationError, what: str) -> tuple[str, str, bool]:
         unknown = sorted(set(error.instance) - set(allowed))
         if unknown:
             bad = unknown[0]
+            import difflib  # only to word an error
+
             hint = difflib.get_close_matches(bad, allowed, n=1)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else f"; allowed: {', '.join(allowed)}"
             return f"unknown key {bad!r} in {where}{suggestion}", pointer_join(pointer, bad), True

@@ -11,7 +11,6 @@ Anything that takes contract paths takes these names too (`load_path`, so
 
 from __future__ import annotations
 
-import difflib
 from importlib.resources import files
 from pathlib import Path
 
@@ -65,6 +64,8 @@ def resolve(name: str) -> list[Path]:
         if found and "/" not in stem:
             return found[:1]
     known = names()
+    import difflib  # only to word an error
+
     hint = difflib.get_close_matches(PREFIX + name, known, n=1)
     extra = f"did you mean {hint[0]!r}? " if hint else ""
     raise ContractError(f"unknown baseline contract {PREFIX + name!r}; {extra}known: {', '.join(known)}")

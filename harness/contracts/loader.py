@@ -3,7 +3,6 @@ naming file, line, column and the rule broken."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -133,6 +132,8 @@ class _Reader:
     def _known(self, names: list[str], pointer: str, known: set[str]) -> tuple[str, ...]:
         for i, name in enumerate(names):
             if name not in known:
+                import difflib  # only to word an error
+
                 hint = difflib.get_close_matches(name, sorted(known), n=1)
                 extra = f"; did you mean {hint[0]!r}?" if hint else ""
                 raise self.fail(f"no interaction named {name!r}{extra}", f"{pointer}/{i}")
