@@ -66,12 +66,9 @@ class _Message:
     def _first_values(self) -> dict[str, str]:
         """Lower-case name -> its first value, made on the first lookup: a check reads
         several headers of each of thousands of exchanges."""
-        found: dict[str, str] = {}
-        for key, value in self.headers:
-            found.setdefault(key.lower(), value)
-        return found
+        return {key.lower(): value for key, value in reversed(self.headers)}  # the first one written last
 
-    @property
+    @cached_value
     def content_type(self) -> str:
         return (self.header("content-type") or "").split(";")[0].strip().lower()
 

@@ -15,6 +15,13 @@ from harness import jsoncodec
 from harness.cached import cached_value
 
 
+# Short payloads found not to be JSON: a stream's `[DONE]` ends every OpenAI chat stream, and
+# finding that out again raises and words two errors (orjson's, then json's) each time.
+_NOT_JSON: set[str] = set()
+_NOT_JSON_KEPT = 64
+_NOT_JSON_LENGTH = 64
+
+
 @dataclass(frozen=True)
 class Event:
     data: str
@@ -25,9 +32,13 @@ class Event:
     @cached_value
     def json(self) -> Any:
         """The data parsed as JSON, or None when it is not JSON (e.g. `[DONE]`)."""
+        if self.data in _NOT_JSON:
+            return None
         try:
             return jsoncodec.loads(self.data)
         except ValueError:
+            if len(self.data) <= _NOT_JSON_LENGTH and len(_NOT_JSON) < _NOT_JSON_KEPT:
+                _NOT_JSON.add(self.data)
             return None
 
     @property

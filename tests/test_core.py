@@ -26,6 +26,23 @@ def test_sse_event_types_follow_each_providers_framing():
     assert [e.type for e in sse.parse(text)] == ["message_start", "chat.completion.chunk", "message", "error", "[DONE]"]
 
 
+def test_sse_payloads_that_are_not_json_are_remembered_short_and_few(monkeypatch):
+    monkeypatch.setattr(sse, "_NOT_JSON", set())
+    monkeypatch.setattr(sse, "_NOT_JSON_KEPT", 2)
+    assert [sse.Event(data="[DONE]").json for _ in range(2)] == [None, None]
+    assert sse._NOT_JSON == {"[DONE]"}
+    assert sse.Event(data='{"a": 1}').json == {"a": 1}  # JSON is never remembered as not JSON
+    assert sse.Event(data="x" * 65).json is None and sse.Event(data="later").json is None
+    assert sse.Event(data="third").json is None
+    assert sse._NOT_JSON == {"[DONE]", "later"}  # not the long one; no more than two
+
+
+def test_a_header_given_twice_reads_as_its_first_value():
+    response = Response(headers=(("X-Id", "first"), ("content-type", "text/plain"), ("x-id", "second")))
+    assert response.header("x-id") == "first" and response.header("X-ID") == "first"
+    assert response.content_type == "text/plain"
+
+
 def test_sse_multiline_data_and_fields():
     (event,) = sse.parse("id: 7\nretry: 100\nevent: x\ndata: a\ndata: b\n")
     assert (event.id, event.retry, event.event, event.data) == ("7", 100, "x", "a\nb")
