@@ -14,7 +14,6 @@ from typing import Any, TypedDict
 from harness import jsoncodec
 from harness.cached import cached_value
 
-
 # Short payloads found not to be JSON: a stream's `[DONE]` ends every OpenAI chat stream, and
 # finding that out again raises and words two errors (orjson's, then json's) each time.
 _NOT_JSON: set[str] = set()

@@ -30,11 +30,11 @@ def test_sse_payloads_that_are_not_json_are_remembered_short_and_few(monkeypatch
     monkeypatch.setattr(sse, "_NOT_JSON", set())
     monkeypatch.setattr(sse, "_NOT_JSON_KEPT", 2)
     assert [sse.Event(data="[DONE]").json for _ in range(2)] == [None, None]
-    assert sse._NOT_JSON == {"[DONE]"}
+    assert {"[DONE]"} == sse._NOT_JSON
     assert sse.Event(data='{"a": 1}').json == {"a": 1}  # JSON is never remembered as not JSON
     assert sse.Event(data="x" * 65).json is None and sse.Event(data="later").json is None
     assert sse.Event(data="third").json is None
-    assert sse._NOT_JSON == {"[DONE]", "later"}  # not the long one; no more than two
+    assert {"[DONE]", "later"} == sse._NOT_JSON  # not the long one; no more than two
 
 
 def test_a_header_given_twice_reads_as_its_first_value():
