@@ -348,10 +348,11 @@ class Loading:
     `stop` when they are not wanted."""
 
     # This process's share of the reading, against each child's: besides its own files it reads
-    # the contracts (about 0.1 s, an eighth of reading the 120 benchmark files) and checks every
-    # exchange, the children's as their pieces arrive. Chosen by runs taking turns on the
-    # benchmark's files, 2 CPUs: 0.3-0.4 took 6-11 % less time than 0.7, 0.1-0.2 and 1.0 none.
-    SHARE = 0.35
+    # the contracts (about 0.1 s, an eighth of reading the 120 benchmark files), imports the
+    # provider modules, and checks every exchange, the children's as their pieces arrive. Chosen
+    # by runs taking turns on the benchmark's files, 2 CPUs: 0.25-0.4 alike (within 4 %), 0.7
+    # (before the pieces) 6-11 % slower, 0.6 and 0.15 slower too.
+    SHARE = 0.3
 
     def __init__(self, paths: Iterable[str | Path]) -> None:
         self.failure: Exception | None = None
