@@ -315,3 +315,50 @@ def test_mutated_contract_structure_never_raises_anything_else(data):
     elif isinstance(parent, dict):
         parent[data.draw(st.sampled_from(VOCABULARY + ["extra"]))] = data.draw(scalars)
     assert_loads_or_names_a_line(yaml.safe_dump(tree, sort_keys=False))
+
+
+def _two_contracts(folder, second_schema: str) -> None:
+    first = DESIGN_SKETCH
+    second = DESIGN_SKETCH.replace("clipstudio/openai-videos", "clipstudio/other").replace(
+        "json: {properties: {error: {properties: {code: {const: moderation_blocked}}}}}", second_schema
+    )
+    (folder / "a.yaml").write_text(first)
+    (folder / "b.yaml").write_text(second)
+
+
+def test_a_schema_written_again_is_checked_and_compiled_once(tmp_path):
+    """The same content in two files is one compiled schema; a different one is its own."""
+    _two_contracts(tmp_path, "json: {properties: {error: {properties: {code: {const: moderation_blocked}}}}}")
+    a, b = load_path(tmp_path)
+    assert a.outcomes[0].response.json is b.outcomes[0].response.json
+    assert a.interactions[0].response.json is b.interactions[0].response.json
+    _two_contracts(tmp_path, "json: {properties: {error: {properties: {code: {const: other}}}}}")
+    a, b = load_path(tmp_path)
+    assert a.outcomes[0].response.json is not b.outcomes[0].response.json
+    assert b.outcomes[0].response.json.schema["properties"]["error"]["properties"]["code"] == {"const": "other"}
+
+
+def test_a_schema_with_a_reference_is_checked_in_each_file(tmp_path):
+    """What a `$ref` reaches depends on the file it is in: no sharing, and each file's own
+    broken reference is its own error."""
+    (tmp_path / "shared.yaml").write_text("type: object\n")
+    ref = "json: {$ref: 'shared.yaml'}"
+    _two_contracts(tmp_path, ref)
+    (tmp_path / "a.yaml").write_text(
+        DESIGN_SKETCH.replace("json: {properties: {error: {properties: {code: {const: moderation_blocked}}}}}", ref)
+    )
+    a, b = load_path(tmp_path / "a.yaml", tmp_path / "b.yaml")
+    assert a.outcomes[0].response.json is not b.outcomes[0].response.json
+    (tmp_path / "b.yaml").write_text((tmp_path / "b.yaml").read_text().replace("shared.yaml", "missing.yaml"))
+    with pytest.raises(ContractError, match=r"b\.yaml.*missing\.yaml|missing\.yaml.*b\.yaml"):
+        load_path(tmp_path / "a.yaml", tmp_path / "b.yaml")
+
+
+def test_a_bad_schema_written_again_is_an_error_in_each_file(tmp_path):
+    bad = "json: {type: 12}"
+    _two_contracts(tmp_path, bad)
+    (tmp_path / "a.yaml").write_text(tmp_path.joinpath("b.yaml").read_text().replace("clipstudio/other", "c/a"))
+    for name in ("a.yaml", "b.yaml"):
+        with pytest.raises(ContractError) as error:
+            load_path(tmp_path / name)
+        assert error.value.source.endswith(name) and "invalid JSON Schema" in str(error.value)
