@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import marshal
+import re
 from typing import Any
 
 try:
@@ -38,8 +39,12 @@ _STDLIB = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _DIGITS = bytes(0x30 if 0x30 <= byte <= 0x39 else byte for byte in range(256))
 # The same, with "{" as "[" too: one count then says how many brackets open.
 _SHAPE = _DIGITS.replace(b"{", b"[")
-# 19 digits in a row may be an integer past 64 bits, which orjson would read as a float.
+# 19 digits in a row may be an integer past 64 bits, which orjson would read as a float: where
+# such a run starts a number, that is, after one of these bytes (in JSON a number follows one
+# of them or opens the text), `json` reads the text.
 _LONG_DIGITS = b"0" * 19
+_BEFORE_A_NUMBER = frozenset(b"-[:, \t\r\n")
+_DIGIT_RUN = re.compile(rb"0+")
 # The brackets that open in a text bound how deep it nests. Below this many, `json` has stack
 # to spare unless its caller is already more than 700 frames deep; above, `json` says if it has.
 _NESTING = 300
@@ -73,7 +78,20 @@ def _for_orjson(body: bytes | str) -> bytes | None:
     except UnicodeEncodeError:  # a lone surrogate: orjson refuses it, json reads it
         return None
     shape = data.translate(_SHAPE)
-    return data if _LONG_DIGITS not in shape and shape.count(b"[") <= _NESTING else None
+    return data if not _long_integer(shape) and shape.count(b"[") <= _NESTING else None
+
+
+def _long_integer(shape: bytes) -> bool:
+    """Whether a run of 19 digits or more in `shape` may be an integer: a run that starts a
+    number (after `-`, `[`, `:`, `,`, white space, or at the start) and not one inside a
+    string (`"video_0000..."`, an id) or after a number's `.` or `e`."""
+    at = shape.find(_LONG_DIGITS)
+    while at >= 0:
+        if at == 0 or shape[at - 1] in _BEFORE_A_NUMBER:
+            return True
+        end = _DIGIT_RUN.match(shape, at)
+        at = shape.find(_LONG_DIGITS, end.end() if end else at + 1)
+    return False
 
 
 def dumps(value: Any) -> bytes:

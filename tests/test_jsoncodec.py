@@ -102,6 +102,12 @@ bodies = (
     st.builds(lambda v: json.dumps(v, ensure_ascii=False).encode(), values)
     | st.builds(lambda v: json.dumps(v).encode("utf-16"), values)
     | st.builds(lambda n: f'{{"n": {n}, "list": [{n}]}}'.encode(), number_texts)
+    | st.builds(
+        lambda before, n, after: f'{{"id": "{before}{n}{after}", "n":{n}, "m":[-{n},{n}]}}'.encode(),
+        st.sampled_from(["video_", "", " ", "-", ":", ",", "[", ".", "e", "x"]),
+        st.from_regex(r"\A[0-9]{17,40}\Z"),
+        st.sampled_from(["", "0", "_x", " "]),
+    )
     | st.binary(max_size=40)
     | st.builds(lambda t: t.encode("utf-8", "surrogatepass"), st.text(max_size=40))
 )
@@ -111,6 +117,9 @@ bodies = (
 @given(bodies)
 @example(b'{"temperature": NaN, "top_p": Infinity, "x": -Infinity}')
 @example(b'{"seed": 123456789012345678901234567890, "n": -9223372036854775809}')
+@example(b'{"id": "video_000000000000000000000000000000000000000000000001", "n": 12345678901234567890123}')
+@example(b"[1.1234567890123456789012, 2e1234567890123456789, \n12345678901234567890123]")
+@example(b"12345678901234567890123")
 @example(b'"\\ud800 lone"')
 @example(b'\xef\xbb\xbf{"bom": 1}')
 @example(b'{"a": 1, "b": 2, "a": 3}')
