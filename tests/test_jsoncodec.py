@@ -222,3 +222,12 @@ def test_a_plain_value_skips_the_read_back_and_others_take_it(monkeypatch: pytes
     assert reads == []
     assert jsoncodec.dumps({"a": 255}) == b'{"a":255}'  # a 0xff byte in its marshal: read back
     assert reads == [b'{"a":255}']
+
+
+def test_a_long_run_of_digits_in_a_string_keeps_the_fast_reader() -> None:
+    """An id of many digits (`video_0000...1`) is text, not an integer orjson might read as a
+    float: orjson reads the body. A long integer, in any place a number can start, is not."""
+    assert jsoncodec._for_orjson(b'{"id": "video_000000000000000000000000000000000000000000000001"}') is not None
+    assert jsoncodec._for_orjson(b'{"v": 1.12345678901234567890123, "w": "x12345678901234567890123"}') is not None
+    for before in ("", " ", "-", ":", ",", "[", "\n"):
+        assert jsoncodec._for_orjson(f"{before}12345678901234567890123".encode()) is None
