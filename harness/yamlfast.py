@@ -65,7 +65,7 @@ _GOOD_ANCHOR = re.compile(r"&[0-9A-Za-z_-]+(?:[\s,\[\]{}]|\Z)")
 # one line; it escapes every line break inside a string, so each line stands alone.
 _INDENT_PER_LEVEL = 2
 _FLOW = r"([\[{])(?![\]}]?,?\n)"  # a flow collection's start (not an empty one's) and what follows it
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 # A `!!binary |` block (what PyYAML writes for bytes): the tag becomes a mark on the
 # block's first line, which the JSON keeps and `_bytes` turns back into bytes. The mark is
 # ASCII, so an ASCII file's JSON stays one byte a character (a character past U+FFFF made
@@ -73,6 +73,7 @@ _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 # YAML does not allow anywhere, so a file holding the mark is declined before it is marked.
 _BINARY_TAG = " !!binary |\n"
 _MARK = "\x7f!!binary"
+_MARK_BYTES = _MARK.encode()
 
 
 def _mark_binaries(text: str) -> tuple[str, int]:
@@ -146,18 +147,21 @@ _FIRST = (
 # The two alternatives of each start with different characters and neither crosses a line
 # end, so one pass finds what a pass for each would. Possessive `*+` before a character the
 # repeated one cannot be: no backtracking over every line's indentation.
-_AT_LINE_START = re.compile(f'\n *+(?:{_FLOW}|"{_FIRST}{_CANDIDATE}(:?))')
-_AFTER_KEY = re.compile(f'": (?:{_FLOW}|"{_FIRST}{_CANDIDATE}())')
-_NON_TEXT_ANYWHERE = re.compile(f'"{_FIRST}{_CANDIDATE}(:?)')
+# rapidyaml's JSON is scanned as the UTF-8 bytes it writes (the patterns are ASCII): a text with
+# one character past U+00FF (a curly quote in an answer) is two bytes a character as `str`,
+# which every search then walks, and making that `str` cost more than writing the JSON.
+_AT_LINE_START = re.compile(f'\n *+(?:{_FLOW}|"{_FIRST}{_CANDIDATE}(:?))'.encode("ascii"))
+_AFTER_KEY = re.compile(f'": (?:{_FLOW}|"{_FIRST}{_CANDIDATE}())'.encode("ascii"))
+_NON_TEXT_ANYWHERE = re.compile(f'"{_FIRST}{_CANDIDATE}(:?)'.encode("ascii"))
 # rapidyaml writes an alias as the text `*name` and keeps a merge key as it is: where the
 # text has such a token, the old reader reads it.
 # rapidyaml's JSON writer respells infinities and NaNs (`inf`, `.Inf`, `.NAN`, quoted keys
 # too) as `.inf`, `-.inf`, `.nan`, and numbers such as `.5` and `1.` as `0.5` and `1.0`:
 # where that can change what PyYAML would say, the old reader reads the file.
-_RESPELT_ALIAS_OR_MERGE = re.compile(r'"(?:([-+]?\.(?:inf|nan)")|(<<":)|\*)')
+_RESPELT_ALIAS_OR_MERGE = re.compile(rb'"(?:([-+]?\.(?:inf|nan)")|(<<":)|\*)')
 # Text each match but an alias's holds: when none is there, the pattern is not run (it starts
 # at every quote).
-_RESPELT_RARE = ('.inf"', '.nan"', '"<<":')
+_RESPELT_RARE = (b'.inf"', b'.nan"', b'"<<":')
 _RESPELT_NUMBER = re.compile(r"-?0\.|\.0(?:[eE]|$)")
 
 _RESOLVER = yaml.resolver.Resolver()
@@ -268,7 +272,7 @@ def read(text: str, raw: bytes | None = None) -> Any:
         raise Unsupported("a token this path does not carry")
     with _quiet_stderr():
         try:
-            emitted = ryml.emit_json(ryml.parse_in_arena(raw))
+            emitted = _json_of(ryml, ryml.parse_in_arena(raw), len(raw))
         except Exception:  # a parse error: the old reader words it, with its line
             raise Unsupported("rapidyaml cannot read it") from None
     flow_lines, candidates = _scan(emitted)
@@ -282,9 +286,9 @@ def read(text: str, raw: bytes | None = None) -> Any:
                 raise Unsupported("a merge key")
     # Otherwise the pattern can match only `"*` (a `*/*` accept header, most often), and it
     # matches wherever that is: one substring search says so without a stop at every quote.
-    if '"*' in emitted and _token_at(text, "*") >= 0:
+    if b'"*' in emitted and _token_at(text, "*") >= 0:
         raise Unsupported("an alias")
-    candidates += [(m[1], m[2]) for line in flow_lines for m in _NON_TEXT_ANYWHERE.finditer(line)]
+    candidates += [_candidate(m) for line in flow_lines for m in _NON_TEXT_ANYWHERE.finditer(line)]
     for scalar, is_key in candidates:
         if is_key:
             try:
@@ -310,7 +314,7 @@ def read(text: str, raw: bytes | None = None) -> Any:
     if binaries:
         # Each mark is then found again at the start of a string, or the read is declined: a mark
         # that landed inside a quoted scalar leaves one of them unfound.
-        if emitted.count(_MARK) != binaries:
+        if emitted.count(_MARK_BYTES) != binaries:
             raise Unsupported("a binary mark landed inside a quoted scalar")
         found = _binary_bodies(data)
         if found < binaries:
@@ -320,7 +324,21 @@ def read(text: str, raw: bytes | None = None) -> Any:
     return data
 
 
-def _scan(emitted: str) -> tuple[list[str], list[tuple[str, str]]]:
+def _json_of(ryml: Any, tree: Any, size: int) -> bytes:
+    """rapidyaml's JSON of `tree` (parsed from `size` bytes of YAML), as UTF-8 bytes: written
+    into a buffer, a third of the time `emit_json` takes to make the same text a `str`."""
+    buffer = bytearray(size * 2 + 4096)  # the JSON of a cassette is about 1.2 times its YAML
+    try:
+        return bytes(ryml.emit_json_in_place(tree, buffer))
+    except IndexError:  # more than that: as much as it says it needs
+        return bytes(ryml.emit_json_in_place(tree, bytearray(ryml.compute_json_length(tree))))
+
+
+def _candidate(match: re.Match[bytes], scalar: int = 1, key: int = 2) -> tuple[str, str]:
+    return match[scalar].decode("ascii"), match[key].decode("ascii")
+
+
+def _scan(emitted: bytes) -> tuple[list[bytes], list[tuple[str, str]]]:
     """The lines of rapidyaml's JSON that hold a flow collection (not an empty one), and the
     (scalar, ":" for a key, else "") of each JSON string alone on its line or after a key
     that PyYAML might read as other than text."""
@@ -330,40 +348,43 @@ def _scan(emitted: str) -> tuple[list[str], list[tuple[str, str]]]:
         if match.group(1):
             starts.append(match.start() + 1)
         else:
-            candidates.append((match.group(2), match.group(3)))
+            candidates.append(_candidate(match, 2, 3))
     for match in _AFTER_KEY.finditer(emitted):
         if match.group(1):
             at = match.start()
             before = at
-            while before and emitted[before - 1] == "\\":
+            while before and emitted[before - 1] == _BACKSLASH:
                 before -= 1
             if (at - before) % 2 == 0:  # the key's closing quote, not an escaped one inside a string
-                starts.append(emitted.rfind("\n", 0, at) + 1)
+                starts.append(emitted.rfind(b"\n", 0, at) + 1)
         else:
-            candidates.append((match.group(2), match.group(3)))
+            candidates.append(_candidate(match, 2, 3))
     return _lines_at(emitted, starts), candidates
 
 
-def _lines_at(emitted: str, starts: list[int]) -> list[str]:
+_BACKSLASH = ord("\\")
+
+
+def _lines_at(emitted: bytes, starts: list[int]) -> list[bytes]:
     lines = []
     for start in sorted(set(starts)):
-        end = emitted.find("\n", start)
+        end = emitted.find(b"\n", start)
         lines.append(emitted[start : end if end >= 0 else len(emitted)])
     return lines
 
 
-def _deeper_than(emitted: str, flow_lines: list[str], levels: int) -> bool:
+def _deeper_than(emitted: bytes, flow_lines: list[bytes], levels: int) -> bool:
     """Whether any value in rapidyaml's JSON is nested more than `levels` deep."""
-    if "\n" + " " * (_INDENT_PER_LEVEL * levels) in emitted:  # one substring search, not a stop at every line
+    if b"\n" + b" " * (_INDENT_PER_LEVEL * levels) in emitted:  # one substring search, not a stop at every line
         return True
     for line in flow_lines:
-        structure = _JSON_STRING.sub("", line)
-        depth = deepest = (len(structure) - len(structure.lstrip(" "))) // _INDENT_PER_LEVEL
+        structure = _JSON_STRING.sub(b"", line)
+        depth = deepest = (len(structure) - len(structure.lstrip(b" "))) // _INDENT_PER_LEVEL
         for char in structure:
-            if char in "[{":
+            if char in b"[{":
                 depth += 1
                 deepest = max(deepest, depth)
-            elif char in "]}":
+            elif char in b"]}":
                 depth -= 1
         if deepest > levels:
             return True

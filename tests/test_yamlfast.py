@@ -271,12 +271,28 @@ def _four_passes(emitted: str) -> tuple[list[str], list[tuple[str, str]]]:
         if (at - before) % 2 == 0:
             starts.append(emitted.rfind("\n", 0, at) + 1)
     candidates = [m.groups() for scan in (_NON_TEXT_LINE, _NON_TEXT_VALUE) for m in scan.finditer(emitted)]
-    return yamlfast._lines_at(emitted, starts), candidates
+    lines = []
+    for start in sorted(set(starts)):
+        end = emitted.find("\n", start)
+        lines.append(emitted[start : end if end >= 0 else len(emitted)])
+    return lines, candidates
 
 
 def _emitted(text: str) -> str:
+    """rapidyaml's JSON of `text` as `emit_json` writes it, a `str`; `_json_of` writes the same
+    bytes into a buffer, whether the first buffer is large enough or not."""
     ryml = yamlfast._rapidyaml()
-    return ryml.emit_json(ryml.parse_in_arena(text.encode()))
+    tree = ryml.parse_in_arena(text.encode())
+    emitted = ryml.emit_json(tree)
+    assert yamlfast._json_of(ryml, tree, len(text)) == emitted.encode()
+    assert yamlfast._json_of(ryml, tree, -2048) == emitted.encode()  # a buffer too small at first
+    return emitted
+
+
+def _scanned(emitted: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """`_scan` of the bytes, its lines as text."""
+    lines, candidates = yamlfast._scan(emitted.encode())
+    return [line.decode() for line in lines], candidates
 
 
 @pytest.mark.skipif(not yamlfast.AVAILABLE, reason="rapidyaml has no wheel here")
@@ -289,7 +305,7 @@ def test_two_passes_find_what_four_did(cassette):
         emitted = _emitted(yamlserializer.serialize(cassette))
     except Exception:  # rapidyaml refuses it (the old reader then reads the file): nothing to scan
         assume(False)
-    lines, candidates = yamlfast._scan(emitted)
+    lines, candidates = _scanned(emitted)
     old_lines, old_candidates = _four_passes(emitted)
     assert lines == old_lines
     assert sorted(candidates) == sorted(old_candidates)
@@ -310,7 +326,7 @@ def test_two_passes_find_what_four_did_on_awkward_documents(text):
         emitted = _emitted(text)
     except Exception:
         pytest.skip("rapidyaml does not read it")
-    lines, candidates = yamlfast._scan(emitted)
+    lines, candidates = _scanned(emitted)
     old_lines, old_candidates = _four_passes(emitted)
     assert lines == old_lines
     assert sorted(candidates) == sorted(old_candidates)
