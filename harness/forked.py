@@ -47,7 +47,7 @@ def workers(total_weight: int) -> int:
     if wanted < 2:
         return 1
     # A child helps only on a CPU nothing else is using: where every CPU is busy it takes turns
-    # with this process, and the fork and the pickling are paid for nothing (measured: slower).
+    # with this process, and the fork and the packing are paid for nothing (measured: slower).
     return max(1, min(wanted, cpus() - others_running()))
 
 
