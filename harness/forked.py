@@ -134,7 +134,7 @@ class Started(Generic[_T, _R]):
                     if sent is None and child is not None:  # it failed or died: the rest is done here
                         child.stop()
                         child = None
-                    yield self.unpack(sent[0]) if sent is not None else self.work(piece)
+                    yield self.unpack(sent) if sent is not None else self.work(piece)
                 if child is not None:
                     child.stop()
         finally:
@@ -175,15 +175,15 @@ class _Child:
         """Whether the next piece (or the child's end) can be read without waiting."""
         return bool(select.select([self.reader], [], [], 0)[0])
 
-    def next(self) -> list[bytes] | None:
-        """The next piece's result, in a list of one; None once the child has ended without it."""
+    def next(self) -> bytes | None:
+        """The next piece's result; None once the child has ended without it."""
         try:
             where = _read_exactly(self.reader, _WHERE.size)
             if len(where) < _WHERE.size:
                 return None  # the child ended: it failed, or was killed
             offset, length = _WHERE.unpack(where)
             data = _read_exactly(self.store, length, offset)
-            return [data] if len(data) == length else None
+            return data if len(data) == length else None
         except BaseException:
             self.stop()
             raise

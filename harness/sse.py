@@ -31,7 +31,7 @@ class Event:
     @cached_value
     def json(self) -> Any:
         """The data parsed as JSON, or None when it is not JSON (e.g. `[DONE]`)."""
-        if self.data in _NOT_JSON:
+        if len(self.data) <= _NOT_JSON_LENGTH and self.data in _NOT_JSON:  # not hashing every payload
             return None
         try:
             return jsoncodec.loads(self.data)

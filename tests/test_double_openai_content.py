@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,6 +26,14 @@ def test_picks_take_a_string_as_choice_does():
     fast, slow = random.Random(5), random.Random(5)
     letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789"
     assert content.picks(fast, letters, 500) == [slow.choice(letters) for _ in range(500)]
+
+
+def test_picks_from_nothing_raise_as_choice_does():
+    """Not a draw of 0 bits again and again, without end."""
+    with pytest.raises(IndexError):
+        random.Random(1).choice(())
+    with pytest.raises(IndexError):
+        content.picks(random.Random(1), (), 3)
 
 
 values = st.recursive(

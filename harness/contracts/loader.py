@@ -259,6 +259,6 @@ def _content(schema: Any) -> bytes | None:
     order), or None when its content is not all that decides its checks."""
     try:
         packed = marshal.dumps(schema)
-    except ValueError:  # a type marshal does not take, or an alias loop
+    except ValueError:  # a type marshal does not take
         return None
     return None if any(key in packed for key in _RESOLVER_BYTES) else packed

@@ -64,6 +64,8 @@ def picks(rng: random.Random, population: str | tuple[str, ...], count: int) -> 
     state, without two Python calls per item: `choice` takes `getrandbits(k)` for k the bit
     length of the population's size, again until it is below the size, as written here."""
     size = len(population)
+    if not size:
+        raise IndexError("Cannot choose from an empty sequence")  # as `choice` does (else: no end)
     bits = size.bit_length()
     draw = rng.getrandbits
     chosen = []
