@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from harness import jsoncodec, secrets, sse
-from harness.catalogue import for_double, today
+from harness.catalogue import day_of, for_double, today
 from harness.double import control, wire
-from harness.double.body import BodyError, parse_body, read_body
+from harness.double.body import BodyError, parse_body, read_body, whole_body
 from harness.double.call import Call, ErrorEnvelope, Handler, Reply, State
 from harness.double.clock import Clock, RealClock
 from harness.double.hooks import Hook, run_after, run_before
@@ -177,13 +177,17 @@ class Double:
 
     async def _exchange(self, scope: dict, receive: Callable, send: Callable) -> None:
         started, t0 = self.clock.now(), time.perf_counter()
-        body = await read_body(receive)
+        message = await receive()
+        body = whole_body(message)
+        if body is None:
+            body = await read_body(receive, message)
         key = request_key(scope, body) if self.replay and not self.hooks else None
         before: tuple[Any, ...] | None = None
         if key is not None:
             plan = self._plans.get(key)
-            if plan is not None and plan.made_under == self._made_under() and plan.day == today(self.clock):
-                await self._replay(plan, scope, started, t0, send)
+            # The day from `started`: the clock as read for this request, not read again.
+            if plan is not None and plan.made_under == self._made_under() and plan.day == day_of(started):
+                await self._send_whole(*self._replay(plan, scope, started, t0), send)
                 return
             seen = self._seen.get(key)
             if plan is not None or seen is _SEEN_ONCE:
@@ -204,10 +208,11 @@ class Double:
         journey = _Journey(self, scope, call, request, ",".join(acted) or None, started, t0)
         if self._in_one_piece(reply):
             payload = render_body(reply)
-            status, pairs = self.head(call, reply, payload)
+            provided = self._provided(call)
+            status, pairs = self._head(provided, reply.status, content_type(reply), reply.headers, payload)
             if before is not None and reply.drawn and not acted and not self.hooks:
-                self._plan(key, before, call, reply, payload, request)
-            await self._send_whole(journey, status, pairs, payload, send)
+                self._plan(key, before, call, reply, payload, request, tuple(provided), pairs)
+            await self._send_whole(journey, status, pairs, wire.response_headers(pairs), payload, send)
         else:
             await self._send_in_parts(journey, reply, receive, send)
 
@@ -234,7 +239,15 @@ class Double:
         )
 
     def _plan(
-        self, key: Any, before: tuple[Any, ...], call: Call, reply: Reply, payload: bytes, request: Request
+        self,
+        key: Any,
+        before: tuple[Any, ...],
+        call: Call,
+        reply: Reply,
+        payload: bytes,
+        request: Request,
+        provided: tuple[str, ...],
+        pairs: tuple[tuple[str, str], ...],
     ) -> None:
         """Keep a plan for the request `key`, if its answer can be shown to be replayable."""
         snapshot, made_under, day = before
@@ -254,23 +267,39 @@ class Double:
             request,
             made_under,
             day,
+            provided,
+            pairs,
         )
         if plan is not None:
             _keep(self._plans, key, plan)
 
-    async def _replay(self, plan: Plan, scope: dict, started: float, t0: float, send: Callable) -> None:
+    def _replay(
+        self, plan: Plan, scope: dict, started: float, t0: float
+    ) -> tuple[_Journey, int, tuple[tuple[str, str], ...], list[tuple[bytes, bytes]], bytes]:
         """The answer `plan` keeps, with its values drawn anew in the order the handler drew them,
-        then the request id, as `answer` draws them."""
+        then the request id, as `answer` draws them: what `_send_whole` sends."""
         state = self.state
         values = [draw.draw(state) for draw in plan.draws]
-        given = {**plan.headers, wire.lower(self.provider.request_id_header): self.provider.request_id(state)}
+        request_id = self.provider.request_id(state)
         payload = plan.body(values)
-        status, pairs = self._head(plan.call, plan.status, plan.content_type, given, payload)
-        journey = _Journey(self, scope, plan.call, plan.request, None, started, t0)
-        await self._send_whole(journey, status, pairs, payload, send)
+        provided = self._provided(plan.call)
+        head = plan.layout.head(provided, plan.content_type, payload, request_id) if plan.layout else None
+        if head is None:
+            given = {**plan.headers, wire.lower(self.provider.request_id_header): request_id}
+            _, pairs = self._head(provided, plan.status, plan.content_type, given, payload)
+            raw = wire.response_headers(pairs)
+        else:
+            pairs, raw = head
+        return _Journey(self, scope, plan.call, plan.request, None, started, t0), plan.status, pairs, raw, payload
 
     async def _send_whole(
-        self, journey: _Journey, status: int, pairs: tuple[tuple[str, str], ...], payload: bytes, send: Callable
+        self,
+        journey: _Journey,
+        status: int,
+        pairs: tuple[tuple[str, str], ...],
+        raw: list[tuple[bytes, bytes]],
+        payload: bytes,
+        send: Callable,
     ) -> None:
         """The common answer, one body with nothing to wait for: two sends, no watcher.
 
@@ -282,7 +311,7 @@ class Double:
         exchange = journey.record(status, pairs, payload, None, "whole", None)
         began = False
         try:
-            await send({"type": "http.response.start", "status": status, "headers": wire.response_headers(pairs)})
+            await send({"type": "http.response.start", "status": status, "headers": raw})
             began = True
             await send({"type": "http.response.body", "body": payload, "more_body": False})
         except Exception as exc:  # the body never left: the record must not say the app got it
@@ -447,22 +476,24 @@ class Double:
 
         `payload` is the rendered body, or None for a stream (no length then).
         """
-        return self._head(call, reply.status, content_type(reply), reply.headers, payload)
+        return self._head(self._provided(call), reply.status, content_type(reply), reply.headers, payload)
+
+    def _provided(self, call: Call) -> Mapping[str, object]:
+        """The provider's headers for this call; none when they fail (asked once a call: they count)."""
+        try:
+            return self.provider.headers(call)
+        except Exception:
+            log.exception("provider headers failed on %s %s", call.method, call.path)
+            return {}
 
     def _head(
-        self, call: Call, status: int, media_type: str, given: Mapping[str, object], payload: bytes | None
+        self, provided: Mapping[str, object], status: int, media_type: str, given: Mapping[str, object], payload: bytes | None
     ) -> tuple[int, tuple[tuple[str, str], ...]]:
         # Names lowered by `wire`, one shared str per name: records hold no copies of their own.
         headers: dict[str, str] = {"content-type": media_type}
         if payload is not None:
             headers["content-length"] = str(len(payload))
-        try:
-            # Made whole before any is set: a provider whose headers fail adds none of them.
-            provided = wire.text_pairs(self.provider.headers(call))
-        except Exception:
-            log.exception("provider headers failed on %s %s", call.method, call.path)
-            provided = []
-        headers.update(provided)
+        headers.update(wire.text_pairs(provided))
         if given:
             headers.update(wire.text_pairs(given))
         id_header = wire.lower(self.provider.request_id_header)

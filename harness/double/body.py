@@ -32,12 +32,21 @@ class FormFile:
         return f"FormFile({self.filename!r}, {self.content_type!r}, {len(self.data)} bytes)"
 
 
-async def read_body(receive: Callable[[], Awaitable[dict]]) -> bytes:
-    """The whole request body from an ASGI `receive`."""
-    message = await receive()
+def whole_body(message: dict) -> bytes | None:
+    """The body, when this first ASGI message holds all of it (as it almost always does)."""
     if message["type"] == "http.request" and not message.get("more_body", False):
-        body = message.get("body", b"")  # the whole body in one message, as almost always
+        body = message.get("body", b"")
         return body if type(body) is bytes else bytes(body)
+    return None
+
+
+async def read_body(receive: Callable[[], Awaitable[dict]], message: dict | None = None) -> bytes:
+    """The whole request body from an ASGI `receive` (`message`: the first, if already received)."""
+    if message is None:
+        message = await receive()
+    body = whole_body(message)
+    if body is not None:
+        return body
     chunks: list[bytes] = []
     while True:
         if message["type"] == "http.disconnect":

@@ -60,6 +60,11 @@ def text_pairs(headers: Mapping[str, object]) -> list[tuple[str, str]]:
     return [(known(k) or _lower(k), v if type(v) is str else str(v)) for k, v in headers.items()]
 
 
+def response_name(name: str) -> bytes:
+    """A reply header name as ASGI takes it: lower-case latin-1 bytes, the same object each time."""
+    return _BYTES.get(name) or _bytes(name)
+
+
 def response_headers(pairs: Iterable[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
     """Text header pairs as ASGI's `http.response.start` takes them: lower-case latin-1 bytes."""
     return [(_BYTES.get(k) or _bytes(k), v.encode("latin-1", "replace")) for k, v in pairs]
