@@ -487,7 +487,12 @@ class Double:
             return {}
 
     def _head(
-        self, provided: Mapping[str, object], status: int, media_type: str, given: Mapping[str, object], payload: bytes | None
+        self,
+        provided: Mapping[str, object],
+        status: int,
+        media_type: str,
+        given: Mapping[str, object],
+        payload: bytes | None,
     ) -> tuple[int, tuple[tuple[str, str], ...]]:
         # Names lowered by `wire`, one shared str per name: records hold no copies of their own.
         headers: dict[str, str] = {"content-type": media_type}

@@ -155,7 +155,13 @@ class Layout:
         if tuple(provided) != self.provided:
             return None
         size = len(payload)
-        values = (media_type, self.sized if size == self.length else str(size), *provided.values(), *self.given, request_id)
+        values = (
+            media_type,
+            self.sized if size == self.length else str(size),
+            *provided.values(),
+            *self.given,
+            request_id,
+        )
         try:
             encoded = "\r".join(values).encode("latin-1").split(b"\r")  # type: ignore[arg-type]
         except (TypeError, UnicodeEncodeError):  # a value that is not text, or not latin-1
@@ -171,8 +177,14 @@ def layout_of(
     """The layout of an answer whose merged headers are `pairs`, made from the provider's
     `provided` names, the handler's `given` headers (without the request id) and the request id."""
     names = tuple(name for name, _ in pairs)
-    wanted = ("content-type", "content-length", *map(wire.lower, provided), *map(wire.lower, given), request_id_header)
-    if names != wanted or len(set(names)) != len(names):
+    # The merge keeps one of each name: shared names leave fewer pairs than positions.
+    if names != (
+        "content-type",
+        "content-length",
+        *map(wire.lower, provided),
+        *map(wire.lower, given),
+        request_id_header,
+    ):
         return None
     start = 2 + len(provided)
     values = tuple(value for _, value in pairs[start : start + len(given)])
