@@ -40,38 +40,52 @@ def request_id(state: State) -> str:
 REQUESTS_PER_MINUTE = 10_000
 TOKENS_PER_MINUTE = 30_000_000
 _LIMIT_REQUESTS, _LIMIT_TOKENS = str(REQUESTS_PER_MINUTE), str(TOKENS_PER_MINUTE)
+_PROCESSING_MS = tuple(str(20 + n) for n in range(400))  # 20-419: the text of each, made once
+_METER = "openai.ratelimit"  # where a double's state keeps its meter
+
+
+class _Meter:
+    """Requests and tokens counted in one minute of the double's clock."""
+
+    __slots__ = ("requests", "tokens", "window")
+
+    def __init__(self, window: int) -> None:
+        self.window, self.requests, self.tokens = window, 0, 0
 
 
 def headers(call: Call) -> dict[str, str]:
     """Rate-limit and processing headers, counted per minute of the double's clock."""
-    settings, now = call.state.settings, call.state.clock.now()
+    state = call.state
+    now = state.clock.now()
     window = int(now // 60)
-    meter = settings.get("openai.ratelimit")
-    if meter is None:
-        meter = settings["openai.ratelimit"] = {"window": window, "requests": 0, "tokens": 0}
-    if meter["window"] != window:
-        meter.update(window=window, requests=0, tokens=0)
-    requests = meter["requests"] = meter["requests"] + 1
-    tokens = meter["tokens"] = meter["tokens"] + max(1, len(call.body) // 4)
+    meter = state.settings.get(_METER)
+    if meter is None or meter.window != window:
+        meter = state.settings[_METER] = _Meter(window)
+    body = call.body
+    requests = meter.requests = meter.requests + 1
+    tokens = meter.tokens = meter.tokens + (len(body) // 4 or 1)
     until_minute = 60 - (now % 60)
     return {
         "openai-version": "2020-10-01",
-        "openai-processing-ms": str(20 + zlib.crc32(call.body or call.path.encode()) % 400),
+        "openai-processing-ms": _PROCESSING_MS[zlib.crc32(body or call.path.encode()) % 400],
         "x-ratelimit-limit-requests": _LIMIT_REQUESTS,
         "x-ratelimit-limit-tokens": _LIMIT_TOKENS,
-        "x-ratelimit-remaining-requests": str(max(0, REQUESTS_PER_MINUTE - requests)),
-        "x-ratelimit-remaining-tokens": str(max(0, TOKENS_PER_MINUTE - tokens)),
+        "x-ratelimit-remaining-requests": str(REQUESTS_PER_MINUTE - requests) if requests < REQUESTS_PER_MINUTE else "0",
+        "x-ratelimit-remaining-tokens": str(TOKENS_PER_MINUTE - tokens) if tokens < TOKENS_PER_MINUTE else "0",
         "x-ratelimit-reset-requests": go_duration(min(until_minute, 60 * requests / REQUESTS_PER_MINUTE)),
         "x-ratelimit-reset-tokens": go_duration(min(until_minute, 60 * tokens / TOKENS_PER_MINUTE)),
     }
 
 
-# Not kept per value: under load the resets are new floats on every request (the time left in
-# the minute), so a cache would only add a miss to each.
+# Under a second, the text of each whole millisecond (1ms for 0), made once. Nothing is kept per
+# value: under load the resets are new floats on every request (the time left in the minute).
+_MILLISECONDS = ("1ms", *(f"{n}ms" for n in range(1, 1001)))
+
+
 def go_duration(seconds: float) -> str:
     """Go's time.Duration text, as OpenAI sends it: 6ms, 1.2s, 6m0s."""
     if seconds < 1:
-        return f"{max(1, round(seconds * 1000))}ms"
+        return _MILLISECONDS[round(seconds * 1000)] if seconds >= 0 else "1ms"
     if seconds < 60:
         return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
     minutes, rest = divmod(int(seconds), 60)
