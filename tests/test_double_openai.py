@@ -546,3 +546,54 @@ def test_the_journal_checks_clean_against_the_baseline_contracts(double):
     assert not result.unmatched, [x.describe() for x in result.unmatched]
     assert result.ok, "\n".join(str(v) for v in result.violations)
     assert result.checked == len(journal)
+
+
+def test_rate_limit_headers_count_each_minute_of_the_doubles_clock():
+    clock = VirtualClock(1_767_225_600.0 + 59.5)  # half a second before a minute ends
+    body = json.dumps({"model": "gpt-4o-mini", "messages": ASK}).encode()
+    with (
+        Double("openai", seed=1, clock=clock) as double,
+        httpx.Client(base_url=HOST, transport=double.transport(), headers=KEY) as client,
+    ):
+
+        def limits() -> dict[str, str]:
+            headers = client.post("/v1/chat/completions", content=body).headers
+            return {name: value for name, value in headers.items() if name.startswith("x-ratelimit")}
+
+        first, second = limits(), limits()
+        clock.advance(seconds=1)  # a new minute: the counts start again
+        third = limits()
+    tokens = len(body) // 4
+    assert first == {
+        "x-ratelimit-limit-requests": "10000",
+        "x-ratelimit-limit-tokens": "30000000",
+        "x-ratelimit-remaining-requests": "9999",
+        "x-ratelimit-remaining-tokens": str(30_000_000 - tokens),
+        "x-ratelimit-reset-requests": "6ms",  # 60 s / 10,000 requests
+        "x-ratelimit-reset-tokens": "1ms",  # the least it says
+    }
+    assert second["x-ratelimit-remaining-requests"] == "9998"
+    assert second["x-ratelimit-remaining-tokens"] == str(30_000_000 - 2 * tokens)
+    assert second["x-ratelimit-reset-requests"] == "12ms"
+    assert third == first
+
+
+def test_go_durations_as_openai_writes_them():
+    go = provider.errors.go_duration
+    assert [go(s) for s in (-1.0, 0.0, 0.0004, 0.0006, 0.006, 0.9994, 0.9996)] == [
+        "1ms",
+        "1ms",
+        "1ms",
+        "1ms",
+        "6ms",
+        "999ms",
+        "1000ms",
+    ]
+    assert [go(s) for s in (1.0, 1.2, 23.4171, 59.9999, 60.0, 361.5)] == [
+        "1s",
+        "1.2s",
+        "23.417s",
+        "60s",
+        "1m0s",
+        "6m1s",
+    ]
