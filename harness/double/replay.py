@@ -27,7 +27,6 @@ What is replayed is exactly what the handler would have answered:
 
 from __future__ import annotations
 
-import functools
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -74,9 +73,12 @@ def ident(prefix: str, length: int, alphabet: Alphabet | None = None) -> Draw:
     characters = prefix + (alphabet.characters if alphabet is not None else "a0")
     if not set(characters) <= _PLAIN_ID:
         raise ValueError(f"an id drawn for replay is letters, digits, '-', '_' and '.', not {characters!r}")
+    def draw(state: State) -> str:  # positional: a partial with keywords costs a dict a call
+        return state.next_id(prefix, length, alphabet)
+
     return Draw(
         f"{prefix}…×{length}",
-        functools.partial(State.next_id, prefix=prefix, length=length, alphabet=alphabet),
+        draw,
         lambda value: b'"%s"' % value.encode("ascii"),
         timed=False,
     )
