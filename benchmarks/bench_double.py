@@ -66,7 +66,7 @@ from harness.double.server import serve_app
 ROOT = Path(__file__).resolve().parent.parent
 SUSTAINED_SECONDS = float(os.environ.get("HARNESS_BENCH_SECONDS", "60"))
 ROUND_SECONDS = min(10.0, SUSTAINED_SECONDS)
-ROUNDS = 2  # double, plain, double, plain: drift in the machine's load hits both alike
+ROUNDS = 2  # double, plain, then plain, double: drift in the machine and place in the order hit both alike
 # WireMock 3.13 with a fixed stub, as issue 16 measured it beside the double on 2 cores (wrk, 1x16).
 WIREMOCK_ISSUE_FIGURES = {"req/s": 17_028.0, "us CPU/req": 63.0}
 REQUESTS = 3_000  # the Python load generator's bounded load
@@ -460,6 +460,11 @@ def _wiremock(fixed: bytes) -> Iterator[tuple[str, int] | None]:
         root.cleanup()
 
 
+def _in_turn(turn: int, servers: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """The servers in the order of round `turn`: as given, then reversed, and so on."""
+    return servers if turn % 2 == 0 else servers[::-1]
+
+
 def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
     plain = "plain Starlette, fixed body, same stack"
     floor = "floor: Starlette parsing, validating (jsonschema_rs), encoding, same headers"
@@ -481,10 +486,11 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
             since = time.time()
             for url, pid in (served, baseline, least):
                 _wrk(url, pid, 1, script)  # warm up
-            for _ in range(ROUNDS):
-                rounds["served"].append(_wrk(*served, ROUND_SECONDS, script))
-                rounds["plain"].append(_wrk(*baseline, ROUND_SECONDS, script))
-                rounds["floor"].append(_wrk(*least, ROUND_SECONDS, script))
+            # Counterbalanced (served, plain, floor; then floor, plain, served): in a fixed order,
+            # identical servers measured 0.64x to 0.76x of the plain app by their place in it.
+            for turn in range(ROUNDS):
+                for kind, server in _in_turn(turn, [("served", served), ("plain", baseline), ("floor", least)]):
+                    rounds[kind].append(_wrk(*server, ROUND_SECONDS, script))
             varied = {"served": _wrk(*served, ROUND_SECONDS, varied_script)}
             varied["plain"] = _wrk(*baseline, ROUND_SECONDS, varied_script)
             sustained = {"served": _wrk(*served, SUSTAINED_SECONDS, script)}
@@ -495,9 +501,9 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
                     _wrk(*wiremock, ROUND_SECONDS, script)  # the JIT warms up: cold, it runs at a tenth of its speed
                     # In turns with the double, as the plain app is: the machine's speed moves
                     # between minutes, and a ratio of two figures taken minutes apart moves with it.
-                    for _ in range(ROUNDS):
-                        rounds["served with WireMock"].append(_wrk(*served, ROUND_SECONDS, script))
-                        rounds["WireMock"].append(_wrk(*wiremock, ROUND_SECONDS, script))
+                    for turn in range(ROUNDS):
+                        for kind, server in _in_turn(turn, [("served with WireMock", served), ("WireMock", wiremock)]):
+                            rounds[kind].append(_wrk(*server, ROUND_SECONDS, script))
         collected = {kind: _gc_figures(log, since, until) for kind, log in logs.items()}
 
     def total(kind: str, key: str) -> float:
