@@ -8,6 +8,7 @@ WireMock and Prism are usually measured), POST /v1/chat/completions:
   server stack (`serve_app`: uvicorn with httptools on uvloop, where installed),
   in interleaved rounds of ROUND_SECONDS for req/s and server CPU per request;
 - then one sustained run of each for the latency tail (HARNESS_BENCH_SECONDS,
+  the plain app's in two halves, before and after the double's,
   60 s by default; set it lower for a quick run), which is where a journal that
   grows with uptime shows;
 - the collector's pauses in each server over its whole life (gc.callbacks,
@@ -460,6 +461,14 @@ def _wiremock(fixed: bytes) -> Iterator[tuple[str, int] | None]:
         root.cleanup()
 
 
+def _combined(runs: list[dict[str, float]]) -> dict[str, float]:
+    """wrk runs of one server as one: requests and seconds summed, latencies and CPU weighted by requests."""
+    requests, seconds = sum(r["requests"] for r in runs), sum(r["seconds"] for r in runs)
+    combined = {key: sum(r[key] * r["requests"] for r in runs) / requests for key in ("p50", "p99", "cpu_us")}
+    combined.update(requests=requests, seconds=seconds, rps=requests / seconds)
+    return combined
+
+
 def _in_turn(turn: int, servers: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     """The servers in the order of round `turn`: as given, then reversed, and so on."""
     return servers if turn % 2 == 0 else servers[::-1]
@@ -493,8 +502,11 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
                     rounds[kind].append(_wrk(*server, ROUND_SECONDS, script))
             varied = {"served": _wrk(*served, ROUND_SECONDS, varied_script)}
             varied["plain"] = _wrk(*baseline, ROUND_SECONDS, varied_script)
+            # The plain app's half before and half after: a machine that speeds up or slows down
+            # over the two minutes moves both figures alike.
+            before = _wrk(*baseline, SUSTAINED_SECONDS / 2, script)
             sustained = {"served": _wrk(*served, SUSTAINED_SECONDS, script)}
-            sustained["plain"] = _wrk(*baseline, SUSTAINED_SECONDS, script)
+            sustained["plain"] = _combined([before, _wrk(*baseline, SUSTAINED_SECONDS / 2, script)])
             until = time.time()
             with _wiremock(fixed) as wiremock:
                 if wiremock is not None:
@@ -507,10 +519,7 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
         collected = {kind: _gc_figures(log, since, until) for kind, log in logs.items()}
 
     def total(kind: str, key: str) -> float:
-        runs = rounds[kind]
-        if key == "rps":
-            return sum(r["requests"] for r in runs) / sum(r["seconds"] for r in runs)
-        return sum(r[key] * r["requests"] for r in runs) / sum(r["requests"] for r in runs)
+        return _combined(rounds[kind])[key]
 
     load = f"wrk 1x{wrk.CONNECTIONS}"
     long = f"{load}, {SUSTAINED_SECONDS:g} s sustained"

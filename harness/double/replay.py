@@ -73,6 +73,7 @@ def ident(prefix: str, length: int, alphabet: Alphabet | None = None) -> Draw:
     characters = prefix + (alphabet.characters if alphabet is not None else "a0")
     if not set(characters) <= _PLAIN_ID:
         raise ValueError(f"an id drawn for replay is letters, digits, '-', '_' and '.', not {characters!r}")
+
     def draw(state: State) -> str:  # positional: a partial with keywords costs a dict a call
         return state.next_id(prefix, length, alphabet)
 
@@ -170,7 +171,8 @@ class Layout:
             return None
         if len(encoded) != len(values):  # a value with a line break: uvicorn turns it away as it would
             return None
-        return tuple(zip(self.names, values)), list(zip(self.raw, encoded))  # type: ignore[arg-type]
+        # Every value is text by now (join took them).
+        return tuple(zip(self.names, values, strict=True)), list(zip(self.raw, encoded, strict=True))  # type: ignore[arg-type]
 
 
 def layout_of(

@@ -70,7 +70,9 @@ def headers(call: Call) -> dict[str, str]:
         "openai-processing-ms": _PROCESSING_MS[zlib.crc32(body or call.path.encode()) % 400],
         "x-ratelimit-limit-requests": _LIMIT_REQUESTS,
         "x-ratelimit-limit-tokens": _LIMIT_TOKENS,
-        "x-ratelimit-remaining-requests": str(REQUESTS_PER_MINUTE - requests) if requests < REQUESTS_PER_MINUTE else "0",
+        "x-ratelimit-remaining-requests": str(REQUESTS_PER_MINUTE - requests)
+        if requests < REQUESTS_PER_MINUTE
+        else "0",
         "x-ratelimit-remaining-tokens": str(TOKENS_PER_MINUTE - tokens) if tokens < TOKENS_PER_MINUTE else "0",
         "x-ratelimit-reset-requests": go_duration(min(until_minute, 60 * requests / REQUESTS_PER_MINUTE)),
         "x-ratelimit-reset-tokens": go_duration(min(until_minute, 60 * tokens / TOKENS_PER_MINUTE)),
