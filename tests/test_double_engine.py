@@ -254,6 +254,30 @@ def test_headers_come_from_profile_then_reply_and_a_request_id_is_added(double):
     assert response.headers["toy-request-id"] == "req_mine"
 
 
+class _Unwritable:
+    def __str__(self) -> str:
+        raise ValueError("no text for this")
+
+
+@pytest.mark.parametrize(
+    "made", [lambda call: 1 / 0, lambda call: {"x-toy-limit": "100", "x-toy-odd": _Unwritable()}], ids=["raise", "str"]
+)
+def test_a_provider_whose_headers_fail_adds_none_and_the_answer_still_goes(made, caplog):
+    failing = Provider(
+        name="toy",
+        routes=(("GET /x", lambda call: Reply(json={"ok": True})),),
+        error=toy_error,
+        request_id_header="toy-request-id",
+        request_id=lambda s: "req_generated",
+        headers=made,
+    )
+    with Double(failing) as other, httpx.Client(base_url=BASE, transport=other.transport()) as http:
+        responses = [http.get("/x") for _ in range(4)]  # the later ones replayed where they can be
+    assert [r.status_code for r in responses] == [200] * 4
+    assert all("x-toy-limit" not in r.headers and r.json() == {"ok": True} for r in responses)
+    assert "provider headers failed" in caplog.text
+
+
 def test_raw_bodies_keep_their_content_type(client):
     response = client.get("/v1/file")
     assert response.headers["content-type"] == "image/png"

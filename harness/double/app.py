@@ -498,7 +498,11 @@ class Double:
         headers: dict[str, str] = {"content-type": media_type}
         if payload is not None:
             headers["content-length"] = str(len(payload))
-        headers.update(wire.text_pairs(provided))
+        try:
+            # Made whole before any is set: a provider whose headers fail, or will not be text, adds none.
+            headers.update(wire.text_pairs(provided))
+        except Exception:
+            log.exception("provider headers failed to be text: %r", list(provided))
         if given:
             headers.update(wire.text_pairs(given))
         id_header = wire.lower(self.provider.request_id_header)
