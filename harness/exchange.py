@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, overload
 from urllib.parse import parse_qsl, urlsplit
 
@@ -248,7 +248,23 @@ def _journal_cap() -> int:
     return limits.JOURNAL.value()
 
 
-@dataclass
+# A record made on first read: `[make, *arguments]`, where `make(*arguments)` gives the
+# Exchange, which then takes `make`'s place, so every read gives the same one. A double
+# records each answer this way: most are never read, and the few fields it keeps cost a
+# fraction of building an `Exchange` and its `Response` per call.
+Deferred = list
+
+
+def made(entry: Exchange | Deferred) -> Exchange:
+    """The Exchange a journal entry stands for, made (once) if it was deferred."""
+    if isinstance(entry, Exchange):
+        return entry
+    exchange = entry[0]
+    if type(exchange) is not Exchange:
+        exchange = entry[0] = exchange(*entry[1:])
+    return exchange
+
+
 class Journal:
     """The exchanges that happened, in order. Safe to append from threads.
 
@@ -258,35 +274,49 @@ class Journal:
     is recorded (`JournalFile` writes them as JSON lines), so nothing the ring drops
     is lost to a run that wants it all."""
 
-    exchanges: deque[Exchange] = field(default_factory=deque)
-    cap: int = field(default_factory=_journal_cap)
-    dropped: int = 0
-    spill: Callable[[Exchange], None] | None = field(default=None, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        exchanges: Iterable[Exchange] = (),
+        cap: int | None = None,
+        spill: Callable[[Exchange], None] | None = None,
+    ) -> None:
+        self.cap = _journal_cap() if cap is None else cap
+        self.spill = spill
+        given = list(exchanges)
         # A deque with a length limit drops its oldest in O(1): a list's `del [:1]` moves every record.
-        kept = deque(self.exchanges, maxlen=self.cap)
-        self.dropped += len(self.exchanges) - len(kept)
-        self.exchanges = kept
+        self._ring: deque[Exchange | Deferred] = deque(given, maxlen=self.cap)
+        self.dropped = len(given) - len(self._ring)
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Journal({len(self._ring)} exchanges, cap={self.cap}, dropped={self.dropped})"
+
+    @property
+    def exchanges(self) -> list[Exchange]:
+        """The exchanges the ring holds, oldest first."""
+        return list(self)
 
     def record(self, exchange: Exchange) -> Exchange:
-        with self._lock:
-            if len(self.exchanges) == self.cap:
-                self.dropped += 1
-            self.exchanges.append(exchange)
-            if self.spill is not None:
-                self.spill(exchange)
+        self.record_deferred(exchange)
         return exchange
 
-    def amend(self, recorded: Exchange, exchange: Exchange) -> Exchange:
+    def record_deferred(self, entry: Exchange | Deferred) -> None:
+        """Record an exchange, or a `Deferred` entry to be made into one when first read."""
+        with self._lock:
+            if len(self._ring) == self.cap:
+                self.dropped += 1
+            self._ring.append(entry)
+            if self.spill is not None:
+                self.spill(made(entry))
+
+    def amend(self, recorded: Exchange | Deferred, exchange: Exchange) -> Exchange:
         """Put `exchange` where `recorded` is: what a double learnt after recording an answer
         (its last write failed, so the app never got it). A ring that already dropped
         `recorded` keeps nothing of it; a spill gets the corrected exchange as a line of its own."""
         with self._lock:
-            for index in range(len(self.exchanges) - 1, -1, -1):  # it is near the end, if still held
-                if self.exchanges[index] is recorded:
-                    self.exchanges[index] = exchange
+            for index in range(len(self._ring) - 1, -1, -1):  # it is near the end, if still held
+                if self._ring[index] is recorded:
+                    self._ring[index] = exchange
                     break
             if self.spill is not None:
                 self.spill(exchange)
@@ -298,7 +328,7 @@ class Journal:
 
     def clear(self) -> None:
         with self._lock:
-            self.exchanges.clear()
+            self._ring.clear()
             self.dropped = 0
 
     @property
@@ -306,33 +336,34 @@ class Journal:
         """How many exchanges were ever recorded, kept or dropped: a mark that stays true while
         the ring turns, where a length stops growing once the ring is full."""
         with self._lock:
-            return self.dropped + len(self.exchanges)
+            return self.dropped + len(self._ring)
 
     def since(self, mark: int) -> tuple[list[Exchange], int]:
         """The exchanges recorded after `recorded` was `mark`, as far as the ring still holds them
         (all it holds when the journal was cleared since), and the mark to ask with next time;
         both read at one moment, so an exchange is neither missed nor given twice."""
         with self._lock:
-            total = self.dropped + len(self.exchanges)
-            new = len(self.exchanges) if total < mark else min(total - mark, len(self.exchanges))
-            return (list(self.exchanges)[len(self.exchanges) - new :] if new else []), total
+            held = len(self._ring)
+            total = self.dropped + held
+            new = held if total < mark else min(total - mark, held)
+            return [made(entry) for entry in list(self._ring)[held - new :]] if new else [], total
 
     def __iter__(self) -> Iterator[Exchange]:
         with self._lock:
-            return iter(list(self.exchanges))
+            return iter([made(entry) for entry in self._ring])
 
     def __len__(self) -> int:
-        return len(self.exchanges)
+        return len(self._ring)
 
     @overload
     def __getitem__(self, index: int) -> Exchange: ...
     @overload
     def __getitem__(self, index: slice) -> list[Exchange]: ...
     def __getitem__(self, index: int | slice) -> Exchange | list[Exchange]:
-        if isinstance(index, slice):  # `journal[1:]`, as on the list it once was
-            with self._lock:
-                return list(self.exchanges)[index]
-        return self.exchanges[index]
+        with self._lock:
+            if isinstance(index, slice):  # `journal[1:]`, as on the list it once was
+                return [made(entry) for entry in list(self._ring)[index]]
+            return made(self._ring[index])
 
     def filter(
         self,

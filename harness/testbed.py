@@ -31,7 +31,7 @@ from harness.double.canned import CannedReply, closest_route, routes_like
 from harness.double.clients import sdk_client
 from harness.double.clock import Clock, FlowingClock
 from harness.errors import InputError
-from harness.exchange import Exchange, Journal
+from harness.exchange import Deferred, Exchange, Journal
 from harness.routes import Route, RouteSyntaxError
 from harness.testid import seed_for
 
@@ -41,17 +41,21 @@ if TYPE_CHECKING:
 __all__ = ["Chaos", "Testbed", "TestbedDouble", "injection", "seed_for"]
 
 
-@dataclass
 class _SharedJournal(Journal):
-    """A double's own journal that also records into its testbed's."""
+    """A double's own journal that also records into its testbed's: the same entries, so an
+    exchange read from either is the same one, and an amended answer is amended in both."""
 
-    testbed_journal: Journal | None = None
+    def __init__(self, testbed_journal: Journal) -> None:
+        super().__init__()
+        self.testbed_journal = testbed_journal
 
-    def record(self, exchange: Exchange) -> Exchange:
-        super().record(exchange)
-        if self.testbed_journal is not None:
-            self.testbed_journal.record(exchange)
-        return exchange
+    def record_deferred(self, entry: Exchange | Deferred) -> None:
+        super().record_deferred(entry)
+        self.testbed_journal.record_deferred(entry)
+
+    def amend(self, recorded: Exchange | Deferred, exchange: Exchange) -> Exchange:
+        super().amend(recorded, exchange)
+        return self.testbed_journal.amend(recorded, exchange)
 
 
 class TestbedDouble(Double):

@@ -186,6 +186,44 @@ def test_amending_a_record_the_ring_dropped_changes_nothing_it_holds():
     assert list(journal) == kept and journal.dropped == 1
 
 
+def test_a_deferred_record_is_made_once_on_first_read_and_spilled_at_once():
+    made: list[Exchange] = []
+
+    def make(path: str) -> Exchange:
+        made.append(_exchange(path))
+        return made[-1]
+
+    journal = Journal()
+    journal.record_deferred([make, "/a"])
+    assert made == [] and len(journal) == 1  # nothing built until someone reads it
+    assert journal[0] is list(journal)[0] is journal.since(0)[0][0] is journal[:1][0] is made[0]
+    assert len(made) == 1
+    spilled: list[Exchange] = []
+    spilling = Journal(spill=spilled.append)
+    spilling.record_deferred([make, "/b"])
+    assert spilled == [made[1]] and spilling[0] is made[1]  # a spill takes each as it comes
+
+
+def test_a_replayed_answer_is_recorded_with_the_headers_it_sent_and_read_as_one_exchange():
+    with Double("openai", seed=1) as double:
+        for _ in range(3):  # the third is replayed: its record keeps header values until read
+            sent, exchange = exchange_through(double, scope())
+        assert exchange is double.journal[-1] is list(double.journal)[-1]
+    assert [(k.decode(), v.decode("latin-1")) for k, v in sent[0]["headers"]] == list(exchange.response.headers)
+    assert exchange.response.body == sent[1]["body"] and exchange.peer == "127.0.0.1:50123"
+
+
+def test_an_answer_a_testbed_double_could_not_deliver_is_amended_in_both_journals():
+    from harness.testbed import _SharedJournal
+
+    testbed_journal = Journal()
+    with Double("openai", seed=1, journal=_SharedJournal(testbed_journal)) as double:
+        exchange_through(double, scope())
+        _, exchange = exchange_through(double, scope(), fail_on="http.response.body")
+    assert exchange.delivery == "cut" and list(testbed_journal) == list(double.journal)
+    assert testbed_journal[-1] is exchange and testbed_journal[0] is double.journal[0]
+
+
 def test_an_exchange_holds_no_dict_and_still_pickles():
     exchange = _exchange("/a").with_(peer="127.0.0.1:1", fault="gone")
     assert not hasattr(exchange, "__dict__")

@@ -32,7 +32,7 @@ from harness.double.hooks import Hook, run_after, run_before
 from harness.double.loop import LoopThread
 from harness.double.problem import RequestProblem
 from harness.double.replay import PLANS_KEPT, Plan, make_plan, request_key, snapshot
-from harness.exchange import Exchange, Journal, Request, Response
+from harness.exchange import Deferred, Exchange, Journal, Request, Response, made
 from harness.routes import Route, RouteTable
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ class Double:
             status, pairs = self._head(provided, reply.status, content_type(reply), reply.headers, payload)
             if before is not None and reply.drawn and not acted and not self.hooks:
                 self._plan(key, before, call, reply, payload, request, tuple(provided), pairs)
-            await self._send_whole(journey, status, pairs, wire.response_headers(pairs), payload, send)
+            await self._send_whole(journey, status, pairs, None, wire.response_headers(pairs), payload, send)
         else:
             await self._send_in_parts(journey, reply, receive, send)
 
@@ -275,7 +275,9 @@ class Double:
 
     def _replay(
         self, plan: Plan, scope: dict, started: float, t0: float
-    ) -> tuple[_Journey, int, tuple[tuple[str, str], ...], list[tuple[bytes, bytes]], bytes]:
+    ) -> tuple[
+        _Journey, int, tuple[tuple[str, str], ...] | tuple[str, ...], tuple[str, ...] | None, list[Any], bytes
+    ]:
         """The answer `plan` keeps, with its values drawn anew in the order the handler drew them,
         then the request id, as `answer` draws them: what `_send_whole` sends."""
         state = self.state
@@ -284,40 +286,43 @@ class Double:
         payload = plan.body(values)
         provided = self._provided(plan.call)
         head = plan.layout.head(provided, plan.content_type, payload, request_id) if plan.layout else None
+        journey = _Journey(self, scope, plan.call, plan.request, None, started, t0)
         if head is None:
             given = {**plan.headers, wire.lower(self.provider.request_id_header): request_id}
             _, pairs = self._head(provided, plan.status, plan.content_type, given, payload)
-            raw = wire.response_headers(pairs)
-        else:
-            pairs, raw = head
-        return _Journey(self, scope, plan.call, plan.request, None, started, t0), plan.status, pairs, raw, payload
+            return journey, plan.status, pairs, None, wire.response_headers(pairs), payload
+        header_values, raw = head
+        return journey, plan.status, header_values, plan.layout.names, raw, payload  # type: ignore[union-attr]
 
     async def _send_whole(
         self,
         journey: _Journey,
         status: int,
-        pairs: tuple[tuple[str, str], ...],
-        raw: list[tuple[bytes, bytes]],
+        pairs: tuple[tuple[str, str], ...] | tuple[str, ...],
+        names: tuple[str, ...] | None,
+        raw: list[Any],
         payload: bytes,
         send: Callable,
     ) -> None:
         """The common answer, one body with nothing to wait for: two sends, no watcher.
+        `pairs` are the header values alone when `names` gives their names (`_Journey.record`).
 
         Recorded before the first byte goes out, so an app that has its whole answer (or a
         proxy that passed it on) can already read the exchange from the journal. Nothing here
         waits, so there is no moment to hear a disconnect in: a `send` that raises (an
         in-process client that closed) is the sign the client went away, and the record is
         then amended to say what it got."""
-        exchange = journey.record(status, pairs, payload, None, "whole", None)
+        entry = journey.record(status, pairs, payload, None, "whole", None, names)
         began = False
         try:
             await send({"type": "http.response.start", "status": status, "headers": raw})
             began = True
             await send({"type": "http.response.body", "body": payload, "more_body": False})
         except Exception as exc:  # the body never left: the record must not say the app got it
+            exchange = made(entry)
             assert exchange.response is not None
             self.journal.amend(
-                exchange,
+                entry,
                 exchange.with_(
                     response=Response(headers=exchange.response.headers, body=b"", status=status),
                     error=_disconnected(exc),
@@ -671,35 +676,74 @@ class _Journey:
     def record(
         self,
         status: int,
-        pairs: tuple[tuple[str, str], ...],
+        pairs: tuple[tuple[str, str], ...] | tuple[str, ...],
         body: bytes,
         error: str | None,
         delivery: str,
         delivered: int | None,
-    ) -> Exchange:
-        # Every field, in `Exchange`'s order: request, response, provider, route, started,
-        # elapsed, fault, error, source, delivery, delivered, peer.
-        return self.double.journal.record(
-            Exchange._of(
-                self.request,
-                Response._of(pairs, body, status),
-                self.double.name,
-                self.call.route or None,
-                self.started,
-                time.perf_counter() - self.t0,
-                self.fault,
-                error,
-                "double",
-                delivery,
-                delivered,
-                _peer(self.scope),
-            )
-        )
+        names: tuple[str, ...] | None = None,
+    ) -> Deferred:
+        """Record the answer as a `Deferred` entry, made into an Exchange when first read.
+        `pairs` are the header values alone when `names` (a replay's layout) gives their names."""
+        entry = [
+            _recorded,
+            self.request,
+            status,
+            pairs,
+            names,
+            body,
+            self.double.name,
+            self.call.route or None,
+            self.started,
+            time.perf_counter() - self.t0,
+            self.fault,
+            error,
+            delivery,
+            delivered,
+            self.scope.get("client"),
+        ]
+        self.double.journal.record_deferred(entry)
+        return entry
 
 
-def _peer(scope: dict) -> str | None:
+def _recorded(
+    request: Request,
+    status: int,
+    pairs: tuple[Any, ...],
+    names: tuple[str, ...] | None,
+    body: bytes,
+    provider: str,
+    route: str | None,
+    started: float,
+    elapsed: float,
+    fault: str | None,
+    error: str | None,
+    delivery: str,
+    delivered: int | None,
+    client: tuple[str, int] | None,
+) -> Exchange:
+    """The Exchange of a `_Journey.record` entry. Every field, in `Exchange`'s order: request,
+    response, provider, route, started, elapsed, fault, error, source, delivery, delivered, peer."""
+    if names is not None:
+        pairs = tuple(zip(names, pairs, strict=True))
+    return Exchange._of(
+        request,
+        Response._of(pairs, body, status),
+        provider,
+        route,
+        started,
+        elapsed,
+        fault,
+        error,
+        "double",
+        delivery,
+        delivered,
+        _peer(client),
+    )
+
+
+def _peer(client: tuple[str, int] | None) -> str | None:
     """The client address as the double saw it, `host:port`; None in-process (port 0, no socket)."""
-    client = scope.get("client")
     if not client or not client[1]:
         return None
     return _address(client[0], client[1])

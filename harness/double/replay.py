@@ -152,9 +152,10 @@ class Layout:
 
     def head(
         self, provided: Mapping[str, object], media_type: str, payload: bytes, request_id: str
-    ) -> tuple[tuple[tuple[str, str], ...], list[tuple[bytes, bytes]]] | None:
-        """(the record's header pairs, ASGI's), or None when the provider named other headers
-        this time, or gave a value that is not plain latin-1 text on one line."""
+    ) -> tuple[tuple[str, ...], list[tuple[bytes, bytes]]] | None:
+        """(the header values, in the order of `names`; ASGI's header pairs), or None when the
+        provider named other headers this time, or gave a value that is not plain latin-1 text
+        on one line. The record pairs the values with `names` only when it is read."""
         if tuple(provided) != self.provided:
             return None
         size = len(payload)
@@ -172,7 +173,7 @@ class Layout:
         if len(encoded) != len(values):  # a value with a line break: uvicorn turns it away as it would
             return None
         # Every value is text by now (join took them).
-        return tuple(zip(self.names, values, strict=True)), list(zip(self.raw, encoded, strict=True))  # type: ignore[arg-type]
+        return values, list(zip(self.raw, encoded, strict=True))  # type: ignore[return-value]
 
 
 def layout_of(
