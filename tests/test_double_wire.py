@@ -196,7 +196,7 @@ def test_a_deferred_record_is_made_once_on_first_read_and_spilled_at_once():
     journal = Journal()
     journal.record_deferred([make, "/a"])
     assert made == [] and len(journal) == 1  # nothing built until someone reads it
-    assert journal[0] is list(journal)[0] is journal.since(0)[0][0] is journal[:1][0] is made[0]
+    assert journal[0] is next(iter(journal)) is journal.since(0)[0][0] is journal[:1][0] is made[0]
     assert len(made) == 1
     spilled: list[Exchange] = []
     spilling = Journal(spill=spilled.append)
