@@ -275,9 +275,7 @@ class Double:
 
     def _replay(
         self, plan: Plan, scope: dict, started: float, t0: float
-    ) -> tuple[
-        _Journey, int, tuple[tuple[str, str], ...] | tuple[str, ...], tuple[str, ...] | None, list[Any], bytes
-    ]:
+    ) -> tuple[_Journey, int, tuple[tuple[str, str], ...] | tuple[str, ...], tuple[str, ...] | None, list[Any], bytes]:
         """The answer `plan` keeps, with its values drawn anew in the order the handler drew them,
         then the request id, as `answer` draws them: what `_send_whole` sends."""
         state = self.state
