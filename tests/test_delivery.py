@@ -29,7 +29,7 @@ from harness.chaos.toxiproxy.delivery import Forwarded, acted, acted_by_type, dr
 from harness.chaos.toxiproxy.scoped import ScopedToxiproxy
 from harness.chaos.verdicts import Seen, served_by
 from harness.double import Double
-from harness.exchange import DELIVERIES, Exchange, Request, Response
+from harness.exchange import DELIVERIES, Deferred, Exchange, Request, Response
 from harness.testbed import Testbed
 
 CHAT = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]}
@@ -209,13 +209,13 @@ def wait_for_journal(double: Double) -> list[Exchange]:
     import threading
 
     done = threading.Event()
-    recorded = double.journal.record
+    recorded = double.journal.record_deferred
 
-    def record_and_tell(x: Exchange) -> Exchange:
+    def record_and_tell(entry: Exchange | Deferred) -> None:
         done.set()
-        return recorded(x)
+        recorded(entry)
 
-    double.journal.record = record_and_tell  # type: ignore[method-assign]
+    double.journal.record_deferred = record_and_tell  # type: ignore[method-assign]
     if not len(double.journal):
         assert done.wait(10), "the double never recorded the exchange"
     return list(double.journal)
