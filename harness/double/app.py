@@ -212,7 +212,7 @@ class Double:
             status, pairs = self._head(provided, reply.status, content_type(reply), reply.headers, payload)
             if before is not None and reply.drawn and not acted and not self.hooks:
                 self._plan(key, before, call, reply, payload, request, tuple(provided), pairs)
-            await self._send_whole(journey, status, pairs, None, wire.response_headers(pairs), payload, send)
+            await self._send_whole(journey.entry(status, pairs, payload), wire.response_headers(pairs), send)
         else:
             await self._send_in_parts(journey, reply, receive, send)
 
@@ -273,9 +273,7 @@ class Double:
         if plan is not None:
             _keep(self._plans, key, plan)
 
-    def _replay(
-        self, plan: Plan, scope: dict, started: float, t0: float
-    ) -> tuple[_Journey, int, tuple[tuple[str, str], ...] | tuple[str, ...], tuple[str, ...] | None, list[Any], bytes]:
+    def _replay(self, plan: Plan, scope: dict, started: float, t0: float) -> tuple[Deferred, list[Any]]:
         """The answer `plan` keeps, with its values drawn anew in the order the handler drew them,
         then the request id, as `answer` draws them: what `_send_whole` sends."""
         state = self.state
@@ -284,45 +282,45 @@ class Double:
         payload = plan.body(values)
         provided = self._provided(plan.call)
         head = plan.layout.head(provided, plan.content_type, payload, request_id) if plan.layout else None
-        journey = _Journey(self, scope, plan.call, plan.request, None, started, t0)
+        pairs: tuple[Any, ...]
         if head is None:
             given = {**plan.headers, wire.lower(self.provider.request_id_header): request_id}
             _, pairs = self._head(provided, plan.status, plan.content_type, given, payload)
-            return journey, plan.status, pairs, None, wire.response_headers(pairs), payload
-        header_values, raw = head
-        return journey, plan.status, header_values, plan.layout.names, raw, payload  # type: ignore[union-attr]
+            raw, names = wire.response_headers(pairs), None
+        else:
+            pairs, raw = head
+            names = plan.layout.names  # type: ignore[union-attr]
+        route = plan.call.route or None
+        client = scope.get("client")
+        return _entry(plan.request, plan.status, pairs, names, payload, self.name, route, started, t0, client), raw
 
     async def _send_whole(
         self,
-        journey: _Journey,
-        status: int,
-        pairs: tuple[tuple[str, str], ...] | tuple[str, ...],
-        names: tuple[str, ...] | None,
+        entry: Deferred,
         raw: list[Any],
-        payload: bytes,
         send: Callable,
     ) -> None:
-        """The common answer, one body with nothing to wait for: two sends, no watcher.
-        `pairs` are the header values alone when `names` gives their names (`_Journey.record`).
+        """The common answer, one body with nothing to wait for: two sends, no watcher. `entry`
+        is its journal record (`_entry`), `raw` its head as ASGI's header pairs.
 
         Recorded before the first byte goes out, so an app that has its whole answer (or a
         proxy that passed it on) can already read the exchange from the journal. Nothing here
         waits, so there is no moment to hear a disconnect in: a `send` that raises (an
         in-process client that closed) is the sign the client went away, and the record is
         then amended to say what it got."""
-        entry = journey.record(status, pairs, payload, None, "whole", None, names)
+        self.journal.record_deferred(entry)
         began = False
         try:
-            await send({"type": "http.response.start", "status": status, "headers": raw})
+            await send({"type": "http.response.start", "status": entry[_STATUS], "headers": raw})
             began = True
-            await send({"type": "http.response.body", "body": payload, "more_body": False})
+            await send({"type": "http.response.body", "body": entry[_BODY], "more_body": False})
         except Exception as exc:  # the body never left: the record must not say the app got it
             exchange = made(entry)
             assert exchange.response is not None
             self.journal.amend(
                 entry,
                 exchange.with_(
-                    response=Response(headers=exchange.response.headers, body=b"", status=status),
+                    response=Response(headers=exchange.response.headers, body=b"", status=exchange.response.status),
                     error=_disconnected(exc),
                     delivery="cut" if began else "unsent",
                     delivered=0,
@@ -376,7 +374,7 @@ class Double:
             delivery, delivered = ("cut", sent_body) if began else ("unsent", 0)
         # Recorded before the last chunk goes out, so a client that has its whole
         # answer can already read the exchange from the journal.
-        journey.record(status, pairs, b"".join(sent), error, delivery, delivered)
+        self.journal.record_deferred(journey.entry(status, pairs, b"".join(sent), error, delivery, delivered))
         if reply.abort and error is not None and error.startswith("connection dropped"):
             raise StreamAborted(error)
         if error is None:
@@ -671,37 +669,78 @@ class _Journey:
         self.double, self.scope, self.call, self.request = double, scope, call, request
         self.fault, self.started, self.t0 = fault, started, t0
 
-    def record(
+    def entry(
         self,
         status: int,
-        pairs: tuple[tuple[str, str], ...] | tuple[str, ...],
+        pairs: tuple[tuple[str, str], ...],
         body: bytes,
-        error: str | None,
-        delivery: str,
-        delivered: int | None,
-        names: tuple[str, ...] | None = None,
+        error: str | None = None,
+        delivery: str = "whole",
+        delivered: int | None = None,
     ) -> Deferred:
-        """Record the answer as a `Deferred` entry, made into an Exchange when first read.
-        `pairs` are the header values alone when `names` (a replay's layout) gives their names."""
-        entry = [
-            _recorded,
+        """The journal entry of the answer as far as it was sent."""
+        route = self.call.route or None
+        client = self.scope.get("client")
+        double, started, t0 = self.double, self.started, self.t0
+        return _entry(
             self.request,
             status,
             pairs,
-            names,
+            None,
             body,
-            self.double.name,
-            self.call.route or None,
-            self.started,
-            time.perf_counter() - self.t0,
+            double.name,
+            route,
+            started,
+            t0,
+            client,
             self.fault,
             error,
             delivery,
             delivered,
-            self.scope.get("client"),
-        ]
-        self.double.journal.record_deferred(entry)
-        return entry
+        )
+
+
+def _entry(
+    request: Request,
+    status: int,
+    pairs: tuple[tuple[str, str], ...] | tuple[str, ...],
+    names: tuple[str, ...] | None,
+    body: bytes,
+    provider: str,
+    route: str | None,
+    started: float,
+    t0: float,
+    client: tuple[str, int] | None,
+    fault: str | None = None,
+    error: str | None = None,
+    delivery: str = "whole",
+    delivered: int | None = None,
+) -> Deferred:
+    """A `Deferred` journal entry: the few fields an answer's Exchange is made of when first read
+    (`_recorded`), most never are. `pairs` are the header values alone when `names` (a replay's
+    layout) gives their names. `t0` is `time.perf_counter()` as the request came in."""
+    elapsed = time.perf_counter() - t0
+    return [
+        _recorded,
+        request,
+        status,
+        pairs,
+        names,
+        body,
+        provider,
+        route,
+        started,
+        elapsed,
+        fault,
+        error,
+        delivery,
+        delivered,
+        client,
+    ]
+
+
+# Where `_entry` puts the fields a double reads back before the entry is made.
+_STATUS, _BODY = 2, 5
 
 
 def _recorded(
@@ -720,8 +759,8 @@ def _recorded(
     delivered: int | None,
     client: tuple[str, int] | None,
 ) -> Exchange:
-    """The Exchange of a `_Journey.record` entry. Every field, in `Exchange`'s order: request,
-    response, provider, route, started, elapsed, fault, error, source, delivery, delivered, peer."""
+    """The Exchange of an `_entry`. Every field, in `Exchange`'s order: request, response,
+    provider, route, started, elapsed, fault, error, source, delivery, delivered, peer."""
     if names is not None:
         pairs = tuple(zip(names, pairs, strict=True))
     return Exchange._of(

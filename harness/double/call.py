@@ -57,12 +57,11 @@ class Alphabet:
         self._dropped = bytes(range(whole, 256))
 
     def draw(self, rng: random.Random, length: int) -> str:
-        drawn = b""
-        while len(drawn) < length:
-            short = length - len(drawn)
+        drawn, short = b"", length
+        while short > 0:
             size = short + short // 8 + 2  # spare bytes, so that a second draw is rare
-            raw = rng.getrandbits(8 * size).to_bytes(size, "little")
-            drawn += raw.translate(self._table, self._dropped)
+            drawn += rng.getrandbits(8 * size).to_bytes(size, "little").translate(self._table, self._dropped)
+            short = length - len(drawn)
         return drawn[:length].decode("ascii")
 
     def __repr__(self) -> str:
