@@ -172,8 +172,9 @@ class Layout:
             return None
         if len(encoded) != len(values):  # a value with a line break: uvicorn turns it away as it would
             return None
-        # Every value is text by now (join took them).
-        return values, list(zip(self.raw, encoded, strict=True))  # type: ignore[return-value]
+        # Every value is text by now (join took them), one for each name: `provided` has the names
+        # this layout was made with, and no value held a line break.
+        return values, list(zip(self.raw, encoded))  # type: ignore[return-value]
 
 
 def layout_of(
