@@ -174,7 +174,7 @@ class Layout:
             return None
         # Every value is text by now (join took them), one for each name: `provided` has the names
         # this layout was made with, and no value held a line break.
-        return values, list(zip(self.raw, encoded))  # type: ignore[return-value]
+        return values, list(zip(self.raw, encoded, strict=False))  # type: ignore[return-value]
 
 
 def layout_of(
