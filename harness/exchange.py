@@ -248,10 +248,10 @@ def _journal_cap() -> int:
     return limits.JOURNAL.value()
 
 
-# A record made on first read: `[make, *arguments]`, where `make(*arguments)` gives the
-# Exchange, which then takes `make`'s place, so every read gives the same one. A double
-# records each answer this way: most are never read, and the few fields it keeps cost a
-# fraction of building an `Exchange` and its `Response` per call.
+# A record made on first read: `[make, *fields]`, where `make(entry)` gives the Exchange from
+# the fields, and the Exchange then takes `make`'s place, so every read gives the same one. A
+# double records each answer this way: most are never read, and the few fields it keeps cost
+# a fraction of building an `Exchange` and its `Response` per call.
 Deferred = list
 
 
@@ -261,7 +261,7 @@ def made(entry: Exchange | Deferred) -> Exchange:
         return entry
     exchange = entry[0]
     if type(exchange) is not Exchange:
-        exchange = entry[0] = exchange(*entry[1:])
+        exchange = entry[0] = exchange(entry)
     return exchange
 
 

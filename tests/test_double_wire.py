@@ -208,6 +208,7 @@ def test_a_replayed_answer_is_recorded_with_the_headers_it_sent_and_read_as_one_
     with Double("openai", seed=1) as double:
         for _ in range(3):  # the third is replayed: its record keeps header values until read
             sent, exchange = exchange_through(double, scope())
+        assert len(double._plans) == 1  # so the third answer was a replay
         assert exchange is double.journal[-1] is list(double.journal)[-1]
     assert [(k.decode(), v.decode("latin-1")) for k, v in sent[0]["headers"]] == list(exchange.response.headers)
     assert exchange.response.body == sent[1]["body"] and exchange.peer == "127.0.0.1:50123"

@@ -292,7 +292,23 @@ class Double:
             names = plan.layout.names  # type: ignore[union-attr]
         route = plan.call.route or None
         client = scope.get("client")
-        return _entry(plan.request, plan.status, pairs, names, payload, self.name, route, started, t0, client), raw
+        entry = _entry(
+            plan.request,
+            plan.status,
+            pairs,
+            names,
+            payload,
+            self.name,
+            route,
+            started,
+            t0,
+            None,
+            None,
+            "whole",
+            None,
+            client,
+        )
+        return entry, raw
 
     async def _send_whole(
         self,
@@ -679,24 +695,21 @@ class _Journey:
         delivered: int | None = None,
     ) -> Deferred:
         """The journal entry of the answer as far as it was sent."""
-        route = self.call.route or None
-        client = self.scope.get("client")
-        double, started, t0 = self.double, self.started, self.t0
         return _entry(
             self.request,
             status,
             pairs,
             None,
             body,
-            double.name,
-            route,
-            started,
-            t0,
-            client,
+            self.double.name,
+            self.call.route or None,
+            self.started,
+            self.t0,
             self.fault,
             error,
             delivery,
             delivered,
+            self.scope.get("client"),
         )
 
 
@@ -710,11 +723,11 @@ def _entry(
     route: str | None,
     started: float,
     t0: float,
+    fault: str | None,
+    error: str | None,
+    delivery: str,
+    delivered: int | None,
     client: tuple[str, int] | None,
-    fault: str | None = None,
-    error: str | None = None,
-    delivery: str = "whole",
-    delivered: int | None = None,
 ) -> Deferred:
     """A `Deferred` journal entry: the few fields an answer's Exchange is made of when first read
     (`_recorded`), most never are. `pairs` are the header values alone when `names` (a replay's
@@ -743,24 +756,26 @@ def _entry(
 _STATUS, _BODY = 2, 5
 
 
-def _recorded(
-    request: Request,
-    status: int,
-    pairs: tuple[Any, ...],
-    names: tuple[str, ...] | None,
-    body: bytes,
-    provider: str,
-    route: str | None,
-    started: float,
-    elapsed: float,
-    fault: str | None,
-    error: str | None,
-    delivery: str,
-    delivered: int | None,
-    client: tuple[str, int] | None,
-) -> Exchange:
+def _recorded(entry: Deferred) -> Exchange:
     """The Exchange of an `_entry`. Every field, in `Exchange`'s order: request, response,
     provider, route, started, elapsed, fault, error, source, delivery, delivered, peer."""
+    (
+        _,
+        request,
+        status,
+        pairs,
+        names,
+        body,
+        provider,
+        route,
+        started,
+        elapsed,
+        fault,
+        error,
+        delivery,
+        delivered,
+        client,
+    ) = entry
     if names is not None:
         pairs = tuple(zip(names, pairs, strict=True))
     return Exchange._of(
