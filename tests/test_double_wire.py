@@ -214,6 +214,18 @@ def test_a_replayed_answer_is_recorded_with_the_headers_it_sent_and_read_as_one_
     assert exchange.response.body == sent[1]["body"] and exchange.peer == "127.0.0.1:50123"
 
 
+def test_a_request_whose_headers_are_lists_is_answered_afresh_every_time():
+    # ASGI allows [name, value] lists: such a request has no key to keep a plan under.
+    listed = scope()
+    listed["headers"] = [list(pair) for pair in listed["headers"]]
+    with Double("openai", seed=1) as double, Double("openai", seed=1, replay=False) as afresh:
+        for _ in range(4):
+            sent, exchange = exchange_through(double, listed)
+            want, expected = exchange_through(afresh, scope())
+            assert sent == want and exchange.response == expected.response
+        assert not double._plans and not double._seen
+
+
 def test_an_answer_a_testbed_double_could_not_deliver_is_amended_in_both_journals():
     from harness.testbed import _SharedJournal
 

@@ -16,7 +16,7 @@ import logging
 import random
 import time
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -183,22 +183,71 @@ class Double:
             body = await read_body(receive, message)
         key = request_key(scope, body) if self.replay and not self.hooks else None
         before: tuple[Any, ...] | None = None
+        answered: tuple[Deferred, Sequence[Any]] | None = None
         if key is not None:
-            plan = self._plans.get(key)
+            try:
+                plan = self._plans.get(key)
+            except TypeError:  # headers as lists: not a request to keep a plan for
+                plan = key = None
             # The day from `started`: the clock as read for this request, not read again.
             if plan is not None and plan.made_under == self._made_under() and plan.day == day_of(started):
-                await self._send_whole(*self._replay(plan, scope, started, t0), send)
-                return
-            seen = self._seen.get(key)
-            if plan is not None or seen is _SEEN_ONCE:
-                # The second time, or the first since its plan gave way: watch the handler draw,
-                # for a plan made under what holds now. Once: an answer that cannot be replayed
-                # (a stream, tool calls, a provider that names no draws) is not watched again.
-                self._plans.pop(key, None)
-                _keep(self._seen, key, _WATCHED)
-                before = (snapshot(self.state), self._made_under(), today(self.clock))
-            elif seen is None:
-                _keep(self._seen, key, _SEEN_ONCE)
+                answered = self._replay(plan, scope, started, t0)
+            elif key is not None:
+                seen = self._seen.get(key)
+                if plan is not None or seen is _SEEN_ONCE:
+                    # The second time, or the first since its plan gave way: watch the handler draw,
+                    # for a plan made under what holds now. Once: an answer that cannot be replayed
+                    # (a stream, tool calls, a provider that names no draws) is not watched again.
+                    self._plans.pop(key, None)
+                    _keep(self._seen, key, _WATCHED)
+                    before = (snapshot(self.state), self._made_under(), today(self.clock))
+                elif seen is None:
+                    _keep(self._seen, key, _SEEN_ONCE)
+        if answered is None:
+            answered = await self._afresh(scope, receive, send, body, key, before, started, t0)
+            if answered is None:
+                return  # sent in parts
+        entry, raw = answered
+        # The common answer, one body with nothing to wait for: two sends, no watcher.
+        # Recorded before the first byte goes out, so an app that has its whole answer (or a
+        # proxy that passed it on) can already read the exchange from the journal. Nothing here
+        # waits, so there is no moment to hear a disconnect in: a `send` that raises (an
+        # in-process client that closed) is the sign the client went away, and the record is
+        # then amended to say what it got.
+        self.journal.record_deferred(entry)
+        began = False
+        try:
+            await send({"type": "http.response.start", "status": entry[_STATUS], "headers": raw})
+            began = True
+            await send({"type": "http.response.body", "body": entry[_BODY], "more_body": False})
+        except Exception as exc:  # the body never left: the record must not say the app got it
+            exchange = made(entry)
+            assert exchange.response is not None
+            self.journal.amend(
+                entry,
+                exchange.with_(
+                    response=Response(headers=exchange.response.headers, body=b"", status=exchange.response.status),
+                    error=_disconnected(exc),
+                    delivery="cut" if began else "unsent",
+                    delivered=0,
+                ),
+            )
+
+    async def _afresh(
+        self,
+        scope: dict,
+        receive: Callable,
+        send: Callable,
+        body: bytes,
+        key: Any,
+        before: tuple[Any, ...] | None,
+        started: float,
+        t0: float,
+    ) -> tuple[Deferred, Sequence[Any]] | None:
+        """Answer through the routes, the hooks and the handler. A whole answer is given back as
+        its journal entry (`_entry`) and its head as ASGI's header pairs, for `_exchange` to send;
+        any other is sent here, and None given back. `before` is set when this request is watched
+        for a plan (`_plan`)."""
         headers = wire.request_headers(scope.get("headers", ()))
         query_string = scope.get("query_string", b"").decode("latin-1")
         call, reply, acted = await self.answer(scope["method"], scope["path"], query_string, headers, body)
@@ -206,15 +255,15 @@ class Double:
             _redact_headers(headers, self.secret_headers), body, scope["method"], _url(scope, headers, query_string)
         )
         journey = _Journey(self, scope, call, request, ",".join(acted) or None, started, t0)
-        if self._in_one_piece(reply):
-            payload = render_body(reply)
-            provided = self._provided(call)
-            status, pairs = self._head(provided, reply.status, content_type(reply), reply.headers, payload)
-            if before is not None and reply.drawn and not acted and not self.hooks:
-                self._plan(key, before, call, reply, payload, request, tuple(provided), pairs)
-            await self._send_whole(journey.entry(status, pairs, payload), wire.response_headers(pairs), send)
-        else:
+        if not self._in_one_piece(reply):
             await self._send_in_parts(journey, reply, receive, send)
+            return None
+        payload = render_body(reply)
+        provided = self._provided(call)
+        status, pairs = self._head(provided, reply.status, content_type(reply), reply.headers, payload)
+        if before is not None and reply.drawn and not acted and not self.hooks:
+            self._plan(key, before, call, reply, payload, request, tuple(provided), pairs)
+        return journey.entry(status, pairs, payload), wire.response_headers(pairs)
 
     @staticmethod
     def _in_one_piece(reply: Reply) -> bool:
@@ -273,9 +322,9 @@ class Double:
         if plan is not None:
             _keep(self._plans, key, plan)
 
-    def _replay(self, plan: Plan, scope: dict, started: float, t0: float) -> tuple[Deferred, list[Any]]:
+    def _replay(self, plan: Plan, scope: dict, started: float, t0: float) -> tuple[Deferred, Sequence[Any]]:
         """The answer `plan` keeps, with its values drawn anew in the order the handler drew them,
-        then the request id, as `answer` draws them: what `_send_whole` sends."""
+        then the request id, as `answer` draws them: its journal entry and its head, as `_afresh` gives."""
         state = self.state
         values = [draw.draw(state) for draw in plan.draws]
         request_id = self.provider.request_id(state)
@@ -309,39 +358,6 @@ class Double:
             client,
         )
         return entry, raw
-
-    async def _send_whole(
-        self,
-        entry: Deferred,
-        raw: list[Any],
-        send: Callable,
-    ) -> None:
-        """The common answer, one body with nothing to wait for: two sends, no watcher. `entry`
-        is its journal record (`_entry`), `raw` its head as ASGI's header pairs.
-
-        Recorded before the first byte goes out, so an app that has its whole answer (or a
-        proxy that passed it on) can already read the exchange from the journal. Nothing here
-        waits, so there is no moment to hear a disconnect in: a `send` that raises (an
-        in-process client that closed) is the sign the client went away, and the record is
-        then amended to say what it got."""
-        self.journal.record_deferred(entry)
-        began = False
-        try:
-            await send({"type": "http.response.start", "status": entry[_STATUS], "headers": raw})
-            began = True
-            await send({"type": "http.response.body", "body": entry[_BODY], "more_body": False})
-        except Exception as exc:  # the body never left: the record must not say the app got it
-            exchange = made(entry)
-            assert exchange.response is not None
-            self.journal.amend(
-                entry,
-                exchange.with_(
-                    response=Response(headers=exchange.response.headers, body=b"", status=exchange.response.status),
-                    error=_disconnected(exc),
-                    delivery="cut" if began else "unsent",
-                    delivered=0,
-                ),
-            )
 
     async def _send_in_parts(self, journey: _Journey, reply: Reply, receive: Callable, send: Callable) -> None:
         """A stream, or an answer a fault delays, stalls or aborts: chunk by chunk, listening for
