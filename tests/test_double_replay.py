@@ -165,6 +165,29 @@ def test_a_model_retired_overnight_is_refused_though_its_answer_was_planned():
         assert got[0][2] == want[0][2]
 
 
+@pytest.mark.parametrize("before, after", [(86_399.5, 0.8), (86_398.0, 0.0), (86_399.9, 86_399.2)])
+def test_a_plan_holds_to_the_last_instant_of_its_day_and_not_past_midnight(before, after):
+    # Within a second of midnight the plan asks the calendar: a model shut down at midnight is
+    # refused from the first instant of its shutdown day, and answered to the last of the day before.
+    extra = {"acme-chat-1": {"family": "chat", "shutdown": "2026-03-02"}}
+    replaying, afresh = pair(models=extra, start=epoch(date(2026, 3, 1)) - 86_400 + before)
+    ask = {**chat(), "model": "acme-chat-1"}
+    with replaying, afresh:
+        calls = counted(replaying)
+        assert [status for status, _, _ in answers(replaying, [ask] * 3)] == [200] * 3
+        answers(afresh, [ask] * 3)
+        assert len(calls) == 2  # the third was replayed
+        for double in (replaying, afresh):
+            double.clock.advance(seconds=86_400 - before + after)  # to `after` seconds into 1 March
+        assert answers(replaying, [ask] * 2) == answers(afresh, [ask] * 2)
+        # Still 1 March, one day on from the plan's day: answered afresh, then planned anew.
+        assert len(calls) == 3
+        for double in (replaying, afresh):
+            double.clock.advance(days=1)  # 2 March: shut down
+        got, want = answers(replaying, [ask]), answers(afresh, [ask])
+        assert got == want and got[0][0] == 404
+
+
 def test_a_hook_added_after_a_plan_acts_on_the_next_request():
     class Teapot:
         name = "teapot"
@@ -325,6 +348,12 @@ def test_an_id_drawn_for_replay_is_written_as_itself():
     state = State(rng=random.Random(1), clock=VirtualClock(12.5))
     value = drawn.draw(state)
     assert drawn.json(value) == f'"{value}"'.encode() and SECONDS.json(SECONDS.draw(state)) == b"12"
+    # The id a draw gives is the one `next_id` would: the same generator moves, the same count.
+    for alphabet in (None, Alphabet("abc123"), Alphabet("0123456789abcdef")):
+        drawing, asking = (State(rng=random.Random(7), clock=VirtualClock(0)) for _ in range(2))
+        by_draw = [ident("msg_", 24, alphabet).draw(drawing) for _ in range(5)]
+        assert by_draw == [asking.next_id("msg_", 24, alphabet) for _ in range(5)]
+        assert drawing.counter == asking.counter == 5 and drawing.rng.getstate() == asking.rng.getstate()
 
 
 def test_a_draw_unnamed_is_seen_even_when_the_request_id_does_not_show_it():

@@ -190,7 +190,11 @@ class Double:
             except TypeError:  # headers as lists: not a request to keep a plan for
                 plan = key = None
             # The day from `started`: the clock as read for this request, not read again.
-            if plan is not None and plan.made_under == self._made_under() and plan.day == day_of(started):
+            if (
+                plan is not None
+                and plan.made_under == self._made_under()
+                and (plan.opens <= started <= plan.closes or plan.day == day_of(started))
+            ):
                 answered = self._replay(plan, scope, started, t0)
             elif key is not None:
                 seen = self._seen.get(key)

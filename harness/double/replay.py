@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from harness import jsoncodec
 from harness.double import wire
-from harness.double.call import Alphabet, Call, Reply, State
+from harness.double.call import ALPHANUMERIC, Alphabet, Call, Reply, State
 
 if TYPE_CHECKING:
     from harness.exchange import Request
@@ -70,12 +71,15 @@ class Draw:
 
 def ident(prefix: str, length: int, alphabet: Alphabet | None = None) -> Draw:
     """An id from the double's seeded generator: `state.next_id(prefix, length, alphabet)`."""
-    characters = prefix + (alphabet.characters if alphabet is not None else "a0")
+    chosen = alphabet or ALPHANUMERIC
+    characters = prefix + chosen.characters
     if not set(characters) <= _PLAIN_ID:
         raise ValueError(f"an id drawn for replay is letters, digits, '-', '_' and '.', not {characters!r}")
 
-    def draw(state: State) -> str:  # positional: a partial with keywords costs a dict a call
-        return state.next_id(prefix, length, alphabet)
+    def draw(state: State) -> str:
+        # What `state.next_id` does, without its call (a replay draws an id on every answer).
+        state.counter += 1
+        return prefix + chosen.draw(state.rng, length)
 
     return Draw(
         f"{prefix}…×{length}",
@@ -120,8 +124,17 @@ class Plan:
     call: Call  # for the provider's headers, as the first answer had it
     request: Request  # the journal's record of the request: the same for every replay
     made_under: tuple[Any, ...]  # see `Double._made_under`
-    day: Any
+    day: date  # the UTC day on the double's clock
     layout: Layout | None  # its headers as positions to fill; None: merged as for any answer
+    # Epoch seconds well inside `day` (a second from either midnight): a request's time in
+    # between is on that day without asking `catalogue.day_of` (which rounds as datetime does).
+    opens: float = field(init=False)
+    closes: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        midnight = datetime(self.day.year, self.day.month, self.day.day, tzinfo=UTC).timestamp()
+        object.__setattr__(self, "opens", midnight + 1.0)
+        object.__setattr__(self, "closes", midnight + 86_399.0)
 
     def body(self, values: list[Any]) -> bytes:
         parts, draws = self.parts, self.draws
@@ -209,7 +222,7 @@ def make_plan(
     call: Call,
     request: Request,
     made_under: tuple[Any, ...],
-    day: Any,
+    day: date,
     provided: tuple[str, ...],
     pairs: tuple[tuple[str, str], ...],
 ) -> Plan | None:
