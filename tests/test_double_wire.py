@@ -312,3 +312,17 @@ def test_the_peer_is_one_str_per_client_address_whatever_the_server_gives():
         first, ipv6, again = double.journal
     assert (first.peer, ipv6.peer) == ("127.0.0.1:50123", "[::1]:50123")
     assert again.peer is first.peer
+
+
+@pytest.mark.parametrize("bits", [0, 5, 2**124 - 1, 2**127 + 3, 2**128 - 1])
+def test_an_openai_request_id_is_32_zero_padded_hex_digits(bits) -> None:
+    from harness.double.call import State
+    from harness.providers.openai.errors import request_id
+
+    class Drawn:
+        def getrandbits(self, k: int) -> int:
+            assert k == 128
+            return bits
+
+    state = State(rng=Drawn(), clock=None)  # type: ignore[arg-type]
+    assert request_id(state) == f"req_{bits:032x}"
