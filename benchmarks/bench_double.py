@@ -69,8 +69,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SUSTAINED_SECONDS = float(os.environ.get("HARNESS_BENCH_SECONDS", "60"))
 ROUND_SECONDS = min(5.0, SUSTAINED_SECONDS)
 # Each server takes each place in the order twice, and the figure is its median round: on a
-# shared 2-core machine a round can lose a third of its speed to the host (steal time), and one
-# such round among two moved the ratio from 0.82x to 0.69x.
+# shared 2-core machine the host can take a round's CPU time (steal time), and a mean of two
+# rounds moves with it.
 ROUNDS = 6
 # WireMock 3.13 with a fixed stub, as issue 16 measured it beside the double on 2 cores (wrk, 1x16).
 WIREMOCK_ISSUE_FIGURES = {"req/s": 17_028.0, "us CPU/req": 63.0}
