@@ -187,7 +187,7 @@ class Double:
         if key is not None:
             try:
                 plan = self._plans.get(key)
-            except TypeError:  # headers as lists: not a request to keep a plan for
+            except TypeError:  # an unhashable part (headers as lists): not a request to keep a plan for
                 plan = key = None
             # The day from `started`: the clock as read for this request, not read again.
             if (
