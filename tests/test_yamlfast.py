@@ -84,18 +84,43 @@ def test_the_shipped_cassettes_take_the_fast_path():
         assert typed(data) == typed(old(path.read_text())), path
 
 
-def test_a_planted_difference_is_caught(monkeypatch):
-    """The comparison can fail: a reader that takes plain integers as text is caught."""
+def test_the_shipped_cassettes_are_read_by_orjson(monkeypatch):
+    """rapidyaml's JSON of every shipped cassette is read by orjson, not by `json` with hooks."""
+    real, taken = yamlfast._plain_data, []
+    monkeypatch.setattr(yamlfast, "_plain_data", lambda *args: taken.append(real(*args)) or taken[-1])
+    paths = sorted((ROOT / "fixtures" / "cassettes").rglob("*.yaml"))
+    for path in paths:
+        yamlfast.read(path.read_text())
+    assert len(taken) == len(paths) and all(data is not None for data in taken)
+
+
+def _integers_as_text(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _integers_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_integers_as_text(v) for v in value]
+    return str(value) if type(value) is int else value
+
+
+@pytest.mark.parametrize("way", ["orjson", "json with hooks"])
+def test_a_planted_difference_is_caught(monkeypatch, way):
+    """The comparison can fail: a reader that takes plain integers as text is caught, whichever
+    way the fast reader reads rapidyaml's JSON."""
     text = (ROOT / "fixtures" / "cassettes" / "clean" / "openai-text.yaml").read_text()
     assert differences(text) is None
+    if way == "orjson":
+        real_data = yamlfast._plain_data
+        monkeypatch.setattr(yamlfast, "_plain_data", lambda *args: _integers_as_text(real_data(*args)))
+    else:
 
-    def integers_as_text(scalar: str) -> Any:
-        value = real(scalar)
-        return scalar if isinstance(value, int) else value
+        def integers_as_text(scalar: str) -> Any:
+            value = real(scalar)
+            return scalar if isinstance(value, int) else value
 
-    real = yamlfast.plain_value
-    yamlfast._plain.clear()
-    monkeypatch.setattr(yamlfast, "plain_value", integers_as_text)
+        real = yamlfast.plain_value
+        yamlfast._plain.clear()
+        monkeypatch.setattr(yamlfast, "_plain_data", lambda *args: None)
+        monkeypatch.setattr(yamlfast, "plain_value", integers_as_text)
     assert "fast" in (differences(text) or "")
 
 
@@ -112,7 +137,14 @@ strings = st.one_of(
     st.text(alphabet="aby01.-+:#'\"\\ \n", max_size=20),
     st.sampled_from(AWKWARD),
 )
-scalars = st.one_of(strings, st.integers(-(2**70), 2**70), st.booleans(), st.none(), st.binary(max_size=40))
+scalars = st.one_of(
+    strings,
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.none(),
+    st.binary(max_size=40),
+)
 header_values = st.lists(st.one_of(strings, st.integers(0, 10**6)), min_size=1, max_size=3)
 
 
@@ -201,6 +233,9 @@ def test_awkward_strings_take_the_fast_path():
         ("a: ~\n", "a plain null"),
         ("a: 0x1f\n", "a plain hexadecimal"),
         ("a: 1\na: 2\n", "a duplicate key"),
+        ("a: {x: [1, 2]}\nb: 3\na: {x: [1, 2]}\n", "a duplicate key holding a mapping"),
+        ("- {a: 1, b: 2, a: 3}\n", "a duplicate key in a flow mapping"),
+        ("a: 18446744073709551616\nb: 1\nb: 2\n", "a duplicate key beside an integer orjson reads as a float"),
         ("a: .inf\n", "an infinite number"),
         ("a: .Inf\n", "an infinite number rapidyaml respells"),
         ("'.Inf': 1\n", "a quoted key rapidyaml respells"),
@@ -331,3 +366,14 @@ def test_two_passes_find_what_four_did_on_awkward_documents(text):
     assert lines == old_lines
     assert sorted(candidates) == sorted(old_candidates)
     assert lines or candidates  # each document has something to find
+
+
+@pytest.mark.parametrize("text", ["'<<': 1\n", '"<<": {a: 1}\n', '- {"<<": 1}\n', "a: '.inf'\nb: 1\n"])
+def test_quoted_merge_keys_and_infinities_are_text(text):
+    """A quoted `<<` is a key like any other (only a plain one merges): read fast, and the same.
+    A quoted `.inf` is declined: rapidyaml writes `inf` and `.Inf` as `.inf` too."""
+    if ".inf" in text:
+        with pytest.raises(yamlfast.Unsupported):
+            yamlfast.read(text)
+    else:
+        assert typed(yamlfast.read(text)) == typed(old(text))
