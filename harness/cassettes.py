@@ -347,12 +347,24 @@ class Loading:
     what `load_path` would (finding the files included), and `each` gives them one at a time;
     `stop` when they are not wanted."""
 
-    # This process's share of the reading, against each child's: besides its own files it reads
-    # the contracts (about 0.1 s, an eighth of reading the 120 benchmark files), imports the
-    # provider modules, and checks every exchange, the children's as their pieces arrive. Chosen
-    # by runs taking turns on the benchmark's files, 2 CPUs: 0.25-0.4 alike (within 4 %), 0.7
-    # (before the pieces) 6-11 % slower, 0.6 and 0.15 slower too.
-    SHARE = 0.3
+    # This process's part of the reading leaves it about as much to do as each child: besides its
+    # own files it loads the contracts and imports the provider modules (about as long as reading
+    # FIXED bytes of cassettes), and checks every exchange, the children's as their pieces arrive
+    # (CHECK times as long as reading them). Fitted to the best shares measured in runs taking
+    # turns, 2 CPUs: 0.1 of a child's batch on the benchmark's 120 files (12 MB; 0.3 took 8 %
+    # longer), 0.3 to 0.45 on four times as many (0.1 took 15 % longer).
+    CHECK = 0.4
+    FIXED = 5_000_000
+
+    @classmethod
+    def share(cls, processes: int, weight: int) -> float:
+        """This process's batch against each child's, for `weight` bytes of cassettes in all."""
+        children = processes - 1
+        # A part p of the weight read here, (1 - p) / children in each child:
+        # FIXED + p * weight + CHECK * weight = (1 - p) * weight / children.
+        part = (1 / children - cls.CHECK - cls.FIXED / max(weight, 1)) / (1 + 1 / children)
+        part = max(part, 0.0)  # the checks alone may outweigh a child's reading (with 3 children)
+        return part * children / (1 - part)
 
     def __init__(self, paths: Iterable[str | Path]) -> None:
         self.failure: Exception | None = None
@@ -365,7 +377,7 @@ class Loading:
         sizes = [_size(file) for file in files]
         # The readers do not need the provider modules (only attributing an exchange does, here):
         # the children start before they are imported, and this process imports them meanwhile.
-        self.started = forked.Started(_read, files, sizes, pack=marshal.dumps, unpack=marshal.loads, first=self.SHARE)
+        self.started = forked.Started(_read, files, sizes, pack=marshal.dumps, unpack=marshal.loads, first=self.share)
 
     @gc_paused()
     def exchanges(self) -> list[Exchange]:

@@ -82,7 +82,7 @@ class Started(Generic[_T, _R]):
     are done by forked children when `workers` says so, each result crossing as `pack(result)`
     (bytes) and made whole again by `unpack`. `results` does the first batch and
     gathers theirs; in between, this process may do other work (`first` < 1 leaves it less
-    to read). `stop` ends the children when the results are no longer wanted.
+    to read; a function of the number of processes and the total weight gives it for them). `stop` ends the children when the results are no longer wanted.
 
     A child's batch is done in pieces of about `PIECE_WEIGHT`, each sent as soon as it is done:
     this process works on a child's first pieces while the child does the rest, instead of
@@ -96,11 +96,13 @@ class Started(Generic[_T, _R]):
         *,
         pack: Callable[[_R], bytes],
         unpack: Callable[[bytes], _R],
-        first: float = 1.0,
+        first: float | Callable[[int, int], float] = 1.0,
     ) -> None:
         self.work, self.unpack = work, unpack
-        count = workers(sum(weights))
-        parts = batches(range(len(items)), weights, count, first if count > 1 else 1.0)
+        total = sum(weights)
+        count = workers(total)
+        ratio = 1.0 if count == 1 else first(count, total) if callable(first) else first
+        parts = batches(range(len(items)), weights, count, ratio)
         self.first = [items[i] for i in parts[0]]
         # Each child's batch, in the pieces it sends them in.
         self.later = [_pieces([items[i] for i in batch], [weights[i] for i in batch]) for batch in parts[1:]]

@@ -85,11 +85,14 @@ def _mark_binaries(text: str) -> tuple[str, int]:
     """`text` with each `!!binary |` block of the shape PyYAML writes marked; how many."""
     pieces, marked, start = [], 0, 0
     at = text.find(_BINARY_TAG)
+    if at < 0:
+        return text, 0
     while at >= 0:
         line_start = text.rfind("\n", 0, at) + 1
         head = text[line_start:at]
         after = at + len(_BINARY_TAG)
-        body_indent = len(text) - after - len(text[after:].lstrip(" ")) if after < len(text) else 0
+        spaces = _SPACES.match(text, after)  # the block's indentation, without copying the rest
+        body_indent = spaces.end() - after if spaces else 0
         indent = len(head) - len(head.lstrip(" "))
         # The column of the node holding the block: the dash of `- !!binary`, the key of `- key: !!binary`.
         stem = head.lstrip(" ")
@@ -98,8 +101,13 @@ def _mark_binaries(text: str) -> tuple[str, int]:
             pieces += [text[start:at], " |\n", " " * body_indent, _MARK, "\n"]
             start, marked = after, marked + 1
         at = text.find(_BINARY_TAG, after)
+    if not marked:
+        return text, 0
     pieces.append(text[start:])
     return "".join(pieces), marked
+
+
+_SPACES = re.compile(" *")
 
 
 def _token_at(text: str, char: str) -> int:
@@ -264,10 +272,9 @@ def read(text: str, raw: bytes | None = None) -> Any:
     unusual = raw.translate(None, _PLAIN_ASCII)
     if unusual and _AWKWARD_TEXT.search(unusual.decode("utf-8")):
         raise Unsupported("characters the old reader judges")
-    binaries = 0
     # The mark cannot be in the text already: it starts with DEL, which the test above declines.
-    if _BINARY_TAG in text:
-        text, binaries = _mark_binaries(text)
+    text, binaries = _mark_binaries(text)
+    if binaries:
         raw = text.encode("utf-8")
     lined = "\n" + text
     if _COMPLEX_KEY_OR_DOCUMENT_MARK.search(lined) or _token_at(text, "!") >= 0 or ("&" in text and _odd_anchor(text)):

@@ -44,6 +44,34 @@ def test_batches_are_about_equal_by_weight():
     assert [len(part) for part in parts] == [25, 25, 25, 25]
 
 
+def test_this_processs_batch_may_be_given_for_the_processes_and_the_weight(always_fork):
+    asked = []
+
+    def first(processes: int, weight: int) -> float:
+        asked.append((processes, weight))
+        return 0.5
+
+    started = forked.Started(len, list(range(50)), [2] * 50, pack=marshal.dumps, unpack=marshal.loads, first=first)
+    try:
+        # Half a child's batch here: 10 of the 100 units' weight, then 20 in each child.
+        assert asked == [(3, 100)] and len(started.first) == 10
+        assert [sum(map(len, pieces)) for pieces in started.later] == [20, 20]
+    finally:
+        started.stop()
+
+
+def test_the_command_reads_less_of_a_small_set_itself_than_of_a_large_one():
+    """Besides its own files the command loads the contracts and checks every exchange: with
+    one child it reads about a tenth of a child's batch of 12 MB, a third of 50 MB, and with three
+    children nothing but one file (the checks alone outweigh a child's reading)."""
+    share = cassettes.Loading.share
+    assert 0.05 < share(2, 12_000_000) < 0.15
+    assert 0.25 < share(2, 50_000_000) < 0.4
+    assert share(2, 4_000_000) == 0.0
+    assert share(4, 50_000_000) == 0.0
+    assert share(2, 10**12) < 0.5  # never as much as a child: it checks everything besides
+
+
 def test_small_work_is_done_here_without_a_fork(monkeypatch):
     monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked for a small folder"))
     assert forked.workers(forked.MIN_WEIGHT_PER_WORKER) == 1
