@@ -22,7 +22,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -66,11 +66,6 @@ _COMPLEX_KEY_OR_DOCUMENT_MARK = re.compile(r"\n(?:[ -]*+\?[ \n]|---[ \n]|\.\.\.[
 _TOKEN_START = " \n[{,"  # the characters after which `!`, `&` or `*` starts a token
 # An anchor PyYAML would refuse (its names are letters, digits, `-` and `_`).
 _GOOD_ANCHOR = re.compile(r"&[0-9A-Za-z_-]+(?:[\s,\[\]{}]|\Z)")
-# rapidyaml writes JSON two spaces deeper for each block level, and a flow collection on
-# one line; it escapes every line break inside a string, so each line stands alone.
-_INDENT_PER_LEVEL = 2
-_FLOW = r"([\[{])(?![\]}]?,?\n)"  # a flow collection's start (not an empty one's) and what follows it
-_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 # A `!!binary |` block (what PyYAML writes for bytes): the tag becomes a mark on the
 # block's first line, which the JSON keeps and `_bytes` turns back into bytes. The mark is
 # ASCII, so an ASCII file's JSON stays one byte a character (a character past U+FFFF made
@@ -131,45 +126,35 @@ def _odd_anchor(text: str) -> bool:
     return False
 
 
-# JSON strings that PyYAML's YAML 1.1 rules read as something else than text when they
-# are plain (booleans, nulls, numbers, `<<`, `=`, `!`), from PyYAML's own patterns: on a
-# line of their own (list items, keys), after a key, or anywhere in a flow line.
+# Strings that PyYAML's YAML 1.1 rules read as something else than text when they are plain
+# (booleans, nulls, numbers, `<<`, `=`, `!`), from PyYAML's own patterns, each matched whole.
 _NON_TEXT_TAGS = {"tag:yaml.org,2002:" + name for name in ("bool", "float", "int", "merge", "null", "value", "yaml")}
+_RESOLVERS = [
+    (first, tag, regexp)
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+    for tag, regexp in resolvers
+    if tag in _NON_TEXT_TAGS
+]
 # Infinities and NaNs as rapidyaml's JSON writer spells them whatever the YAML said (`inf`,
 # `.Inf`, `.NAN`, quoted keys too): where one is a whole string, the text may have been other text.
 _RESPELT = frozenset({".inf", "-.inf", "+.inf", ".nan", "-.nan", "+.nan"})
-_CANDIDATE = (
-    "("
-    + "|".join(
+_NON_TEXT = re.compile(
+    "|".join(
         sorted(
             {
                 "(?:" + regexp.pattern.strip()[1:-1].replace(" ", "").replace("\n", "") + ")"
-                for resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.values()
-                for tag, regexp in resolvers
-                if tag in _NON_TEXT_TAGS
+                for _, _, regexp in _RESOLVERS
             }
             | {r"(?:[-+]?\.(?:inf|nan))"}  # PyYAML's own patterns take no sign before .nan
         )
     )
-    + ')"'
 )
-# What every candidate starts with (a cheap first test), and not what rapidyaml writes bare
-# when it is plain (a JSON number, `true`, `false`, `null`): a JSON string that reads
-# `600` was quoted, since a plain 600 would have been written as a number.
-_FIRST = (
-    '(?=[-+.0-9<=~!&*yYnNtTfFoO"])(?!(?:-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null)"(?!:))'
-)
-# What starts a line (a flow collection, or a candidate alone on its line: a list item, or a
-# key when `:` follows), and what follows a key (a flow collection, or a candidate value).
-# The two alternatives of each start with different characters and neither crosses a line
-# end, so one pass finds what a pass for each would. Possessive `*+` before a character the
-# repeated one cannot be: no backtracking over every line's indentation.
-# rapidyaml's JSON is scanned as the UTF-8 bytes it writes (the patterns are ASCII): a text with
-# one character past U+00FF (a curly quote in an answer) is two bytes a character as `str`,
-# which every search then walks, and making that `str` cost more than writing the JSON.
-_AT_LINE_START = re.compile(f'\n *+(?:{_FLOW}|"{_FIRST}{_CANDIDATE}(:?))'.encode("ascii"))
-_AFTER_KEY = re.compile(f'": (?:{_FLOW}|"{_FIRST}{_CANDIDATE}())'.encode("ascii"))
-_NON_TEXT_ANYWHERE = re.compile(f'"{_FIRST}{_CANDIDATE}(:?)'.encode("ascii"))
+# What every such string starts with, as PyYAML files its patterns ("" for the empty string, a
+# plain null; `+`, `-` and `.` start infinities and NaNs too): a cheap first test.
+_NON_TEXT_FIRST = frozenset(first for first, _, _ in _RESOLVERS)
+# What rapidyaml writes bare where it is plain (a JSON number, `true`, `false`, `null`): a string
+# value that reads `600` was quoted, since a plain 600 would have been written as a number.
+_WRITTEN_BARE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null")
 # rapidyaml writes an alias as the text `*name`: where the text has such a token, the old
 # reader reads it. Its JSON writer respells numbers such as `.5` and `1.` as `0.5` and `1.0`:
 # where that can change what PyYAML would say, the old reader reads the file.
@@ -285,29 +270,12 @@ def read(text: str, raw: bytes | None = None) -> Any:
             emitted = _json_of(ryml, tree, len(raw))
         except Exception:  # a parse error: the old reader words it, with its line
             raise Unsupported("rapidyaml cannot read it") from None
-    flow_lines, candidates = _scan(emitted)
-    if _deeper_than(emitted, flow_lines, limits.DEPTH.value() - 2):
-        raise Unsupported("nested near the depth cap")  # the old reader counts it exactly
-    # A string starting `*` is an alias's text, or a quoted one (a `*/*` accept header, most often).
-    if b'"*' in emitted and _token_at(text, "*") >= 0:
-        raise Unsupported("an alias")
-    # Every string that starts a line or follows a key is scanned, and every flow line whole: each
-    # infinity and NaN in the JSON is among the candidates (and each `<<` key, which is a merge
-    # key only where it is plain: the old reader refuses it just below).
-    candidates += [_candidate(m) for line in flow_lines for m in _NON_TEXT_ANYWHERE.finditer(line)]
-    for scalar, is_key in candidates:
-        if scalar in _RESPELT:
-            raise Unsupported("an infinity or NaN, as rapidyaml spells them")
-        if is_key:
-            try:
-                plain_value(scalar)  # a plain key keeps its text, unless the old reader refuses it
-            except Unsupported:
-                if _plain_in(text, scalar, key=True):
-                    raise
-        elif _written_as_text(scalar) and _plain_in(text, scalar):
-            raise Unsupported(f"{scalar!r} may have been plain")  # quoted or plain: JSON cannot tell
-    data = _plain_data(emitted, tree.size())
-    if data is None:
+    data = _orjson_data(emitted)
+    shape = _shape(data) if data is not None else None
+    # orjson's values are the hooks' where it read no float (PyYAML decides what `1e5` or `1.5e3`
+    # is, and orjson reads an integer past 64 bits as one) and a value for each node of the tree
+    # (a duplicate key leaves one out); otherwise the hooks read the text.
+    if shape is None or shape.floats or shape.nodes != tree.size():
         try:
             data = json.loads(
                 emitted,
@@ -319,8 +287,12 @@ def read(text: str, raw: bytes | None = None) -> Any:
             )
         except (ValueError, RecursionError):
             raise Unsupported("the JSON rapidyaml wrote is not plain data") from None
-    if not isinstance(data, (dict, list)):
-        raise Unsupported("a document that is a single scalar")
+        if not isinstance(data, (dict, list)):
+            raise Unsupported("a document that is a single scalar")
+        shape = _shape(data)
+    if shape.depth >= limits.DEPTH.value() - 2:
+        raise Unsupported("nested near the depth cap")  # the old reader counts it exactly
+    _check_strings(text, shape)
     if binaries:
         # Each mark is then found again at the start of a string, or the read is declined: a mark
         # that landed inside a quoted scalar leaves one of them unfound.
@@ -334,34 +306,88 @@ def read(text: str, raw: bytes | None = None) -> Any:
     return data
 
 
-def _plain_data(emitted: bytes, nodes: int) -> Any:
-    """rapidyaml's JSON read by orjson (four times faster than `json` with the hooks above), where
-    that is provably what the hooks give: no bare float (PyYAML decides what `1e5` or `1.5e3`
-    is, and orjson reads an integer past 64 bits as one), and a value for each of the tree's
-    `nodes` (a duplicate key leaves one out). None: the hooks decide. Every other integer orjson
-    reads is the one PyYAML reads; JSON has no other spelling of it (`012`, `0x1f` and `1_000` are
-    errors to both readers), and orjson's errors (NaN, control characters, lone surrogates) send
-    the text to the hooks too."""
+def _orjson_data(emitted: bytes) -> Any:
+    """rapidyaml's JSON as orjson reads it (four times faster than `json` with the hooks), where
+    it reads it to a mapping or a list; else None. Every integer orjson reads is the one PyYAML
+    reads: JSON has no other spelling of it (`012`, `0x1f` and `1_000` are errors to both), and
+    orjson's errors (NaN, control characters, lone surrogates) send the text to the hooks."""
     if orjson is None:
         return None
     try:
         data = orjson.loads(emitted)
     except orjson.JSONDecodeError:
         return None
-    if type(data) is not dict and type(data) is not list:
-        return None
-    # A level of the document at a time, its values gathered and typed in C.
-    count, level = 1, [data]
+    return data if type(data) is dict or type(data) is list else None
+
+
+class _Shape(NamedTuple):
+    nodes: int  # values, the document itself included
+    floats: bool  # whether any is a float
+    depth: int  # the most containers around a value
+    scalars: set[Any]  # the distinct values that are not containers
+    keys: set[str]  # the distinct keys
+
+
+def _shape(data: dict[str, Any] | list[Any]) -> _Shape:
+    """What `read` checks of a document's values, found a level at a time: each level's values
+    are gathered and typed in C, and Python looks at each value once, to pick out the containers."""
+    nodes, floats, depth, level = 1, False, 0, [data]
+    scalars: set[Any] = set()
+    keys: set[str] = set()
     while level:
+        depth += 1
         values: list[Any] = []
         for container in level:
-            values += container.values() if type(container) is dict else container
-        count += len(values)
+            if type(container) is dict:
+                keys.update(container)
+                values += container.values()
+            else:
+                values += container
+        nodes += len(values)
         kinds = set(map(type, values))
-        if float in kinds:
-            return None
-        level = [v for v in values if type(v) is dict or type(v) is list] if dict in kinds or list in kinds else []
-    return data if count == nodes else None
+        floats = floats or float in kinds
+        if dict in kinds or list in kinds:
+            level = [v for v in values if type(v) is dict or type(v) is list]
+            scalars.update([v for v in values if type(v) is not dict and type(v) is not list])
+        else:
+            level = []
+            scalars.update(values)
+    return _Shape(nodes, floats, depth, scalars, keys)
+
+
+def _check_strings(text: str, shape: _Shape) -> None:
+    """`Unsupported` where a string of the document may not be what PyYAML reads in `text`: an
+    alias's text, an infinity or NaN as rapidyaml spells them, or a string PyYAML would read
+    as something else had it been plain (a JSON string cannot say whether it was quoted)."""
+    values, keys = _strings(shape)
+    if any(s[:1] == "*" for s in values + keys) and _token_at(text, "*") >= 0:
+        raise Unsupported("an alias")  # or a quoted `*` (a `*/*` accept header, most often)
+    for scalar, is_key in _candidates(values, keys):
+        if scalar in _RESPELT:
+            raise Unsupported("an infinity or NaN, as rapidyaml spells them")
+        if is_key:
+            try:
+                plain_value(scalar)  # a plain key keeps its text, unless the old reader refuses it
+            except Unsupported:
+                if _plain_in(text, scalar, key=True):
+                    raise
+        elif _written_as_text(scalar) and _plain_in(text, scalar):
+            raise Unsupported(f"{scalar!r} may have been plain")  # quoted or plain: JSON cannot tell
+
+
+def _strings(shape: _Shape) -> tuple[list[str], list[str]]:
+    """The document's distinct string values and keys that start as a string PyYAML would read
+    as other than text may start (and as an alias does)."""
+    values = [s for s in shape.scalars if type(s) is str and s[:1] in _NON_TEXT_FIRST]
+    return values, [k for k in shape.keys if k[:1] in _NON_TEXT_FIRST]
+
+
+def _candidates(values: list[str], keys: list[str]) -> list[tuple[str, bool]]:
+    """(text, whether a key) for each string PyYAML would read as other than text had it been
+    plain, and each infinity or NaN as rapidyaml spells them. A value that rapidyaml writes bare
+    where it is plain (a JSON number, `true`) was quoted: a plain 600 is written as a number."""
+    found = [(v, False) for v in values if not _WRITTEN_BARE.fullmatch(v) and _NON_TEXT.fullmatch(v)]
+    return found + [(k, True) for k in keys if _NON_TEXT.fullmatch(k)]
 
 
 def _json_of(ryml: Any, tree: Any, size: int) -> bytes:
@@ -372,63 +398,6 @@ def _json_of(ryml: Any, tree: Any, size: int) -> bytes:
         return bytes(ryml.emit_json_in_place(tree, buffer))
     except IndexError:  # more than that: as much as it says it needs
         return bytes(ryml.emit_json_in_place(tree, bytearray(ryml.compute_json_length(tree))))
-
-
-def _candidate(match: re.Match[bytes], scalar: int = 1, key: int = 2) -> tuple[str, str]:
-    return match[scalar].decode("ascii"), match[key].decode("ascii")
-
-
-def _scan(emitted: bytes) -> tuple[list[bytes], list[tuple[str, str]]]:
-    """The lines of rapidyaml's JSON that hold a flow collection (not an empty one), and the
-    (scalar, ":" for a key, else "") of each JSON string alone on its line or after a key
-    that PyYAML might read as other than text."""
-    starts: list[int] = []
-    candidates: list[tuple[str, str]] = []
-    for match in _AT_LINE_START.finditer(emitted):
-        if match.group(1):
-            starts.append(match.start() + 1)
-        else:
-            candidates.append(_candidate(match, 2, 3))
-    for match in _AFTER_KEY.finditer(emitted):
-        if match.group(1):
-            at = match.start()
-            before = at
-            while before and emitted[before - 1] == _BACKSLASH:
-                before -= 1
-            if (at - before) % 2 == 0:  # the key's closing quote, not an escaped one inside a string
-                starts.append(emitted.rfind(b"\n", 0, at) + 1)
-        else:
-            candidates.append(_candidate(match, 2, 3))
-    return _lines_at(emitted, starts), candidates
-
-
-_BACKSLASH = ord("\\")
-
-
-def _lines_at(emitted: bytes, starts: list[int]) -> list[bytes]:
-    lines = []
-    for start in sorted(set(starts)):
-        end = emitted.find(b"\n", start)
-        lines.append(emitted[start : end if end >= 0 else len(emitted)])
-    return lines
-
-
-def _deeper_than(emitted: bytes, flow_lines: list[bytes], levels: int) -> bool:
-    """Whether any value in rapidyaml's JSON is nested more than `levels` deep."""
-    if b"\n" + b" " * (_INDENT_PER_LEVEL * levels) in emitted:  # one substring search, not a stop at every line
-        return True
-    for line in flow_lines:
-        structure = _JSON_STRING.sub(b"", line)
-        depth = deepest = (len(structure) - len(structure.lstrip(b" "))) // _INDENT_PER_LEVEL
-        for char in structure:
-            if char in b"[{":
-                depth += 1
-                deepest = max(deepest, depth)
-            elif char in b"]}":
-                depth -= 1
-        if deepest > levels:
-            return True
-    return False
 
 
 def _binary_bodies(data: Any) -> int:

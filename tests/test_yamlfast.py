@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from vcr.serializers import yamlserializer
 
-from harness import cassettes, yamlfast, yamlfile
+from harness import cassettes, limits, yamlfast, yamlfile
 from harness.errors import CassetteError, InputError
 
 pytestmark = pytest.mark.skipif(not yamlfast.AVAILABLE, reason="no rapidyaml wheel here")
@@ -85,13 +86,15 @@ def test_the_shipped_cassettes_take_the_fast_path():
 
 
 def test_the_shipped_cassettes_are_read_by_orjson(monkeypatch):
-    """rapidyaml's JSON of every shipped cassette is read by orjson, not by `json` with hooks."""
-    real, taken = yamlfast._plain_data, []
-    monkeypatch.setattr(yamlfast, "_plain_data", lambda *args: taken.append(real(*args)) or taken[-1])
-    paths = sorted((ROOT / "fixtures" / "cassettes").rglob("*.yaml"))
-    for path in paths:
+    """rapidyaml's JSON of every shipped cassette is read by orjson, not by `json` with hooks
+    (whose hook sees every mapping)."""
+    hooked = []
+    monkeypatch.setattr(yamlfast, "_mapping", lambda pairs: hooked.append(pairs) or dict(pairs))
+    for path in sorted((ROOT / "fixtures" / "cassettes").rglob("*.yaml")):
         yamlfast.read(path.read_text())
-    assert len(taken) == len(paths) and all(data is not None for data in taken)
+    assert hooked == []
+    yamlfast.read("a: 1.5\n")  # a float: the hooks read it
+    assert hooked == [[("a", 1.5)]]
 
 
 def _integers_as_text(value: Any) -> Any:
@@ -109,8 +112,8 @@ def test_a_planted_difference_is_caught(monkeypatch, way):
     text = (ROOT / "fixtures" / "cassettes" / "clean" / "openai-text.yaml").read_text()
     assert differences(text) is None
     if way == "orjson":
-        real_data = yamlfast._plain_data
-        monkeypatch.setattr(yamlfast, "_plain_data", lambda *args: _integers_as_text(real_data(*args)))
+        real_data = yamlfast._orjson_data
+        monkeypatch.setattr(yamlfast, "_orjson_data", lambda emitted: _integers_as_text(real_data(emitted)))
     else:
 
         def integers_as_text(scalar: str) -> Any:
@@ -119,7 +122,7 @@ def test_a_planted_difference_is_caught(monkeypatch, way):
 
         real = yamlfast.plain_value
         yamlfast._plain.clear()
-        monkeypatch.setattr(yamlfast, "_plain_data", lambda *args: None)
+        monkeypatch.setattr(yamlfast, "_orjson_data", lambda emitted: None)
         monkeypatch.setattr(yamlfast, "plain_value", integers_as_text)
     assert "fast" in (differences(text) or "")
 
@@ -262,6 +265,23 @@ def test_deep_block_nesting_is_declined_and_refused_by_the_old_reader(tmp_path):
         old(text)
 
 
+@pytest.mark.parametrize("shape", ["block", "flow"])
+def test_nesting_two_levels_short_of_the_cap_is_left_to_the_old_reader(shape):
+    """The old reader counts the depth exactly; the fast one reads to three levels short of the
+    cap and declines from two short (rapidyaml's own limit lies past the cap)."""
+
+    def nested(depth: int) -> str:
+        if shape == "flow":
+            return "[" * depth + "]" * depth + "\n"
+        return "".join("  " * i + f"k{i}:\n" for i in range(depth)) + "  " * depth + "v\n"
+
+    cap = limits.DEPTH.value()
+    assert typed(yamlfast.read(nested(cap - 3))) == typed(old(nested(cap - 3)))
+    with pytest.raises(yamlfast.Unsupported, match="depth cap"):
+        yamlfast.read(nested(cap - 2))
+    assert old(nested(cap - 2))
+
+
 def test_a_broken_cassette_still_names_its_file_and_line(tmp_path, capfd):
     path = tmp_path / "broken.yaml"
     path.write_text("interactions:\n- request: {method: GET, uri: [\n")
@@ -290,14 +310,21 @@ def test_without_the_wheel_every_cassette_is_read_by_pyyaml(monkeypatch):
     assert cassettes.load(path) == fast
 
 
-# The four patterns `yamlfast._scan` does the work of in two passes, as they were written.
+# Where the strings of rapidyaml's JSON are, by the text: a string alone on its line (a list item,
+# or a key when `:` follows), a string after a key, anything in a line holding a flow collection.
+# The fast reader finds its candidates in the values instead; these patterns are what it replaced.
+_FIRST = (
+    '(?=[-+.0-9<=~!&*yYnNtTfFoO"])(?!(?:-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null)"(?!:))'
+)
+_CANDIDATE = f'({yamlfast._NON_TEXT.pattern})"'
 _FLOW_AFTER_KEY = re.compile(r'": [\[{](?![\]}]?,?\n)')
 _FLOW_ITEM = re.compile(r"\n *+[\[{](?![\]}]?,?\n)")
-_NON_TEXT_LINE = re.compile(f'\n *+"{yamlfast._FIRST}{yamlfast._CANDIDATE}(:?)')
-_NON_TEXT_VALUE = re.compile(f'": "{yamlfast._FIRST}{yamlfast._CANDIDATE}()')
+_NON_TEXT_LINE = re.compile(f'\n *+"{_FIRST}{_CANDIDATE}(:?)')
+_NON_TEXT_VALUE = re.compile(f'": "{_FIRST}{_CANDIDATE}()')
+_NON_TEXT_ANYWHERE = re.compile(f'"{_FIRST}{_CANDIDATE}(:?)')
 
 
-def _four_passes(emitted: str) -> tuple[list[str], list[tuple[str, str]]]:
+def _by_the_text(emitted: str) -> set[tuple[str, bool]]:
     starts = [m.start() + 1 for m in _FLOW_ITEM.finditer(emitted)]
     for match in _FLOW_AFTER_KEY.finditer(emitted):
         at = before = match.start()
@@ -305,12 +332,16 @@ def _four_passes(emitted: str) -> tuple[list[str], list[tuple[str, str]]]:
             before -= 1
         if (at - before) % 2 == 0:
             starts.append(emitted.rfind("\n", 0, at) + 1)
-    candidates = [m.groups() for scan in (_NON_TEXT_LINE, _NON_TEXT_VALUE) for m in scan.finditer(emitted)]
-    lines = []
+    found = [m.groups() for scan in (_NON_TEXT_LINE, _NON_TEXT_VALUE) for m in scan.finditer(emitted)]
     for start in sorted(set(starts)):
         end = emitted.find("\n", start)
-        lines.append(emitted[start : end if end >= 0 else len(emitted)])
-    return lines, candidates
+        found += [m.groups() for m in _NON_TEXT_ANYWHERE.finditer(emitted[start : end if end >= 0 else len(emitted)])]
+    return {(text, bool(key)) for text, key in found}
+
+
+def _by_the_values(emitted: str) -> set[tuple[str, bool]]:
+    shape = yamlfast._shape(json.loads(emitted, strict=False))
+    return set(yamlfast._candidates(*yamlfast._strings(shape)))
 
 
 def _emitted(text: str) -> str:
@@ -324,48 +355,40 @@ def _emitted(text: str) -> str:
     return emitted
 
 
-def _scanned(emitted: str) -> tuple[list[str], list[tuple[str, str]]]:
-    """`_scan` of the bytes, its lines as text."""
-    lines, candidates = yamlfast._scan(emitted.encode())
-    return [line.decode() for line in lines], candidates
-
-
 @pytest.mark.skipif(not yamlfast.AVAILABLE, reason="rapidyaml has no wheel here")
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(vcr_cassettes())
-def test_two_passes_find_what_four_did(cassette):
-    """`_scan` finds the same flow lines and candidates as the four patterns it replaced,
-    on generated cassettes and on documents full of flow collections and awkward keys."""
+def test_the_values_hold_the_candidates_the_text_shows(cassette):
+    """The strings PyYAML might read as other than text, found in the values, are those found
+    where the JSON text has them, on generated cassettes and on documents full of flow
+    collections and awkward keys."""
     try:
         emitted = _emitted(yamlserializer.serialize(cassette))
-    except Exception:  # rapidyaml refuses it (the old reader then reads the file): nothing to scan
+        assume(isinstance(json.loads(emitted, strict=False), (dict, list)))
+    except Exception:  # rapidyaml or json refuses it (the old reader then reads the file): nothing to find
         assume(False)
-    lines, candidates = _scanned(emitted)
-    old_lines, old_candidates = _four_passes(emitted)
-    assert lines == old_lines
-    assert sorted(candidates) == sorted(old_candidates)
+    assert _by_the_values(emitted) == _by_the_text(emitted)
 
 
 @pytest.mark.skipif(not yamlfast.AVAILABLE, reason="rapidyaml has no wheel here")
 @pytest.mark.parametrize(
     "text",
     [
-        "a: [1, 2]\nb: {x: y}\nc: []\nd: {}\n",
+        "a: [1, 2]\nb: {x: y}\nc: []\nd: {}\ne: [yes]\n",
         "a:\n- [yes, 'no']\n- {on: 1}\n- '600'\n- 'true'\n'yes': 1\n'0x1f': [2]\n",
         'a: "x\\": [1]"\nb: ["600", "y"]\nc:\n  d: [{"e": "yes"}]\n',
         yaml.safe_dump({"plain": AWKWARD, "keys": {s: [s] for s in ("yes", "0x1f", "~", "600", "1e3", "<<", "=")}}),
     ],
 )
-def test_two_passes_find_what_four_did_on_awkward_documents(text):
+def test_the_values_hold_the_candidates_the_text_shows_on_awkward_documents(text):
     try:
         emitted = _emitted(text)
+        json.loads(emitted, strict=False)
     except Exception:
         pytest.skip("rapidyaml does not read it")
-    lines, candidates = _scanned(emitted)
-    old_lines, old_candidates = _four_passes(emitted)
-    assert lines == old_lines
-    assert sorted(candidates) == sorted(old_candidates)
-    assert lines or candidates  # each document has something to find
+    found = _by_the_values(emitted)
+    assert found == _by_the_text(emitted)
+    assert found  # each document has something to find
 
 
 @pytest.mark.parametrize("text", ["'<<': 1\n", '"<<": {a: 1}\n', '- {"<<": 1}\n', "a: '.inf'\nb: 1\n"])
