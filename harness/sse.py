@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any
 
 from harness import jsoncodec
 from harness.cached import cached_value
@@ -27,6 +27,15 @@ class Event:
     event: str | None = None
     id: str | None = None
     retry: int | None = None
+
+    @classmethod
+    def _of(cls, data: str, event: str | None, id: str | None, retry: int | None) -> Event:
+        """`Event(data, event, id, retry)` with the fields set straight into the record: a frozen
+        dataclass's `__init__` sets each through `object.__setattr__`, and a long stream has
+        hundreds of events."""
+        made = object.__new__(cls)
+        made.__dict__.update(data=data, event=event, id=id, retry=retry)
+        return made
 
     @cached_value
     def json(self) -> Any:
@@ -64,39 +73,33 @@ class Event:
         return "message"
 
 
-class _Fields(TypedDict, total=False):
-    """The optional fields of an `Event`, as read so far."""
-
-    event: str
-    id: str
-    retry: int
-
-
 def parse(text: str) -> list[Event]:
     events: list[Event] = []
-    fields: _Fields = {}
     data: list[str] = []
+    event = id_ = None
+    retry: int | None = None
+    fields = False  # whether a field other than data was read since the last dispatch
     for line in text.splitlines():
         if not line:
             if data or fields:
-                events.append(Event(data="\n".join(data), **fields))
-            fields, data = {}, []
-            continue
-        if line.startswith(":"):
+                events.append(Event._of("\n".join(data), event, id_, retry))
+            data, event, id_, retry, fields = [], None, None, None, False
             continue
         name, _, value = line.partition(":")
-        if value.startswith(" "):
+        if not name:  # a comment
+            continue
+        if value[:1] == " ":
             value = value[1:]
         if name == "data":
             data.append(value)
         elif name == "event":
-            fields["event"] = value
+            event, fields = value, True
         elif name == "id":
-            fields["id"] = value
+            id_, fields = value, True
         elif name == "retry" and value.isdigit():
-            fields["retry"] = int(value)
+            retry, fields = int(value), True
     if data or fields:
-        events.append(Event(data="\n".join(data), **fields))
+        events.append(Event._of("\n".join(data), event, id_, retry))
     return events
 
 

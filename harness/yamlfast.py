@@ -154,7 +154,8 @@ _NON_TEXT = re.compile(
 _NON_TEXT_FIRST = frozenset(first for first, _, _ in _RESOLVERS)
 # What rapidyaml writes bare where it is plain (a JSON number, `true`, `false`, `null`): a string
 # value that reads `600` was quoted, since a plain 600 would have been written as a number.
-_WRITTEN_BARE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null")
+_WRITTEN_BARE = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null"
+_NON_TEXT_VALUE = re.compile(f"(?!(?:{_WRITTEN_BARE})\\Z)(?:{_NON_TEXT.pattern})")  # one match a string
 # rapidyaml writes an alias as the text `*name`: where the text has such a token, the old
 # reader reads it. Its JSON writer respells numbers such as `.5` and `1.` as `0.5` and `1.0`:
 # where that can change what PyYAML would say, the old reader reads the file.
@@ -386,7 +387,7 @@ def _candidates(values: list[str], keys: list[str]) -> list[tuple[str, bool]]:
     """(text, whether a key) for each string PyYAML would read as other than text had it been
     plain, and each infinity or NaN as rapidyaml spells them. A value that rapidyaml writes bare
     where it is plain (a JSON number, `true`) was quoted: a plain 600 is written as a number."""
-    found = [(v, False) for v in values if not _WRITTEN_BARE.fullmatch(v) and _NON_TEXT.fullmatch(v)]
+    found = [(v, False) for v in values if _NON_TEXT_VALUE.fullmatch(v)]
     return found + [(k, True) for k in keys if _NON_TEXT.fullmatch(k)]
 
 

@@ -48,6 +48,16 @@ def test_sse_multiline_data_and_fields():
     assert (event.id, event.retry, event.event, event.data) == ("7", 100, "x", "a\nb")
 
 
+def test_sse_fields_end_with_their_event():
+    text = "event: x\nid: 1\nretry: 5\ndata: a\n\n:comment\ndata:b\n\nid: 2\n\nretry: soon\ndata\n\n"
+    assert sse.parse(text) == [
+        sse.Event(data="a", event="x", id="1", retry=5),
+        sse.Event(data="b"),  # no space after the colon: the value as it is
+        sse.Event(data="", id="2"),  # an id alone is an event
+        sse.Event(data=""),  # a retry that is not a number is ignored; a bare `data` is empty data
+    ]
+
+
 events = st.builds(
     sse.Event,
     data=st.text(
