@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote, quote_plus, unquote_plus, urlsplit
 
 import yaml
@@ -418,39 +418,27 @@ _Fields = tuple[str, str, Headers, bytes, int, Headers, bytes, str | None]
 
 
 def _read(files: list[Path]) -> list[_Fields]:
-    out: list[_Fields] = []
-    for file in files:
-        for exchange in load(file, attribute=False):
-            request, response = exchange.request, exchange.response
-            assert response is not None  # a cassette's exchanges all have their response
-            out.append(
-                (
-                    request.method,
-                    request.url,
-                    request.headers,
-                    request.body,
-                    response.status,
-                    response.headers,
-                    response.body,
-                    exchange.source,
-                )
-            )
-    return out
+    return [fields for file in files for fields in _fields_in(file)]
 
 
-def _made(fields: list[_Fields]) -> Iterator[Exchange]:
+def _made(fields: list[_Fields], attribute: bool = True) -> Iterator[Exchange]:
     for method, url, headers, body, status, response_headers, response_body, source in fields:
         request = Request._of(headers, body, method, url)
         response = Response._of(response_headers, response_body, status)
-        yield Exchange._of(
-            request, response, provider_of(request), None, 0.0, 0.0, None, None, source, None, None, None
-        )
+        provider = provider_of(request) if attribute else None
+        yield Exchange._of(request, response, provider, None, 0.0, 0.0, None, None, source, None, None, None)
 
 
 @gc_paused()
 def load(path: str | Path, *, attribute: bool = True) -> list[Exchange]:
     """The exchanges of one vcrpy cassette file, in recorded order. `attribute=False` leaves
     each exchange's provider unknown (None), without importing the provider modules."""
+    return list(_made(_fields_in(path), attribute))
+
+
+def _fields_in(path: str | Path) -> list[_Fields]:
+    """The fields of each exchange of one cassette file, every value checked: the records are
+    made from them without `__init__` (`_made`), here or, for a forked reader's, in the parent."""
     source = str(path)
     if Path(path).is_dir():
         raise CassetteError("is a folder; give a cassette file, or use load_path for folders", source)
@@ -462,7 +450,7 @@ def load(path: str | Path, *, attribute: bool = True) -> list[Exchange]:
     # vcrpy's JSON serializer writes JSON, which this YAML reader reads as well.
     doc = yamlfile.loads(raw, source, kind=CassetteError, loader=_CassetteLoader, positions=False, fast=True)
     where = _Locator(doc)
-    return [_exchange(checked, source, i, where, attribute) for i, checked in enumerate(_interactions(doc.data, where))]
+    return [_fields(checked, source, i, where) for i, checked in enumerate(_interactions(doc.data, where))]
 
 
 class _CassetteLoader(yamlfile.Loader):
@@ -506,8 +494,7 @@ class _Locator:
         return self.doc.error(message, yamlfile.pointer_of(path), kind=CassetteError)
 
 
-@dataclass(frozen=True, slots=True)
-class _Checked:
+class _Checked(NamedTuple):  # a tuple: made for every interaction, it costs a frozen dataclass's __init__ less
     """One interaction as it passed the checks, with the header pairs the check made
     when they have the usual shape (None: made again from the mapping)."""
 
@@ -641,27 +628,31 @@ def _check_headers(headers: Any, where: _Locator, i: int, part: str) -> _Pairs:
     return None
 
 
-def _exchange(checked: _Checked, source: str, i: int, where: _Locator, attribute: bool = True) -> Exchange:
+def _fields(checked: _Checked, source: str, i: int, where: _Locator) -> _Fields:
     request = checked.request
     headers = checked.request_headers
-    req = Request(
-        method=request["method"].upper(),
-        url=request["uri"],
-        headers=headers if headers is not None else _header_pairs(request.get("headers")),
-        body=_body_value(request.get("body")),
+    response_headers, response_body = _response(checked.response, checked.response_headers, i, where)
+    return (
+        request["method"].upper(),
+        request["uri"],
+        headers if headers is not None else _header_pairs(request.get("headers")),
+        _body_value(request.get("body")),
+        checked.response["status"]["code"],
+        response_headers,
+        response_body,
+        source,
     )
-    resp = _response(checked.response, checked.response_headers, i, where)
-    return Exchange(request=req, response=resp, provider=provider_of(req) if attribute else None, source=source)
 
 
-def _response(response: VcrDict, usual: _Pairs, i: int, where: _Locator) -> Response:
+def _response(response: VcrDict, usual: _Pairs, i: int, where: _Locator) -> tuple[Headers, bytes]:
+    """The response's header pairs and body, a compressed body inflated."""
     body = _as_bytes((response.get("body") or {}).get("string"))
     # The names joined and lower-cased in two C calls: only when one holds the words is each asked.
     if usual is not None and (
         "content-encoding" not in "\n".join(response["headers"]).lower()
         or not any(name.lower() == "content-encoding" for name, _ in usual)
     ):
-        return Response(status=response["status"]["code"], headers=usual, body=body)
+        return usual, body
     headers = _as_lists(response.get("headers"))
     # As vcrpy's own decoder does: the first content-encoding is undone and dropped and
     # content-length fixed; but with a cap on what a small body may inflate to, and a
@@ -680,7 +671,7 @@ def _response(response: VcrDict, usual: _Pairs, i: int, where: _Locator) -> Resp
             del headers[encoding_name]
         length = next((name for name in headers if name.lower() == "content-length"), "content-length")
         headers[length] = [str(len(body))]
-    return Response(status=response["status"]["code"], headers=_header_pairs(headers), body=body)
+    return _header_pairs(headers), body
 
 
 _DECOMPRESSORS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
@@ -720,15 +711,18 @@ def _usual_pairs(headers: Any) -> tuple[tuple[str, str], ...] | None:
     if type(headers) is not dict or not headers:
         return None
     values = list(headers.values())
-    if set(map(type, values)) != {list}:
+    if set(map(type, values)) != _LISTS:
         return None
     try:
         firsts = [value for [value] in values]  # each list holds exactly one value, or ValueError
     except ValueError:
         return None
-    if set(map(type, firsts)) != {str} or set(map(type, headers)) != {str}:
+    if set(map(type, firsts)) != _TEXTS or set(map(type, headers)) != _TEXTS:
         return None
-    return tuple(zip(headers, firsts, strict=True))
+    return tuple(zip(headers, firsts))  # noqa: B905  (as long, made from them; `strict=` costs a tenth)
+
+
+_LISTS, _TEXTS = {list}, {str}
 
 
 def _header_pairs(headers: VcrDict | None) -> tuple[tuple[str, str], ...]:
