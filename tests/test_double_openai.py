@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import random
 from pathlib import Path
 
 import httpx
@@ -576,6 +577,20 @@ def test_rate_limit_headers_count_each_minute_of_the_doubles_clock():
     assert second["x-ratelimit-remaining-tokens"] == str(30_000_000 - 2 * tokens)
     assert second["x-ratelimit-reset-requests"] == "12ms"
     assert third == first
+
+
+def test_a_go_duration_is_its_milliseconds_text_whatever_came_before(monkeypatch):
+    """From a second to a minute the text is kept per millisecond: it is always the text of the
+    millisecond the value rounds to (as formatting the value itself to three places gives), in any
+    order of calls and however often the store is emptied."""
+    go = provider.errors.go_duration
+    monkeypatch.setattr(provider.errors, "_SECONDS_KEPT", 50)
+    rng = random.Random(5)
+    values = [rng.uniform(1, 60) for _ in range(2_000)] + [1.0015, 2.5, 59.9994]
+    for order in (values, values[::-1]):
+        for seconds in order:
+            assert go(seconds) == f"{round(seconds * 1000) / 1000:.3f}".rstrip("0").rstrip(".") + "s"
+            assert go(seconds) == f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
 
 
 def test_go_durations_as_openai_writes_them():

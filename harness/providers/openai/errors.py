@@ -80,17 +80,27 @@ def headers(call: Call) -> dict[str, str]:
     }
 
 
-# Under a second, the text of each whole millisecond (1ms for 0), made once. Nothing is kept per
-# value: under load the resets are new floats on every request (the time left in the minute).
+# Under a second, the text of each whole millisecond (1ms for 0), made once. From one second to
+# a minute, each millisecond's text as it is first needed: under load the resets are new floats
+# on every request (the time left in the minute), but about ten requests share each millisecond,
+# and the text is a function of the millisecond alone, whatever came before.
 _MILLISECONDS = ("1ms", *(f"{n}ms" for n in range(1, 1001)))
+_SECONDS: dict[int, str] = {}
+_SECONDS_KEPT = 4096
 
 
 def go_duration(seconds: float) -> str:
-    """Go's time.Duration text, as OpenAI sends it: 6ms, 1.2s, 6m0s."""
+    """Go's time.Duration text, as OpenAI sends it, to the millisecond: 6ms, 1.2s, 6m0s."""
     if seconds < 1:
         return _MILLISECONDS[round(seconds * 1000)] if seconds >= 0 else "1ms"
     if seconds < 60:
-        return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
+        milliseconds = round(seconds * 1000)
+        text = _SECONDS.get(milliseconds)
+        if text is None:
+            if len(_SECONDS) >= _SECONDS_KEPT:
+                _SECONDS.clear()
+            text = _SECONDS[milliseconds] = f"{milliseconds / 1000:.3f}".rstrip("0").rstrip(".") + "s"
+        return text
     minutes, rest = divmod(int(seconds), 60)
     return f"{minutes}m{rest}s"
 
