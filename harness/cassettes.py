@@ -494,7 +494,7 @@ class _Locator:
         return self.doc.error(message, yamlfile.pointer_of(path), kind=CassetteError)
 
 
-class _Checked(NamedTuple):  # a tuple: made for every interaction, it costs a frozen dataclass's __init__ less
+class _Checked(NamedTuple):  # not a frozen dataclass: one is made for every interaction, and its __init__ cost more
     """One interaction as it passed the checks, with the header pairs the check made
     when they have the usual shape (None: made again from the mapping)."""
 
@@ -719,7 +719,7 @@ def _usual_pairs(headers: Any) -> tuple[tuple[str, str], ...] | None:
         return None
     if set(map(type, firsts)) != _TEXTS or set(map(type, headers)) != _TEXTS:
         return None
-    return tuple(zip(headers, firsts))  # noqa: B905  (as long, made from them; `strict=` costs a tenth)
+    return tuple(zip(headers, firsts))  # noqa: B905  (a first value for each name; `strict=` costs a tenth)
 
 
 _LISTS, _TEXTS = {list}, {str}

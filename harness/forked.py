@@ -82,7 +82,8 @@ class Started(Generic[_T, _R]):
     are done by forked children when `workers` says so, each result crossing as `pack(result)`
     (bytes) and made whole again by `unpack`. `results` does the first batch and
     gathers theirs; in between, this process may do other work (`first` < 1 leaves it less
-    to read; a function of the number of processes and the total weight gives it for them). `stop` ends the children when the results are no longer wanted.
+    to read; a function of the number of processes and the total weight gives it for them).
+    `stop` ends the children when the results are no longer wanted.
 
     A child's batch is done in pieces of about `PIECE_WEIGHT`, each sent as soon as it is done:
     this process works on a child's first pieces while the child does the rest, instead of
