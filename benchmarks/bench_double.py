@@ -519,12 +519,10 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
                             rounds[kind].append(_wrk(*server, ROUND_SECONDS, script))
         collected = {kind: _gc_figures(log, since, until) for kind, log in logs.items()}
 
-    def total(kind: str, key: str) -> float:
-        """The median round's figure."""
+    def median_round(kind: str, key: str) -> float:
         return statistics.median(run[key] for run in rounds[kind])
 
-    def sliced(kind: str, key: str) -> float:
-        """The median slice's figure, of the sustained load."""
+    def median_slice(kind: str, key: str) -> float:  # of the sustained load
         return statistics.median(run[key] for run in slices[kind])
 
     load = f"wrk 1x{wrk.CONNECTIONS}"
@@ -532,25 +530,53 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
     rows = [
         row(
             f"harness serve openai, req/s ({load}, median of {ROUNDS}x{ROUND_SECONDS:g} s)",
-            total("served", "rps"),
+            median_round("served", "rps"),
             "req/s",
             plain,
-            total("plain", "rps"),
+            median_round("plain", "rps"),
         ),
-        row(f"server CPU per request ({load})", total("served", "cpu_us"), "µs", plain, total("plain", "cpu_us")),
+        row(
+            f"server CPU per request ({load})",
+            median_round("served", "cpu_us"),
+            "µs",
+            plain,
+            median_round("plain", "cpu_us"),
+        ),
         row(
             f"harness serve openai, req/s ({load}, median of {ROUNDS}x{ROUND_SECONDS:g} s)",
-            total("served", "rps"),
+            median_round("served", "rps"),
             "req/s",
             floor,
-            total("floor", "rps"),
+            median_round("floor", "rps"),
         ),
-        row(f"server CPU per request ({load})", total("served", "cpu_us"), "µs", floor, total("floor", "cpu_us")),
         row(
-            f"floor's server CPU per request ({load})", total("floor", "cpu_us"), "µs", plain, total("plain", "cpu_us")
+            f"server CPU per request ({load})",
+            median_round("served", "cpu_us"),
+            "µs",
+            floor,
+            median_round("floor", "cpu_us"),
         ),
-        row(f"latency p50 ({long}, median slice)", sliced("served", "p50"), "ms", plain, sliced("plain", "p50")),
-        row(f"latency p99 ({long}, median slice)", sliced("served", "p99"), "ms", plain, sliced("plain", "p99")),
+        row(
+            f"floor's server CPU per request ({load})",
+            median_round("floor", "cpu_us"),
+            "µs",
+            plain,
+            median_round("plain", "cpu_us"),
+        ),
+        row(
+            f"latency p50 ({long}, median slice)",
+            median_slice("served", "p50"),
+            "ms",
+            plain,
+            median_slice("plain", "p50"),
+        ),
+        row(
+            f"latency p99 ({long}, median slice)",
+            median_slice("served", "p99"),
+            "ms",
+            plain,
+            median_slice("plain", "p99"),
+        ),
         row(
             f"latency p99, worst slice ({long})",
             max(run["p99"] for run in slices["served"]),
@@ -558,7 +584,9 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
             plain,
             max(run["p99"] for run in slices["plain"]),
         ),
-        row(f"req/s ({long}, median slice)", sliced("served", "rps"), "req/s", plain, sliced("plain", "rps")),
+        row(
+            f"req/s ({long}, median slice)", median_slice("served", "rps"), "req/s", plain, median_slice("plain", "rps")
+        ),
         row(
             f"req/s, a new prompt every request ({load}, {ROUND_SECONDS:g} s)",
             varied["served"]["rps"],
@@ -587,17 +615,17 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
         rows += [
             row(
                 f"harness serve openai, req/s ({load}, median of {ROUNDS}x{ROUND_SECONDS:g} s)",
-                total("served with WireMock", "rps"),
+                median_round("served with WireMock", "rps"),
                 "req/s",
                 peer,
-                total("WireMock", "rps"),
+                median_round("WireMock", "rps"),
             ),
             row(
                 f"server CPU per request ({load})",
-                total("served with WireMock", "cpu_us"),
+                median_round("served with WireMock", "cpu_us"),
                 "µs",
                 peer,
-                total("WireMock", "cpu_us"),
+                median_round("WireMock", "cpu_us"),
             ),
         ]
     else:

@@ -421,19 +421,19 @@ def _read(files: list[Path]) -> list[_Fields]:
     return [fields for file in files for fields in _fields_in(file)]
 
 
-def _made(fields: list[_Fields], attribute: bool = True) -> Iterator[Exchange]:
+def _made(fields: list[_Fields]) -> Iterator[Exchange]:
     for method, url, headers, body, status, response_headers, response_body, source in fields:
         request = Request._of(headers, body, method, url)
         response = Response._of(response_headers, response_body, status)
-        provider = provider_of(request) if attribute else None
-        yield Exchange._of(request, response, provider, None, 0.0, 0.0, None, None, source, None, None, None)
+        yield Exchange._of(
+            request, response, provider_of(request), None, 0.0, 0.0, None, None, source, None, None, None
+        )
 
 
 @gc_paused()
-def load(path: str | Path, *, attribute: bool = True) -> list[Exchange]:
-    """The exchanges of one vcrpy cassette file, in recorded order. `attribute=False` leaves
-    each exchange's provider unknown (None), without importing the provider modules."""
-    return list(_made(_fields_in(path), attribute))
+def load(path: str | Path) -> list[Exchange]:
+    """The exchanges of one vcrpy cassette file, in recorded order."""
+    return list(_made(_fields_in(path)))
 
 
 def _fields_in(path: str | Path) -> list[_Fields]:

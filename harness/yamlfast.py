@@ -24,14 +24,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
+import orjson
 import yaml
 
 from harness import limits
-
-try:
-    import orjson
-except ImportError:  # pragma: no cover - orjson has wheels wherever harness runs
-    orjson = None  # type: ignore[assignment]
 
 # Without a wheel for this platform the PyYAML reader does everything. rapidyaml itself is
 # imported on the first read, so importing `yamlfile` (contracts, scenarios) does not pay it.
@@ -156,9 +152,8 @@ _NON_TEXT_FIRST = frozenset(first for first, _, _ in _RESOLVERS)
 # value that reads `600` was quoted, since a plain 600 would have been written as a number.
 _WRITTEN_BARE = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null"
 _NON_TEXT_VALUE = re.compile(f"(?!(?:{_WRITTEN_BARE})\\Z)(?:{_NON_TEXT.pattern})")  # one match a string
-# rapidyaml writes an alias as the text `*name`: where the text has such a token, the old
-# reader reads it. Its JSON writer respells numbers such as `.5` and `1.` as `0.5` and `1.0`:
-# where that can change what PyYAML would say, the old reader reads the file.
+# rapidyaml's JSON writer respells numbers such as `.5` and `1.` as `0.5` and `1.0`: where that
+# can change what PyYAML would say, the old reader reads the file.
 _RESPELT_NUMBER = re.compile(r"-?0\.|\.0(?:[eE]|$)")
 
 _RESOLVER = yaml.resolver.Resolver()
@@ -312,8 +307,6 @@ def _orjson_data(emitted: bytes) -> Any:
     it reads it to a mapping or a list; else None. Every integer orjson reads is the one PyYAML
     reads: JSON has no other spelling of it (`012`, `0x1f` and `1_000` are errors to both), and
     orjson's errors (NaN, control characters, lone surrogates) send the text to the hooks."""
-    if orjson is None:
-        return None
     try:
         data = orjson.loads(emitted)
     except orjson.JSONDecodeError:
@@ -361,6 +354,8 @@ def _check_strings(text: str, shape: _Shape) -> None:
     alias's text, an infinity or NaN as rapidyaml spells them, or a string PyYAML would read
     as something else had it been plain (a JSON string cannot say whether it was quoted)."""
     values, keys = _strings(shape)
+    # rapidyaml writes an alias as the text `*name`: where the text has such a token, the old
+    # reader reads it.
     if any(s[:1] == "*" for s in values + keys) and _token_at(text, "*") >= 0:
         raise Unsupported("an alias")  # or a quoted `*` (a `*/*` accept header, most often)
     for scalar, is_key in _candidates(values, keys):
