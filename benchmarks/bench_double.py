@@ -69,11 +69,12 @@ from harness.double.server import serve_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SUSTAINED_SECONDS = float(os.environ.get("HARNESS_BENCH_SECONDS", "60"))
-ROUND_SECONDS = min(5.0, SUSTAINED_SECONDS)
-# Each server takes each place in the order twice, and the figure is its median round: on a
+ROUND_SECONDS = min(3.0, SUSTAINED_SECONDS)
+# Each server takes each place in the order four times, and the figure is its median round: on a
 # shared 2-core machine the host can take a round's CPU time (steal time), and a mean of two
-# rounds moves with it.
-ROUNDS = 6
+# rounds moves with it. Short rounds, many turns: the two rounds a turn compares are seconds apart.
+ROUNDS = 12
+WARM_SECONDS = min(5.0, SUSTAINED_SECONDS)  # WireMock's, before its rounds
 SLICES = 6  # of the sustained load, each server's in turns with the other's
 # WireMock 3.13 with a fixed stub, as issue 16 measured it beside the double on 2 cores (wrk, 1x16).
 WIREMOCK_ISSUE_FIGURES = {"req/s": 17_028.0, "us CPU/req": 63.0}
@@ -511,7 +512,7 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
             until = time.time()
             with _wiremock(fixed) as wiremock:
                 if wiremock is not None:
-                    _wrk(*wiremock, ROUND_SECONDS, script)  # the JIT warms up: cold, it runs at a tenth of its speed
+                    _wrk(*wiremock, WARM_SECONDS, script)  # the JIT warms up: cold, it runs at a tenth of its speed
                     # In turns with the double, as the plain app is: the machine's speed moves
                     # between minutes, and a ratio of two figures taken minutes apart moves with it.
                     for turn in range(ROUNDS):
@@ -527,9 +528,28 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
 
     load = f"wrk 1x{wrk.CONNECTIONS}"
     long = f"{load}, {SUSTAINED_SECONDS:g} s sustained in {SLICES} turns"
+    def paired(kind: str, baseline: str, name: str) -> dict[str, Any]:
+        """The median rounds' req/s, with the median of the turns' own ratios as the ratio: each
+        turn measures both servers back to back, so the machine's speed, which moves between
+        turns, moves both alike; the quartiles of those ratios say how far one run can be trusted."""
+        ratios = [run["rps"] / other["rps"] for run, other in zip(rounds[kind], rounds[baseline], strict=True)]
+        low, middle, high = statistics.quantiles(ratios, n=4)
+        return {
+            **row(
+                f"harness serve openai, req/s ({load}, median of {ROUNDS}x{ROUND_SECONDS:g} s; ratio: "
+                f"median of the turns' ratios, quartiles {low:.2f}-{high:.2f})",
+                median_round(kind, "rps"),
+                "req/s",
+                name,
+                median_round(baseline, "rps"),
+            ),
+            "ratio": middle,
+        }
+
     rows = [
+        paired("served", "plain", plain),
         row(
-            f"harness serve openai, req/s ({load}, median of {ROUNDS}x{ROUND_SECONDS:g} s)",
+            f"the same, ratio of the median rounds ({load})",
             median_round("served", "rps"),
             "req/s",
             plain,
@@ -613,13 +633,7 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
     if rounds["WireMock"]:
         peer = "WireMock 3 fixed stub, run here, in turns"
         rows += [
-            row(
-                f"harness serve openai, req/s ({load}, median of {ROUNDS}x{ROUND_SECONDS:g} s)",
-                median_round("served with WireMock", "rps"),
-                "req/s",
-                peer,
-                median_round("WireMock", "rps"),
-            ),
+            paired("served with WireMock", "WireMock", peer),
             row(
                 f"server CPU per request ({load})",
                 median_round("served with WireMock", "cpu_us"),
