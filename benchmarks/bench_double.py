@@ -528,6 +528,7 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
 
     load = f"wrk 1x{wrk.CONNECTIONS}"
     long = f"{load}, {SUSTAINED_SECONDS:g} s sustained in {SLICES} turns"
+
     def paired(kind: str, baseline: str, name: str) -> dict[str, Any]:
         """The median rounds' req/s, with the median of the turns' own ratios as the ratio: each
         turn measures both servers back to back, so the machine's speed, which moves between
