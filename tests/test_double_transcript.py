@@ -34,3 +34,24 @@ def test_the_transcript_covers_what_the_fast_paths_skip(saved: dict) -> None:
     headers = [value for x in journal for _, value in x["request"]["headers"]]
     assert not any("transcript-secret" in value for value in headers)
     assert any("REDACTED" in x["request"]["url"] for x in journal)
+
+
+def test_the_transcript_does_not_move_with_the_installed_sdk(saved: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A new SDK release declares another model; the double's model list is the catalogue's
+    # business, so the transcript plays with the models saved beside it and stays the same.
+    import harness.catalogue
+    from harness.catalogue import Model, sdk
+
+    declared = sdk.declared
+    monkeypatch.setattr(
+        sdk, "declared", lambda provider: (*declared(provider), Model("gpt-from-a-new-sdk", "chat", origin="new"))
+    )
+    harness.catalogue._shipped.cache_clear()
+    harness.catalogue._with_team.cache_clear()
+    try:
+        assert harness.catalogue.catalogue("openai").get("gpt-from-a-new-sdk") is not None  # the SDK reached it
+        assert transcript.play_provider("openai")["messages"] == saved["openai"]["messages"]
+    finally:
+        monkeypatch.undo()
+        harness.catalogue._shipped.cache_clear()
+        harness.catalogue._with_team.cache_clear()

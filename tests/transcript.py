@@ -12,6 +12,13 @@ double as it was before its answering path was made faster:
     .venv/bin/python tests/transcript.py
 
 Run it again only on purpose, when an answer is meant to change.
+
+The doubles' catalogues are the repository's data files with the models the SDKs declared when
+the transcript was made (`data/double_transcript_sdk_models.json`, written beside it), not the
+installed SDKs': a release of `openai` that adds a model type changes the double's model list
+(and so the bytes of `GET /v1/models`), which is the catalogue's business, not the answering
+path's. Taking the models from a fresh install made this test fail on a clean machine the day
+`openai` 3.60 came out.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 SAVED = Path(__file__).parent / "data" / "double_transcript.json.gz"
+SDK_MODELS = Path(__file__).parent / "data" / "double_transcript_sdk_models.json"
+CATALOGUES = ("openai", "anthropic", "gemini")  # Azure OpenAI serves OpenAI's
 SEED = 11
 START = 1_767_225_600.0  # 2026-01-01, before every shutdown the catalogues name
 LATER = 1_795_000_000.0  # 2026-11-18: past the Videos API's shutdown and some models'
@@ -320,6 +329,35 @@ async def _one(double: Any, scope: dict, body: bytes) -> list[dict[str, Any]]:
     return sent
 
 
+def declared_models() -> dict[str, list[dict[str, Any]]]:
+    """What the installed SDKs declare, per catalogue, as JSON (dates as ISO text)."""
+    from dataclasses import asdict
+
+    from harness.catalogue import sdk
+
+    def written(model: Any) -> dict[str, Any]:
+        fields = asdict(model)
+        for name in ("deprecated_on", "shutdown_on"):
+            fields[name] = fields[name] and fields[name].isoformat()
+        return fields
+
+    return {name: [written(model) for model in sdk.declared(name)] for name in CATALOGUES}
+
+
+def _catalogue(name: str) -> Any:
+    """`name`'s data file with the SDK models saved beside the transcript, as `_shipped` merges them."""
+    from datetime import date
+
+    from harness.catalogue import Model, data_file, with_declared
+
+    def read(fields: dict[str, Any]) -> Model:
+        dates = {key: fields[key] and date.fromisoformat(fields[key]) for key in ("deprecated_on", "shutdown_on")}
+        return Model(**{**fields, **dates})
+
+    saved = json.loads(SDK_MODELS.read_text())
+    return with_declared(data_file(name), [read(fields) for fields in saved[name]])
+
+
 def play_provider(provider: str) -> dict[str, Any]:
     from harness.double import Double
     from harness.double.clock import VirtualClock
@@ -327,6 +365,8 @@ def play_provider(provider: str) -> dict[str, Any]:
     clock = VirtualClock(START)
     plain, hooked = Double(provider, seed=SEED, clock=clock), Double(provider, seed=SEED + 1, clock=clock)
     hooked.hooks += [Marker(), Teapot()]
+    for double in (plain, hooked):  # before its first request: the catalogue it was made with
+        double.state.settings["catalogue"] = _catalogue(double.served)
     try:
         asked = requests(provider)
         teapot = asked[0][:1] + (asked[0][1].rsplit("/", 1)[0] + "/teapot",) + asked[0][2:]
@@ -356,6 +396,7 @@ def saved() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
+    SDK_MODELS.write_text(json.dumps(declared_models(), ensure_ascii=False, indent=1) + "\n")
     text = json.dumps(play(), ensure_ascii=False, separators=(",", ":"))
     SAVED.write_bytes(gzip.compress(text.encode(), mtime=0))
     print(f"wrote {SAVED} ({len(text):,} characters)", file=sys.stderr)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -213,12 +213,24 @@ def _fill(base: Model, sdk: Model) -> Model:
 @functools.cache
 def _shipped(provider: str) -> Catalogue:
     """The data file and the installed SDK, merged; cached for the process."""
-    from harness.catalogue import config, sdk
+    from harness.catalogue import sdk
+
+    return with_declared(data_file(provider), sdk.declared(provider))
+
+
+def data_file(provider: str) -> Catalogue:
+    """`provider`'s catalogue as its data file gives it (empty for a provider without one)."""
+    from harness.catalogue import config
 
     path = _DATA / f"{provider}.yaml"
-    shipped = config.read_data_file(provider, path) if path.exists() else Catalogue(provider, {})
+    return config.read_data_file(provider, path) if path.exists() else Catalogue(provider, {})
+
+
+def with_declared(shipped: Catalogue, declared: Iterable[Model]) -> Catalogue:
+    """`shipped` with the models an SDK declares: new ids added, and dates the data file
+    leaves out taken from the SDK."""
     models = dict(shipped.models)
-    for model in sdk.declared(provider):
+    for model in declared:
         known = models.get(model.id)
         models[model.id] = model if known is None else _fill(known, model)
     return replace(shipped, models=models)
