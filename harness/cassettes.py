@@ -417,6 +417,7 @@ def _size(file: Path) -> int:
 _Fields = tuple[str, str, Headers, bytes, int, Headers, bytes, str | None]
 
 
+@gc_paused()  # as `load` is: a forked reader inherits whatever its parent had on
 def _read(files: list[Path]) -> list[_Fields]:
     return [fields for file in files for fields in _fields_in(file)]
 

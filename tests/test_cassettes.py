@@ -680,3 +680,26 @@ def test_the_usual_header_shape_is_read_as_the_general_reader_reads_it(headers):
     assert (usual is not None) == shaped
     if usual is not None:
         assert usual == headers_from(headers)
+
+
+def test_a_forked_reader_reads_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The readers `Loading` forks run `_read`; a child inherits its parent's collector setting,
+    # so `_read` pauses it itself, as `load` does, whoever started the reading.
+    import gc
+    from pathlib import Path
+
+    from harness import cassettes
+
+    seen: list[bool] = []
+    fields_in = cassettes._fields_in
+    monkeypatch.setattr(cassettes, "_fields_in", lambda path: (seen.append(gc.isenabled()), fields_in(path))[1])
+    files = sorted((Path(__file__).parent.parent / "fixtures" / "cassettes" / "clean").glob("*.yaml"))[:2]
+    was_on = gc.isenabled()
+    gc.enable()
+    try:
+        assert cassettes._read(files)
+        assert gc.isenabled()
+    finally:
+        if not was_on:
+            gc.disable()
+    assert seen == [False, False]
