@@ -46,6 +46,7 @@ import asyncio
 import gc
 import itertools
 import json
+import math
 import os
 import shutil
 import statistics
@@ -70,11 +71,13 @@ from harness.double.server import serve_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SUSTAINED_SECONDS = float(os.environ.get("HARNESS_BENCH_SECONDS", "60"))
-ROUND_SECONDS = min(3.0, SUSTAINED_SECONDS)
-# Each server takes each place in the order four times, and the figure is its median round: on a
+ROUND_SECONDS = min(1.0, SUSTAINED_SECONDS)
+# Each server takes each place in the order twelve times, and the figure is its median round: on a
 # shared 2-core machine the host can take a round's CPU time (steal time), and a mean of two
-# rounds moves with it. Short rounds, many turns: the two rounds a turn compares are seconds apart.
-ROUNDS = 12
+# rounds moves with it. Short rounds, many turns: the two rounds a turn compares are a second
+# apart, and 36 turns' ratios pin their median down about twice as tightly as 12 turns of 3 s did.
+ROUNDS = 36
+VARIED_SECONDS = min(3.0, SUSTAINED_SECONDS)  # the one round of each with a new prompt every request
 WARM_SECONDS = min(5.0, SUSTAINED_SECONDS)  # WireMock's, before its rounds
 SLICES = 6  # of the sustained load, each server's in turns with the other's
 # WireMock 3.13 with a fixed stub, as issue 16 measured it beside the double on 2 cores (wrk, 1x16).
@@ -470,6 +473,22 @@ def _wiremock(fixed: bytes) -> Iterator[tuple[str, int] | None]:
         root.cleanup()
 
 
+def median_interval(values: list[float], level: float = 0.95) -> tuple[float, float]:
+    """A distribution-free interval for the median of what `values` were drawn from: from the
+    k-th smallest value to the k-th largest, k the most for which the chance that fewer than k of
+    the values fall on a given side of the median (each a fair coin's toss) stays within half of
+    1 - `level`. For 36 values, the 12th to the 25th (97 %); for 12, the 3rd to the 10th (96 %)."""
+    ordered, n = sorted(values), len(values)
+    below, k = 0.0, 1  # below: the chance that fewer than k values fall under the median
+    while k <= n // 2:
+        below += math.comb(n, k - 1) / 2**n
+        if 2 * below > 1 - level:
+            break
+        k += 1
+    k = max(k - 1, 1)  # with too few values for `level`, the whole range
+    return ordered[k - 1], ordered[n - k]
+
+
 def _in_turn(turn: int, servers: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     """The servers in the order of round `turn`: as given, then each turn one place on."""
     at = turn % len(servers)
@@ -503,8 +522,8 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
             for turn in range(ROUNDS):
                 for kind, server in _in_turn(turn, [("served", served), ("plain", baseline), ("floor", least)]):
                     rounds[kind].append(_wrk(*server, ROUND_SECONDS, script))
-            varied = {"served": _wrk(*served, ROUND_SECONDS, varied_script)}
-            varied["plain"] = _wrk(*baseline, ROUND_SECONDS, varied_script)
+            varied = {"served": _wrk(*served, VARIED_SECONDS, varied_script)}
+            varied["plain"] = _wrk(*baseline, VARIED_SECONDS, varied_script)
             # In turns: one run of each after the other (the plain app's minute in halves around
             # the double's) read 0.62x req/s and p99 1.52x while rounds minutes before read 0.84x.
             for turn in range(SLICES):
@@ -533,13 +552,15 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
     def paired(kind: str, baseline: str, name: str) -> dict[str, Any]:
         """The median rounds' req/s, with the median of the turns' own ratios as the ratio: each
         turn measures both servers back to back, so the machine's speed, which moves between
-        turns, moves both alike; the quartiles of those ratios say how far one run can be trusted."""
+        turns, moves both alike. The 95 % interval of that median says whether one run decides a
+        goal; the quartiles, how far apart single turns fall."""
         ratios = [run["rps"] / other["rps"] for run, other in zip(rounds[kind], rounds[baseline], strict=True)]
         low, middle, high = statistics.quantiles(ratios, n=4)
+        below, above = median_interval(ratios)
         return {
             **row(
                 f"harness serve openai, req/s ({load}, median of {ROUNDS}x{ROUND_SECONDS:g} s; ratio: "
-                f"median of the turns' ratios, quartiles {low:.2f}-{high:.2f})",
+                f"median of the turns' ratios, 95 % interval {below:.2f}-{above:.2f}, quartiles {low:.2f}-{high:.2f})",
                 median_round(kind, "rps"),
                 "req/s",
                 name,
@@ -610,7 +631,7 @@ def _http_rows_wrk(fixed: bytes) -> list[dict[str, Any]]:
             f"req/s ({long}, median slice)", median_slice("served", "rps"), "req/s", plain, median_slice("plain", "rps")
         ),
         row(
-            f"req/s, a new prompt every request ({load}, {ROUND_SECONDS:g} s)",
+            f"req/s, a new prompt every request ({load}, {VARIED_SECONDS:g} s)",
             varied["served"]["rps"],
             "req/s",
             plain,
