@@ -8,7 +8,7 @@ WireMock and Prism are usually measured), POST /v1/chat/completions:
   server stack (`serve_app`: uvicorn with httptools on uvloop, where installed),
   in interleaved rounds of ROUND_SECONDS for req/s and server CPU per request
   (the median round of each; the req/s ratio is the median of each turn's own
-  ratio, with its quartiles);
+  ratio, with a 95 % interval for that median and the turns' quartiles);
 - then a sustained load of each for the latency tail (HARNESS_BENCH_SECONDS,
   60 s by default; set it lower for a quick run), which is where a journal that
   grows with uptime shows: the same server processes, each loaded for the whole
