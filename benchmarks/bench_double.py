@@ -75,7 +75,7 @@ ROUND_SECONDS = min(1.0, SUSTAINED_SECONDS)
 # Each server takes each place in the order twelve times, and the figure is its median round: on a
 # shared 2-core machine the host can take a round's CPU time (steal time), and a mean of two
 # rounds moves with it. Short rounds, many turns: the two rounds a turn compares are a second
-# apart, and 36 turns' ratios pin their median down about twice as tightly as 12 turns of 3 s did.
+# apart; resampled, the median of 36 turns of 1 s moved by 0.016 to 0.038, of 12 of 3 s by 0.047.
 ROUNDS = 36
 VARIED_SECONDS = min(3.0, SUSTAINED_SECONDS)  # the one round of each with a new prompt every request
 WARM_SECONDS = min(5.0, SUSTAINED_SECONDS)  # WireMock's, before its rounds
