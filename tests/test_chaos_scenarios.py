@@ -150,6 +150,40 @@ def test_a_port_already_taken_means_the_app_did_not_start(workdir):
         assert f"port {port} on 127.0.0.1 is already taken" in message
 
 
+@pytest.mark.parametrize("listening", [True, False], ids=["answering", "bound"])
+def test_a_port_of_ours_taken_before_the_app_binds_it_is_traded_for_another(workdir, monkeypatch, listening):
+    # `{port}` was free when chosen; another process took it before the app bound it. Answering
+    # there, our check finds it; only bound, the app fails to bind and says so. Either way the
+    # clash is ours: the app gets another port, and the run goes on.
+    import socket
+
+    from harness.chaos import app as app_module
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        if listening:
+            holder.listen()
+        ports = iter([holder.getsockname()[1]])
+        monkeypatch.setattr(runner, "free_port", lambda: next(ports, None) or app_module.free_port())
+        result = runner.run(scenario.load(write(workdir, SUNSET)))
+    assert result.state != "did not start", result.verdicts
+    assert next(ports, None) is None  # the taken port was offered first
+
+
+def test_a_port_taken_again_and_again_is_given_up_on(workdir, monkeypatch):
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        offered = []
+        monkeypatch.setattr(runner, "free_port", lambda: offered.append(port) or port)
+        message = did_not_start(runner.run(scenario.load(write(workdir, SUNSET))))
+    assert f"port {port} on 127.0.0.1 is already taken" in message
+    assert len(offered) == runner.PORT_ATTEMPTS
+
+
 def test_a_dead_toxiproxy_url_is_bad_input(workdir, capsys):
     text = SUNSET.replace(
         "  - {at: 30, fault: gone",

@@ -88,7 +88,13 @@ def test_a_signal_stops_every_app_and_what_it_started_and_reports_what_ran(workd
         command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
     )
     try:
-        wait_for(lambda: all((workdir / f"{n}.waiting").exists() for n in blocking), 60, "the blocking steps")
+        try:
+            wait_for(lambda: all((workdir / f"{n}.waiting").exists() for n in blocking), 60, "the blocking steps")
+        except AssertionError as timed_out:  # say what the run was doing instead
+            os.killpg(run.pid, signal.SIGINT)  # stopped as a user would stop it, it prints what ran
+            said = run.communicate(timeout=40)[0].decode()
+            waiting = sorted(p.name for p in workdir.glob("*.waiting"))
+            raise AssertionError(f"{timed_out}; waiting: {waiting}; the run said:\n{said}") from None
         if to_group:
             os.killpg(run.pid, signum)
         else:

@@ -24,6 +24,8 @@ from harness.chaos import interrupt, process_tree
 from harness.errors import InputError
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}")
+# How servers say they could not bind: Python's OSError and uvicorn, Node, Go, Java.
+_IN_USE = re.compile(r"address already in use|EADDRINUSE|BindException", re.IGNORECASE)
 
 
 def free_port() -> int:
@@ -54,11 +56,13 @@ def fill(value: Any, values: Mapping[str, str], where: str) -> Any:
 
 
 class AppDidNotStart(InputError):
-    """The app could not be started, exited, or never became ready. `output` is what it printed."""
+    """The app could not be started, exited, or never became ready. `output` is what it printed;
+    `port_taken`: its port was taken, by what our check found there or by the app's own words."""
 
-    def __init__(self, message: str, source: str | None = None, output: str = "") -> None:
+    def __init__(self, message: str, source: str | None = None, output: str = "", port_taken: bool = False) -> None:
         super().__init__(message, source)
         self.output = output
+        self.port_taken = port_taken or bool(_IN_USE.search(output))
 
 
 def ending(returncode: int) -> str:
@@ -139,6 +143,7 @@ class AppProcess:
                     f"port {port} on {host} is already taken, before the app started; "
                     f"stop what holds it or use {{port}} in app.url",
                     self.name,
+                    port_taken=True,
                 )
 
     def __exit__(self, *exc: Any) -> None:

@@ -298,25 +298,40 @@ def _network_hop(
     return stack.enter_context(NetworkHop(scenario.name, {p: urls[p] for p in providers}, toxiproxy_url))
 
 
+# `{port}` is a port that was free a moment before the app binds it: another process (a parallel
+# run, a test worker) can take it in between. That clash is ours, not the app's: another port.
+PORT_ATTEMPTS = 3
+
+
 def _start_app(scenario: Scenario, urls: dict[str, str], stack: ExitStack) -> AppProcess:
     spec = scenario.app
-    values = {"port": str(free_port()), "scenario_dir": str(scenario.folder), "python": sys.executable}
+    ours = "{port}" in str(spec["url"])  # a port the user wrote is theirs to free
+    for _ in range(PORT_ATTEMPTS - 1):
+        try:
+            return stack.enter_context(_app_process(scenario, urls, str(free_port())))
+        except AppDidNotStart as exc:
+            if not (ours and exc.port_taken):
+                raise
+    return stack.enter_context(_app_process(scenario, urls, str(free_port())))
+
+
+def _app_process(scenario: Scenario, urls: dict[str, str], port: str) -> AppProcess:
+    spec = scenario.app
+    values = {"port": port, "scenario_dir": str(scenario.folder), "python": sys.executable}
     values.update({f"{name}.url": url for name, url in urls.items()})
     where = f"{scenario.source} (app)"
     env = {k: str(fill(str(v), values, f"{where}.env.{k}")) for k, v in spec.get("env", {}).items()}
     command = fill(spec.get("command"), values, f"{where}.command") if spec.get("command") else None
     cwd = scenario.folder / spec.get("cwd", ".")
     ready = spec.get("ready", {})
-    return stack.enter_context(
-        AppProcess(
-            command,
-            cwd,
-            env,
-            fill(spec["url"], values, f"{where}.url"),
-            ready.get("path", "/health"),
-            ready.get("timeout", 20.0),
-            name=f"{scenario.source}: app of scenario {scenario.name!r}",
-        )
+    return AppProcess(
+        command,
+        cwd,
+        env,
+        fill(spec["url"], values, f"{where}.url"),
+        ready.get("path", "/health"),
+        ready.get("timeout", 20.0),
+        name=f"{scenario.source}: app of scenario {scenario.name!r}",
     )
 
 
