@@ -192,6 +192,26 @@ def test_stopping_an_app_reaches_its_setsid_child_and_its_daemon(workdir):
     assert app.ended() == "was killed by SIGKILL"  # it ignored SIGTERM
 
 
+def test_an_app_that_cannot_bind_its_port_says_so_and_leaves_nothing_behind(workdir):
+    # The stubborn app starts its setsid child and daemon before it binds: the port is held.
+    import socket
+
+    from harness.chaos.app import AppDidNotStart
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))  # bound, not listening: nothing answers, the bind fails
+        port = holder.getsockname()[1]
+        env = {"PORT": str(port), "NAME": "z", "PID_DIR": str(workdir)}
+        app = AppProcess([sys.executable, "app.py"], workdir, env, f"http://127.0.0.1:{port}", "/health", 15)
+        app.grace = 0.5
+        with pytest.raises(AppDidNotStart) as failed:
+            app.__enter__()
+    assert failed.value.port_taken and "Address already in use" in failed.value.output
+    started = pids_of(workdir)
+    assert len(started) == 3 and not [pid for pid in started if process_tree.alive(pid)]
+    assert app.output() == ""  # its log is closed: an app that never entered is never exited
+
+
 def test_a_signal_while_an_app_is_being_stopped_waits_until_it_and_its_children_are_gone(workdir):
     # The first signal is turned into an exception; raised in the middle of stopping an app that
     # ignores SIGTERM, it would skip the SIGKILL that its setsid child and daemon need.

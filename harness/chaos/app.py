@@ -94,32 +94,37 @@ class AppProcess:
         self.returncode: int | None = None  # once it has ended, on its own or stopped
         self.mark = uuid.uuid4().hex  # in the environment of the app and all it starts
         self.grace = process_tree.grace_seconds()  # a bad $HARNESS_STOP_GRACE is an error before it starts
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the app; closed in __exit__)
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115  (read after the app stops: it lives as long as this object)
 
     def __enter__(self) -> AppProcess:
-        if self.command:
-            self._check_port_free()
-            try:
-                with interrupt.held():  # a signal now waits until the app is recorded, to be stopped
-                    self.process = subprocess.Popen(
-                        self.command,
-                        cwd=self.cwd,
-                        env={**os.environ, **self.env, process_tree.APP_MARK: self.mark},
-                        stdin=subprocess.DEVNULL,
-                        stdout=self._log,
-                        stderr=subprocess.STDOUT,
-                        start_new_session=True,
-                    )
-            except OSError as exc:
-                raise AppDidNotStart(
-                    f"cannot start the app {self.command!r} in {self.cwd}: {exc.strerror or exc}", self.name
-                ) from None
         try:
+            if self.command:
+                self._check_port_free()
+                self._start()
             self._wait_ready()
-        except BaseException:
+        except BaseException:  # never entered, never exited: stop it and close its log here
             self.stop()
+            self._log.close()
             raise
         return self
+
+    def _start(self) -> None:
+        assert self.command
+        try:
+            with interrupt.held():  # a signal now waits until the app is recorded, to be stopped
+                self.process = subprocess.Popen(
+                    self.command,
+                    cwd=self.cwd,
+                    env={**os.environ, **self.env, process_tree.APP_MARK: self.mark},
+                    stdin=subprocess.DEVNULL,
+                    stdout=self._log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+        except OSError as exc:
+            raise AppDidNotStart(
+                f"cannot start the app {self.command!r} in {self.cwd}: {exc.strerror or exc}", self.name
+            ) from None
 
     def ended(self, wait: float = 0.0) -> str | None:
         """How the app ended (`exited with code 1`, `was killed by SIGKILL`) if it has, waiting up to
