@@ -170,6 +170,26 @@ def test_a_port_of_ours_taken_before_the_app_binds_it_is_traded_for_another(work
     assert next(ports, None) is None  # the taken port was offered first
 
 
+@pytest.mark.parametrize(
+    "output, taken",
+    [
+        ("OSError: [Errno 98] Address already in use", True),  # Python
+        (
+            "ERROR:    [Errno 98] error while attempting to bind on address ('127.0.0.1', 8000): address already in use",
+            True,
+        ),
+        ("Error: listen EADDRINUSE: address already in use 127.0.0.1:3000", True),  # Node
+        ("listen tcp 127.0.0.1:8080: bind: address already in use", True),  # Go
+        ("java.net.BindException: Cannot assign requested address", False),  # a wrong host, not a taken port
+        ("KeyError: 'OPENAI_API_KEY'", False),
+    ],
+)
+def test_an_app_that_says_its_port_is_taken_is_told_apart(output, taken):
+    from harness.chaos.app import AppDidNotStart
+
+    assert AppDidNotStart("the app exited", "s.yaml", output).port_taken is taken
+
+
 def test_a_port_taken_again_and_again_is_given_up_on(workdir, monkeypatch):
     import socket
 

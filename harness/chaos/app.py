@@ -24,8 +24,9 @@ from harness.chaos import interrupt, process_tree
 from harness.errors import InputError
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)\}")
-# How servers say they could not bind: Python's OSError and uvicorn, Node, Go, Java.
-_IN_USE = re.compile(r"address already in use|EADDRINUSE|BindException", re.IGNORECASE)
+# How servers say their port is taken: Python's OSError and uvicorn, Node, Go, Rust, Java all
+# print one of these (Java's BindException alone may be another fault, such as a wrong host).
+_IN_USE = re.compile(r"address already in use|EADDRINUSE", re.IGNORECASE)
 
 
 def free_port() -> int:
